@@ -1,0 +1,19 @@
+import pino, { type Logger } from "pino";
+
+// Credentials must never reach a log line, whatever object a caller hands to the logger.
+export const REDACTED_PATHS = [
+  "*.SecretAccessKey",
+  "*.SessionToken",
+  "*.secretAccessKey",
+  "*.sessionToken",
+  "*.AccessKeyId",
+  "*.accessKeyId",
+  "credentials",
+  "*.credentials",
+  "req.headers.authorization",
+  'req.headers["x-amz-security-token"]',
+];
+
+export function createLogger(level: string, name: string): Logger {
+  return pino({ name, level, redact: { paths: REDACTED_PATHS, censor: "[redacted]" } });
+}

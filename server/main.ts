@@ -1,0 +1,23 @@
+// API server entry: `npm run serve` (npm start runs it beside the stand-ins and the worker).
+import path from "node:path";
+import { loadConfig } from "./config.ts";
+import { createLogger } from "./logger.ts";
+import { buildApp } from "./api/app.ts";
+
+const config = loadConfig();
+const logger = createLogger(config.logLevel, "api");
+const app = await buildApp({ config, logger, staticDir: path.resolve("dist") });
+
+let closing = false;
+async function shutdown(signal: string) {
+  if (closing) return;
+  closing = true;
+  logger.info({ signal }, "shutting down");
+  await app.close();
+  process.exit(0);
+}
+process.on("SIGINT", () => void shutdown("SIGINT"));
+process.on("SIGTERM", () => void shutdown("SIGTERM"));
+
+await app.listen({ port: config.port, host: config.host });
+logger.info(`console and API on http://localhost:${config.port}`);

@@ -1,0 +1,30 @@
+// Shapes of API responses shared by the console and the server.
+import { z } from "zod";
+
+export const orgInfoSchema = z.object({
+  org_id: z.string(),
+  platform_setup_role_arn: z.string(),
+  platform_load_role_arn: z.string(),
+});
+export type OrgInfo = z.infer<typeof orgInfoSchema>;
+
+/** Every 4xx body: a sentence for a person and, for bad input, one message per field. */
+export const apiErrorSchema = z.object({
+  error: z.string(),
+  fields: z.record(z.string(), z.string()).optional(),
+});
+export type ApiError = z.infer<typeof apiErrorSchema>;
+
+/** First message per field path, the way a form shows it. */
+export function fieldErrors(error: z.ZodError): Record<string, string> {
+  const fields: Record<string, string> = {};
+  for (const issue of error.issues) {
+    const key = issue.path.length > 0 ? issue.path.join(".") : "_";
+    if (issue.code === "unrecognized_keys") {
+      for (const unknown of issue.keys) fields[unknown] ??= "Unknown field; remove it";
+      continue;
+    }
+    fields[key] ??= issue.message;
+  }
+  return fields;
+}

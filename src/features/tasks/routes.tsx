@@ -1,0 +1,3 @@
+import { TasksPage } from "./components/tasks-page.tsx";
+
+export const taskRoutes = [{ path: "data/integration", element: <TasksPage /> }];

@@ -1,0 +1,40 @@
+import { defineConfig } from "vitest/config";
+import react from "@vitejs/plugin-react";
+
+const apiPort = process.env.PORT ?? "3000";
+
+export default defineConfig({
+  plugins: [react()],
+  build: { outDir: "dist", emptyOutDir: true },
+  server: {
+    host: "127.0.0.1",
+    proxy: { "/api": `http://127.0.0.1:${apiPort}` },
+  },
+  test: {
+    // Suites that start servers share ports and a 2-core machine; keep files sequential and bounded.
+    fileParallelism: false,
+    // The JSON report feeds .ci/run's closing line; the default reporter is for people.
+    reporters: ["default", ["json", { outputFile: "test-results/vitest.json" }]],
+    testTimeout: 60_000,
+    hookTimeout: 60_000,
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: "console",
+          environment: "jsdom",
+          include: ["src/**/*.test.{ts,tsx}"],
+          setupFiles: ["src/test-setup.ts"],
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: "node",
+          environment: "node",
+          include: ["server/**/*.test.ts", "sandbox/**/*.test.ts", "tests/**/*.test.ts"],
+        },
+      },
+    ],
+  },
+});
