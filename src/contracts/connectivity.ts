@@ -47,3 +47,17 @@ export const CHECK_TITLES: Record<CheckId, string> = {
   s3_list: "List objects permitted",
   s3_read: "Read objects permitted",
 };
+
+/**
+ * Streaming form of POST /api/data-sources/test, chosen with `Accept: application/x-ndjson`:
+ * one JSON event per line as checks start and finish, then `done` with the whole result.
+ */
+export const testEventSchema = z.discriminatedUnion("event", [
+  z.object({ event: z.literal("running"), id: checkIdSchema }),
+  z.object({ event: z.literal("result"), check: checkResultSchema }),
+  z.object({
+    event: z.literal("done"),
+    result: testResultSchema.extend({ tested_at: z.string() }),
+  }),
+]);
+export type TestEvent = z.infer<typeof testEventSchema>;

@@ -11,6 +11,7 @@ import {
   QUEUE_NAME_PATTERN,
   utf8Length,
 } from "./aws-names.ts";
+import { checkResultSchema } from "./connectivity.ts";
 
 export const DATA_SOURCE_TYPE = "amazon_sqs_s3_iam_role" as const;
 export const DATA_SOURCE_TYPE_LABEL = "Amazon SQS (S3) - IAM Role";
@@ -159,3 +160,50 @@ export const FIELD_LABELS: Record<(typeof DATA_SOURCE_FIELDS)[number], { label: 
     help: "Optional. Suffix filter for S3 object keys; should match the S3 notification filter",
   },
 };
+
+/** The fields Test Connectivity exercises: everything but the name. */
+export const CONNECTION_FIELDS = [
+  "queue_url",
+  "queue_region",
+  "role_arn",
+  "external_id",
+  "bucket",
+  "prefix",
+  "suffix",
+] as const satisfies readonly (keyof DataSourceInput)[];
+export type ConnectionFields = Pick<DataSourceInput, (typeof CONNECTION_FIELDS)[number]>;
+
+/** Test Connectivity takes the connection fields; a name is not needed to test. */
+export const connectivityTestInputSchema = dataSourceFieldsSchema
+  .omit({ name: true })
+  .superRefine((value, ctx) => crossFieldRules({ ...value, name: "-" }, ctx));
+
+export function connectionOf(value: ConnectionFields): ConnectionFields {
+  return Object.fromEntries(CONNECTION_FIELDS.map((field) => [field, value[field]])) as ConnectionFields;
+}
+
+/** A stored data source, as the API returns it. */
+export const dataSourceRecordSchema = z.object({
+  id: z.string(),
+  type: z.literal(DATA_SOURCE_TYPE),
+  name: z.string(),
+  queue_url: z.string(),
+  queue_region: z.string(),
+  role_arn: z.string(),
+  external_id: z.string(),
+  bucket: z.string(),
+  prefix: z.string(),
+  suffix: z.string(),
+  created_at: z.string(),
+  updated_at: z.string(),
+  last_test: z
+    .object({
+      ok: z.boolean(),
+      tested_at: z.string(),
+      checks: z.array(checkResultSchema),
+    })
+    .nullable(),
+  /** Integration tasks that use this source; a source in use cannot be deleted. */
+  used_by: z.array(z.object({ id: z.string(), name: z.string() })),
+});
+export type DataSourceRecord = z.infer<typeof dataSourceRecordSchema>;
