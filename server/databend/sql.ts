@@ -1,0 +1,147 @@
+// The one place that writes SQL for Databend: every value is escaped and every identifier quoted
+// here, so nothing a user or an S3 key carries can change a statement's meaning.
+import type { FileFormat, OnError } from "../../src/contracts/task.ts";
+
+/**
+ * A Databend string literal. Databend unescapes backslash sequences inside '...' (as MySQL does),
+ * so the backslash is escaped first, then the quote, then control characters, which keeps the
+ * literal on one line.
+ */
+export function sqlString(value: string): string {
+  let out = "'";
+  for (const ch of value) {
+    switch (ch) {
+      case "\\":
+        out += "\\\\";
+        break;
+      case "'":
+        out += "\\'";
+        break;
+      case "\n":
+        out += "\\n";
+        break;
+      case "\r":
+        out += "\\r";
+        break;
+      case "\t":
+        out += "\\t";
+        break;
+      case "\b":
+        out += "\\b";
+        break;
+      case "\f":
+        out += "\\f";
+        break;
+      default: {
+        const code = ch.codePointAt(0)!;
+        out += code < 0x20 || code === 0x7f ? `\\x${code.toString(16).padStart(2, "0")}` : ch;
+      }
+    }
+  }
+  return out + "'";
+}
+
+/** A quoted Databend identifier: backticks, a backtick inside doubled. Case is kept as written. */
+export function sqlIdent(name: string): string {
+  if (name.length === 0) throw new Error("An identifier cannot be empty");
+  if (name.includes("\0")) throw new Error("An identifier cannot contain a NUL character");
+  return "`" + name.replaceAll("`", "``") + "`";
+}
+
+export function qualifiedTable(database: string, table: string): string {
+  return `${sqlIdent(database)}.${sqlIdent(table)}`;
+}
+
+/** S3 access for one statement. Session credentials: never log the statement that carries them. */
+export interface S3Connection {
+  region: string;
+  accessKeyId: string;
+  secretAccessKey: string;
+  sessionToken?: string | undefined;
+  /** Only when an endpoint override is configured (a sandbox, an S3-compatible store). */
+  endpointUrl?: string | undefined;
+}
+
+export interface CopyIntoSpec {
+  database: string;
+  table: string;
+  bucket: string;
+  /** Object keys relative to the bucket root, exactly as stored in S3 (already URL-decoded). */
+  files: readonly string[];
+  connection: S3Connection;
+  fileFormat: FileFormat;
+  onError: OnError;
+  purge: boolean;
+}
+
+export function fileFormatClause(format: FileFormat): string {
+  switch (format.type) {
+    case "csv":
+      return [
+        "TYPE = CSV",
+        `FIELD_DELIMITER = ${sqlString(format.delimiter)}`,
+        `QUOTE = ${sqlString(format.quote)}`,
+        `SKIP_HEADER = ${format.header ? 1 : 0}`,
+        `COMPRESSION = ${format.compression.toUpperCase()}`,
+      ].join(", ");
+    case "ndjson":
+      return ["TYPE = NDJSON", `COMPRESSION = ${format.compression.toUpperCase()}`].join(", ");
+    case "parquet":
+      return "TYPE = PARQUET";
+  }
+}
+
+export function connectionClause(connection: S3Connection): string {
+  const parts = [
+    `REGION = ${sqlString(connection.region)}`,
+    `ACCESS_KEY_ID = ${sqlString(connection.accessKeyId)}`,
+    `SECRET_ACCESS_KEY = ${sqlString(connection.secretAccessKey)}`,
+  ];
+  if (connection.sessionToken) parts.push(`SESSION_TOKEN = ${sqlString(connection.sessionToken)}`);
+  if (connection.endpointUrl) parts.push(`ENDPOINT_URL = ${sqlString(connection.endpointUrl)}`);
+  return parts.join(", ");
+}
+
+/**
+ * One COPY INTO for a batch of objects in one bucket. Without FORCE, Databend skips files its
+ * load metadata says this table already loaded, which is what makes a redelivered batch harmless.
+ */
+export function buildCopyInto(spec: CopyIntoSpec): string {
+  if (spec.files.length === 0) throw new Error("COPY INTO needs at least one file");
+  const files = spec.files.map((key) => sqlString(key)).join(", ");
+  const lines = [
+    `COPY INTO ${qualifiedTable(spec.database, spec.table)}`,
+    `FROM ${sqlString(`s3://${spec.bucket}/`)}`,
+    `CONNECTION = (${connectionClause(spec.connection)})`,
+    `FILES = (${files})`,
+    `FILE_FORMAT = (${fileFormatClause(spec.fileFormat)})`,
+  ];
+  if (spec.purge) lines.push("PURGE = TRUE");
+  lines.push(`ON_ERROR = ${spec.onError === "continue" ? "CONTINUE" : "ABORT"}`);
+  return lines.join("\n");
+}
+
+/** Values that must never leave the process in a log line, an error or run history. */
+export function secretsOf(connection: S3Connection): string[] {
+  return [connection.secretAccessKey, connection.sessionToken ?? "", connection.accessKeyId].filter(
+    (value) => value.length >= 4,
+  );
+}
+
+/**
+ * Removes credentials from a text (a driver error may echo the statement): the literal values,
+ * their SQL-escaped forms, and any `KEY = '...'` credential assignment whatever its value.
+ */
+export function scrubSecrets(text: string, secrets: readonly string[] = []): string {
+  let out = text;
+  for (const secret of secrets) {
+    if (!secret) continue;
+    out = out.replaceAll(secret, "[redacted]");
+    const escaped = sqlString(secret).slice(1, -1);
+    if (escaped !== secret) out = out.replaceAll(escaped, "[redacted]");
+  }
+  return out.replace(
+    /\b(ACCESS_KEY_ID|SECRET_ACCESS_KEY|SESSION_TOKEN|AWS_KEY_ID|AWS_SECRET_KEY|AWS_TOKEN|SECURITY_TOKEN)(\s*=\s*)'(?:[^'\\]|\\.|'')*'/gi,
+    "$1$2'[redacted]'",
+  );
+}

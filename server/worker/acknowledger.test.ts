@@ -1,0 +1,141 @@
+import { describe, expect, it } from "vitest";
+import { Acknowledger, backoffSeconds } from "./acknowledger.ts";
+import type { BatchEntryFailure, MessageQueue, QueueMessage } from "./queue.ts";
+
+/** An in-memory stand-in for the SQS calls the acknowledger makes (the real queue is exercised in tests/worker*.test.ts). */
+class RecordingQueue implements MessageQueue {
+  deletes: string[][] = [];
+  changes: { id: string; seconds: number }[][] = [];
+  failDeletes = new Set<string>();
+  async receive(): Promise<QueueMessage[]> {
+    return [];
+  }
+  async deleteBatch(entries: { id: string; receiptHandle: string }[]): Promise<BatchEntryFailure[]> {
+    expect(entries.length).toBeLessThanOrEqual(10);
+    this.deletes.push(entries.map((e) => e.id));
+    return entries.filter((e) => this.failDeletes.has(e.id)).map((e) => ({ id: e.id, code: "ReceiptHandleIsInvalid", message: "expired" }));
+  }
+  async changeVisibilityBatch(entries: { id: string; receiptHandle: string; visibilitySeconds: number }[]) {
+    expect(entries.length).toBeLessThanOrEqual(10);
+    this.changes.push(entries.map((e) => ({ id: e.id, seconds: e.visibilitySeconds })));
+    return [];
+  }
+}
+
+const msg = (id: string, receiveCount = 1): QueueMessage => ({ messageId: id, receiptHandle: `rh-${id}`, body: "{}", receiveCount, sentAt: 0 });
+
+function make(now = { t: 0 }) {
+  const queue = new RecordingQueue();
+  const errors: string[] = [];
+  let deleted = 0;
+  const ack = new Acknowledger(queue, {
+    visibilitySeconds: 60,
+    backoffBaseSeconds: 5,
+    backoffMaxSeconds: 300,
+    onDeleted: (n) => (deleted += n),
+    onQueueError: (what) => errors.push(what),
+    now: () => now.t,
+  });
+  return { queue, ack, errors, now, deleted: () => deleted };
+}
+
+describe("backoffSeconds", () => {
+  it("doubles per receive and caps", () => {
+    expect([1, 2, 3, 4, 10].map((n) => backoffSeconds(n, 5, 300))).toEqual([5, 10, 20, 40, 300]);
+  });
+});
+
+describe("Acknowledger", () => {
+  it("deletes a message only when every record is resolved", async () => {
+    const { ack, queue, deleted } = make();
+    ack.track(msg("a"), 3);
+    ack.resolve("a", 2);
+    await ack.flush();
+    expect(queue.deletes).toEqual([]);
+    ack.resolve("a");
+    await ack.flush();
+    expect(queue.deletes).toEqual([["a"]]);
+    expect(deleted()).toBe(1);
+    expect(ack.size).toBe(0);
+  });
+
+  it("deletes at once a message with nothing to load (test event, skipped records)", async () => {
+    const { ack, queue } = make();
+    ack.track(msg("t"), 0);
+    await ack.flush();
+    expect(queue.deletes).toEqual([["t"]]);
+  });
+
+  it("keeps a message with a failed record and pushes its visibility back with backoff", async () => {
+    const { ack, queue } = make();
+    ack.track(msg("a", 3), 2);
+    ack.resolve("a");
+    ack.fail("a");
+    await ack.flush();
+    expect(queue.deletes).toEqual([]);
+    expect(queue.changes).toEqual([[{ id: "a", seconds: 20 }]]);
+  });
+
+  it("defers a message held by another worker without counting a failure", async () => {
+    const { ack, queue } = make();
+    ack.track(msg("a"), 1);
+    ack.defer("a", 15);
+    await ack.flush();
+    expect(queue.changes).toEqual([[{ id: "a", seconds: 15 }]]);
+    expect(ack.settled).toEqual({ deleted: 0, retried: 0, deferred: 1 });
+  });
+
+  it("sends deletes in batches of at most 10", async () => {
+    const { ack, queue, deleted } = make();
+    for (let i = 0; i < 25; i++) ack.track(msg(`m${i}`), 1);
+    for (let i = 0; i < 25; i++) ack.resolve(`m${i}`);
+    await ack.flush();
+    expect(queue.deletes.map((d) => d.length).sort()).toEqual([10, 10, 5]);
+    expect(deleted()).toBe(25);
+  });
+
+  it("reports a failed delete instead of hiding it", async () => {
+    const { ack, queue, errors, deleted } = make();
+    queue.failDeletes.add("a");
+    ack.track(msg("a"), 1);
+    ack.track(msg("b"), 1);
+    ack.resolve("a");
+    ack.resolve("b");
+    await ack.flush();
+    expect(errors).toEqual(["delete a"]);
+    expect(deleted()).toBe(1);
+  });
+
+  it("extends visibility of messages close to their timeout (heartbeat)", async () => {
+    const now = { t: 0 };
+    const { ack, queue } = make(now);
+    ack.track(msg("old"), 1);
+    now.t = 20_000;
+    ack.track(msg("new"), 1);
+    now.t = 31_000; // "old" is visible again at 60 s: within half a timeout
+    expect(await ack.heartbeat()).toBe(1);
+    expect(queue.changes).toEqual([[{ id: "old", seconds: 60 }]]);
+    expect(await ack.heartbeat()).toBe(0);
+  });
+
+  it("releases a message back to the queue at once when asked, and forgets abandoned ones", async () => {
+    const { ack, queue } = make();
+    ack.track(msg("a"), 1);
+    ack.track(msg("b"), 1);
+    ack.release("a");
+    ack.abandon("b");
+    ack.resolve("b");
+    await ack.flush();
+    expect(queue.changes).toEqual([[{ id: "a", seconds: 0 }]]);
+    expect(queue.deletes).toEqual([]);
+  });
+
+  it("keeps the newer receipt handle when the same message arrives twice", async () => {
+    const { ack, queue } = make();
+    expect(ack.track(msg("a"), 1)).toBe(true);
+    expect(ack.track({ ...msg("a"), receiptHandle: "rh-newer" }, 1)).toBe(false);
+    ack.resolve("a");
+    await ack.flush();
+    expect(queue.deletes).toEqual([["a"]]);
+  });
+});

@@ -1,0 +1,243 @@
+// Acknowledgement: a message is deleted only when every record in it is loaded or deliberately
+// skipped. A message with a failed record stays in the queue; its visibility is pushed back with
+// exponential backoff so it neither spins nor waits forever. While records are buffered or loading,
+// visibility is extended (a heartbeat) so SQS does not hand the message to another consumer.
+import type { MessageQueue, QueueMessage } from "./queue.ts";
+
+export interface AckOptions {
+  /** The visibility timeout the worker asks for on receive and extends by. */
+  visibilitySeconds: number;
+  /** Backoff after a failure: base * 2^(receiveCount-1), capped. */
+  backoffBaseSeconds: number;
+  backoffMaxSeconds: number;
+  /** Called after messages are deleted (count) and when an SQS call fails. */
+  onDeleted?: (count: number) => void;
+  onQueueError?: (what: string, error: unknown) => void;
+  now?: () => number;
+}
+
+interface Tracked {
+  message: QueueMessage;
+  pending: number;
+  failed: boolean;
+  /** Seconds to wait before redelivery without counting a failure (another worker holds it). */
+  deferSeconds: number;
+  /** When SQS would make the message visible again, in ms. */
+  visibleAt: number;
+  settled: boolean;
+}
+
+export type Settlement = "deleted" | "retry" | "deferred";
+
+export function backoffSeconds(receiveCount: number, base: number, max: number): number {
+  const exponent = Math.max(0, Math.min(30, receiveCount - 1));
+  return Math.min(max, base * 2 ** exponent);
+}
+
+export class Acknowledger {
+  private readonly tracked = new Map<string, Tracked>();
+  private pendingDeletes: Tracked[] = [];
+  private pendingChanges: { t: Tracked; seconds: number }[] = [];
+  private flushScheduled = false;
+  private inFlight = new Set<Promise<void>>();
+  private readonly queue: MessageQueue;
+  private readonly options: AckOptions;
+  private readonly now: () => number;
+  /** Outcomes, for run history and tests. */
+  readonly settled = { deleted: 0, retried: 0, deferred: 0 };
+
+  constructor(queue: MessageQueue, options: AckOptions) {
+    this.queue = queue;
+    this.options = options;
+    this.now = options.now ?? Date.now;
+  }
+
+  /** Messages received and not yet settled. */
+  get size(): number {
+    return this.tracked.size;
+  }
+
+  has(messageId: string): boolean {
+    return this.tracked.has(messageId);
+  }
+
+  /**
+   * Starts tracking a message with `records` records to resolve. A message received twice (SQS
+   * may deliver a duplicate to the same consumer) keeps the newer receipt handle.
+   */
+  track(message: QueueMessage, records: number, receivedAt = this.now()): boolean {
+    const existing = this.tracked.get(message.messageId);
+    if (existing) {
+      existing.message = { ...existing.message, receiptHandle: message.receiptHandle };
+      existing.visibleAt = receivedAt + this.options.visibilitySeconds * 1000;
+      return false;
+    }
+    const t: Tracked = {
+      message,
+      pending: records,
+      failed: false,
+      deferSeconds: 0,
+      visibleAt: receivedAt + this.options.visibilitySeconds * 1000,
+      settled: false,
+    };
+    this.tracked.set(message.messageId, t);
+    if (records === 0) this.settle(t);
+    return true;
+  }
+
+  /** `count` records of the message are loaded or deliberately skipped. */
+  resolve(messageId: string, count = 1): void {
+    const t = this.tracked.get(messageId);
+    if (!t) return;
+    t.pending -= count;
+    if (t.pending <= 0) this.settle(t);
+  }
+
+  /** A record failed: the message stays in the queue and comes back after a backoff. */
+  fail(messageId: string, count = 1): void {
+    const t = this.tracked.get(messageId);
+    if (!t) return;
+    t.failed = true;
+    this.resolve(messageId, count);
+  }
+
+  /** A record is held by another worker: come back after `seconds`, without counting a failure. */
+  defer(messageId: string, seconds: number, count = 1): void {
+    const t = this.tracked.get(messageId);
+    if (!t) return;
+    t.deferSeconds = Math.max(t.deferSeconds, seconds);
+    this.resolve(messageId, count);
+  }
+
+  /** Gives a message back to the queue at once (visibility 0), e.g. when stopping. */
+  release(messageId: string): void {
+    const t = this.tracked.get(messageId);
+    if (!t || t.settled) return;
+    t.settled = true;
+    this.tracked.delete(messageId);
+    this.pendingChanges.push({ t, seconds: 0 });
+    this.scheduleFlush();
+  }
+
+  /** Stops tracking without touching the queue: the visibility timeout brings the message back. */
+  abandon(messageId: string): void {
+    const t = this.tracked.get(messageId);
+    if (!t) return;
+    t.settled = true;
+    this.tracked.delete(messageId);
+  }
+
+  private settle(t: Tracked): void {
+    if (t.settled) return;
+    t.settled = true;
+    this.tracked.delete(t.message.messageId);
+    if (t.failed) {
+      this.settled.retried++;
+      const seconds = backoffSeconds(t.message.receiveCount, this.options.backoffBaseSeconds, this.options.backoffMaxSeconds);
+      this.pendingChanges.push({ t, seconds });
+    } else if (t.deferSeconds > 0) {
+      this.settled.deferred++;
+      this.pendingChanges.push({ t, seconds: t.deferSeconds });
+    } else {
+      this.settled.deleted++;
+      this.pendingDeletes.push(t);
+    }
+    this.scheduleFlush();
+  }
+
+  /**
+   * Extends the visibility of messages that would become visible within half a timeout.
+   * Call every few seconds.
+   */
+  async heartbeat(): Promise<number> {
+    const now = this.now();
+    const horizon = (this.options.visibilitySeconds * 1000) / 2;
+    const due = [...this.tracked.values()].filter((t) => t.visibleAt - now < horizon);
+    for (const t of due) t.visibleAt = now + this.options.visibilitySeconds * 1000;
+    for (let i = 0; i < due.length; i += 10) {
+      const chunk = due.slice(i, i + 10);
+      try {
+        const failed = await this.queue.changeVisibilityBatch(
+          chunk.map((t) => ({
+            id: t.message.messageId,
+            receiptHandle: t.message.receiptHandle,
+            visibilitySeconds: this.options.visibilitySeconds,
+          })),
+        );
+        for (const f of failed) this.options.onQueueError?.(`extend visibility of ${f.id}`, new Error(`${f.code}: ${f.message}`));
+      } catch (error) {
+        this.options.onQueueError?.("extend visibility", error);
+      }
+    }
+    return due.length;
+  }
+
+  private scheduleFlush(): void {
+    if (this.flushScheduled) return;
+    this.flushScheduled = true;
+    setImmediate(() => {
+      this.flushScheduled = false;
+      this.track_(this.flushNow());
+    });
+  }
+
+  private track_(p: Promise<void>): void {
+    this.inFlight.add(p);
+    void p.finally(() => this.inFlight.delete(p));
+  }
+
+  private async flushNow(): Promise<void> {
+    const deletes = this.pendingDeletes;
+    const changes = this.pendingChanges;
+    this.pendingDeletes = [];
+    this.pendingChanges = [];
+    const calls: Promise<void>[] = [];
+    for (let i = 0; i < deletes.length; i += 10) {
+      const chunk = deletes.slice(i, i + 10);
+      calls.push(
+        this.queue
+          .deleteBatch(chunk.map((t) => ({ id: t.message.messageId, receiptHandle: t.message.receiptHandle })))
+          .then(
+            (failed) => {
+              // A failed delete (an expired receipt handle) means the message comes back; the
+              // ledger and Databend's load metadata then drop it as a duplicate.
+              for (const f of failed) this.options.onQueueError?.(`delete ${f.id}`, new Error(`${f.code}: ${f.message}`));
+              this.options.onDeleted?.(chunk.length - failed.length);
+            },
+            (error) => this.options.onQueueError?.("delete messages", error),
+          ),
+      );
+    }
+    for (let i = 0; i < changes.length; i += 10) {
+      const chunk = changes.slice(i, i + 10);
+      calls.push(
+        this.queue
+          .changeVisibilityBatch(
+            chunk.map(({ t, seconds }) => ({
+              id: t.message.messageId,
+              receiptHandle: t.message.receiptHandle,
+              visibilitySeconds: seconds,
+            })),
+          )
+          .then(
+            (failed) => {
+              for (const f of failed) this.options.onQueueError?.(`change visibility of ${f.id}`, new Error(`${f.code}: ${f.message}`));
+            },
+            (error) => this.options.onQueueError?.("change visibility", error),
+          ),
+      );
+    }
+    await Promise.all(calls);
+  }
+
+  /** Waits until every delete and visibility change asked for so far has been sent. */
+  async flush(): Promise<void> {
+    if (this.flushScheduled) {
+      this.flushScheduled = false;
+      this.track_(this.flushNow());
+    } else if (this.pendingDeletes.length > 0 || this.pendingChanges.length > 0) {
+      this.track_(this.flushNow());
+    }
+    while (this.inFlight.size > 0) await Promise.all([...this.inFlight]);
+  }
+}

@@ -1,0 +1,153 @@
+// Parsing SQS message bodies into S3 objects to load. Pure: no I/O, no clock.
+//
+// What a body can be, and what the worker does with it:
+// - S3 event notification (`Records[]`, eventSource `aws:s3`): each record is an object to load
+//   (ObjectCreated:*) or a deliberate skip (another bucket, outside prefix/suffix, a zero-byte
+//   folder marker, or an S3 event that creates nothing, such as ObjectRemoved:*). Skips are noted
+//   in run history and the message is deleted once every record is handled.
+// - `s3:TestEvent` (sent when a notification is configured): acknowledged and noted.
+// - Anything else (bad JSON, another service, a record without bucket/key, an undecodable key):
+//   invalid. The worker records it once and leaves it to the queue's redrive policy.
+// Bodies that SNS wrapped (`Type: Notification`, `Message: "<json>"`) are unwrapped first.
+
+export interface S3ObjectRef {
+  bucket: string;
+  /** Decoded key, exactly as stored in S3. */
+  key: string;
+  size: number;
+  eTag: string;
+  sequencer: string;
+  versionId: string | undefined;
+  eventName: string;
+  eventTime: string;
+}
+
+export type RecordOutcome =
+  | { kind: "load"; object: S3ObjectRef }
+  | { kind: "skip"; key: string | undefined; reason: string };
+
+export type ParsedBody =
+  | { kind: "records"; records: RecordOutcome[] }
+  | { kind: "test_event"; bucket: string | undefined }
+  | { kind: "invalid"; reason: string };
+
+export interface TaskScope {
+  bucket: string;
+  prefix: string;
+  suffix: string;
+}
+
+/**
+ * S3 writes object keys into event notifications URL-encoded the way HTML forms are
+ * (application/x-www-form-urlencoded): a space becomes '+', other bytes %XX. So '+' must be turned
+ * back into a space before percent-decoding, and a literal '+' arrives as %2B.
+ */
+export function decodeS3Key(encoded: string): string {
+  return decodeURIComponent(encoded.replaceAll("+", " "));
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+function excerpt(text: string, max = 120): string {
+  const flat = text.replace(/\s+/g, " ").trim();
+  return flat.length > max ? `${flat.slice(0, max)}…` : flat;
+}
+
+/** Why a key is outside the task's scope, or null when it is inside. */
+export function scopeProblem(key: string, scope: TaskScope): string | null {
+  if (!key.startsWith(scope.prefix)) return `key is outside the task's prefix "${scope.prefix}"`;
+  if (!key.endsWith(scope.suffix)) return `key does not end with the task's suffix "${scope.suffix}"`;
+  return null;
+}
+
+function parseRecord(record: unknown, index: number, scope: TaskScope): RecordOutcome | string {
+  if (!isObject(record)) return `record ${index} is not an object`;
+  if (record.eventSource !== "aws:s3") {
+    return `record ${index} has eventSource ${JSON.stringify(record.eventSource ?? null)}, not "aws:s3"`;
+  }
+  const eventName = record.eventName;
+  if (typeof eventName !== "string" || eventName === "") return `record ${index} has no eventName`;
+  const s3 = record.s3;
+  if (!isObject(s3) || !isObject(s3.bucket) || !isObject(s3.object)) {
+    return `record ${index} has no s3.bucket and s3.object`;
+  }
+  const bucket = s3.bucket.name;
+  const rawKey = s3.object.key;
+  if (typeof bucket !== "string" || bucket === "") return `record ${index} has no s3.bucket.name`;
+  if (typeof rawKey !== "string" || rawKey === "") return `record ${index} has no s3.object.key`;
+  let key: string;
+  try {
+    key = decodeS3Key(rawKey);
+  } catch {
+    return `record ${index} has an object key that is not valid URL encoding: ${excerpt(rawKey, 80)}`;
+  }
+  const created = eventName.startsWith("ObjectCreated:");
+  if (!created) {
+    return { kind: "skip", key, reason: `${eventName} event; only ObjectCreated events are loaded` };
+  }
+  if (bucket !== scope.bucket) {
+    return { kind: "skip", key, reason: `bucket "${bucket}" is not the data source's bucket "${scope.bucket}"` };
+  }
+  const size = typeof s3.object.size === "number" ? s3.object.size : Number(s3.object.size ?? NaN);
+  if (key.endsWith("/") && size === 0) {
+    return { kind: "skip", key, reason: "zero-byte folder marker" };
+  }
+  const problem = scopeProblem(key, scope);
+  if (problem) return { kind: "skip", key, reason: problem };
+  return {
+    kind: "load",
+    object: {
+      bucket,
+      key,
+      size: Number.isFinite(size) ? size : -1,
+      eTag: typeof s3.object.eTag === "string" ? s3.object.eTag.replaceAll('"', "") : "",
+      sequencer: typeof s3.object.sequencer === "string" ? s3.object.sequencer : "",
+      versionId: typeof s3.object.versionId === "string" ? s3.object.versionId : undefined,
+      eventName,
+      eventTime: typeof record.eventTime === "string" ? record.eventTime : "",
+    },
+  };
+}
+
+export function parseBody(body: string | undefined, scope: TaskScope): ParsedBody {
+  if (body === undefined || body.trim() === "") return { kind: "invalid", reason: "empty message body" };
+  let doc: unknown;
+  try {
+    doc = JSON.parse(body);
+  } catch {
+    return { kind: "invalid", reason: `body is not JSON: ${excerpt(body)}` };
+  }
+  // S3 -> SNS -> SQS without raw message delivery wraps the notification in an SNS envelope.
+  if (isObject(doc) && doc.Type === "Notification" && typeof doc.Message === "string") {
+    try {
+      doc = JSON.parse(doc.Message);
+    } catch {
+      return { kind: "invalid", reason: `SNS notification whose Message is not JSON: ${excerpt(doc.Message as string)}` };
+    }
+  }
+  if (!isObject(doc)) return { kind: "invalid", reason: `body is JSON but not an object: ${excerpt(body)}` };
+  if (doc.Event === "s3:TestEvent") {
+    return { kind: "test_event", bucket: typeof doc.Bucket === "string" ? doc.Bucket : undefined };
+  }
+  if (!("Records" in doc)) {
+    const service = typeof doc.Service === "string" ? doc.Service : typeof doc.source === "string" ? doc.source : undefined;
+    return {
+      kind: "invalid",
+      reason: service
+        ? `not an S3 event notification (from ${service}): ${excerpt(body)}`
+        : `not an S3 event notification (no Records): ${excerpt(body)}`,
+    };
+  }
+  if (!Array.isArray(doc.Records) || doc.Records.length === 0) {
+    return { kind: "invalid", reason: "S3 event notification with no Records" };
+  }
+  const records: RecordOutcome[] = [];
+  for (const [index, record] of doc.Records.entries()) {
+    const outcome = parseRecord(record, index, scope);
+    if (typeof outcome === "string") return { kind: "invalid", reason: outcome };
+    records.push(outcome);
+  }
+  return { kind: "records", records };
+}

@@ -1,0 +1,232 @@
+// The one definition of an "Amazon SQS (S3) Integration Task": the form (zodResolver), the API
+// validation, the worker and the TypeScript types all come from here.
+import { z } from "zod";
+import { utf8Length } from "./aws-names.ts";
+
+export const TASK_MESSAGES = {
+  nameRequired: "Enter a name for the task",
+  nameTooLong: "Name must be at most 128 characters",
+  dataSourceRequired: "Choose the data source the task reads from",
+  dataSourceMissing: "No data source with this id; choose an existing data source",
+  databaseRequired: "Enter the Databend database to load into",
+  tableRequired: "Enter the Databend table to load into",
+  identifierTooLong: "At most 255 characters",
+  singleChar: "Enter exactly one character",
+  filterTooLong: "At most 1024 bytes",
+  prefixOutOfScope: (sourcePrefix: string) =>
+    `The prefix must start with the data source's prefix "${sourcePrefix}"; the queue only carries events under it`,
+  suffixOutOfScope: (sourceSuffix: string) =>
+    `The suffix must end with the data source's suffix "${sourceSuffix}"; the queue only carries events with it`,
+  delimiterEqualsQuote: "The delimiter and the quote character must differ",
+} as const;
+
+/** Compression of CSV and NDJSON files; `auto` detects it from the file name extension. */
+export const COMPRESSIONS = [
+  "auto",
+  "none",
+  "gzip",
+  "bz2",
+  "brotli",
+  "zstd",
+  "deflate",
+  "raw_deflate",
+  "xz",
+] as const;
+export const compressionSchema = z.enum(COMPRESSIONS);
+export type Compression = z.infer<typeof compressionSchema>;
+
+const oneChar = z
+  .string()
+  .refine((value) => [...value].length === 1, TASK_MESSAGES.singleChar);
+
+export const csvFormatSchema = z.strictObject({
+  type: z.literal("csv"),
+  /** The first line of every file is a header row and is skipped. */
+  header: z.boolean().default(true),
+  delimiter: oneChar.default(","),
+  quote: oneChar.default('"'),
+  compression: compressionSchema.default("auto"),
+});
+
+export const ndjsonFormatSchema = z.strictObject({
+  type: z.literal("ndjson"),
+  compression: compressionSchema.default("auto"),
+});
+
+export const parquetFormatSchema = z.strictObject({
+  type: z.literal("parquet"),
+});
+
+export const fileFormatSchema = z
+  .discriminatedUnion("type", [csvFormatSchema, ndjsonFormatSchema, parquetFormatSchema])
+  .superRefine((format, ctx) => {
+    if (format.type === "csv" && format.delimiter === format.quote) {
+      ctx.addIssue({ code: "custom", path: ["quote"], message: TASK_MESSAGES.delimiterEqualsQuote });
+    }
+  });
+export type FileFormat = z.output<typeof fileFormatSchema>;
+export type FileFormatType = FileFormat["type"];
+export const FILE_FORMAT_LABELS: Record<FileFormatType, string> = {
+  csv: "CSV",
+  ndjson: "NDJSON",
+  parquet: "Parquet",
+};
+
+export const ON_ERROR_MODES = ["abort", "continue"] as const;
+export const onErrorSchema = z.enum(ON_ERROR_MODES);
+export type OnError = z.infer<typeof onErrorSchema>;
+export const ON_ERROR_HELP: Record<OnError, string> = {
+  abort:
+    "A file with a bad row is not loaded; its message stays in the queue and is retried until the queue's redrive policy moves it aside",
+  continue: "Bad rows are skipped and counted; the rest of the file is loaded and the message is deleted",
+};
+
+/** Shown beside the purge switch: the role then needs one more permission. */
+export const PURGE_WARNING =
+  "Purge deletes each source object after it is loaded. Grant the IAM role s3:DeleteObject on the object path (arn:aws:s3:::<bucket>/<prefix>*), or loads will fail.";
+
+const trimmed = (schema: z.ZodString) => z.string().trim().pipe(schema);
+const keyFilter = z.string().refine((v) => utf8Length(v) <= 1024, TASK_MESSAGES.filterTooLong);
+
+export const targetSchema = z.strictObject({
+  database: trimmed(
+    z.string().min(1, TASK_MESSAGES.databaseRequired).max(255, TASK_MESSAGES.identifierTooLong),
+  ).default("default"),
+  table: trimmed(z.string().min(1, TASK_MESSAGES.tableRequired).max(255, TASK_MESSAGES.identifierTooLong)),
+});
+export type TaskTarget = z.output<typeof targetSchema>;
+
+/**
+ * What a client sends to create or replace a task. `prefix`/`suffix` left out take the data
+ * source's; given, they must lie within the data source's scope (see `taskScopeProblems`).
+ */
+export const taskInputSchema = z.strictObject({
+  name: trimmed(z.string().min(1, TASK_MESSAGES.nameRequired).max(128, TASK_MESSAGES.nameTooLong)),
+  data_source_id: trimmed(z.string().min(1, TASK_MESSAGES.dataSourceRequired)),
+  file_format: fileFormatSchema,
+  prefix: keyFilter.optional(),
+  suffix: keyFilter.optional(),
+  target: targetSchema,
+  on_error: onErrorSchema.default("abort"),
+  purge: z.boolean().default(false),
+});
+export type TaskFormValues = z.input<typeof taskInputSchema>;
+export type TaskInput = z.output<typeof taskInputSchema>;
+
+/** The scope of a data source that a task narrows. */
+export interface SourceScope {
+  prefix: string;
+  suffix: string;
+}
+
+/** Field problems of a task against its data source's scope; empty when the task fits. */
+export function taskScopeProblems(
+  task: { prefix?: string | undefined; suffix?: string | undefined },
+  source: SourceScope,
+): Record<string, string> {
+  const problems: Record<string, string> = {};
+  if (task.prefix !== undefined && !task.prefix.startsWith(source.prefix)) {
+    problems.prefix = TASK_MESSAGES.prefixOutOfScope(source.prefix);
+  }
+  if (task.suffix !== undefined && !task.suffix.endsWith(source.suffix)) {
+    problems.suffix = TASK_MESSAGES.suffixOutOfScope(source.suffix);
+  }
+  return problems;
+}
+
+/** A task's prefix/suffix once defaults from its data source are applied. */
+export function effectiveScope(
+  task: { prefix?: string | undefined; suffix?: string | undefined },
+  source: SourceScope,
+): SourceScope {
+  return { prefix: task.prefix ?? source.prefix, suffix: task.suffix ?? source.suffix };
+}
+
+export const TASK_STATUSES = ["stopped", "running", "failed"] as const;
+export const taskStatusSchema = z.enum(TASK_STATUSES);
+export type TaskStatus = z.infer<typeof taskStatusSchema>;
+export const desiredStateSchema = z.enum(["stopped", "running"]);
+export type DesiredState = z.infer<typeof desiredStateSchema>;
+
+export const taskCountersSchema = z.object({
+  messages_received: z.number(),
+  messages_deleted: z.number(),
+  messages_skipped: z.number(),
+  objects_loaded: z.number(),
+  objects_duplicate: z.number(),
+  rows_loaded: z.number(),
+  errors: z.number(),
+  copy_statements: z.number(),
+  batches: z.number(),
+});
+export type TaskCounters = z.infer<typeof taskCountersSchema>;
+
+/** A stored task, as the API returns it. */
+export const taskRecordSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  data_source_id: z.string(),
+  data_source_name: z.string().nullable(),
+  file_format: fileFormatSchema,
+  prefix: z.string(),
+  suffix: z.string(),
+  target: targetSchema,
+  on_error: onErrorSchema,
+  purge: z.boolean(),
+  /** What the API asked for. */
+  desired_state: desiredStateSchema,
+  /** What the worker reports; `failed` comes with `status_reason`. */
+  status: taskStatusSchema,
+  status_reason: z.string().nullable(),
+  /** Last sign of life from a worker running the task. */
+  heartbeat_at: z.string().nullable(),
+  worker_id: z.string().nullable(),
+  last_error: z.string().nullable(),
+  last_batch_at: z.string().nullable(),
+  counters: taskCountersSchema,
+  created_at: z.string(),
+  updated_at: z.string(),
+});
+export type TaskRecord = z.infer<typeof taskRecordSchema>;
+
+export const RUN_STATUSES = ["succeeded", "partial", "failed", "abandoned"] as const;
+export const runStatusSchema = z.enum(RUN_STATUSES);
+export type RunStatus = z.infer<typeof runStatusSchema>;
+
+export const runSkipSchema = z.object({
+  message_id: z.string(),
+  key: z.string().optional(),
+  reason: z.string(),
+});
+export type RunSkip = z.infer<typeof runSkipSchema>;
+
+export const runErrorSchema = z.object({
+  message_id: z.string().optional(),
+  key: z.string().optional(),
+  error: z.string(),
+});
+export type RunError = z.infer<typeof runErrorSchema>;
+
+/** One entry per batch the worker handled. */
+export const taskRunSchema = z.object({
+  id: z.string(),
+  task_id: z.string(),
+  worker_id: z.string(),
+  started_at: z.string(),
+  ended_at: z.string(),
+  status: runStatusSchema,
+  messages: z.number(),
+  messages_deleted: z.number(),
+  messages_skipped: z.number(),
+  objects_loaded: z.number(),
+  /** Objects left out because the ledger or Databend's load metadata says they are loaded. */
+  objects_duplicate: z.number(),
+  rows_loaded: z.number(),
+  copy_statements: z.number(),
+  skipped: z.array(runSkipSchema),
+  errors: z.array(runErrorSchema),
+  /** Entries beyond the stored lists' caps. */
+  more_skipped: z.number(),
+  more_errors: z.number(),
+});
+export type TaskRun = z.infer<typeof taskRunSchema>;
