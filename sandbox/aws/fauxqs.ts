@@ -1,0 +1,120 @@
+/**
+ * The one place that reaches into fauxqs's internals.
+ *
+ * Why: fauxqs's public export (`startFauxqs`) listens on 0.0.0.0 and offers no hook for our own
+ * routing, so we build its Fastify app with `buildApp()` and dispatch to it in-process with
+ * `app.inject()`. Persistence (PersistenceManager) and the stores (SqsStore, SnsStore, S3Store)
+ * are not in fauxqs's package "exports", so we load them by file path next to the resolved entry
+ * point and wire them exactly as fauxqs's own `startFauxqs` does (see node_modules/fauxqs/dist/app.js).
+ * The types below describe only the members we use; they are ours, not fauxqs's.
+ */
+import type { FastifyInstance } from "fastify";
+import { buildApp } from "fauxqs";
+
+export interface FauxqsS3Object {
+  key: string;
+  body: Buffer;
+  contentLength: number;
+  etag: string;
+  lastModified: Date;
+}
+
+export interface FauxqsS3Store {
+  persistence?: unknown;
+  hasBucket(name: string): boolean;
+  putObject(bucket: string, key: string, ...rest: unknown[]): FauxqsS3Object;
+  completeMultipartUpload(uploadId: string, parts: unknown): FauxqsS3Object;
+  multipartUploads: Map<string, { bucket: string; key: string }>;
+  deleteObject(bucket: string, key: string): void;
+  buckets: Map<string, Map<string, FauxqsS3Object>>;
+}
+
+export interface FauxqsQueue {
+  name: string;
+  url: string;
+  arn: string;
+  attributes: Record<string, string>;
+  persistence?: unknown;
+  isFifo(): boolean;
+  enqueue(msg: unknown): void;
+}
+
+export interface FauxqsSqsStore {
+  persistence?: unknown;
+  host?: string;
+  region?: string;
+  buildQueueUrl(name: string, port: string, requestHost: string, region: string): string;
+  getQueueByArn(arn: string): FauxqsQueue | undefined;
+  getQueue(url: string): FauxqsQueue | undefined;
+  allQueues(): Iterable<FauxqsQueue>;
+}
+
+interface PersistenceManagerLike {
+  load(sqs: unknown, sns: unknown, s3: unknown): void;
+  close(): void;
+}
+
+interface SqsStoreStatic {
+  new (): FauxqsSqsStore;
+  createMessage(body: string, attrs?: Record<string, unknown>, delaySeconds?: number): unknown;
+}
+
+const entry = import.meta.resolve("fauxqs");
+const deep = async <T>(rel: string): Promise<T> => (await import(new URL(rel, entry).href)) as T;
+
+const { SqsStore } = await deep<{ SqsStore: SqsStoreStatic }>("./sqs/sqsStore.js");
+const { SnsStore } = await deep<{ SnsStore: new () => unknown }>("./sns/snsStore.js");
+const { S3Store } = await deep<{ S3Store: new () => FauxqsS3Store }>("./s3/s3Store.js");
+const { PersistenceManager } = await deep<{
+  PersistenceManager: new (dir: string) => PersistenceManagerLike;
+}>("./persistence.js");
+
+export interface Fauxqs {
+  app: FastifyInstance;
+  sqs: FauxqsSqsStore;
+  s3: FauxqsS3Store;
+  /** Put a plain message on a standard queue (the path S3 notifications take). */
+  enqueue(queue: FauxqsQueue, body: string): void;
+  close(): Promise<void>;
+}
+
+/**
+ * Builds fauxqs with SQLite persistence under `dataDir` and queue URLs in AWS's shape
+ * (`https://sqs.<region>.amazonaws.com/<account>/<name>`).
+ */
+export async function createFauxqs(dataDir: string): Promise<Fauxqs> {
+  const sqsStore = new SqsStore();
+  const snsStore = new SnsStore();
+  const s3Store = new S3Store();
+  // Queue URLs as AWS prints them; fauxqs resolves incoming URLs by region + name, any host.
+  sqsStore.buildQueueUrl = (name, _port, _host, region) =>
+    `https://sqs.${region}.amazonaws.com/000000000000/${name}`;
+  const persistence = new PersistenceManager(dataDir);
+  // As startFauxqs: load first, then attach persistence so loading does not rewrite rows.
+  persistence.load(sqsStore, snsStore, s3Store);
+  sqsStore.persistence = persistence;
+  (snsStore as { persistence?: unknown }).persistence = persistence;
+  for (const queue of sqsStore.allQueues()) queue.persistence = persistence;
+  s3Store.persistence = persistence;
+
+  const app = buildApp({
+    logger: false,
+    stores: { sqsStore, snsStore, s3Store } as unknown as NonNullable<
+      Parameters<typeof buildApp>[0]
+    >["stores"],
+  }) as unknown as FastifyInstance;
+  await app.ready();
+  return {
+    app,
+    sqs: sqsStore,
+    s3: s3Store,
+    enqueue(queue, body) {
+      const delay = Number(queue.attributes.DelaySeconds ?? "0");
+      queue.enqueue(SqsStore.createMessage(body, {}, delay > 0 ? delay : undefined));
+    },
+    async close() {
+      await app.close();
+      persistence.close();
+    },
+  };
+}
