@@ -1,0 +1,160 @@
+// The S3 group: bucket exists in the queue's Region, listing under the prefix and reading one
+// object within prefix/suffix are permitted.
+import { GetBucketLocationCommand, GetObjectCommand, HeadBucketCommand, ListObjectsV2Command } from "@aws-sdk/client-s3";
+import { keyInScope } from "../../../src/contracts/aws-names.ts";
+import type { CheckResult } from "../../../src/contracts/connectivity.ts";
+import { classifyAwsError, describeAwsError } from "../aws-errors.ts";
+import type { Check, CheckContext } from "../context.ts";
+
+/** LocationConstraint as S3 reports it → Region: empty means us-east-1, "EU" is eu-west-1. */
+export function regionOfLocationConstraint(constraint: string | null | undefined): string {
+  if (!constraint) return "us-east-1";
+  if (constraint === "EU") return "eu-west-1";
+  return constraint;
+}
+
+/** Keys the list asks for; enough to find one object that matches the suffix. */
+export const LIST_MAX_KEYS = 100;
+
+function regionMismatch(ctx: CheckContext, bucketRegion: string): CheckResult {
+  const { bucket, region } = ctx.target;
+  return {
+    id: "s3_bucket",
+    status: "fail",
+    message: `Bucket ${bucket} is in ${bucketRegion}, not in the Queue Region ${region}`,
+    hint:
+      `The S3 bucket and the SQS queue must be in the same Region: use a standard queue in ${bucketRegion} ` +
+      `(and set Queue URL and Queue Region to it), or a bucket in ${region}`,
+  };
+}
+
+function scopeText(ctx: CheckContext): string {
+  const { bucket, input } = ctx.target;
+  return `s3://${bucket}/${input.prefix}${input.suffix ? `…${input.suffix}` : ""}`;
+}
+
+export const s3Bucket: Check = {
+  id: "s3_bucket",
+  needs: ["assume_role"],
+  async run(ctx): Promise<CheckResult> {
+    const { bucket, bucketArn, region } = ctx.target;
+    const describe = (error: unknown, action: string) =>
+      describeAwsError(error, ctx.callContext({ service: "s3", action, resource: bucketArn, subject: `bucket ${bucket}` }));
+    let locationError: unknown;
+    try {
+      const out = await ctx.call((abortSignal) =>
+        ctx.s3().send(new GetBucketLocationCommand({ Bucket: bucket }), { abortSignal }),
+      );
+      const bucketRegion = regionOfLocationConstraint(out.LocationConstraint);
+      if (bucketRegion !== region) return regionMismatch(ctx, bucketRegion);
+      return { id: "s3_bucket", status: "pass", message: `Bucket ${bucket} exists in ${region}` };
+    } catch (error) {
+      const c = classifyAwsError(error);
+      if (c.kind === "wrong_region") return regionMismatch(ctx, c.bucketRegion ?? "another Region");
+      if (c.kind !== "access_denied") {
+        const mapped = describe(error, "s3:GetBucketLocation");
+        return { id: "s3_bucket", status: "fail", message: mapped.message, hint: mapped.hint };
+      }
+      locationError = error;
+    }
+    // No s3:GetBucketLocation: HeadBucket (s3:ListBucket) still tells existence and Region.
+    try {
+      const head = await ctx.call((abortSignal) => ctx.s3().send(new HeadBucketCommand({ Bucket: bucket }), { abortSignal }));
+      if (head.BucketRegion && head.BucketRegion !== region) return regionMismatch(ctx, head.BucketRegion);
+      const missing = describe(locationError, "s3:GetBucketLocation");
+      return {
+        id: "s3_bucket",
+        status: "warn",
+        message: `Bucket ${bucket} exists in ${head.BucketRegion ?? region}, but ${missing.message.replace(/^The role/, "the role")}`,
+        hint: missing.hint,
+      };
+    } catch (error) {
+      const c = classifyAwsError(error);
+      if (c.kind === "wrong_region") return regionMismatch(ctx, c.bucketRegion ?? "another Region");
+      if (c.kind === "bucket_not_found") {
+        const mapped = describe(error, "s3:ListBucket");
+        return { id: "s3_bucket", status: "fail", message: mapped.message, hint: mapped.hint };
+      }
+      if (c.kind === "access_denied") {
+        return {
+          id: "s3_bucket",
+          status: "fail",
+          message: `The role lacks s3:GetBucketLocation and s3:ListBucket on ${bucketArn}, so the bucket cannot be checked`,
+          hint: `Add "s3:GetBucketLocation" and "s3:ListBucket" on "${bucketArn}" to the role's permissions policy`,
+        };
+      }
+      const mapped = describe(error, "s3:ListBucket");
+      return { id: "s3_bucket", status: "fail", message: mapped.message, hint: mapped.hint };
+    }
+  },
+};
+
+export const s3List: Check = {
+  id: "s3_list",
+  needs: ["s3_bucket"],
+  async run(ctx): Promise<CheckResult> {
+    const { bucket, bucketArn, input } = ctx.target;
+    try {
+      const out = await ctx.call((abortSignal) =>
+        ctx.s3().send(
+          new ListObjectsV2Command({ Bucket: bucket, MaxKeys: LIST_MAX_KEYS, ...(input.prefix ? { Prefix: input.prefix } : {}) }),
+          { abortSignal },
+        ),
+      );
+      ctx.facts.objects = (out.Contents ?? []).flatMap((o) => (o.Key ? [{ key: o.Key, size: o.Size ?? 0 }] : []));
+      ctx.facts.listTruncated = out.IsTruncated === true;
+      const n = ctx.facts.objects.length;
+      return {
+        id: "s3_list",
+        status: "pass",
+        message: `Listed s3://${bucket}/${input.prefix} (${n === 0 ? "no objects" : `${n}${ctx.facts.listTruncated ? "+" : ""} object${n === 1 ? "" : "s"}`})`,
+      };
+    } catch (error) {
+      const mapped = describeAwsError(
+        error,
+        ctx.callContext({ service: "s3", action: "s3:ListBucket", resource: bucketArn, subject: `bucket ${bucket}` }),
+      );
+      return { id: "s3_list", status: "fail", message: mapped.message, hint: mapped.hint };
+    }
+  },
+};
+
+export const s3Read: Check = {
+  id: "s3_read",
+  needs: ["s3_list"],
+  async run(ctx): Promise<CheckResult> {
+    const { bucket, objectArn, input } = ctx.target;
+    const inScope = (ctx.facts.objects ?? []).filter((o) => keyInScope(o.key, input));
+    const object = inScope.find((o) => o.size > 0) ?? inScope[0];
+    if (!object) {
+      return {
+        id: "s3_read",
+        status: "skip",
+        message: `No object in ${scopeText(ctx)} to read${ctx.facts.listTruncated ? ` among the first ${LIST_MAX_KEYS} keys` : ""}`,
+        hint:
+          `Upload a test object that matches the prefix and suffix, e.g. aws s3 cp ./test.csv "s3://${bucket}/${input.prefix}databend-test${input.suffix}", ` +
+          "then run Test Connectivity again",
+      };
+    }
+    try {
+      await ctx.call(async (abortSignal) => {
+        const out = await ctx.s3().send(new GetObjectCommand({ Bucket: bucket, Key: object.key, Range: "bytes=0-0" }), {
+          abortSignal,
+        });
+        await out.Body?.transformToByteArray();
+      });
+      return { id: "s3_read", status: "pass", message: `Read the first byte of s3://${bucket}/${object.key}` };
+    } catch (error) {
+      const c = classifyAwsError(error);
+      // An empty object cannot serve byte 0, but S3 only says so once the read was authorized.
+      if (c.code === "InvalidRange" || c.status === 416) {
+        return { id: "s3_read", status: "pass", message: `s3:GetObject is permitted on s3://${bucket}/${object.key} (empty object)` };
+      }
+      const mapped = describeAwsError(
+        error,
+        ctx.callContext({ service: "s3", action: "s3:GetObject", resource: objectArn, subject: `s3://${bucket}/${object.key}` }),
+      );
+      return { id: "s3_read", status: "fail", message: mapped.message, hint: mapped.hint };
+    }
+  },
+};

@@ -1,0 +1,209 @@
+// Test Connectivity: assume the customer's role with the platform setup identity, then run the
+// SQS group and the S3 group concurrently with the temporary credentials. Every call is bounded,
+// the whole test is bounded, and an aborted request aborts the calls in flight.
+import type { S3Client } from "@aws-sdk/client-s3";
+import type { SQSClient } from "@aws-sdk/client-sqs";
+import type { Logger } from "pino";
+import { parseQueueUrl, parseRoleArn, partitionOfRegion } from "../../src/contracts/aws-names.ts";
+import { CHECK_IDS, CHECK_TITLES, isOk, type CheckId, type CheckResult, type TestEvent } from "../../src/contracts/connectivity.ts";
+import type { ConnectionFields } from "../../src/contracts/data-source.ts";
+import { canonicalQueueUrl, createS3Client, createSqsClient, stsRegionFor, type AwsClientOptions } from "../aws/clients.ts";
+import { describeAwsError } from "./aws-errors.ts";
+import { assumeRole, trustPolicyHint } from "./checks/assume-role.ts";
+import { s3Bucket, s3List, s3Read } from "./checks/s3.ts";
+import { sqsPolicy, sqsQueue, sqsReceive, sqsStandard } from "./checks/sqs.ts";
+import type { Check, CheckContext, Facts, Target } from "./context.ts";
+
+export const SQS_GROUP: readonly Check[] = [sqsQueue, sqsStandard, sqsPolicy, sqsReceive];
+export const S3_GROUP: readonly Check[] = [s3Bucket, s3List, s3Read];
+
+export interface ConnectivityOptions {
+  orgId: string;
+  platformSetupRoleArn: string;
+  platformLoadRoleArn: string;
+  /** Setup identity, endpoints and timeouts; production leaves credentials to the default chain. */
+  aws?: AwsClientOptions;
+  /** Limit of the whole test, ms. */
+  totalTimeoutMs?: number;
+  /** Limit of one AWS call including its retry, ms. */
+  callTimeoutMs?: number;
+  logger?: Logger;
+}
+
+export interface RunOptions {
+  /** Aborted when the client goes away; in-flight calls stop. */
+  signal?: AbortSignal;
+  /** `running` when a check starts, `result` when it ends (the caller sends `done`). */
+  onEvent?: (event: TestEvent) => void;
+}
+
+export interface TestOutcome {
+  ok: boolean;
+  checks: CheckResult[];
+  tested_at: string;
+}
+
+export type ConnectivityTester = (input: ConnectionFields, run?: RunOptions) => Promise<TestOutcome>;
+
+export const DEFAULT_TOTAL_TIMEOUT_MS = 20_000;
+export const DEFAULT_CALL_TIMEOUT_MS = 8_000;
+
+class DeadlineExceeded extends Error {
+  override name = "DeadlineExceeded";
+}
+class ClientGone extends Error {
+  override name = "ClientGone";
+}
+
+export function targetOf(input: ConnectionFields): Target {
+  const parsed = parseQueueUrl(input.queue_url);
+  if (!parsed) throw new Error("queue_url was not validated");
+  const region = input.queue_region;
+  const partition = partitionOfRegion(region);
+  const bucketArn = `arn:${partition}:s3:::${input.bucket}`;
+  return {
+    input,
+    region,
+    partition,
+    queue: {
+      accountId: parsed.accountId,
+      name: parsed.queueName,
+      // Only the Region, account and name survive from the typed URL; the host is AWS's.
+      url: canonicalQueueUrl(region, parsed.accountId, parsed.queueName),
+      arn: `arn:${partition}:sqs:${region}:${parsed.accountId}:${parsed.queueName}`,
+    },
+    roleAccountId: parseRoleArn(input.role_arn)?.accountId,
+    bucket: input.bucket,
+    bucketArn,
+    objectArn: `${bucketArn}/*`,
+  };
+}
+
+export function createConnectivityTester(options: ConnectivityOptions): ConnectivityTester {
+  const totalMs = options.totalTimeoutMs ?? DEFAULT_TOTAL_TIMEOUT_MS;
+  const callMs = options.callTimeoutMs ?? DEFAULT_CALL_TIMEOUT_MS;
+  const aws = options.aws ?? {};
+
+  return async function testConnectivity(input, run = {}) {
+    const started = Date.now();
+    const target = targetOf(input);
+    const deadline = new AbortController();
+    const timer = setTimeout(() => deadline.abort(new DeadlineExceeded()), totalMs);
+    const onClientAbort = () => deadline.abort(new ClientGone());
+    if (run.signal?.aborted) onClientAbort();
+    run.signal?.addEventListener("abort", onClientAbort, { once: true });
+    const overall = deadline.signal;
+
+    const results = new Map<CheckId, CheckResult>();
+    const emit = (event: TestEvent) => {
+      try {
+        run.onEvent?.(event);
+      } catch (error) {
+        options.logger?.warn({ err: error }, "test event listener failed");
+      }
+    };
+    const finish = (result: CheckResult) => {
+      results.set(result.id, result);
+      emit({ event: "result", check: result });
+    };
+    const abortReason = () =>
+      overall.reason instanceof ClientGone
+        ? "Cancelled: the request was closed before this call finished"
+        : `Stopped: Test Connectivity is limited to ${Math.round(totalMs / 1000)} s and this call had not finished`;
+
+    const facts: Facts = {};
+    let sqs: SQSClient | undefined;
+    let s3: S3Client | undefined;
+    const ctx: CheckContext = {
+      target,
+      orgId: options.orgId,
+      platform: { setupRoleArn: options.platformSetupRoleArn, loadRoleArn: options.platformLoadRoleArn },
+      aws,
+      facts,
+      async call(fn) {
+        const perCall = AbortSignal.timeout(callMs);
+        try {
+          return await fn(AbortSignal.any([overall, perCall]));
+        } catch (error) {
+          if (!overall.aborted && perCall.aborted) {
+            throw Object.assign(new Error(`No answer within ${callMs} ms`), { name: "TimeoutError" });
+          }
+          throw error;
+        }
+      },
+      callContext: (c) => ({
+        ...c,
+        region: c.service === "sts" ? stsRegionFor(target.partition) : target.region,
+        timeoutSeconds: Math.round(callMs / 1000),
+        abortReason: abortReason(),
+      }),
+      sqs: () => (sqs ??= createSqsClient(target.region, facts.credentials!, aws)),
+      s3: () => (s3 ??= createS3Client(target.region, facts.credentials!, aws)),
+    };
+    const runCheck = async (check: Check) => {
+      const unmet = check.needs.find((id) => {
+        const status = results.get(id)?.status;
+        return status !== "pass" && status !== "warn";
+      });
+      if (unmet) {
+        return finish({
+          id: check.id,
+          status: "skip",
+          message: `Skipped: needs "${CHECK_TITLES[unmet]}" (${unmet}) to pass first`,
+        });
+      }
+      if (overall.aborted) {
+        return finish({ id: check.id, status: "skip", message: abortReason().replace("this call had not finished", "this check did not start") });
+      }
+      emit({ event: "running", id: check.id });
+      try {
+        finish(await check.run(ctx));
+      } catch (error) {
+        // A check that throws is a bug in the check; still answer with a sentence.
+        options.logger?.error({ err: error, check: check.id }, "connectivity check threw");
+        const mapped = describeAwsError(error, ctx.callContext({ service: "sts", action: "(internal)", resource: check.id, subject: check.id }));
+        finish({ id: check.id, status: "fail", message: mapped.message, hint: mapped.hint });
+      }
+    };
+    const runGroup = async (checks: readonly Check[]) => {
+      for (const check of checks) await runCheck(check);
+    };
+
+    try {
+      await runCheck(assumeRole);
+      if (results.get("assume_role")?.status !== "pass") {
+        const hint = trustPolicyHint(ctx);
+        for (const check of [...SQS_GROUP, ...S3_GROUP]) {
+          finish({
+            id: check.id,
+            status: "skip",
+            message: "Skipped: the role could not be assumed, so nothing else can be checked",
+            hint,
+          });
+        }
+      } else {
+        await Promise.all([runGroup(SQS_GROUP), runGroup(S3_GROUP)]);
+      }
+    } finally {
+      clearTimeout(timer);
+      run.signal?.removeEventListener("abort", onClientAbort);
+      sqs?.destroy();
+      s3?.destroy();
+    }
+
+    const checks = CHECK_IDS.map((id) => results.get(id)!).filter(Boolean);
+    const outcome = { ok: isOk(checks), checks, tested_at: new Date().toISOString() };
+    options.logger?.info(
+      {
+        role_arn: input.role_arn,
+        queue: target.queue.arn,
+        bucket: target.bucket,
+        ok: outcome.ok,
+        statuses: Object.fromEntries(checks.map((c) => [c.id, c.status])),
+        ms: Date.now() - started,
+      },
+      "connectivity test finished",
+    );
+    return outcome;
+  };
+}
