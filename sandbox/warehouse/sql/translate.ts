@@ -63,10 +63,15 @@ export function translate(tokens: Token[], ctx: TranslateContext): string {
   const cteNames = new Set<string>();
   for (let k = 0; k + 2 < sig.length; k++) {
     const a = tok(k)!;
-    if (isIdent(a) && isWord(tok(k + 1), "AS") && tok(k + 2)?.value === "(") {
-      const prev = tok(k - 1);
-      if (isWord(prev, "WITH", "RECURSIVE") || prev?.value === ",") cteNames.add(identName(a));
+    const prev = tok(k - 1);
+    if (!isIdent(a) || !(isWord(prev, "WITH", "RECURSIVE") || prev?.value === ",")) continue;
+    let j = k + 1;
+    if (tok(j)?.value === "(") {
+      // name (col, ...) AS (
+      while (j < sig.length && tok(j)?.value !== ")") j++;
+      j++;
     }
+    if (isWord(tok(j), "AS") && tok(j + 1)?.value === "(") cteNames.add(identName(a));
   }
 
   // token index -> [last token index replaced, replacement text]
