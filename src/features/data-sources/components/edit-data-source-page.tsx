@@ -1,0 +1,47 @@
+import { useParams } from "react-router";
+import { useOrg } from "../../../lib/use-org.ts";
+import { useDataSource } from "../api/get-data-source.ts";
+import { useUpdateDataSource } from "../api/update-data-source.ts";
+import { DataSourceForm } from "./data-source-form.tsx";
+import { Breadcrumbs, Loading, LoadError } from "./page-states.tsx";
+
+export function EditDataSourcePage({ testTimeoutMs }: { testTimeoutMs?: number } = {}) {
+  const id = useParams().id ?? "";
+  const source = useDataSource(id);
+  const org = useOrg();
+  const update = useUpdateDataSource(id);
+
+  return (
+    <section className="page">
+      <Breadcrumbs
+        trail={[
+          { label: "Data Sources", to: "/data/sources" },
+          { label: source.data?.name ?? id, to: `/data/sources/${encodeURIComponent(id)}` },
+          { label: "Edit" },
+        ]}
+      />
+      <h1>Edit {source.data ? source.data.name : "data source"}</h1>
+      {source.isPending || org.isPending ? (
+        <Loading what="the data source" />
+      ) : source.isError ? (
+        <LoadError error={source.error} what="data source" retry={() => void source.refetch()} />
+      ) : org.isError ? (
+        <LoadError error={org.error} what="organization information" retry={() => void org.refetch()} />
+      ) : (
+        <>
+          <p className="muted">
+            Renaming saves right away. Changing any connection value needs a passing Test Connectivity first.
+          </p>
+          {/* Keyed by id so another source's values never leak into this form. */}
+          <DataSourceForm
+            key={source.data.id}
+            org={org.data}
+            record={source.data}
+            onSave={(input) => update.mutateAsync(input)}
+            testTimeoutMs={testTimeoutMs}
+          />
+        </>
+      )}
+    </section>
+  );
+}

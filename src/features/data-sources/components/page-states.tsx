@@ -1,0 +1,46 @@
+import { Link } from "react-router";
+import { ApiRequestError } from "../../../lib/api-client.ts";
+
+export function Loading({ what }: { what: string }) {
+  return (
+    <p role="status" className="loading">
+      <span className="spinner" aria-hidden="true" /> Loading {what}…
+    </p>
+  );
+}
+
+/** A failed query: "not found" for 404, otherwise the error with a retry. */
+export function LoadError({ error, what, retry }: { error: Error; what: string; retry: () => void }) {
+  if (error instanceof ApiRequestError && error.status === 404) {
+    return (
+      <div role="alert" className="alert alert-error">
+        <p>This {what} does not exist; it may have been deleted.</p>
+        <Link to="/data/sources">Back to Data Sources</Link>
+      </div>
+    );
+  }
+  return (
+    <div role="alert" className="alert alert-error">
+      <p>
+        Could not load the {what}: {error.message}
+      </p>
+      <button type="button" onClick={retry}>
+        Retry
+      </button>
+    </div>
+  );
+}
+
+export function Breadcrumbs({ trail }: { trail: { label: string; to?: string }[] }) {
+  return (
+    <nav aria-label="Breadcrumb" className="breadcrumbs">
+      <ol>
+        {trail.map((step, index) => (
+          <li key={index}>
+            {step.to ? <Link to={step.to}>{step.label}</Link> : <span aria-current="page">{step.label}</span>}
+          </li>
+        ))}
+      </ol>
+    </nav>
+  );
+}
