@@ -4,7 +4,7 @@ import type { Catalog, ColumnDef, TableInfo } from "./catalog.ts";
 import { executeCopy, COPY_SCHEMA } from "./copy/copy.ts";
 import { Codes, syntaxError, unsupported, WarehouseError } from "./errors.ts";
 import { Cursor } from "./sql/cursor.ts";
-import { identName, isIdent, isWord, significant, sqliteIdent, tokenize, type Token } from "./sql/lexer.ts";
+import { identName, isIdent, isOp, isWord, significant, sqliteIdent, tokenize, type Token } from "./sql/lexer.ts";
 import { parseCopy, parseCreateTable } from "./sql/statements.ts";
 import { translate } from "./sql/translate.ts";
 import { convertInput, ConversionError, displayType, formatOutput, protocolType, type ColumnType, type Stored } from "./types.ts";
@@ -69,11 +69,11 @@ export class Engine {
   private async executeUnmapped(sql: string, session: Session): Promise<StatementResult> {
     const all = tokenize(sql);
     const sig = significant(all);
-    const semi = sig.findIndex((t) => t.value === ";");
+    const semi = sig.findIndex((t) => isOp(t, ";"));
     if (semi >= 0 && semi < sig.length - 1) {
       throw syntaxError("multiple statements in one query are not supported; send them one by one");
     }
-    if (sig.length === 0 || (sig.length === 1 && sig[0]!.value === ";")) throw syntaxError("empty query");
+    if (sig.length === 0 || (sig.length === 1 && isOp(sig[0]!, ";"))) throw syntaxError("empty query");
     // Tokens without the trailing semicolon, for translation.
     const body = semi >= 0 ? all.slice(0, all.indexOf(sig[semi]!)) : all;
     const c = new Cursor(sig);
@@ -124,7 +124,7 @@ export class Engine {
       case "COPY": {
         c.next();
         c.expectWords("INTO");
-        if (c.peek()?.kind === "string" || c.peek()?.value === "@") throw unsupported("COPY INTO <location> (unloading)");
+        if (c.peek()?.kind === "string" || isOp(c.peek(), "@")) throw unsupported("COPY INTO <location> (unloading)");
         const stmt = parseCopy(c);
         const table = this.table(stmt.table.database, stmt.table.name, session);
         const out = await executeCopy(this.catalog, table, stmt, session.settings);
@@ -180,7 +180,7 @@ export class Engine {
     if (c.acceptWords("DATABASE") || c.acceptWords("SCHEMA")) {
       const ifNotExists = c.acceptWords("IF", "NOT", "EXISTS");
       const name = c.ident("database name");
-      while (!c.atEnd() && c.peek()!.value !== ";") c.next(); // ENGINE = DEFAULT etc.
+      while (!c.atEnd() && !c.atSemicolon()) c.next(); // ENGINE = DEFAULT etc.
       c.expectEnd();
       if (orReplace && this.catalog.databaseExists(name)) this.catalog.dropDatabase(name, true);
       this.catalog.createDatabase(name, ifNotExists);
@@ -284,7 +284,7 @@ export class Engine {
       c.expectOp(")");
     }
     const rest = c.peek();
-    if (!isWord(rest, "VALUES", "SELECT", "WITH") && rest?.value !== "(") throw c.unexpected("VALUES or SELECT");
+    if (!isWord(rest, "VALUES", "SELECT", "WITH") && !isOp(rest, "(")) throw c.unexpected("VALUES or SELECT");
     // Let SQLite evaluate the VALUES / SELECT, then convert each value to its column's type.
     const source = body.slice(body.indexOf(rest!));
     const stmt = this.catalog.db.prepare(translate(source, this.context(session)));

@@ -237,7 +237,11 @@ function timestampFromNumber(n: number): string {
 }
 
 /** Converts a value read from a file (CSV text, JSON value, Parquet value) to its stored form. */
-export function convertInput(t: ColumnType, value: unknown, opts: { disableVariantCheck?: boolean } = {}): Stored {
+export function convertInput(
+  t: ColumnType,
+  value: unknown,
+  opts: { disableVariantCheck?: boolean; jsonValues?: boolean } = {},
+): Stored {
   if (value === null || value === undefined) return null;
   switch (t.base) {
     case "String":
@@ -325,6 +329,8 @@ export function convertInput(t: ColumnType, value: unknown, opts: { disableVaria
       return fail(t, value, "expected a date like '2024-01-31'");
     }
     case "Variant": {
+      // A string from JSON (NDJSON) is a JSON string value; from text formats it is JSON text.
+      if (typeof value === "string" && opts.jsonValues) return JSON.stringify(value);
       if (typeof value === "string") {
         try {
           return JSON.stringify(JSON.parse(value));

@@ -82,7 +82,8 @@ describe("protocol", () => {
     const rows = await conn.queryIter("SELECT n FROM big ORDER BY n");
     let count = 0;
     let last = 0;
-    for await (const row of rows) {
+    for (let row = await rows.next(); row !== null; row = await rows.next()) {
+      if (row instanceof Error) throw row;
       count++;
       last = row.values()[0] as number;
     }

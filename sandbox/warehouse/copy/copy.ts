@@ -131,7 +131,7 @@ async function loadFile(client: S3Client, bucket: string, file: S3File, fmt: Fil
       if (raw === MISSING) v = col.defaultValue;
       else {
         try {
-          v = convertInput(col.type, raw, { disableVariantCheck: opts.disableVariantCheck });
+          v = convertInput(col.type, raw, { disableVariantCheck: opts.disableVariantCheck, jsonValues: fmt.type === "NDJSON" });
         } catch (e) {
           if (!(e instanceof ConversionError)) throw e;
           bad = `fail to decode column '${col.name}': ${e.message}`;

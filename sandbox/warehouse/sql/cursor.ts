@@ -18,6 +18,10 @@ export class Cursor {
   peek(offset = 0): Token | undefined {
     return this.tokens[this.pos + offset];
   }
+  atSemicolon(): boolean {
+    const t = this.peek();
+    return t !== undefined && t.kind === "op" && t.value === ";";
+  }
   atEnd(): boolean {
     return this.pos >= this.tokens.length;
   }

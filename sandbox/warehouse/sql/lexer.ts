@@ -206,6 +206,10 @@ export function isWord(t: Token | undefined, ...words: string[]): boolean {
   return t !== undefined && t.kind === "word" && words.includes(t.value.toUpperCase());
 }
 
+export function isOp(t: Token | undefined, op: string): boolean {
+  return t !== undefined && t.kind === "op" && t.value === op;
+}
+
 export function sqliteString(s: string): string {
   return `'${s.replaceAll("'", "''")}'`;
 }

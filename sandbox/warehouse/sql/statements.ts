@@ -5,7 +5,7 @@ import type { ColumnDef } from "../catalog.ts";
 import { Codes, syntaxError, unsupported, WarehouseError } from "../errors.ts";
 import { convertInput, ConversionError, displayType, KNOWN_TYPE_NAMES, resolveType, type ColumnType, type Stored } from "../types.ts";
 import { Cursor, type QualifiedName } from "./cursor.ts";
-import { isIdent, isWord } from "./lexer.ts";
+import { isIdent, isOp, isWord } from "./lexer.ts";
 
 export interface CreateTable {
   table: QualifiedName;
@@ -30,7 +30,7 @@ export function parseCreateTable(c: Cursor, orReplace: boolean): CreateTable {
   c.expectOp(")");
   // Table options (ENGINE = FUSE, CLUSTER BY (...), COMMENT = '...', key = value) do not change
   // how the dev warehouse stores data; they are accepted and ignored.
-  while (!c.atEnd() && c.peek()!.value !== ";") c.next();
+  while (!c.atEnd() && !c.atSemicolon()) c.next();
   c.expectEnd();
   return { table, columns, ifNotExists, orReplace };
 }
@@ -81,7 +81,7 @@ function parseColumn(c: Cursor): ColumnDef {
       let raw: unknown;
       if (tok.kind === "string") raw = tok.value;
       else if (tok.kind === "number") raw = tok.value;
-      else if (tok.value === "-" && c.peek()?.kind === "number") raw = "-" + c.next().value;
+      else if (isOp(tok, "-") && c.peek()?.kind === "number") raw = "-" + c.next().value;
       else if (isWord(tok, "NULL")) raw = null;
       else if (isWord(tok, "TRUE", "FALSE")) raw = tok.value.toLowerCase();
       else throw unsupported(`DEFAULT ${tok.text} (only literal defaults are supported)`);
@@ -155,7 +155,7 @@ function parseOptionList(c: Cursor): Record<string, string> {
 function optionValue(c: Cursor): string {
   const t = c.next();
   if (t.kind === "string" || t.kind === "number" || t.kind === "word" || t.kind === "quoted") return t.value;
-  if (t.value === "-" && c.peek()?.kind === "number") return "-" + c.next().value;
+  if (isOp(t, "-") && c.peek()?.kind === "number") return "-" + c.next().value;
   throw syntaxError(`unexpected '${t.text}' at position ${t.start}, expected an option value`);
 }
 
@@ -171,8 +171,8 @@ export function parseCopy(c: Cursor): CopyStatement {
   }
   c.expectWords("FROM");
   const from = c.peek();
-  if (from?.value === "@") throw unsupported("COPY INTO from a stage (@stage)");
-  if (from?.value === "(") throw unsupported("COPY INTO with a transforming SELECT");
+  if (isOp(from, "@")) throw unsupported("COPY INTO from a stage (@stage)");
+  if (isOp(from, "(")) throw unsupported("COPY INTO with a transforming SELECT");
   const location = c.string("location string like 's3://bucket/path/'");
   const stmt: CopyStatement = {
     table,
@@ -184,7 +184,7 @@ export function parseCopy(c: Cursor): CopyStatement {
     fileFormat: {},
     options: {},
   };
-  while (!c.atEnd() && c.peek()!.value !== ";") {
+  while (!c.atEnd() && !c.atSemicolon()) {
     const key = c.ident("copy option").toUpperCase();
     c.expectOp("=");
     switch (key) {

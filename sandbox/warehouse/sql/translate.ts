@@ -5,7 +5,7 @@
 
 import type { TableInfo } from "../catalog.ts";
 import { unsupported } from "../errors.ts";
-import { identName, isIdent, isWord, sqliteIdent, sqliteString, type Token } from "./lexer.ts";
+import { identName, isIdent, isOp, isWord, sqliteIdent, sqliteString, type Token } from "./lexer.ts";
 
 export interface TranslateContext {
   resolveTable(database: string | undefined, name: string): TableInfo;
@@ -64,14 +64,14 @@ export function translate(tokens: Token[], ctx: TranslateContext): string {
   for (let k = 0; k + 2 < sig.length; k++) {
     const a = tok(k)!;
     const prev = tok(k - 1);
-    if (!isIdent(a) || !(isWord(prev, "WITH", "RECURSIVE") || prev?.value === ",")) continue;
+    if (!isIdent(a) || !(isWord(prev, "WITH", "RECURSIVE") || isOp(prev, ","))) continue;
     let j = k + 1;
-    if (tok(j)?.value === "(") {
+    if (isOp(tok(j), "(")) {
       // name (col, ...) AS (
-      while (j < sig.length && tok(j)?.value !== ")") j++;
+      while (j < sig.length && !isOp(tok(j), ")")) j++;
       j++;
     }
-    if (isWord(tok(j), "AS") && tok(j + 1)?.value === "(") cteNames.add(identName(a));
+    if (isWord(tok(j), "AS") && isOp(tok(j + 1), "(")) cteNames.add(identName(a));
   }
 
   // token index -> [last token index replaced, replacement text]
@@ -85,12 +85,12 @@ export function translate(tokens: Token[], ctx: TranslateContext): string {
     let end = k;
     let database: string | undefined;
     let name = identName(first);
-    if (tok(k + 1)?.value === "." && isIdent(tok(k + 2))) {
+    if (isOp(tok(k + 1), ".") && isIdent(tok(k + 2))) {
       database = name;
       name = identName(tok(k + 2)!);
       end = k + 2;
     }
-    if (tok(end + 1)?.value === "(") return -1;
+    if (isOp(tok(end + 1), "(")) return -1;
     let next = end + 1;
     let hasAlias = false;
     if (isWord(tok(next), "AS")) {
@@ -114,7 +114,7 @@ export function translate(tokens: Token[], ctx: TranslateContext): string {
   const callParens: boolean[] = [];
   for (let k = 0; k < sig.length; k++) {
     const t = tok(k)!;
-    if (t.value === "(") {
+    if (isOp(t, "(")) {
       const prev = tok(k - 1);
       const isCall =
         isIdent(prev) &&
@@ -123,7 +123,7 @@ export function translate(tokens: Token[], ctx: TranslateContext): string {
       callParens.push(isCall);
       continue;
     }
-    if (t.value === ")") {
+    if (isOp(t, ")")) {
       callParens.pop();
       continue;
     }
@@ -132,7 +132,7 @@ export function translate(tokens: Token[], ctx: TranslateContext): string {
       let p = k + 1;
       for (;;) {
         const after = tableRef(p);
-        if (after < 0 || !isWord(t, "FROM") || tok(after)?.value !== ",") break;
+        if (after < 0 || !isWord(t, "FROM") || !isOp(tok(after), ",")) break;
         p = after + 1;
       }
     }
@@ -164,7 +164,7 @@ export function translate(tokens: Token[], ctx: TranslateContext): string {
         out += t.text;
         break;
       case "op":
-        if (t.value === "::") throw unsupported("The :: cast operator (use CAST(x AS type))");
+        if (isOp(t, "::")) throw unsupported("The :: cast operator (use CAST(x AS type))");
         out += t.text;
         break;
       case "word": {
@@ -172,11 +172,11 @@ export function translate(tokens: Token[], ctx: TranslateContext): string {
         // Look ahead for a call: name ( ... ).
         let j = i + 1;
         while (j < tokens.length && (tokens[j]!.kind === "ws" || tokens[j]!.kind === "comment")) j++;
-        const isCall = tokens[j]?.value === "(";
+        const isCall = isOp(tokens[j], "(");
         if (isCall) {
           let m = j + 1;
           while (m < tokens.length && (tokens[m]!.kind === "ws" || tokens[m]!.kind === "comment")) m++;
-          const constant = tokens[m]?.value === ")" ? constantFunction(lower, ctx) : undefined;
+          const constant = isOp(tokens[m], ")") ? constantFunction(lower, ctx) : undefined;
           if (constant !== undefined) {
             out += constant;
             i = m;
