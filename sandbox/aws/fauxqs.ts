@@ -73,6 +73,11 @@ export interface Fauxqs {
   app: FastifyInstance;
   sqs: FauxqsSqsStore;
   s3: FauxqsS3Store;
+  /**
+   * Calls `observer` with each request's headers right before fauxqs runs its (synchronous) route
+   * handler, so store wrappers can tell which sandbox request a store call belongs to.
+   */
+  onHandler(observer: (headers: Record<string, unknown>) => void): void;
   /** Put a plain message on a standard queue (the path S3 notifications take). */
   enqueue(queue: FauxqsQueue, body: string): void;
   close(): Promise<void>;
@@ -103,11 +108,19 @@ export async function createFauxqs(dataDir: string): Promise<Fauxqs> {
       Parameters<typeof buildApp>[0]
     >["stores"],
   }) as unknown as FastifyInstance;
+  let observer: ((headers: Record<string, unknown>) => void) | undefined;
+  app.addHook("preHandler", (request, _reply, done) => {
+    observer?.(request.headers);
+    done();
+  });
   await app.ready();
   return {
     app,
     sqs: sqsStore,
     s3: s3Store,
+    onHandler(fn) {
+      observer = fn;
+    },
     enqueue(queue, body) {
       const delay = Number(queue.attributes.DelaySeconds ?? "0");
       queue.enqueue(SqsStore.createMessage(body, {}, delay > 0 ? delay : undefined));

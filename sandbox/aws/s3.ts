@@ -3,7 +3,7 @@
  * GetBucketLocation with stored bucket regions, bucket notifications, and event delivery for
  * objects created or removed through any route (found by watching fauxqs's S3 store).
  */
-import { AsyncLocalStorage } from "node:async_hooks";
+import { randomUUID } from "node:crypto";
 import type { Caller, CredentialScope, SandboxRequest } from "./auth.ts";
 import type { SandboxContext, SandboxResponse } from "./context.ts";
 import { AuthError, AwsError, authErrorForS3, s3ErrorXml, s3HostId, s3RequestId } from "./errors.ts";
@@ -24,13 +24,30 @@ interface Tracking {
   events: ObjectEvent[];
 }
 
-const tracking = new AsyncLocalStorage<Tracking>();
+/**
+ * Which sandbox request a store call belongs to. fauxqs's S3 route handlers call the store
+ * synchronously, so the tracking set in the preHandler hook is the current one until the next
+ * microtask (AsyncLocalStorage does not survive Fastify's inject path).
+ */
+const pending = new Map<string, Tracking>();
+let current: Tracking | undefined;
+const TRACK_HEADER = "x-sandbox-track";
+const tracking = { getStore: () => current };
 
 const etagOf = (obj: FauxqsS3Object) => obj.etag.replace(/"/g, "");
 
 /** Wraps fauxqs's S3 store so every object write or delete inside a request is recorded. */
 export function watchS3Store(fauxqs: Fauxqs): void {
   const store = fauxqs.s3;
+  fauxqs.onHandler((headers) => {
+    const t = pending.get(String(headers[TRACK_HEADER] ?? ""));
+    current = t;
+    if (t) {
+      queueMicrotask(() => {
+        if (current === t) current = undefined;
+      });
+    }
+  });
   const put = store.putObject.bind(store);
   store.putObject = (bucket, key, ...rest) => {
     const obj = put(bucket, key, ...rest);
@@ -252,9 +269,15 @@ export async function handleS3(
   const search = req.rawQuery ? `?${req.rawQuery}` : "";
   const path = `/${encodeURIComponent(bucket)}${slash === -1 && !vhost ? "" : `/${rawKey}`}${search}`;
   const t: Tracking = { putEventName, events: [] };
-  const res = await tracking.run(t, () =>
-    ctx.fauxqs.app.inject({ method: method as "GET", url: path, headers, payload: req.body.length ? req.body : undefined }),
-  );
+  const trackId = randomUUID();
+  headers[TRACK_HEADER] = trackId;
+  pending.set(trackId, t);
+  let res;
+  try {
+    res = await ctx.fauxqs.app.inject({ method: method as "GET", url: path, headers, payload: req.body.length ? req.body : undefined });
+  } finally {
+    pending.delete(trackId);
+  }
 
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(res.headers)) {

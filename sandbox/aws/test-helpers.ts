@@ -1,0 +1,69 @@
+/** Shared set-up for the sandbox's own tests: a sandbox on a random port and real SDK clients. */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { IAMClient } from "@aws-sdk/client-iam";
+import { S3Client } from "@aws-sdk/client-s3";
+import { SQSClient } from "@aws-sdk/client-sqs";
+import { STSClient, AssumeRoleCommand } from "@aws-sdk/client-sts";
+import { startSandbox, type Sandbox, type SandboxOptions } from "./server.ts";
+
+export interface Creds {
+  accessKeyId: string;
+  secretAccessKey: string;
+  sessionToken?: string;
+}
+
+export const CUSTOMER: Creds = { accessKeyId: "test", secretAccessKey: "test" };
+export const PLATFORM_SETUP: Creds = { accessKeyId: "platform-setup", secretAccessKey: "platform-setup" };
+export const PLATFORM_LOAD: Creds = { accessKeyId: "platform-load", secretAccessKey: "platform-load" };
+
+export interface TestSandbox extends Sandbox {
+  dataDir: string;
+  s3(creds?: Creds, region?: string): S3Client;
+  sqs(creds?: Creds, region?: string): SQSClient;
+  sts(creds?: Creds): STSClient;
+  iam(creds?: Creds): IAMClient;
+  /** Assumes `roleArn` as `who` (platform-setup by default) with an External ID. */
+  assume(roleArn: string, externalId: string | undefined, who?: Creds, durationSeconds?: number): Promise<Creds>;
+  /** Stops the sandbox and deletes its data directory. */
+  dispose(): Promise<void>;
+}
+
+export async function startTestSandbox(options: SandboxOptions = {}): Promise<TestSandbox> {
+  const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), "sandbox-test-"));
+  const sb = await startSandbox({ port: 0, log: false, ...options, dataDir });
+  const endpoint = sb.url;
+  return {
+    ...sb,
+    dataDir,
+    s3: (creds = CUSTOMER, region = "us-east-1") => new S3Client({ endpoint, region, credentials: creds, forcePathStyle: true }),
+    // useQueueUrlAsEndpoint:false keeps requests on the sandbox whatever host a QueueUrl names.
+    sqs: (creds = CUSTOMER, region = "us-east-1") =>
+      new SQSClient({ endpoint, region, credentials: creds, useQueueUrlAsEndpoint: false }),
+    sts: (creds = CUSTOMER) => new STSClient({ endpoint, region: "us-east-1", credentials: creds }),
+    iam: (creds = CUSTOMER) => new IAMClient({ endpoint, region: "us-east-1", credentials: creds }),
+    async assume(roleArn, externalId, who = PLATFORM_SETUP, durationSeconds) {
+      const sts = new STSClient({ endpoint, region: "us-east-1", credentials: who });
+      const out = await sts.send(
+        new AssumeRoleCommand({ RoleArn: roleArn, RoleSessionName: "test-session", ExternalId: externalId, DurationSeconds: durationSeconds }),
+      );
+      const c = out.Credentials!;
+      return { accessKeyId: c.AccessKeyId!, secretAccessKey: c.SecretAccessKey!, sessionToken: c.SessionToken! };
+    },
+    async dispose() {
+      await sb.stop();
+      if (!options.dataDir) rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Resolves with the error a promise rejects with (fails if it resolves). */
+export async function rejection(p: Promise<unknown>): Promise<Error & { Code?: string; $metadata?: { httpStatusCode?: number } }> {
+  try {
+    await p;
+  } catch (err) {
+    return err as Error & { Code?: string };
+  }
+  throw new Error("expected the call to fail, but it succeeded");
+}
