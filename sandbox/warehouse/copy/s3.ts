@@ -163,6 +163,14 @@ export async function statFile(client: S3Client, bucket: string, key: string): P
       lastModified: out.LastModified ? out.LastModified.toISOString() : null,
     };
   } catch (e) {
+    // A HEAD error has no body, so no S3 error code; a one-byte GET tells which error it is.
+    if (e instanceof S3ServiceException && (e.$metadata.httpStatusCode ?? 0) >= 400 && !/NotFound|NoSuchKey/.test(e.name)) {
+      try {
+        await client.send(new GetObjectCommand({ Bucket: bucket, Key: key, Range: "bytes=0-0" }));
+      } catch (detailed) {
+        throw storageError(detailed, `stat s3://${bucket}/${key}`);
+      }
+    }
     throw storageError(e, `stat s3://${bucket}/${key}`);
   }
 }
