@@ -8,19 +8,53 @@ import type { Config } from "../config.ts";
 import { healthRoutes } from "./health.ts";
 import { orgRoutes } from "./org.ts";
 import { errorHandling } from "./errors.ts";
+import { dataSourceRoutes } from "./data-sources.ts";
+import { dataSourceTestRoutes, type TestRateLimit } from "./data-sources-test.ts";
+import type { Store } from "../store/types.ts";
+import { openSqliteStore } from "../store/sqlite.ts";
+import { createConnectivityTester, type ConnectivityTester } from "../connectivity/engine.ts";
 
 export interface AppOptions {
   config: Config;
   logger: Logger;
   /** Built SPA to serve at /; omitted in API-only tests. */
   staticDir?: string;
+  /** Persistence; by default the SQLite store in config.dataDir, opened on first use. */
+  store?: Store;
+  /** Test Connectivity; by default the engine with the SDK's default credential chain. */
+  connectivity?: ConnectivityTester;
+  /** Test Connectivity rate limit per organization; 10 per minute by default. */
+  testRateLimit?: TestRateLimit;
 }
 
-export async function buildApp({ config, logger, staticDir }: AppOptions): Promise<FastifyInstance> {
+export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
+  const { config, logger, staticDir } = options;
   const app: FastifyInstance = Fastify({ loggerInstance: logger as FastifyBaseLogger, bodyLimit: 64 * 1024 });
   await app.register(errorHandling);
   await app.register(healthRoutes);
   await app.register(orgRoutes, { config });
+
+  let store = options.store;
+  const ownStore = !store;
+  const getStore = (): Store => (store ??= openSqliteStore({ dataDir: config.dataDir }));
+  app.addHook("onClose", async () => {
+    if (ownStore) store?.close();
+  });
+  let tester = options.connectivity;
+  const getTester = (): ConnectivityTester =>
+    (tester ??= createConnectivityTester({
+      orgId: config.orgId,
+      platformSetupRoleArn: config.platformSetupRoleArn,
+      platformLoadRoleArn: config.platformLoadRoleArn,
+      logger,
+    }));
+  await app.register(dataSourceRoutes, { config, store: getStore });
+  await app.register(dataSourceTestRoutes, {
+    config,
+    store: getStore,
+    tester: getTester,
+    ...(options.testRateLimit ? { rateLimit: options.testRateLimit } : {}),
+  });
   if (staticDir && existsSync(path.join(staticDir, "index.html"))) {
     await app.register(fastifyStatic, { root: path.resolve(staticDir), wildcard: false });
     // Client-side routes: any non-API GET that is not a file gets the SPA shell.

@@ -109,7 +109,7 @@ export function createConnectivityTester(options: ConnectivityOptions): Connecti
     const abortReason = () =>
       overall.reason instanceof ClientGone
         ? "Cancelled: the request was closed before this call finished"
-        : `Stopped: Test Connectivity is limited to ${Math.round(totalMs / 1000)} s and this call had not finished`;
+        : `Stopped: Test Connectivity is limited to ${Number((totalMs / 1000).toFixed(1))} s and this call had not finished`;
 
     const facts: Facts = {};
     let sqs: SQSClient | undefined;
@@ -134,7 +134,7 @@ export function createConnectivityTester(options: ConnectivityOptions): Connecti
       callContext: (c) => ({
         ...c,
         region: c.service === "sts" ? stsRegionFor(target.partition) : target.region,
-        timeoutSeconds: Math.round(callMs / 1000),
+        timeoutSeconds: Number((callMs / 1000).toFixed(1)),
         abortReason: abortReason(),
       }),
       sqs: () => (sqs ??= createSqsClient(target.region, facts.credentials!, aws)),

@@ -39,6 +39,17 @@ export const sqsQueue: Check = {
             "through the queue policy (and its own permissions policy) for every SQS action it needs",
         };
       }
+      if (mapped.kind === "access_denied") {
+        // AWS answers AccessDenied before looking the queue up, so a wrong name or Region looks the same.
+        return {
+          id: "sqs_queue",
+          status: "fail",
+          message: mapped.message,
+          hint:
+            `${mapped.hint}. If the queue name, account or Region in that ARN is wrong (a queue in another Region ` +
+            `is not visible from ${region}), fix Queue URL and Queue Region instead`,
+        };
+      }
       return { id: "sqs_queue", status: "fail", message: mapped.message, hint: mapped.hint };
     }
   },

@@ -1,0 +1,281 @@
+// Test Connectivity against the local sandbox with real SDK clients: one scenario per failure.
+import { GetQueueAttributesCommand, GetQueueUrlCommand, ReceiveMessageCommand } from "@aws-sdk/client-sqs";
+import { PutBucketNotificationConfigurationCommand, PutObjectCommand, CreateBucketCommand } from "@aws-sdk/client-s3";
+import { createServer, type Server, type Socket } from "node:net";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { CheckId, CheckResult } from "../../src/contracts/connectivity.ts";
+import type { TestEvent } from "../../src/contracts/connectivity.ts";
+import { connectionOf } from "../../src/contracts/data-source.ts";
+import { createScenario, PLATFORM_LOAD_ROLE_ARN, PLATFORM_SETUP_ROLE_ARN, startFixture, type Fixture } from "./sandbox-fixture.ts";
+import { createConnectivityTester, type TestOutcome } from "./engine.ts";
+
+const ORG = "org-engine-test";
+let fx: Fixture;
+beforeAll(async () => {
+  fx = await startFixture(ORG);
+});
+afterAll(() => fx?.stop());
+
+const CSV = [{ key: "incoming/a.csv", body: "a,b\n1,2\n" }];
+
+function byId(outcome: TestOutcome): Record<CheckId, CheckResult> {
+  return Object.fromEntries(outcome.checks.map((c) => [c.id, c])) as Record<CheckId, CheckResult>;
+}
+/** The checks that did not pass, as id → status. */
+function problems(outcome: TestOutcome): Record<string, string> {
+  return Object.fromEntries(outcome.checks.filter((c) => c.status !== "pass").map((c) => [c.id, c.status]));
+}
+
+describe("Test Connectivity against the sandbox", () => {
+  it("passes every check on the happy path, in the contract's order", async () => {
+    const s = await createScenario(fx, { name: "happy", objects: CSV });
+    const events: TestEvent[] = [];
+    const outcome = await fx.tester()(connectionOf(s), { onEvent: (e) => events.push(e) });
+    expect(problems(outcome)).toEqual({});
+    expect(outcome.ok).toBe(true);
+    expect(outcome.checks.map((c) => c.id)).toEqual([
+      "assume_role", "sqs_queue", "sqs_standard", "sqs_policy", "sqs_receive", "s3_bucket", "s3_list", "s3_read",
+    ]);
+    expect(byId(outcome).s3_read.message).toContain("incoming/a.csv");
+    // Every check announces itself before its result; assume_role comes first.
+    expect(events[0]).toEqual({ event: "running", id: "assume_role" });
+    for (const id of outcome.checks.map((c) => c.id)) {
+      const running = events.findIndex((e) => e.event === "running" && e.id === id);
+      const result = events.findIndex((e) => e.event === "result" && e.check.id === id);
+      expect(running).toBeGreaterThanOrEqual(0);
+      expect(result).toBeGreaterThan(running);
+    }
+  });
+
+  it("does not consume the message it looks at", async () => {
+    const s = await createScenario(fx, { name: "peek", objects: CSV, drainQueue: true });
+    const sqs = fx.sqs("us-east-1");
+    const { QueueUrl } = await sqs.send(new GetQueueUrlCommand({ QueueName: "peek-queue" }));
+    const count = async () =>
+      Number(
+        (await sqs.send(new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ["ApproximateNumberOfMessages"] })))
+          .Attributes?.ApproximateNumberOfMessages,
+      );
+    await waitFor(async () => (await count()) === 1);
+    const outcome = await fx.tester()(connectionOf(s));
+    expect(byId(outcome).sqs_receive).toMatchObject({ status: "pass" });
+    expect(byId(outcome).sqs_receive.message).toContain("incoming/a.csv");
+    // Still there, and receivable at once (VisibilityTimeout 0; never deleted).
+    await new Promise((r) => setTimeout(r, 20));
+    const again = await sqs.send(new ReceiveMessageCommand({ QueueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 0 }));
+    expect(again.Messages?.map((m) => m.Body).join()).toContain("incoming/a.csv");
+  });
+
+  it("wrong external ID in the trust policy: assume_role fails, names both platform roles and the external ID, the rest skip", async () => {
+    const s = await createScenario(fx, { name: "wrong-extid", trustExternalId: "someone-else" });
+    const outcome = await fx.tester()(connectionOf(s));
+    expect(outcome.ok).toBe(false);
+    expect(problems(outcome)).toEqual({
+      assume_role: "fail", sqs_queue: "skip", sqs_standard: "skip", sqs_policy: "skip", sqs_receive: "skip",
+      s3_bucket: "skip", s3_list: "skip", s3_read: "skip",
+    });
+    const check = byId(outcome).assume_role;
+    expect(check.message).toContain(s.role_arn);
+    expect(check.hint).toContain(PLATFORM_SETUP_ROLE_ARN);
+    expect(check.hint).toContain(PLATFORM_LOAD_ROLE_ARN);
+    expect(check.hint).toContain(`"sts:ExternalId": "${ORG}"`);
+  });
+
+  it("untrusted principal: assume_role fails with the trust-policy hint", async () => {
+    const s = await createScenario(fx, { name: "untrusted", trustedPrincipals: ["arn:aws:iam::222222222222:role/someone"] });
+    const outcome = await fx.tester()(connectionOf(s));
+    expect(problems(outcome).assume_role).toBe("fail");
+    expect(outcome.checks.filter((c) => c.id !== "assume_role").every((c) => c.status === "skip")).toBe(true);
+    expect(byId(outcome).assume_role.hint).toContain(PLATFORM_SETUP_ROLE_ARN);
+    expect(byId(outcome).assume_role.hint).toContain(PLATFORM_LOAD_ROLE_ARN);
+  });
+
+  it("missing queue: sqs_queue fails saying it does not exist; the SQS checks after it skip", async () => {
+    // The role may read the queue the data source names, but nobody created it.
+    const s = await createScenario(fx, { name: "noqueue", objects: CSV, queueExists: false });
+    const outcome = await fx.tester()(connectionOf(s));
+    expect(problems(outcome)).toEqual({ sqs_queue: "fail", sqs_standard: "skip", sqs_policy: "skip", sqs_receive: "skip" });
+    expect(byId(outcome).sqs_queue.message).toMatch(/does not exist.*"noqueue-queue" in account 000000000000 in us-east-1/);
+    expect(byId(outcome).sqs_queue.hint).toContain("Queue URL");
+  });
+
+  it("FIFO queue: sqs_standard fails and says to use a standard queue", async () => {
+    const s = await createScenario(fx, { name: "fifo", fifo: true, objects: CSV });
+    const outcome = await fx.tester()(connectionOf(s));
+    expect(problems(outcome)).toMatchObject({ sqs_standard: "fail" });
+    expect(Object.keys(problems(outcome)).filter((id) => problems(outcome)[id] === "fail")).toEqual(["sqs_standard"]);
+    expect(byId(outcome).sqs_standard.hint).toMatch(/standard queue/);
+  });
+
+  it("queue in another Region: sqs_queue fails and the hint points at Queue Region", async () => {
+    const s = await createScenario(fx, { name: "queue-elsewhere", queueRegion: "eu-west-1", objects: CSV, notification: false });
+    const outcome = await fx.tester()(connectionOf(s));
+    expect(problems(outcome)).toEqual({ sqs_queue: "fail", sqs_standard: "skip", sqs_policy: "skip", sqs_receive: "skip" });
+    expect(byId(outcome).sqs_queue.message).toMatch(/does not exist.*in us-east-1/);
+    expect(byId(outcome).sqs_queue.hint).toMatch(/Queue Region.*another Region/);
+  });
+
+  it("bucket in another Region: s3_bucket fails naming both Regions; list and read skip", async () => {
+    const s = await createScenario(fx, { name: "bucket-elsewhere", bucketRegion: "eu-west-1" });
+    const outcome = await fx.tester()(connectionOf(s));
+    expect(problems(outcome)).toMatchObject({ s3_bucket: "fail", s3_list: "skip", s3_read: "skip" });
+    expect(problems(outcome)).not.toHaveProperty("sqs_queue");
+    expect(byId(outcome).s3_bucket.message).toBe(`Bucket ${s.bucket} is in eu-west-1, not in the Queue Region us-east-1`);
+    expect(byId(outcome).s3_bucket.hint).toContain("same Region");
+  });
+
+  it("role without s3:GetObject: s3_read fails naming the permission and the object ARN", async () => {
+    const s = await createScenario(fx, { name: "no-getobject", withoutActions: ["s3:GetObject"], objects: CSV });
+    const outcome = await fx.tester()(connectionOf(s));
+    expect(problems(outcome)).toEqual({ s3_read: "fail" });
+    expect(byId(outcome).s3_read.message).toBe(`The role lacks s3:GetObject on arn:aws:s3:::${s.bucket}/*`);
+    expect(byId(outcome).s3_read.hint).toContain('Add "s3:GetObject"');
+  });
+
+  it("role without sqs:ReceiveMessage: sqs_receive fails naming the permission and the queue ARN", async () => {
+    const s = await createScenario(fx, { name: "no-receive", withoutActions: ["sqs:ReceiveMessage"], objects: CSV });
+    const outcome = await fx.tester()(connectionOf(s));
+    expect(problems(outcome)).toEqual({ sqs_receive: "fail" });
+    expect(byId(outcome).sqs_receive.message).toBe(`The role lacks sqs:ReceiveMessage on ${s.queueArn}`);
+    expect(byId(outcome).sqs_receive.hint).toContain('Add "sqs:ReceiveMessage"');
+  });
+
+  it("role without sqs:GetQueueAttributes: sqs_queue fails with its own message", async () => {
+    const s = await createScenario(fx, { name: "no-getattrs", withoutActions: ["sqs:GetQueueAttributes"], objects: CSV });
+    const outcome = await fx.tester()(connectionOf(s));
+    expect(problems(outcome)).toEqual({ sqs_queue: "fail", sqs_standard: "skip", sqs_policy: "skip", sqs_receive: "skip" });
+    expect(byId(outcome).sqs_queue.message).toBe(`The role lacks sqs:GetQueueAttributes on ${s.queueArn}`);
+  });
+
+  it("queue policy not naming the bucket: sqs_policy warns and the hint carries the policy to apply", async () => {
+    const s = await createScenario(fx, {
+      name: "policy-other",
+      queuePolicy: { bucketArns: ["arn:aws:s3:::some-other-bucket"] },
+      notification: false,
+      objects: CSV,
+    });
+    const outcome = await fx.tester()(connectionOf(s));
+    expect(problems(outcome)).toEqual({ sqs_policy: "warn" });
+    expect(outcome.ok).toBe(true);
+    const hint = byId(outcome).sqs_policy.hint!;
+    expect(hint).toContain('"Service":"s3.amazonaws.com"');
+    expect(hint).toContain(`"aws:SourceArn":"${s.bucketArn}"`);
+    expect(hint).toContain(s.queueArn);
+  });
+
+  it("queue carrying another bucket's events: sqs_receive warns to use a dedicated queue", async () => {
+    const s = await createScenario(fx, {
+      name: "shared",
+      queuePolicy: { bucketArns: ["arn:aws:s3:::shared-bucket", "arn:aws:s3:::shared-other"] },
+      drainQueue: true,
+      objects: CSV,
+    });
+    // Drain this bucket's own event, then let a second bucket notify the same queue.
+    const sqs = fx.sqs("us-east-1");
+    const { QueueUrl } = await sqs.send(new GetQueueUrlCommand({ QueueName: "shared-queue" }));
+    await waitFor(async () => Number((await sqs.send(new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ["ApproximateNumberOfMessages"] }))).Attributes?.ApproximateNumberOfMessages) >= 1);
+    const { drain } = await import("./sandbox-fixture.ts");
+    await drain(sqs, QueueUrl!);
+    const s3 = fx.s3("us-east-1");
+    await s3.send(new CreateBucketCommand({ Bucket: "shared-other" }));
+    await s3.send(
+      new PutBucketNotificationConfigurationCommand({
+        Bucket: "shared-other",
+        NotificationConfiguration: { QueueConfigurations: [{ QueueArn: s.queueArn, Events: ["s3:ObjectCreated:*"] }] },
+      }),
+    );
+    await drain(sqs, QueueUrl!);
+    await s3.send(new PutObjectCommand({ Bucket: "shared-other", Key: "other/x.json", Body: "{}" }));
+    await waitFor(async () => Number((await sqs.send(new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ["ApproximateNumberOfMessages"] }))).Attributes?.ApproximateNumberOfMessages) >= 1);
+
+    const outcome = await fx.tester()(connectionOf(s));
+    expect(problems(outcome)).toEqual({ sqs_receive: "warn" });
+    expect(byId(outcome).sqs_receive.message).toBe(
+      "This queue also carries events for shared-other/other/x.json; use a dedicated queue",
+    );
+    expect(byId(outcome).sqs_receive.hint).toContain("own standard queue");
+  });
+
+  it("empty bucket: s3_read is skipped with a hint to upload a test object", async () => {
+    const s = await createScenario(fx, { name: "empty" });
+    const outcome = await fx.tester()(connectionOf(s));
+    expect(problems(outcome)).toEqual({ s3_read: "skip" });
+    expect(outcome.ok).toBe(true);
+    expect(byId(outcome).s3_read.hint).toMatch(/Upload a test object.*s3:\/\/empty-bucket\/incoming\/databend-test\.csv/);
+  });
+});
+
+describe("bounds and cancellation (a local socket that never answers)", () => {
+  let blackhole: Server;
+  let url: string;
+  const sockets = new Set<Socket>();
+  beforeAll(async () => {
+    blackhole = createServer((socket) => {
+      sockets.add(socket);
+      socket.on("close", () => sockets.delete(socket));
+    });
+    await new Promise<void>((resolve) => blackhole.listen(0, "127.0.0.1", resolve));
+    const address = blackhole.address();
+    url = `http://127.0.0.1:${typeof address === "object" && address ? address.port : 0}`;
+  });
+  afterAll(async () => {
+    for (const s of sockets) s.destroy();
+    await new Promise((resolve) => blackhole.close(resolve));
+  });
+
+  const input = {
+    queue_url: "https://sqs.us-east-1.amazonaws.com/000000000000/q",
+    queue_region: "us-east-1",
+    role_arn: "arn:aws:iam::000000000000:role/r",
+    external_id: ORG,
+    bucket: "b-bucket",
+    prefix: "",
+    suffix: "",
+  };
+  const tester = (callTimeoutMs: number, totalTimeoutMs: number) =>
+    createConnectivityTester({
+      orgId: ORG,
+      platformSetupRoleArn: PLATFORM_SETUP_ROLE_ARN,
+      platformLoadRoleArn: PLATFORM_LOAD_ROLE_ARN,
+      aws: {
+        credentials: { accessKeyId: "platform-setup", secretAccessKey: "platform-setup" },
+        endpoints: { sts: url, sqs: url, s3: url },
+        timeouts: { connectionMs: 60_000, requestMs: 60_000 },
+        maxAttempts: 1,
+      },
+      callTimeoutMs,
+      totalTimeoutMs,
+    });
+
+  it("a call that never answers fails assume_role with a timeout sentence", async () => {
+    const outcome = await tester(300, 60_000)(input);
+    expect(byId(outcome).assume_role).toMatchObject({ status: "fail" });
+    expect(byId(outcome).assume_role.message).toMatch(/did not answer within/);
+  });
+
+  it("the whole test stops at its limit", async () => {
+    const outcome = await tester(60_000, 300)(input);
+    expect(byId(outcome).assume_role.message).toBe("Stopped: Test Connectivity is limited to 0.3 s and this call had not finished");
+  });
+
+  it("aborting the signal (client gone) aborts the call in flight", async () => {
+    const controller = new AbortController();
+    const running = tester(60_000, 60_000)(input, {
+      signal: controller.signal,
+      onEvent: (e) => {
+        if (e.event === "running") setTimeout(() => controller.abort(), 50);
+      },
+    });
+    const outcome = await running;
+    expect(byId(outcome).assume_role.message).toMatch(/^Cancelled/);
+  });
+});
+
+async function waitFor(predicate: () => Promise<boolean>, ms = 10_000): Promise<void> {
+  const until = Date.now() + ms;
+  while (Date.now() < until) {
+    if (await predicate()) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error("condition not met in time");
+}
