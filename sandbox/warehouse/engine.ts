@@ -36,6 +36,8 @@ export interface StatementResult {
   writeBytes: number;
   scanRows: number;
   scanBytes: number;
+  /** Returned in the response's `warnings` (the driver logs them) and logged by the server. */
+  warnings?: string[];
   /** Set when the statement changed the session (USE, SET). */
   session?: Session;
 }
@@ -135,6 +137,7 @@ export class Engine {
           writeBytes: out.bytesRead,
           scanRows: out.rowsLoaded,
           scanBytes: out.bytesRead,
+          warnings: out.purgeErrors.map((e) => `purge failed (the load is kept): ${e}`),
         });
       }
       case "SET": {

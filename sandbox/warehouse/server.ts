@@ -89,7 +89,7 @@ function pageResponse(q: StoredQuery, page: number) {
     data,
     state: "Succeeded",
     error: null,
-    warnings: [],
+    warnings: q.result.warnings ?? [],
     stats: stats(q.result, q.runningMs),
     affect: null,
     result_timeout_secs: RESULT_TIMEOUT_SECS,
@@ -249,6 +249,7 @@ export async function startWarehouse(options: WarehouseOptions = {}): Promise<Wa
       };
       queries.set(id, q);
       req.log.info({ queryId: id, sql: redactSql(sql), rows: result.rows.length, written: result.writeRows, ms: runningMs }, "query succeeded");
+      for (const w of result.warnings ?? []) req.log.warn({ queryId: id }, redactSql(w));
       return pageResponse(q, 0);
     } catch (e) {
       const err = asWarehouseError(e);
