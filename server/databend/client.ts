@@ -15,9 +15,11 @@ export interface CopyFileResult {
 /**
  * - `unavailable`: Databend could not be reached or answered with a server error; retry later.
  * - `target`: the target database or table does not exist (or is not accessible); the task fails.
+ * - `access`: Databend could not read the bucket with the credentials given (denied, expired, no
+ *   such bucket); affects every file alike, so retry later with fresh credentials.
  * - `statement`: the statement ran and failed, for example on a malformed file or a missing object.
  */
-export type WarehouseErrorKind = "unavailable" | "target" | "statement";
+export type WarehouseErrorKind = "unavailable" | "target" | "access" | "statement";
 
 export class WarehouseError extends Error {
   readonly kind: WarehouseErrorKind;
@@ -35,10 +37,15 @@ const UNAVAILABLE = [
   /\b(502|503|504)\b|service unavailable|bad gateway/i,
   /failed to (connect|get|send)|hyper|reqwest|transport|broken pipe/i,
 ];
+const ACCESS = [
+  /\[3002\]|access ?denied|forbidden|\b403\b|permission ?denied|PermissionDenied/i,
+  /InvalidAccessKeyId|ExpiredToken|TokenRefreshRequired|InvalidToken|SignatureDoesNotMatch|NoSuchBucket/i,
+];
 const TARGET = [/\[10(25|03)\]/, /unknown (table|database)/i, /UnknownTable|UnknownDatabase/];
 
 export function classifyWarehouseError(message: string): WarehouseErrorKind {
   if (TARGET.some((re) => re.test(message))) return "target";
+  if (ACCESS.some((re) => re.test(message))) return "access";
   if (UNAVAILABLE.some((re) => re.test(message))) return "unavailable";
   return "statement";
 }

@@ -86,27 +86,27 @@ export class Acknowledger {
   }
 
   /** `count` records of the message are loaded or deliberately skipped. */
-  resolve(messageId: string, count = 1): void {
+  resolve(messageId: string, count = 1): Settlement | null {
     const t = this.tracked.get(messageId);
-    if (!t) return;
+    if (!t) return null;
     t.pending -= count;
-    if (t.pending <= 0) this.settle(t);
+    return t.pending <= 0 ? this.settle(t) : null;
   }
 
   /** A record failed: the message stays in the queue and comes back after a backoff. */
-  fail(messageId: string, count = 1): void {
+  fail(messageId: string, count = 1): Settlement | null {
     const t = this.tracked.get(messageId);
-    if (!t) return;
+    if (!t) return null;
     t.failed = true;
-    this.resolve(messageId, count);
+    return this.resolve(messageId, count);
   }
 
   /** A record is held by another worker: come back after `seconds`, without counting a failure. */
-  defer(messageId: string, seconds: number, count = 1): void {
+  defer(messageId: string, seconds: number, count = 1): Settlement | null {
     const t = this.tracked.get(messageId);
-    if (!t) return;
+    if (!t) return null;
     t.deferSeconds = Math.max(t.deferSeconds, seconds);
-    this.resolve(messageId, count);
+    return this.resolve(messageId, count);
   }
 
   /** Gives a message back to the queue at once (visibility 0), e.g. when stopping. */
@@ -127,22 +127,32 @@ export class Acknowledger {
     this.tracked.delete(messageId);
   }
 
-  private settle(t: Tracked): void {
-    if (t.settled) return;
+  private settle(t: Tracked): Settlement | null {
+    if (t.settled) return null;
     t.settled = true;
     this.tracked.delete(t.message.messageId);
+    let outcome: Settlement;
     if (t.failed) {
       this.settled.retried++;
       const seconds = backoffSeconds(t.message.receiveCount, this.options.backoffBaseSeconds, this.options.backoffMaxSeconds);
       this.pendingChanges.push({ t, seconds });
+      outcome = "retry";
     } else if (t.deferSeconds > 0) {
       this.settled.deferred++;
       this.pendingChanges.push({ t, seconds: t.deferSeconds });
+      outcome = "deferred";
     } else {
       this.settled.deleted++;
       this.pendingDeletes.push(t);
+      outcome = "deleted";
     }
     this.scheduleFlush();
+    return outcome;
+  }
+
+  /** Message ids still tracked (received, not settled). */
+  trackedIds(): string[] {
+    return [...this.tracked.keys()];
   }
 
   /**

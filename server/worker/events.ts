@@ -121,10 +121,11 @@ export function parseBody(body: string | undefined, scope: TaskScope): ParsedBod
   }
   // S3 -> SNS -> SQS without raw message delivery wraps the notification in an SNS envelope.
   if (isObject(doc) && doc.Type === "Notification" && typeof doc.Message === "string") {
+    const inner = doc.Message;
     try {
-      doc = JSON.parse(doc.Message);
+      doc = JSON.parse(inner);
     } catch {
-      return { kind: "invalid", reason: `SNS notification whose Message is not JSON: ${excerpt(doc.Message as string)}` };
+      return { kind: "invalid", reason: `SNS notification whose Message is not JSON: ${excerpt(inner)}` };
     }
   }
   if (!isObject(doc)) return { kind: "invalid", reason: `body is JSON but not an object: ${excerpt(body)}` };

@@ -1,0 +1,108 @@
+// Runs every task whose desired state is running: polls the store, starts runners for new tasks,
+// restarts them when the task or its data source is edited, and stops them when asked.
+import type { Logger } from "pino";
+import type { AwsClientOptions } from "../aws/clients.ts";
+import type { Warehouse } from "../databend/client.ts";
+import type { TaskStore } from "../store/tasks.ts";
+import type { WorkerConfig } from "./config.ts";
+import { TaskRunner } from "./task-runner.ts";
+import type { MessageQueue } from "./queue.ts";
+
+export interface SupervisorDeps {
+  store: TaskStore;
+  warehouse: Warehouse;
+  config: WorkerConfig;
+  log: Logger;
+  aws?: AwsClientOptions;
+  /** Tests: a queue per task instead of SQS. */
+  queueFor?: (taskId: string) => MessageQueue | undefined;
+}
+
+export class Supervisor {
+  private readonly deps: SupervisorDeps;
+  private readonly runners = new Map<string, TaskRunner>();
+  private readonly stopping = new Set<Promise<void>>();
+  private timer: NodeJS.Timeout | undefined;
+  private ticking = false;
+  private closed = false;
+  private lastPrune = 0;
+
+  constructor(deps: SupervisorDeps) {
+    this.deps = deps;
+  }
+
+  get running(): string[] {
+    return [...this.runners.keys()];
+  }
+
+  runner(taskId: string): TaskRunner | undefined {
+    return this.runners.get(taskId);
+  }
+
+  start(): void {
+    this.deps.log.info({ worker: this.deps.config.workerId }, "worker started");
+    void this.tick();
+    this.timer = setInterval(() => void this.tick(), this.deps.config.pollMs);
+  }
+
+  /** One look at the store; exposed for tests. */
+  async tick(): Promise<void> {
+    if (this.ticking || this.closed) return;
+    this.ticking = true;
+    try {
+      const wanted = new Map(this.deps.store.listRunnable().map((t) => [t.id, t]));
+      for (const [id, runner] of this.runners) {
+        const task = wanted.get(id);
+        if (!task) this.retire(id, runner, "stopped");
+        else if (task.version !== runner.version) this.retire(id, runner, "reconfigured");
+      }
+      for (const [id, task] of wanted) {
+        if (this.runners.has(id)) continue;
+        let runner: TaskRunner;
+        try {
+          runner = new TaskRunner(task, {
+            store: this.deps.store,
+            warehouse: this.deps.warehouse,
+            config: this.deps.config,
+            log: this.deps.log,
+            ...(this.deps.aws ? { aws: this.deps.aws } : {}),
+            ...(this.deps.queueFor?.(id) ? { queue: this.deps.queueFor(id)! } : {}),
+            onExit: () => {
+              if (this.runners.get(id) === runner) this.runners.delete(id);
+            },
+          });
+        } catch (error) {
+          this.deps.store.reportFailed(id, this.deps.config.workerId, (error as Error).message);
+          continue;
+        }
+        this.runners.set(id, runner);
+        runner.start();
+      }
+      if (Date.now() - this.lastPrune > 60 * 60_000) {
+        this.lastPrune = Date.now();
+        this.deps.store.pruneLedger(this.deps.config.ledgerRetentionHours * 3600_000);
+      }
+    } catch (error) {
+      this.deps.log.error({ err: (error as Error).message }, "polling the store failed");
+    } finally {
+      this.ticking = false;
+    }
+  }
+
+  private retire(id: string, runner: TaskRunner, why: "stopped" | "reconfigured"): void {
+    this.runners.delete(id);
+    const p = runner.stop(why).catch((error) => this.deps.log.error({ err: (error as Error).message }, "stopping a task failed"));
+    this.stopping.add(p);
+    void p.finally(() => this.stopping.delete(p));
+  }
+
+  /** SIGTERM: every task stops as if asked (in-flight batches finish or are abandoned), state saved. */
+  async stop(): Promise<void> {
+    this.closed = true;
+    if (this.timer) clearInterval(this.timer);
+    const all = [...this.runners.values()].map((r) => r.stop("shutdown"));
+    this.runners.clear();
+    await Promise.allSettled([...all, ...this.stopping]);
+    this.deps.log.info("worker stopped");
+  }
+}

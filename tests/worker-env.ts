@@ -1,0 +1,280 @@
+// Shared set-up for the worker's integration suites: the AWS sandbox and the dev warehouse started
+// in-process on random ports, real AWS SDK clients, the real databend-driver, the real store.
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { CreateRoleCommand, IAMClient, PutRolePolicyCommand } from "@aws-sdk/client-iam";
+import {
+  CreateBucketCommand,
+  PutBucketNotificationConfigurationCommand,
+  PutObjectCommand,
+  S3Client,
+} from "@aws-sdk/client-s3";
+import {
+  CreateQueueCommand,
+  GetQueueAttributesCommand,
+  SendMessageCommand,
+  SetQueueAttributesCommand,
+  SQSClient,
+} from "@aws-sdk/client-sqs";
+import pino from "pino";
+import { startSandbox, type Sandbox } from "../sandbox/aws/server.ts";
+import * as documents from "../sandbox/aws/documents.ts";
+import { startWarehouse } from "../sandbox/warehouse/server.ts";
+import type { TaskInput, TaskRecord } from "../src/contracts/task.ts";
+import { fileFormatSchema } from "../src/contracts/task.ts";
+import { DatabendWarehouse } from "../server/databend/client.ts";
+import { openSqliteStore } from "../server/store/sqlite.ts";
+import { TaskStore } from "../server/store/tasks.ts";
+import type { Store } from "../server/store/types.ts";
+import { loadWorkerConfig, type WorkerConfig } from "../server/worker/config.ts";
+import { Supervisor } from "../server/worker/supervisor.ts";
+
+export const ORG_ID = "worker-test-org";
+export const ACCOUNT = "000000000000";
+export const REGION = "us-east-1";
+export const CUSTOMER = { accessKeyId: "test", secretAccessKey: "test" };
+export const PLATFORM_LOAD = { accessKeyId: "platform-load", secretAccessKey: "platform-load" };
+const PLATFORM_SETUP_ARN = "arn:aws:iam::111111111111:role/platform-setup";
+const PLATFORM_LOAD_ARN = "arn:aws:iam::111111111111:role/platform-load";
+
+/** Short timings so the suites finish quickly; every test still uses the real queue semantics. */
+export function testWorkerConfig(over: Partial<WorkerConfig> = {}): WorkerConfig {
+  return {
+    ...loadWorkerConfig({}),
+    pollMs: 200,
+    receiveConcurrency: 2,
+    waitSeconds: 1,
+    visibilitySeconds: 6,
+    batchLingerMs: 300,
+    batchMaxFiles: 200,
+    backoffBaseSeconds: 1,
+    backoffMaxSeconds: 2,
+    claimLeaseSeconds: 5,
+    stopGraceMs: 5_000,
+    ...over,
+  };
+}
+
+export interface Scenario {
+  name: string;
+  bucket: string;
+  queueName: string;
+  queueUrl: string;
+  /** The URL the SDK got back from the sandbox (for direct SQS calls from tests). */
+  sdkQueueUrl: string;
+  roleArn: string;
+  dataSourceId: string;
+}
+
+export interface WorkerEnv {
+  dataDir: string;
+  sandbox: Sandbox;
+  dsn: string;
+  stopWarehouse(): Promise<void>;
+  startWarehouseAgain(): Promise<void>;
+  wh: DatabendWarehouse;
+  store: TaskStore;
+  sources: Store;
+  s3: S3Client;
+  sqs: SQSClient;
+  iam: IAMClient;
+  awsOptions: { credentials: typeof PLATFORM_LOAD; endpoints: { sts: string; sqs: string; s3: string } };
+  scenario(name: string, opts?: { prefix?: string; suffix?: string; allowDelete?: boolean }): Promise<Scenario>;
+  createTask(s: Scenario, table: string, over?: Partial<TaskInput>): Promise<TaskRecord>;
+  start(task: TaskRecord): Promise<void>;
+  supervisor(over?: Partial<WorkerConfig>): Supervisor;
+  put(bucket: string, key: string, body: string | Uint8Array): Promise<void>;
+  send(s: Scenario, body: string): Promise<string>;
+  /** Visible + in flight messages. */
+  queueDepth(s: Scenario): Promise<{ visible: number; inFlight: number }>;
+  count(table: string): Promise<number>;
+  close(): Promise<void>;
+}
+
+export async function waitFor<T>(
+  what: string,
+  fn: () => Promise<T | undefined | false> | T | undefined | false,
+  timeoutMs = 30_000,
+  everyMs = 100,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const value = await fn();
+      if (value !== undefined && value !== false) return value as T;
+    } catch (error) {
+      last = error;
+    }
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${(last as Error).message}` : ""}`);
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
+}
+
+export async function startWorkerEnv(options: { minSessionSeconds?: number } = {}): Promise<WorkerEnv> {
+  const dataDir = mkdtempSync(path.join(tmpdir(), "worker-test-"));
+  const sandbox = await startSandbox({
+    port: 0,
+    dataDir,
+    orgId: ORG_ID,
+    reset: true,
+    log: false,
+    seed: false,
+    ...(options.minSessionSeconds ? { minSessionSeconds: options.minSessionSeconds } : {}),
+  });
+  let warehouse = await startWarehouse({ port: 0, dataDir, log: false });
+  const dsn = warehouse.dsn;
+  const whPort = warehouse.port;
+  const endpoint = sandbox.url;
+  const s3 = new S3Client({ endpoint, region: REGION, credentials: CUSTOMER, forcePathStyle: true });
+  const sqs = new SQSClient({ endpoint, region: REGION, credentials: CUSTOMER, useQueueUrlAsEndpoint: false });
+  const iam = new IAMClient({ endpoint, region: REGION, credentials: CUSTOMER });
+  const wh = new DatabendWarehouse(dsn);
+  const store = new TaskStore({ dataDir });
+  const sources = openSqliteStore({ dataDir });
+  const supervisors: Supervisor[] = [];
+
+  const env: WorkerEnv = {
+    dataDir,
+    sandbox,
+    dsn,
+    async stopWarehouse() {
+      await warehouse.stop();
+    },
+    async startWarehouseAgain() {
+      warehouse = await startWarehouse({ port: whPort, dataDir, log: false });
+    },
+    wh,
+    store,
+    sources,
+    s3,
+    sqs,
+    iam,
+    awsOptions: { credentials: PLATFORM_LOAD, endpoints: { sts: endpoint, sqs: endpoint, s3: endpoint } },
+
+    async scenario(name, opts = {}) {
+      const prefix = opts.prefix ?? "";
+      const suffix = opts.suffix ?? "";
+      const bucket = `wt-${name}`;
+      const queueName = `wt-${name}`;
+      const queueArn = `arn:aws:sqs:${REGION}:${ACCOUNT}:${queueName}`;
+      const bucketArn = `arn:aws:s3:::${bucket}`;
+      const created = await sqs.send(new CreateQueueCommand({ QueueName: queueName }));
+      await sqs.send(
+        new SetQueueAttributesCommand({
+          QueueUrl: created.QueueUrl!,
+          Attributes: { Policy: JSON.stringify(documents.queuePolicy(queueName, queueArn, bucketArn, ACCOUNT)) },
+        }),
+      );
+      await s3.send(new CreateBucketCommand({ Bucket: bucket }));
+      await s3.send(
+        new PutBucketNotificationConfigurationCommand({
+          Bucket: bucket,
+          NotificationConfiguration: documents.bucketNotification(queueName, queueArn, prefix, suffix) as never,
+        }),
+      );
+      const roleName = `wt-role-${name}`;
+      const role = await iam.send(
+        new CreateRoleCommand({
+          RoleName: roleName,
+          AssumeRolePolicyDocument: JSON.stringify(documents.trustPolicy(PLATFORM_SETUP_ARN, PLATFORM_LOAD_ARN, ORG_ID)),
+        }),
+      );
+      await iam.send(
+        new PutRolePolicyCommand({
+          RoleName: roleName,
+          PolicyName: "access",
+          PolicyDocument: JSON.stringify(documents.permissionsPolicy(bucketArn, queueArn, opts.allowDelete ?? false)),
+        }),
+      );
+      const queueUrl = `https://sqs.${REGION}.amazonaws.com/${ACCOUNT}/${queueName}`;
+      const source = await sources.createDataSource(
+        ORG_ID,
+        {
+          name: `source ${name}`,
+          queue_url: queueUrl,
+          queue_region: REGION,
+          role_arn: role.Role!.Arn!,
+          external_id: ORG_ID,
+          bucket,
+          prefix,
+          suffix,
+        },
+        null,
+      );
+      return { name, bucket, queueName, queueUrl, sdkQueueUrl: created.QueueUrl!, roleArn: role.Role!.Arn!, dataSourceId: source.id };
+    },
+
+    async createTask(s, table, over = {}) {
+      return store.create(ORG_ID, {
+        name: over.name ?? `task ${s.name} ${table}`,
+        data_source_id: s.dataSourceId,
+        file_format: over.file_format ?? fileFormatSchema.parse({ type: "csv" }),
+        prefix: over.prefix ?? "",
+        suffix: over.suffix ?? "",
+        target: over.target ?? { database: "default", table },
+        on_error: over.on_error ?? "abort",
+        purge: over.purge ?? false,
+      });
+    },
+
+    async start(task) {
+      await store.setDesiredState(ORG_ID, task.id, "running", 30_000);
+    },
+
+    supervisor(over = {}) {
+      const sup = new Supervisor({
+        store,
+        warehouse: wh,
+        config: testWorkerConfig(over),
+        log: pino({ level: process.env.WORKER_TEST_LOG ?? "silent" }),
+        aws: env.awsOptions,
+      });
+      supervisors.push(sup);
+      sup.start();
+      return sup;
+    },
+
+    async put(bucket, key, body) {
+      await s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body }));
+    },
+
+    async send(s, body) {
+      const out = await sqs.send(new SendMessageCommand({ QueueUrl: s.sdkQueueUrl, MessageBody: body }));
+      return out.MessageId!;
+    },
+
+    async queueDepth(s) {
+      const out = await sqs.send(
+        new GetQueueAttributesCommand({
+          QueueUrl: s.sdkQueueUrl,
+          AttributeNames: ["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"],
+        }),
+      );
+      return {
+        visible: Number(out.Attributes?.ApproximateNumberOfMessages ?? 0),
+        inFlight: Number(out.Attributes?.ApproximateNumberOfMessagesNotVisible ?? 0),
+      };
+    },
+
+    async count(table) {
+      const rows = await wh.query(`SELECT COUNT(*) AS n FROM \`default\`.\`${table}\``);
+      return Number(Object.values(rows[0] ?? {})[0] ?? 0);
+    },
+
+    async close() {
+      await Promise.allSettled(supervisors.map((s) => s.stop()));
+      await wh.close();
+      store.close();
+      sources.close();
+      s3.destroy();
+      sqs.destroy();
+      iam.destroy();
+      await warehouse.stop().catch(() => {});
+      await sandbox.stop();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+  return env;
+}
