@@ -1,6 +1,7 @@
 // Versioned schema migrations: numbered, applied in order, each in its own transaction, and
 // recorded in schema_migrations. Never edit a released migration; append a new one.
 import type { DatabaseSync } from "node:sqlite";
+import { TASK_MIGRATIONS } from "./task-migrations.ts";
 
 export interface Migration {
   version: number;
@@ -60,6 +61,7 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX connectivity_tests_lookup ON connectivity_tests (org_id, connection_hash, tested_at);
     `,
   },
+  ...TASK_MIGRATIONS,
 ];
 
 /** Applies the pending migrations in version order; returns the versions applied now. */
