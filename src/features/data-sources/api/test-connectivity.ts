@@ -60,7 +60,7 @@ export async function streamConnectivityTest(
     onEvent?.({ event: "done", result });
     return result;
   }
-  for await (const line of readNdjson(response.body)) {
+  for await (const line of readNdjson(response.body, signal)) {
     const event = testEventSchema.safeParse(line);
     if (!event.success) throw new ApiRequestError(response.status, "The server sent an unexpected test event");
     onEvent?.(event.data);

@@ -1,0 +1,66 @@
+// The AWS setup panel beside the form: documents follow the typed values, parse as the seed's
+// JSON, and copy to the clipboard. msw stands in for the API because a component test has no server.
+import { screen, waitFor, within } from "@testing-library/react";
+import { http, HttpResponse } from "msw";
+import { setupServer } from "msw/node";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { ORG, renderAt, VALID } from "../test-support.tsx";
+
+const server = setupServer(http.get("/api/org", () => HttpResponse.json(ORG)));
+beforeAll(() => server.listen({ onUnhandledRequest: "error" }));
+afterEach(() => server.resetHandlers());
+afterAll(() => server.close());
+
+function documentText(panel: HTMLElement, title: string): string {
+  return within(panel).getByLabelText(title, { selector: "pre" }).textContent ?? "";
+}
+
+describe("AWS setup panel", () => {
+  it("shows placeholders first, then documents for the typed values", async () => {
+    const { user } = renderAt("/data/sources/new?type=amazon_sqs_s3_iam_role");
+    const panel = await screen.findByRole("complementary", { name: "AWS setup" });
+    expect(JSON.parse(documentText(panel, "permissions-policy.json")).Statement[0].Resource).toBe("arn:aws:s3:::<bucket>");
+
+    await user.type(screen.getByLabelText("Queue URL"), VALID.queue_url);
+    await user.type(screen.getByLabelText("Bucket"), "orders-bucket");
+    await user.type(screen.getByLabelText("Object Key Suffix"), ".csv");
+
+    const queueArn = "arn:aws:sqs:us-east-1:123456789012:orders-events";
+    expect(JSON.parse(documentText(panel, "bucket-notification.json"))).toEqual({
+      QueueConfigurations: [
+        {
+          Id: "orders-events",
+          QueueArn: queueArn,
+          Events: ["s3:ObjectCreated:*"],
+          Filter: { Key: { FilterRules: [{ Name: "suffix", Value: ".csv" }] } },
+        },
+      ],
+    });
+    const trust = JSON.parse(documentText(panel, "trust-policy.json"));
+    expect(trust.Statement.map((s: { Principal: { AWS: string } }) => s.Principal.AWS)).toEqual([
+      ORG.platform_setup_role_arn,
+      ORG.platform_load_role_arn,
+    ]);
+    expect(trust.Statement[0].Condition).toEqual({ StringEquals: { "sts:ExternalId": "local-org" } });
+    const queuePolicy = JSON.parse(documentText(panel, "queue-policy.json"));
+    expect(queuePolicy.Statement[0].Resource).toBe(queueArn);
+    expect(queuePolicy.Statement[0].Condition.ArnLike["aws:SourceArn"]).toBe("arn:aws:s3:::orders-bucket");
+    expect(documentText(panel, "Create the queue")).toBe(
+      "aws sqs create-queue \\\n  --region us-east-1 \\\n  --queue-name orders-events",
+    );
+  });
+
+  it("copies a document and confirms it", async () => {
+    const { user } = renderAt("/data/sources/new?type=amazon_sqs_s3_iam_role");
+    const panel = await screen.findByRole("complementary", { name: "AWS setup" });
+    await user.type(screen.getByLabelText("Bucket"), "orders-bucket");
+    const copy = within(panel).getByRole("button", { name: "Copy permissions-policy.json" });
+    await user.click(copy);
+    expect(copy).toHaveTextContent("Copied");
+    expect(within(panel).getByText("Copied permissions-policy.json")).toBeInTheDocument();
+    const copied = await navigator.clipboard.readText();
+    expect(copied).toBe(documentText(panel, "permissions-policy.json"));
+    expect(JSON.parse(copied).Statement[1].Resource).toBe("arn:aws:s3:::orders-bucket/*");
+    await waitFor(() => expect(copy).toHaveTextContent("Copy"), { timeout: 4000 });
+  });
+});

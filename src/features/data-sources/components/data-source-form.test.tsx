@@ -1,0 +1,370 @@
+// Create Data Source form: validation, region suggestion, streamed Test Connectivity, OK gating,
+// cancel/timeout, saving. msw stands in for the API because a component test has no server.
+import { screen, waitFor, within } from "@testing-library/react";
+import { http, HttpResponse } from "msw";
+import { setupServer } from "msw/node";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { MESSAGES } from "../../../contracts/data-source.ts";
+import { ALL_PASS, makeRecord, ORG, renderAt, streamedResponse, testResponse, VALID } from "../test-support.tsx";
+import { CreateDataSourcePage } from "./create-data-source-page.tsx";
+import { DataSourceDetailPage } from "./data-source-detail-page.tsx";
+
+const server = setupServer(
+  http.get("/api/org", () => HttpResponse.json(ORG)),
+  http.get("/api/data-sources/:id", ({ params }) => HttpResponse.json(makeRecord({ id: String(params.id) }))),
+);
+beforeAll(() => server.listen({ onUnhandledRequest: "error" }));
+afterEach(() => server.resetHandlers());
+afterAll(() => server.close());
+
+const NEW = "/data/sources/new?type=amazon_sqs_s3_iam_role";
+
+async function openForm(routes?: Parameters<typeof renderAt>[1]) {
+  const view = renderAt(NEW, routes);
+  await screen.findByLabelText("Queue URL");
+  return view;
+}
+
+const input = (label: string) => screen.getByLabelText(label) as HTMLInputElement;
+
+async function fill(user: ReturnType<typeof renderAt>["user"], values: Partial<typeof VALID>) {
+  const labels: Record<keyof typeof VALID, string> = {
+    name: "Name",
+    queue_url: "Queue URL",
+    queue_region: "Queue Region",
+    role_arn: "Role ARN",
+    bucket: "Bucket",
+    prefix: "Object Key Prefix",
+    suffix: "Object Key Suffix",
+  };
+  for (const [key, value] of Object.entries(values)) {
+    const field = input(labels[key as keyof typeof VALID]);
+    await user.clear(field);
+    if (value) await user.type(field, value);
+  }
+}
+
+function errorOf(label: string): string | null {
+  const field = input(label);
+  if (field.getAttribute("aria-invalid") !== "true") return null;
+  const ids = (field.getAttribute("aria-describedby") ?? "").split(" ");
+  return document.getElementById(ids[0]!)?.textContent?.replace(/^⚠\s*/, "") ?? null;
+}
+
+const okButton = () => screen.getByRole("button", { name: "OK" });
+const checkItem = (title: string) =>
+  within(screen.getByRole("list", { name: "Connectivity checks" }))
+    .getAllByRole("listitem")
+    .find((item) => item.textContent?.includes(title))!;
+
+describe("Create Data Source", () => {
+  it("offers the service types first, then the form with the seed's labels and help", async () => {
+    const { user } = renderAt("/data/sources/new");
+    await user.click(await screen.findByRole("link", { name: "Amazon SQS (S3) - IAM Role" }));
+    for (const label of [
+      "Name",
+      "Queue URL",
+      "Queue Region",
+      "Role ARN",
+      "External ID",
+      "Bucket",
+      "Object Key Prefix",
+      "Object Key Suffix",
+    ]) {
+      expect(await screen.findByLabelText(label)).toBeInTheDocument();
+    }
+    expect(input("Bucket")).toHaveAccessibleDescription(/Name of the S3 bucket that sends ObjectCreated events/);
+  });
+
+  it("prefills the External ID with the organization ID, read-only, and explains why", async () => {
+    await openForm();
+    expect(input("External ID")).toHaveValue("local-org");
+    expect(input("External ID")).toHaveAttribute("readonly");
+    expect(input("External ID")).toHaveAccessibleDescription(/confused-deputy/);
+  });
+
+  it("shows the contract's messages inline after a field is touched", async () => {
+    const { user } = await openForm();
+    await user.click(input("Name"));
+    await user.tab();
+    expect(errorOf("Name")).toBe(MESSAGES.nameRequired);
+
+    await fill(user, { queue_url: "https://example.com/queue" });
+    await user.tab();
+    expect(errorOf("Queue URL")).toBe(MESSAGES.queueUrlShape);
+
+    await fill(user, { queue_url: "https://sqs.us-east-1.amazonaws.com/123456789012/orders.fifo" });
+    expect(errorOf("Queue URL")).toBe(MESSAGES.fifo);
+
+    await fill(user, { role_arn: "arn:aws:iam::123:user/bob" });
+    await user.tab();
+    expect(errorOf("Role ARN")).toBe(MESSAGES.roleArnShape);
+
+    for (const [bucket, message] of [
+      ["Orders", "Bucket names use only lowercase letters, digits, dots (.) and hyphens (-)"],
+      ["ab", "Bucket names are 3 to 63 characters long"],
+      ["192.168.1.1", "Bucket names cannot look like an IP address"],
+      ["my..bucket", "Bucket names cannot contain two adjacent dots"],
+    ] as const) {
+      await fill(user, { bucket });
+      await user.tab();
+      expect(errorOf("Bucket")).toBe(message);
+    }
+    await fill(user, { bucket: "orders-bucket" });
+    expect(errorOf("Bucket")).toBeNull();
+    expect(input("Bucket")).not.toHaveAttribute("aria-invalid");
+  });
+
+  it("flags a Queue Region that does not match the Queue URL, and unknown regions", async () => {
+    const { user } = await openForm();
+    await fill(user, { queue_url: VALID.queue_url, queue_region: "eu-west-1" });
+    await user.tab();
+    expect(errorOf("Queue Region")).toBe(MESSAGES.regionMismatch("us-east-1"));
+    await fill(user, { queue_region: "mars-1" });
+    expect(errorOf("Queue Region")).toBe(MESSAGES.regionUnknown);
+    await fill(user, { queue_region: "us-east-1" });
+    expect(errorOf("Queue Region")).toBeNull();
+  });
+
+  it("suggests the Queue Region from the Queue URL without overwriting the operator's own", async () => {
+    const { user } = await openForm();
+    await fill(user, { queue_url: VALID.queue_url });
+    expect(input("Queue Region")).toHaveValue("us-east-1");
+    // Still the suggestion: follows the URL.
+    await fill(user, { queue_url: "https://sqs.eu-west-2.amazonaws.com/123456789012/orders-events" });
+    expect(input("Queue Region")).toHaveValue("eu-west-2");
+    // Typed by the operator: kept.
+    await fill(user, { queue_region: "ap-south-1" });
+    await fill(user, { queue_url: VALID.queue_url });
+    expect(input("Queue Region")).toHaveValue("ap-south-1");
+  });
+
+  it("shows each check as it streams in, then enables OK after a passing test", async () => {
+    const stream = streamedResponse();
+    let body: unknown;
+    let accept: string | null = null;
+    server.use(
+      http.post("/api/data-sources/test", async ({ request }) => {
+        body = await request.json();
+        accept = request.headers.get("accept");
+        return stream.response();
+      }),
+    );
+    const { user } = await openForm();
+    await fill(user, VALID);
+    expect(okButton()).toBeDisabled();
+    await user.click(screen.getByRole("button", { name: "Test Connectivity" }));
+
+    await waitFor(() => expect(checkItem("Assume IAM role")).toHaveTextContent("Pending"));
+    expect(screen.getByRole("button", { name: "Cancel" })).toBeInTheDocument();
+
+    stream.send({ event: "running", id: "assume_role" });
+    await waitFor(() => expect(checkItem("Assume IAM role")).toHaveTextContent("Running"));
+
+    stream.send({ event: "result", check: { id: "assume_role", status: "pass", message: "Assumed the role" } });
+    await waitFor(() => expect(checkItem("Assume IAM role")).toHaveTextContent("Passed"));
+    expect(checkItem("Assume IAM role")).toHaveTextContent("Assumed the role");
+    expect(checkItem("Read objects permitted")).toHaveTextContent("Pending");
+    expect(okButton()).toBeDisabled();
+
+    stream.send({
+      event: "result",
+      check: { id: "sqs_policy", status: "warn", message: "No policy found", hint: "Apply the queue policy of Step 2" },
+    });
+    await waitFor(() => expect(checkItem("Queue policy lets S3 send")).toHaveTextContent("Warning"));
+    expect(checkItem("Queue policy lets S3 send")).toHaveTextContent("How to fix: Apply the queue policy of Step 2");
+
+    const checks = ALL_PASS.map((check) =>
+      check.id === "sqs_policy" ? { ...check, status: "warn" as const, message: "No policy found" } : check,
+    );
+    stream.send({ event: "done", result: { ok: true, checks, tested_at: "2026-01-03T09:00:00.000Z" } });
+    stream.close();
+
+    await waitFor(() => expect(okButton()).toBeEnabled());
+    // The summary is in a live region, so screen readers announce it.
+    expect(screen.getByText(/Test passed: 7 passed, 1 warning\./).closest('[role="status"]')).not.toBeNull();
+    expect(screen.queryByRole("button", { name: "Cancel" })).not.toBeInTheDocument();
+    expect(accept).toBe("application/x-ndjson");
+    expect(body).toEqual({
+      queue_url: VALID.queue_url,
+      queue_region: VALID.queue_region,
+      role_arn: VALID.role_arn,
+      external_id: "local-org",
+      bucket: VALID.bucket,
+      prefix: VALID.prefix,
+      suffix: VALID.suffix,
+    });
+  });
+
+  it("keeps OK disabled after a failing test, with each failure's hint", async () => {
+    server.use(
+      http.post("/api/data-sources/test", () =>
+        testResponse(
+          ALL_PASS.map((check) =>
+            check.id === "s3_read"
+              ? { ...check, status: "fail", message: "Access denied", hint: "Grant s3:GetObject" }
+              : check,
+          ),
+        ),
+      ),
+    );
+    const { user } = await openForm();
+    await fill(user, VALID);
+    await user.click(screen.getByRole("button", { name: "Test Connectivity" }));
+    await screen.findByText(/Test failed: 7 passed, 1 failed\./);
+    expect(checkItem("Read objects permitted")).toHaveTextContent("Failed");
+    expect(checkItem("Read objects permitted")).toHaveTextContent("How to fix: Grant s3:GetObject");
+    expect(okButton()).toBeDisabled();
+  });
+
+  it("invalidates a passing test when a connection value changes, but not when only the name does", async () => {
+    server.use(http.post("/api/data-sources/test", () => testResponse()));
+    const { user } = await openForm();
+    await fill(user, VALID);
+    await user.click(screen.getByRole("button", { name: "Test Connectivity" }));
+    await waitFor(() => expect(okButton()).toBeEnabled());
+
+    await fill(user, { name: "renamed" });
+    expect(okButton()).toBeEnabled();
+
+    await fill(user, { bucket: "other-bucket" });
+    expect(okButton()).toBeDisabled();
+    expect(screen.getAllByText(/Values changed since the last test; test again/).length).toBeGreaterThan(0);
+
+    // Back to exactly the tested values: the passing test applies again.
+    await fill(user, { bucket: VALID.bucket });
+    expect(okButton()).toBeEnabled();
+    expect(screen.queryByText(/Values changed since the last test/)).not.toBeInTheDocument();
+  });
+
+  it("cancels a running test and aborts its request", async () => {
+    let aborted = false;
+    const stream = streamedResponse();
+    server.use(
+      http.post("/api/data-sources/test", ({ request }) => {
+        request.signal.addEventListener("abort", () => {
+          aborted = true;
+        });
+        return stream.response();
+      }),
+    );
+    const { user } = await openForm();
+    await fill(user, VALID);
+    await user.click(screen.getByRole("button", { name: "Test Connectivity" }));
+    stream.send({ event: "running", id: "assume_role" });
+    await waitFor(() => expect(checkItem("Assume IAM role")).toHaveTextContent("Running"));
+
+    await user.click(screen.getByRole("button", { name: "Cancel" }));
+    await screen.findByText(/Test cancelled/);
+    expect(screen.queryByRole("button", { name: "Cancel" })).not.toBeInTheDocument();
+    expect(checkItem("Assume IAM role")).toHaveTextContent("Pending");
+    expect(okButton()).toBeDisabled();
+    await waitFor(() => expect(aborted).toBe(true));
+  });
+
+  it("stops a test that takes too long and says so", async () => {
+    const stream = streamedResponse();
+    server.use(http.post("/api/data-sources/test", () => stream.response()));
+    const { user } = renderAt(NEW, [
+      { path: "data/sources/new", element: <CreateDataSourcePage testTimeoutMs={300} /> },
+    ]);
+    await screen.findByLabelText("Queue URL");
+    await fill(user, VALID);
+    await user.click(screen.getByRole("button", { name: "Test Connectivity" }));
+    expect(await screen.findByRole("alert")).toHaveTextContent(/The test did not finish within \d+ seconds and was stopped/);
+    expect(okButton()).toBeDisabled();
+  });
+
+  it("shows a rate-limit refusal of the test", async () => {
+    server.use(
+      http.post("/api/data-sources/test", () =>
+        HttpResponse.json({ error: "Too many tests; wait 20 seconds and try again" }, { status: 429 }),
+      ),
+    );
+    const { user } = await openForm();
+    await fill(user, VALID);
+    await user.click(screen.getByRole("button", { name: "Test Connectivity" }));
+    expect(await screen.findByRole("alert")).toHaveTextContent("Too many tests; wait 20 seconds and try again");
+    expect(okButton()).toBeDisabled();
+  });
+
+  it("does not test invalid values; focus goes to the first invalid field", async () => {
+    let called = false;
+    server.use(
+      http.post("/api/data-sources/test", () => {
+        called = true;
+        return testResponse();
+      }),
+    );
+    const { user } = await openForm();
+    await fill(user, { ...VALID, role_arn: "nope", bucket: "" });
+    await user.click(screen.getByRole("button", { name: "Test Connectivity" }));
+    await waitFor(() => expect(input("Role ARN")).toHaveFocus());
+    expect(errorOf("Role ARN")).toBe(MESSAGES.roleArnShape);
+    expect(errorOf("Bucket")).toBe(MESSAGES.bucketRequired);
+    expect(called).toBe(false);
+  });
+
+  it("saves with OK after a passing test and opens the new data source", async () => {
+    let posted: unknown;
+    server.use(
+      http.post("/api/data-sources/test", () => testResponse()),
+      http.post("/api/data-sources", async ({ request }) => {
+        posted = await request.json();
+        return HttpResponse.json(makeRecord({ id: "ds-new" }), { status: 201 });
+      }),
+    );
+    const { user, router } = renderAt(NEW, [
+      { path: "data/sources/new", element: <CreateDataSourcePage /> },
+      { path: "data/sources/:id", element: <DataSourceDetailPage /> },
+    ]);
+    await screen.findByLabelText("Queue URL");
+    await fill(user, VALID);
+    await user.click(screen.getByRole("button", { name: "Test Connectivity" }));
+    await waitFor(() => expect(okButton()).toBeEnabled());
+    await user.click(okButton());
+    await waitFor(() => expect(router.state.location.pathname).toBe("/data/sources/ds-new"));
+    expect(posted).toEqual({ ...VALID, external_id: "local-org" });
+  });
+
+  it("moves focus to the first error on submit", async () => {
+    server.use(http.post("/api/data-sources/test", () => testResponse()));
+    const { user } = await openForm();
+    await fill(user, { ...VALID, name: "" });
+    await user.click(screen.getByRole("button", { name: "Test Connectivity" }));
+    await waitFor(() => expect(okButton()).toBeEnabled());
+    await user.click(okButton());
+    await waitFor(() => expect(input("Name")).toHaveFocus());
+    expect(errorOf("Name")).toBe(MESSAGES.nameRequired);
+  });
+
+  it("puts the server's field errors on the fields and other errors in an alert", async () => {
+    let attempt = 0;
+    server.use(
+      http.post("/api/data-sources/test", () => testResponse()),
+      http.post("/api/data-sources", () => {
+        attempt += 1;
+        return attempt === 1
+          ? HttpResponse.json(
+              { error: "A data source with this name exists", fields: { name: "Name is already used by another data source" } },
+              { status: 409 },
+            )
+          : HttpResponse.json(
+              { error: "Test Connectivity has not passed for these values in the last 15 minutes; test again" },
+              { status: 400 },
+            );
+      }),
+    );
+    const { user } = await openForm();
+    await fill(user, VALID);
+    await user.click(screen.getByRole("button", { name: "Test Connectivity" }));
+    await waitFor(() => expect(okButton()).toBeEnabled());
+    await user.click(okButton());
+    await waitFor(() => expect(errorOf("Name")).toBe("Name is already used by another data source"));
+    expect(input("Name")).toHaveFocus();
+
+    await fill(user, { name: "orders-2" });
+    await user.click(okButton());
+    expect(await screen.findByRole("alert")).toHaveTextContent(/has not passed for these values/);
+  });
+});
