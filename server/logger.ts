@@ -10,6 +10,9 @@ export const REDACTED_PATHS = [
   "*.accessKeyId",
   "credentials",
   "*.credentials",
+  // STS AssumeRole output as the SDK returns it.
+  "Credentials",
+  "*.Credentials",
   "req.headers.authorization",
   'req.headers["x-amz-security-token"]',
 ];

@@ -99,6 +99,15 @@ describe("Test Connectivity against the sandbox", () => {
     expect(byId(outcome).sqs_queue.hint).toContain("Queue URL");
   });
 
+  it("queue in another account: sqs_queue fails saying the accounts differ", async () => {
+    const s = await createScenario(fx, { name: "other-account", objects: CSV });
+    const input = { ...connectionOf(s), queue_url: s.queue_url.replace("/000000000000/", "/999999999999/") };
+    const outcome = await fx.tester()(input);
+    expect(problems(outcome)).toEqual({ sqs_queue: "fail", sqs_standard: "skip", sqs_policy: "skip", sqs_receive: "skip" });
+    expect(byId(outcome).sqs_queue.message).toMatch(/^The queue is in account 999999999999 but the role is in account 000000000000/);
+    expect(byId(outcome).sqs_queue.hint).toMatch(/same account/);
+  });
+
   it("FIFO queue: sqs_standard fails and says to use a standard queue", async () => {
     const s = await createScenario(fx, { name: "fifo", fifo: true, objects: CSV });
     const outcome = await fx.tester()(connectionOf(s));
@@ -212,6 +221,7 @@ describe("bounds and cancellation (a local socket that never answers)", () => {
   beforeAll(async () => {
     blackhole = createServer((socket) => {
       sockets.add(socket);
+      socket.resume(); // read (and drop) what arrives, so the peer closing is noticed
       socket.on("close", () => sockets.delete(socket));
     });
     await new Promise<void>((resolve) => blackhole.listen(0, "127.0.0.1", resolve));
@@ -268,6 +278,8 @@ describe("bounds and cancellation (a local socket that never answers)", () => {
     });
     const outcome = await running;
     expect(byId(outcome).assume_role.message).toMatch(/^Cancelled/);
+    // The SDK dropped the connection instead of waiting on it.
+    await waitFor(async () => sockets.size === 0);
   });
 });
 

@@ -27,13 +27,15 @@ export const sqsQueue: Check = {
         error,
         ctx.callContext({ service: "sqs", action: "sqs:GetQueueAttributes", resource: queue.arn, subject: queueSubject(ctx) }),
       );
-      if (mapped.kind === "access_denied" && roleAccountId && roleAccountId !== queue.accountId) {
+      // Across accounts SQS answers NonExistentQueue (or AccessDenied) whether or not the queue exists.
+      const crossAccount = roleAccountId !== undefined && roleAccountId !== queue.accountId;
+      if (crossAccount && (mapped.kind === "access_denied" || mapped.kind === "queue_not_found")) {
         return {
           id: "sqs_queue",
           status: "fail",
           message:
             `The queue is in account ${queue.accountId} but the role is in account ${roleAccountId}; ` +
-            `the role may not call sqs:GetQueueAttributes on ${queue.arn}`,
+            `the role cannot read ${queue.arn} (sqs:GetQueueAttributes): the queue does not exist there, or its queue policy does not let the role in`,
           hint:
             "Check Queue URL and Role ARN: use a queue and a role in the same account, or let the role in " +
             "through the queue policy (and its own permissions policy) for every SQS action it needs",
