@@ -67,3 +67,45 @@ export async function rejection(p: Promise<unknown>): Promise<Error & { Code?: s
   }
   throw new Error("expected the call to fail, but it succeeded");
 }
+
+/**
+ * Sends a SigV4-signed form-encoded Query protocol request (as older AWS CLIs do for SQS).
+ * A minimal signer, for requests the SDK no longer makes.
+ */
+export async function signedQuery(
+  url: string,
+  service: string,
+  params: Record<string, string>,
+  creds: Creds = CUSTOMER,
+  region = "us-east-1",
+): Promise<{ status: number; text: string }> {
+  const { createHash, createHmac } = await import("node:crypto");
+  const body = new URLSearchParams(params).toString();
+  const host = new URL(url).host;
+  const amzDate = new Date().toISOString().replace(/[-:]|\.\d{3}/g, "");
+  const date = amzDate.slice(0, 8);
+  const headers: Record<string, string> = {
+    "content-type": "application/x-www-form-urlencoded; charset=utf-8",
+    host,
+    "x-amz-date": amzDate,
+  };
+  if (creds.sessionToken) headers["x-amz-security-token"] = creds.sessionToken;
+  const names = Object.keys(headers).sort();
+  const hex = (s: string) => createHash("sha256").update(s).digest("hex");
+  const canonical = ["POST", "/", "", names.map((n) => `${n}:${headers[n]}\n`).join(""), names.join(";"), hex(body)].join("\n");
+  const scope = `${date}/${region}/${service}/aws4_request`;
+  const toSign = ["AWS4-HMAC-SHA256", amzDate, scope, hex(canonical)].join("\n");
+  let key: Buffer = createHmac("sha256", `AWS4${creds.secretAccessKey}`).update(date).digest();
+  for (const part of [region, service, "aws4_request"]) key = createHmac("sha256", key).update(part).digest();
+  const signature = createHmac("sha256", key).update(toSign).digest("hex");
+  const { host: _host, ...sendHeaders } = headers;
+  const res = await fetch(`${url}/`, {
+    method: "POST",
+    headers: {
+      ...sendHeaders,
+      authorization: `AWS4-HMAC-SHA256 Credential=${creds.accessKeyId}/${scope}, SignedHeaders=${names.join(";")}, Signature=${signature}`,
+    },
+    body,
+  });
+  return { status: res.status, text: await res.text() };
+}

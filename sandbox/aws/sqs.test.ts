@@ -1,0 +1,108 @@
+import {
+  CreateQueueCommand,
+  GetQueueAttributesCommand,
+  GetQueueUrlCommand,
+  ListQueuesCommand,
+  ReceiveMessageCommand,
+  SendMessageCommand,
+} from "@aws-sdk/client-sqs";
+import { XMLParser } from "fast-xml-parser";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { rejection, signedQuery, startTestSandbox, type TestSandbox } from "./test-helpers.ts";
+
+let sb: TestSandbox;
+beforeAll(async () => {
+  sb = await startTestSandbox();
+});
+afterAll(() => sb.dispose());
+
+const xml = new XMLParser({ htmlEntities: true, isArray: (name) => ["Message", "MessageAttribute", "Attribute", "QueueUrl", "DeleteMessageBatchResultEntry"].includes(name) });
+
+describe("SQS over the JSON protocol (AWS SDK v3)", () => {
+  it("returns queue URLs and ARNs in AWS's shape and accepts any host in QueueUrl", async () => {
+    const sqs = sb.sqs(undefined, "eu-west-1");
+    const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: "shape-q" }));
+    expect(QueueUrl).toBe("https://sqs.eu-west-1.amazonaws.com/000000000000/shape-q");
+    expect((await sqs.send(new GetQueueUrlCommand({ QueueName: "shape-q" }))).QueueUrl).toBe(QueueUrl);
+    const local = `${sb.url}/000000000000/shape-q`;
+    const attrs = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: local, AttributeNames: ["QueueArn"] }));
+    expect(attrs.Attributes?.QueueArn).toBe("arn:aws:sqs:eu-west-1:000000000000:shape-q");
+    const listed = await sb.sqs().send(new ListQueuesCommand({}));
+    expect(listed.QueueUrls).toContain(sb.seedValues.queueUrl);
+    expect(listed.QueueUrls).toContain(sb.seedValues.fifoQueueUrl);
+  });
+
+  it("keeps the seeded FIFO queue a FIFO queue (to show the console's rejection)", async () => {
+    const attrs = await sb.sqs().send(new GetQueueAttributesCommand({ QueueUrl: sb.seedValues.fifoQueueUrl, AttributeNames: ["All"] }));
+    expect(attrs.Attributes?.FifoQueue).toBe("true");
+    const err = await rejection(sb.sqs().send(new SendMessageCommand({ QueueUrl: sb.seedValues.fifoQueueUrl, MessageBody: "x" })));
+    expect(err.name).toMatch(/MissingParameter|InvalidParameterValue/);
+  });
+});
+
+describe("SQS over the Query protocol (Debian's awscli 2.9)", () => {
+  it("translates actions, attributes and batches to XML", async () => {
+    const q = sb.seedValues.queueUrl;
+    const sent = await signedQuery(sb.url, "sqs", {
+      Action: "SendMessage",
+      QueueUrl: q,
+      MessageBody: "line1\r\nline2 <&>",
+      "MessageAttribute.1.Name": "kind",
+      "MessageAttribute.1.Value.DataType": "String",
+      "MessageAttribute.1.Value.StringValue": "demo",
+    });
+    expect(sent.status).toBe(200);
+    expect(xml.parse(sent.text).SendMessageResponse.SendMessageResult.MessageId).toBeTruthy();
+
+    const got = await signedQuery(sb.url, "sqs", {
+      Action: "ReceiveMessage",
+      QueueUrl: q,
+      MaxNumberOfMessages: "10",
+      "AttributeName.1": "All",
+      "MessageAttributeName.1": "All",
+    });
+    const messages = xml.parse(got.text).ReceiveMessageResponse.ReceiveMessageResult.Message as Array<Record<string, any>>;
+    const mine = messages.find((m) => m.MessageAttribute?.[0]?.Name === "kind")!;
+    expect(mine.Body).toBe("line1\r\nline2 <&>");
+    expect(mine.MessageAttribute[0].Value).toEqual({ StringValue: "demo", DataType: "String" });
+    expect(mine.Attribute.map((a: { Name: string }) => a.Name)).toContain("SentTimestamp");
+
+    const params: Record<string, string> = { Action: "DeleteMessageBatch", QueueUrl: q };
+    messages.forEach((m, i) => {
+      params[`DeleteMessageBatchRequestEntry.${i + 1}.Id`] = `m${i}`;
+      params[`DeleteMessageBatchRequestEntry.${i + 1}.ReceiptHandle`] = m.ReceiptHandle;
+    });
+    const deleted = await signedQuery(sb.url, "sqs", params);
+    const entries = xml.parse(deleted.text).DeleteMessageBatchResponse.DeleteMessageBatchResult.DeleteMessageBatchResultEntry;
+    expect(entries).toHaveLength(messages.length);
+  });
+
+  it("answers errors as XML ErrorResponse", async () => {
+    const res = await signedQuery(sb.url, "sqs", { Action: "GetQueueUrl", QueueName: "does-not-exist" });
+    expect(res.status).toBe(400);
+    expect(xml.parse(res.text).ErrorResponse.Error.Code).toBe("AWS.SimpleQueueService.NonExistentQueue");
+    const other = await signedQuery(sb.url, "sqs", {
+      Action: "ReceiveMessage",
+      QueueUrl: "https://sqs.us-east-1.amazonaws.com/999999999999/databend-demo-events",
+    });
+    expect(xml.parse(other.text).ErrorResponse.Error.Code).toBe("AWS.SimpleQueueService.NonExistentQueue");
+    const platform = await signedQuery(
+      sb.url,
+      "sqs",
+      { Action: "ReceiveMessage", QueueUrl: sb.seedValues.queueUrl },
+      { accessKeyId: "platform-load", secretAccessKey: "platform-load" },
+    );
+    expect(platform.status).toBe(403);
+    expect(xml.parse(platform.text).ErrorResponse.Error.Code).toBe("AccessDenied");
+  });
+
+  it("refuses unsigned requests", async () => {
+    const res = await fetch(`${sb.url}/`, {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      body: "Action=ListQueues",
+    });
+    expect(res.status).toBe(403);
+    expect(await res.text()).toContain("<Code>MissingAuthenticationToken</Code>");
+  });
+});
