@@ -12,7 +12,29 @@ if (args.has("--help") || args.has("-h")) {
 }
 
 const log = pino({ name: "sandbox", level: process.env.SANDBOX_LOG_LEVEL ?? "info" });
-const sandbox = await startSandbox({ reset: args.has("--reset"), log });
+const sandbox = await startSandbox({ reset: args.has("--reset"), log }).catch((err: NodeJS.ErrnoException) => {
+  if (err.code === "EADDRINUSE") {
+    console.error(`Port ${process.env.SANDBOX_PORT ?? 4566} is in use (another sandbox?). Set SANDBOX_PORT to use another.`);
+    process.exit(1);
+  }
+  throw err;
+});
+
+let stopping = false;
+const shutdown = (signal: string) => {
+  if (stopping) return;
+  stopping = true;
+  log.info({ signal }, "stopping sandbox");
+  sandbox.stop().then(
+    () => process.exit(0),
+    (err: unknown) => {
+      log.error({ err }, "error while stopping");
+      process.exit(1);
+    },
+  );
+};
+process.on("SIGINT", () => shutdown("SIGINT"));
+process.on("SIGTERM", () => shutdown("SIGTERM"));
 
 const values = formValues(sandbox.seedValues);
 const width = Math.max(...values.map(([k]) => k.length));
@@ -31,18 +53,3 @@ console.log(
   ].join("\n"),
 );
 
-let stopping = false;
-const shutdown = (signal: string) => {
-  if (stopping) return;
-  stopping = true;
-  log.info({ signal }, "stopping sandbox");
-  sandbox.stop().then(
-    () => process.exit(0),
-    (err: unknown) => {
-      log.error({ err }, "error while stopping");
-      process.exit(1);
-    },
-  );
-};
-process.on("SIGINT", () => shutdown("SIGINT"));
-process.on("SIGTERM", () => shutdown("SIGTERM"));

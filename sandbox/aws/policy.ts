@@ -49,6 +49,11 @@ function lookup(ctx: ConditionContext, key: string): string | undefined {
   return undefined;
 }
 
+const OPERATORS = new Set([
+  "StringEquals", "StringNotEquals", "StringEqualsIgnoreCase", "StringNotEqualsIgnoreCase", "StringLike", "StringNotLike",
+  "ArnEquals", "ArnNotEquals", "ArnLike", "ArnNotLike", "Null",
+]);
+
 /** Evaluates one Condition block; throws Unsupported for operators we do not implement. */
 function conditionHolds(condition: Statement["Condition"], ctx: ConditionContext): boolean {
   if (condition === undefined) return true;
@@ -58,6 +63,7 @@ function conditionHolds(condition: Statement["Condition"], ctx: ConditionContext
     let operator = rawOperator;
     const ifExists = operator.endsWith("IfExists");
     if (ifExists) operator = operator.slice(0, -"IfExists".length);
+    if (!OPERATORS.has(operator)) throw new Unsupported(rawOperator);
     if (typeof entries !== "object" || entries === null) throw new Unsupported(rawOperator);
     for (const [key, expected] of Object.entries(entries)) {
       const values = asList(expected as unknown).map((v) => String(v));
