@@ -29,6 +29,7 @@ import { TaskStore } from "../server/store/tasks.ts";
 import type { Store } from "../server/store/types.ts";
 import { loadWorkerConfig, type WorkerConfig } from "../server/worker/config.ts";
 import { Supervisor } from "../server/worker/supervisor.ts";
+import type { MessageQueue } from "../server/worker/queue.ts";
 
 export const ORG_ID = "worker-test-org";
 export const ACCOUNT = "000000000000";
@@ -83,7 +84,9 @@ export interface WorkerEnv {
   scenario(name: string, opts?: { prefix?: string; suffix?: string; allowDelete?: boolean }): Promise<Scenario>;
   createTask(s: Scenario, table: string, over?: Partial<TaskInput>): Promise<TaskRecord>;
   start(task: TaskRecord): Promise<void>;
-  supervisor(over?: Partial<WorkerConfig>): Supervisor;
+  supervisor(over?: Partial<WorkerConfig>, extra?: { store?: TaskStore; queueFor?: (taskId: string) => MessageQueue | undefined }): Supervisor;
+  /** Stops every supervisor started through `supervisor()` (call in afterEach). */
+  stopSupervisors(): Promise<void>;
   put(bucket: string, key: string, body: string | Uint8Array): Promise<void>;
   send(s: Scenario, body: string): Promise<string>;
   /** Visible + in flight messages. */
@@ -223,17 +226,22 @@ export async function startWorkerEnv(options: { minSessionSeconds?: number } = {
       await store.setDesiredState(ORG_ID, task.id, "running", 30_000);
     },
 
-    supervisor(over = {}) {
+    supervisor(over = {}, extra = {}) {
       const sup = new Supervisor({
-        store,
+        store: extra.store ?? store,
         warehouse: wh,
         config: testWorkerConfig(over),
         log: pino({ level: process.env.WORKER_TEST_LOG ?? "silent" }),
         aws: env.awsOptions,
+        ...(extra.queueFor ? { queueFor: extra.queueFor } : {}),
       });
       supervisors.push(sup);
       sup.start();
       return sup;
+    },
+
+    async stopSupervisors() {
+      await Promise.allSettled(supervisors.splice(0).map((s) => s.stop()));
     },
 
     async put(bucket, key, body) {

@@ -156,6 +156,11 @@ export class TaskRunner {
     return this.task.version;
   }
 
+  /** AssumeRole calls made so far (credentials are refreshed before they expire). */
+  get credentialRefreshes(): number {
+    return this.credentials.refreshes;
+  }
+
   start(): void {
     this.log.info({ queue: this.task.source.queue_url, target: this.task.config.target }, "task started");
     this.deps.store.reportRunning(this.task.id, this.cfg.workerId);

@@ -1,0 +1,226 @@
+// Delivery is at-least-once end to end; none of these duplicates may become duplicate rows:
+// the same event twice, a message redelivered after its visibility timeout, a worker killed
+// between COPY and delete, two workers on one task.
+import { spawn, type ChildProcess } from "node:child_process";
+import path from "node:path";
+import { HeadObjectCommand } from "@aws-sdk/client-s3";
+import { SQSClient } from "@aws-sdk/client-sqs";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { TaskStore } from "../server/store/tasks.ts";
+import { SqsQueue, type MessageQueue } from "../server/worker/queue.ts";
+import { CUSTOMER, ORG_ID, REGION, startWorkerEnv, waitFor, type Scenario, type WorkerEnv } from "./worker-env.ts";
+
+let env: WorkerEnv;
+beforeAll(async () => {
+  env = await startWorkerEnv();
+});
+afterAll(async () => {
+  await env?.close();
+});
+afterEach(async () => {
+  await env?.stopSupervisors();
+});
+
+const csv = (id: number) => `id,name\n${id},"row ${id}"\n`;
+
+async function exact(table: string, expected: number): Promise<void> {
+  const rows = await env.wh.query(`SELECT COUNT(*) AS total, COUNT(DISTINCT id) AS d FROM \`default\`.\`${table}\``);
+  expect({ total: Number(rows[0]!.total), distinct: Number(rows[0]!.d) }).toEqual({ total: expected, distinct: expected });
+}
+
+async function drained(s: Scenario, timeoutMs = 60_000): Promise<void> {
+  await waitFor(
+    `queue ${s.queueName} drained`,
+    async () => {
+      const d = await env.queueDepth(s);
+      return d.visible === 0 && d.inFlight === 0 ? true : undefined;
+    },
+    timeoutMs,
+    200,
+  );
+}
+
+/** An S3 ObjectCreated notification for an existing object, as S3 writes it. */
+async function eventFor(bucket: string, key: string): Promise<string> {
+  const head = await env.s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
+  return JSON.stringify({
+    Records: [
+      {
+        eventVersion: "2.1",
+        eventSource: "aws:s3",
+        awsRegion: REGION,
+        eventTime: new Date().toISOString(),
+        eventName: "ObjectCreated:Put",
+        s3: {
+          s3SchemaVersion: "1.0",
+          bucket: { name: bucket, arn: `arn:aws:s3:::${bucket}` },
+          object: {
+            key: encodeURIComponent(key).replace(/%20/g, "+").replace(/%2F/g, "/"),
+            size: Number(head.ContentLength),
+            eTag: String(head.ETag).replaceAll('"', ""),
+            sequencer: "00AA",
+          },
+        },
+      },
+    ],
+  });
+}
+
+describe("worker: duplicates never become duplicate rows", () => {
+  it("the same event sent twice (and again after the load) adds the rows once", async () => {
+    const s = await env.scenario("dup-twice");
+    await env.wh.exec("CREATE TABLE dup_twice (id INT, name VARCHAR)");
+    const task = await env.createTask(s, "dup_twice");
+    await env.start(task);
+    await env.put(s.bucket, "a.csv", csv(1));
+    await env.put(s.bucket, "b.csv", csv(2));
+    const body = await eventFor(s.bucket, "a.csv");
+    await env.send(s, body);
+    await env.send(s, body);
+    env.supervisor();
+    await waitFor("rows", async () => (await env.count("dup_twice")) >= 2 || undefined);
+    await drained(s);
+    // A late duplicate after the load: the ledger drops it early.
+    await env.send(s, body);
+    await drained(s);
+    await exact("dup_twice", 2);
+    const runs = (await env.store.listRuns(ORG_ID, task.id))!;
+    expect(runs.reduce((n, r) => n + r.objects_loaded, 0)).toBe(2);
+    // The late copy was dropped as a duplicate (copies in one batch share one FILES entry).
+    expect(runs.reduce((n, r) => n + r.objects_duplicate, 0)).toBeGreaterThanOrEqual(1);
+    // a.csv, b.csv, two copies, the late copy and the s3:TestEvent: all deleted.
+    expect(runs.reduce((n, r) => n + r.messages_deleted, 0)).toBe(6);
+  });
+
+  it("a message redelivered after its visibility timeout (its delete was lost) is dropped as a duplicate", async () => {
+    const s = await env.scenario("dup-redeliver");
+    await env.wh.exec("CREATE TABLE dup_redeliver (id INT, name VARCHAR)");
+    const task = await env.createTask(s, "dup_redeliver");
+    await env.start(task);
+    // Fault injection over the real queue: the first deletes are dropped (reported as done), so
+    // the messages come back after the visibility timeout, exactly as when a delete is lost.
+    const sqs = new SQSClient({ endpoint: env.sandbox.url, region: REGION, credentials: CUSTOMER, useQueueUrlAsEndpoint: false });
+    const real = new SqsQueue(sqs, s.sdkQueueUrl);
+    let dropped = 0;
+    const withObjects = new Set<string>();
+    const lossy: MessageQueue = {
+      receive: async (o) => {
+        const messages = await real.receive(o);
+        for (const m of messages) if (m.body?.includes("ObjectCreated")) withObjects.add(m.messageId);
+        return messages;
+      },
+      changeVisibilityBatch: (e) => real.changeVisibilityBatch(e),
+      deleteBatch: async (entries) => {
+        if (dropped === 0 && entries.some((e) => withObjects.has(e.id))) {
+          dropped += entries.length;
+          return [];
+        }
+        return real.deleteBatch(entries);
+      },
+    };
+    env.supervisor({ visibilitySeconds: 3, workerId: "lossy" }, { queueFor: (id) => (id === task.id ? lossy : undefined) });
+    try {
+      for (let i = 0; i < 5; i++) await env.put(s.bucket, `r${i}.csv`, csv(100 + i));
+      await waitFor("rows", async () => (await env.count("dup_redeliver")) >= 5 || undefined);
+      expect(dropped).toBeGreaterThan(0);
+      await drained(s, 30_000);
+      await exact("dup_redeliver", 5);
+      const runs = (await env.store.listRuns(ORG_ID, task.id))!;
+      expect(runs.reduce((n, r) => n + r.objects_duplicate, 0)).toBeGreaterThanOrEqual(dropped - 1);
+    } finally {
+      sqs.destroy();
+    }
+  });
+
+  it("a worker killed (SIGKILL) between COPY and delete, then restarted, loads nothing twice", async () => {
+    const s = await env.scenario("dup-kill");
+    await env.wh.exec("CREATE TABLE dup_kill (id INT, name VARCHAR)");
+    const task = await env.createTask(s, "dup_kill");
+    await env.start(task);
+    for (let i = 0; i < 20; i++) await env.put(s.bucket, `k${i}.csv`, csv(200 + i));
+
+    const spawnWorker = (extra: Record<string, string>): ChildProcess =>
+      spawn(process.execPath, [path.resolve("server/worker/main.ts")], {
+        env: {
+          PATH: process.env.PATH ?? "",
+          DATA_DIR: env.dataDir,
+          DATABEND_DSN: env.dsn,
+          ORG_ID,
+          AWS_ENDPOINT_URL: env.sandbox.url,
+          AWS_ACCESS_KEY_ID: "platform-load",
+          AWS_SECRET_ACCESS_KEY: "platform-load",
+          AWS_REGION: REGION,
+          LOG_LEVEL: "warn",
+          WORKER_POLL_MS: "200",
+          WORKER_WAIT_SECONDS: "1",
+          WORKER_VISIBILITY_SECONDS: "4",
+          WORKER_CLAIM_LEASE_SECONDS: "3",
+          WORKER_BATCH_LINGER_MS: "500",
+          WORKER_BACKOFF_BASE_SECONDS: "1",
+          ...extra,
+        },
+        stdio: ["ignore", "pipe", "pipe"],
+      });
+
+    const first = spawnWorker({ WORKER_TEST_PAUSE_AFTER_COPY: "1", WORKER_ID: "doomed" });
+    let out = "";
+    first.stdout!.on("data", (d: Buffer) => (out += d.toString()));
+    first.stderr!.on("data", (d: Buffer) => (out += d.toString()));
+    try {
+      await waitFor("the worker to pause after COPY", () => out.includes("WORKER_TEST_PAUSED_AFTER_COPY") || undefined, 30_000);
+    } catch (error) {
+      first.kill("SIGKILL");
+      throw new Error(`${(error as Error).message}\n${out}`);
+    }
+    const loadedBeforeKill = await env.count("dup_kill");
+    expect(loadedBeforeKill).toBeGreaterThan(0);
+    first.kill("SIGKILL");
+    await new Promise((r) => first.once("exit", r));
+    // The loaded batch's messages were never deleted.
+    const depth = await env.queueDepth(s);
+    expect(depth.visible + depth.inFlight).toBeGreaterThanOrEqual(loadedBeforeKill);
+
+    const second = spawnWorker({ WORKER_ID: "survivor" });
+    let out2 = "";
+    second.stderr!.on("data", (d: Buffer) => (out2 += d.toString()));
+    try {
+      await waitFor("all rows", async () => (await env.count("dup_kill")) >= 20 || undefined, 60_000, 250);
+      await drained(s);
+    } finally {
+      second.kill("SIGTERM");
+      await new Promise((r) => second.once("exit", r));
+    }
+    await exact("dup_kill", 20);
+    const runs = (await env.store.listRuns(ORG_ID, task.id))!;
+    // Databend's load metadata skipped what the killed worker had loaded.
+    expect(runs.reduce((n, r) => n + r.objects_duplicate, 0), out2).toBeGreaterThanOrEqual(loadedBeforeKill);
+    const after = (await env.store.get(ORG_ID, task.id))!;
+    expect(after.status).toBe("stopped"); // the survivor was the last worker and shut down cleanly
+    await env.store.setDesiredState(ORG_ID, task.id, "stopped", 30_000);
+  });
+
+  it("two workers on one task load every object exactly once", async () => {
+    const s = await env.scenario("dup-two");
+    await env.wh.exec("CREATE TABLE dup_two (id INT, name VARCHAR)");
+    const task = await env.createTask(s, "dup_two");
+    await env.start(task);
+    const secondStore = new TaskStore({ dataDir: env.dataDir });
+    env.supervisor({ workerId: "worker-a", batchLingerMs: 200 });
+    env.supervisor({ workerId: "worker-b", batchLingerMs: 200 }, { store: secondStore });
+    const n = 120;
+    for (let i = 0; i < n; i += 20) {
+      await Promise.all(Array.from({ length: 20 }, (_, j) => env.put(s.bucket, `two/${i + j}.csv`, csv(1000 + i + j))));
+    }
+    // Extra duplicate events, so both workers see the same objects.
+    for (let i = 0; i < 30; i++) await env.send(s, await eventFor(s.bucket, `two/${i}.csv`));
+    await waitFor("rows", async () => (await env.count("dup_two")) >= n || undefined, 60_000, 250);
+    await drained(s);
+    await exact("dup_two", n);
+    const runs = (await env.store.listRuns(ORG_ID, task.id, 1000))!;
+    expect(runs.reduce((x, r) => x + r.objects_loaded, 0)).toBe(n);
+    const workers = new Set(runs.filter((r) => r.objects_loaded > 0).map((r) => r.worker_id));
+    expect(workers.size).toBe(2);
+    await env.stopSupervisors();
+    secondStore.close();
+  });
+});
