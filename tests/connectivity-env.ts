@@ -18,11 +18,11 @@ import {
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { startSandbox, type Sandbox } from "../../sandbox/aws/server.ts";
-import * as documents from "../../sandbox/aws/documents.ts";
-import type { ConnectionFields } from "../../src/contracts/data-source.ts";
-import type { AwsClientOptions } from "../aws/clients.ts";
-import { createConnectivityTester, type ConnectivityOptions, type ConnectivityTester } from "./engine.ts";
+import { startSandbox, type Sandbox } from "../sandbox/aws/server.ts";
+import * as documents from "../sandbox/aws/documents.ts";
+import type { ConnectionFields } from "../src/contracts/data-source.ts";
+import type { AwsClientOptions } from "../server/aws/clients.ts";
+import { createConnectivityTester, type ConnectivityOptions, type ConnectivityTester } from "../server/connectivity/engine.ts";
 
 export const CUSTOMER_ACCOUNT = "000000000000";
 export const CUSTOMER_KEYS = { accessKeyId: "test", secretAccessKey: "test" };

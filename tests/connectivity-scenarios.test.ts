@@ -1,13 +1,13 @@
-// Test Connectivity against the local sandbox with real SDK clients: one scenario per failure.
+// Test Connectivity against the local sandbox with real SDK clients (no mocks): one scenario per failure.
 import { GetQueueAttributesCommand, GetQueueUrlCommand, ReceiveMessageCommand } from "@aws-sdk/client-sqs";
 import { PutBucketNotificationConfigurationCommand, PutObjectCommand, CreateBucketCommand } from "@aws-sdk/client-s3";
 import { createServer, type Server, type Socket } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { CheckId, CheckResult } from "../../src/contracts/connectivity.ts";
-import type { TestEvent } from "../../src/contracts/connectivity.ts";
-import { connectionOf } from "../../src/contracts/data-source.ts";
-import { createScenario, PLATFORM_LOAD_ROLE_ARN, PLATFORM_SETUP_ROLE_ARN, startFixture, type Fixture } from "./sandbox-fixture.ts";
-import { createConnectivityTester, type TestOutcome } from "./engine.ts";
+import type { CheckId, CheckResult } from "../src/contracts/connectivity.ts";
+import type { TestEvent } from "../src/contracts/connectivity.ts";
+import { connectionOf } from "../src/contracts/data-source.ts";
+import { createScenario, drain, PLATFORM_LOAD_ROLE_ARN, PLATFORM_SETUP_ROLE_ARN, startFixture, type Fixture } from "./connectivity-env.ts";
+import { createConnectivityTester, type TestOutcome } from "../server/connectivity/engine.ts";
 
 const ORG = "org-engine-test";
 let fx: Fixture;
@@ -183,7 +183,6 @@ describe("Test Connectivity against the sandbox", () => {
     const sqs = fx.sqs("us-east-1");
     const { QueueUrl } = await sqs.send(new GetQueueUrlCommand({ QueueName: "shared-queue" }));
     await waitFor(async () => Number((await sqs.send(new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ["ApproximateNumberOfMessages"] }))).Attributes?.ApproximateNumberOfMessages) >= 1);
-    const { drain } = await import("./sandbox-fixture.ts");
     await drain(sqs, QueueUrl!);
     const s3 = fx.s3("us-east-1");
     await s3.send(new CreateBucketCommand({ Bucket: "shared-other" }));
