@@ -1,0 +1,110 @@
+/**
+ * S3 addressing and signing variants, signed by the AWS SDK's own signer (@smithy/signature-v4,
+ * which @aws-sdk/* clients use internally) so the sandbox's verifier is checked independently.
+ */
+import { createHash, createHmac } from "node:crypto";
+import { request } from "node:http";
+import { CreateBucketCommand, GetBucketAclCommand, HeadBucketCommand, PutObjectCommand } from "@aws-sdk/client-s3";
+import { ReceiveMessageCommand } from "@aws-sdk/client-sqs";
+import { SignatureV4 } from "@smithy/signature-v4";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { CUSTOMER, rejection, startTestSandbox, type TestSandbox } from "./test-helpers.ts";
+
+/** The hash constructor SignatureV4 expects, on node:crypto. */
+class Sha256 {
+  private h;
+  constructor(secret?: unknown) {
+    this.h = secret ? createHmac("sha256", secret as string | Buffer) : createHash("sha256");
+  }
+  update(data: string | Uint8Array): void {
+    this.h.update(data);
+  }
+  async digest(): Promise<Uint8Array> {
+    return new Uint8Array(this.h.digest());
+  }
+  reset(): void {}
+}
+
+const signer = new SignatureV4({ credentials: CUSTOMER, region: "us-east-1", service: "s3", sha256: Sha256, uriEscapePath: false });
+
+let sb: TestSandbox;
+beforeAll(async () => {
+  sb = await startTestSandbox();
+  await sb.s3().send(new PutObjectCommand({ Bucket: sb.seedValues.bucket, Key: "incoming/hello world.csv", Body: "a,b\n" }));
+});
+afterAll(() => sb.dispose());
+
+/** Sends a request to the sandbox with an arbitrary Host header. */
+function send(method: string, path: string, headers: Record<string, string>, body?: string): Promise<{ status: number; text: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request({ host: "127.0.0.1", port: sb.port, method, path, headers }, (res) => {
+      let text = "";
+      res.on("data", (d: Buffer) => (text += d.toString()));
+      res.on("end", () => resolve({ status: res.statusCode ?? 0, text }));
+    });
+    req.on("error", reject);
+    req.end(body);
+  });
+}
+
+describe("S3 request variants", () => {
+  it("accepts presigned GET and PUT URLs, and a PUT through one still notifies", async () => {
+    const host = `127.0.0.1:${sb.port}`;
+    const get = await signer.presign(
+      { method: "GET", protocol: "http:", hostname: "127.0.0.1", port: sb.port, path: `/${sb.seedValues.bucket}/incoming/hello%20world.csv`, headers: { host, "x-amz-content-sha256": "UNSIGNED-PAYLOAD" }, query: {} },
+      { expiresIn: 60 },
+    );
+    const qs = new URLSearchParams(get.query as Record<string, string>).toString();
+    const res = await fetch(`${sb.url}${get.path}?${qs}`);
+    expect(res.status).toBe(200);
+    expect(await res.text()).toBe("a,b\n");
+
+    const put = await signer.presign(
+      { method: "PUT", protocol: "http:", hostname: "127.0.0.1", port: sb.port, path: `/${sb.seedValues.bucket}/incoming/presigned.csv`, headers: { host, "x-amz-content-sha256": "UNSIGNED-PAYLOAD" }, query: {} },
+      { expiresIn: 60 },
+    );
+    const putRes = await fetch(`${sb.url}${put.path}?${new URLSearchParams(put.query as Record<string, string>)}`, { method: "PUT", body: "1\n" });
+    expect(putRes.status).toBe(200);
+    const got = await sb.sqs().send(new ReceiveMessageCommand({ QueueUrl: sb.seedValues.queueUrl, MaxNumberOfMessages: 10 }));
+    const keys = (got.Messages ?? []).flatMap((m) => (JSON.parse(m.Body!).Records ?? []).map((r: { s3: { object: { key: string } } }) => r.s3.object.key));
+    expect(keys).toContain("incoming/presigned.csv");
+
+    const tampered = `${sb.url}${get.path.replace("hello%20world", "other")}?${qs}`;
+    expect((await fetch(tampered)).status).toBe(403);
+  });
+
+  it("refuses an expired presigned URL", async () => {
+    const old = await signer.presign(
+      { method: "GET", protocol: "http:", hostname: "127.0.0.1", port: sb.port, path: `/${sb.seedValues.bucket}/incoming/hello%20world.csv`, headers: { host: `127.0.0.1:${sb.port}`, "x-amz-content-sha256": "UNSIGNED-PAYLOAD" }, query: {} },
+      { expiresIn: 1, signingDate: new Date(Date.now() - 10_000) },
+    );
+    const res = await fetch(`${sb.url}${old.path}?${new URLSearchParams(old.query as Record<string, string>)}`);
+    expect(res.status).toBe(403);
+    expect(await res.text()).toContain("Request has expired");
+  });
+
+  it("serves virtual-hosted-style requests (bucket in the Host header)", async () => {
+    const host = `${sb.seedValues.bucket}.s3.localhost:${sb.port}`;
+    const signed = await signer.sign({
+      method: "GET",
+      protocol: "http:",
+      hostname: `${sb.seedValues.bucket}.s3.localhost`,
+      port: sb.port,
+      path: "/incoming/hello%20world.csv",
+      headers: { host, "x-amz-content-sha256": "UNSIGNED-PAYLOAD" },
+      query: {},
+    });
+    const res = await send("GET", signed.path, signed.headers as Record<string, string>);
+    expect(res.status).toBe(200);
+    expect(res.text).toBe("a,b\n");
+  });
+
+  it("reports the bucket region on HEAD and refuses sub-resources it does not implement", async () => {
+    const s3 = sb.s3(undefined, "ap-southeast-2");
+    await s3.send(new CreateBucketCommand({ Bucket: "syd-bucket", CreateBucketConfiguration: { LocationConstraint: "ap-southeast-2" } }));
+    const head = await s3.send(new HeadBucketCommand({ Bucket: "syd-bucket" }));
+    expect(head.BucketRegion).toBe("ap-southeast-2");
+    const err = await rejection(sb.s3().send(new GetBucketAclCommand({ Bucket: "syd-bucket" })));
+    expect(err.name).toBe("NotImplemented");
+  });
+});
