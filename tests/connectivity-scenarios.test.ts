@@ -133,6 +133,23 @@ describe("Test Connectivity against the sandbox", () => {
     expect(byId(outcome).s3_bucket.hint).toContain("same Region");
   });
 
+  it("role without s3:GetBucketLocation: HeadBucket still finds the bucket; s3_bucket warns naming the permission", async () => {
+    const s = await createScenario(fx, { name: "no-location", withoutActions: ["s3:GetBucketLocation"], objects: CSV });
+    const outcome = await fx.tester()(connectionOf(s));
+    expect(problems(outcome)).toEqual({ s3_bucket: "warn" });
+    expect(byId(outcome).s3_bucket.message).toBe(
+      `Bucket ${s.bucket} exists in us-east-1, but the role lacks s3:GetBucketLocation on ${s.bucketArn}`,
+    );
+    expect(byId(outcome).s3_bucket.hint).toContain('Add "s3:GetBucketLocation"');
+  });
+
+  it("role without s3:ListBucket: s3_list fails naming the permission; s3_read skips", async () => {
+    const s = await createScenario(fx, { name: "no-list", withoutActions: ["s3:ListBucket"], objects: CSV });
+    const outcome = await fx.tester()(connectionOf(s));
+    expect(problems(outcome)).toEqual({ s3_list: "fail", s3_read: "skip" });
+    expect(byId(outcome).s3_list.message).toBe(`The role lacks s3:ListBucket on ${s.bucketArn}`);
+  });
+
   it("role without s3:GetObject: s3_read fails naming the permission and the object ARN", async () => {
     const s = await createScenario(fx, { name: "no-getobject", withoutActions: ["s3:GetObject"], objects: CSV });
     const outcome = await fx.tester()(connectionOf(s));
