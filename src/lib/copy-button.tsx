@@ -44,8 +44,10 @@ export function CopyButton({ text, what }: { text: string; what: string }) {
 
   return (
     <span className="copy">
-      <button type="button" className="small" onClick={() => void onClick()} aria-label={`Copy ${what}`}>
-        {state === "copied" ? "Copied" : "Copy"}
+      {/* The name comes from content, not aria-label, so label lookups of form fields never match it. */}
+      <button type="button" className="small" onClick={() => void onClick()}>
+        {state === "copied" ? "Copied " : "Copy "}
+        <span className="sr-only">{what}</span>
       </button>
       <span role="status" className={state === "failed" ? "copy-note error-text" : "sr-only"}>
         {state === "copied" ? `Copied ${what}` : state === "failed" ? "Copy failed; select the text and copy it" : ""}
@@ -62,7 +64,7 @@ export function CodeBlock({ title, code, what }: { title: string; code: string; 
         <span className="code-title">{title}</span>
         <CopyButton text={code} what={what ?? title} />
       </figcaption>
-      <pre tabIndex={0} aria-label={title}>
+      <pre tabIndex={0} title={title}>
         <code>{code}</code>
       </pre>
     </figure>

@@ -329,7 +329,7 @@ export function setupSteps(v: SetupVariables): SetupStep[] {
         },
         {
           kind: "command",
-          title: "Get the Role ARN to enter in the form",
+          title: "Get the role's ARN for the form",
           code: command(["aws", "iam", "get-role"], [roleName, ["--query", q("Role.Arn")], ["--output", "text"]]),
         },
       ],

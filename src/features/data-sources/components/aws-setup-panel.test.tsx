@@ -12,7 +12,7 @@ afterEach(() => server.resetHandlers());
 afterAll(() => server.close());
 
 function documentText(panel: HTMLElement, title: string): string {
-  return within(panel).getByLabelText(title, { selector: "pre" }).textContent ?? "";
+  return within(panel).getByTitle(title).textContent ?? "";
 }
 
 describe("AWS setup panel", () => {

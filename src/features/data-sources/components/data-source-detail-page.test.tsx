@@ -163,6 +163,7 @@ describe("Edit data source", () => {
     await waitFor(() => expect(ok).toBeEnabled());
     await user.type(bucket, "-2");
     expect(ok).toBeDisabled();
-    expect(ok).toHaveAccessibleDescription("Values changed since the last test; test again.");
+    expect(ok).toHaveAccessibleDescription("OK is enabled once the current values pass a test.");
+    expect(screen.getByText("Values changed since the last test; test again.")).toBeInTheDocument();
   });
 });

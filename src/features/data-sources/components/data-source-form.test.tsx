@@ -76,6 +76,18 @@ describe("Create Data Source", () => {
     expect(input("Bucket")).toHaveAccessibleDescription(/Name of the S3 bucket that sends ObjectCreated events/);
   });
 
+  it("names its main buttons uniquely, even for substring lookups (as a browser test does)", async () => {
+    await openForm();
+    for (const name of [/ok/i, /test connectivity/i, /cancel/i, /create data source/i]) {
+      expect(screen.queryAllByRole("button", { name }).length).toBeLessThanOrEqual(1);
+    }
+    expect(screen.getAllByRole("button", { name: /ok/i })).toEqual([okButton()]);
+    // Labels of the fields match only their inputs (substring lookups included).
+    for (const label of ["Name", "Queue URL", "Queue Region", "Role ARN", "External ID", "Bucket", "Object Key Prefix", "Object Key Suffix"]) {
+      expect(screen.getAllByLabelText(new RegExp(label, "i"))).toHaveLength(1);
+    }
+  });
+
   it("prefills the External ID with the organization ID, read-only, and explains why", async () => {
     await openForm();
     expect(input("External ID")).toHaveValue("local-org");
@@ -229,7 +241,7 @@ describe("Create Data Source", () => {
 
     await fill(user, { bucket: "other-bucket" });
     expect(okButton()).toBeDisabled();
-    expect(screen.getAllByText(/Values changed since the last test; test again/).length).toBeGreaterThan(0);
+    expect(screen.getByText("Values changed since the last test; test again.")).toBeInTheDocument();
 
     // Back to exactly the tested values: the passing test applies again.
     await fill(user, { bucket: VALID.bucket });

@@ -108,7 +108,7 @@ export function DataSourceForm({
   if (passedCurrent) gate = "The test passed for these values; OK saves the data source.";
   else if (unchangedConnection) gate = "The connection is unchanged since it was saved; OK saves without a new test.";
   else if (run.phase === "done" && testedCurrent) gate = "Fix the failing checks and test again; OK is enabled after a passing test.";
-  else if (stale) gate = "Values changed since the last test; test again.";
+  else if (stale) gate = "OK is enabled once the current values pass a test.";
   else if (record && run.phase === "idle") gate = "The connection changed since it was saved; run Test Connectivity before saving.";
   else gate = "Run Test Connectivity; OK is enabled once the test passes for these values.";
 
@@ -223,9 +223,9 @@ export function DataSourceForm({
             registration={register("external_id")}
             note={
               <>
-                Read-only: Databend sets it to your organization ID. Requiring it in the role's trust policy (
-                <code>sts:ExternalId</code>) ensures Databend assumes your role only on behalf of your organization,
-                which protects against the confused-deputy problem.
+                Read-only: Databend sets it to your organization ID. Requiring it in the role&apos;s trust policy
+                (the <code>sts:ExternalId</code> condition) ensures Databend assumes your role only on behalf of your
+                organization, which protects against the confused-deputy problem.
               </>
             }
           />

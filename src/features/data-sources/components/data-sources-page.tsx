@@ -98,7 +98,8 @@ export function DataSourcesPage() {
           <h1>Data Sources</h1>
           <p className="page-lede">Connections Databend uses to read your data. Integration tasks load data from them.</p>
         </div>
-        {items.length > 0 ? <CreateButton /> : null}
+        {/* One Create Data Source at a time: the empty state carries its own. */}
+        {sources.isSuccess && items.length === 0 ? null : <CreateButton />}
       </div>
 
       {sources.isPending ? (
