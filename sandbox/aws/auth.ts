@@ -257,6 +257,9 @@ export function checkPresignExpiry(cred: CredentialScope): void {
   if (signed + cred.expiresSeconds * 1000 < Date.now()) throw new AuthError("RequestExpired");
 }
 
+/** Where formFieldsOf puts the uploaded file's name (not a valid form field name). */
+export const FORM_FILENAME = " filename";
+
 /** Lower-cased text fields of a multipart/form-data body (S3 POST uploads). */
 export function formFieldsOf(req: SandboxRequest): Record<string, string> | undefined {
   const ct = header(req.headers, "content-type") ?? "";
@@ -268,7 +271,9 @@ export function formFieldsOf(req: SandboxRequest): Record<string, string> | unde
     const hm = /^\r\n([\s\S]*?)\r\n\r\n([\s\S]*)\r\n$/.exec(part);
     if (!hm) continue;
     const name = /name="([^"]+)"/i.exec(hm[1]!)?.[1];
-    if (!name || /filename=/i.test(hm[1]!)) continue;
+    const filename = /filename="([^"]*)"/i.exec(hm[1]!)?.[1];
+    if (filename !== undefined) fields[FORM_FILENAME] = Buffer.from(filename, "latin1").toString("utf8");
+    if (!name || filename !== undefined) continue;
     fields[name.toLowerCase()] = Buffer.from(hm[2]!, "latin1").toString("utf8");
   }
   return fields;

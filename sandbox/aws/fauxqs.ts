@@ -50,7 +50,9 @@ export interface FauxqsSqsStore {
 }
 
 interface PersistenceManagerLike {
+  db: { prepare(sql: string): { run(...args: unknown[]): unknown } };
   load(sqs: unknown, sns: unknown, s3: unknown): void;
+  updateMessageReady(messageId: string): void;
   close(): void;
 }
 
@@ -95,6 +97,12 @@ export async function createFauxqs(dataDir: string): Promise<Fauxqs> {
   sqsStore.buildQueueUrl = (name, _port, _host, region) =>
     `https://sqs.${region}.amazonaws.com/000000000000/${name}`;
   const persistence = new PersistenceManager(dataDir);
+  // fauxqs 2.4.1 bug: updateMessageReady (ChangeMessageVisibility to 0) writes NULL into the NOT NULL
+  // column approximate_receive_count and fails with a 500. Keep the count, clear the in-flight state.
+  const ready = persistence.db.prepare(
+    "UPDATE sqs_messages SET receipt_handle = NULL, visibility_deadline = NULL WHERE message_id = ?",
+  );
+  persistence.updateMessageReady = (messageId) => void ready.run(messageId);
   // As startFauxqs: load first, then attach persistence so loading does not rewrite rows.
   persistence.load(sqsStore, snsStore, s3Store);
   sqsStore.persistence = persistence;

@@ -108,3 +108,46 @@ describe("S3 request variants", () => {
     expect(err.name).toBe("NotImplemented");
   });
 });
+
+describe("S3 POST form uploads", () => {
+  /** A browser-style upload: policy document signed with the SigV4 signing key. */
+  async function postUpload(creds: { accessKeyId: string; secretAccessKey: string }, key: string, filename: string) {
+    const amzDate = new Date().toISOString().replace(/[-:]|\.\d{3}/g, "");
+    const date = amzDate.slice(0, 8);
+    const credential = `${creds.accessKeyId}/${date}/us-east-1/s3/aws4_request`;
+    const policy = Buffer.from(
+      JSON.stringify({
+        expiration: new Date(Date.now() + 60_000).toISOString(),
+        conditions: [{ bucket: sb.seedValues.bucket }, ["starts-with", "$key", "incoming/"], { "x-amz-credential": credential }],
+      }),
+    ).toString("base64");
+    let k: Buffer = createHmac("sha256", `AWS4${creds.secretAccessKey}`).update(date).digest();
+    for (const part of ["us-east-1", "s3", "aws4_request"]) k = createHmac("sha256", k).update(part).digest();
+    const form = new FormData();
+    form.set("key", key);
+    form.set("x-amz-algorithm", "AWS4-HMAC-SHA256");
+    form.set("x-amz-credential", credential);
+    form.set("x-amz-date", amzDate);
+    form.set("policy", policy);
+    form.set("x-amz-signature", createHmac("sha256", k).update(policy).digest("hex"));
+    form.set("file", new Blob(["x,y\n"]), filename);
+    return fetch(`${sb.url}/${sb.seedValues.bucket}`, { method: "POST", body: form });
+  }
+
+  it("accepts a signed POST upload and sends ObjectCreated:Post", async () => {
+    const res = await postUpload(CUSTOMER, "incoming/${filename}", "form upload.csv");
+    expect(res.status).toBeLessThan(300);
+    const got = await sb.sqs().send(new ReceiveMessageCommand({ QueueUrl: sb.seedValues.queueUrl, MaxNumberOfMessages: 10 }));
+    const records = (got.Messages ?? []).flatMap((m) => JSON.parse(m.Body!).Records ?? []);
+    expect(records.map((r: { eventName: string; s3: { object: { key: string } } }) => [r.eventName, r.s3.object.key])).toContainEqual([
+      "ObjectCreated:Post",
+      "incoming/form+upload.csv",
+    ]);
+  });
+
+  it("refuses a POST upload with a wrong signature", async () => {
+    const res = await postUpload({ accessKeyId: "test", secretAccessKey: "wrong" }, "incoming/x.csv", "x.csv");
+    expect(res.status).toBe(403);
+    expect(await res.text()).toContain("SignatureDoesNotMatch");
+  });
+});

@@ -4,7 +4,7 @@
  * objects created or removed through any route (found by watching fauxqs's S3 store).
  */
 import { randomUUID } from "node:crypto";
-import type { Caller, CredentialScope, SandboxRequest } from "./auth.ts";
+import { FORM_FILENAME, type Caller, type CredentialScope, type SandboxRequest } from "./auth.ts";
 import type { SandboxContext, SandboxResponse } from "./context.ts";
 import { AuthError, AwsError, authErrorForS3, s3ErrorXml, s3HostId, s3RequestId } from "./errors.ts";
 import type { Fauxqs, FauxqsS3Object } from "./fauxqs.ts";
@@ -190,7 +190,7 @@ export async function handleS3(
       checks.push({ action: "s3:DeleteBucket", resource: b });
     } else if (method === "POST" && formFields) {
       putEventName = "ObjectCreated:Post";
-      const formKey = (formFields["key"] ?? "").replaceAll("${filename}", "");
+      const formKey = (formFields["key"] ?? "").replaceAll("${filename}", formFields[FORM_FILENAME] ?? "");
       checks.push({ action: "s3:PutObject", resource: objectArn(bucket, formKey) });
     } else if (method === "POST") {
       for (const m of req.body.toString("utf8").matchAll(/<Key>([\s\S]*?)<\/Key>/g)) {

@@ -1,4 +1,5 @@
 import {
+  ChangeMessageVisibilityCommand,
   CreateQueueCommand,
   GetQueueAttributesCommand,
   GetQueueUrlCommand,
@@ -37,6 +38,19 @@ describe("SQS over the JSON protocol (AWS SDK v3)", () => {
     expect(attrs.Attributes?.FifoQueue).toBe("true");
     const err = await rejection(sb.sqs().send(new SendMessageCommand({ QueueUrl: sb.seedValues.fifoQueueUrl, MessageBody: "x" })));
     expect(err.name).toMatch(/MissingParameter|InvalidParameterValue/);
+  });
+});
+
+describe("SQS message lifecycle", () => {
+  it("returns a message to the queue with ChangeMessageVisibility 0 (fauxqs persistence workaround)", async () => {
+    const sqs = sb.sqs();
+    const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: "cmv-q" }));
+    await sqs.send(new SendMessageCommand({ QueueUrl, MessageBody: "retry me" }));
+    const first = await sqs.send(new ReceiveMessageCommand({ QueueUrl, VisibilityTimeout: 60 }));
+    await sqs.send(new ChangeMessageVisibilityCommand({ QueueUrl, ReceiptHandle: first.Messages![0]!.ReceiptHandle!, VisibilityTimeout: 0 }));
+    const again = await sqs.send(new ReceiveMessageCommand({ QueueUrl, MessageSystemAttributeNames: ["ApproximateReceiveCount"] }));
+    expect(again.Messages?.[0]?.Body).toBe("retry me");
+    expect(again.Messages?.[0]?.Attributes?.ApproximateReceiveCount).toBe("2");
   });
 });
 
