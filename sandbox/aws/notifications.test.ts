@@ -36,10 +36,20 @@ const config: NotificationConfiguration = {
   ],
 };
 
+interface EventRecord {
+  eventName: string;
+  s3: { configurationId: string; object: { key: string; size?: number; eTag?: string; sequencer: string } };
+  [field: string]: unknown;
+}
+interface Message {
+  Records?: EventRecord[];
+  [field: string]: unknown;
+}
+
 /** Everything currently on the queue (and deletes it), parsed. */
-async function drain(): Promise<Array<Record<string, any>>> {
+async function drain(): Promise<Message[]> {
   const sqs = sb.sqs();
-  const out: Array<Record<string, any>> = [];
+  const out: Message[] = [];
   for (;;) {
     const r = await sqs.send(new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10 }));
     const msgs = r.Messages ?? [];
@@ -51,7 +61,7 @@ async function drain(): Promise<Array<Record<string, any>>> {
   }
 }
 
-const recordsOf = (msgs: Array<Record<string, any>>) => msgs.flatMap((m) => m.Records ?? []);
+const recordsOf = (msgs: Message[]): EventRecord[] => msgs.flatMap((m) => m.Records ?? []);
 const decodeKey = (k: string) => decodeURIComponent(k.replace(/\+/g, " "));
 
 beforeAll(async () => {
@@ -112,7 +122,7 @@ describe("bucket notification configuration", () => {
     for (const m of msgs) {
       expect(Object.keys(m)).toEqual(["Service", "Event", "Time", "Bucket", "RequestId", "HostId"]);
       expect(m).toMatchObject({ Service: "Amazon S3", Event: "s3:TestEvent", Bucket: bucket });
-      expect(new Date(m.Time).toISOString()).toBe(m.Time);
+      expect(new Date(m.Time as string).toISOString()).toBe(m.Time);
     }
   });
 });
@@ -127,7 +137,7 @@ describe("object events", () => {
     const msgs = await drain();
     expect(msgs).toHaveLength(1);
     expect(msgs[0]!.Records).toHaveLength(1);
-    const r = msgs[0]!.Records[0];
+    const r = msgs[0]!.Records![0];
     expect(r).toEqual({
       eventVersion: "2.1",
       eventSource: "aws:s3",
@@ -149,7 +159,7 @@ describe("object events", () => {
   it("URL-encodes keys as S3 does, so spaces, plus signs, non-ASCII and nested paths round-trip", async () => {
     const keys = ["in/dir one/sub+dir/ünïcødé file+1.csv", "in/a b/c+d/日本語.csv", "in/x=1&y=(2)!.csv"];
     for (const Key of keys) await sb.s3().send(new PutObjectCommand({ Bucket: bucket, Key, Body: "1" }));
-    const got = recordsOf(await drain()).map((r) => r.s3.object.key as string);
+    const got = recordsOf(await drain()).map((r) => r.s3.object.key);
     expect(got[0]).toBe("in/dir+one/sub%2Bdir/%C3%BCn%C3%AFc%C3%B8d%C3%A9+file%2B1.csv");
     expect(got.map(decodeKey)).toEqual(keys);
     expect(encodeEventKey("a b+c/d")).toBe("a+b%2Bc/d");
@@ -174,9 +184,9 @@ describe("object events", () => {
       ["ObjectRemoved:Delete", "in/copy.csv", "removed"],
       ["ObjectRemoved:Delete", "in/big.csv", "removed"],
     ]);
-    expect(records[0].s3.object.eTag).toMatch(/^[0-9a-f]{32}-1$/);
-    expect(records[0].s3.object.size).toBe(4);
-    expect(records[3].s3.object).toEqual({ key: "in/copy.csv", sequencer: expect.any(String) });
+    expect(records[0]!.s3.object.eTag).toMatch(/^[0-9a-f]{32}-1$/);
+    expect(records[0]!.s3.object.size).toBe(4);
+    expect(records[3]!.s3.object).toEqual({ key: "in/copy.csv", sequencer: expect.any(String) });
     const seq = records.filter((r) => r.s3.object.key === "in/copy.csv").map((r) => BigInt(`0x${r.s3.object.sequencer}`));
     expect(seq).toEqual([...seq].sort((a, b) => (a < b ? -1 : 1)));
     expect(new Set(seq).size).toBe(seq.length);

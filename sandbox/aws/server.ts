@@ -25,7 +25,7 @@ import { createFauxqs } from "./fauxqs.ts";
 import { handleIam, IAM_XMLNS } from "./iam.ts";
 import { handleS3, watchS3Store } from "./s3.ts";
 import { applySeed, seedValues, type SeedValues } from "../seed.ts";
-import { handleSqs, sqsError } from "./sqs.ts";
+import { handleSqs } from "./sqs.ts";
 import { StateFile } from "./state.ts";
 import { handleSts, STS_XMLNS } from "./sts.ts";
 

@@ -75,11 +75,17 @@ describe("SQS over the Query protocol (Debian's awscli 2.9)", () => {
       "AttributeName.1": "All",
       "MessageAttributeName.1": "All",
     });
-    const messages = xml.parse(got.text).ReceiveMessageResponse.ReceiveMessageResult.Message as Array<Record<string, any>>;
+    interface QueryMessage {
+      Body: string;
+      ReceiptHandle: string;
+      MessageAttribute?: Array<{ Name: string; Value: unknown }>;
+      Attribute: Array<{ Name: string; Value: string }>;
+    }
+    const messages = xml.parse(got.text).ReceiveMessageResponse.ReceiveMessageResult.Message as QueryMessage[];
     const mine = messages.find((m) => m.MessageAttribute?.[0]?.Name === "kind")!;
     expect(mine.Body).toBe("line1\r\nline2 <&>");
-    expect(mine.MessageAttribute[0].Value).toEqual({ StringValue: "demo", DataType: "String" });
-    expect(mine.Attribute.map((a: { Name: string }) => a.Name)).toContain("SentTimestamp");
+    expect(mine.MessageAttribute![0]!.Value).toEqual({ StringValue: "demo", DataType: "String" });
+    expect(mine.Attribute.map((a) => a.Name)).toContain("SentTimestamp");
 
     const params: Record<string, string> = { Action: "DeleteMessageBatch", QueueUrl: q };
     messages.forEach((m, i) => {
