@@ -11,7 +11,12 @@ if (args.has("--help") || args.has("-h")) {
   process.exit(0);
 }
 
-const log = pino({ name: "sandbox", level: process.env.SANDBOX_LOG_LEVEL ?? "info" });
+// JSON lines when piped (e.g. under `npm start`), pino-pretty when a person watches the terminal.
+const log = pino({
+  name: "sandbox",
+  level: process.env.SANDBOX_LOG_LEVEL ?? "info",
+  ...(process.stdout.isTTY ? { transport: { target: "pino-pretty", options: { ignore: "pid,hostname" } } } : {}),
+});
 const sandbox = await startSandbox({ reset: args.has("--reset"), log }).catch((err: NodeJS.ErrnoException) => {
   if (err.code === "EADDRINUSE") {
     console.error(`Port ${process.env.SANDBOX_PORT ?? 4566} is in use (another sandbox?). Set SANDBOX_PORT to use another.`);

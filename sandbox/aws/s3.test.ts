@@ -151,3 +151,8 @@ describe("S3 POST form uploads", () => {
     expect(await res.text()).toContain("SignatureDoesNotMatch");
   });
 });
+
+it("answers a body over fauxqs's limit with S3's EntityTooLarge", async () => {
+  const err = await rejection(sb.s3().send(new PutObjectCommand({ Bucket: sb.seedValues.bucket, Key: "big.bin", Body: Buffer.alloc(12 * 1024 * 1024) })));
+  expect(err.name).toBe("EntityTooLarge");
+});

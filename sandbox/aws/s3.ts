@@ -279,6 +279,20 @@ export async function handleS3(
     pending.delete(trackId);
   }
 
+  if (res.statusCode >= 400 && String(res.headers["content-type"] ?? "").includes("json")) {
+    // Fastify's own errors (body limit, parse errors) come as JSON; S3 clients expect XML.
+    let message = res.body;
+    try {
+      message = String((JSON.parse(res.body) as { message?: string }).message ?? res.body);
+    } catch {
+      // keep the raw body
+    }
+    return fail(
+      res.statusCode === 413
+        ? new AwsError("EntityTooLarge", "Your proposed upload exceeds the maximum allowed size (the sandbox takes up to 11 MiB per request; use multipart upload)", 400)
+        : new AwsError(res.statusCode >= 500 ? "InternalError" : "InvalidRequest", message, res.statusCode),
+    );
+  }
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(res.headers)) {
     if (v === undefined || ["connection", "transfer-encoding", "keep-alive", "date"].includes(k)) continue;
