@@ -73,3 +73,29 @@ describe("Batcher", () => {
     expect(batches).toEqual([]);
   });
 });
+
+describe("Batcher with a clock that runs behind the timer", () => {
+  it("re-arms when the linger timer fires before the linger is over", () => {
+    vi.useFakeTimers();
+    try {
+      let clock = 0;
+      const batches: number[][] = [];
+      const batcher = new Batcher<number>({
+        maxItems: 10,
+        lingerMs: 300,
+        hasRoom: () => true,
+        onBatch: (items) => batches.push(items),
+        now: () => clock,
+      });
+      batcher.add(1);
+      clock = 299; // the timer fires at 300 ms while the wall clock reads 299
+      vi.advanceTimersByTime(300);
+      expect(batches).toEqual([]);
+      clock = 300;
+      vi.advanceTimersByTime(1);
+      expect(batches).toEqual([[1]]);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+});

@@ -47,8 +47,14 @@ export class Batcher<T> {
   /** Hands out a batch if one is due and the consumer has room. Call when room frees up. */
   poke(): void {
     while (this.items.length > 0) {
-      const due = this.items.length >= this.options.maxItems || this.now() - this.firstAt >= this.options.lingerMs;
-      if (!due || !this.options.hasRoom()) return;
+      const waited = this.now() - this.firstAt;
+      const due = this.items.length >= this.options.maxItems || waited >= this.options.lingerMs;
+      if (!due) {
+        // Timers may fire a little before the wall clock says the linger is over: look again.
+        if (!this.timer) this.arm(Math.max(1, this.options.lingerMs - waited));
+        return;
+      }
+      if (!this.options.hasRoom()) return;
       this.emit(this.options.maxItems);
     }
   }

@@ -196,13 +196,15 @@ export class TaskRunner {
       }
       let messages: QueueMessage[];
       try {
+        // Not aborted on stop: a long poll cut off client-side can still take a message on the
+        // server, which would then stay invisible for a whole timeout. Stop waits for it instead.
         messages = await this.queue.receive({
           maxMessages: 10,
           waitSeconds: this.cfg.waitSeconds,
           visibilitySeconds: this.cfg.visibilitySeconds,
-          signal,
         });
         this.fatalStreak = 0;
+        if (messages.length > 0) this.log.debug({ loop: index, messages: messages.length }, "received");
       } catch (error) {
         if (this.stopping) break;
         await this.onReceiveError(error);
@@ -216,7 +218,13 @@ export class TaskRunner {
         }
         break;
       }
-      this.accept(messages);
+      try {
+        this.accept(messages);
+      } catch (error) {
+        // Never lose the loop: give the messages back and note why.
+        this.log.error({ err: errorText(error) }, "handling received messages failed");
+        for (const m of messages) this.ack.release(m.messageId);
+      }
     }
   }
 
@@ -268,6 +276,7 @@ export class TaskRunner {
       });
     }
     for (const item of items) this.batcher.add(item);
+    this.log.debug({ items: items.length, buffered: this.batcher.size, tracked: this.ack.size }, "accepted");
   }
 
   private ledgerObject(object: S3ObjectRef, messageId?: string): LedgerObject {
@@ -277,6 +286,7 @@ export class TaskRunner {
   // ---- load ------------------------------------------------------------------------------------
 
   private startBatch(items: BatchItem[]): void {
+    this.log.debug({ items: items.length, loads: this.loads.size }, "batch closed");
     const p = this.processBatch(items).catch((error) => {
       this.log.error({ err: errorText(error) }, "batch failed unexpectedly");
       for (const item of items) this.ack.fail(item.messageId);
@@ -504,7 +514,10 @@ export class TaskRunner {
       deleted++;
       if (!withObjects.has(id)) messagesSkipped++;
     }
-    const status: RunStatus = errors.length === 0 ? "succeeded" : objectsLoaded > 0 || deleted > 0 ? "partial" : "failed";
+    // A run succeeded when every message in it was deleted (or handed to the worker holding it).
+    const retried = [...settlements.values()].filter((s) => s === "retry").length;
+    const status: RunStatus =
+      errors.length === 0 && retried === 0 ? "succeeded" : objectsLoaded > 0 || deleted > 0 ? "partial" : "failed";
     const received = this.receivedSinceRun;
     this.receivedSinceRun = 0;
     const run = this.deps.store.finishBatch(
