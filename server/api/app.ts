@@ -12,6 +12,8 @@ import { dataSourceRoutes } from "./data-sources.ts";
 import { dataSourceTestRoutes, type TestRateLimit } from "./data-sources-test.ts";
 import type { Store } from "../store/types.ts";
 import { openSqliteStore } from "../store/sqlite.ts";
+import { TaskStore } from "../store/tasks.ts";
+import { taskRoutes } from "./tasks.ts";
 import { createConnectivityTester, type ConnectivityTester } from "../connectivity/engine.ts";
 
 export interface AppOptions {
@@ -21,6 +23,8 @@ export interface AppOptions {
   staticDir?: string;
   /** Persistence; by default the SQLite store in config.dataDir, opened on first use. */
   store?: Store;
+  /** Integration tasks; by default the task store in config.dataDir, opened on first use. */
+  taskStore?: TaskStore;
   /** Test Connectivity; by default the engine with the SDK's default credential chain. */
   connectivity?: ConnectivityTester;
   /** Test Connectivity rate limit per organization; 10 per minute by default. */
@@ -48,6 +52,13 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       platformLoadRoleArn: config.platformLoadRoleArn,
       logger,
     }));
+  let taskStore = options.taskStore;
+  const ownTaskStore = !taskStore;
+  const getTaskStore = (): TaskStore => (taskStore ??= new TaskStore({ dataDir: config.dataDir }));
+  app.addHook("onClose", async () => {
+    if (ownTaskStore) taskStore?.close();
+  });
+  await app.register(taskRoutes, { taskStore: getTaskStore, orgId: config.orgId });
   await app.register(dataSourceRoutes, { config, store: getStore });
   await app.register(dataSourceTestRoutes, {
     config,
