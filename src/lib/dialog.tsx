@@ -31,9 +31,24 @@ export function Dialog({
 
   useEffect(() => {
     const previous = document.activeElement instanceof HTMLElement ? document.activeElement : null;
+    // Everything behind the dialog is inert and hidden from assistive technology while it is open.
+    const backdrop = panel.current?.parentElement;
+    const behind = [...document.body.children].filter(
+      (element) => element !== backdrop && !element.hasAttribute("inert") && element.tagName !== "SCRIPT",
+    );
+    for (const element of behind) {
+      element.setAttribute("inert", "");
+      element.setAttribute("aria-hidden", "true");
+    }
     const target = initialFocus?.current ?? panel.current?.querySelector<HTMLElement>(FOCUSABLE) ?? panel.current;
     target?.focus();
-    return () => previous?.focus();
+    return () => {
+      for (const element of behind) {
+        element.removeAttribute("inert");
+        element.removeAttribute("aria-hidden");
+      }
+      previous?.focus();
+    };
   }, [initialFocus]);
 
   function onKeyDown(event: React.KeyboardEvent<HTMLDivElement>) {

@@ -63,6 +63,8 @@ describe("Data source detail", () => {
     const remove = await screen.findByRole("button", { name: "Delete" });
     await user.click(remove);
     const dialog = screen.getByRole("dialog", { name: 'Delete data source "orders"?' });
+    // The page behind is hidden while the dialog is open: only the dialog's Delete is reachable.
+    expect(screen.getAllByRole("button", { name: "Delete" })).toHaveLength(1);
     const cancel = within(dialog).getByRole("button", { name: "Cancel" });
     const confirm = within(dialog).getByRole("button", { name: "Delete" });
     expect(cancel).toHaveFocus();
@@ -86,11 +88,12 @@ describe("Data source detail", () => {
         return new HttpResponse(null, { status: 204 });
       }),
     );
-    const { user, router } = renderAt("/data/sources/ds-1");
+    const { user, router, queryClient } = renderAt("/data/sources/ds-1");
     await user.click(await screen.findByRole("button", { name: "Delete" }));
     await user.click(within(screen.getByRole("dialog")).getByRole("button", { name: "Delete" }));
     await waitFor(() => expect(router.state.location.pathname).toBe("/data/sources"));
     expect(deleted).toBe(true);
+    await waitFor(() => expect(queryClient.isFetching()).toBe(0));
   });
 
   it("shows the server's refusal when a task started using the source meanwhile (409)", async () => {
@@ -103,7 +106,7 @@ describe("Data source detail", () => {
         ),
       ),
     );
-    const { user, router } = renderAt("/data/sources/ds-1");
+    const { user, router, queryClient } = renderAt("/data/sources/ds-1");
     await user.click(await screen.findByRole("button", { name: "Delete" }));
     const dialog = screen.getByRole("dialog");
     await user.click(within(dialog).getByRole("button", { name: "Delete" }));
@@ -111,6 +114,8 @@ describe("Data source detail", () => {
       "Data source orders is used by task load-orders; delete or change the task first",
     );
     expect(router.state.location.pathname).toBe("/data/sources/ds-1");
+    // The refusal refreshes the source so used_by shows the task; let that settle.
+    await waitFor(() => expect(queryClient.isFetching()).toBe(0));
   });
 
   it("says when the source does not exist", async () => {
@@ -152,7 +157,7 @@ describe("Edit data source", () => {
       http.get("/api/data-sources/ds-1", () => HttpResponse.json(tested)),
       http.post("/api/data-sources/test", () => testResponse()),
     );
-    const { user } = renderAt("/data/sources/ds-1/edit");
+    const { user, queryClient } = renderAt("/data/sources/ds-1/edit");
     const bucket = await screen.findByLabelText("Bucket");
     const ok = screen.getByRole("button", { name: "OK" });
     await user.clear(bucket);
@@ -165,5 +170,7 @@ describe("Edit data source", () => {
     expect(ok).toBeDisabled();
     expect(ok).toHaveAccessibleDescription("OK is enabled once the current values pass a test.");
     expect(screen.getByText("Values changed since the last test; test again.")).toBeInTheDocument();
+    // A finished test refreshes the source (its last test may have changed); let that settle.
+    await waitFor(() => expect(queryClient.isFetching()).toBe(0));
   });
 });
