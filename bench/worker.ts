@@ -6,7 +6,8 @@
 //                server/worker/main.ts) loads them all: objects/s, COPY statements, RSS;
 //   3. steady  : objects uploaded at a steady rate while the worker runs: end-to-end latency
 //                (PutObject returned -> rows visible in the table) p50/p95/p99.
-// Env: BENCH_OBJECTS (default 5000), BENCH_RATE (objects/s in phase 3, default 200),
+// The sandbox, the dev warehouse and the worker each run in their own process, as under `npm start`.
+// Env: BENCH_OBJECTS (default 5000), BENCH_RATE (objects/s in phase 3, default 100),
 // BENCH_LATENCY_OBJECTS (default min(BENCH_OBJECTS, 2000)), WORKER_* tuning passes through.
 import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
@@ -23,8 +24,7 @@ import {
   SQSClient,
 } from "@aws-sdk/client-sqs";
 import * as documents from "../sandbox/aws/documents.ts";
-import { startSandbox } from "../sandbox/aws/server.ts";
-import { startWarehouse } from "../sandbox/warehouse/server.ts";
+import { createServer } from "node:net";
 import { fileFormatSchema } from "../src/contracts/task.ts";
 import { DatabendWarehouse } from "../server/databend/client.ts";
 import { openSqliteStore } from "../server/store/sqlite.ts";
@@ -32,7 +32,7 @@ import { TaskStore } from "../server/store/tasks.ts";
 import { loadWorkerConfig } from "../server/worker/config.ts";
 
 const N = Number(process.env.BENCH_OBJECTS ?? 5000);
-const RATE = Number(process.env.BENCH_RATE ?? 200);
+const RATE = Number(process.env.BENCH_RATE ?? 100);
 const LAT_N = Number(process.env.BENCH_LATENCY_OBJECTS ?? Math.min(N, 2000));
 const ORG = "bench-org";
 const REGION = "us-east-1";
@@ -49,8 +49,45 @@ function pct(sorted: number[], p: number): number {
 const fmt = (n: number, d = 1) => (Number.isFinite(n) ? n.toFixed(d) : "n/a");
 
 const dataDir = mkdtempSync(path.join(tmpdir(), "bench-worker-"));
-const sandbox = await startSandbox({ port: 0, dataDir, orgId: ORG, reset: true, seed: false, log: false });
-const warehouse = await startWarehouse({ port: 0, dataDir, log: false });
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once("error", reject);
+    srv.listen(0, "127.0.0.1", () => {
+      const port = (srv.address() as { port: number }).port;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+async function until(what: string, url: string): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    try {
+      if ((await fetch(url)).ok) return;
+    } catch {
+      // not up yet
+    }
+    if (Date.now() > deadline) throw new Error(`${what} did not start`);
+    await sleep(100);
+  }
+}
+const sandboxPort = await freePort();
+const warehousePort = await freePort();
+const standIns = [
+  spawn(process.execPath, [path.resolve("sandbox/main.ts"), "--reset"], {
+    env: { ...process.env, SANDBOX_PORT: String(sandboxPort), DATA_DIR: dataDir, ORG_ID: ORG, SANDBOX_LOG_LEVEL: "warn" },
+    stdio: ["ignore", "ignore", "inherit"],
+  }),
+  spawn(process.execPath, [path.resolve("sandbox/warehouse/main.ts")], {
+    env: { ...process.env, WAREHOUSE_PORT: String(warehousePort), DATA_DIR: dataDir, WAREHOUSE_LOG: "0" },
+    stdio: ["ignore", "ignore", "inherit"],
+  }),
+];
+const sandbox = { url: `http://127.0.0.1:${sandboxPort}` };
+const warehouse = { dsn: `databend://root:@127.0.0.1:${warehousePort}/default?sslmode=disable` };
+await until("sandbox", `${sandbox.url}/_sandbox/health`);
+await until("warehouse", `http://127.0.0.1:${warehousePort}/health`);
 const s3 = new S3Client({ endpoint: sandbox.url, region: REGION, credentials: CUSTOMER, forcePathStyle: true });
 const sqs = new SQSClient({ endpoint: sandbox.url, region: REGION, credentials: CUSTOMER, useQueueUrlAsEndpoint: false });
 const iam = new IAMClient({ endpoint: sandbox.url, region: REGION, credentials: CUSTOMER });
@@ -183,7 +220,8 @@ console.log(`bare receive+delete: ${bareDone} messages in ${fmt(bareSecs, 2)} s 
 await upload(Array.from({ length: N }, (_, i) => i + 1));
 await waitDepth(N, 60_000);
 await tasks.setDesiredState(ORG, task.id, "running", 30_000);
-const child = spawn(process.execPath, [path.resolve("server/worker/main.ts")], {
+// The worker's V8 flags as `npm run worker` sets them (package.json).
+const child = spawn(process.execPath, ["--max-semi-space-size=4", path.resolve("server/worker/main.ts")], {
   env: {
     ...process.env,
     DATA_DIR: dataDir,
@@ -218,10 +256,17 @@ while ((await count("id <= 10000000")) < N) {
 }
 const backlogSecs = (Date.now() - backlogStart) / 1000;
 const workerRate = N / backlogSecs;
-const afterBacklog = (await tasks.get(ORG, task.id))!;
+// Rows become visible when COPY commits; the worker records the batch right after.
+let afterBacklog = (await tasks.get(ORG, task.id))!;
+while (afterBacklog.counters.objects_loaded < N) {
+  await sleep(50);
+  afterBacklog = (await tasks.get(ORG, task.id))!;
+}
+const backlogRuns = ((await tasks.listRuns(ORG, task.id, 1000)) ?? []).filter((r) => r.objects_loaded > 0);
+const inBatches = backlogRuns.reduce((n, r) => n + Date.parse(r.ended_at) - Date.parse(r.started_at), 0) / 1000;
 const backlogCopies = afterBacklog.counters.copy_statements;
 console.log(
-  `worker backlog: ${N} objects in ${fmt(backlogSecs, 2)} s = ${fmt(workerRate)} objects/s; COPY statements: ${backlogCopies} (${fmt(N / Math.max(1, backlogCopies))} files per COPY)`,
+  `worker backlog: ${N} objects in ${fmt(backlogSecs, 2)} s = ${fmt(workerRate)} objects/s; COPY statements: ${backlogCopies} (${fmt(N / Math.max(1, backlogCopies))} files per COPY); ${fmt(inBatches, 2)} s inside batches (claim + COPY + ledger)`,
 );
 
 // Phase 3: steady rate, latency.
@@ -264,6 +309,12 @@ polling = false;
 await poller;
 const latencies = latIds.filter((id) => visible.has(id) && created.has(id)).map((id) => (visible.get(id)! - created.get(id)!) / 1000).sort((a, b) => a - b);
 const final = (await tasks.get(ORG, task.id))!;
+const steadyRuns = ((await tasks.listRuns(ORG, task.id, 1000)) ?? []).filter(
+  (r) => Date.parse(r.started_at) >= steadyStart && r.objects_loaded > 0,
+);
+const avgFiles = steadyRuns.reduce((n, r) => n + r.objects_loaded, 0) / Math.max(1, steadyRuns.length);
+const avgBatchMs =
+  steadyRuns.reduce((n, r) => n + (Date.parse(r.ended_at) - Date.parse(r.started_at)), 0) / Math.max(1, steadyRuns.length);
 const steadyCopies = final.counters.copy_statements - backlogCopies;
 
 clearInterval(rssTimer);
@@ -274,6 +325,7 @@ const dupCheck = await wh.query("SELECT COUNT(*) AS total, COUNT(DISTINCT id) AS
 console.log(
   `steady: ${LAT_N} objects at ${RATE}/s (uploads took ${fmt(uploadSecs, 2)} s); latency object created -> rows visible: p50 ${fmt(pct(latencies, 50), 3)} s, p95 ${fmt(pct(latencies, 95), 3)} s, p99 ${fmt(pct(latencies, 99), 3)} s; COPY statements: ${steadyCopies}`,
 );
+console.log(`steady batches: ${steadyRuns.length}, ${fmt(avgFiles)} files per batch, ${fmt(avgBatchMs, 0)} ms per batch (claim + COPY + ledger)`);
 console.log(`rows: ${dupCheck[0]!.total} total, ${dupCheck[0]!.d} distinct ids (expected ${N + LAT_N})`);
 console.log(`worker peak RSS: ${fmt(peakRss)} MB`);
 console.log(`throughput ratio worker/bare: ${fmt(workerRate / bareRate, 2)}`);
@@ -287,7 +339,7 @@ sources.close();
 s3.destroy();
 sqs.destroy();
 iam.destroy();
-await warehouse.stop();
-await sandbox.stop();
+for (const p of standIns) p.kill("SIGTERM");
+await Promise.all(standIns.map((p) => new Promise((r) => p.once("exit", r))));
 rmSync(dataDir, { recursive: true, force: true });
 process.exit(0);

@@ -33,7 +33,7 @@ commands.push({
 if (existsSync("server/worker/main.ts")) {
   commands.push({
     name: "worker",
-    command: `${node} server/worker/main.ts`,
+    command: `${node} --max-semi-space-size=4 server/worker/main.ts`,
     env: platformIdentity("platform-load"),
     prefixColor: "yellow",
   });

@@ -54,7 +54,7 @@ export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerCo
     visibilitySeconds: num(env, "WORKER_VISIBILITY_SECONDS", 60, 2),
     batchMaxFiles: num(env, "WORKER_BATCH_MAX_FILES", 1000, 1),
     batchLingerMs: num(env, "WORKER_BATCH_LINGER_MS", 1000, 0),
-    loadConcurrency: num(env, "WORKER_LOAD_CONCURRENCY", 2, 1),
+    loadConcurrency: num(env, "WORKER_LOAD_CONCURRENCY", 1, 1),
     backoffBaseSeconds: num(env, "WORKER_BACKOFF_BASE_SECONDS", 10, 0),
     backoffMaxSeconds: num(env, "WORKER_BACKOFF_MAX_SECONDS", 900, 0),
     claimLeaseSeconds: num(env, "WORKER_CLAIM_LEASE_SECONDS", 120, 1),
