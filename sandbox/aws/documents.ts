@@ -1,87 +1,15 @@
 /**
- * The JSON documents of the seed page's Steps 2–5, built exactly as its `jq -n` commands build them.
+ * The seed page's documents come from the product's one definition; the sandbox adds only the XML
+ * form S3 itself receives.
  */
+import { bucketNotification } from "../../src/contracts/aws-setup-documents.ts";
 
-export function queuePolicy(queueName: string, queueArn: string, bucketArn: string, accountId: string) {
-  return {
-    Version: "2012-10-17",
-    Id: `${queueName}-policy`,
-    Statement: [
-      {
-        Sid: "AllowS3ToSendMessage",
-        Effect: "Allow",
-        Principal: { Service: "s3.amazonaws.com" },
-        Action: "sqs:SendMessage",
-        Resource: queueArn,
-        Condition: {
-          ArnLike: { "aws:SourceArn": bucketArn },
-          StringEquals: { "aws:SourceAccount": accountId },
-        },
-      },
-    ],
-  };
-}
-
-export function bucketNotification(id: string, queueArn: string, prefix: string, suffix: string) {
-  const rules = [
-    ...(prefix !== "" ? [{ Name: "prefix", Value: prefix }] : []),
-    ...(suffix !== "" ? [{ Name: "suffix", Value: suffix }] : []),
-  ];
-  return {
-    QueueConfigurations: [
-      {
-        Id: id,
-        QueueArn: queueArn,
-        Events: ["s3:ObjectCreated:*"],
-        ...(rules.length > 0 ? { Filter: { Key: { FilterRules: rules } } } : {}),
-      },
-    ],
-  };
-}
-
-export function trustPolicy(setupRoleArn: string, loadRoleArn: string, externalId: string) {
-  const statement = (sid: string, arn: string) => ({
-    Sid: sid,
-    Effect: "Allow",
-    Principal: { AWS: arn },
-    Action: "sts:AssumeRole",
-    Condition: { StringEquals: { "sts:ExternalId": externalId } },
-  });
-  return {
-    Version: "2012-10-17",
-    Statement: [
-      statement("AllowDatabendSetupAssumeRole", setupRoleArn),
-      statement("AllowDatabendLoadAssumeRole", loadRoleArn),
-    ],
-  };
-}
-
-/** Step 5's permissions; `allowDeleteObject` adds s3:DeleteObject for PURGE (not in the seed by default). */
-export function permissionsPolicy(bucketArn: string, queueArn: string, allowDeleteObject = false) {
-  return {
-    Version: "2012-10-17",
-    Statement: [
-      {
-        Sid: "S3BucketMetadataAccess",
-        Effect: "Allow",
-        Action: ["s3:GetBucketLocation", "s3:ListBucket"],
-        Resource: bucketArn,
-      },
-      {
-        Sid: "S3ObjectReadAccess",
-        Effect: "Allow",
-        Action: allowDeleteObject ? ["s3:GetObject", "s3:DeleteObject"] : ["s3:GetObject"],
-        Resource: `${bucketArn}/*`,
-      },
-      {
-        Sid: "SQSConsumeAccess",
-        Effect: "Allow",
-        Action: ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes", "sqs:ChangeMessageVisibility"],
-        Resource: queueArn,
-      },
-    ],
-  };
-}
+export {
+  bucketNotification,
+  permissionsPolicy,
+  queuePolicy,
+  trustPolicy,
+} from "../../src/contracts/aws-setup-documents.ts";
 
 /** The S3 XML form of a bucket-notification document (what the CLI sends for Step 3's JSON). */
 export function bucketNotificationXml(doc: ReturnType<typeof bucketNotification>): string {

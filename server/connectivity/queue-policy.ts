@@ -2,6 +2,8 @@
 // the policy language, not a full IAM evaluator: an Allow statement for the S3 service principal
 // (or "*") with sqs:SendMessage on the queue, whose aws:SourceArn condition matches the bucket.
 
+import { queuePolicy } from "../../src/contracts/aws-setup-documents.ts";
+
 export type PolicyVerdict =
   /** A statement allows S3 to send, restricted to this bucket by aws:SourceArn. */
   | { kind: "allows_bucket"; sid: string | undefined }
@@ -101,23 +103,7 @@ export function evaluateQueuePolicy(policyText: string | undefined, queueArn: st
   return { kind: "no_statement" };
 }
 
-/** The statement to add, as the seed's Step 2 builds it. */
+/** The policy to apply, as the seed's Step 2 builds it. */
 export function recommendedQueuePolicy(queueArn: string, bucketArn: string, accountId: string, queueName: string): string {
-  return JSON.stringify({
-    Version: "2012-10-17",
-    Id: `${queueName}-policy`,
-    Statement: [
-      {
-        Sid: "AllowS3ToSendMessage",
-        Effect: "Allow",
-        Principal: { Service: "s3.amazonaws.com" },
-        Action: "sqs:SendMessage",
-        Resource: queueArn,
-        Condition: {
-          ArnLike: { "aws:SourceArn": bucketArn },
-          StringEquals: { "aws:SourceAccount": accountId },
-        },
-      },
-    ],
-  });
+  return JSON.stringify(queuePolicy(queueName, queueArn, bucketArn, accountId));
 }

@@ -2,6 +2,7 @@
 // organization's platform roles. Documents are built as objects and serialized with JSON.stringify;
 // commands quote every value for the shell. Missing values become visible placeholders like <bucket>.
 import type { OrgInfo } from "../../contracts/api.ts";
+import * as documents from "../../contracts/aws-setup-documents.ts";
 import {
   isAwsRegion,
   parseQueueUrl,
@@ -86,23 +87,7 @@ export function setupVariables(values: SetupValues, org?: OrgInfo | null): Setup
 
 /** Step 2: only the given bucket (of the given account) may send messages to the queue. */
 export function queuePolicy(v: SetupVariables) {
-  return {
-    Version: "2012-10-17",
-    Id: `${v.queueName}-policy`,
-    Statement: [
-      {
-        Sid: "AllowS3ToSendMessage",
-        Effect: "Allow",
-        Principal: { Service: "s3.amazonaws.com" },
-        Action: "sqs:SendMessage",
-        Resource: v.queueArn,
-        Condition: {
-          ArnLike: { "aws:SourceArn": v.bucketArn },
-          StringEquals: { "aws:SourceAccount": v.accountId },
-        },
-      },
-    ],
-  };
+  return documents.queuePolicy(v.queueName, v.queueArn, v.bucketArn, v.accountId);
 }
 
 /** Step 2: the queue policy wrapped as `aws sqs set-queue-attributes --attributes` expects it. */
@@ -112,65 +97,17 @@ export function setQueueAttributes(v: SetupVariables) {
 
 /** Step 3: ObjectCreated events to the queue, filtered by the prefix and suffix that are set. */
 export function bucketNotification(v: SetupVariables) {
-  const rules = [
-    ...(v.prefix !== "" ? [{ Name: "prefix", Value: v.prefix }] : []),
-    ...(v.suffix !== "" ? [{ Name: "suffix", Value: v.suffix }] : []),
-  ];
-  return {
-    QueueConfigurations: [
-      {
-        Id: v.queueName,
-        QueueArn: v.queueArn,
-        Events: ["s3:ObjectCreated:*"],
-        ...(rules.length > 0 ? { Filter: { Key: { FilterRules: rules } } } : {}),
-      },
-    ],
-  };
+  return documents.bucketNotification(v.queueName, v.queueArn, v.prefix, v.suffix);
 }
 
 /** Step 4: both platform roles may assume the role, only with the organization's External ID. */
 export function trustPolicy(v: SetupVariables) {
-  const statement = (sid: string, principal: string) => ({
-    Sid: sid,
-    Effect: "Allow",
-    Principal: { AWS: principal },
-    Action: "sts:AssumeRole",
-    Condition: { StringEquals: { "sts:ExternalId": v.externalId } },
-  });
-  return {
-    Version: "2012-10-17",
-    Statement: [
-      statement("AllowDatabendSetupAssumeRole", v.setupRoleArn),
-      statement("AllowDatabendLoadAssumeRole", v.loadRoleArn),
-    ],
-  };
+  return documents.trustPolicy(v.setupRoleArn, v.loadRoleArn, v.externalId);
 }
 
 /** Step 5: read the bucket and its objects, consume the queue; nothing else. */
 export function permissionsPolicy(v: SetupVariables) {
-  return {
-    Version: "2012-10-17",
-    Statement: [
-      {
-        Sid: "S3BucketMetadataAccess",
-        Effect: "Allow",
-        Action: ["s3:GetBucketLocation", "s3:ListBucket"],
-        Resource: v.bucketArn,
-      },
-      { Sid: "S3ObjectReadAccess", Effect: "Allow", Action: ["s3:GetObject"], Resource: `${v.bucketArn}/*` },
-      {
-        Sid: "SQSConsumeAccess",
-        Effect: "Allow",
-        Action: [
-          "sqs:ReceiveMessage",
-          "sqs:DeleteMessage",
-          "sqs:GetQueueAttributes",
-          "sqs:ChangeMessageVisibility",
-        ],
-        Resource: v.queueArn,
-      },
-    ],
-  };
+  return documents.permissionsPolicy(v.bucketArn, v.queueArn);
 }
 
 export function toJson(document: unknown): string {
