@@ -123,8 +123,8 @@ export function dataSourceInputSchemaForOrg(orgId: string) {
 export type DataSourceFormValues = z.input<typeof dataSourceInputSchema>;
 export type DataSourceInput = z.output<typeof dataSourceInputSchema>;
 
-export const DATA_SOURCE_FIELDS = [
-  "name",
+/** The fields Test Connectivity exercises: everything but the name. */
+export const CONNECTION_FIELDS = [
   "queue_url",
   "queue_region",
   "role_arn",
@@ -133,6 +133,7 @@ export const DATA_SOURCE_FIELDS = [
   "prefix",
   "suffix",
 ] as const satisfies readonly (keyof DataSourceInput)[];
+export const DATA_SOURCE_FIELDS = ["name", ...CONNECTION_FIELDS] as const;
 
 /** Form labels and help text, as the seed names them. */
 export const FIELD_LABELS: Record<(typeof DATA_SOURCE_FIELDS)[number], { label: string; help: string }> = {
@@ -161,16 +162,6 @@ export const FIELD_LABELS: Record<(typeof DATA_SOURCE_FIELDS)[number], { label: 
   },
 };
 
-/** The fields Test Connectivity exercises: everything but the name. */
-export const CONNECTION_FIELDS = [
-  "queue_url",
-  "queue_region",
-  "role_arn",
-  "external_id",
-  "bucket",
-  "prefix",
-  "suffix",
-] as const satisfies readonly (keyof DataSourceInput)[];
 export type ConnectionFields = Pick<DataSourceInput, (typeof CONNECTION_FIELDS)[number]>;
 
 /** Test Connectivity takes the connection fields; a name is not needed to test. */

@@ -7,7 +7,7 @@ import { HttpResponse } from "msw";
 import { createMemoryRouter, Outlet, RouterProvider, type RouteObject } from "react-router";
 import { AppProviders } from "../../app/providers.tsx";
 import type { OrgInfo } from "../../contracts/api.ts";
-import type { CheckResult, TestEvent } from "../../contracts/connectivity.ts";
+import { CHECK_IDS, type CheckResult, type TestEvent } from "../../contracts/connectivity.ts";
 import { DATA_SOURCE_TYPE, type DataSourceRecord } from "../../contracts/data-source.ts";
 import { dataSourceRoutes } from "./routes.tsx";
 
@@ -41,16 +41,7 @@ export function makeRecord(overrides: Partial<DataSourceRecord> = {}): DataSourc
   };
 }
 
-export const ALL_PASS: CheckResult[] = [
-  "assume_role",
-  "sqs_queue",
-  "sqs_standard",
-  "sqs_policy",
-  "sqs_receive",
-  "s3_bucket",
-  "s3_list",
-  "s3_read",
-].map((id) => ({ id: id as CheckResult["id"], status: "pass", message: `${id} ok` }));
+export const ALL_PASS: CheckResult[] = CHECK_IDS.map((id) => ({ id, status: "pass", message: `${id} ok` }));
 
 /** An NDJSON response whose events the test sends one at a time, while the UI renders. */
 export function streamedResponse() {
