@@ -115,7 +115,13 @@ export async function waitFor<T>(
   }
 }
 
-export async function startWorkerEnv(options: { minSessionSeconds?: number } = {}): Promise<WorkerEnv> {
+export async function startWorkerEnv(
+  options: {
+    minSessionSeconds?: number;
+    /** Load into this Databend instead of starting the dev warehouse (the real-Databend suite). */
+    databendDsn?: string;
+  } = {},
+): Promise<WorkerEnv> {
   const dataDir = mkdtempSync(path.join(tmpdir(), "worker-test-"));
   const sandbox = await startSandbox({
     port: 0,
@@ -126,7 +132,9 @@ export async function startWorkerEnv(options: { minSessionSeconds?: number } = {
     seed: false,
     ...(options.minSessionSeconds ? { minSessionSeconds: options.minSessionSeconds } : {}),
   });
-  let warehouse = await startWarehouse({ port: 0, dataDir, log: false });
+  let warehouse = options.databendDsn
+    ? { dsn: options.databendDsn, port: 0, stop: async () => {} }
+    : await startWarehouse({ port: 0, dataDir, log: false });
   const dsn = warehouse.dsn;
   const whPort = warehouse.port;
   const endpoint = sandbox.url;
