@@ -142,7 +142,7 @@ export class Engine {
       }
       case "SET": {
         c.next();
-        c.acceptWords("SESSION") || c.acceptWords("GLOBAL");
+        if (!c.acceptWords("SESSION")) c.acceptWords("GLOBAL");
         const key = c.ident("setting name").toLowerCase();
         c.expectOp("=");
         const v = c.next();
