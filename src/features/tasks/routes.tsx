@@ -1,3 +1,8 @@
+import type { RouteObject } from "react-router";
+import { TaskDetailPage } from "./components/task-detail-page.tsx";
 import { TasksPage } from "./components/tasks-page.tsx";
 
-export const taskRoutes = [{ path: "data/integration", element: <TasksPage /> }];
+export const taskRoutes: RouteObject[] = [
+  { path: "data/integration", element: <TasksPage /> },
+  { path: "data/integration/:id", element: <TaskDetailPage /> },
+];

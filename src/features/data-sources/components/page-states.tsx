@@ -1,46 +1,9 @@
-import { Link } from "react-router";
-import { ApiRequestError } from "../../../lib/api-client.ts";
+// The shared page states (src/lib/page-states.tsx), with "not found" leading back to Data Sources.
+import type { ComponentProps } from "react";
+import { LoadError as SharedLoadError } from "../../../lib/page-states.tsx";
 
-export function Loading({ what }: { what: string }) {
-  return (
-    <p role="status" className="loading">
-      <span className="spinner" aria-hidden="true" /> Loading {what}…
-    </p>
-  );
-}
+export { Breadcrumbs, Loading } from "../../../lib/page-states.tsx";
 
-/** A failed query: "not found" for 404, otherwise the error with a retry. */
-export function LoadError({ error, what, retry }: { error: Error; what: string; retry: () => void }) {
-  if (error instanceof ApiRequestError && error.status === 404) {
-    return (
-      <div role="alert" className="alert alert-error">
-        <p>This {what} does not exist; it may have been deleted.</p>
-        <Link to="/data/sources">Back to Data Sources</Link>
-      </div>
-    );
-  }
-  return (
-    <div role="alert" className="alert alert-error">
-      <p>
-        Could not load the {what}: {error.message}
-      </p>
-      <button type="button" onClick={retry}>
-        Retry
-      </button>
-    </div>
-  );
-}
-
-export function Breadcrumbs({ trail }: { trail: { label: string; to?: string }[] }) {
-  return (
-    <nav aria-label="Breadcrumb" className="breadcrumbs">
-      <ol>
-        {trail.map((step, index) => (
-          <li key={index}>
-            {step.to ? <Link to={step.to}>{step.label}</Link> : <span aria-current="page">{step.label}</span>}
-          </li>
-        ))}
-      </ol>
-    </nav>
-  );
+export function LoadError(props: Omit<ComponentProps<typeof SharedLoadError>, "back">) {
+  return <SharedLoadError {...props} back={{ to: "/data/sources", label: "Data Sources" }} />;
 }

@@ -1,0 +1,10 @@
+// Query keys of the task feature; every list, detail and run-history query lives under `all`.
+export const taskKeys = {
+  all: ["tasks"] as const,
+  list: () => [...taskKeys.all, "list"] as const,
+  detail: (id: string) => [...taskKeys.all, "detail", id] as const,
+  runs: (id: string) => [...taskKeys.all, "runs", id] as const,
+};
+
+/** How often task queries refresh while a task runs or is changing state. */
+export const TASK_REFRESH_MS = 3_000;

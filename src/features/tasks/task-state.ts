@@ -1,0 +1,41 @@
+// How a task's state reads in the console: the worker's reported status combined with the desired
+// state the API set, so a click shows "Starting…" until a worker reports running.
+import type { RunStatus, TaskRecord } from "../../contracts/task.ts";
+import type { BadgeStatus } from "../../lib/status-badge.tsx";
+
+export type TaskDisplayState = "stopped" | "starting" | "running" | "stopping" | "failed";
+
+export function displayState(task: Pick<TaskRecord, "status" | "desired_state">): TaskDisplayState {
+  if (task.desired_state === "running") return task.status === "running" ? "running" : "starting";
+  if (task.status === "running") return "stopping";
+  return task.status;
+}
+
+/** Running, or on its way to or from running: worth refreshing every few seconds. */
+export function isActive(task: Pick<TaskRecord, "status" | "desired_state">): boolean {
+  return task.status === "running" || task.desired_state === "running";
+}
+
+export const TASK_STATE_BADGE: Record<TaskDisplayState, { status: BadgeStatus; text: string }> = {
+  stopped: { status: "skip", text: "Stopped" },
+  starting: { status: "pending", text: "Starting…" },
+  running: { status: "running", text: "Running" },
+  stopping: { status: "pending", text: "Stopping…" },
+  failed: { status: "fail", text: "Failed" },
+};
+
+/** Sort order of the states: failed first (needs attention), then running, changing, stopped. */
+export const TASK_STATE_ORDER: Record<TaskDisplayState, number> = {
+  failed: 0,
+  running: 1,
+  starting: 2,
+  stopping: 3,
+  stopped: 4,
+};
+
+export const RUN_STATUS_BADGE: Record<RunStatus, { status: BadgeStatus; text: string }> = {
+  succeeded: { status: "pass", text: "Succeeded" },
+  partial: { status: "warn", text: "Partial" },
+  failed: { status: "fail", text: "Failed" },
+  abandoned: { status: "skip", text: "Abandoned" },
+};

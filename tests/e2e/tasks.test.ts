@@ -1,0 +1,189 @@
+// Real browser against the built console, the real API, the AWS sandbox, the dev warehouse and the
+// real worker (a Supervisor in-process with the platform *load* identity): a task created through
+// the API shows stopped, Start makes the worker pick it up and report running, and an object that
+// lands in the bucket shows up as a run with rows loaded.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
+import type { Browser, Page } from "playwright-core";
+import type { FastifyInstance } from "fastify";
+import pino from "pino";
+import { startSandbox, type Sandbox } from "../../sandbox/aws/server.ts";
+import { startWarehouse, type Warehouse as DevWarehouse } from "../../sandbox/warehouse/server.ts";
+import { connectionOf, dataSourceRecordSchema } from "../../src/contracts/data-source.ts";
+import { taskRecordSchema, type TaskFormValues } from "../../src/contracts/task.ts";
+import { buildApp } from "../../server/api/app.ts";
+import { loadConfig } from "../../server/config.ts";
+import { createConnectivityTester } from "../../server/connectivity/engine.ts";
+import { DatabendWarehouse } from "../../server/databend/client.ts";
+import { TaskStore } from "../../server/store/tasks.ts";
+import { loadWorkerConfig } from "../../server/worker/config.ts";
+import { Supervisor } from "../../server/worker/supervisor.ts";
+import { launchBrowser } from "./browser.ts";
+
+const SHOTS = path.resolve("test-results/e2e");
+const DIST = path.resolve("dist");
+const ORG_ID = "local-org";
+const TABLE = "e2e_orders";
+
+describe("console in Chromium: start an integration task and watch the worker run it", () => {
+  let dataDir: string;
+  let sandbox: Sandbox;
+  let warehouse: DevWarehouse;
+  let wh: DatabendWarehouse;
+  let taskStore: TaskStore;
+  let supervisor: Supervisor | undefined;
+  let api: FastifyInstance;
+  let baseUrl: string;
+  let browser: Browser;
+  let page: Page;
+
+  beforeAll(async () => {
+    if (!existsSync(path.join(DIST, "index.html"))) {
+      throw new Error("The console is not built: run `npm run build` (npm test does it first)");
+    }
+    mkdirSync(SHOTS, { recursive: true });
+    dataDir = mkdtempSync(path.join(tmpdir(), "e2e-tasks-"));
+    sandbox = await startSandbox({ port: 0, dataDir, orgId: ORG_ID, log: false });
+    warehouse = await startWarehouse({ port: 0, dataDir, log: false });
+    wh = new DatabendWarehouse(warehouse.dsn);
+    const config = loadConfig({ DATA_DIR: dataDir, ORG_ID });
+    const endpoint = sandbox.url;
+    // The API and the worker share the store, as they share DATA_DIR in `npm start`.
+    taskStore = new TaskStore({ dataDir });
+    api = await buildApp({
+      config,
+      logger: pino({ level: "silent" }),
+      staticDir: DIST,
+      taskStore,
+      connectivity: createConnectivityTester({
+        orgId: config.orgId,
+        platformSetupRoleArn: config.platformSetupRoleArn,
+        platformLoadRoleArn: config.platformLoadRoleArn,
+        aws: {
+          credentials: { accessKeyId: "platform-setup", secretAccessKey: "platform-setup" },
+          endpoints: { sts: endpoint, sqs: endpoint, s3: endpoint },
+        },
+      }),
+    });
+    baseUrl = await api.listen({ host: "127.0.0.1", port: 0 });
+    browser = await launchBrowser();
+    page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await supervisor?.stop();
+    await api?.close();
+    await wh?.close();
+    taskStore?.close();
+    await warehouse?.stop();
+    await sandbox?.stop();
+    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  async function post(pathname: string, body: unknown): Promise<{ status: number; json: unknown }> {
+    const response = await fetch(`${baseUrl}${pathname}`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify(body),
+    });
+    return { status: response.status, json: await response.json() };
+  }
+
+  it("shows the task stopped, starts it, and shows running once the worker reports it, then its first run", async () => {
+    // A data source and a task, through the API as an operator would today.
+    const demo = sandbox.seedValues;
+    const connection = {
+      name: demo.name,
+      queue_url: demo.queueUrl,
+      queue_region: demo.queueRegion,
+      role_arn: demo.roleArn,
+      external_id: ORG_ID,
+      bucket: demo.bucket,
+      prefix: demo.prefix,
+      suffix: demo.suffix,
+    };
+    const test = await post("/api/data-sources/test", connectionOf(connection));
+    expect(test.status, JSON.stringify(test.json)).toBe(200);
+    expect(test.json).toMatchObject({ ok: true });
+    const created = await post("/api/data-sources", connection);
+    expect(created.status, JSON.stringify(created.json)).toBe(201);
+    const source = dataSourceRecordSchema.parse(created.json);
+    await wh.exec(`CREATE TABLE \`${TABLE}\` (id INT NOT NULL, item VARCHAR)`);
+    const body: TaskFormValues = {
+      name: "load-orders",
+      data_source_id: source.id,
+      file_format: { type: "csv" },
+      target: { database: "default", table: TABLE },
+    };
+    const taskResponse = await post("/api/tasks", body);
+    expect(taskResponse.status, JSON.stringify(taskResponse.json)).toBe(201);
+    // Created stopped, with the data source's prefix and suffix.
+    expect(taskRecordSchema.parse(taskResponse.json)).toMatchObject({ status: "stopped", prefix: demo.prefix, suffix: demo.suffix });
+
+    // The real worker with the load identity, polling the shared store.
+    supervisor = new Supervisor({
+      store: taskStore,
+      warehouse: wh,
+      config: {
+        ...loadWorkerConfig({}),
+        pollMs: 200,
+        waitSeconds: 1,
+        visibilitySeconds: 6,
+        batchLingerMs: 300,
+        stopGraceMs: 5_000,
+      },
+      log: pino({ level: process.env.WORKER_TEST_LOG ?? "silent" }),
+      aws: {
+        credentials: { accessKeyId: "platform-load", secretAccessKey: "platform-load" },
+        endpoints: { sts: sandbox.url, sqs: sandbox.url, s3: sandbox.url },
+      },
+    });
+    supervisor.start();
+
+    await page.goto(`${baseUrl}/data/integration`);
+    const row = page.getByRole("row").filter({ has: page.getByRole("link", { name: "load-orders" }) });
+    await row.waitFor();
+    expect(await row.innerText()).toContain("Stopped");
+    expect(await row.innerText()).toContain(`default.${TABLE}`);
+    expect(await row.getByRole("link", { name: demo.name }).getAttribute("href")).toBe(`/data/sources/${source.id}`);
+
+    await row.getByRole("button", { name: "Start load-orders" }).click();
+    // The worker reports running; the list refreshes on its own (no reload).
+    await expect.poll(() => row.innerText(), { timeout: 20_000 }).toMatch(/Running/);
+    expect(await row.getByRole("button", { name: "Stop load-orders" }).isEnabled()).toBe(true);
+
+    // An object lands in the bucket: S3 notifies the queue, the worker loads it.
+    const s3 = new S3Client({
+      endpoint: sandbox.url,
+      region: demo.queueRegion,
+      credentials: { accessKeyId: "test", secretAccessKey: "test" },
+      forcePathStyle: true,
+    });
+    await s3.send(
+      new PutObjectCommand({ Bucket: demo.bucket, Key: `${demo.prefix}e2e-1${demo.suffix}`, Body: "id,item\n1,apple\n2,pear\n" }),
+    );
+    s3.destroy();
+    const rowsCell = row.getByRole("cell").nth(7);
+    await expect.poll(() => rowsCell.innerText(), { timeout: 30_000 }).toBe("2");
+    await page.screenshot({ path: path.join(SHOTS, "tasks.png"), fullPage: true });
+
+    await row.getByRole("link", { name: "load-orders" }).click();
+    await page.getByRole("heading", { name: "load-orders", level: 1 }).waitFor();
+    const status = page.getByRole("region", { name: "Status" });
+    await expect.poll(() => status.innerText(), { timeout: 10_000 }).toMatch(/Running/);
+    const history = page.getByRole("region", { name: "Run history" });
+    const runRow = history.getByRole("row").filter({ hasText: "Succeeded" }).first();
+    await runRow.waitFor({ timeout: 15_000 });
+    await page.screenshot({ path: path.join(SHOTS, "task-detail.png"), fullPage: true });
+
+    // Delete is refused while the task runs; Stop, then the worker reports stopped.
+    expect(await page.getByRole("button", { name: "Delete" }).isDisabled()).toBe(true);
+    await page.getByRole("button", { name: "Stop", exact: true }).click();
+    await expect.poll(() => status.innerText(), { timeout: 20_000 }).toMatch(/Stopped/);
+    expect(await page.getByRole("button", { name: "Delete" }).isEnabled()).toBe(true);
+  });
+});
