@@ -41,7 +41,7 @@ describe("Data source detail", () => {
     expect(within(checks).getAllByRole("listitem")).toHaveLength(8);
     expect(within(checks).getByText("Receive permitted").closest("li")).toHaveTextContent("Warning");
     expect(screen.getByText(/Test passed: 7 passed, 1 warning/)).toBeInTheDocument();
-    expect(screen.getByRole("link", { name: "load-orders" })).toBeInTheDocument();
+    expect(screen.getByRole("link", { name: "load-orders" })).toHaveAttribute("href", "/data/integration/t1");
     expect(screen.getByRole("complementary", { name: "AWS setup" })).toHaveTextContent("orders-bucket");
   });
 

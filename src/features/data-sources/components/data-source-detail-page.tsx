@@ -116,7 +116,7 @@ export function DataSourceDetailPage() {
               <ul className="used-by" aria-label="Integration tasks using this data source">
                 {record.used_by.map((task) => (
                   <li key={task.id}>
-                    <Link to="/data/integration">{task.name}</Link>
+                    <Link to={`/data/integration/${encodeURIComponent(task.id)}`}>{task.name}</Link>
                   </li>
                 ))}
               </ul>
