@@ -230,8 +230,18 @@ export function verifySignature(req: SandboxRequest, cred: CredentialScope, secr
   compare(signingKey(secret, cred), stringToSign, cred.signature, canonical);
 }
 
+/** Derived signing keys by secret, date, region and service (four HMACs saved per request). */
+const signingKeys = new Map<string, Buffer>();
+
 function signingKey(secret: string, cred: CredentialScope): Buffer {
-  return hmac(hmac(hmac(hmac(`AWS4${secret}`, cred.date), cred.region), cred.service), "aws4_request");
+  const id = `${secret}\0${cred.date}\0${cred.region}\0${cred.service}`;
+  let key = signingKeys.get(id);
+  if (!key) {
+    key = hmac(hmac(hmac(hmac(`AWS4${secret}`, cred.date), cred.region), cred.service), "aws4_request");
+    if (signingKeys.size >= 1000) signingKeys.clear();
+    signingKeys.set(id, key);
+  }
+  return key;
 }
 
 function verifyPostPolicy(cred: CredentialScope, secret: string, req: SandboxRequest): void {

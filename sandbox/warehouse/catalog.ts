@@ -44,6 +44,11 @@ export class Catalog {
   readonly db: DatabaseSync;
   private tables = new Map<string, TableInfo>();
   private byStorage = new Map<string, TableInfo>();
+  /** Statements COPY runs for every file, prepared once. */
+  private readonly statements: {
+    copiedFiles: ReturnType<DatabaseSync["prepare"]>;
+    recordCopiedFile: ReturnType<DatabaseSync["prepare"]>;
+  };
 
   constructor(file: string) {
     this.db = new DatabaseSync(file);
@@ -60,6 +65,17 @@ export class Catalog {
         last_modified TEXT, expire_at INTEGER NOT NULL, PRIMARY KEY (table_id, path));
     `);
     this.db.prepare("INSERT OR IGNORE INTO _wh_databases (name, created_on) VALUES ('default', ?)").run(now());
+    this.statements = {
+      copiedFiles: this.db.prepare(
+        `SELECT path, etag, size, last_modified, expire_at FROM _wh_copied_files
+         WHERE table_id = ? AND path IN (SELECT value FROM json_each(?))`,
+      ),
+      recordCopiedFile: this.db.prepare(
+        `INSERT INTO _wh_copied_files (table_id, path, etag, size, last_modified, expire_at) VALUES (?, ?, ?, ?, ?, ?)
+         ON CONFLICT (table_id, path) DO UPDATE SET etag = excluded.etag, size = excluded.size,
+           last_modified = excluded.last_modified, expire_at = excluded.expire_at`,
+      ),
+    };
     this.reload();
   }
 
@@ -222,37 +238,40 @@ export class Catalog {
     });
   }
 
-  /** Inserts rows (already converted, one value per column of `columns`); returns the count. */
-  insertRows(t: TableInfo, columns: ColumnDef[], rows: Stored[][]): number {
-    if (rows.length === 0) return 0;
-    const names = columns.map((c) => sqliteIdent(c.name)).join(", ");
-    const marks = columns.map(() => "?").join(", ");
-    const stmt = this.db.prepare(`INSERT INTO ${sqliteIdent(t.storage)} (${names}) VALUES (${marks})`);
-    for (const row of rows) stmt.run(...row);
-    return rows.length;
+  /** Inserts rows (already converted, one value per column of `columns`) with one prepared statement; returns the count. */
+  insertRows(t: TableInfo, columns: ColumnDef[], rows: Iterable<Stored[]>): number {
+    let stmt: ReturnType<DatabaseSync["prepare"]> | undefined;
+    let n = 0;
+    for (const row of rows) {
+      if (!stmt) {
+        const names = columns.map((c) => sqliteIdent(c.name)).join(", ");
+        const marks = columns.map(() => "?").join(", ");
+        stmt = this.db.prepare(`INSERT INTO ${sqliteIdent(t.storage)} (${names}) VALUES (${marks})`);
+      }
+      stmt.run(...row);
+      n++;
+    }
+    return n;
   }
 
-  copiedFile(tableId: number, path: string): CopiedFile | undefined {
-    const r = this.db
-      .prepare("SELECT etag, size, last_modified, expire_at FROM _wh_copied_files WHERE table_id = ? AND path = ?")
-      .get(tableId, path);
-    if (!r) return undefined;
-    return {
-      etag: r.etag === null ? null : String(r.etag),
-      size: Number(r.size),
-      lastModified: r.last_modified === null ? null : String(r.last_modified),
-      expireAt: Number(r.expire_at),
-    };
+  /** The load metadata recorded for these paths of a table, in one query. */
+  copiedFiles(tableId: number, paths: readonly string[]): Map<string, CopiedFile> {
+    const out = new Map<string, CopiedFile>();
+    if (paths.length === 0) return out;
+    const rows = this.statements.copiedFiles.all(tableId, JSON.stringify(paths));
+    for (const r of rows) {
+      out.set(String(r.path), {
+        etag: r.etag === null ? null : String(r.etag),
+        size: Number(r.size),
+        lastModified: r.last_modified === null ? null : String(r.last_modified),
+        expireAt: Number(r.expire_at),
+      });
+    }
+    return out;
   }
 
   recordCopiedFile(tableId: number, path: string, f: CopiedFile): void {
-    this.db
-      .prepare(
-        `INSERT INTO _wh_copied_files (table_id, path, etag, size, last_modified, expire_at) VALUES (?, ?, ?, ?, ?, ?)
-         ON CONFLICT (table_id, path) DO UPDATE SET etag = excluded.etag, size = excluded.size,
-           last_modified = excluded.last_modified, expire_at = excluded.expire_at`,
-      )
-      .run(tableId, path, f.etag, f.size, f.lastModified, f.expireAt);
+    this.statements.recordCopiedFile.run(tableId, path, f.etag, f.size, f.lastModified, f.expireAt);
   }
 }
 

@@ -221,6 +221,31 @@ describe("COPY INTO from S3", () => {
     expect(result).toMatchObject([{ File: "broken/x.parquet", Rows_loaded: 0, Errors_seen: 1 }]);
   });
 
+  it("reads many files at once yet reports results and errors in statement order, as one at a time would", async () => {
+    await conn.exec("CREATE TABLE ingest.many (id INT NOT NULL)");
+    // More files than the S3 requests a COPY keeps in flight.
+    const names = Array.from({ length: 80 }, (_, i) => `many/f${String(i).padStart(2, "0")}.csv`);
+    for (const [i, k] of names.entries()) await put(k, `${i}\n`);
+    await put(names[10]!, "ten\n");
+    await put(names[45]!, "forty-five\n");
+    const withMissing = [...names.slice(0, 60), "many/missing.csv", ...names.slice(60)];
+    // A file that cannot be stat'ed fails the statement before any content is read.
+    expect(await errorOf(conn.queryAll(copySql("ingest.many", withMissing, "TYPE = CSV")))).toMatch(/\[3001\].*many\/missing.csv/);
+    // The first bad file in FILES order is the one reported.
+    expect(await errorOf(conn.queryAll(copySql("ingest.many", names, "TYPE = CSV")))).toMatch(/\[1046\].*'ten'.*many\/f10.csv/);
+    expect(await count("ingest.many")).toBe(0);
+    await put(names[10]!, "10\n");
+    await put(names[45]!, "45\n");
+    const result = await copy(copySql("ingest.many", names, "TYPE = CSV"));
+    expect(result.map((r) => r.File)).toEqual(names);
+    expect(await count("ingest.many")).toBe(80);
+    // Already loaded: nothing read again (the recorded ETag is sent as If-None-Match), nothing added.
+    expect(await copy(copySql("ingest.many", names, "TYPE = CSV"))).toEqual([]);
+    await put(names[79]!, "79\n80\n");
+    expect((await copy(copySql("ingest.many", names, "TYPE = CSV"))).map((r) => [r.File, r.Rows_loaded])).toEqual([[names[79], 2]]);
+    expect(await count("ingest.many")).toBe(82);
+  });
+
   it("reports missing files, unknown tables and bad statements as query errors", async () => {
     expect(await errorOf(conn.queryAll(copySql("ingest.people", ["nope/missing.csv"], "TYPE = CSV")))).toMatch(/\[3001\].*nope\/missing.csv/);
     expect(await errorOf(conn.queryAll(copySql("ingest.nope", ["csv/a.csv"], "TYPE = CSV")))).toContain("[1025]");

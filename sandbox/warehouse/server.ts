@@ -16,6 +16,7 @@ import Fastify, { type FastifyReply, type FastifyRequest } from "fastify";
 import pino from "pino";
 import { Catalog } from "./catalog.ts";
 import { Engine, SERVER_VERSION, type SchemaField, type Session, type StatementResult } from "./engine.ts";
+import { closeS3Clients } from "./copy/s3.ts";
 import { asWarehouseError, Codes, WarehouseError } from "./errors.ts";
 import { redactSql } from "./redact.ts";
 
@@ -319,6 +320,7 @@ export async function startWarehouse(options: WarehouseOptions = {}): Promise<Wa
       clearInterval(sweep);
       await app.close();
       catalog.close();
+      closeS3Clients(); // idle S3 clients of COPY (shared within the process; in-use ones stay)
     },
   };
 }

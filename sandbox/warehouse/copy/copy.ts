@@ -3,14 +3,21 @@
 // converts every file first, then commits all rows and the load metadata in one SQLite
 // transaction. ON_ERROR = ABORT fails the statement on the first bad record and commits nothing;
 // CONTINUE skips bad records and reports them. PURGE deletes loaded files afterwards, best effort.
+//
+// S3 requests run up to S3_CONCURRENCY at a time; errors are still reported as a one-at-a-time
+// run would (the first failing file in statement order). FILES are stat'ed with the GET that reads
+// them (sending the recorded ETag as If-None-Match, so a file already loaded is not transferred).
 
-import type { S3Client } from "@aws-sdk/client-s3";
-import type { Catalog, ColumnDef, TableInfo } from "../catalog.ts";
+import pLimit from "p-limit";
+import type { Catalog, ColumnDef, CopiedFile, TableInfo } from "../catalog.ts";
 import { Codes, unsupported, WarehouseError } from "../errors.ts";
 import type { CopyStatement } from "../sql/statements.ts";
 import { convertInput, ConversionError, type Stored } from "../types.ts";
 import { MISSING, normalizeFormat, readRecords, type FileFormat } from "./formats.ts";
-import { deleteFile, listFiles, parseLocation, readFile, s3ClientFor, statFile, type S3File } from "./s3.ts";
+import { acquireS3Client, deleteFile, fetchFile, listFiles, parseLocation, readFile, type S3File } from "./s3.ts";
+
+/** S3 requests in flight per COPY statement. */
+export const S3_CONCURRENCY = 32;
 
 export const COPY_SCHEMA = [
   { name: "File", type: "String" },
@@ -95,7 +102,7 @@ function abortError(message: string, key: string, line: number | null): Warehous
   return new WarehouseError(Codes.BadBytes, `${message} at file '${key}'${line !== null ? `, line ${line}` : ""}`);
 }
 
-async function loadFile(client: S3Client, bucket: string, file: S3File, fmt: FileFormat, columns: ColumnDef[], opts: CopyOptions): Promise<FileResult> {
+async function convertFile(bytes: Uint8Array, file: S3File, fmt: FileFormat, columns: ColumnDef[], opts: CopyOptions): Promise<FileResult> {
   const result: FileResult = { file, rows: [], errors: 0, firstError: null, firstErrorLine: null };
   const noteError = (message: string, line: number | null): void => {
     result.errors++;
@@ -107,11 +114,9 @@ async function loadFile(client: S3Client, bucket: string, file: S3File, fmt: Fil
   };
   let records;
   try {
-    const bytes = await readFile(client, bucket, file.key);
     records = await readRecords(bytes, file.key, fmt, columns.map((c) => c.name));
   } catch (e) {
-    // A file whose content cannot be read at all is a file error; storage errors (permissions,
-    // missing files) fail the statement whatever ON_ERROR says.
+    // A file whose content cannot be read at all is a file error.
     if (!(e instanceof WarehouseError) || e.code !== Codes.BadBytes) throw e;
     if (opts.onError === "abort") throw abortError(e.message, file.key, null);
     noteError(e.message, null);
@@ -150,6 +155,38 @@ async function loadFile(client: S3Client, bucket: string, file: S3File, fmt: Fil
   return result;
 }
 
+type Settled<T> = { ok: true; value: T } | { ok: false; error: unknown } | undefined;
+
+/**
+ * Runs `fn` over `items`, S3_CONCURRENCY at a time, and returns every outcome in item order. Once
+ * an item fails, items after it are not started (undefined): a caller that goes through the
+ * outcomes in order and throws the first error meets exactly the error a one-at-a-time loop would.
+ */
+async function settleInOrder<I, T>(items: readonly I[], fn: (item: I) => Promise<T>): Promise<Settled<T>[]> {
+  let firstFailure = Infinity;
+  return pLimit(S3_CONCURRENCY).map(items, async (item, i): Promise<Settled<T>> => {
+    if (i > firstFailure) return undefined;
+    try {
+      return { ok: true, value: await fn(item) };
+    } catch (error) {
+      firstFailure = Math.min(firstFailure, i);
+      return { ok: false, error };
+    }
+  });
+}
+
+function valueOf<T>(s: Settled<T>): T {
+  if (s?.ok) return s.value;
+  throw s ? s.error : new Error("internal: an outcome after a failure was used");
+}
+
+/** Whether the load metadata says this table already has this version of the file. */
+function alreadyLoaded(f: S3File, copied: CopiedFile | undefined, nowSecs: number): boolean {
+  if (!copied || copied.expireAt < nowSecs) return false;
+  if (copied.etag !== null) return f.etag === copied.etag;
+  return copied.size === f.size && copied.lastModified === f.lastModified;
+}
+
 /** One COPY at a time: load metadata checks and commits never race. */
 let queue: Promise<unknown> = Promise.resolve();
 
@@ -179,47 +216,65 @@ async function copyNow(catalog: Catalog, table: TableInfo, stmt: CopyStatement, 
       throw new WarehouseError(Codes.BadArguments, `invalid PATTERN '${stmt.pattern}': ${(e as Error).message}`);
     }
   }
-  const client = await s3ClientFor(stmt.connection);
+  const lease = await acquireS3Client(stmt.connection);
+  const client = lease.client;
   try {
-    // 1. The files to consider.
-    let files: S3File[];
+    const locationKey = (key: string): string => `s3://${loc.bucket}/${key}`;
+    const nowSecs = Math.floor(Date.now() / 1000);
+    // 1. The files to consider (with their bytes when the stat was a GET).
+    let files: { file: S3File; bytes?: Uint8Array | undefined }[];
+    let known: Map<string, CopiedFile>;
     if (stmt.files) {
+      const keys = stmt.files.map((f) => joinKey(loc.path, f));
+      known = opts.force ? new Map() : catalog.copiedFiles(table.id, keys.map(locationKey));
+      const fetched = await settleInOrder(keys, (key) => {
+        const copied = known.get(locationKey(key));
+        const etag = copied && copied.expireAt >= nowSecs && copied.etag !== null ? copied.etag : undefined;
+        return fetchFile(client, loc.bucket, key, etag);
+      });
       files = [];
-      for (const f of stmt.files) files.push(await statFile(client, loc.bucket, joinKey(loc.path, f)));
+      for (const f of fetched) {
+        const v = valueOf(f);
+        if (v !== "unchanged") files.push(v); // 304 to If-None-Match: the recorded ETag, already loaded
+      }
     } else {
-      files = await listFiles(client, loc);
+      files = (await listFiles(client, loc)).map((file) => ({ file }));
+      known = new Map();
     }
     const prefix = loc.path === "" || loc.path.endsWith("/") ? loc.path : `${loc.path}/`;
     if (pattern) {
-      files = files.filter((f) => pattern.test(f.key.startsWith(prefix) ? f.key.slice(prefix.length) : f.key));
+      files = files.filter(({ file: f }) => pattern.test(f.key.startsWith(prefix) ? f.key.slice(prefix.length) : f.key));
     }
     // 2. Skip files already loaded into this table, unless FORCE.
-    const locationKey = (f: S3File): string => `s3://${loc.bucket}/${f.key}`;
-    const nowSecs = Math.floor(Date.now() / 1000);
     if (!opts.force) {
-      files = files.filter((f) => {
-        const copied = catalog.copiedFile(table.id, locationKey(f));
-        if (!copied || copied.expireAt < nowSecs) return true;
-        if (copied.etag !== null) return f.etag !== copied.etag;
-        return !(copied.size === f.size && copied.lastModified === f.lastModified);
-      });
+      if (!stmt.files) known = catalog.copiedFiles(table.id, files.map((f) => locationKey(f.file.key)));
+      files = files.filter(({ file: f }) => !alreadyLoaded(f, known.get(locationKey(f.key)), nowSecs));
     }
     if (opts.maxFiles > 0) files = files.slice(0, opts.maxFiles);
     if (files.length === 0) return { rows: [], rowsLoaded: 0, bytesRead: 0, filesPurged: [], purgeErrors: [] };
 
-    // 3. Read and convert everything before touching the table.
+    // 3. Read and convert everything before touching the table (files in statement order).
+    const read = await settleInOrder(files, (f) => (f.bytes ? Promise.resolve(f.bytes) : readFile(client, loc.bucket, f.file.key)));
     const results: FileResult[] = [];
-    for (const f of files) results.push(await loadFile(client, loc.bucket, f, fmt, columns, opts));
+    for (let i = 0; i < files.length; i++) {
+      const bytes = valueOf(read[i]);
+      read[i] = undefined;
+      const f = files[i]!;
+      f.bytes = undefined;
+      results.push(await convertFile(bytes, f.file, fmt, columns, opts));
+    }
 
     // 4. Commit rows and load metadata together.
     const expireHours = Number(settings.load_file_metadata_expire_hours ?? 24);
     const expireAt = nowSecs + expireHours * 3600;
     let rowsLoaded = 0;
     catalog.transaction(() => {
-      for (const r of results) rowsLoaded += catalog.insertRows(table, columns, r.rows);
+      rowsLoaded = catalog.insertRows(table, columns, (function* () {
+        for (const r of results) yield* r.rows;
+      })());
       if (!(opts.purge && opts.force)) {
         for (const r of results) {
-          catalog.recordCopiedFile(table.id, locationKey(r.file), {
+          catalog.recordCopiedFile(table.id, locationKey(r.file.key), {
             etag: r.file.etag,
             size: r.file.size,
             lastModified: r.file.lastModified,
@@ -233,15 +288,18 @@ async function copyNow(catalog: Catalog, table: TableInfo, stmt: CopyStatement, 
     const filesPurged: string[] = [];
     const purgeErrors: string[] = [];
     if (opts.purge) {
-      for (const r of results) {
-        if (r.errors > 0) continue;
-        try {
-          await deleteFile(client, loc.bucket, r.file.key);
-          filesPurged.push(r.file.key);
-        } catch (e) {
-          purgeErrors.push((e as Error).message);
-        }
-      }
+      const clean = results.filter((r) => r.errors === 0);
+      const deleted = await pLimit(S3_CONCURRENCY).map(clean, (r) =>
+        deleteFile(client, loc.bucket, r.file.key).then(
+          () => undefined,
+          (e: unknown) => (e as Error).message,
+        ),
+      );
+      clean.forEach((r, i) => {
+        const error = deleted[i];
+        if (error === undefined) filesPurged.push(r.file.key);
+        else purgeErrors.push(error);
+      });
     }
     const rows = results
       .filter((r) => !opts.returnFailedOnly || r.errors > 0)
@@ -254,6 +312,6 @@ async function copyNow(catalog: Catalog, table: TableInfo, stmt: CopyStatement, 
       ]);
     return { rows, rowsLoaded, bytesRead: results.reduce((n, r) => n + r.file.size, 0), filesPurged, purgeErrors };
   } finally {
-    client.destroy();
+    lease.release();
   }
 }
