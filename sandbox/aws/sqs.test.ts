@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import {
   ChangeMessageVisibilityCommand,
   CreateQueueCommand,
@@ -6,6 +9,7 @@ import {
   ListQueuesCommand,
   ReceiveMessageCommand,
   SendMessageCommand,
+  SetQueueAttributesCommand,
 } from "@aws-sdk/client-sqs";
 import { XMLParser } from "fast-xml-parser";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -51,6 +55,45 @@ describe("SQS message lifecycle", () => {
     const again = await sqs.send(new ReceiveMessageCommand({ QueueUrl, MessageSystemAttributeNames: ["ApproximateReceiveCount"] }));
     expect(again.Messages?.[0]?.Body).toBe("retry me");
     expect(again.Messages?.[0]?.Attributes?.ApproximateReceiveCount).toBe("2");
+  });
+
+  it("moves a message to its dead-letter queue, where ChangeMessageVisibility 0 works and both queues survive a restart", async () => {
+    // The same fauxqs persistence bug (a NULL receive count) once showed up on a dead-lettered message.
+    const dataDir = mkdtempSync(join(tmpdir(), "sandbox-dlq-"));
+    let own = await startTestSandbox({ dataDir });
+    try {
+      let sqs = own.sqs();
+      const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: "redrive-q" }));
+      const dlq = await sqs.send(new CreateQueueCommand({ QueueName: "redrive-q-dlq" }));
+      const redrive = { deadLetterTargetArn: "arn:aws:sqs:us-east-1:000000000000:redrive-q-dlq", maxReceiveCount: 2 };
+      await sqs.send(new SetQueueAttributesCommand({ QueueUrl, Attributes: { RedrivePolicy: JSON.stringify(redrive) } }));
+      await sqs.send(new SendMessageCommand({ QueueUrl, MessageBody: "poison" }));
+      for (let i = 1; i <= 2; i++) {
+        const got = await sqs.send(new ReceiveMessageCommand({ QueueUrl, VisibilityTimeout: 60 }));
+        expect(got.Messages?.[0]?.Body).toBe("poison");
+        await sqs.send(new ChangeMessageVisibilityCommand({ QueueUrl, ReceiptHandle: got.Messages![0]!.ReceiptHandle!, VisibilityTimeout: 0 }));
+      }
+      // The third receive exceeds maxReceiveCount: the message moves to the dead-letter queue.
+      expect((await sqs.send(new ReceiveMessageCommand({ QueueUrl }))).Messages).toBeUndefined();
+      const dead = await sqs.send(new ReceiveMessageCommand({ QueueUrl: dlq.QueueUrl!, VisibilityTimeout: 60 }));
+      expect(dead.Messages?.[0]?.Body).toBe("poison");
+      await sqs.send(
+        new ChangeMessageVisibilityCommand({ QueueUrl: dlq.QueueUrl!, ReceiptHandle: dead.Messages![0]!.ReceiptHandle!, VisibilityTimeout: 0 }),
+      );
+      sqs.destroy();
+      await own.stop();
+      own = await startTestSandbox({ dataDir });
+      sqs = own.sqs();
+      const depth = async (url: string) =>
+        (await sqs.send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ["ApproximateNumberOfMessages"] }))).Attributes
+          ?.ApproximateNumberOfMessages;
+      expect(await depth(QueueUrl!)).toBe("0");
+      expect(await depth(dlq.QueueUrl!)).toBe("1");
+      sqs.destroy();
+    } finally {
+      await own.stop();
+      rmSync(dataDir, { recursive: true, force: true });
+    }
   });
 });
 
