@@ -1,62 +1,24 @@
 // Real browser against the built console, the real API and the AWS sandbox: the operator's path
 // from an empty list to a tested, saved and deleted data source.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
 import path from "node:path";
-import type { Browser, Page } from "playwright-core";
-import type { FastifyInstance } from "fastify";
-import pino from "pino";
-import { startSandbox, type Sandbox } from "../../sandbox/aws/server.ts";
-import { loadConfig } from "../../server/config.ts";
-import { buildApp } from "../../server/api/app.ts";
-import { createConnectivityTester } from "../../server/connectivity/engine.ts";
-import { launchBrowser } from "./browser.ts";
-
-const SHOTS = path.resolve("test-results/e2e");
-const DIST = path.resolve("dist");
+import type { Page } from "playwright-core";
+import type { Sandbox } from "../../sandbox/aws/server.ts";
+import { SHOTS, startConsoleHarness, type ConsoleHarness } from "./console-harness.ts";
 
 describe("console in Chromium: create, test, save, list, delete a data source", () => {
-  let dataDir: string;
+  let h: ConsoleHarness;
   let sandbox: Sandbox;
-  let api: FastifyInstance;
   let baseUrl: string;
-  let browser: Browser;
   let page: Page;
 
   beforeAll(async () => {
-    if (!existsSync(path.join(DIST, "index.html"))) {
-      throw new Error("The console is not built: run `npm run build` (npm test does it first)");
-    }
-    mkdirSync(SHOTS, { recursive: true });
-    dataDir = mkdtempSync(path.join(tmpdir(), "e2e-ds-"));
-    sandbox = await startSandbox({ port: 0, dataDir, orgId: "local-org", log: false });
-    const config = loadConfig({ DATA_DIR: dataDir, ORG_ID: "local-org" });
-    const endpoint = sandbox.url;
-    api = await buildApp({
-      config,
-      logger: pino({ level: "silent" }),
-      staticDir: DIST,
-      connectivity: createConnectivityTester({
-        orgId: config.orgId,
-        platformSetupRoleArn: config.platformSetupRoleArn,
-        platformLoadRoleArn: config.platformLoadRoleArn,
-        aws: {
-          credentials: { accessKeyId: "platform-setup", secretAccessKey: "platform-setup" },
-          endpoints: { sts: endpoint, sqs: endpoint, s3: endpoint },
-        },
-      }),
-    });
-    baseUrl = await api.listen({ host: "127.0.0.1", port: 0 });
-    browser = await launchBrowser();
-    page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+    h = await startConsoleHarness({ prefix: "e2e-ds-" });
+    ({ sandbox, baseUrl, page } = h);
   });
 
   afterAll(async () => {
-    await browser?.close();
-    await api?.close();
-    await sandbox?.stop();
-    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+    await h?.close();
   });
 
   const field = (label: string) => page.getByLabel(label, { exact: true });

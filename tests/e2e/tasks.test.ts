@@ -3,85 +3,51 @@
 // the API shows stopped, Start makes the worker pick it up and report running, and an object that
 // lands in the bucket shows up as a run with rows loaded.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
 import path from "node:path";
 import { PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
-import type { Browser, Page } from "playwright-core";
-import type { FastifyInstance } from "fastify";
+import type { Page } from "playwright-core";
 import pino from "pino";
-import { startSandbox, type Sandbox } from "../../sandbox/aws/server.ts";
+import type { Sandbox } from "../../sandbox/aws/server.ts";
 import { startWarehouse, type Warehouse as DevWarehouse } from "../../sandbox/warehouse/server.ts";
 import { connectionOf, dataSourceRecordSchema } from "../../src/contracts/data-source.ts";
 import { taskRecordSchema, type TaskFormValues } from "../../src/contracts/task.ts";
-import { buildApp } from "../../server/api/app.ts";
-import { loadConfig } from "../../server/config.ts";
-import { createConnectivityTester } from "../../server/connectivity/engine.ts";
 import { DatabendWarehouse } from "../../server/databend/client.ts";
 import { TaskStore } from "../../server/store/tasks.ts";
 import { loadWorkerConfig } from "../../server/worker/config.ts";
 import { Supervisor } from "../../server/worker/supervisor.ts";
-import { launchBrowser } from "./browser.ts";
+import { SHOTS, startConsoleHarness, type ConsoleHarness } from "./console-harness.ts";
 
-const SHOTS = path.resolve("test-results/e2e");
-const DIST = path.resolve("dist");
 const ORG_ID = "local-org";
 const TABLE = "e2e_orders";
 
 describe("console in Chromium: start an integration task and watch the worker run it", () => {
-  let dataDir: string;
+  let h: ConsoleHarness;
   let sandbox: Sandbox;
   let warehouse: DevWarehouse;
   let wh: DatabendWarehouse;
   let taskStore: TaskStore;
   let supervisor: Supervisor | undefined;
-  let api: FastifyInstance;
   let baseUrl: string;
-  let browser: Browser;
   let page: Page;
 
   beforeAll(async () => {
-    if (!existsSync(path.join(DIST, "index.html"))) {
-      throw new Error("The console is not built: run `npm run build` (npm test does it first)");
-    }
-    mkdirSync(SHOTS, { recursive: true });
-    dataDir = mkdtempSync(path.join(tmpdir(), "e2e-tasks-"));
-    sandbox = await startSandbox({ port: 0, dataDir, orgId: ORG_ID, log: false });
-    warehouse = await startWarehouse({ port: 0, dataDir, log: false });
-    wh = new DatabendWarehouse(warehouse.dsn);
-    const config = loadConfig({ DATA_DIR: dataDir, ORG_ID });
-    const endpoint = sandbox.url;
-    // The API and the worker share the store, as they share DATA_DIR in `npm start`.
-    taskStore = new TaskStore({ dataDir });
-    api = await buildApp({
-      config,
-      logger: pino({ level: "silent" }),
-      staticDir: DIST,
-      taskStore,
-      connectivity: createConnectivityTester({
-        orgId: config.orgId,
-        platformSetupRoleArn: config.platformSetupRoleArn,
-        platformLoadRoleArn: config.platformLoadRoleArn,
-        aws: {
-          credentials: { accessKeyId: "platform-setup", secretAccessKey: "platform-setup" },
-          endpoints: { sts: endpoint, sqs: endpoint, s3: endpoint },
-        },
-      }),
+    h = await startConsoleHarness({ prefix: "e2e-tasks-", orgId: ORG_ID, viewport: { width: 1400, height: 900 } }, async (dataDir) => {
+      warehouse = await startWarehouse({ port: 0, dataDir, log: false });
+      wh = new DatabendWarehouse(warehouse.dsn);
+      // The API and the worker share the store, as they share DATA_DIR in `npm start`.
+      taskStore = new TaskStore({ dataDir });
+      return { taskStore };
     });
-    baseUrl = await api.listen({ host: "127.0.0.1", port: 0 });
-    browser = await launchBrowser();
-    page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    ({ sandbox, baseUrl, page } = h);
   });
 
   afterAll(async () => {
-    await browser?.close();
     await supervisor?.stop();
-    await api?.close();
-    await wh?.close();
-    taskStore?.close();
-    await warehouse?.stop();
-    await sandbox?.stop();
-    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+    await h?.close(async () => {
+      await wh?.close();
+      taskStore?.close();
+      await warehouse?.stop();
+    });
   });
 
   async function post(pathname: string, body: unknown): Promise<{ status: number; json: unknown }> {

@@ -1,0 +1,79 @@
+// What every browser test stands on: the AWS sandbox, the real API serving the built console (with
+// Test Connectivity acting as the platform setup identity against the sandbox), and Chromium.
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import type { FastifyInstance } from "fastify";
+import type { Browser, Page } from "playwright-core";
+import pino from "pino";
+import { startSandbox, type Sandbox } from "../../sandbox/aws/server.ts";
+import { buildApp, type AppOptions } from "../../server/api/app.ts";
+import { loadConfig, type Config } from "../../server/config.ts";
+import { createConnectivityTester } from "../../server/connectivity/engine.ts";
+import { launchBrowser } from "./browser.ts";
+
+export const SHOTS = path.resolve("test-results/e2e");
+const DIST = path.resolve("dist");
+
+export interface ConsoleHarness {
+  dataDir: string;
+  sandbox: Sandbox;
+  config: Config;
+  api: FastifyInstance;
+  baseUrl: string;
+  browser: Browser;
+  page: Page;
+  /** Closes the browser and the API, then `cleanup` (what `beforeApi` started), then the sandbox. */
+  close(cleanup?: () => Promise<void>): Promise<void>;
+}
+
+export async function startConsoleHarness(
+  options: { prefix: string; orgId?: string; viewport?: { width: number; height: number } },
+  /** Runs after the sandbox starts and before the API (e.g. a dev warehouse); may hand the API a store. */
+  beforeApi?: (dataDir: string, sandbox: Sandbox) => Promise<Pick<AppOptions, "taskStore"> | void>,
+): Promise<ConsoleHarness> {
+  if (!existsSync(path.join(DIST, "index.html"))) {
+    throw new Error("The console is not built: run `npm run build` (npm test does it first)");
+  }
+  mkdirSync(SHOTS, { recursive: true });
+  const dataDir = mkdtempSync(path.join(tmpdir(), options.prefix));
+  const orgId = options.orgId ?? "local-org";
+  const sandbox = await startSandbox({ port: 0, dataDir, orgId, log: false });
+  const extra = (await beforeApi?.(dataDir, sandbox)) ?? {};
+  const config = loadConfig({ DATA_DIR: dataDir, ORG_ID: orgId });
+  const endpoint = sandbox.url;
+  const api = await buildApp({
+    config,
+    logger: pino({ level: "silent" }),
+    staticDir: DIST,
+    ...extra,
+    connectivity: createConnectivityTester({
+      orgId: config.orgId,
+      platformSetupRoleArn: config.platformSetupRoleArn,
+      platformLoadRoleArn: config.platformLoadRoleArn,
+      aws: {
+        credentials: { accessKeyId: "platform-setup", secretAccessKey: "platform-setup" },
+        endpoints: { sts: endpoint, sqs: endpoint, s3: endpoint },
+      },
+    }),
+  });
+  const baseUrl = await api.listen({ host: "127.0.0.1", port: 0 });
+  const browser = await launchBrowser();
+  const page = await browser.newPage({ viewport: options.viewport ?? { width: 1400, height: 1000 } });
+  return {
+    dataDir,
+    sandbox,
+    config,
+    api,
+    baseUrl,
+    browser,
+    page,
+    async close(cleanup) {
+      await browser.close();
+      await api.close();
+      await cleanup?.();
+      await sandbox.stop();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
