@@ -8,7 +8,7 @@ import { SQSClient } from "@aws-sdk/client-sqs";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { TaskStore } from "../server/store/tasks.ts";
 import { SqsQueue, type MessageQueue } from "../server/worker/queue.ts";
-import { CUSTOMER, ORG_ID, REGION, startWorkerEnv, waitFor, type Scenario, type WorkerEnv } from "./worker-env.ts";
+import { CUSTOMER, ORG_ID, REGION, startWorkerEnv, waitFor, type WorkerEnv, drained, expectExactRows } from "./worker-env.ts";
 
 let env: WorkerEnv;
 beforeAll(async () => {
@@ -23,22 +23,7 @@ afterEach(async () => {
 
 const csv = (id: number) => `id,name\n${id},"row ${id}"\n`;
 
-async function exact(table: string, expected: number): Promise<void> {
-  const rows = await env.wh.query(`SELECT COUNT(*) AS total, COUNT(DISTINCT id) AS d FROM \`default\`.\`${table}\``);
-  expect({ total: Number(rows[0]!.total), distinct: Number(rows[0]!.d) }).toEqual({ total: expected, distinct: expected });
-}
 
-async function drained(s: Scenario, timeoutMs = 60_000): Promise<void> {
-  await waitFor(
-    `queue ${s.queueName} drained`,
-    async () => {
-      const d = await env.queueDepth(s);
-      return d.visible === 0 && d.inFlight === 0 ? true : undefined;
-    },
-    timeoutMs,
-    200,
-  );
-}
 
 /** An S3 ObjectCreated notification for an existing object, as S3 writes it. */
 async function eventFor(bucket: string, key: string): Promise<string> {
@@ -79,11 +64,11 @@ describe("worker: duplicates never become duplicate rows", () => {
     await env.send(s, body);
     env.supervisor();
     await waitFor("rows", async () => (await env.count("dup_twice")) >= 2 || undefined);
-    await drained(s);
+    await drained(env, s);
     // A late duplicate after the load: the ledger drops it early.
     await env.send(s, body);
-    await drained(s);
-    await exact("dup_twice", 2);
+    await drained(env, s);
+    await expectExactRows(env, "dup_twice", 2);
     const runs = (await env.store.listRuns(ORG_ID, task.id))!;
     expect(runs.reduce((n, r) => n + r.objects_loaded, 0)).toBe(2);
     // The late copy was dropped as a duplicate (copies in one batch share one FILES entry).
@@ -130,8 +115,8 @@ describe("worker: duplicates never become duplicate rows", () => {
       // The rows are visible as soon as the COPY commits, which can be before the worker has heard
       // back from it and sent the delete: wait for the delete, do not assume it already happened.
       await waitFor("a delete to be dropped", () => dropped.size > 0 || undefined, 30_000);
-      await drained(s);
-      await exact("dup_redeliver", 5);
+      await drained(env, s);
+      await expectExactRows(env, "dup_redeliver", 5);
       // Nothing lost: every message whose delete was lost came back and was then deleted.
       expect([...dropped].filter((id) => !redelivered.has(id))).toEqual([]);
       const runs = (await env.store.listRuns(ORG_ID, task.id))!;
@@ -199,12 +184,12 @@ describe("worker: duplicates never become duplicate rows", () => {
     second.stderr!.on("data", (d: Buffer) => (out2 += d.toString()));
     try {
       await waitFor("all rows", async () => (await env.count("dup_kill")) >= 20 || undefined, 60_000, 250);
-      await drained(s);
+      await drained(env, s);
     } finally {
       second.kill("SIGTERM");
       await new Promise((r) => second.once("exit", r));
     }
-    await exact("dup_kill", 20);
+    await expectExactRows(env, "dup_kill", 20);
     const runs = (await env.store.listRuns(ORG_ID, task.id))!;
     // Databend's load metadata skipped what the killed worker had loaded.
     expect(runs.reduce((n, r) => n + r.objects_duplicate, 0), out2).toBeGreaterThanOrEqual(loadedBeforeKill);
@@ -228,8 +213,8 @@ describe("worker: duplicates never become duplicate rows", () => {
     // Extra duplicate events, so both workers see the same objects.
     for (let i = 0; i < 30; i++) await env.send(s, await eventFor(s.bucket, `two/${i}.csv`));
     await waitFor("rows", async () => (await env.count("dup_two")) >= n || undefined, 60_000, 250);
-    await drained(s);
-    await exact("dup_two", n);
+    await drained(env, s);
+    await expectExactRows(env, "dup_two", n);
     const runs = (await env.store.listRuns(ORG_ID, task.id, 1000))!;
     expect(runs.reduce((x, r) => x + r.objects_loaded, 0)).toBe(n);
     const workers = new Set(runs.filter((r) => r.objects_loaded > 0).map((r) => r.worker_id));

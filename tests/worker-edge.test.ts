@@ -5,7 +5,7 @@ import { CreateQueueCommand, GetQueueAttributesCommand, SetQueueAttributesComman
 import { DeleteObjectCommand, ListObjectsV2Command, PutBucketNotificationConfigurationCommand } from "@aws-sdk/client-s3";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { TaskRun } from "../src/contracts/task.ts";
-import { ACCOUNT, ORG_ID, REGION, startWorkerEnv, waitFor, type Scenario, type WorkerEnv } from "./worker-env.ts";
+import { ACCOUNT, ORG_ID, REGION, startWorkerEnv, waitFor, type WorkerEnv, drained } from "./worker-env.ts";
 
 let env: WorkerEnv;
 beforeAll(async () => {
@@ -18,17 +18,6 @@ afterEach(async () => {
   await env?.stopSupervisors();
 });
 
-async function drained(s: Scenario, timeoutMs = 30_000): Promise<void> {
-  await waitFor(
-    `queue ${s.queueName} drained`,
-    async () => {
-      const d = await env.queueDepth(s);
-      return d.visible === 0 && d.inFlight === 0 ? true : undefined;
-    },
-    timeoutMs,
-    200,
-  );
-}
 
 async function runs(taskId: string): Promise<TaskRun[]> {
   return (await env.store.listRuns(ORG_ID, taskId, 1000))!;
@@ -65,7 +54,7 @@ describe("worker: keys and scope", () => {
     await env.put(s.bucket, "data/in/folder/", "");
     await env.put(s.bucket, "other/x.csv", "id,name\n98,x\n"); // outside the notification filter: no event
     await waitFor("rows", async () => ((await ids("edge_keys")).length >= good.length ? true : undefined));
-    await drained(s);
+    await drained(env, s);
     expect(await ids("edge_keys")).toEqual([1, 2, 3, 4, 5, 6]);
     const names = await env.wh.query("SELECT name FROM edge_keys ORDER BY id");
     expect(names.map((r) => r.name)).toEqual(good);
@@ -114,7 +103,7 @@ describe("worker: messages that are not loadable", () => {
       45_000,
       250,
     );
-    await drained(s);
+    await drained(env, s);
     const errors = (await runs(task.id)).flatMap((r) => r.errors);
     for (const id of bad) {
       const mine = errors.filter((e) => e.message_id === id);
@@ -149,7 +138,7 @@ describe("worker: messages that are not loadable", () => {
     await waitFor("removed note", async () =>
       (await runs(task.id)).some((r) => r.skipped.some((x) => x.key === "gone.csv" && /ObjectRemoved/.test(x.reason))) || undefined,
     );
-    await drained(s);
+    await drained(env, s);
     expect(await ids("edge_removed")).toEqual([1]);
   });
 });
@@ -204,7 +193,7 @@ describe("worker: loading options", () => {
     expect(results.abort!.errors.find((e) => e.key === "bad.csv")!.error).toMatch(/bad\.csv/);
     expect(results.continue!.rows).toEqual([1, 2, 3, 1001, 1003]);
     expect(results.continue!.errors.find((e) => e.key === "bad.csv")!.error).toMatch(/1 bad row/);
-    await drained(setups[1]!.s);
+    await drained(env, setups[1]!.s);
   });
 });
 
@@ -227,7 +216,7 @@ describe("worker: task state", () => {
     await env.wh.exec("CREATE TABLE edge_later (id INT, name VARCHAR)");
     await env.start(task);
     await waitFor("row after restart", async () => ((await ids("edge_later")).length === 1 ? true : undefined), 30_000);
-    await drained(s);
+    await drained(env, s);
     expect((await env.store.get(ORG_ID, task.id))!.status).toBe("running");
   });
 
@@ -247,6 +236,6 @@ describe("worker: task state", () => {
     expect((await env.queueDepth(s)).visible).toBe(1);
     await env.start(task);
     await waitFor("second row", async () => ((await ids("edge_stop")).length === 2 ? true : undefined));
-    await drained(s);
+    await drained(env, s);
   });
 });

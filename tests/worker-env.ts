@@ -1,5 +1,6 @@
 // Shared set-up for the worker's integration suites: the AWS sandbox and the dev warehouse started
 // in-process on random ports, real AWS SDK clients, the real databend-driver, the real store.
+import { expect } from "vitest";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -113,6 +114,25 @@ export async function waitFor<T>(
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${(last as Error).message}` : ""}`);
     await new Promise((r) => setTimeout(r, everyMs));
   }
+}
+
+/** Waits until the scenario's queue holds nothing, visible or in flight. */
+export async function drained(env: WorkerEnv, s: Scenario, timeoutMs = 60_000): Promise<void> {
+  await waitFor(
+    `queue ${s.queueName} drained`,
+    async () => {
+      const d = await env.queueDepth(s);
+      return d.visible === 0 && d.inFlight === 0 ? true : undefined;
+    },
+    timeoutMs,
+    200,
+  );
+}
+
+/** The table holds exactly `expected` rows, all with distinct ids: nothing lost, nothing twice. */
+export async function expectExactRows(env: WorkerEnv, table: string, expected: number): Promise<void> {
+  const rows = await env.wh.query(`SELECT COUNT(*) AS total, COUNT(DISTINCT id) AS d FROM \`default\`.\`${table}\``);
+  expect({ total: Number(rows[0]!.total), distinct: Number(rows[0]!.d) }).toEqual({ total: expected, distinct: expected });
 }
 
 export async function startWorkerEnv(

@@ -1,7 +1,7 @@
 // Faults the worker must ride out without losing or duplicating anything: the warehouse down for a
 // while, and role credentials that expire mid-run (the sandbox accepts 2-second sessions here).
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { ORG_ID, startWorkerEnv, waitFor, type Scenario, type WorkerEnv } from "./worker-env.ts";
+import { ORG_ID, startWorkerEnv, waitFor, type WorkerEnv, drained, expectExactRows } from "./worker-env.ts";
 
 let env: WorkerEnv;
 beforeAll(async () => {
@@ -14,22 +14,7 @@ afterEach(async () => {
   await env?.stopSupervisors();
 });
 
-async function drained(s: Scenario, timeoutMs = 60_000): Promise<void> {
-  await waitFor(
-    `queue ${s.queueName} drained`,
-    async () => {
-      const d = await env.queueDepth(s);
-      return d.visible === 0 && d.inFlight === 0 ? true : undefined;
-    },
-    timeoutMs,
-    200,
-  );
-}
 
-async function exact(table: string, expected: number): Promise<void> {
-  const rows = await env.wh.query(`SELECT COUNT(*) AS total, COUNT(DISTINCT id) AS d FROM \`default\`.\`${table}\``);
-  expect({ total: Number(rows[0]!.total), distinct: Number(rows[0]!.d) }).toEqual({ total: expected, distinct: expected });
-}
 
 describe("worker: faults", () => {
   it("keeps messages while the warehouse is down and loads them all after it recovers", async () => {
@@ -56,8 +41,8 @@ describe("worker: faults", () => {
 
     await env.startWarehouseAgain();
     await waitFor("all rows after recovery", async () => ((await env.count("fault_whdown").catch(() => 0)) >= 11 ? true : undefined), 60_000, 250);
-    await drained(s);
-    await exact("fault_whdown", 11);
+    await drained(env, s);
+    await expectExactRows(env, "fault_whdown", 11);
   });
 
   it("refreshes role credentials that expire mid-run", async () => {
@@ -72,8 +57,8 @@ describe("worker: faults", () => {
       await new Promise((r) => setTimeout(r, 500)); // spread over three session lifetimes
     }
     await waitFor("all rows", async () => ((await env.count("fault_creds")) >= n ? true : undefined), 60_000, 250);
-    await drained(s);
-    await exact("fault_creds", n);
+    await drained(env, s);
+    await expectExactRows(env, "fault_creds", n);
     const runner = await waitFor("runner", () => sup.runner(task.id));
     expect(runner.credentialRefreshes).toBeGreaterThanOrEqual(3);
     const runs = (await env.store.listRuns(ORG_ID, task.id, 100))!;
