@@ -58,21 +58,8 @@ export interface ClaimResult {
   held: { object: LedgerObject; leaseMsLeft: number }[];
 }
 
-export interface RunInput {
-  task_id: string;
-  worker_id: string;
-  started_at: string;
-  ended_at: string;
-  status: RunStatus;
-  messages: number;
-  messages_deleted: number;
-  messages_skipped: number;
-  objects_loaded: number;
-  objects_duplicate: number;
-  rows_loaded: number;
-  copy_statements: number;
-  skipped: RunSkip[];
-  errors: RunError[];
+/** A run as the worker records it: the contract's run without the stored id and overflow counts. */
+export interface RunInput extends Omit<TaskRun, "id" | "more_skipped" | "more_errors"> {
   /** Counter increments of the task beyond what the run itself says (messages received, etc.). */
   messages_received: number;
 }
