@@ -83,7 +83,7 @@ export const ON_ERROR_HELP: Record<OnError, string> = {
 
 /** Shown beside the purge switch: the role then needs one more permission. */
 export const PURGE_WARNING =
-  "Purge deletes each source object after it is loaded. Grant the IAM role s3:DeleteObject on the object path (arn:aws:s3:::<bucket>/<prefix>*), or loads will fail.";
+  "Purge deletes each source object after it is loaded. Grant the IAM role s3:DeleteObject on the object path (arn:aws:s3:::<bucket>/<prefix>*); without it the rows still load but the objects stay in the bucket (Databend's purge is best effort).";
 
 const trimmed = (schema: z.ZodString) => z.string().trim().pipe(schema);
 const keyFilter = z.string().refine((v) => utf8Length(v) <= 1024, TASK_MESSAGES.filterTooLong);
