@@ -1,11 +1,8 @@
 // Helpers for the data-source component tests: fixtures, a router over the feature's routes, and
 // streamed test responses. The tests use msw to stand in for the API (a component test has no server).
-import { QueryClient } from "@tanstack/react-query";
-import { render } from "@testing-library/react";
-import { userEvent } from "@testing-library/user-event";
 import { HttpResponse } from "msw";
-import { createMemoryRouter, Outlet, RouterProvider, type RouteObject } from "react-router";
-import { AppProviders } from "../../app/providers.tsx";
+import type { RouteObject } from "react-router";
+import { renderRoutes } from "../../render-routes.test-support.tsx";
 import type { OrgInfo } from "../../contracts/api.ts";
 import { CHECK_IDS, type CheckResult, type TestEvent } from "../../contracts/connectivity.ts";
 import { DATA_SOURCE_TYPE, type DataSourceRecord } from "../../contracts/data-source.ts";
@@ -80,24 +77,7 @@ export function testResponse(checks: CheckResult[] = ALL_PASS) {
   });
 }
 
-/** Renders the feature's routes (or the given ones) at `path` with fresh query state. */
+/** Renders the feature's routes (or the given ones) at `path`; the tasks page is a stub. */
 export function renderAt(path: string, routes: RouteObject[] = dataSourceRoutes) {
-  const queryClient = new QueryClient({ defaultOptions: { queries: { retry: false } } });
-  const router = createMemoryRouter(
-    [
-      {
-        path: "/",
-        element: <Outlet />,
-        children: [...routes, { path: "data/integration", element: <h1>Data Integration</h1> }],
-      },
-    ],
-    { initialEntries: [path] },
-  );
-  const user = userEvent.setup();
-  const view = render(
-    <AppProviders client={queryClient}>
-      <RouterProvider router={router} />
-    </AppProviders>,
-  );
-  return { ...view, user, router, queryClient };
+  return renderRoutes(path, [...routes, { path: "data/integration/*", element: <h1>Data Integration</h1> }]);
 }

@@ -1,11 +1,7 @@
 // Helpers for the task component tests: fixtures built on the contract's types and a router over
 // the feature's routes. The tests use msw to stand in for the API (a component test has no server).
-import { QueryClient } from "@tanstack/react-query";
-import { render } from "@testing-library/react";
-import { userEvent } from "@testing-library/user-event";
-import { createMemoryRouter, Outlet, RouterProvider } from "react-router";
-import { AppProviders } from "../../app/providers.tsx";
 import { fileFormatSchema, type TaskRecord, type TaskRun } from "../../contracts/task.ts";
+import { renderRoutes } from "../../render-routes.test-support.tsx";
 import { taskRoutes } from "./routes.tsx";
 
 export function makeTask(overrides: Partial<TaskRecord> = {}): TaskRecord {
@@ -69,22 +65,5 @@ export function makeRun(overrides: Partial<TaskRun> = {}): TaskRun {
 
 /** Renders the task routes at `path` with fresh query state; data source pages are stubs. */
 export function renderAt(path: string) {
-  const queryClient = new QueryClient({ defaultOptions: { queries: { retry: false } } });
-  const router = createMemoryRouter(
-    [
-      {
-        path: "/",
-        element: <Outlet />,
-        children: [...taskRoutes, { path: "data/sources/:id", element: <h1>Data source page</h1> }],
-      },
-    ],
-    { initialEntries: [path] },
-  );
-  const user = userEvent.setup();
-  const view = render(
-    <AppProviders client={queryClient}>
-      <RouterProvider router={router} />
-    </AppProviders>,
-  );
-  return { ...view, user, router, queryClient };
+  return renderRoutes(path, [...taskRoutes, { path: "data/sources/:id", element: <h1>Data source page</h1> }]);
 }

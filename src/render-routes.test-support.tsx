@@ -1,0 +1,21 @@
+// Test support: renders routes in a memory router with fresh query state (no retries), the way
+// the app provides them, and a user-event session to drive them.
+import { QueryClient } from "@tanstack/react-query";
+import { render } from "@testing-library/react";
+import { userEvent } from "@testing-library/user-event";
+import { createMemoryRouter, Outlet, RouterProvider, type RouteObject } from "react-router";
+import { AppProviders } from "./app/providers.tsx";
+
+export function renderRoutes(path: string, routes: RouteObject[]) {
+  const queryClient = new QueryClient({ defaultOptions: { queries: { retry: false } } });
+  const router = createMemoryRouter([{ path: "/", element: <Outlet />, children: routes }], {
+    initialEntries: [path],
+  });
+  const user = userEvent.setup();
+  const view = render(
+    <AppProviders client={queryClient}>
+      <RouterProvider router={router} />
+    </AppProviders>,
+  );
+  return { ...view, user, router, queryClient };
+}
