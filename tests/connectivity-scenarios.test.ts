@@ -1,7 +1,7 @@
 // Test Connectivity against the local sandbox with real SDK clients (no mocks): one scenario per failure.
 import { GetQueueAttributesCommand, GetQueueUrlCommand, ReceiveMessageCommand } from "@aws-sdk/client-sqs";
 import { PutBucketNotificationConfigurationCommand, PutObjectCommand, CreateBucketCommand } from "@aws-sdk/client-s3";
-import { createServer, type Server, type Socket } from "node:net";
+import { openBlackhole, type Blackhole } from "./blackhole.ts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { CheckId, CheckResult } from "../src/contracts/connectivity.ts";
 import type { TestEvent } from "../src/contracts/connectivity.ts";
@@ -231,23 +231,13 @@ describe("Test Connectivity against the sandbox", () => {
 });
 
 describe("bounds and cancellation (a local socket that never answers)", () => {
-  let blackhole: Server;
+  let blackhole: Blackhole;
   let url: string;
-  const sockets = new Set<Socket>();
   beforeAll(async () => {
-    blackhole = createServer((socket) => {
-      sockets.add(socket);
-      socket.resume(); // read (and drop) what arrives, so the peer closing is noticed
-      socket.on("close", () => sockets.delete(socket));
-    });
-    await new Promise<void>((resolve) => blackhole.listen(0, "127.0.0.1", resolve));
-    const address = blackhole.address();
-    url = `http://127.0.0.1:${typeof address === "object" && address ? address.port : 0}`;
+    blackhole = await openBlackhole();
+    url = blackhole.url;
   });
-  afterAll(async () => {
-    for (const s of sockets) s.destroy();
-    await new Promise((resolve) => blackhole.close(resolve));
-  });
+  afterAll(() => blackhole.close());
 
   const input = {
     queue_url: "https://sqs.us-east-1.amazonaws.com/000000000000/q",
@@ -295,7 +285,7 @@ describe("bounds and cancellation (a local socket that never answers)", () => {
     const outcome = await running;
     expect(byId(outcome).assume_role.message).toMatch(/^Cancelled/);
     // The SDK dropped the connection instead of waiting on it.
-    await waitFor(async () => sockets.size === 0);
+    await waitFor(async () => blackhole.openSockets.size === 0);
   });
 });
 

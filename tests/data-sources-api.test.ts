@@ -1,7 +1,7 @@
 // The data-source API against the local sandbox: real engine, real SDK clients, a temp SQLite store.
 import type { FastifyInstance } from "fastify";
 import { mkdtempSync, rmSync } from "node:fs";
-import { createServer, type Server, type Socket } from "node:net";
+import { openBlackhole, type Blackhole } from "./blackhole.ts";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import pino from "pino";
@@ -262,23 +262,14 @@ describe("Test Connectivity over HTTP", () => {
 });
 
 describe("cancellation and rate limit", () => {
-  let blackhole: Server;
-  const sockets = new Set<Socket>();
+  let blackhole: Blackhole;
   beforeAll(async () => {
-    blackhole = createServer((socket) => {
-      sockets.add(socket);
-      socket.resume(); // read (and drop) what arrives, so the peer closing is noticed
-      socket.on("close", () => sockets.delete(socket));
-    });
-    await new Promise<void>((resolve) => blackhole.listen(0, "127.0.0.1", resolve));
+    blackhole = await openBlackhole();
   });
-  afterAll(async () => {
-    for (const s of sockets) s.destroy();
-    await new Promise((resolve) => blackhole.close(resolve));
-  });
+  afterAll(() => blackhole.close());
 
   it("a client that disconnects aborts the AWS call in flight", async () => {
-    const url = `http://127.0.0.1:${(blackhole.address() as { port: number }).port}`;
+    const url = blackhole.url;
     const hanging = await makeApp({
       connectivity: createConnectivityTester({
         orgId: ORG,
@@ -300,11 +291,11 @@ describe("cancellation and rate limit", () => {
     const reader = res.body!.getReader();
     const first = new TextDecoder().decode((await reader.read()).value);
     expect(first).toContain('"running"');
-    await waitFor(() => sockets.size > 0); // the STS call is waiting on the black hole
+    await waitFor(() => blackhole.openSockets.size > 0); // the STS call is waiting on the black hole
     controller.abort();
     // Nothing but the abort can end the call within the next 60 s; the black hole sees it go.
     await waitFor(() => logLines.some((l) => l.includes("connectivity test cancelled by the client")));
-    await waitFor(() => sockets.size === 0);
+    await waitFor(() => blackhole.openSockets.size === 0);
     await hanging.close();
   });
 
