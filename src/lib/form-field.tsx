@@ -1,4 +1,4 @@
-import { useId, type InputHTMLAttributes, type ReactNode } from "react";
+import { useId, type InputHTMLAttributes, type ReactNode, type SelectHTMLAttributes } from "react";
 import type { UseFormRegisterReturn } from "react-hook-form";
 
 /**
@@ -63,6 +63,59 @@ export function TextField({
           {note}
         </p>
       ) : null}
+    </div>
+  );
+}
+
+/** A labelled select with help text and an inline error, wired like TextField. */
+export function SelectField({
+  label,
+  help,
+  error,
+  required,
+  registration,
+  children,
+  ...select
+}: {
+  label: string;
+  help: ReactNode;
+  error?: string;
+  required?: boolean;
+  registration: UseFormRegisterReturn;
+  children: ReactNode;
+} & Omit<SelectHTMLAttributes<HTMLSelectElement>, "name" | "onChange" | "onBlur" | "ref" | "required" | "children">) {
+  const id = useId();
+  const helpId = `${id}-help`;
+  const errorId = `${id}-error`;
+  return (
+    <div className={error ? "field has-error" : "field"}>
+      <div className="field-label">
+        <label htmlFor={id}>{label}</label>
+        {required ? (
+          <span className="required" aria-hidden="true" title="Required">
+            *
+          </span>
+        ) : null}
+      </div>
+      <select
+        id={id}
+        aria-invalid={error ? true : undefined}
+        aria-describedby={[error ? errorId : null, helpId].filter(Boolean).join(" ")}
+        aria-required={required || undefined}
+        {...select}
+        {...registration}
+      >
+        {children}
+      </select>
+      {error ? (
+        <p id={errorId} className="field-error">
+          <span aria-hidden="true">⚠ </span>
+          {error}
+        </p>
+      ) : null}
+      <p id={helpId} className="field-help">
+        {help}
+      </p>
     </div>
   );
 }

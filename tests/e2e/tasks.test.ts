@@ -1,7 +1,7 @@
 // Real browser against the built console, the real API, the AWS sandbox, the dev warehouse and the
 // real worker (a Supervisor in-process with the platform *load* identity): a task created through
-// the API shows stopped, Start makes the worker pick it up and report running, and an object that
-// lands in the bucket shows up as a run with rows loaded.
+// the console's Create Integration Task wizard shows stopped, Start makes the worker pick it up and
+// report running, and an object that lands in the bucket shows up as a run with rows loaded.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import path from "node:path";
 import { PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
@@ -10,7 +10,7 @@ import pino from "pino";
 import type { Sandbox } from "../../sandbox/aws/server.ts";
 import { startWarehouse, type Warehouse as DevWarehouse } from "../../sandbox/warehouse/server.ts";
 import { connectionOf, dataSourceRecordSchema } from "../../src/contracts/data-source.ts";
-import { taskRecordSchema, type TaskFormValues } from "../../src/contracts/task.ts";
+import { taskRecordSchema } from "../../src/contracts/task.ts";
 import { DatabendWarehouse } from "../../server/databend/client.ts";
 import { TaskStore } from "../../server/store/tasks.ts";
 import { loadWorkerConfig } from "../../server/worker/config.ts";
@@ -60,7 +60,7 @@ describe("console in Chromium: start an integration task and watch the worker ru
   }
 
   it("shows the task stopped, starts it, and shows running once the worker reports it, then its first run", async () => {
-    // A data source and a task, through the API as an operator would today.
+    // A data source through the API (the data source e2e test drives its form).
     const demo = sandbox.seedValues;
     const connection = {
       name: demo.name,
@@ -79,16 +79,37 @@ describe("console in Chromium: start an integration task and watch the worker ru
     expect(created.status, JSON.stringify(created.json)).toBe(201);
     const source = dataSourceRecordSchema.parse(created.json);
     await wh.exec(`CREATE TABLE \`${TABLE}\` (id INT NOT NULL, item VARCHAR)`);
-    const body: TaskFormValues = {
+
+    // The task, through the console's Create Integration Task wizard (the empty state's button).
+    await page.goto(`${baseUrl}/data/integration`);
+    await page.getByRole("heading", { name: "No tasks yet" }).waitFor();
+    await page.getByRole("button", { name: "Create Integration Task" }).click();
+    await page.getByLabel("Data source").selectOption(source.id);
+    await page.getByRole("button", { name: "Next" }).click();
+    // Files: prefilled with the source's scope, CSV by default.
+    expect(await page.getByLabel("Object Key Prefix").inputValue()).toBe(demo.prefix);
+    expect(await page.getByLabel("Object Key Suffix").inputValue()).toBe(demo.suffix);
+    expect(await page.getByRole("radio", { name: "CSV" }).isChecked()).toBe(true);
+    await page.getByRole("button", { name: "Next" }).click();
+    await page.getByLabel("Table").fill(TABLE);
+    await page.getByRole("button", { name: "Next" }).click();
+    await page.getByLabel("Name").fill("load-orders");
+    await page.getByRole("button", { name: "Create Task" }).click();
+    await page.getByRole("heading", { name: "load-orders", level: 1 }).waitFor();
+    const taskId = /\/data\/integration\/([^/]+)$/.exec(new URL(page.url()).pathname)?.[1];
+    expect(taskId).toBeDefined();
+    const stored = await fetch(`${baseUrl}/api/tasks/${taskId}`);
+    expect(stored.status).toBe(200);
+    // Created stopped, with the data source's prefix and suffix.
+    expect(taskRecordSchema.parse(await stored.json())).toMatchObject({
       name: "load-orders",
       data_source_id: source.id,
-      file_format: { type: "csv" },
+      file_format: { type: "csv", header: true, delimiter: ",", quote: '"', compression: "auto" },
       target: { database: "default", table: TABLE },
-    };
-    const taskResponse = await post("/api/tasks", body);
-    expect(taskResponse.status, JSON.stringify(taskResponse.json)).toBe(201);
-    // Created stopped, with the data source's prefix and suffix.
-    expect(taskRecordSchema.parse(taskResponse.json)).toMatchObject({ status: "stopped", prefix: demo.prefix, suffix: demo.suffix });
+      status: "stopped",
+      prefix: demo.prefix,
+      suffix: demo.suffix,
+    });
 
     // The real worker with the load identity, polling the shared store.
     supervisor = new Supervisor({

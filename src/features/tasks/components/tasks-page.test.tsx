@@ -55,14 +55,30 @@ describe("Data Integration page", () => {
     renderAt("/data/integration");
     expect(await screen.findByRole("heading", { name: "No tasks yet" })).toBeInTheDocument();
     expect(screen.getByText(/A task loads data from a data source into a Databend table/)).toBeInTheDocument();
-    expect(screen.getByText(/Tasks are created through the API for now/)).toBeInTheDocument();
+    // One Create Integration Task button (in the empty state), the API way collapsed under it.
+    expect(screen.getAllByRole("button", { name: "Create Integration Task" })).toHaveLength(1);
+    const details = screen.getByText("Create through the API").closest("details")!;
+    expect(details).not.toHaveAttribute("open");
     expect(screen.queryByRole("table")).not.toBeInTheDocument();
-    const code = screen.getByTitle("Create a task").textContent ?? "";
+    const code = within(details).getByTitle("Create a task").textContent ?? "";
     expect(code).toContain(`curl -X POST ${window.location.origin}/api/tasks`);
     const body = /-d '([\s\S]*)'$/.exec(code)?.[1];
     expect(body).toBeDefined();
     const parsed = taskInputSchema.parse(JSON.parse(body!));
     expect(parsed).toMatchObject({ file_format: { type: "csv" }, target: { table: "orders" }, on_error: "abort" });
+  });
+
+  it("opens the Create Integration Task wizard from the page header when tasks exist", async () => {
+    server.use(
+      http.get("/api/tasks", () => HttpResponse.json({ items: TASKS })),
+      http.get("/api/data-sources", () => HttpResponse.json({ items: [] })),
+    );
+    const { user, router } = renderAt("/data/integration");
+    await screen.findByRole("table");
+    expect(screen.queryByText("Create through the API")).not.toBeInTheDocument();
+    await user.click(screen.getByRole("button", { name: "Create Integration Task" }));
+    expect(router.state.location.pathname).toBe("/data/integration/new");
+    expect(await screen.findByRole("heading", { name: "Create Integration Task", level: 1 })).toBeInTheDocument();
   });
 
   it("shows loading, then an error with a retry", async () => {

@@ -1,5 +1,5 @@
 import { useState } from "react";
-import { Link } from "react-router";
+import { Link, useNavigate } from "react-router";
 import type { TaskRecord } from "../../../contracts/task.ts";
 import { formatCount, formatDateTime } from "../../../lib/format.ts";
 import { SortableHeader, useSortedRows } from "../../../lib/sortable-table.tsx";
@@ -78,6 +78,15 @@ function LastActivity({ task }: { task: TaskRecord }) {
   );
 }
 
+function CreateButton() {
+  const navigate = useNavigate();
+  return (
+    <button type="button" className="primary" onClick={() => void navigate("/data/integration/new")}>
+      Create Integration Task
+    </button>
+  );
+}
+
 export function TasksPage() {
   const tasks = useTasks();
   const items = tasks.data ?? [];
@@ -94,6 +103,8 @@ export function TasksPage() {
             Databend table.
           </p>
         </div>
+        {/* One Create Integration Task at a time: the empty state carries its own. */}
+        {tasks.isSuccess && items.length === 0 ? null : <CreateButton />}
       </div>
 
       {actionError ? (
@@ -125,6 +136,7 @@ export function TasksPage() {
             Parquet), and deletes a message only once its objects are loaded. It runs until you stop it, and every batch
             shows in its run history.
           </p>
+          <CreateButton />
           <CreateTaskExample />
         </div>
       ) : (
