@@ -321,4 +321,25 @@ describe("Create Integration Task", () => {
     await waitFor(() => expect(router.state.location.pathname).toBe("/data/integration/t-7"));
     expect(calls).toEqual(["create", "start t-7"]);
   });
+
+  it("Create and start that cannot start still opens the created task and says why it is stopped", async () => {
+    server.use(
+      http.post("/api/tasks", () => HttpResponse.json(makeTask({ id: "t-8" }), { status: 201 })),
+      http.post("/api/tasks/:id/start", () =>
+        HttpResponse.json({ error: "The data source's role cannot be assumed" }, { status: 409 }),
+      ),
+      http.get("/api/tasks/t-8", () => HttpResponse.json(makeTask({ id: "t-8" }))),
+      http.get("/api/tasks/t-8/runs", () => HttpResponse.json({ items: [] })),
+    );
+    const { user, router } = await open();
+    await toTarget(user);
+    await replace(user, "Table", "orders");
+    await next(user);
+    await replace(user, "Name", "load-orders");
+    await user.click(screen.getByRole("button", { name: "Create and start" }));
+    await waitFor(() => expect(router.state.location.pathname).toBe("/data/integration/t-8"));
+    expect(await screen.findByRole("alert")).toHaveTextContent(
+      "The task was created but did not start: The data source's role cannot be assumed",
+    );
+  });
 });

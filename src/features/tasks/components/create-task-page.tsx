@@ -29,6 +29,7 @@ import { useDataSources } from "../../data-sources/api/get-data-sources.ts";
 import { useCreateTask } from "../api/create-task.ts";
 import { taskKeys } from "../api/keys.ts";
 import { startTask } from "../api/start-task.ts";
+import type { ActionError } from "./task-actions.tsx";
 import { formatOptions } from "./task-format.tsx";
 
 type Field = FieldPath<TaskFormValues>;
@@ -237,14 +238,18 @@ function TaskWizard({ sources }: { sources: DataSourceRecord[] }) {
           }
           return;
         }
+        let startError: ActionError | null = null;
         if (andStart) {
-          // The task exists either way; its page shows whether it started and offers Start.
+          // The task exists either way; a failed start is reported on its page, which offers Start.
           await startTask(record.id)
             .then((started) => queryClient.setQueryData(taskKeys.detail(started.id), started))
-            .catch(() => undefined);
+            .catch((error: unknown) => {
+              const reason = error instanceof Error ? error.message : "the start request failed";
+              startError = { taskId: record.id, message: `The task was created but did not start: ${reason}` };
+            });
           await queryClient.invalidateQueries({ queryKey: taskKeys.all });
         }
-        await navigate(`/data/integration/${encodeURIComponent(record.id)}`);
+        await navigate(`/data/integration/${encodeURIComponent(record.id)}`, { state: { actionError: startError } });
       },
       (invalid) => {
         const first = STEPS.flatMap((s, index) => s.fields.map((field) => ({ field: field as Field, index }))).find(

@@ -1,5 +1,5 @@
 import { useId, useState, type ReactNode } from "react";
-import { useParams } from "react-router";
+import { useLocation, useParams } from "react-router";
 import {
   ON_ERROR_HELP,
   PURGE_WARNING,
@@ -89,7 +89,9 @@ export function TaskDetailPage() {
   const id = useParams().id ?? "";
   const task = useTask(id);
   const [confirming, setConfirming] = useState(false);
-  const [actionError, setActionError] = useState<ActionError | null>(null);
+  // A failed start right after "Create and start" arrives with the navigation.
+  const handedOver = (useLocation().state as { actionError?: ActionError | null } | null)?.actionError ?? null;
+  const [actionError, setActionError] = useState<ActionError | null>(handedOver);
   const ids = { blocked: useId(), status: useId(), counters: useId(), settings: useId(), runs: useId() };
 
   if (task.isPending) {
