@@ -2,8 +2,11 @@
  * Who is calling: parses the SigV4 credential (Authorization header or presigned query), maps the
  * access key to an identity, checks session tokens and expiry, and verifies the signature.
  */
-import { createHash, createHmac, timingSafeEqual } from "node:crypto";
+import { createHash, timingSafeEqual } from "node:crypto";
 import type { IncomingHttpHeaders } from "node:http";
+import { HttpRequest } from "@smithy/core/protocols";
+import { Hash } from "@smithy/core/serde";
+import { AUTH_HEADER, MAX_PRESIGNED_TTL, SIGNATURE_QUERY_PARAM, SignatureV4 } from "@smithy/signature-v4";
 import { AuthError } from "./errors.ts";
 import type { Session, StateFile } from "./state.ts";
 
@@ -166,94 +169,130 @@ export function identify(cred: CredentialScope, state: StateFile): Caller {
 }
 
 // ---- SigV4 verification ------------------------------------------------------------------
+// The expected signature is computed by the AWS SDK's own signer (@smithy/signature-v4) from the
+// request as received; this file only parses the credential and compares the result.
 
-const sha256hex = (data: string | Buffer): string => createHash("sha256").update(data).digest("hex");
-const hmac = (key: Buffer | string, data: string): Buffer => createHmac("sha256", key).update(data).digest();
+const Sha256 = Hash.bind(null, "sha256");
 
-/** RFC 3986 encoding as SigV4 wants it (unreserved characters kept). */
-function uriEncode(s: string): string {
-  return encodeURIComponent(s).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+/** The SDK signer, keeping the canonical request it built (reported on a mismatch). */
+class VerifyingSigner extends SignatureV4 {
+  canonicalRequest = "";
+  protected override createCanonicalRequest(request: HttpRequest, canonicalHeaders: Record<string, string>, payloadHash: string): string {
+    this.canonicalRequest = super.createCanonicalRequest(request, canonicalHeaders, payloadHash);
+    return this.canonicalRequest;
+  }
 }
 
-function canonicalQuery(rawQuery: string, presigned: boolean): string {
-  if (!rawQuery) return "";
-  const pairs: Array<[string, string]> = [];
+const signerFor = (cred: CredentialScope, secret: string): VerifyingSigner =>
+  new VerifyingSigner({
+    credentials: { accessKeyId: cred.accessKeyId, secretAccessKey: secret },
+    region: cred.region,
+    service: cred.service,
+    sha256: Sha256,
+    // S3 signs the path as sent; the other services encode it once more.
+    uriEscapePath: cred.service !== "s3",
+    // Verification signs exactly the received headers; nothing is added.
+    applyChecksum: false,
+  });
+
+/** `YYYYMMDDTHHMMSSZ` as a Date, or undefined when it is not one. */
+function parseAmzDate(amzDate: string): Date | undefined {
+  const m = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/.exec(amzDate);
+  if (!m) return undefined;
+  return new Date(Date.UTC(+m[1]!, +m[2]! - 1, +m[3]!, +m[4]!, +m[5]!, +m[6]!));
+}
+
+const amzDateOf = (d: Date): string => d.toISOString().replace(/\.\d{3}Z$/, "Z").replace(/[-:]/g, "");
+
+/** The query as the signer wants it: decoded names and values (`+` is a space), repeated names as arrays. */
+function queryOf(rawQuery: string): Record<string, string | string[]> {
+  const query: Record<string, string | string[]> = {};
+  const dec = (x: string) => {
+    try {
+      return decodeURIComponent(x.replace(/\+/g, "%20"));
+    } catch {
+      return x;
+    }
+  };
   for (const part of rawQuery.split("&")) {
     if (!part) continue;
     const eq = part.indexOf("=");
-    const rawKey = eq === -1 ? part : part.slice(0, eq);
-    const rawValue = eq === -1 ? "" : part.slice(eq + 1);
-    const dec = (x: string) => {
-      try {
-        return decodeURIComponent(x.replace(/\+/g, "%20"));
-      } catch {
-        return x;
-      }
-    };
-    const key = dec(rawKey);
-    if (presigned && key === "X-Amz-Signature") continue;
-    pairs.push([uriEncode(key), uriEncode(dec(rawValue))]);
+    const key = dec(eq === -1 ? part : part.slice(0, eq));
+    const value = eq === -1 ? "" : dec(part.slice(eq + 1));
+    const seen = Object.hasOwn(query, key) ? query[key] : undefined;
+    query[key] = seen === undefined ? value : Array.isArray(seen) ? [...seen, value] : [seen, value];
   }
-  pairs.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : 0));
-  return pairs.map(([k, v]) => `${k}=${v}`).join("&");
-}
-
-function canonicalPath(path: string, service: string): string {
-  if (service === "s3") return path || "/";
-  // Other services: normalize and encode each segment once more (double encoding).
-  const segments = path.split("/").map((seg) => uriEncode(seg));
-  return segments.join("/") || "/";
+  return query;
 }
 
 /** Throws SignatureDoesNotMatch unless the request was signed with `secret`. */
-export function verifySignature(req: SandboxRequest, cred: CredentialScope, secret: string): void {
+export async function verifySignature(req: SandboxRequest, cred: CredentialScope, secret: string): Promise<void> {
   if (!cred.presigned && !header(req.headers, "authorization")) {
     // Browser POST upload: the signature covers the base64 policy document.
     return verifyPostPolicy(cred, secret, req);
   }
-  const headers = cred.signedHeaders
-    .map((name) => `${name}:${(header(req.headers, name) ?? "").trim().replace(/\s+/g, " ")}\n`)
-    .join("");
-  let payloadHash = header(req.headers, "x-amz-content-sha256");
-  if (cred.presigned) payloadHash = payloadHash ?? "UNSIGNED-PAYLOAD";
-  if (!payloadHash) payloadHash = sha256hex(req.body);
-  const canonical = [
-    req.method,
-    canonicalPath(req.path, cred.service),
-    canonicalQuery(req.rawQuery, cred.presigned),
-    headers,
-    cred.signedHeaders.join(";"),
-    payloadHash,
-  ].join("\n");
-  const scope = `${cred.date}/${cred.region}/${cred.service}/aws4_request`;
-  const stringToSign = ["AWS4-HMAC-SHA256", cred.amzDate, scope, sha256hex(canonical)].join("\n");
-  compare(signingKey(secret, cred), stringToSign, cred.signature, canonical);
-}
-
-/** Derived signing keys by secret, date, region and service (four HMACs saved per request). */
-const signingKeys = new Map<string, Buffer>();
-
-function signingKey(secret: string, cred: CredentialScope): Buffer {
-  const id = `${secret}\0${cred.date}\0${cred.region}\0${cred.service}`;
-  let key = signingKeys.get(id);
-  if (!key) {
-    key = hmac(hmac(hmac(hmac(`AWS4${secret}`, cred.date), cred.region), cred.service), "aws4_request");
-    if (signingKeys.size >= 1000) signingKeys.clear();
-    signingKeys.set(id, key);
+  const signingDate = parseAmzDate(cred.amzDate);
+  // The signer derives the scope date and X-Amz-Date from one timestamp; a request whose two
+  // dates disagree (or whose date is not one) cannot have been signed correctly.
+  if (!signingDate || amzDateOf(signingDate) !== cred.amzDate || cred.amzDate.slice(0, 8) !== cred.date) {
+    throw new AuthError("SignatureDoesNotMatch", `canonical request was:\n(unusable X-Amz-Date ${cred.amzDate})`);
   }
-  return key;
+  const signed = new Set(cred.signedHeaders);
+  const headers: Record<string, string> = {};
+  for (const name of cred.signedHeaders) headers[name] = header(req.headers, name) ?? "";
+  // The payload hash the client declared (presigned URLs default to UNSIGNED-PAYLOAD); without
+  // one the signer hashes the body.
+  const payloadHash = header(req.headers, "x-amz-content-sha256") ?? (cred.presigned ? "UNSIGNED-PAYLOAD" : undefined);
+  if (payloadHash !== undefined) headers["x-amz-content-sha256"] = payloadHash;
+  // Headers the signer adds or reads that the client did not sign stay out of the canonical request.
+  const unsignableHeaders = new Set(["x-amz-date", "x-amz-content-sha256"].filter((name) => !signed.has(name)));
+  const hostHeader = header(req.headers, "host") ?? "localhost";
+  const request = new HttpRequest({
+    method: req.method,
+    protocol: "http:",
+    hostname: hostHeader.replace(/:\d+$/, ""),
+    path: req.path || "/",
+    query: queryOf(req.rawQuery),
+    headers,
+    body: req.body,
+  });
+  const signer = signerFor(cred, secret);
+  const options = { signingDate, signableHeaders: signed, unsignableHeaders, signingRegion: cred.region, signingService: cred.service };
+  let expected: string | undefined;
+  const expires = req.query.get("X-Amz-Expires");
+  if (cred.presigned && expires !== null && String(cred.expiresSeconds) === expires && cred.expiresSeconds! <= MAX_PRESIGNED_TTL) {
+    // presign rebuilds the X-Amz-* parameters from the same scope, date and expiry.
+    const presigned = await signer.presign(request, {
+      ...options,
+      expiresIn: cred.expiresSeconds,
+      unhoistableHeaders: new Set(Object.keys(headers)),
+    });
+    expected = String(presigned.query?.[SIGNATURE_QUERY_PARAM] ?? "");
+  } else {
+    // Header-signed requests, and presigned URLs outside what presign produces (no or odd
+    // X-Amz-Expires): the received query is signed as is (the signer skips X-Amz-Signature).
+    const signedRequest = await signer.sign(request, options);
+    expected = /Signature=([0-9a-f]+)/.exec(String(signedRequest.headers[AUTH_HEADER] ?? ""))?.[1];
+  }
+  compare(expected ?? "", cred.signature, signer.canonicalRequest);
 }
 
-function verifyPostPolicy(cred: CredentialScope, secret: string, req: SandboxRequest): void {
+async function verifyPostPolicy(cred: CredentialScope, secret: string, req: SandboxRequest): Promise<void> {
   const policy = formFieldsOf(req)?.["policy"] ?? "";
-  compare(signingKey(secret, cred), policy, cred.signature, "POST policy");
+  const day = /^(\d{4})(\d{2})(\d{2})$/.exec(cred.date);
+  const signingDate = day ? new Date(Date.UTC(+day[1]!, +day[2]! - 1, +day[3]!)) : undefined;
+  // The policy's signature is the signer's string signature under the credential's scope.
+  const expected =
+    signingDate && amzDateOf(signingDate).slice(0, 8) === cred.date
+      ? await signerFor(cred, secret).sign(policy, { signingDate, signingRegion: cred.region, signingService: cred.service })
+      : "";
+  compare(expected, cred.signature, "POST policy");
 }
 
-function compare(key: Buffer, stringToSign: string, given: string, canonical: string): void {
-  const expected = createHmac("sha256", key).update(stringToSign).digest("hex");
+function compare(expected: string, given: string, canonical: string): void {
   const a = Buffer.from(expected);
   const b = Buffer.from(given.toLowerCase());
-  if (a.length !== b.length || !timingSafeEqual(a, b)) {
+  if (!expected || a.length !== b.length || !timingSafeEqual(a, b)) {
     throw new AuthError("SignatureDoesNotMatch", `canonical request was:\n${canonical}`);
   }
 }
@@ -261,10 +300,9 @@ function compare(key: Buffer, stringToSign: string, given: string, canonical: st
 /** Checks the presigned URL's own expiry (X-Amz-Date + X-Amz-Expires). */
 export function checkPresignExpiry(cred: CredentialScope): void {
   if (!cred.presigned || cred.expiresSeconds === undefined) return;
-  const m = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/.exec(cred.amzDate);
-  if (!m) return;
-  const signed = Date.UTC(+m[1]!, +m[2]! - 1, +m[3]!, +m[4]!, +m[5]!, +m[6]!);
-  if (signed + cred.expiresSeconds * 1000 < Date.now()) throw new AuthError("RequestExpired");
+  const signed = parseAmzDate(cred.amzDate);
+  if (!signed) return;
+  if (signed.getTime() + cred.expiresSeconds * 1000 < Date.now()) throw new AuthError("RequestExpired");
 }
 
 /** Where formFieldsOf puts the uploaded file's name (not a valid form field name). */

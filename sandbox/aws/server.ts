@@ -126,11 +126,30 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       parseError = err;
     }
     const service = cred?.service ?? guessService(req);
+    // The signer is asynchronous; its verdict is ready before the handlers ask for the caller, and
+    // reported in the same order as before (unknown or expired credentials first).
+    let signatureError: AuthError | undefined;
+    if (verify && cred && !parseError) {
+      let secret: string | undefined;
+      try {
+        secret = identify(cred, state).secretAccessKey;
+      } catch {
+        // authenticate() reports it.
+      }
+      if (secret !== undefined) {
+        try {
+          await verifySignature(req, cred, secret);
+        } catch (err) {
+          if (!(err instanceof AuthError)) throw err;
+          signatureError = err;
+        }
+      }
+    }
     const authenticate = (): Caller => {
       if (parseError) throw parseError;
       if (!cred) throw new AuthError("MissingAuthenticationToken");
       const caller = identify(cred, state);
-      if (verify) verifySignature(req, cred, caller.secretAccessKey);
+      if (signatureError) throw signatureError;
       checkPresignExpiry(cred);
       return caller;
     };
