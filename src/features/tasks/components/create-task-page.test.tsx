@@ -56,6 +56,14 @@ async function toTarget(user: User) {
   expect(currentStep()).toBe("Target");
 }
 
+/** Through the steps with the defaults, a target table and the name "load-orders". */
+async function toReview(user: User, table: string) {
+  await toTarget(user);
+  await replace(user, "Table", table);
+  await next(user);
+  await replace(user, "Name", "load-orders");
+}
+
 describe("Create Integration Task", () => {
   it("shows the steps as an ordered list with the current one marked, and a source's scope once chosen", async () => {
     const { user } = await open();
@@ -240,10 +248,7 @@ describe("Create Integration Task", () => {
       ),
     );
     const { user } = await open();
-    await toTarget(user);
-    await replace(user, "Table", "missing");
-    await next(user);
-    await replace(user, "Name", "load-orders");
+    await toReview(user, "missing");
     await user.click(screen.getByRole("button", { name: "Create Task" }));
 
     await waitFor(() => expect(currentStep()).toBe("Target"));
@@ -269,10 +274,7 @@ describe("Create Integration Task", () => {
       }),
     );
     const { user } = await open();
-    await toTarget(user);
-    await replace(user, "Table", "orders");
-    await next(user);
-    await replace(user, "Name", "load-orders");
+    await toReview(user, "orders");
     await user.click(screen.getByRole("button", { name: "Create Task" }));
     await waitFor(() => expect(currentStep()).toBe("Files"));
     expect(errorOf("Delimiter")).toBe("Server says no");
@@ -289,10 +291,7 @@ describe("Create Integration Task", () => {
   it("shows other errors in an alert and stays on Review", async () => {
     server.use(http.post("/api/tasks", () => HttpResponse.json({ error: "The store is unavailable" }, { status: 503 })));
     const { user, router } = await open();
-    await toTarget(user);
-    await replace(user, "Table", "orders");
-    await next(user);
-    await replace(user, "Name", "load-orders");
+    await toReview(user, "orders");
     await user.click(screen.getByRole("button", { name: "Create Task" }));
     expect(await screen.findByRole("alert")).toHaveTextContent("The store is unavailable");
     expect(screen.getByRole("alert")).toHaveFocus();
@@ -313,10 +312,7 @@ describe("Create Integration Task", () => {
       }),
     );
     const { user, router } = await open();
-    await toTarget(user);
-    await replace(user, "Table", "orders");
-    await next(user);
-    await replace(user, "Name", "load-orders");
+    await toReview(user, "orders");
     await user.click(screen.getByRole("button", { name: "Create and start" }));
     await waitFor(() => expect(router.state.location.pathname).toBe("/data/integration/t-7"));
     expect(calls).toEqual(["create", "start t-7"]);
@@ -332,10 +328,7 @@ describe("Create Integration Task", () => {
       http.get("/api/tasks/t-8/runs", () => HttpResponse.json({ items: [] })),
     );
     const { user, router } = await open();
-    await toTarget(user);
-    await replace(user, "Table", "orders");
-    await next(user);
-    await replace(user, "Name", "load-orders");
+    await toReview(user, "orders");
     await user.click(screen.getByRole("button", { name: "Create and start" }));
     await waitFor(() => expect(router.state.location.pathname).toBe("/data/integration/t-8"));
     expect(await screen.findByRole("alert")).toHaveTextContent(
