@@ -189,11 +189,27 @@ const signerFor = (cred: CredentialScope, secret: string): VerifyingSigner =>
     region: cred.region,
     service: cred.service,
     sha256: Sha256,
-    // S3 signs the path as sent; the other services encode it once more.
-    uriEscapePath: cred.service !== "s3",
+    // Every service URI-encodes the path in the canonical request (RFC 3986 unreserved characters
+    // stay); S3 encodes it once, from its decoded form (see canonicalPath), the others once more.
+    uriEscapePath: true,
     // Verification signs exactly the received headers; nothing is added.
     applyChecksum: false,
   });
+
+/**
+ * The path the signer encodes. S3 canonicalizes the decoded key with one strict encoding, so a
+ * client that leaves `'` or `!` raw in the request line (Databend's S3 client, opendal/reqsign)
+ * and one that percent-encodes them (the AWS SDK) sign the same canonical URI. The other services
+ * encode the path as sent once more (AWS SigV4 documentation, "Create a canonical request").
+ */
+function canonicalPath(service: string, rawPath: string): string {
+  if (service !== "s3") return rawPath;
+  try {
+    return rawPath.split("/").map((segment) => decodeURIComponent(segment)).join("/");
+  } catch {
+    return rawPath; // not valid percent-encoding: verification will fail, as it would on AWS
+  }
+}
 
 /** `YYYYMMDDTHHMMSSZ` as a Date, or undefined when it is not one. */
 function parseAmzDate(amzDate: string): Date | undefined {
@@ -251,7 +267,7 @@ export async function verifySignature(req: SandboxRequest, cred: CredentialScope
     method: req.method,
     protocol: "http:",
     hostname: hostHeader.replace(/:\d+$/, ""),
-    path: req.path || "/",
+    path: canonicalPath(cred.service, req.path || "/"),
     query: queryOf(req.rawQuery),
     headers,
     body: req.body,

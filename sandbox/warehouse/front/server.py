@@ -1,0 +1,363 @@
+"""The dev warehouse: Databend's own engine (PyPI `databend`, the embedded databend-query) behind
+the part of Databend's HTTP query protocol that databend-driver uses. A protocol front and nothing
+else: every statement text goes to the engine exactly as received; this file parses no SQL.
+
+  POST /v1/session/login        version + session id (the driver reads the version on connect)
+  POST /v1/query                run a statement; first page of its result
+  GET  /v1/query/:id/page/:n    further pages (next_uri)
+  GET|POST /v1/query/:id/final  end of a query; releases its result
+  GET|POST /v1/query/:id/kill   release a query (statements run to completion before answering)
+  GET  /v1/query/:id            state
+  POST /v1/session/heartbeat, /v1/session/logout, GET /v1/verify, GET /health
+
+Run by sandbox/warehouse/server.ts (npm run warehouse, tests): `python server.py --port N
+--data-dir DIR`. The engine keeps its meta store and data under DIR/.databend.
+"""
+
+import argparse
+import base64
+import json
+import os
+import re
+import sys
+import threading
+import time
+import uuid
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+# `databend` is imported in main(), after chdir: importing it opens the engine's meta store under
+# ./.databend of the working directory and holds its lock until the process exits.
+databend = None
+
+from results import rows_of, schema_of  # noqa: E402 (after the note above; imports no engine)
+
+USER = "root"
+TENANT = "default"
+NODE_ID = "dev-warehouse"
+RESULT_TIMEOUT_SECS = 60
+IDLE_RESULT_SECS = 300
+DEFAULT_PAGE_ROWS = 10_000
+
+# Codes of errors this front raises itself (Databend's src/common/exception/src/exception_code.rs).
+BAD_ARGUMENTS = 1006
+UNIMPLEMENTED = 1002
+UNKNOWN_QUERY = 1127
+AUTHENTICATE_FAILURE = 5100
+
+# The binding raises RuntimeError("Error: <Name>. Code: <n>, Text = <message>" + backtrace).
+_ENGINE_ERROR = re.compile(r"(?:Error|error): (\w+)\. Code: (\d+), Text = (.*)", re.S)
+_BACKTRACE = re.compile(r"\n\s*\n\s+0: .*", re.S)
+
+
+def engine_error(exc: Exception) -> dict:
+    text = str(exc)
+    m = _ENGINE_ERROR.search(text)
+    if not m:
+        return {"code": 1001, "message": text.strip().splitlines()[0] if text.strip() else "engine error", "detail": None}
+    message = _BACKTRACE.sub("", m.group(3)).rstrip().rstrip(".") + "."
+    if message.endswith(".."):
+        message = message[:-1]
+    return {"code": int(m.group(2)), "message": message, "detail": None}
+
+
+def _sql_string(value: str) -> str:
+    return "'" + value.replace("\\", "\\\\").replace("'", "\\'") + "'"
+
+
+def _sql_ident(value: str) -> str:
+    return "`" + value.replace("`", "") + "`"
+
+
+class Engine:
+    """One engine per process; one engine session per statement, carrying the protocol's session
+    (current database, settings) in and out, as Databend's HTTP handler does per request."""
+
+    def __init__(self):
+        self.version_text = self._run_simple("SELECT version()")
+        m = re.search(r"v(\d+\.\d+\.\d+)", self.version_text)
+        self.version = m.group(1) if m else "0.0.0"
+
+    def _run_simple(self, sql: str) -> str:
+        ctx = databend.SessionContext(tenant=TENANT)
+        return ctx.sql(sql).to_arrow_table().column(0)[0].as_py()
+
+    def execute(self, sql: str, session: dict):
+        ctx = databend.SessionContext(tenant=TENANT)
+        database = session.get("database") or "default"
+        settings = session.get("settings") or {}
+        # Restoring the client's session state is part of the protocol, not of the statement.
+        ctx.sql(f"USE {_sql_ident(database)}").to_arrow_table()
+        for name, value in settings.items():
+            if re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name):
+                ctx.sql(f"SET {name} = {_sql_string(str(value))}").to_arrow_table()
+        table = ctx.sql(sql).to_arrow_table()
+        new_db = ctx.sql("SELECT currentDatabase()").to_arrow_table().column(0)[0].as_py()
+        new_settings = self._session_settings(ctx)
+        return table, {"database": new_db, "settings": new_settings}
+
+    @staticmethod
+    def _session_settings(ctx) -> dict:
+        t = ctx.sql("SELECT name, value FROM system.settings WHERE level = 'SESSION'").to_arrow_table()
+        return dict(zip(t.column(0).to_pylist(), t.column(1).to_pylist()))
+
+
+class Query:
+    def __init__(self, qid, schema, rows, page_rows, session, running_ms):
+        self.id = qid
+        self.schema = schema
+        self.rows = rows
+        self.page_rows = page_rows
+        self.session = session
+        self.running_ms = running_ms
+        self.last_access = time.monotonic()
+
+
+def _stats(rows: int, running_ms: int) -> dict:
+    zero = {"rows": 0, "bytes": 0}
+    return {
+        "scan_progress": zero,
+        "write_progress": zero,
+        "result_progress": {"rows": rows, "bytes": 0},
+        "total_scan": zero,
+        "spill_progress": {"file_nums": 0, "bytes": 0},
+        "running_time_ms": running_ms,
+    }
+
+
+def _uris(qid: str) -> dict:
+    return {"stats_uri": f"/v1/query/{qid}", "final_uri": f"/v1/query/{qid}/final", "kill_uri": f"/v1/query/{qid}/kill"}
+
+
+def _response(qid, session, schema, data, state, error, rows, running_ms, next_uri):
+    return {
+        "id": qid,
+        "session_id": None,
+        "node_id": NODE_ID,
+        "session": session,
+        "schema": schema,
+        "data": data,
+        "state": state,
+        "error": error,
+        "warnings": [],
+        "stats": _stats(rows, running_ms),
+        "affect": None,
+        "result_timeout_secs": RESULT_TIMEOUT_SECS,
+        "settings": None,
+        **_uris(qid),
+        "next_uri": next_uri,
+    }
+
+
+class Front:
+    def __init__(self, engine: Engine, log: bool):
+        self.engine = engine
+        self.log = log
+        self.queries: dict = {}
+        self.lock = threading.Lock()
+
+    def page(self, q: Query, n: int) -> dict:
+        start = n * q.page_rows
+        data = q.rows[start : start + q.page_rows]
+        more = start + q.page_rows < len(q.rows)
+        nxt = f"/v1/query/{q.id}/page/{n + 1}" if more else f"/v1/query/{q.id}/final"
+        return _response(q.id, q.session, q.schema, data, "Succeeded", None, len(q.rows), q.running_ms, nxt)
+
+    def sweep(self):
+        cutoff = time.monotonic() - IDLE_RESULT_SECS
+        with self.lock:
+            for qid in [k for k, q in self.queries.items() if q.last_access < cutoff]:
+                del self.queries[qid]
+
+
+def _error_body(code: int, message: str) -> dict:
+    return {"error": {"code": code, "message": message}}
+
+
+class Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    server_version = "databend-dev-warehouse"
+    front: Front
+
+    def log_message(self, fmt, *args):  # request lines only when logging is on; never bodies
+        if self.front.log:
+            sys.stderr.write("warehouse: " + (fmt % args) + "\n")
+
+    def _send(self, status: int, body: dict, headers: dict | None = None):
+        raw = json.dumps(body, ensure_ascii=False).encode("utf-8")
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(raw)))
+        for k, v in (headers or {}).items():
+            self.send_header(k, v)
+        self.end_headers()
+        self.wfile.write(raw)
+
+    def _body(self) -> dict:
+        length = int(self.headers.get("Content-Length") or 0)
+        if length <= 0:
+            return {}
+        try:
+            parsed = json.loads(self.rfile.read(length) or b"{}")
+            return parsed if isinstance(parsed, dict) else {}
+        except ValueError:
+            return {}
+
+    def _authenticated(self) -> bool:
+        header = self.headers.get("Authorization") or ""
+        m = re.match(r"Basic\s+(.+)$", header, re.I)
+        if not m:
+            self._send(401, _error_body(AUTHENTICATE_FAILURE, "the dev warehouse accepts HTTP basic authentication as user root with an empty password"))
+            return False
+        try:
+            user, _, password = base64.b64decode(m.group(1)).decode("utf-8").partition(":")
+        except ValueError:
+            user, password = "", "?"
+        if user != USER or password != "":
+            self._send(401, _error_body(AUTHENTICATE_FAILURE, f"wrong password or unknown user '{user}' (the dev warehouse has only user root with an empty password)"))
+            return False
+        return True
+
+    def do_GET(self):
+        self._route("GET")
+
+    def do_POST(self):
+        self._route("POST")
+
+    def _route(self, method: str):
+        path = self.path.split("?", 1)[0]
+        if path == "/health":
+            return self._send(200, {"status": "ok", "version": self.front.engine.version_text})
+        body = self._body() if method == "POST" else {}
+        if not self._authenticated():
+            return
+        f = self.front
+        if path == "/v1/verify":
+            return self._send(200, {"tenant": TENANT, "user": USER})
+        if path == "/v1/session/login" and method == "POST":
+            database = body.get("database")
+            if isinstance(database, str) and database:
+                try:
+                    f.engine.execute("SELECT 1", {"database": database})
+                except Exception as exc:
+                    return self._send(400, {"error": engine_error(exc)})
+            sid = uuid.uuid4().hex
+            return self._send(200, {"version": f.engine.version, "session_id": sid}, {"X-DATABEND-SESSION-ID": sid})
+        if path == "/v1/session/logout":
+            return self._send(200, {})
+        if path == "/v1/session/heartbeat":
+            ids = [i for v in (body.get("node_to_queries") or {}).values() for i in v]
+            with f.lock:
+                for i in ids:
+                    if i in f.queries:
+                        f.queries[i].last_access = time.monotonic()
+                gone = [i for i in ids if i not in f.queries]
+            return self._send(200, {"queries_to_remove": gone})
+        if path == "/v1/query" and method == "POST":
+            return self._query(body)
+        m = re.fullmatch(r"/v1/query/([0-9a-f]+)(?:/(page)/(\d+)|/(final|kill))?", path)
+        if m:
+            return self._query_uri(m.group(1), m.group(2), m.group(3), m.group(4))
+        return self._send(404, _error_body(UNIMPLEMENTED, f"{method} {path} is not implemented by the dev warehouse"))
+
+    def _query(self, body: dict):
+        f = self.front
+        qid = uuid.uuid4().hex
+        headers = {"X-DATABEND-QUERY-ID": qid}
+        session_in = body.get("session") if isinstance(body.get("session"), dict) else {}
+        sql = body.get("sql")
+        if not isinstance(sql, str):
+            return self._send(400, _error_body(BAD_ARGUMENTS, "request body needs a 'sql' string"), headers)
+        if body.get("stage_attachment"):
+            err = {"code": UNIMPLEMENTED, "message": "stage attachments (driver load/streamLoad) are not supported by the dev warehouse", "detail": None}
+            return self._send(200, _response(qid, session_in, [], [], "Failed", err, 0, 0, None), headers)
+        started = time.monotonic()
+        try:
+            table, state = f.engine.execute(sql, session_in)
+        except Exception as exc:  # the engine's own error, passed on with its code
+            err = engine_error(exc)
+            running = int((time.monotonic() - started) * 1000)
+            if f.log:
+                sys.stderr.write(f"warehouse: query {qid} failed [{err['code']}] in {running} ms\n")
+            return self._send(200, _response(qid, session_in, [], [], "Failed", err, 0, running, None), headers)
+        session_out = {**session_in, "database": state["database"]}
+        if state["settings"] or session_in.get("settings"):
+            session_out["settings"] = state["settings"]
+        running = int((time.monotonic() - started) * 1000)
+        pagination = body.get("pagination") if isinstance(body.get("pagination"), dict) else {}
+        page_rows = max(1, int(pagination.get("max_rows_per_page") or DEFAULT_PAGE_ROWS))
+        q = Query(qid, schema_of(table.schema), rows_of(table), page_rows, session_out, running)
+        with f.lock:
+            f.queries[qid] = q
+        if f.log:
+            sys.stderr.write(f"warehouse: query {qid} succeeded, {len(q.rows)} rows in {running} ms\n")
+        return self._send(200, f.page(q, 0), headers)
+
+    def _query_uri(self, qid, page, n, action):
+        f = self.front
+        with f.lock:
+            q = f.queries.get(qid)
+            if action in ("final", "kill"):
+                f.queries.pop(qid, None)
+        if action == "final":
+            if q is None:
+                return self._send(200, _response(qid, None, [], [], "Succeeded", None, 0, 0, None))
+            return self._send(200, _response(qid, q.session, q.schema, [], "Succeeded", None, len(q.rows), q.running_ms, None))
+        if q is None:
+            return self._send(404, _error_body(UNKNOWN_QUERY, f"query id not found {qid}"))
+        if action == "kill":
+            return self._send(200, {})
+        if page:
+            k = int(n)
+            if k * q.page_rows > len(q.rows):
+                return self._send(404, _error_body(UNKNOWN_QUERY, f"wrong page number {k} for query {qid}"))
+            q.last_access = time.monotonic()
+            return self._send(200, f.page(q, k))
+        return self._send(200, _response(qid, q.session, q.schema, [], "Succeeded", None, len(q.rows), q.running_ms, None))
+
+
+def main():
+    parser = argparse.ArgumentParser(description="Databend's embedded engine behind Databend's HTTP query protocol")
+    parser.add_argument("--port", type=int, default=8000)
+    parser.add_argument("--data-dir", required=True)
+    parser.add_argument("--log", action="store_true")
+    parser.add_argument("--exit-with-stdin", action="store_true", help="exit when stdin closes (the launcher died)")
+    args = parser.parse_args()
+    os.makedirs(args.data_dir, exist_ok=True)
+    # The binding keeps its meta store, data, cache and logs under ./.databend of the working directory.
+    os.chdir(args.data_dir)
+    started = time.monotonic()
+    global databend
+    import databend as engine_module
+
+    databend = engine_module
+    engine = Engine()
+    Handler.front = Front(engine, args.log)
+    httpd = ThreadingHTTPServer(("127.0.0.1", args.port), Handler)
+    httpd.daemon_threads = True
+
+    def sweeper():
+        while True:
+            time.sleep(30)
+            Handler.front.sweep()
+
+    threading.Thread(target=sweeper, daemon=True).start()
+
+    def parent_watch():
+        # The launcher holds our stdin open; when it goes away (even by SIGKILL) so do we.
+        sys.stdin.read()
+        os._exit(0)
+
+    if args.exit_with_stdin:
+        threading.Thread(target=parent_watch, daemon=True).start()
+    ready = {"port": httpd.server_address[1], "version": engine.version_text, "startup_ms": int((time.monotonic() - started) * 1000)}
+    # The launcher waits for this line to learn the port (0 picks a free one).
+    sys.stdout.write("WAREHOUSE_READY " + json.dumps(ready) + "\n")
+    sys.stdout.flush()
+    try:
+        httpd.serve_forever(poll_interval=0.2)
+    except KeyboardInterrupt:
+        pass
+
+
+if __name__ == "__main__":
+    main()
