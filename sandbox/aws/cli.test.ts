@@ -4,9 +4,10 @@
  * CI installs the Debian packages `awscli` and `jq`; without them this test fails, it never skips.
  */
 import { execFile, execFileSync, spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { CreateBucketCommand, HeadObjectCommand } from "@aws-sdk/client-s3";
 import { ReceiveMessageCommand } from "@aws-sdk/client-sqs";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { PLATFORM_LOAD, PLATFORM_SETUP, startTestSandbox, type TestSandbox } from "./test-helpers.ts";
@@ -96,5 +97,39 @@ it("runs the seed's AWS CLI Steps 1–6 against the sandbox", { timeout: 180_000
     // … and its permissions allow consuming the queue (the messages are invisible for 60 s now).
     const got = await sb.sqs(creds).send(new ReceiveMessageCommand({ QueueUrl: queueUrl, WaitTimeSeconds: 0 }));
     expect(got.Messages ?? []).toEqual([]);
+  }
+});
+
+it("uploads empty files with `aws s3 cp` and `aws s3api put-object` (no body, no Content-Type)", { timeout: 60_000 }, async () => {
+  const aws = findTool("aws", "/usr/bin/aws");
+  if (!aws) throw new Error("The AWS CLI is not installed: `apt-get install -y awscli` (Debian) or set AWS_CLI=/path/to/aws.");
+  await sb.s3().send(new CreateBucketCommand({ Bucket: "cli-empty" }));
+  // No extension, so the CLI finds no MIME type and sends no Content-Type (fauxqs answered 500).
+  writeFileSync(join(work, "empty"), "");
+  const env = {
+    PATH: process.env.PATH ?? "/usr/bin:/bin",
+    HOME: work,
+    AWS_ACCESS_KEY_ID: "test",
+    AWS_SECRET_ACCESS_KEY: "test",
+    AWS_DEFAULT_REGION: "us-east-1",
+    AWS_PAGER: "",
+    AWS_EC2_METADATA_DISABLED: "true",
+    AWS_CONFIG_FILE: join(work, "no-config"),
+    AWS_SHARED_CREDENTIALS_FILE: join(work, "no-credentials"),
+    AWS_MAX_ATTEMPTS: "1",
+  };
+  // Asynchronously: the sandbox answers from this very process.
+  const cli = (...args: string[]) =>
+    new Promise<void>((done, fail) => {
+      execFile(aws, ["--endpoint-url", sb.url, ...args], { cwd: work, env, encoding: "utf8", timeout: 30_000 }, (err, _stdout, stderr) =>
+        err ? fail(new Error(`aws ${args.join(" ")} failed: ${stderr}`)) : done(),
+      );
+    });
+  await cli("s3", "cp", "empty", "s3://cli-empty/incoming/empty");
+  await cli("s3api", "put-object", "--bucket", "cli-empty", "--key", "incoming/no-body");
+  for (const Key of ["incoming/empty", "incoming/no-body"]) {
+    const head = await sb.s3().send(new HeadObjectCommand({ Bucket: "cli-empty", Key }));
+    expect(head.ContentLength).toBe(0);
+    expect(head.ETag).toBe('"d41d8cd98f00b204e9800998ecf8427e"');
   }
 });

@@ -116,6 +116,16 @@ export async function createFauxqs(dataDir: string): Promise<Fauxqs> {
       Parameters<typeof buildApp>[0]
     >["stores"],
   }) as unknown as FastifyInstance;
+  // fauxqs 2.4.1 bug: PutObject and UploadPart read the body with `Buffer.from(request.body)`, but
+  // Fastify parses no body (leaves `request.body` undefined) for a request with neither a
+  // Content-Type nor a body. So a zero-byte PUT without Content-Type (`aws s3 cp` of an empty file
+  // whose extension has no MIME type, `aws s3api put-object` without --body, a bare presigned PUT)
+  // failed with a 500 TypeError. S3 stores an empty object: give those handlers an empty Buffer.
+  app.addHook("preValidation", (request, _reply, done) => {
+    const params = request.params as Record<string, string | undefined> | undefined;
+    if (request.method === "PUT" && request.body === undefined && params?.["*"]) request.body = Buffer.alloc(0);
+    done();
+  });
   let observer: ((headers: Record<string, unknown>) => void) | undefined;
   app.addHook("preHandler", (request, _reply, done) => {
     observer?.(request.headers);

@@ -16,7 +16,7 @@ import { CreateQueueCommand, DeleteMessageBatchCommand, ReceiveMessageCommand, S
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { queuePolicy } from "./documents.ts";
 import { encodeEventKey } from "./notifications.ts";
-import { rejection, startTestSandbox, type TestSandbox } from "./test-helpers.ts";
+import { rejection, startTestSandbox, withoutContentType, type TestSandbox } from "./test-helpers.ts";
 
 let sb: TestSandbox;
 const bucket = "events-bucket";
@@ -154,6 +154,21 @@ describe("object events", () => {
         object: { key: "in/a.csv", size: 4, eTag: put.ETag!.replace(/"/g, ""), sequencer: expect.stringMatching(/^[0-9A-F]+$/) },
       },
     });
+  });
+
+  it("reports zero-byte objects with size 0 and the MD5 of nothing, with or without a Content-Type", async () => {
+    let msgs: Message[];
+    try {
+      await sb.s3().send(new PutObjectCommand({ Bucket: bucket, Key: "in/empty.csv", Body: "" }));
+      await withoutContentType(sb.s3()).send(new PutObjectCommand({ Bucket: bucket, Key: "in/empty-no-type.csv", Body: "" }));
+    } finally {
+      msgs = await drain(); // even when a PUT fails, so its neighbour's record does not leak into later tests
+    }
+    const objects = recordsOf(msgs).map((r) => [r.eventName, r.s3.object.key, r.s3.object.size, r.s3.object.eTag]);
+    expect(objects).toEqual([
+      ["ObjectCreated:Put", "in/empty.csv", 0, "d41d8cd98f00b204e9800998ecf8427e"],
+      ["ObjectCreated:Put", "in/empty-no-type.csv", 0, "d41d8cd98f00b204e9800998ecf8427e"],
+    ]);
   });
 
   it("URL-encodes keys as S3 does, so spaces, plus signs, non-ASCII and nested paths round-trip", async () => {

@@ -4,11 +4,21 @@
  */
 import { createHash, createHmac } from "node:crypto";
 import { request } from "node:http";
-import { CreateBucketCommand, GetBucketAclCommand, HeadBucketCommand, PutObjectCommand } from "@aws-sdk/client-s3";
+import {
+  CreateBucketCommand,
+  CompleteMultipartUploadCommand,
+  CreateMultipartUploadCommand,
+  GetBucketAclCommand,
+  GetObjectCommand,
+  HeadBucketCommand,
+  HeadObjectCommand,
+  PutObjectCommand,
+  UploadPartCommand,
+} from "@aws-sdk/client-s3";
 import { ReceiveMessageCommand } from "@aws-sdk/client-sqs";
 import { SignatureV4 } from "@smithy/signature-v4";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { CUSTOMER, rejection, startTestSandbox, type TestSandbox } from "./test-helpers.ts";
+import { CUSTOMER, rejection, startTestSandbox, withoutContentType, type TestSandbox } from "./test-helpers.ts";
 
 /** The hash constructor SignatureV4 expects, on node:crypto. */
 class Sha256 {
@@ -149,6 +159,55 @@ describe("S3 POST form uploads", () => {
     const res = await postUpload({ accessKeyId: "test", secretAccessKey: "wrong" }, "incoming/x.csv", "x.csv");
     expect(res.status).toBe(403);
     expect(await res.text()).toContain("SignatureDoesNotMatch");
+  });
+});
+
+describe("zero-byte objects", () => {
+  /** MD5 of zero bytes, the ETag S3 gives an empty object. */
+  const EMPTY_ETAG = '"d41d8cd98f00b204e9800998ecf8427e"';
+
+  async function expectEmpty(key: string): Promise<void> {
+    const s3 = sb.s3();
+    const head = await s3.send(new HeadObjectCommand({ Bucket: sb.seedValues.bucket, Key: key }));
+    expect(head.ContentLength).toBe(0);
+    expect(head.ETag).toBe(EMPTY_ETAG);
+    const got = await s3.send(new GetObjectCommand({ Bucket: sb.seedValues.bucket, Key: key }));
+    expect(got.ContentLength).toBe(0);
+    expect(got.ETag).toBe(EMPTY_ETAG);
+    expect((await got.Body!.transformToByteArray()).length).toBe(0);
+  }
+
+  it("stores an empty PutObject from the SDK (Body \"\") and answers HEAD and GET with length 0", async () => {
+    const put = await sb.s3().send(new PutObjectCommand({ Bucket: sb.seedValues.bucket, Key: "incoming/empty.csv", Body: "" }));
+    expect(put.ETag).toBe(EMPTY_ETAG);
+    await expectEmpty("incoming/empty.csv");
+  });
+
+  it("stores an empty PUT without Content-Type (as the AWS CLI sends an empty file of unknown type)", async () => {
+    // fauxqs answered this one with a 500 (see the preValidation hook in fauxqs.ts).
+    const put = await withoutContentType(sb.s3()).send(new PutObjectCommand({ Bucket: sb.seedValues.bucket, Key: "incoming/empty-no-type", Body: "" }));
+    expect(put.ETag).toBe(EMPTY_ETAG);
+    await expectEmpty("incoming/empty-no-type");
+  });
+
+  it("completes a multipart upload whose only part is empty and has no Content-Type", async () => {
+    const s3 = withoutContentType(sb.s3());
+    const target = { Bucket: sb.seedValues.bucket, Key: "incoming/multipart-empty" };
+    const { UploadId } = await s3.send(new CreateMultipartUploadCommand(target));
+    const part = await s3.send(new UploadPartCommand({ ...target, UploadId, PartNumber: 1, Body: "" }));
+    await s3.send(new CompleteMultipartUploadCommand({ ...target, UploadId, MultipartUpload: { Parts: [{ PartNumber: 1, ETag: part.ETag }] } }));
+    const head = await s3.send(new HeadObjectCommand(target));
+    expect(head.ContentLength).toBe(0);
+  });
+
+  it("keeps a presigned PUT with no body and no Content-Type", async () => {
+    const put = await signer.presign(
+      { method: "PUT", protocol: "http:", hostname: "127.0.0.1", port: sb.port, path: `/${sb.seedValues.bucket}/incoming/presigned-empty`, headers: { host: `127.0.0.1:${sb.port}`, "x-amz-content-sha256": "UNSIGNED-PAYLOAD" }, query: {} },
+      { expiresIn: 60 },
+    );
+    const res = await send("PUT", `${put.path}?${new URLSearchParams(put.query as Record<string, string>)}`, { "content-length": "0" });
+    expect(res.status).toBe(200);
+    await expectEmpty("incoming/presigned-empty");
   });
 });
 

@@ -8,6 +8,7 @@ import {
   GetQueueUrlCommand,
   ListQueuesCommand,
   ReceiveMessageCommand,
+  SendMessageBatchCommand,
   SendMessageCommand,
   SetQueueAttributesCommand,
 } from "@aws-sdk/client-sqs";
@@ -167,5 +168,121 @@ describe("SQS over the Query protocol (Debian's awscli 2.9)", () => {
     });
     expect(res.status).toBe(403);
     expect(await res.text()).toContain("<Code>MissingAuthenticationToken</Code>");
+  });
+});
+
+/**
+ * Message size limits as AWS's SQS API reference gives them today (API_SendMessage,
+ * API_SendMessageBatch, API_SetQueueAttributes; AWS raised them from 256 KiB to 1 MiB in August 2025):
+ * a message (body plus attributes) may be as long as the queue's MaximumMessageSize, 1,024 to
+ * 1,048,576 bytes, default 1,048,576; a batch may total 1,048,576 bytes. Longer messages are refused
+ * with InvalidParameterValue (per entry in a batch), longer batches with BatchRequestTooLong.
+ */
+describe("SQS message size limits", () => {
+  const MIB = 1_048_576;
+  const KIB256 = 262_144;
+  let small: string; // a queue whose MaximumMessageSize is 256 KiB, AWS's limit until August 2025
+  beforeAll(async () => {
+    const created = await sb.sqs().send(new CreateQueueCommand({ QueueName: "size-256k", Attributes: { MaximumMessageSize: String(KIB256) } }));
+    small = created.QueueUrl!;
+  });
+  const plain = new XMLParser(); // no forced arrays: <Message> here is an error message, not a list
+  const tooLong = (limit: number) => `One or more parameters are invalid. Reason: Message must be shorter than ${limit} bytes.`;
+  const query = (params: Record<string, string>) => signedQuery(sb.url, "sqs", params);
+  const queryBatch = (QueueUrl: string, bodies: string[]) => {
+    const params: Record<string, string> = { Action: "SendMessageBatch", QueueUrl };
+    bodies.forEach((body, i) => {
+      params[`SendMessageBatchRequestEntry.${i + 1}.Id`] = `m${i}`;
+      params[`SendMessageBatchRequestEntry.${i + 1}.MessageBody`] = body;
+    });
+    return query(params);
+  };
+
+  it("accepts exactly MaximumMessageSize bytes and refuses one more with InvalidParameterValue (JSON)", async () => {
+    const sqs = sb.sqs();
+    await sqs.send(new SendMessageCommand({ QueueUrl: small, MessageBody: "x".repeat(KIB256) }));
+    // Bytes, not characters: 131,072 two-byte characters are exactly 262,144 bytes.
+    await sqs.send(new SendMessageCommand({ QueueUrl: small, MessageBody: "é".repeat(KIB256 / 2) }));
+    for (const body of ["x".repeat(KIB256 + 1), `${"é".repeat(KIB256 / 2)}x`]) {
+      const err = await rejection(sqs.send(new SendMessageCommand({ QueueUrl: small, MessageBody: body })));
+      expect(err.$metadata?.httpStatusCode).toBe(400);
+      expect(err.name).toBe("InvalidParameterValue");
+      expect(err.Code).toBe("InvalidParameterValue");
+      expect(err.message).toBe(tooLong(KIB256));
+    }
+  });
+
+  it("accepts exactly MaximumMessageSize bytes and refuses one more with InvalidParameterValue (Query)", async () => {
+    expect((await query({ Action: "SendMessage", QueueUrl: small, MessageBody: "x".repeat(KIB256) })).status).toBe(200);
+    const res = await query({ Action: "SendMessage", QueueUrl: small, MessageBody: "x".repeat(KIB256 + 1) });
+    expect(res.status).toBe(400);
+    expect(plain.parse(res.text).ErrorResponse.Error).toEqual({ Type: "Sender", Code: "InvalidParameterValue", Message: tooLong(KIB256) });
+  });
+
+  it("takes up to 1 MiB on a queue with the default MaximumMessageSize, as AWS does", async () => {
+    const sqs = sb.sqs();
+    const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: "size-default" }));
+    const attrs = await sqs.send(new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ["MaximumMessageSize"] }));
+    expect(attrs.Attributes?.MaximumMessageSize).toBe(String(MIB));
+    await sqs.send(new SendMessageCommand({ QueueUrl, MessageBody: "x".repeat(MIB) }));
+    const err = await rejection(sqs.send(new SendMessageCommand({ QueueUrl, MessageBody: "x".repeat(MIB + 1) })));
+    expect(err.name).toBe("InvalidParameterValue");
+    expect(err.message).toBe(tooLong(MIB));
+    const res = await query({ Action: "SendMessage", QueueUrl: QueueUrl!, MessageBody: "x".repeat(MIB + 1) });
+    expect(xml.parse(res.text).ErrorResponse.Error.Code).toBe("InvalidParameterValue");
+  });
+
+  it("fails only the too-long entry of a batch (JSON and Query)", async () => {
+    const out = await sb.sqs().send(
+      new SendMessageBatchCommand({
+        QueueUrl: small,
+        Entries: [
+          { Id: "long", MessageBody: "x".repeat(KIB256 + 1) },
+          { Id: "exact", MessageBody: "x".repeat(KIB256) },
+        ],
+      }),
+    );
+    expect(out.Successful?.map((e) => e.Id)).toEqual(["exact"]);
+    expect(out.Failed).toEqual([{ Id: "long", SenderFault: true, Code: "InvalidParameterValue", Message: tooLong(KIB256) }]);
+
+    const res = await queryBatch(small, ["x".repeat(KIB256 + 1), "ok"]);
+    expect(res.status).toBe(200);
+    const result = plain.parse(res.text).SendMessageBatchResponse.SendMessageBatchResult;
+    expect(result.SendMessageBatchResultEntry.Id).toBe("m1");
+    expect(result.BatchResultErrorEntry).toEqual({ Id: "m0", SenderFault: true, Code: "InvalidParameterValue", Message: tooLong(KIB256) });
+  });
+
+  it("refuses a batch over 1 MiB in total with BatchRequestTooLong and takes exactly 1 MiB (JSON and Query)", async () => {
+    const sqs = sb.sqs();
+    const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: "size-batch" }));
+    const quarter = "x".repeat(MIB / 4);
+    const exact = await sqs.send(
+      new SendMessageBatchCommand({ QueueUrl, Entries: [0, 1, 2, 3].map((i) => ({ Id: `e${i}`, MessageBody: quarter })) }),
+    );
+    expect(exact.Successful).toHaveLength(4);
+    const entries = [0, 1, 2, 3].map((i) => ({ Id: `e${i}`, MessageBody: i === 3 ? `${quarter}x` : quarter }));
+    const err = await rejection(sqs.send(new SendMessageBatchCommand({ QueueUrl, Entries: entries })));
+    expect(err.$metadata?.httpStatusCode).toBe(400);
+    expect(err.name).toBe("BatchRequestTooLong");
+    expect(err.Code).toBe("AWS.SimpleQueueService.BatchRequestTooLong");
+
+    const res = await queryBatch(QueueUrl!, entries.map((e) => e.MessageBody));
+    expect(res.status).toBe(400);
+    expect(xml.parse(res.text).ErrorResponse.Error.Code).toBe("AWS.SimpleQueueService.BatchRequestTooLong");
+    const depth = await sqs.send(new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ["ApproximateNumberOfMessages"] }));
+    expect(depth.Attributes?.ApproximateNumberOfMessages).toBe("4");
+  });
+
+  it("names the other common errors as AWS does (no AWS.SimpleQueueService. prefix)", async () => {
+    const sqs = sb.sqs();
+    const missing = await rejection(sqs.send(new SendMessageCommand({ QueueUrl: sb.seedValues.fifoQueueUrl, MessageBody: "x" })));
+    expect(missing.name).toBe("MissingParameter");
+    const attr = await rejection(sqs.send(new SetQueueAttributesCommand({ QueueUrl: small, Attributes: { MaximumMessageSize: String(MIB + 1) } })));
+    expect(attr.name).toBe("InvalidAttributeValue");
+    const exists = await rejection(sqs.send(new CreateQueueCommand({ QueueName: "size-256k", Attributes: { MaximumMessageSize: "2048" } })));
+    expect(exists.name).toBe("QueueNameExists");
+    expect(exists.Code).toBe("QueueAlreadyExists");
+    const res = await query({ Action: "SetQueueAttributes", QueueUrl: small, "Attribute.1.Name": "MaximumMessageSize", "Attribute.1.Value": "1" });
+    expect(xml.parse(res.text).ErrorResponse.Error.Code).toBe("InvalidAttributeValue");
   });
 });

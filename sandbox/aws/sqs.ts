@@ -2,6 +2,15 @@
  * SQS in both wire protocols. The JSON protocol (AWS SDK v3, recent CLIs) goes to fauxqs as is;
  * the Query protocol (form-encoded `Action=…`, XML answers; Debian's awscli 2.9) is translated to
  * the same JSON handlers and back. Every call is authorized against the caller's identity first.
+ *
+ * Message sizes are fauxqs's checks, which match AWS's SQS API reference (API_SendMessage,
+ * API_SendMessageBatch, API_SetQueueAttributes at docs.aws.amazon.com/AWSSimpleQueueService/latest/
+ * APIReference/; 1 MiB since August 2025, 256 KiB before): a message (body and attributes, in UTF-8
+ * bytes) may be as long as the queue's MaximumMessageSize (1,024 to 1,048,576, default 1,048,576),
+ * else 400 InvalidParameterValue "One or more parameters are invalid. Reason: Message must be shorter
+ * than <MaximumMessageSize> bytes." (in a batch, reported per entry: Failed, SenderFault, same code);
+ * a batch may total 1,048,576 bytes, else 400 BatchRequestTooLong (Query code
+ * AWS.SimpleQueueService.BatchRequestTooLong). Only the error codes needed fixing, below.
  */
 import type { Caller, CredentialScope, SandboxRequest } from "./auth.ts";
 import { CUSTOMER_ACCOUNT } from "./auth.ts";
@@ -24,6 +33,37 @@ const JSON_TYPES: Record<string, string> = {
   InvalidAction: "com.amazonaws.sqs#InvalidAction",
   MissingParameter: "com.amazonaws.sqs#MissingParameter",
 };
+
+/**
+ * fauxqs 2.4.1 bug: `SqsError.queryErrorHeader` (dist/common/errors.js) puts "AWS.SimpleQueueService."
+ * before every error code in `x-amzn-query-error`. AWS prefixes only the errors below (their
+ * `awsQueryError` codes in the SQS API model, as shipped in @aws-sdk/client-sqs); the common errors
+ * (InvalidParameterValue, MissingParameter, InvalidAttributeName/Value, InvalidMessageContents, …)
+ * keep their bare code, and QueueNameExists is `QueueAlreadyExists`. The SDK names an error by this
+ * code, so a too-long message (AWS: "InvalidParameterValue", "One or more parameters are invalid.
+ * Reason: Message must be shorter than 262144 bytes.") surfaced as
+ * "AWS.SimpleQueueService.InvalidParameterValue". Both protocols take their code from here.
+ */
+const PREFIXED_QUERY_CODES = new Set([
+  "BatchEntryIdsNotDistinct",
+  "BatchRequestTooLong",
+  "EmptyBatchRequest",
+  "InvalidBatchEntryId",
+  "MessageNotInflight",
+  "NonExistentQueue",
+  "PurgeQueueInProgress",
+  "QueueDeletedRecently",
+  "TooManyEntriesInBatchRequest",
+  "UnsupportedOperation",
+]);
+const RENAMED_QUERY_CODES: Record<string, string> = { QueueNameExists: "QueueAlreadyExists" };
+
+/** The Query protocol error code AWS uses for a code fauxqs reports. */
+export function awsQueryErrorCode(code: string): string {
+  const bare = code.replace(/^AWS\.SimpleQueueService\./, "");
+  if (PREFIXED_QUERY_CODES.has(bare)) return `AWS.SimpleQueueService.${bare}`;
+  return RENAMED_QUERY_CODES[bare] ?? bare;
+}
 
 const nonExistentQueue = () =>
   new AwsError("AWS.SimpleQueueService.NonExistentQueue", "The specified queue does not exist.", 400);
@@ -269,10 +309,15 @@ export async function handleSqs(
     payload: JSON.stringify(input),
   });
   const id = requestId();
+  const fauxqsQueryError = res.headers["x-amzn-query-error"];
+  let queryError: string | undefined;
+  if (typeof fauxqsQueryError === "string") {
+    const [code = "", fault = "Sender"] = fauxqsQueryError.split(";");
+    queryError = `${awsQueryErrorCode(code)};${fault}`;
+  }
   if (protocol === "json") {
     const headers: Record<string, string> = { "content-type": "application/x-amz-json-1.0", "x-amzn-requestid": id };
-    const qe = res.headers["x-amzn-query-error"];
-    if (typeof qe === "string") headers["x-amzn-query-error"] = qe;
+    if (queryError) headers["x-amzn-query-error"] = queryError;
     return { status: res.statusCode, headers, body: res.body };
   }
   let output: Record<string, unknown> = {};
@@ -282,8 +327,7 @@ export async function handleSqs(
     // fall through with an empty output
   }
   if (res.statusCode >= 400) {
-    const qe = String(res.headers["x-amzn-query-error"] ?? "");
-    const code = qe.split(";")[0] || String(output.__type ?? "InternalError").split("#").pop()!;
+    const code = queryError?.split(";")[0] || String(output.__type ?? "InternalError").split("#").pop()!;
     return sqsError("query", new AwsError(code, String(output.message ?? output.Message ?? ""), res.statusCode));
   }
   const inner = Object.keys(output).length ? resultXml(action, output) : null;

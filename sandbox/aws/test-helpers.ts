@@ -58,6 +58,22 @@ export async function startTestSandbox(options: SandboxOptions = {}): Promise<Te
   };
 }
 
+/**
+ * Makes `client` send its requests without a Content-Type header (removed before signing), as the
+ * AWS CLI sends an empty file whose extension has no MIME type, or `s3api put-object` without a body.
+ */
+export function withoutContentType<C extends S3Client>(client: C): C {
+  client.middlewareStack.add(
+    (next) => async (args) => {
+      const request = args.request as { headers?: Record<string, string> };
+      if (request.headers) delete request.headers["content-type"];
+      return next(args);
+    },
+    { step: "build", name: "withoutContentType" },
+  );
+  return client;
+}
+
 /** Resolves with the error a promise rejects with (fails if it resolves). */
 export async function rejection(p: Promise<unknown>): Promise<Error & { Code?: string; $metadata?: { httpStatusCode?: number } }> {
   try {
