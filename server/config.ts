@@ -11,6 +11,8 @@ export interface Config {
   /** Set only when the operator points the SDK somewhere other than AWS (a sandbox). */
   awsEndpointUrl: string | undefined;
   databendDsn: string;
+  /** How long the API waits for Databend when it checks a task's target table. */
+  databendCheckTimeoutMs: number;
   logLevel: string;
 }
 
@@ -21,6 +23,7 @@ export const DEFAULTS = {
   platformSetupRoleArn: "arn:aws:iam::111111111111:role/platform-setup",
   platformLoadRoleArn: "arn:aws:iam::111111111111:role/platform-load",
   databendDsn: "databend://root:@127.0.0.1:8000/default?sslmode=disable",
+  databendCheckTimeoutMs: 5000,
 } as const;
 
 function portFrom(value: string | undefined, fallback: number, name: string): number {
@@ -30,6 +33,13 @@ function portFrom(value: string | undefined, fallback: number, name: string): nu
     throw new Error(`${name} must be a port number from 0 to 65535, got "${value}"`);
   }
   return port;
+}
+
+function positiveInt(value: string | undefined, fallback: number, name: string): number {
+  if (value === undefined || value === "") return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n <= 0) throw new Error(`${name} must be a whole number above 0, got "${value}"`);
+  return n;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -42,6 +52,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     platformLoadRoleArn: env.PLATFORM_LOAD_ROLE_ARN || DEFAULTS.platformLoadRoleArn,
     awsEndpointUrl: env.AWS_ENDPOINT_URL || undefined,
     databendDsn: env.DATABEND_DSN || DEFAULTS.databendDsn,
+    databendCheckTimeoutMs: positiveInt(env.DATABEND_CHECK_TIMEOUT_MS, DEFAULTS.databendCheckTimeoutMs, "DATABEND_CHECK_TIMEOUT_MS"),
     logLevel: env.LOG_LEVEL || "info",
   };
 }

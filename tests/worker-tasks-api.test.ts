@@ -1,13 +1,17 @@
-// /api/tasks through the real app (buildApp) and the real SQLite store.
+// /api/tasks through the real app (buildApp), the real SQLite store and the dev warehouse (the API
+// checks each task's target table in Databend; those checks have their own suite,
+// task-target-checks.test.ts).
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import type { FastifyInstance } from "fastify";
 import pino from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startWarehouse, type Warehouse } from "../sandbox/warehouse/server.ts";
 import { taskRecordSchema } from "../src/contracts/task.ts";
 import { buildApp } from "../server/api/app.ts";
 import { loadConfig } from "../server/config.ts";
+import { DatabendWarehouse } from "../server/databend/client.ts";
 import { openSqliteStore } from "../server/store/sqlite.ts";
 import { TaskStore } from "../server/store/tasks.ts";
 import type { Store } from "../server/store/types.ts";
@@ -18,9 +22,15 @@ let app: FastifyInstance;
 let store: Store;
 let taskStore: TaskStore;
 let sourceId: string;
+let warehouse: Warehouse;
 
 beforeAll(async () => {
   dir = mkdtempSync(path.join(tmpdir(), "tasks-api-"));
+  warehouse = await startWarehouse({ port: 0, dataDir: dir, log: false });
+  const wh = new DatabendWarehouse(warehouse.dsn);
+  await wh.exec("CREATE DATABASE sales");
+  await wh.exec("CREATE TABLE sales.orders (id INT, item VARCHAR)");
+  await wh.close();
   store = openSqliteStore({ dataDir: dir });
   taskStore = new TaskStore({ dataDir: dir });
   const source = await store.createDataSource(
@@ -39,7 +49,7 @@ beforeAll(async () => {
   );
   sourceId = source.id;
   app = await buildApp({
-    config: loadConfig({ ORG_ID: ORG, DATA_DIR: dir }),
+    config: loadConfig({ ORG_ID: ORG, DATA_DIR: dir, DATABEND_DSN: warehouse.dsn }),
     logger: pino({ level: "silent" }),
     store,
     taskStore,
@@ -49,6 +59,7 @@ afterAll(async () => {
   await app?.close();
   store?.close();
   taskStore?.close();
+  await warehouse?.stop();
   rmSync(dir, { recursive: true, force: true });
 });
 

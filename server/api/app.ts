@@ -15,6 +15,7 @@ import { openSqliteStore } from "../store/sqlite.ts";
 import { TaskStore } from "../store/tasks.ts";
 import { taskRoutes } from "./tasks.ts";
 import { createConnectivityTester, type ConnectivityTester } from "../connectivity/engine.ts";
+import { createTargetChecker, type TargetChecker } from "../databend/target-check.ts";
 
 export interface AppOptions {
   config: Config;
@@ -27,6 +28,8 @@ export interface AppOptions {
   taskStore?: TaskStore;
   /** Test Connectivity; by default the engine with the SDK's default credential chain. */
   connectivity?: ConnectivityTester;
+  /** Checks task targets in Databend; by default through databend-driver at config.databendDsn. */
+  targetChecker?: TargetChecker;
   /** Test Connectivity rate limit per organization; 10 per minute by default. */
   testRateLimit?: TestRateLimit;
 }
@@ -58,7 +61,14 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.addHook("onClose", async () => {
     if (ownTaskStore) taskStore?.close();
   });
-  await app.register(taskRoutes, { taskStore: getTaskStore, orgId: config.orgId });
+  let targetChecker = options.targetChecker;
+  const ownTargetChecker = !targetChecker;
+  const getTargetChecker = (): TargetChecker =>
+    (targetChecker ??= createTargetChecker({ dsn: config.databendDsn, timeoutMs: config.databendCheckTimeoutMs }));
+  app.addHook("onClose", async () => {
+    if (ownTargetChecker) await targetChecker?.close();
+  });
+  await app.register(taskRoutes, { taskStore: getTaskStore, orgId: config.orgId, targetChecker: getTargetChecker });
   await app.register(dataSourceRoutes, { config, store: getStore });
   await app.register(dataSourceTestRoutes, {
     config,

@@ -9,13 +9,17 @@ import {
   taskScopeProblems,
   type TaskInput,
 } from "../../src/contracts/task.ts";
+import type { TargetChecker } from "../databend/target-check.ts";
 import { DuplicateTaskNameError, type TaskConfig, type TaskStore } from "../store/tasks.ts";
 import { HttpError } from "./errors.ts";
+import { assertNoBucketCollision, assertTargetUsable, type TargetAction } from "./task-target.ts";
 
 export interface TaskRoutesOptions {
   /** The task store, opened on first use. */
   taskStore: () => TaskStore;
   orgId: string;
+  /** Asks Databend whether a target table exists and may be used (on create, update and start). */
+  targetChecker: () => TargetChecker;
   /** A worker heartbeat older than this no longer counts as a live worker (stop then takes effect at once). */
   staleAfterMs?: number;
 }
@@ -28,7 +32,8 @@ const runsQuerySchema = z.object({
 export const taskRoutes: FastifyPluginAsync<TaskRoutesOptions> = async (app, options) => {
   const { orgId, staleAfterMs = 30_000 } = options;
   const store = options.taskStore;
-  async function validate(body: unknown): Promise<TaskConfig> {
+  /** Validated config and the bucket of its data source. */
+  async function validate(body: unknown): Promise<{ config: TaskConfig; bucket: string }> {
     const parsed = taskInputSchema.safeParse(body ?? {});
     if (!parsed.success) {
       throw new HttpError(400, "Some fields need a change", fieldErrors(parsed.error));
@@ -41,7 +46,7 @@ export const taskRoutes: FastifyPluginAsync<TaskRoutesOptions> = async (app, opt
     const problems = taskScopeProblems(input, source);
     if (Object.keys(problems).length > 0) throw new HttpError(400, "Some fields need a change", problems);
     const scope = effectiveScope(input, source);
-    return {
+    const config: TaskConfig = {
       name: input.name,
       data_source_id: input.data_source_id,
       file_format: input.file_format,
@@ -51,6 +56,20 @@ export const taskRoutes: FastifyPluginAsync<TaskRoutesOptions> = async (app, opt
       on_error: input.on_error,
       purge: input.purge,
     };
+    return { config, bucket: source.bucket };
+  }
+
+  /**
+   * The target checks, cheapest first: no other bucket loads into the table (409, the store), then
+   * Databend has the table and lets us use it (400 on the field, or 503 when it cannot be asked).
+   * Nothing is saved or started unless both pass.
+   */
+  async function checkTarget(
+    task: { id: string | null; target: TaskConfig["target"]; bucket: string | null },
+    action: TargetAction,
+  ): Promise<void> {
+    if (task.bucket !== null) await assertNoBucketCollision(store(), orgId, { ...task, bucket: task.bucket });
+    await assertTargetUsable(options.targetChecker(), task.target, action);
   }
 
   function duplicate(error: unknown): never {
@@ -61,11 +80,13 @@ export const taskRoutes: FastifyPluginAsync<TaskRoutesOptions> = async (app, opt
   }
 
   const notFound = (id: string) => new HttpError(404, `No task with id ${id}`);
+  const runningEdit = () => new HttpError(409, "The task is running; stop it before changing it");
 
   app.get("/api/tasks", async () => ({ items: await store().list(orgId) }));
 
   app.post("/api/tasks", async (request, reply) => {
-    const config = await validate(request.body);
+    const { config, bucket } = await validate(request.body);
+    await checkTarget({ id: null, target: config.target, bucket }, "create");
     const record = await store().create(orgId, config).catch(duplicate);
     return reply.code(201).send(record);
   });
@@ -78,11 +99,15 @@ export const taskRoutes: FastifyPluginAsync<TaskRoutesOptions> = async (app, opt
 
   app.put<{ Params: { id: string } }>("/api/tasks/:id", async (request) => {
     const { id } = request.params;
-    if (!(await store().get(orgId, id))) throw notFound(id);
-    const config = await validate(request.body);
+    const existing = await store().get(orgId, id);
+    if (!existing) throw notFound(id);
+    const { config, bucket } = await validate(request.body);
+    // Refused before asking Databend; the store refuses it again should a start slip in meanwhile.
+    if (existing.desired_state === "running") throw runningEdit();
+    await checkTarget({ id, target: config.target, bucket }, "update");
     const result = await store().update(orgId, id, config).catch(duplicate);
     if (result === "missing") throw notFound(id);
-    if (result === "running") throw new HttpError(409, "The task is running; stop it before changing it");
+    if (result === "running") throw runningEdit();
     return result;
   });
 
@@ -94,6 +119,14 @@ export const taskRoutes: FastifyPluginAsync<TaskRoutesOptions> = async (app, opt
   });
 
   app.post<{ Params: { id: string } }>("/api/tasks/:id/start", async (request) => {
+    const task = await store().get(orgId, request.params.id);
+    if (!task) throw notFound(request.params.id);
+    // The table may have been dropped, or the data source repointed, since the task was saved.
+    // A task already meant to run is left as it is (starting it again changes nothing).
+    if (task.desired_state !== "running") {
+      const source = await store().sourceFor(orgId, task.data_source_id);
+      await checkTarget({ id: task.id, target: task.target, bucket: source?.bucket ?? null }, "start");
+    }
     const record = await store().setDesiredState(orgId, request.params.id, "running", staleAfterMs);
     if (!record) throw notFound(request.params.id);
     return record;

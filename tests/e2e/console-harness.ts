@@ -29,8 +29,14 @@ export interface ConsoleHarness {
 
 export async function startConsoleHarness(
   options: { prefix: string; orgId?: string; viewport?: { width: number; height: number } },
-  /** Runs after the sandbox starts and before the API (e.g. a dev warehouse); may hand the API a store. */
-  beforeApi?: (dataDir: string, sandbox: Sandbox) => Promise<Pick<AppOptions, "taskStore"> | void>,
+  /**
+   * Runs after the sandbox starts and before the API (e.g. a dev warehouse); may hand the API a
+   * store and environment for its configuration (e.g. DATABEND_DSN).
+   */
+  beforeApi?: (
+    dataDir: string,
+    sandbox: Sandbox,
+  ) => Promise<(Pick<AppOptions, "taskStore"> & { env?: NodeJS.ProcessEnv }) | void>,
 ): Promise<ConsoleHarness> {
   if (!existsSync(path.join(DIST, "index.html"))) {
     throw new Error("The console is not built: run `npm run build` (npm test does it first)");
@@ -39,8 +45,8 @@ export async function startConsoleHarness(
   const dataDir = mkdtempSync(path.join(tmpdir(), options.prefix));
   const orgId = options.orgId ?? "local-org";
   const sandbox = await startSandbox({ port: 0, dataDir, orgId, log: false });
-  const extra = (await beforeApi?.(dataDir, sandbox)) ?? {};
-  const config = loadConfig({ DATA_DIR: dataDir, ORG_ID: orgId });
+  const { env, ...extra } = (await beforeApi?.(dataDir, sandbox)) ?? {};
+  const config = loadConfig({ ...env, DATA_DIR: dataDir, ORG_ID: orgId });
   const endpoint = sandbox.url;
   const api = await buildApp({
     config,

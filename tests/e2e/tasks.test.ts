@@ -36,7 +36,8 @@ describe("console in Chromium: start an integration task and watch the worker ru
       wh = new DatabendWarehouse(warehouse.dsn);
       // The API and the worker share the store, as they share DATA_DIR in `npm start`.
       taskStore = new TaskStore({ dataDir });
-      return { taskStore };
+      // The API checks the task's target table in this warehouse.
+      return { taskStore, env: { DATABEND_DSN: warehouse.dsn } };
     });
     ({ sandbox, baseUrl, page } = h);
   });

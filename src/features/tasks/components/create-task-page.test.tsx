@@ -257,6 +257,37 @@ describe("Create Integration Task", () => {
     expect(screen.queryByRole("alert")).not.toBeInTheDocument();
   });
 
+  it("shows the API's target checks under Database and Table: a missing database (400), another bucket's table (409)", async () => {
+    const missingDatabase = "Databend has no database sales; create it first (CREATE DATABASE `sales`) and the table in it, then try again";
+    const otherBucket =
+      "Task load-eu already loads bucket eu-bucket into default.orders; Databend remembers loaded files per table by their key " +
+      "without the bucket, so files from bucket orders-bucket with the same keys would be skipped as already loaded. Choose another table for this task.";
+    let calls = 0;
+    server.use(
+      http.post("/api/tasks", () => {
+        calls += 1;
+        return calls === 1
+          ? HttpResponse.json({ error: missingDatabase, fields: { "target.database": missingDatabase } }, { status: 400 })
+          : HttpResponse.json({ error: otherBucket, fields: { "target.table": otherBucket } }, { status: 409 });
+      }),
+    );
+    const { user } = await open();
+    await toReview(user, "orders");
+    await user.click(screen.getByRole("button", { name: "Create Task" }));
+    await waitFor(() => expect(currentStep()).toBe("Target"));
+    expect(errorOf("Database")).toBe(missingDatabase);
+    expect(errorOf("Table")).toBeNull();
+    await waitFor(() => expect(input("Database")).toHaveFocus());
+    expect(screen.queryByRole("alert")).not.toBeInTheDocument();
+
+    await next(user);
+    await user.click(screen.getByRole("button", { name: "Create Task" }));
+    await waitFor(() => expect(currentStep()).toBe("Target"));
+    expect(errorOf("Table")).toBe(otherBucket);
+    await waitFor(() => expect(input("Table")).toHaveFocus());
+    expect(screen.queryByRole("alert")).not.toBeInTheDocument();
+  });
+
   it("maps a file format field error to Files, and a duplicate name (409) to the name on Review", async () => {
     let calls = 0;
     server.use(

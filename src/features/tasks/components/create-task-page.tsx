@@ -403,7 +403,7 @@ function TaskWizard({ sources }: { sources: DataSourceRecord[] }) {
             />
             <TextField
               label="Table"
-              help="An existing Databend table whose columns match the files."
+              help="An existing Databend table whose columns match the files; it is checked in Databend when the task is saved and started. A table takes files from one bucket only."
               required
               error={errors.target?.table?.message}
               registration={register("target.table")}
