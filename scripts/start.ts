@@ -2,11 +2,21 @@
 // stand-ins, as one process tree. Ctrl-C stops all of it.
 import concurrently, { type ConcurrentlyCommandInput } from "concurrently";
 import { existsSync } from "node:fs";
+import { provisionedPython, ENGINE_MISSING } from "../sandbox/warehouse/engine-env.ts";
 
 const node = JSON.stringify(process.execPath);
 const sandboxPort = process.env.SANDBOX_PORT || "4566";
 const useSandbox = !process.env.AWS_ENDPOINT_URL && !process.env.AWS_ACCESS_KEY_ID;
 const useWarehouse = !process.env.DATABEND_DSN;
+const warehousePort = process.env.WAREHOUSE_PORT || "8000";
+if (useWarehouse && !provisionedPython()) {
+  console.error(ENGINE_MISSING);
+  process.exit(1);
+}
+// The API and the worker reach the dev warehouse wherever WAREHOUSE_PORT put it.
+const databend: Record<string, string> = useWarehouse
+  ? { DATABEND_DSN: `databend://root:@127.0.0.1:${warehousePort}/default?sslmode=disable` }
+  : {};
 
 // Each product process acts as its own platform identity, through the SDK's default chain.
 function platformIdentity(keys: string): Record<string, string> {
@@ -27,14 +37,14 @@ if (useWarehouse) {
 commands.push({
   name: "api",
   command: `${node} server/main.ts`,
-  env: platformIdentity("platform-setup"),
+  env: { ...platformIdentity("platform-setup"), ...databend },
   prefixColor: "green",
 });
 if (existsSync("server/worker/main.ts")) {
   commands.push({
     name: "worker",
     command: `${node} --max-semi-space-size=4 server/worker/main.ts`,
-    env: platformIdentity("platform-load"),
+    env: { ...platformIdentity("platform-load"), ...databend },
     prefixColor: "yellow",
   });
 }

@@ -7,6 +7,7 @@ import path from "node:path";
 import { CreateRoleCommand, IAMClient, PutRolePolicyCommand } from "@aws-sdk/client-iam";
 import {
   CreateBucketCommand,
+  HeadObjectCommand,
   PutBucketNotificationConfigurationCommand,
   PutObjectCommand,
   S3Client,
@@ -24,7 +25,7 @@ import * as documents from "../sandbox/aws/documents.ts";
 import { startWarehouse } from "../sandbox/warehouse/server.ts";
 import type { TaskInput, TaskRecord } from "../src/contracts/task.ts";
 import { fileFormatSchema } from "../src/contracts/task.ts";
-import { DatabendWarehouse } from "../server/databend/client.ts";
+import { DatabendWarehouse, type Warehouse } from "../server/databend/client.ts";
 import { openSqliteStore } from "../server/store/sqlite.ts";
 import { TaskStore } from "../server/store/tasks.ts";
 import type { Store } from "../server/store/types.ts";
@@ -85,7 +86,10 @@ export interface WorkerEnv {
   scenario(name: string, opts?: { prefix?: string; suffix?: string; allowDelete?: boolean }): Promise<Scenario>;
   createTask(s: Scenario, table: string, over?: Partial<TaskInput>): Promise<TaskRecord>;
   start(task: TaskRecord): Promise<void>;
-  supervisor(over?: Partial<WorkerConfig>, extra?: { store?: TaskStore; queueFor?: (taskId: string) => MessageQueue | undefined }): Supervisor;
+  supervisor(
+    over?: Partial<WorkerConfig>,
+    extra?: { store?: TaskStore; queueFor?: (taskId: string) => MessageQueue | undefined; warehouse?: Warehouse },
+  ): Supervisor;
   /** Stops every supervisor started through `supervisor()` (call in afterEach). */
   stopSupervisors(): Promise<void>;
   put(bucket: string, key: string, body: string | Uint8Array): Promise<void>;
@@ -116,6 +120,37 @@ export async function waitFor<T>(
   }
 }
 
+/** An S3 ObjectCreated notification as S3 writes it (key encoded as S3 encodes it). */
+export function objectCreatedEvent(o: { bucket: string; key: string; size: number; eTag: string; sequencer?: string }): string {
+  return JSON.stringify({
+    Records: [
+      {
+        eventVersion: "2.1",
+        eventSource: "aws:s3",
+        awsRegion: REGION,
+        eventTime: new Date().toISOString(),
+        eventName: "ObjectCreated:Put",
+        s3: {
+          s3SchemaVersion: "1.0",
+          bucket: { name: o.bucket, arn: `arn:aws:s3:::${o.bucket}` },
+          object: {
+            key: encodeURIComponent(o.key).replace(/%20/g, "+").replace(/%2F/g, "/"),
+            size: o.size,
+            eTag: o.eTag,
+            sequencer: o.sequencer ?? "00AA",
+          },
+        },
+      },
+    ],
+  });
+}
+
+/** The ObjectCreated notification for an object as it is now in the bucket. */
+export async function eventForObject(env: WorkerEnv, bucket: string, key: string): Promise<string> {
+  const head = await env.s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
+  return objectCreatedEvent({ bucket, key, size: Number(head.ContentLength), eTag: String(head.ETag).replaceAll('"', "") });
+}
+
 /** Waits until the scenario's queue holds nothing, visible or in flight. */
 export async function drained(env: WorkerEnv, s: Scenario, timeoutMs = 60_000): Promise<void> {
   await waitFor(
@@ -135,6 +170,12 @@ export async function expectExactRows(env: WorkerEnv, table: string, expected: n
   expect({ total: Number(rows[0]!.total), distinct: Number(rows[0]!.d) }).toEqual({ total: expected, distinct: expected });
 }
 
+/**
+ * DATABEND_DSN runs every worker suite against that Databend instead of the embedded engine (it
+ * must reach the sandbox on 127.0.0.1). The few tests that stop the warehouse are skipped then.
+ */
+export const externalDatabend = Boolean(process.env.DATABEND_DSN);
+
 export async function startWorkerEnv(
   options: {
     minSessionSeconds?: number;
@@ -152,8 +193,9 @@ export async function startWorkerEnv(
     seed: false,
     ...(options.minSessionSeconds ? { minSessionSeconds: options.minSessionSeconds } : {}),
   });
-  let warehouse = options.databendDsn
-    ? { dsn: options.databendDsn, port: 0, stop: async () => {} }
+  const externalDsn = options.databendDsn ?? process.env.DATABEND_DSN;
+  let warehouse = externalDsn
+    ? { dsn: externalDsn, port: 0, stop: async () => {} }
     : await startWarehouse({ port: 0, dataDir, log: false });
   const dsn = warehouse.dsn;
   const whPort = warehouse.port;
@@ -257,7 +299,7 @@ export async function startWorkerEnv(
     supervisor(over = {}, extra = {}) {
       const sup = new Supervisor({
         store: extra.store ?? store,
-        warehouse: wh,
+        warehouse: extra.warehouse ?? wh,
         config: testWorkerConfig(over),
         log: pino({ level: process.env.WORKER_TEST_LOG ?? "silent" }),
         aws: env.awsOptions,

@@ -72,6 +72,12 @@ export interface CopyIntoSpec {
   fileFormat: FileFormat;
   onError: OnError;
   purge: boolean;
+  /** Load even when Databend's load metadata knows the path (an overwritten object). */
+  force?: boolean;
+  /** Databend refuses a second statement with this label, so a retried FORCE load cannot load twice. */
+  deduplicateLabel?: string | undefined;
+  /** `load_file_metadata_expire_hours` for the metadata this statement writes. */
+  metadataExpireHours?: number;
 }
 
 export function fileFormatClause(format: FileFormat): string {
@@ -110,13 +116,14 @@ export function buildCopyInto(spec: CopyIntoSpec): string {
   if (spec.files.length === 0) throw new Error("COPY INTO needs at least one file");
   const files = spec.files.map((key) => sqlString(key)).join(", ");
   const lines = [
-    `COPY INTO ${qualifiedTable(spec.database, spec.table)}`,
+    `COPY ${statementHints(spec)}INTO ${qualifiedTable(spec.database, spec.table)}`,
     `FROM ${sqlString(`s3://${spec.bucket}/`)}`,
     `CONNECTION = (${connectionClause(spec.connection)})`,
     `FILES = (${files})`,
     `FILE_FORMAT = (${fileFormatClause(spec.fileFormat)})`,
   ];
   if (spec.purge) lines.push("PURGE = TRUE");
+  if (spec.force) lines.push("FORCE = TRUE");
   lines.push(`ON_ERROR = ${spec.onError === "continue" ? "CONTINUE" : "ABORT"}`);
   return lines.join("\n");
 }
@@ -144,4 +151,46 @@ export function scrubSecrets(text: string, secrets: readonly string[] = []): str
     /\b(ACCESS_KEY_ID|SECRET_ACCESS_KEY|SESSION_TOKEN|AWS_KEY_ID|AWS_SECRET_KEY|AWS_TOKEN|SECURITY_TOKEN)(\s*=\s*)'(?:[^'\\]|\\.|'')*'/gi,
     "$1$2'[redacted]'",
   );
+}
+
+/**
+ * Per-statement settings as a SET_VAR hint (Databend: "Query Hints", `/*+ SET_VAR(name=value) *\/`
+ * right after the statement keyword), so they hold for this statement alone on any connection.
+ */
+function statementHints(spec: Pick<CopyIntoSpec, "deduplicateLabel" | "metadataExpireHours">): string {
+  const hints: string[] = [];
+  if (spec.metadataExpireHours !== undefined) {
+    if (!Number.isInteger(spec.metadataExpireHours) || spec.metadataExpireHours < 1) throw new Error("metadataExpireHours must be a positive whole number");
+    hints.push(`SET_VAR(load_file_metadata_expire_hours=${spec.metadataExpireHours})`);
+  }
+  if (spec.deduplicateLabel !== undefined) {
+    if (!/^[A-Za-z0-9:_-]{1,200}$/.test(spec.deduplicateLabel)) throw new Error("a deduplicate label is letters, digits, ':', '_' and '-'");
+    hints.push(`SET_VAR(deduplicate_label=${sqlString(spec.deduplicateLabel)})`);
+  }
+  return hints.length > 0 ? `/*+ ${hints.join(" ")} */ ` : "";
+}
+
+export interface CountRowsSpec {
+  bucket: string;
+  key: string;
+  connection: S3Connection;
+  fileFormat: FileFormat;
+  /** Name of the named file format a CSV count needs (Databend reads staged CSV only through one). */
+  formatName: string;
+}
+
+/**
+ * The rows Databend reads from one file with the task's format: a `SELECT COUNT($1)` over the
+ * file as a location. Databend queries staged files only with a named file format (not inline
+ * options), so CSV first gets one, created once per distinct format; NDJSON and Parquet use the
+ * built-in names. Used after a crash, for a file whose COPY committed but was never recorded.
+ */
+export function buildCountRows(spec: CountRowsSpec): { setup: string | undefined; query: string } {
+  if (!/^[A-Za-z_][A-Za-z0-9_]{0,63}$/.test(spec.formatName)) throw new Error("a file format name is letters, digits and '_'");
+  const connection = connectionClause(spec.connection).replaceAll(", ", " ");
+  const format = spec.fileFormat.type === "csv" ? spec.formatName : spec.fileFormat.type.toUpperCase();
+  const setup =
+    spec.fileFormat.type === "csv" ? `CREATE FILE FORMAT IF NOT EXISTS ${spec.formatName} ${fileFormatClause(spec.fileFormat).replaceAll(", ", " ")}` : undefined;
+  const query = `SELECT COUNT($1) AS n FROM ${sqlString(`s3://${spec.bucket}/`)} (CONNECTION => (${connection}), FILE_FORMAT => ${sqlString(format)}, FILES => (${sqlString(spec.key)}))`;
+  return { setup, query };
 }

@@ -51,8 +51,23 @@ export interface LedgerObject {
   message_id?: string;
 }
 
+/**
+ * What the ledger knew of a key when we claimed one version of it. Databend's COPY skips a path
+ * its load metadata knows, whatever the content, so this decides how the version is loaded:
+ * - `none`: the key is new to this task; a plain COPY loads it.
+ * - `crashed`: this very version was claimed before and never marked loaded (a worker died); if
+ *   Databend now skips it, that worker's COPY committed.
+ * - `other_version`: another ETag of the key was claimed or loaded; this one is an overwrite and
+ *   needs FORCE (with a deduplicate label, so a retry cannot load it twice).
+ */
+export type KeyHistory = "none" | "crashed" | "other_version";
+
+export interface ClaimedObject extends LedgerObject {
+  history: KeyHistory;
+}
+
 export interface ClaimResult {
-  claimed: LedgerObject[];
+  claimed: ClaimedObject[];
   loaded: LedgerObject[];
   /** Claimed by another live worker; with the ms until its lease ends. */
   held: { object: LedgerObject; leaseMsLeft: number }[];
@@ -483,6 +498,7 @@ export class TaskStore {
            lease_until = excluded.lease_until, sequencer = excluded.sequencer, message_id = excluded.message_id,
            updated_at = excluded.updated_at`,
       );
+      const historyStmt = this.db.prepare("SELECT etag, state FROM task_objects WHERE task_id = ? AND bucket = ? AND key = ?");
       const result: ClaimResult = { claimed: [], loaded: [], held: [] };
       for (const o of objects) {
         if (loadedStmt.get(taskId, o.bucket, o.key, o.etag)) {
@@ -494,8 +510,14 @@ export class TaskStore {
           result.held.push({ object: o, leaseMsLeft: Number(held.lease_until) - nowMs });
           continue;
         }
+        const rows = historyStmt.all(taskId, o.bucket, o.key) as { etag: string; state: string }[];
+        const history: KeyHistory = rows.some((r) => r.etag !== o.etag)
+          ? "other_version"
+          : rows.some((r) => r.etag === o.etag && r.state === "claimed")
+            ? "crashed"
+            : "none";
         upsert.run(taskId, o.bucket, o.key, o.etag, o.sequencer, workerId, nowMs + leaseMs, o.message_id ?? null, at);
-        result.claimed.push(o);
+        result.claimed.push({ ...o, history });
       }
       return result;
     });

@@ -27,10 +27,20 @@ export interface WorkerConfig {
   maxStatementsPerBatch: number;
   /** ENDPOINT_URL written into COPY's CONNECTION; default: the S3 endpoint override, if any. */
   copyEndpointUrl: string | undefined;
-  /** Loaded-object ledger entries older than this are pruned (Databend keeps load metadata about as long). */
+  /**
+   * Hours Databend keeps the load metadata of each COPY (`load_file_metadata_expire_hours`, set on
+   * every statement): SQS keeps a message up to 14 days and a dead-letter redrive can bring it back
+   * later still, so the default covers 14 days plus a 7-day redrive horizon.
+   */
+  loadMetadataHours: number;
+  /**
+   * Loaded-object ledger entries older than this are pruned. Never shorter than loadMetadataHours:
+   * while Databend remembers a path the ledger must know which ETag it loaded, or an overwrite
+   * would be taken for a duplicate.
+   */
   ledgerRetentionHours: number;
-  /** Test hook: after the first COPY returns, print a line and hang (the test then kills the process). */
-  testPauseAfterCopy: boolean;
+  /** Longest wait between probes while Databend does not answer. */
+  probeMaxMs: number;
 }
 
 function num(env: NodeJS.ProcessEnv, name: string, dflt: number, min = 0): number {
@@ -46,6 +56,7 @@ export function defaultWorkerId(): string {
 }
 
 export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerConfig {
+  const loadMetadataHours = num(env, "WORKER_LOAD_METADATA_HOURS", (14 + 7) * 24, 1);
   return {
     workerId: env.WORKER_ID || defaultWorkerId(),
     pollMs: num(env, "WORKER_POLL_MS", 1000, 50),
@@ -62,7 +73,8 @@ export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerCo
     stopGraceMs: num(env, "WORKER_STOP_GRACE_MS", 30_000, 0),
     maxStatementsPerBatch: num(env, "WORKER_MAX_STATEMENTS_PER_BATCH", 64, 1),
     copyEndpointUrl: env.DATABEND_S3_ENDPOINT_URL || undefined,
-    ledgerRetentionHours: num(env, "WORKER_LEDGER_RETENTION_HOURS", 7 * 24, 1),
-    testPauseAfterCopy: env.WORKER_TEST_PAUSE_AFTER_COPY === "1",
+    loadMetadataHours,
+    ledgerRetentionHours: num(env, "WORKER_LEDGER_RETENTION_HOURS", loadMetadataHours + 24, loadMetadataHours),
+    probeMaxMs: num(env, "WORKER_PROBE_MAX_MS", 30_000, 100),
   };
 }

@@ -1,21 +1,34 @@
-// Loading a batch of object keys with as few COPY statements as possible: one for the whole batch
-// when it succeeds. When a statement fails because of a file (ON_ERROR = ABORT and a malformed
-// file, or an object deleted meanwhile), the batch is split in halves until the failing files are
-// isolated, so good files are not held back by a bad one. Errors that affect every file alike
-// (Databend unreachable, credentials refused, target table missing) stop the batch at once.
-import type { CopyFileResult, WarehouseError } from "../databend/client.ts";
+// Loading a batch of object versions with as few COPY statements as possible, on Databend's own
+// load rules (databendlabs/databend, src/query/storages/common/stage and the COPY interpreter):
+// - COPY keeps load metadata per table keyed by the file's path alone and skips a known path
+//   without comparing ETag or size, so first loads share one statement, while an overwrite (a new
+//   ETag of a key this task loaded before) needs FORCE = TRUE in a statement of its own that
+//   carries a deduplicate label for task/key/ETag: a retry of that statement loads nothing twice.
+// - COPY with FILES stats every listed file first and one missing file fails the whole statement
+//   (3001, with the file's URI), and ON_ERROR = ABORT fails it on the first bad file, naming it
+//   (`at file '<path>'`). The failing file is taken out by name and the rest retried; only an error
+//   that names no file falls back to halving. Errors that affect every file alike (Databend
+//   unreachable, credentials refused, target unusable) stop the batch at once.
+import { WarehouseError, failingFileOf, type CopyFileResult } from "../databend/client.ts";
+
+/** One object version to load; `force` versions go one per statement with their label. */
+export interface LoadItem {
+  key: string;
+  force: boolean;
+  label?: string;
+}
 
 export type FileOutcome =
   | { key: string; status: "loaded"; rows: number; errorsSeen: number; firstError: string | null; firstErrorLine: number | null }
-  /** Not in COPY's result: Databend's load metadata says this table already loaded the file. */
-  | { key: string; status: "duplicate" }
+  /** Not in COPY's result: Databend's load metadata (or the deduplicate label) says it is loaded. */
+  | { key: string; status: "skipped_by_databend" }
   /** The object no longer exists (deleted, or purged by another load). */
   | { key: string; status: "missing"; error: string }
   | { key: string; status: "failed"; error: string; kind: WarehouseError["kind"] | "budget" };
 
 export interface LoadDeps {
-  /** Runs one COPY INTO for these keys; throws WarehouseError. */
-  copy(keys: readonly string[]): Promise<CopyFileResult[]>;
+  /** Runs one COPY INTO for these keys (FORCE and label when given); throws WarehouseError. */
+  copy(keys: readonly string[], options: { force: boolean; label?: string }): Promise<CopyFileResult[]>;
   /** Whether the object exists now; undefined when that cannot be told. */
   objectExists(key: string): Promise<boolean | undefined>;
   /** At most this many statements for one batch (isolation included). */
@@ -36,9 +49,17 @@ export function resultKey(file: string, bucket?: string): string {
   return key.replace(/^\/+/, "");
 }
 
-export async function loadKeys(keys: readonly string[], deps: LoadDeps, bucket?: string): Promise<LoadResult> {
+interface Group {
+  keys: string[];
+  force: boolean;
+  label?: string;
+}
+
+export async function loadItems(items: readonly LoadItem[], deps: LoadDeps, bucket?: string): Promise<LoadResult> {
   const outcomes = new Map<string, FileOutcome>();
-  const groups: string[][] = keys.length > 0 ? [[...new Set(keys)]] : [];
+  const plain = [...new Set(items.filter((i) => !i.force).map((i) => i.key))];
+  const groups: Group[] = plain.length > 0 ? [{ keys: plain, force: false }] : [];
+  for (const item of items) if (item.force) groups.push({ keys: [item.key], force: true, label: item.label });
   let statements = 0;
   let stoppedBy: WarehouseError | undefined;
   let lastError = "";
@@ -46,18 +67,18 @@ export async function loadKeys(keys: readonly string[], deps: LoadDeps, bucket?:
   while (groups.length > 0) {
     const group = groups.shift()!;
     if (stoppedBy) {
-      for (const key of group) outcomes.set(key, { key, status: "failed", error: stoppedBy.message, kind: stoppedBy.kind });
+      for (const key of group.keys) outcomes.set(key, { key, status: "failed", error: stoppedBy.message, kind: stoppedBy.kind });
       continue;
     }
     if (statements >= deps.maxStatements) {
       const error = `not loaded: isolating failing files took more than ${deps.maxStatements} statements; last error: ${lastError}`;
-      for (const key of group) outcomes.set(key, { key, status: "failed", error, kind: "budget" });
+      for (const key of group.keys) outcomes.set(key, { key, status: "failed", error, kind: "budget" });
       continue;
     }
     statements++;
     try {
-      const results = await deps.copy(group);
-      const inGroup = new Set(group);
+      const results = await deps.copy(group.keys, { force: group.force, label: group.label });
+      const inGroup = new Set(group.keys);
       for (const r of results) {
         const key = resultKey(r.file, bucket);
         if (!inGroup.has(key)) continue;
@@ -70,26 +91,39 @@ export async function loadKeys(keys: readonly string[], deps: LoadDeps, bucket?:
           firstErrorLine: r.firstErrorLine,
         });
       }
-      for (const key of group) if (!outcomes.has(key)) outcomes.set(key, { key, status: "duplicate" });
+      for (const key of group.keys) if (!outcomes.has(key)) outcomes.set(key, { key, status: "skipped_by_databend" });
     } catch (error) {
-      const e = error as WarehouseError;
+      const e = error instanceof WarehouseError ? error : new WarehouseError("statement", String(error));
       lastError = e.message;
-      if (e.kind !== "statement") {
+      if (e.kind !== "file" && e.kind !== "missing" && e.kind !== "statement") {
         stoppedBy = e;
-        for (const key of group) outcomes.set(key, { key, status: "failed", error: e.message, kind: e.kind });
+        for (const key of group.keys) outcomes.set(key, { key, status: "failed", error: e.message, kind: e.kind });
         continue;
       }
-      if (group.length > 1) {
-        const half = Math.ceil(group.length / 2);
-        groups.unshift(group.slice(0, half), group.slice(half));
+      const named = failingFileOf(e, bucket);
+      if (named !== undefined && group.keys.includes(named)) {
+        // The error names its file: settle that one, retry the others together.
+        if (e.kind === "missing" || (await deps.objectExists(named).catch(() => undefined)) === false) {
+          outcomes.set(named, { key: named, status: "missing", error: e.message });
+        } else {
+          outcomes.set(named, { key: named, status: "failed", error: e.message, kind: e.kind });
+        }
+        const rest = group.keys.filter((k) => k !== named);
+        if (rest.length > 0) groups.unshift({ ...group, keys: rest });
         continue;
       }
-      const key = group[0]!;
+      if (group.keys.length > 1) {
+        const half = Math.ceil(group.keys.length / 2);
+        groups.unshift({ ...group, keys: group.keys.slice(0, half) }, { ...group, keys: group.keys.slice(half) });
+        continue;
+      }
+      const key = group.keys[0]!;
       // One file failed on its own: if the object is gone, there is nothing to load and nothing to retry.
       const exists = await deps.objectExists(key).catch(() => undefined);
       if (exists === false) outcomes.set(key, { key, status: "missing", error: e.message });
       else outcomes.set(key, { key, status: "failed", error: e.message, kind: e.kind });
     }
   }
-  return { outcomes: keys.length ? [...new Set(keys)].map((k) => outcomes.get(k)!) : [], statements, stoppedBy };
+  const keys = [...new Set(items.map((i) => i.key))];
+  return { outcomes: keys.map((k) => outcomes.get(k)!), statements, stoppedBy };
 }

@@ -2,7 +2,7 @@
 // Vector's aws_s3 source). Several receives are in flight; parsed records wait in the batcher;
 // each batch is loaded with one COPY INTO; a message is deleted once all its records are loaded or
 // deliberately skipped, and otherwise comes back after a backoff.
-import { HeadObjectCommand, type S3Client } from "@aws-sdk/client-s3";
+import type { S3Client } from "@aws-sdk/client-s3";
 import type { SQSClient } from "@aws-sdk/client-sqs";
 import type { Logger } from "pino";
 import { parseQueueUrl, partitionOfRegion } from "../../src/contracts/aws-names.ts";
@@ -17,15 +17,17 @@ import {
   stsRegionFor,
   type AwsClientOptions,
 } from "../aws/clients.ts";
-import { WarehouseError, toWarehouseError, type Warehouse } from "../databend/client.ts";
-import { buildCopyInto, scrubSecrets, secretsOf, type S3Connection } from "../databend/sql.ts";
-import type { LedgerObject, RunnableTask, TaskStore } from "../store/tasks.ts";
+import type { WarehouseError, Warehouse } from "../databend/client.ts";
+import { scrubSecrets } from "../databend/sql.ts";
+import type { ClaimedObject, LedgerObject, RunnableTask, TaskStore } from "../store/tasks.ts";
 import { Acknowledger, type Settlement } from "./acknowledger.ts";
 import { Batcher } from "./batcher.ts";
 import type { WorkerConfig } from "./config.ts";
 import { CredentialCache } from "./credentials.ts";
 import { parseBody, type S3ObjectRef, type TaskScope } from "./events.ts";
-import { loadKeys } from "./loader.ts";
+import { Copier, sha1 } from "./copier.ts";
+import { loadItems, type FileOutcome, type LoadItem } from "./loader.ts";
+import { decide, resolveVersions, versionLabel } from "./versions.ts";
 import { SqsQueue, type MessageQueue, type QueueMessage } from "./queue.ts";
 
 /** What the receive side hands to the batcher: one entry per record (or per message without records). */
@@ -101,7 +103,11 @@ export class TaskRunner {
   private consecutiveFailures = 0;
   private fatalStreak = 0;
   private receivedSinceRun = 0;
-  private pausedAfterCopy = false;
+  /** Batches currently holding because Databend does not answer (receiving pauses meanwhile). */
+  private warehouseDown = 0;
+  /** Keys a batch of this runner is loading now (one version of a key at a time). */
+  private readonly keysInFlight = new Set<string>();
+  private readonly copier: Copier;
   /** Resolves when the runner has fully stopped. */
   readonly finished: Promise<void>;
   private resolveFinished!: () => void;
@@ -137,6 +143,15 @@ export class TaskRunner {
       this.queue = new SqsQueue(this.sqs, canonicalQueueUrl(parsed.region, parsed.accountId, parsed.queueName));
     }
     this.s3 = createS3Client(region, this.credentials.provider, { ...aws, maxAttempts: 2 });
+    this.copier = new Copier({
+      task,
+      warehouse: deps.warehouse,
+      credentials: this.credentials,
+      s3: this.s3,
+      endpointUrl: this.cfg.copyEndpointUrl ?? resolveEndpoint("s3", aws),
+      metadataHours: this.cfg.loadMetadataHours,
+      roleSessionSeconds: this.cfg.roleSessionSeconds,
+    });
     this.ack = new Acknowledger(this.queue, {
       visibilitySeconds: this.cfg.visibilitySeconds,
       backoffBaseSeconds: this.cfg.backoffBaseSeconds,
@@ -182,7 +197,7 @@ export class TaskRunner {
   // ---- receive ---------------------------------------------------------------------------------
 
   private busy(): boolean {
-    return this.batcher.full || this.ack.size >= this.cfg.batchMaxFiles * (this.cfg.loadConcurrency + 1);
+    return this.warehouseDown > 0 || this.batcher.full || this.ack.size >= this.cfg.batchMaxFiles * (this.cfg.loadConcurrency + 1);
   }
 
   private async receiveLoop(index: number): Promise<void> {
@@ -298,56 +313,46 @@ export class TaskRunner {
     });
   }
 
-  private async connection(): Promise<S3Connection> {
-    // A COPY must not start with keys that expire while it runs.
-    const creds = await this.credentials.get(Math.min(10 * 60_000, (this.cfg.roleSessionSeconds * 1000) / 3));
-    return {
-      region: this.task.source.queue_region,
-      accessKeyId: creds.accessKeyId,
-      secretAccessKey: creds.secretAccessKey,
-      sessionToken: creds.sessionToken,
-      endpointUrl: this.cfg.copyEndpointUrl ?? resolveEndpoint("s3", this.deps.aws ?? {}),
-    };
+  /** Items of one object version (key + ETag) in a batch, with the messages that announced it. */
+  private groupVersions(items: { messageId: string; object: S3ObjectRef }[]): Map<string, { object: S3ObjectRef; messageIds: string[] }> {
+    const byVersion = new Map<string, { object: S3ObjectRef; messageIds: string[] }>();
+    for (const item of items) {
+      const id = `${item.object.key}\u0000${item.object.eTag}`;
+      const entry = byVersion.get(id);
+      if (entry) entry.messageIds.push(item.messageId);
+      else byVersion.set(id, { object: item.object, messageIds: [item.messageId] });
+    }
+    return byVersion;
   }
 
-  private async copy(keys: readonly string[]): Promise<import("../databend/client.ts").CopyFileResult[]> {
-    let connection: S3Connection;
+  /**
+   * Holds a batch while Databend does not answer: receiving stops (each receive of the same message
+   * counts toward the queue's maxReceiveCount, so receiving again during an outage would push
+   * messages into the dead-letter queue), the held messages stay invisible through the heartbeat,
+   * and Databend is probed with backoff until it answers. False when the task stops meanwhile.
+   */
+  private async waitForWarehouse(cause: WarehouseError, messages: number): Promise<boolean> {
+    this.warehouseDown++;
+    const since = new Date().toISOString();
+    this.deps.store.reportError(
+      this.task.id,
+      `Databend is not answering (${excerpt(cause.message, 200)}); holding ${messages} message(s) and retrying since ${since}`,
+    );
+    this.log.warn({ err: cause.message, messages }, "Databend unreachable: receiving paused, probing");
     try {
-      connection = await this.connection();
-    } catch (error) {
-      throw new WarehouseError("access", `Cannot assume the data source's role: ${scrubSecrets(errorText(error))}`);
-    }
-    const sql = buildCopyInto({
-      database: this.task.config.target.database,
-      table: this.task.config.target.table,
-      bucket: this.task.source.bucket,
-      files: keys,
-      connection,
-      fileFormat: this.task.config.file_format,
-      onError: this.task.config.on_error,
-      purge: this.task.config.purge,
-    });
-    const secrets = secretsOf(connection);
-    const results = await this.deps.warehouse.copyInto(sql, secrets).catch((error) => {
-      throw toWarehouseError(error, secrets);
-    });
-    if (this.cfg.testPauseAfterCopy && !this.pausedAfterCopy) {
-      this.pausedAfterCopy = true;
-      process.stdout.write(`WORKER_TEST_PAUSED_AFTER_COPY ${JSON.stringify({ task: this.task.id, files: keys.length })}\n`);
-      await new Promise(() => {});
-    }
-    return results;
-  }
-
-  private async objectExists(key: string): Promise<boolean | undefined> {
-    if (!this.s3) return undefined;
-    try {
-      await this.s3.send(new HeadObjectCommand({ Bucket: this.task.source.bucket, Key: key }));
-      return true;
-    } catch (error) {
-      const e = error as { name?: string; $metadata?: { httpStatusCode?: number } };
-      if (e.name === "NotFound" || e.name === "NoSuchKey" || e.$metadata?.httpStatusCode === 404) return false;
-      return undefined;
+      let delay = 500;
+      while (!this.stopping) {
+        await sleep(delay, this.abort.signal);
+        if (this.stopping) break;
+        if (await this.copier.warehouseAnswers()) {
+          this.log.info({ since }, "Databend answers again; resuming");
+          return true;
+        }
+        delay = Math.min(this.cfg.probeMaxMs, delay * 2);
+      }
+      return false;
+    } finally {
+      this.warehouseDown--;
     }
   }
 
@@ -366,6 +371,7 @@ export class TaskRunner {
     let rowsLoaded = 0;
     let statements = 0;
     let fatal: string | undefined;
+    const objects: { messageId: string; object: S3ObjectRef }[] = [];
 
     for (const item of items) {
       switch (item.kind) {
@@ -393,64 +399,130 @@ export class TaskRunner {
           break;
         case "object":
           withObjects.add(item.messageId);
+          objects.push(item);
           break;
       }
     }
 
-    // Objects: claim, load with one COPY, settle their messages.
-    const byKey = new Map<string, { object: S3ObjectRef; messageIds: string[] }>();
-    for (const item of items) {
-      if (item.kind !== "object") continue;
-      const entry = byKey.get(item.object.key);
-      if (entry) entry.messageIds.push(item.messageId);
-      else byKey.set(item.object.key, { object: item.object, messageIds: [item.messageId] });
+    // Which version each event is about: no ETag, or several ETags of one key, is settled by a HEAD.
+    const resolved = await resolveVersions(objects.map((o) => ({ item: o.messageId, object: o.object })), (key) => this.copier.headEtag(key));
+    for (const d of resolved.drop) {
+      if (d.decision.kind === "unknown") {
+        errors.push({ message_id: d.item, key: d.object.key, error: d.decision.reason });
+        note(d.item, this.ack.fail(d.item));
+      } else {
+        skipped.push({ message_id: d.item, key: d.object.key, reason: d.decision.reason });
+        note(d.item, this.ack.resolve(d.item));
+      }
     }
+    const byVersion = this.groupVersions(resolved.keep.map((v) => ({ messageId: v.item, object: v.object })));
+    const entryOf = (o: LedgerObject) => byVersion.get(`${o.key}\u0000${o.etag}`)!;
+
+    // A key being loaded by another batch of this runner waits for it, like a key another worker holds.
+    for (const [id, entry] of byVersion) {
+      if (!this.keysInFlight.has(entry.object.key)) continue;
+      for (const m of entry.messageIds) note(m, this.ack.defer(m, 1));
+      byVersion.delete(id);
+    }
+
     const loadedLedger: (LedgerObject & { rows: number })[] = [];
-    if (byKey.size > 0) {
-      const ledger = [...byKey.values()].map((e) => this.ledgerObject(e.object, e.messageIds[0]));
+    if (byVersion.size > 0) {
+      const ledger = [...byVersion.values()].map((e) => this.ledgerObject(e.object, e.messageIds[0]));
       const leaseMs = this.cfg.claimLeaseSeconds * 1000;
       const claim = this.deps.store.claim(this.task.id, this.cfg.workerId, ledger, leaseMs);
       for (const o of claim.loaded) {
-        for (const id of byKey.get(o.key)!.messageIds) {
+        for (const id of entryOf(o).messageIds) {
           objectsDuplicate++;
           note(id, this.ack.resolve(id));
         }
       }
       for (const { object, leaseMsLeft } of claim.held) {
-        // Another worker is loading this object now; look again when its claim would have ended.
+        // Another worker is loading this key now; look again when its claim would have ended.
         const seconds = Math.max(1, Math.min(this.cfg.visibilitySeconds, Math.ceil(leaseMsLeft / 1000)));
-        for (const id of byKey.get(object.key)!.messageIds) note(id, this.ack.defer(id, seconds));
+        for (const id of entryOf(object).messageIds) note(id, this.ack.defer(id, seconds));
       }
-      if (claim.claimed.length > 0) {
-        const extend = setInterval(
-          () => {
-            try {
-              this.deps.store.extendClaims(this.task.id, this.cfg.workerId, claim.claimed, leaseMs);
-            } catch (error) {
-              this.log.warn({ err: errorText(error) }, "extending claims failed");
+      const claimedKeys = claim.claimed.map((o) => o.key);
+      for (const key of claimedKeys) this.keysInFlight.add(key);
+      const extend = setInterval(
+        () => {
+          try {
+            this.deps.store.extendClaims(this.task.id, this.cfg.workerId, claim.claimed, leaseMs);
+          } catch (error) {
+            this.log.warn({ err: errorText(error) }, "extending claims failed");
+          }
+        },
+        Math.max(500, leaseMs / 3),
+      );
+      const release: LedgerObject[] = [];
+      try {
+        // An overwrite loads with FORCE, and only while its ETag is still the object's content.
+        const plan: (LoadItem & { object: ClaimedObject })[] = [];
+        await Promise.all(
+          claim.claimed.map(async (object) => {
+            if (object.history !== "other_version") {
+              plan.push({ key: object.key, force: false, object });
+              return;
             }
-          },
-          Math.max(500, leaseMs / 3),
+            const decision = await decide(object.etag, object.key, (key) => this.copier.headEtag(key));
+            const entry = entryOf(object);
+            if (decision.kind === "load") {
+              plan.push({ key: object.key, force: true, label: versionLabel(this.task.id, object.bucket, object.key, object.etag, sha1), object });
+              return;
+            }
+            release.push(object);
+            for (const id of entry.messageIds) {
+              if (decision.kind === "unknown") {
+                errors.push({ message_id: id, key: object.key, error: decision.reason });
+                note(id, this.ack.fail(id));
+              } else {
+                skipped.push({ message_id: id, key: object.key, reason: decision.reason });
+                note(id, this.ack.resolve(id));
+              }
+            }
+          }),
         );
-        let result;
-        try {
-          result = await loadKeys(
-            claim.claimed.map((o) => o.key),
-            {
-              copy: (keys) => this.copy(keys),
-              objectExists: (key) => this.objectExists(key),
-              maxStatements: this.cfg.maxStatementsPerBatch,
-            },
-            this.task.source.bucket,
-          );
-        } finally {
-          clearInterval(extend);
+        const planByKey = new Map(plan.map((p) => [p.key, p]));
+
+        // Load; while Databend does not answer, hold the messages and wait for it instead of failing them.
+        let pending: LoadItem[] = plan;
+        const outcomes: FileOutcome[] = [];
+        let transientTries = 0;
+        let finalStop: WarehouseError | undefined;
+        for (;;) {
+          const result = await loadItems(pending, { copy: (keys, o) => this.copier.copy(keys, o), objectExists: (key) => this.copier.objectExists(key), maxStatements: this.cfg.maxStatementsPerBatch }, this.task.source.bucket);
+          statements += result.statements;
+          const stop = result.stoppedBy;
+          const retryable = stop && (stop.kind === "unavailable" || (stop.kind === "transient" && transientTries < 3));
+          if (!retryable || this.abandoned) {
+            outcomes.push(...result.outcomes);
+            finalStop = stop;
+            break;
+          }
+          outcomes.push(...result.outcomes.filter((o) => o.status !== "failed"));
+          pending = result.outcomes.filter((o) => o.status === "failed").map((o) => planByKey.get(o.key)!);
+          if (stop.kind === "transient") {
+            transientTries++;
+            this.log.warn({ err: stop.message, attempt: transientTries }, "transient Databend error; retrying the batch");
+            await sleep(500 * 2 ** transientTries, this.abort.signal);
+            if (this.stopping) {
+              outcomes.push(...result.outcomes.filter((o) => o.status === "failed"));
+              finalStop = stop;
+              break;
+            }
+            continue;
+          }
+          const messages = new Set(pending.flatMap((p) => entryOf(planByKey.get(p.key)!.object).messageIds)).size;
+          if (!(await this.waitForWarehouse(stop, messages))) {
+            outcomes.push(...result.outcomes.filter((o) => o.status === "failed"));
+            finalStop = stop;
+            break;
+          }
         }
         if (this.abandoned) return; // stop gave up on this batch: its messages stay in the queue
-        statements = result.statements;
-        const release: LedgerObject[] = [];
-        for (const outcome of result.outcomes) {
-          const entry = byKey.get(outcome.key)!;
+
+        for (const outcome of outcomes) {
+          const { object } = planByKey.get(outcome.key)!;
+          const entry = entryOf(object);
           const ledgerEntry = this.ledgerObject(entry.object, entry.messageIds[0]);
           switch (outcome.status) {
             case "loaded":
@@ -462,17 +534,32 @@ export class TaskRunner {
                   message_id: entry.messageIds[0],
                   key: outcome.key,
                   error: excerpt(
-                    `${outcome.errorsSeen} bad row(s) skipped (ON_ERROR = CONTINUE); first${outcome.firstErrorLine !== null ? ` at line ${outcome.firstErrorLine}` : ""}: ${outcome.firstError ?? "unknown"}`,
+                    `${outcome.errorsSeen} bad row(s) skipped (ON_ERROR = ${this.task.config.on_error.toUpperCase()}); first${outcome.firstErrorLine !== null ? ` at line ${outcome.firstErrorLine}` : ""}: ${outcome.firstError ?? "unknown"}`,
                   ),
                 });
               }
               for (const id of entry.messageIds) note(id, this.ack.resolve(id));
               break;
-            case "duplicate":
-              objectsDuplicate++;
-              loadedLedger.push({ ...ledgerEntry, rows: 0 });
+            case "skipped_by_databend": {
+              const committedUnseen = object.history === "crashed" || planByKey.get(outcome.key)!.force;
+              if (committedUnseen) {
+                // An earlier attempt at this very version committed, then its worker died before
+                // recording it (the claim or the deduplicate label says so): count its rows now.
+                const rows = await this.copier.countRows(outcome.key).catch((error: unknown) => {
+                  errors.push({ message_id: entry.messageIds[0], key: outcome.key, error: `loaded before a worker restart; its rows could not be counted: ${excerpt(errorText(error), 300)}` });
+                  return 0;
+                });
+                objectsLoaded++;
+                rowsLoaded += rows;
+                loadedLedger.push({ ...ledgerEntry, rows });
+              } else {
+                objectsDuplicate++;
+                loadedLedger.push({ ...ledgerEntry, rows: 0 });
+                skipped.push({ message_id: entry.messageIds[0]!, key: outcome.key, reason: "Databend's load metadata says this table already loaded this path (loaded outside this task, or before its ledger); not loaded again" });
+              }
               for (const id of entry.messageIds) note(id, this.ack.resolve(id));
               break;
+            }
             case "missing":
               release.push(ledgerEntry);
               for (const id of entry.messageIds) {
@@ -490,20 +577,21 @@ export class TaskRunner {
           }
         }
         if (release.length > 0) this.deps.store.releaseClaims(this.task.id, this.cfg.workerId, release);
-        const stop = result.stoppedBy;
-        if (stop) {
-          if (stop.kind === "target") {
-            fatal = `Target table ${this.task.config.target.database}.${this.task.config.target.table} is not usable: ${excerpt(stop.message, 300)}`;
-          } else {
-            // Databend unreachable or access refused: hold off receiving for a while.
-            this.consecutiveFailures++;
-            const delay = Math.min(30_000, 1000 * 2 ** Math.min(5, this.consecutiveFailures - 1));
-            this.pausedUntil = Math.max(this.pausedUntil, Date.now() + delay);
-            this.log.warn({ err: stop.message, kind: stop.kind, pauseMs: delay }, "load failed; messages stay in the queue");
-          }
+        const stoppedBy = finalStop;
+        if (stoppedBy?.kind === "target" || stoppedBy?.kind === "config") {
+          fatal = `Target table ${this.task.config.target.database}.${this.task.config.target.table} is not usable: ${excerpt(stoppedBy.message, 300)}`;
+        } else if (stoppedBy?.kind === "access") {
+          // Credentials refused: affects every file alike; hold off receiving for a while.
+          this.consecutiveFailures++;
+          const delay = Math.min(30_000, 1000 * 2 ** Math.min(5, this.consecutiveFailures - 1));
+          this.pausedUntil = Math.max(this.pausedUntil, Date.now() + delay);
+          this.log.warn({ err: stoppedBy.message, pauseMs: delay }, "load refused; messages stay in the queue");
         } else {
           this.consecutiveFailures = 0;
         }
+      } finally {
+        clearInterval(extend);
+        for (const key of claimedKeys) this.keysInFlight.delete(key);
       }
     }
 

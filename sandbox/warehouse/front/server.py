@@ -238,7 +238,9 @@ class Handler(BaseHTTPRequestHandler):
             if isinstance(database, str) and database:
                 try:
                     f.engine.execute("SELECT 1", {"database": database})
-                except Exception as exc:
+                except BaseException as exc:
+                    if isinstance(exc, (KeyboardInterrupt, SystemExit)):
+                        raise
                     return self._send(400, {"error": engine_error(exc)})
             sid = uuid.uuid4().hex
             return self._send(200, {"version": f.engine.version, "session_id": sid}, {"X-DATABEND-SESSION-ID": sid})
@@ -273,7 +275,11 @@ class Handler(BaseHTTPRequestHandler):
         started = time.monotonic()
         try:
             table, state = f.engine.execute(sql, session_in)
-        except Exception as exc:  # the engine's own error, passed on with its code
+        except BaseException as exc:  # the engine's own error, passed on with its code
+            # The binding raises PanicException (a BaseException) where the engine panics; that is
+            # still one failed statement, not a reason to drop the connection.
+            if isinstance(exc, (KeyboardInterrupt, SystemExit)):
+                raise
             err = engine_error(exc)
             running = int((time.monotonic() - started) * 1000)
             if f.log:

@@ -1,0 +1,102 @@
+// Which version of an object a message is about, and whether that version can still be loaded.
+// S3 without versioning serves only a key's newest content, and Databend's COPY reads whatever is
+// there under the path, so an event for an older ETag must not load the newer content in its name
+// (that content's own event loads it). A HEAD is made only where the answer matters: the event has
+// no ETag, several ETags of one key meet in a batch, or the task loaded another ETag of the key
+// before (an overwrite, loaded with FORCE).
+import type { S3ObjectRef } from "./events.ts";
+
+/** The current ETag of a key (quotes stripped), null when the object is gone, undefined when unknown. */
+export type HeadEtag = (key: string) => Promise<string | null | undefined>;
+
+export type VersionDecision =
+  | { kind: "load" }
+  /** This ETag is no longer the object's content. */
+  | { kind: "superseded"; reason: string }
+  | { kind: "missing"; reason: string }
+  /** The object could not be looked at; try again later. */
+  | { kind: "unknown"; reason: string };
+
+export const REASONS = {
+  superseded: (etag: string, current: string) =>
+    `overwritten before it was loaded (event ETag ${etag}, now ${current}); the newer version's own event loads it`,
+  missing: "object no longer exists in the bucket; nothing to load",
+  unknown: (why: string) => `could not read the object's current ETag (${why}); will retry`,
+} as const;
+
+export async function decide(etag: string, key: string, head: HeadEtag): Promise<VersionDecision> {
+  let current: string | null | undefined;
+  try {
+    current = await head(key);
+  } catch (error) {
+    return { kind: "unknown", reason: REASONS.unknown(error instanceof Error ? error.message : String(error)) };
+  }
+  if (current === null) return { kind: "missing", reason: REASONS.missing };
+  if (current === undefined) return { kind: "unknown", reason: REASONS.unknown("HEAD gave no answer") };
+  if (current !== etag) return { kind: "superseded", reason: REASONS.superseded(etag, current) };
+  return { kind: "load" };
+}
+
+export interface VersionedItem<T> {
+  item: T;
+  object: S3ObjectRef;
+}
+
+export interface Resolved<T> {
+  /** Items whose version is current (or not in doubt), with the ETag filled in. */
+  keep: VersionedItem<T>[];
+  /** Items settled without loading, with the reason. */
+  drop: { item: T; object: S3ObjectRef; decision: Exclude<VersionDecision, { kind: "load" }> }[];
+}
+
+/**
+ * Before claiming: an event without an ETag takes the object's current one (so it is never taken
+ * for a duplicate of a version loaded before); when several ETags of one key meet in a batch,
+ * only the current one is kept.
+ */
+export async function resolveVersions<T>(items: VersionedItem<T>[], head: HeadEtag): Promise<Resolved<T>> {
+  const byKey = new Map<string, VersionedItem<T>[]>();
+  for (const v of items) {
+    const list = byKey.get(v.object.key);
+    if (list) list.push(v);
+    else byKey.set(v.object.key, [v]);
+  }
+  const out: Resolved<T> = { keep: [], drop: [] };
+  await Promise.all(
+    [...byKey.entries()].map(async ([key, list]) => {
+      const etags = new Set(list.map((v) => v.object.eTag));
+      if (etags.size === 1 && !etags.has("")) {
+        out.keep.push(...list);
+        return;
+      }
+      let current: string | null | undefined;
+      let failure: string | undefined;
+      try {
+        current = await head(key);
+      } catch (error) {
+        failure = error instanceof Error ? error.message : String(error);
+      }
+      for (const v of list) {
+        if (failure !== undefined || current === undefined) {
+          out.drop.push({ ...v, decision: { kind: "unknown", reason: REASONS.unknown(failure ?? "HEAD gave no answer") } });
+        } else if (current === null) {
+          out.drop.push({ ...v, decision: { kind: "missing", reason: REASONS.missing } });
+        } else if (v.object.eTag === "" || v.object.eTag === current) {
+          out.keep.push({ ...v, object: { ...v.object, eTag: current } });
+        } else {
+          out.drop.push({ ...v, decision: { kind: "superseded", reason: REASONS.superseded(v.object.eTag, current) } });
+        }
+      }
+    }),
+  );
+  return out;
+}
+
+/**
+ * A deduplicate label for the FORCE load of one version: Databend refuses a second statement with
+ * the same label (a meta-store key checked before the statement runs), so a retried overwrite
+ * loads nothing twice. Task id, a hash of bucket and key, and the ETag.
+ */
+export function versionLabel(taskId: string, bucket: string, key: string, etag: string, hash: (s: string) => string): string {
+  return `sqs-s3:${taskId}:${hash(`${bucket}/${key}`)}:${etag.replace(/[^A-Za-z0-9-]/g, "")}`;
+}
