@@ -79,7 +79,12 @@ export function classifyWarehouseError(message: string): WarehouseErrorKind {
  * detail the driver's text; `secrets` are scrubbed from both. `bucket` helps name the failing file
  * of a storage error.
  */
-export function toWarehouseError(error: unknown, secrets: readonly string[] = [], bucket?: string): WarehouseError {
+export function toWarehouseError(
+  error: unknown,
+  secrets: readonly string[] = [],
+  bucket?: string,
+  during: "connect" | "statement" = "statement",
+): WarehouseError {
   if (error instanceof WarehouseError) return error;
   if (error instanceof UnsafeIdentifierError) {
     const detail = scrubSecrets(error.message, secrets);
@@ -88,7 +93,7 @@ export function toWarehouseError(error: unknown, secrets: readonly string[] = []
     });
   }
   const raw = error instanceof Error ? error.message : String(error);
-  const c = classifyDatabendError(raw || "Databend request failed", { secrets, ...(bucket ? { bucket } : {}) });
+  const c = classifyDatabendError(raw || "Databend request failed", { secrets, during, ...(bucket ? { bucket } : {}) });
   return new WarehouseError(KIND_OF_CLASS[c.errorClass], c.sentence, {
     code: c.code,
     codeName: c.codeName,
@@ -158,7 +163,7 @@ export class DatabendWarehouse implements Warehouse {
       conn = await this.acquire();
     } catch (error) {
       // Usually unreachable (transient); a refused login or a DSN naming a missing database is not.
-      throw toWarehouseError(error, secrets);
+      throw toWarehouseError(error, secrets, undefined, "connect");
     }
     try {
       const result = await fn(conn);

@@ -161,6 +161,11 @@ describe("operator sentences", () => {
       /^Databend is unavailable: \[request_kind=login retry_times=2\]: reqwest::Error: error sending request.*Connection refused \(os error 111\)\. The batch stays/,
     );
     expect(classifyDatabendError(DRIVER.authFailure).sentence).toMatch(/Correct the user and password in DATABEND_DSN/);
+    // At login, a refusal is about DATABEND_DSN, not the task's target.
+    expect(classifyDatabendError(DRIVER.loginUnknownDatabase, { during: "connect" }).sentence).toBe(
+      "Databend refused the worker's connection (1003 UnknownDatabase): Unknown database 'nosuchdb'. Correct DATABEND_DSN (user, password, database) and restart the worker.",
+    );
+    expect(classifyDatabendError(DRIVER.refused, { during: "connect" }).sentence).toMatch(/^Databend is unavailable/);
   });
 
   it("keep secrets out of the sentence and the detail", () => {

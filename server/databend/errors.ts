@@ -254,7 +254,12 @@ function sentenceFor(
  */
 export function classifyDatabendError(
   raw: string,
-  options: { secrets?: readonly string[]; bucket?: string } = {},
+  options: {
+    secrets?: readonly string[];
+    bucket?: string;
+    /** `connect`: the error came from logging in, so a refusal is about DATABEND_DSN, not the task. */
+    during?: "connect" | "statement";
+  } = {},
 ): ClassifiedDatabendError {
   const detail = scrubSecrets(raw, options.secrets ?? []).trim();
   const code = databendErrorCode(detail);
@@ -272,5 +277,9 @@ export function classifyDatabendError(
   const file = errorClass === "file" || errorClass === "access" ? failingFile(text, options.bucket) : undefined;
   const reason = headline(code === undefined ? text.replace(/^APIError: /, "") : text);
   const line = file === undefined ? undefined : failingLine(text);
-  return { errorClass, code, codeName, sentence: sentenceFor(errorClass, code, codeName, reason, file, line), detail, file };
+  const sentence =
+    options.during === "connect" && errorClass === "configuration"
+      ? `Databend refused the worker's connection${code === undefined ? "" : ` (${code} ${codeName ?? "error"})`}${reason ? `: ${reason}` : ""}. Correct DATABEND_DSN (user, password, database) and restart the worker.`
+      : sentenceFor(errorClass, code, codeName, reason, file, line);
+  return { errorClass, code, codeName, sentence, detail, file };
 }
