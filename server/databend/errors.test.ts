@@ -148,6 +148,9 @@ describe("operator sentences", () => {
     expect(classifyDatabendError(driver(ENGINE.missing_s3)).sentence).toBe(
       "Object 'incoming/gone 100%?#日本+x,y.csv' is not in the bucket any more (3001 StorageNotFound); there is nothing to load.",
     );
+    expect(classifyDatabendError("APIError: QueryFailed: [1076]compression data invalid: unexpected end of file [v0.33.7]").sentence).toMatch(
+      /\(1076 InvalidCompressionData\): compression data invalid: unexpected end of file\. /,
+    );
     expect(classifyDatabendError(driver(ENGINE.corrupt_parquet)).sentence).toMatch(
       /^The load failed on a file Databend does not name \(1001 Internal\): Parquet error: Invalid Parquet file\. Corrupt footer\. Files are loaded in smaller groups/,
     );

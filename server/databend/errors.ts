@@ -155,8 +155,10 @@ function withoutContext(text: string): string {
 /** Databend's one-line reason: the informative line of its text, capped. */
 function headline(text: string, max = 240): string {
   const lines = withoutContext(text).split("\n").map((line) => line.trim());
-  // A syntax error is a caret diagram; its reason is the "unexpected ..." line.
-  const unexpected = lines.find((line) => /\bunexpected\b/.test(line));
+  // A syntax error is a caret diagram ("error:", "--> SQL:1:20", ...); its reason is the
+  // "unexpected ..." line.
+  const diagram = /^error:?$/.test(lines[0] ?? "");
+  const unexpected = diagram ? lines.find((line) => /\bunexpected\b/.test(line)) : undefined;
   let line = unexpected
     ? unexpected.slice(unexpected.indexOf("unexpected"))
     : (lines.find((l) => l !== "" && !/^(error:?|-->.*|\|.*|\d+ \|.*)$/.test(l)) ?? "");
