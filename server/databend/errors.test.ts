@@ -34,8 +34,13 @@ function driver(e: Captured): string {
   return `APIError: QueryFailed: [${e.code}]${e.text} [v0.33.7]`;
 }
 
-/** Real databend-driver 0.33.7 texts for failures without a query error. */
+/** Real databend-driver 0.33.7 texts: from the dev warehouse (Databend 1.2.453 behind its HTTP front). */
 const DRIVER = {
+  badCsv:
+    "APIError: QueryFailed: [1046]Invalid value 'x' for column 0 (id Int32 NULL): invalid text for number\nat file 'incoming/bad.csv', line 1.\n\n<Backtrace disabled by default. Please use RUST_BACKTRACE=1 to enable>. [v0.33.7]",
+  unknownTable: "APIError: QueryFailed: [1025]Unknown table 'nosuch'. [v0.33.7]",
+  missing:
+    'APIError: QueryFailed: [3001]NotFound (persistent) at stat, context: { uri: http://127.0.0.1:4799/databend-demo-bucket/incoming/gone%20100%25%3F%23x.csv, response: Parts { status: 404, version: HTTP/1.1, headers: {"x-amz-request-id": "AEE60BFA21B4E828", "date": "Sun, 29 Nov 2026 23:20:56 GMT", "keep-alive": "timeout=5"} }, service: s3, path: incoming/gone 100%?#x.csv }. [v0.33.7]',
   refused:
     "APIError: [request_kind=login retry_times=2]: reqwest::Error: error sending request, source_chain=client error (Connect) -> tcp connect error -> Connection refused (os error 111) [v0.33.7]",
   authFailure:
@@ -89,6 +94,19 @@ describe("classifyDatabendError by code, on real engine texts", () => {
       expect(classifyDatabendError(engineText).errorClass).toBe(errorClass);
     });
   }
+
+  it("reads the dev warehouse's driver texts the same way (trailing '.', backtrace notice)", () => {
+    expect(classifyDatabendError(DRIVER.badCsv)).toMatchObject({ errorClass: "file", code: 1046, file: "incoming/bad.csv" });
+    expect(classifyDatabendError(DRIVER.badCsv).sentence).toBe(
+      "File 'incoming/bad.csv' (line 1) cannot be loaded (1046 BadBytes): Invalid value 'x' for column 0 (id Int32 NULL): invalid text for number. Fix or replace the object; the other files are loaded.",
+    );
+    expect(classifyDatabendError(DRIVER.unknownTable).sentence).toMatch(/^The target table does not exist in Databend \(1025 UnknownTable\): Unknown table 'nosuch'\. Create/);
+    expect(classifyDatabendError(DRIVER.missing, { bucket: "databend-demo-bucket" })).toMatchObject({
+      errorClass: "file",
+      code: 3001,
+      file: "incoming/gone 100%?#x.csv",
+    });
+  });
 
   it("classifies driver failures without a code: unreachable is transient, a refused login is configuration", () => {
     expect(classifyDatabendError(DRIVER.refused)).toMatchObject({ errorClass: "transient", code: undefined });

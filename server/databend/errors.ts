@@ -103,8 +103,12 @@ function databendText(text: string): string {
   const driver = /(?:QueryFailed: |AuthFailure: |BadRequest:\(\d{3}[^)]*\))\[\d{3,5}\]([\s\S]*)$/.exec(text);
   const engine = driver ? null : /\bCode: \d{3,5}, Text = ([\s\S]*)$/.exec(text);
   const body = driver?.[1] ?? engine?.[1] ?? text;
-  // The driver appends its version; the engine's Display a backtrace.
-  return body.replace(/\s*\[v\d+\.\d+\.\d+[^\]]*\]\s*$/, "").replace(/\n\s*\n\s+0: [\s\S]*$/, "").trim();
+  // The driver appends its version; the engine a backtrace, or a notice that it has none.
+  return body
+    .replace(/\s*\[v\d+\.\d+\.\d+[^\]]*\]\s*$/, "")
+    .replace(/\s*<Backtrace disabled[^>]*>\.?\s*$/, "")
+    .replace(/\n\s*\n\s+0: [\s\S]*$/, "")
+    .trim();
 }
 
 /** Decodes a URL path the way OpenDAL encoded it (percent_encode_path), keeping it when it is not. */
