@@ -43,18 +43,25 @@ const CLASS_OF_KIND: Record<WarehouseErrorKind, DatabendErrorClass> = {
 export interface WarehouseErrorInfo {
   code?: number | undefined;
   codeName?: string | undefined;
-  /** The driver's text, scrubbed; defaults to the message. */
+  /** One sentence for the operator; defaults to the message. */
+  sentence?: string | undefined;
+  /** The driver's text, scrubbed, as Databend wrote it (line breaks kept); defaults to the message. */
   detail?: string | undefined;
   /** The key of the file the error is about, when Databend named it. */
   file?: string | undefined;
 }
 
-/** A failed Databend call: `message` is a sentence for the operator, `detail` the scrubbed raw text. */
+/**
+ * A failed Databend call. `message` is the driver's text, scrubbed, on one line (as before);
+ * `sentence` says what happened and what to do, for run history and a failed task's reason;
+ * `detail` is the scrubbed driver text with its line breaks.
+ */
 export class WarehouseError extends Error {
   readonly kind: WarehouseErrorKind;
   readonly errorClass: DatabendErrorClass;
   readonly code: number | undefined;
   readonly codeName: string | undefined;
+  readonly sentence: string;
   readonly detail: string;
   readonly file: string | undefined;
   constructor(kind: WarehouseErrorKind, message: string, info: WarehouseErrorInfo = {}) {
@@ -64,6 +71,7 @@ export class WarehouseError extends Error {
     this.errorClass = CLASS_OF_KIND[kind];
     this.code = info.code;
     this.codeName = info.codeName;
+    this.sentence = info.sentence ?? message;
     this.detail = info.detail ?? message;
     this.file = info.file;
   }
@@ -75,8 +83,8 @@ export function classifyWarehouseError(message: string): WarehouseErrorKind {
 }
 
 /**
- * Any thrown value as a WarehouseError: classified by Databend's code, message an operator sentence,
- * detail the driver's text; `secrets` are scrubbed from both. `bucket` helps name the failing file
+ * Any thrown value as a WarehouseError: classified by Databend's code, with the operator sentence and
+ * the driver's text; `secrets` are scrubbed from all of it. `bucket` helps name the failing file
  * of a storage error.
  */
 export function toWarehouseError(
@@ -88,15 +96,16 @@ export function toWarehouseError(
   if (error instanceof WarehouseError) return error;
   if (error instanceof UnsafeIdentifierError) {
     const detail = scrubSecrets(error.message, secrets);
-    return new WarehouseError("target", `The task's target cannot be written in SQL: ${detail}. Edit the task's target, then start the task again.`, {
-      detail,
+    return new WarehouseError("target", detail, {
+      sentence: `The task's target cannot be written in SQL: ${detail}. Edit the task's target, then start the task again.`,
     });
   }
   const raw = error instanceof Error ? error.message : String(error);
   const c = classifyDatabendError(raw || "Databend request failed", { secrets, during, ...(bucket ? { bucket } : {}) });
-  return new WarehouseError(KIND_OF_CLASS[c.errorClass], c.sentence, {
+  return new WarehouseError(KIND_OF_CLASS[c.errorClass], c.detail.replace(/\s+/g, " ").trim(), {
     code: c.code,
     codeName: c.codeName,
+    sentence: c.sentence,
     detail: c.detail,
     file: c.file,
   });

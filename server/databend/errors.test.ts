@@ -238,7 +238,7 @@ describe("toWarehouseError (the worker's entry point)", () => {
     expect(classifyWarehouseError(driver(ENGINE.unknown_database))).toBe("target");
   });
 
-  it("carries the sentence as message, and the class, code, scrubbed detail and file", () => {
+  it("keeps message as the driver's text on one line, and adds the sentence, class, code, detail and file", () => {
     const e = toWarehouseError(new Error(driver(ENGINE.missing_s3)), [], "databend-demo-bucket");
     expect(e).toBeInstanceOf(WarehouseError);
     expect(e).toMatchObject({
@@ -249,15 +249,22 @@ describe("toWarehouseError (the worker's entry point)", () => {
       file: "incoming/gone 100%?#日本+x,y.csv",
       detail: driver(ENGINE.missing_s3),
     });
-    expect(e.message).toMatch(/^Object 'incoming\/gone 100%\?#日本\+x,y\.csv' is not in the bucket any more/);
+    expect(e.sentence).toMatch(/^Object 'incoming\/gone 100%\?#日本\+x,y\.csv' is not in the bucket any more/);
+    expect(e.message).toBe(driver(ENGINE.missing_s3).replace(/\s+/g, " "));
+    const csv = toWarehouseError(new Error(DRIVER.badCsv));
+    expect(csv.message).toBe(
+      "APIError: QueryFailed: [1046]Invalid value 'x' for column 0 (id Int32 NULL): invalid text for number at file 'incoming/bad.csv', line 1. <Backtrace disabled by default. Please use RUST_BACKTRACE=1 to enable>. [v0.33.7]",
+    );
+    expect(csv.detail).toBe(DRIVER.badCsv);
   });
 
   it("passes a WarehouseError through and turns an unquotable name into a configuration error", () => {
     const own = new WarehouseError("access", "Cannot assume the data source's role: AccessDenied");
     expect(toWarehouseError(own)).toBe(own);
-    expect(own).toMatchObject({ errorClass: "access", detail: own.message, code: undefined });
+    expect(own).toMatchObject({ errorClass: "access", detail: own.message, sentence: own.message, code: undefined });
     const ident = toWarehouseError(new UnsafeIdentifierError('Databend cannot quote a name containing a backtick: "t`x"'));
     expect(ident).toMatchObject({ kind: "target", errorClass: "configuration" });
-    expect(ident.message).toMatch(/^The task's target cannot be written in SQL: .*backtick.*Edit the task's target/);
+    expect(ident.sentence).toMatch(/^The task's target cannot be written in SQL: .*backtick.*Edit the task's target/);
+    expect(ident.message).toMatch(/^Databend cannot quote a name containing a backtick/);
   });
 });
