@@ -159,5 +159,7 @@ describe("stored tasks", () => {
       updated_at: "2024-01-01T00:00:00.000Z",
     };
     expect(taskRecordSchema.parse(record).file_format).toMatchObject({ delimiter: "§", quote: "|" });
+    // With the same defaults as the input schema.
+    expect(taskRecordSchema.shape.file_format.parse({ type: "csv" })).toEqual(fileFormatSchema.parse({ type: "csv" }));
   });
 });

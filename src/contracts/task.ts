@@ -105,7 +105,7 @@ export type FileFormat = z.output<typeof fileFormatSchema>;
  * existed still reads back (its COPY then fails with Databend's own refusal, which fails the task).
  */
 export const storedFileFormatSchema = z.discriminatedUnion("type", [
-  csvFormatSchema.extend({ delimiter: z.string(), quote: z.string() }),
+  csvFormatSchema.extend({ delimiter: z.string().default(","), quote: z.string().default('"') }),
   ndjsonFormatSchema,
   parquetFormatSchema,
 ]);
