@@ -1,15 +1,44 @@
-import { describe, expect, it } from "vitest";
+// The SQL writer against Databend: every literal it writes must read back through the engine as
+// exactly the value it was given, and every statement must be one Databend parses. The dev warehouse
+// (sandbox/warehouse/server.ts) is Databend's engine behind its HTTP protocol, reached through the
+// real databend-driver, so these checks are Databend's own rules, not a model of them.
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { Client, type Connection } from "databend-driver";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { fileFormatSchema } from "../src/contracts/task.ts";
-import { unescapeString, tokenize, significant } from "../sandbox/warehouse/sql/lexer.ts";
-import { buildCopyInto, scrubSecrets, secretsOf, sqlIdent, sqlString, type CopyIntoSpec } from "../server/databend/sql.ts";
+import { startWarehouse, type Warehouse } from "../sandbox/warehouse/server.ts";
+import {
+  UnsafeIdentifierError,
+  buildCopyInto,
+  scrubSecrets,
+  secretsOf,
+  sqlIdent,
+  sqlString,
+  type CopyIntoSpec,
+} from "../server/databend/sql.ts";
 
-// The dev warehouse's lexer follows Databend's unescape rules; using it here checks that every
-// literal the builder writes reads back as exactly the value it was given.
-function readBack(literal: string): string {
-  const tokens = significant(tokenize(literal));
-  expect(tokens).toHaveLength(1);
-  expect(tokens[0]!.kind).toBe("string");
-  return tokens[0]!.value;
+let dataDir: string;
+let wh: Warehouse;
+let conn: Connection;
+
+beforeAll(async () => {
+  dataDir = mkdtempSync(path.join(tmpdir(), "copy-sql-test-"));
+  wh = await startWarehouse({ port: 0, dataDir });
+  conn = await new Client(wh.dsn).getConn();
+});
+
+afterAll(async () => {
+  await conn?.close();
+  await wh?.stop();
+  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+});
+
+/** What Databend reads a literal as: `SELECT <literal>` must return the value unchanged. */
+async function readBack(literal: string): Promise<unknown> {
+  const row = await conn.queryRow(`SELECT ${literal} AS v`);
+  return row?.values()[0];
 }
 
 const connection = {
@@ -33,49 +62,68 @@ function spec(over: Partial<CopyIntoSpec> = {}): CopyIntoSpec {
   };
 }
 
+/** S3 keys a bucket can hold (no NUL: S3 keys are UTF-8 text) that a literal must carry intact. */
+const HOSTILE_KEYS = [
+  "plain/key.csv",
+  "it's/o'brien's.csv",
+  "''",
+  "\\",
+  "\\'",
+  "back\\slash\\",
+  "ends with backslash\\",
+  "\\n is not a newline",
+  "\\x41\\u0041\\101",
+  "new\nline",
+  "carriage\rreturn\r\n",
+  "tab\there",
+  "bell\u0007 backspace\b formfeed\f vtab\u000b esc\u001b us\u001f del\u007f c1\u0085",
+  "emoji 🚀/👩‍👩‍👧/🇯🇵.csv",
+  "unicode ünïcødé 日本語 עברית العربية \u2028\u2029\u00a0\ufeff",
+  "k".repeat(1024),
+  "dir/" + "é".repeat(512) + ".csv",
+  "100%/%41%2F%25.csv",
+  "star*/glob?[a-z]{x,y}.csv",
+  "$dollar/$$code$$/${x}.csv",
+  "a+b c=d&e#f;g,h.csv",
+  "'; DROP TABLE t; --",
+  '"double" `back` quotes',
+];
+
 describe("sqlString", () => {
-  const values = [
-    "plain",
-    "it's",
-    "back\\slash",
-    "\\'",
-    "''",
-    "tab\tnew\nline\rcr",
-    "nul\u0000bell\u0007",
-    "unicode ünïcødé 日本語 🚀",
-    "path/with spaces/and+plus/%41",
-    "ends with backslash\\",
-    "'; DROP TABLE t; --",
-    "$$",
-  ];
-  for (const value of values) {
-    it(`round-trips ${JSON.stringify(value)}`, () => {
-      const literal = sqlString(value);
+  for (const key of HOSTILE_KEYS) {
+    it(`round-trips ${JSON.stringify(key.length > 60 ? `${key.slice(0, 60)}…(${key.length})` : key)} through Databend`, async () => {
+      const literal = sqlString(key);
       expect(literal.startsWith("'") && literal.endsWith("'")).toBe(true);
-      expect(literal).not.toMatch(/[\n\r]/);
-      expect(readBack(literal)).toBe(value);
+      expect([...literal].some((ch) => ch.charCodeAt(0) < 0x20 || ch === "\u007f")).toBe(false);
+      expect(await readBack(literal)).toBe(key);
     });
   }
 
   it("escapes by Databend's rules, not just by doubling quotes", () => {
     expect(sqlString("a'b")).toBe("'a\\'b'");
     expect(sqlString("a\\b")).toBe("'a\\\\b'");
-    expect(unescapeString("a\\\\b", "'")).toBe("a\\b");
+    expect(sqlString("a\nb")).toBe("'a\\nb'");
   });
 });
 
 describe("sqlIdent", () => {
-  it("quotes with backticks and doubles a backtick", () => {
+  it("quotes with backticks; Databend reads the name back unchanged, case kept", async () => {
     expect(sqlIdent("events")).toBe("`events`");
-    expect(sqlIdent("we`ird")).toBe("`we``ird`");
-    expect(sqlIdent('with "double" and space')).toBe('`with "double" and space`');
-    const tokens = significant(tokenize(sqlIdent("My`Table")));
-    expect(tokens).toHaveLength(1);
-    expect(tokens[0]!.kind).toBe("quoted");
-    expect(tokens[0]!.value).toBe("My`Table");
+    for (const name of ['with "double" and space', "it's", "MixedCase", "日本 🚀", "a.b", "back\\slash"]) {
+      const row = await conn.queryRow(`SELECT 1 AS ${sqlIdent(name)}`);
+      expect(Object.keys(row!.data() as object)).toEqual([name]);
+    }
   });
-  it("rejects empty names", () => {
-    expect(() => sqlIdent("")).toThrow();
+
+  it("refuses a backtick, which Databend cannot quote (`a``b` is a syntax error there)", async () => {
+    expect(() => sqlIdent("we`ird")).toThrow(UnsafeIdentifierError);
+    expect(() => sqlIdent("`")).toThrow(/backtick/);
+    await expect(conn.queryRow("SELECT 1 AS `a``b`")).rejects.toThrow(/\[1005\]/);
+  });
+
+  it("refuses empty names and NUL", () => {
+    expect(() => sqlIdent("")).toThrow(UnsafeIdentifierError);
+    expect(() => sqlIdent("a\u0000b")).toThrow(UnsafeIdentifierError);
   });
 });
 
@@ -88,7 +136,7 @@ describe("buildCopyInto", () => {
         "FROM 's3://my-bucket/'",
         "CONNECTION = (REGION = 'us-east-1', ACCESS_KEY_ID = 'ASIAEXAMPLEKEY', SECRET_ACCESS_KEY = 's3cr3t/with\\'quote\\\\and+plus', SESSION_TOKEN = 'FwoGZXIvYXdzEJr//////////wEaDO+token==')",
         "FILES = ('logs/a.csv', 'logs/b c.csv')",
-        "FILE_FORMAT = (TYPE = CSV, FIELD_DELIMITER = ',', QUOTE = '\"', SKIP_HEADER = 1, COMPRESSION = AUTO)",
+        "FILE_FORMAT = (TYPE = CSV, FIELD_DELIMITER = ',', QUOTE = '\"', SKIP_HEADER = 1, COMPRESSION = 'AUTO')",
         "ON_ERROR = ABORT",
       ].join("\n"),
     );
@@ -109,25 +157,27 @@ describe("buildCopyInto", () => {
 
   it("formats NDJSON and Parquet, and CSV options", () => {
     expect(buildCopyInto(spec({ fileFormat: fileFormatSchema.parse({ type: "ndjson" }) }))).toContain(
-      "FILE_FORMAT = (TYPE = NDJSON, COMPRESSION = AUTO)",
+      "FILE_FORMAT = (TYPE = NDJSON, COMPRESSION = 'AUTO')",
     );
     expect(buildCopyInto(spec({ fileFormat: fileFormatSchema.parse({ type: "parquet" }) }))).toContain(
       "FILE_FORMAT = (TYPE = PARQUET)",
     );
     const csv = fileFormatSchema.parse({ type: "csv", header: false, delimiter: "\t", quote: "'", compression: "gzip" });
     expect(buildCopyInto(spec({ fileFormat: csv }))).toContain(
-      "FILE_FORMAT = (TYPE = CSV, FIELD_DELIMITER = '\\t', QUOTE = '\\'', SKIP_HEADER = 0, COMPRESSION = GZIP)",
+      "FILE_FORMAT = (TYPE = CSV, FIELD_DELIMITER = '\\t', QUOTE = '\\'', SKIP_HEADER = 0, COMPRESSION = 'GZIP')",
     );
   });
 
-  it("keeps hostile keys and names inside their literals", () => {
-    const keys = ["x'); DROP TABLE t; --", "dir/ä ö/日本/🚀.csv", "back\\slash.csv", "a+b c.csv"];
-    const sql = buildCopyInto(spec({ files: keys, database: "d`b", table: "t'x", bucket: "my-bucket" }));
-    const tokens = significant(tokenize(sql));
-    const strings = tokens.filter((t) => t.kind === "string").map((t) => t.value);
-    for (const key of keys) expect(strings).toContain(key);
-    const idents = tokens.filter((t) => t.kind === "quoted").map((t) => t.value);
-    expect(idents).toEqual(["d`b", "t'x"]);
+  it("writes COMPRESSION as a string literal, so RAW_DEFLATE parses (the bare keyword is RAWDEFLATE)", () => {
+    const raw = fileFormatSchema.parse({ type: "ndjson", compression: "raw_deflate" });
+    expect(buildCopyInto(spec({ fileFormat: raw }))).toContain("FILE_FORMAT = (TYPE = NDJSON, COMPRESSION = 'RAW_DEFLATE')");
+  });
+
+  it("lists every hostile key as its literal, in order, and refuses a backtick in a name", () => {
+    const sql = buildCopyInto(spec({ files: HOSTILE_KEYS, database: "d'b", table: 't "x" 日本' }));
+    expect(sql).toContain(`FILES = (${HOSTILE_KEYS.map(sqlString).join(", ")})`);
+    expect(sql.startsWith("COPY INTO `d'b`.`t \"x\" 日本`\n")).toBe(true);
+    expect(() => buildCopyInto(spec({ table: "t`x" }))).toThrow(UnsafeIdentifierError);
   });
 
   it("refuses an empty batch", () => {

@@ -1,7 +1,11 @@
 // The worker's access to Databend: the official databend-driver, a few pooled connections, and
-// errors turned into a scrubbed message plus a class the worker can act on.
+// errors turned into an operator sentence, a scrubbed detail and a class the worker can act on
+// (server/databend/errors.ts).
 import { Client, type Connection } from "databend-driver";
-import { scrubSecrets } from "./sql.ts";
+import { classifyDatabendError, type DatabendErrorClass } from "./errors.ts";
+import { UnsafeIdentifierError, scrubSecrets } from "./sql.ts";
+
+export { classifyDatabendError, databendErrorCode, failingFile, type DatabendErrorClass } from "./errors.ts";
 
 /** One line of COPY INTO's result: a file it loaded. Files already loaded are not listed. */
 export interface CopyFileResult {
@@ -13,48 +17,98 @@ export interface CopyFileResult {
 }
 
 /**
- * - `unavailable`: Databend could not be reached or answered with a server error; retry later.
- * - `target`: the target database or table does not exist (or is not accessible); the task fails.
- * - `access`: Databend could not read the bucket with the credentials given (denied, expired, no
- *   such bucket); affects every file alike, so retry later with fresh credentials.
- * - `statement`: the statement ran and failed, for example on a malformed file or a missing object.
+ * The worker's older names for the classes of `classifyDatabendError` (server/databend/errors.ts),
+ * kept so callers that switch on `kind` keep working:
+ * - `target` = configuration: nothing works until someone changes the task or the warehouse; the
+ *   task fails (not only a missing database or table: a syntax error, a refused login, ...).
+ * - `unavailable` = transient: retry the whole batch later.
+ * - `access` = S3 refused Databend the objects; retry later with fresh credentials.
+ * - `statement` = file: a file of the batch is at fault; isolate it (`file` names it when known).
  */
 export type WarehouseErrorKind = "unavailable" | "target" | "access" | "statement";
 
+const KIND_OF_CLASS: Record<DatabendErrorClass, WarehouseErrorKind> = {
+  configuration: "target",
+  transient: "unavailable",
+  access: "access",
+  file: "statement",
+};
+const CLASS_OF_KIND: Record<WarehouseErrorKind, DatabendErrorClass> = {
+  target: "configuration",
+  unavailable: "transient",
+  access: "access",
+  statement: "file",
+};
+
+export interface WarehouseErrorInfo {
+  code?: number | undefined;
+  codeName?: string | undefined;
+  /** One sentence for the operator; defaults to the message. */
+  sentence?: string | undefined;
+  /** The driver's text, scrubbed, as Databend wrote it (line breaks kept); defaults to the message. */
+  detail?: string | undefined;
+  /** The key of the file the error is about, when Databend named it. */
+  file?: string | undefined;
+}
+
+/**
+ * A failed Databend call. `message` is the driver's text, scrubbed, on one line (as before);
+ * `sentence` says what happened and what to do, for run history and a failed task's reason;
+ * `detail` is the scrubbed driver text with its line breaks.
+ */
 export class WarehouseError extends Error {
   readonly kind: WarehouseErrorKind;
-  constructor(kind: WarehouseErrorKind, message: string) {
+  readonly errorClass: DatabendErrorClass;
+  readonly code: number | undefined;
+  readonly codeName: string | undefined;
+  readonly sentence: string;
+  readonly detail: string;
+  readonly file: string | undefined;
+  constructor(kind: WarehouseErrorKind, message: string, info: WarehouseErrorInfo = {}) {
     super(message);
     this.name = "WarehouseError";
     this.kind = kind;
+    this.errorClass = CLASS_OF_KIND[kind];
+    this.code = info.code;
+    this.codeName = info.codeName;
+    this.sentence = info.sentence ?? message;
+    this.detail = info.detail ?? message;
+    this.file = info.file;
   }
 }
 
-const UNAVAILABLE = [
-  /ECONNREFUSED|ECONNRESET|EPIPE|ETIMEDOUT|EHOSTUNREACH|ENOTFOUND|EAI_AGAIN/i,
-  /error sending request|connection (refused|reset|closed)|connect error|tcp connect/i,
-  /timed? ?out|timeout/i,
-  /\b(502|503|504)\b|service unavailable|bad gateway/i,
-  /failed to (connect|get|send)|hyper|reqwest|transport|broken pipe/i,
-];
-const ACCESS = [
-  /\[3002\]|access ?denied|forbidden|\b403\b|permission ?denied|PermissionDenied/i,
-  /InvalidAccessKeyId|ExpiredToken|TokenRefreshRequired|InvalidToken|SignatureDoesNotMatch|NoSuchBucket/i,
-];
-const TARGET = [/\[10(25|03)\]/, /unknown (table|database)/i, /UnknownTable|UnknownDatabase/];
-
+/** The class of an error text, under its older name (see `WarehouseErrorKind`); by Databend's code. */
 export function classifyWarehouseError(message: string): WarehouseErrorKind {
-  if (TARGET.some((re) => re.test(message))) return "target";
-  if (ACCESS.some((re) => re.test(message))) return "access";
-  if (UNAVAILABLE.some((re) => re.test(message))) return "unavailable";
-  return "statement";
+  return KIND_OF_CLASS[classifyDatabendError(message).errorClass];
 }
 
-export function toWarehouseError(error: unknown, secrets: readonly string[] = []): WarehouseError {
+/**
+ * Any thrown value as a WarehouseError: classified by Databend's code, with the operator sentence and
+ * the driver's text; `secrets` are scrubbed from all of it. `bucket` helps name the failing file
+ * of a storage error.
+ */
+export function toWarehouseError(
+  error: unknown,
+  secrets: readonly string[] = [],
+  bucket?: string,
+  during: "connect" | "statement" = "statement",
+): WarehouseError {
   if (error instanceof WarehouseError) return error;
+  if (error instanceof UnsafeIdentifierError) {
+    const detail = scrubSecrets(error.message, secrets);
+    return new WarehouseError("target", detail, {
+      sentence: `The task's target cannot be written in SQL: ${detail}. Edit the task's target, then start the task again.`,
+    });
+  }
   const raw = error instanceof Error ? error.message : String(error);
-  const message = scrubSecrets(raw, secrets).replace(/\s+/g, " ").trim();
-  return new WarehouseError(classifyWarehouseError(message), message || "Databend request failed");
+  const c = classifyDatabendError(raw || "Databend request failed", { secrets, during, ...(bucket ? { bucket } : {}) });
+  return new WarehouseError(KIND_OF_CLASS[c.errorClass], c.detail.replace(/\s+/g, " ").trim(), {
+    code: c.code,
+    codeName: c.codeName,
+    sentence: c.sentence,
+    detail: c.detail,
+    file: c.file,
+  });
 }
 
 function pick(data: Record<string, unknown>, name: string): unknown {
@@ -117,8 +171,8 @@ export class DatabendWarehouse implements Warehouse {
     try {
       conn = await this.acquire();
     } catch (error) {
-      const e = toWarehouseError(error, secrets);
-      throw new WarehouseError("unavailable", e.message);
+      // Usually unreachable (transient); a refused login or a DSN naming a missing database is not.
+      throw toWarehouseError(error, secrets, undefined, "connect");
     }
     try {
       const result = await fn(conn);

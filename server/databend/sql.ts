@@ -1,11 +1,13 @@
 // The one place that writes SQL for Databend: every value is escaped and every identifier quoted
 // here, so nothing a user or an S3 key carries can change a statement's meaning.
-import type { FileFormat, OnError } from "../../src/contracts/task.ts";
+import type { Compression, FileFormat, OnError } from "../../src/contracts/task.ts";
 
 /**
- * A Databend string literal. Databend unescapes backslash sequences inside '...' (as MySQL does),
- * so the backslash is escaped first, then the quote, then control characters, which keeps the
- * literal on one line.
+ * A Databend string literal. Databend unescapes backslash sequences inside '...' (as MySQL does;
+ * `unescape_string` in src/query/ast/src/parser/unescape.rs: \b \f \n \r \t \' \" \\ \xHH
+ * \uHHHH and octal), so the backslash is escaped first, then the quote, then control characters,
+ * which keeps the literal on one line. tests/worker-copy-sql.test.ts reads every literal back
+ * through Databend.
  */
 export function sqlString(value: string): string {
   let out = "'";
@@ -41,11 +43,27 @@ export function sqlString(value: string): string {
   return out + "'";
 }
 
-/** A quoted Databend identifier: backticks, a backtick inside doubled. Case is kept as written. */
+/** A name `sqlIdent` cannot write: the task contract refuses these before they get here. */
+export class UnsafeIdentifierError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "UnsafeIdentifierError";
+  }
+}
+
+/**
+ * A quoted Databend identifier; case is kept as written. Databend's lexer reads a quoted
+ * identifier as `` `[^`]*` `` (src/query/ast/src/parser/token.rs, `QuotedString`, v1.2.453):
+ * nothing inside escapes a backtick, and on the engine `` `a``b` `` is a syntax error (1005), not a
+ * doubled backtick. So a name with a backtick cannot be written at all and is refused.
+ */
 export function sqlIdent(name: string): string {
-  if (name.length === 0) throw new Error("An identifier cannot be empty");
-  if (name.includes("\0")) throw new Error("An identifier cannot contain a NUL character");
-  return "`" + name.replaceAll("`", "``") + "`";
+  if (name.length === 0) throw new UnsafeIdentifierError("An identifier cannot be empty");
+  if (name.includes("\0")) throw new UnsafeIdentifierError("An identifier cannot contain a NUL character");
+  if (name.includes("`")) {
+    throw new UnsafeIdentifierError(`Databend cannot quote a name containing a backtick: ${JSON.stringify(name)}`);
+  }
+  return "`" + name + "`";
 }
 
 export function qualifiedTable(database: string, table: string): string {
@@ -80,6 +98,17 @@ export interface CopyIntoSpec {
   metadataExpireHours?: number;
 }
 
+/**
+ * COMPRESSION as a string literal: Databend's grammar takes `AUTO | NONE | GZIP | BZ2 | BROTLI |
+ * ZSTD | DEFLATE | RAWDEFLATE | XZ` or a quoted string (src/query/ast/src/parser/stage.rs), so the
+ * bare `RAW_DEFLATE` is a syntax error (1005) while `'RAW_DEFLATE'` is read by
+ * `StageFileCompression::from_str` (src/meta/app/src/principal/user_stage.rs), which knows every
+ * name in COMPRESSIONS, in any case.
+ */
+function compressionOption(compression: Compression): string {
+  return `COMPRESSION = ${sqlString(compression.toUpperCase())}`;
+}
+
 export function fileFormatClause(format: FileFormat): string {
   switch (format.type) {
     case "csv":
@@ -88,10 +117,10 @@ export function fileFormatClause(format: FileFormat): string {
         `FIELD_DELIMITER = ${sqlString(format.delimiter)}`,
         `QUOTE = ${sqlString(format.quote)}`,
         `SKIP_HEADER = ${format.header ? 1 : 0}`,
-        `COMPRESSION = ${format.compression.toUpperCase()}`,
+        compressionOption(format.compression),
       ].join(", ");
     case "ndjson":
-      return ["TYPE = NDJSON", `COMPRESSION = ${format.compression.toUpperCase()}`].join(", ");
+      return ["TYPE = NDJSON", compressionOption(format.compression)].join(", ");
     case "parquet":
       return "TYPE = PARQUET";
   }

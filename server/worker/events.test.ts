@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { decodeS3Key, parseBody, type TaskScope } from "./events.ts";
+import { databendPath, decodeS3Key, keyAddressProblem, parseBody, type TaskScope } from "./events.ts";
 
 const scope: TaskScope = { bucket: "my-bucket", prefix: "logs/", suffix: ".csv" };
 
@@ -73,11 +73,30 @@ describe("parseBody", () => {
     expect(reasons[3]).toMatch(/bucket "elsewhere"/);
   });
 
-  it("loads a non-empty key ending in '/' when it is in scope (only zero-byte markers are skipped)", () => {
+  it("skips a non-empty key ending in '/' too: Databend reads it as a folder (\"is not a file\", 1006)", () => {
     const parsed = parseBody(body(record("logs/odd/", {}, { size: 5 })), { bucket: "my-bucket", prefix: "", suffix: "" });
-    expect(parsed.kind === "records" && parsed.records[0]!.kind).toBe("load");
+    expect(parsed.kind === "records" && parsed.records[0]).toMatchObject({ kind: "skip", reason: expect.stringMatching(/ends with "\/"/) });
   });
 
+  it("never loads a key that climbs out of the prefix with '..', though it passes the prefix check", () => {
+    const inScope: TaskScope = { bucket: "my-bucket", prefix: "incoming/", suffix: ".csv" };
+    const parsed = parseBody(body(record("incoming/../private/secret.csv"), record("incoming/ok.csv")), inScope);
+    expect(parsed.kind).toBe("records");
+    if (parsed.kind !== "records") return;
+    expect(parsed.records[0]).toEqual({
+      kind: "skip",
+      key: "incoming/../private/secret.csv",
+      reason: expect.stringMatching(/"\.\." path segment/),
+    });
+    expect(parsed.records[1]!.kind).toBe("load");
+  });
+
+  it("skips every key Databend cannot address, with the reason, whatever the scope", () => {
+    const open: TaskScope = { bucket: "my-bucket", prefix: "", suffix: "" };
+    const keys = ["a/./b.csv", "a/../b.csv", "./a.csv", "a/..", " a.csv", "a.csv ", "a.csv\t", "/a.csv", "a//b.csv", "a/b/"];
+    const parsed = parseBody(body(...keys.map((k) => record(k, {}, { size: 10 }))), open);
+    expect(parsed.kind === "records" && parsed.records.map((r) => r.kind)).toEqual(keys.map(() => "skip"));
+  });
   it("skips ObjectRemoved and other non-creating S3 events (valid S3 events, nothing to load)", () => {
     const parsed = parseBody(body(record("logs/a.csv", { eventName: "ObjectRemoved:Delete" })), scope);
     expect(parsed.kind).toBe("records");
@@ -121,5 +140,55 @@ describe("parseBody", () => {
   it("caps the excerpt of a large bad body", () => {
     const parsed = parseBody("x".repeat(10_000), scope);
     expect(parsed.kind === "invalid" && parsed.reason.length).toBeLessThan(200);
+  });
+});
+
+describe("keyAddressProblem", () => {
+  it("accepts keys Databend reads as written, odd characters included", () => {
+    for (const key of [
+      "incoming/a.csv",
+      "incoming/ lead.csv",
+      "incoming/seg /x.csv",
+      "incoming/..a/b..c/.hidden/...csv",
+      "incoming/a%20b+c.csv",
+      "incoming/q?x=1#h*.csv",
+      "incoming/it's \\ \"x\" 日本 🚀.csv",
+      "incoming/bom\ufeff",
+      "k".repeat(1024),
+    ]) {
+      expect(keyAddressProblem(key), JSON.stringify(key)).toBeNull();
+    }
+  });
+
+  it("names the reason and what Databend would read instead", () => {
+    expect(keyAddressProblem("incoming/./dot.csv")).toMatch(/"\." or "\.\." path segment/);
+    expect(keyAddressProblem("incoming/x/../up.csv")).toMatch(/"\." or "\.\." path segment/);
+    expect(keyAddressProblem("incoming/trail.csv ")).toBe(
+      'key starts or ends with whitespace, which Databend trims (it would read "incoming/trail.csv"); not loaded',
+    );
+    expect(keyAddressProblem(" incoming/sp.csv")).toMatch(/whitespace.*"incoming\/sp\.csv"/);
+    expect(keyAddressProblem("incoming/nb.csv\u00a0")).toMatch(/whitespace/);
+    expect(keyAddressProblem("incoming/nel.csv\u0085")).toMatch(/whitespace/);
+    expect(keyAddressProblem("/incoming/abs.csv")).toBe(
+      'key starts with "/", which Databend drops (it would read "incoming/abs.csv"); not loaded',
+    );
+    expect(keyAddressProblem("incoming//double.csv")).toBe(
+      'key has an empty path segment ("//"), which Databend collapses (it would read "incoming/double.csv"); not loaded',
+    );
+    expect(keyAddressProblem("incoming/dir/")).toBe('key ends with "/", which Databend reads as a folder, not a file; not loaded');
+  });
+});
+
+describe("databendPath (OpenDAL's normalize_path)", () => {
+  it("trims Unicode white space at both ends, drops leading '/', collapses '//', keeps a trailing '/'", () => {
+    expect(databendPath(" abc/def ")).toBe("abc/def");
+    expect(databendPath("///abc")).toBe("abc");
+    expect(databendPath("abc///def")).toBe("abc/def");
+    expect(databendPath("abc/def/")).toBe("abc/def/");
+    expect(databendPath("")).toBe("/");
+    expect(databendPath("\u3000a\u2028")).toBe("a");
+    expect(databendPath("a/./../b")).toBe("a/./../b");
+    // U+FEFF is not White_Space for Rust: Databend 1.2.453 loaded "bom.csv\ufeff", not "bom.csv".
+    expect(databendPath("bom.csv\ufeff")).toBe("bom.csv\ufeff");
   });
 });

@@ -3,8 +3,9 @@
 // What a body can be, and what the worker does with it:
 // - S3 event notification (`Records[]`, eventSource `aws:s3`): each record is an object to load
 //   (ObjectCreated:*) or a deliberate skip (another bucket, outside prefix/suffix, a zero-byte
-//   folder marker, or an S3 event that creates nothing, such as ObjectRemoved:*). Skips are noted
-//   in run history and the message is deleted once every record is handled.
+//   folder marker, a key Databend cannot address (see `keyAddressProblem`), or an S3 event that
+//   creates nothing, such as ObjectRemoved:*). Skips are noted in run history and the message is
+//   deleted once every record is handled.
 // - `s3:TestEvent` (sent when a notification is configured): acknowledged and noted.
 // - Anything else (bad JSON, another service, a record without bucket/key, an undecodable key):
 //   invalid. The worker records it once and leaves it to the queue's redrive policy.
@@ -55,6 +56,53 @@ function excerpt(text: string, max = 120): string {
   return flat.length > max ? `${flat.slice(0, max)}…` : flat;
 }
 
+/**
+ * Rust's `char::is_whitespace` (Unicode White_Space), which `str::trim` uses. Not JavaScript's `\s`:
+ * that also has U+FEFF, which Rust keeps, and lacks U+0085, which Rust trims.
+ */
+const WHITE_SPACE = "\t\n\u000b\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000";
+const EDGE_WHITE_SPACE = new RegExp(`^[${WHITE_SPACE}]+|[${WHITE_SPACE}]+$`, "g");
+
+/**
+ * The path Databend reads for a key named in `FILES = (...)`: its storage layer, OpenDAL,
+ * normalizes every path (`normalize_path` in core/src/raw/path.rs, OpenDAL rev 53377ca as locked
+ * by Databend v1.2.453): whitespace at both ends trimmed, leading `/` dropped, empty segments (`//`)
+ * collapsed, a trailing `/` kept (a folder). `.` and `..` are left in place and sent on in the
+ * request URL, where whatever sits in between may resolve them.
+ */
+export function databendPath(key: string): string {
+  const path = key.replace(EDGE_WHITE_SPACE, "").replace(/^\/+/, "");
+  if (path === "") return "/";
+  const joined = path
+    .split("/")
+    .filter((segment) => segment !== "")
+    .join("/");
+  return path.endsWith("/") ? `${joined}/` : joined;
+}
+
+/**
+ * Why Databend cannot load exactly this object, or null when it can. On Databend 1.2.453 against
+ * S3, `FILES = ('in//a.csv')`, `('/in/a.csv')` and `('in/a.csv ')` each load the object `in/a.csv`
+ * instead (COPY's result may still name the key asked for); a key ending in `/` is refused ("is not a
+ * file", 1006); `in/../private/x.csv` passes a prefix check on `in/` but names an object outside it.
+ * Such keys are skipped, never loaded.
+ */
+export function keyAddressProblem(key: string): string | null {
+  if (key.split("/").some((segment) => segment === "." || segment === "..")) {
+    return `key has a "." or ".." path segment, which may resolve to an object outside the task's prefix; not loaded`;
+  }
+  const reads = () => `it would read ${JSON.stringify(databendPath(key))}`;
+  if (key.replace(EDGE_WHITE_SPACE, "") !== key) {
+    return `key starts or ends with whitespace, which Databend trims (${reads()}); not loaded`;
+  }
+  if (key.startsWith("/")) return `key starts with "/", which Databend drops (${reads()}); not loaded`;
+  if (key.includes("//")) {
+    return `key has an empty path segment ("//"), which Databend collapses (${reads()}); not loaded`;
+  }
+  if (key.endsWith("/")) return `key ends with "/", which Databend reads as a folder, not a file; not loaded`;
+  return null;
+}
+
 /** Why a key is outside the task's scope, or null when it is inside. */
 export function scopeProblem(key: string, scope: TaskScope): string | null {
   if (!key.startsWith(scope.prefix)) return `key is outside the task's prefix "${scope.prefix}"`;
@@ -94,7 +142,7 @@ function parseRecord(record: unknown, index: number, scope: TaskScope): RecordOu
   if (key.endsWith("/") && size === 0) {
     return { kind: "skip", key, reason: "zero-byte folder marker" };
   }
-  const problem = scopeProblem(key, scope);
+  const problem = keyAddressProblem(key) ?? scopeProblem(key, scope);
   if (problem) return { kind: "skip", key, reason: problem };
   return {
     kind: "load",

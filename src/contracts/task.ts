@@ -11,7 +11,17 @@ export const TASK_MESSAGES = {
   databaseRequired: "Enter the Databend database to load into",
   tableRequired: "Enter the Databend table to load into",
   identifierTooLong: "At most 255 characters",
-  singleChar: "Enter exactly one character",
+  identifierBacktick: (field: "database" | "table") =>
+    `The ${field} name cannot contain a backtick (\`): Databend cannot quote such a name in SQL. Choose a ${field} whose name has none`,
+  identifierControl: (field: "database" | "table") =>
+    `The ${field} name cannot contain control characters (tab, line break, NUL, ...); remove them`,
+  delimiterRequired: "Enter the delimiter: one character such as , or ; or | or a tab",
+  delimiterTooLong: (maxBytes: number) =>
+    maxBytes === 1
+      ? "The delimiter must be one single-byte (ASCII) character such as , or ; or | or a tab; this Databend accepts no longer delimiter"
+      : `The delimiter must be at most ${maxBytes} bytes (UTF-8)`,
+  delimiterAlphanumeric: "The delimiter cannot be a letter or a digit (Databend refuses them); use e.g. , or ; or | or a tab",
+  quoteChoice: "The quote must be \" or ' or ` (the only quote characters Databend accepts)",
   filterTooLong: "At most 1024 bytes",
   prefixOutOfScope: (sourcePrefix: string) =>
     `The prefix must start with the data source's prefix "${sourcePrefix}"; the queue only carries events under it`,
@@ -35,16 +45,40 @@ export const COMPRESSIONS = [
 export const compressionSchema = z.enum(COMPRESSIONS);
 export type Compression = z.infer<typeof compressionSchema>;
 
-const oneChar = z
-  .string()
-  .refine((value) => [...value].length === 1, TASK_MESSAGES.singleChar);
+/**
+ * Databend's CSV option checks (src/meta/app/src/principal/file_format.rs, FileFormatParams::check):
+ * - QUOTE: `check_quote` accepts only `'`, `"` and a backtick.
+ * - FIELD_DELIMITER: up to v1.2.873 `check_field_delimiter` accepts exactly one byte that is not
+ *   ASCII alphanumeric ("Expecting a single one-byte, non-alphanumeric character."), so `||` or `§`
+ *   (two UTF-8 bytes) fail every COPY with error 1006. v1.2.874 and later (databendlabs/databend
+ *   #19355, `check_field_delimiter_csv`) accept 1..20 bytes and refuse only a single alphanumeric
+ *   byte. Raise this to 20 once every Databend the product loads into is that recent; the rule below
+ *   is written for both.
+ */
+export const CSV_FIELD_DELIMITER_MAX_BYTES = 1;
+export const CSV_QUOTES = ['"', "'", "`"] as const;
+
+/** Why Databend would refuse this CSV FIELD_DELIMITER, or null when it accepts it. */
+export function csvDelimiterProblem(value: string, maxBytes: number = CSV_FIELD_DELIMITER_MAX_BYTES): string | null {
+  if (value.length === 0) return TASK_MESSAGES.delimiterRequired;
+  const bytes = utf8Length(value);
+  if (bytes > maxBytes) return TASK_MESSAGES.delimiterTooLong(maxBytes);
+  if (bytes === 1 && /^[A-Za-z0-9]$/.test(value)) return TASK_MESSAGES.delimiterAlphanumeric;
+  return null;
+}
+
+const csvDelimiter = z.string().superRefine((value, ctx) => {
+  const problem = csvDelimiterProblem(value);
+  if (problem) ctx.addIssue({ code: "custom", message: problem });
+});
+const csvQuote = z.string().refine((value) => (CSV_QUOTES as readonly string[]).includes(value), TASK_MESSAGES.quoteChoice);
 
 export const csvFormatSchema = z.strictObject({
   type: z.literal("csv"),
   /** The first line of every file is a header row and is skipped. */
   header: z.boolean().default(true),
-  delimiter: oneChar.default(","),
-  quote: oneChar.default('"'),
+  delimiter: csvDelimiter.default(","),
+  quote: csvQuote.default('"'),
   compression: compressionSchema.default("auto"),
 });
 
@@ -65,6 +99,16 @@ export const fileFormatSchema = z
     }
   });
 export type FileFormat = z.output<typeof fileFormatSchema>;
+
+/**
+ * A file format as stored: the same shape without the input rules, so a task saved before a rule
+ * existed still reads back (its COPY then fails with Databend's own refusal, which fails the task).
+ */
+export const storedFileFormatSchema = z.discriminatedUnion("type", [
+  csvFormatSchema.extend({ delimiter: z.string().default(","), quote: z.string().default('"') }),
+  ndjsonFormatSchema,
+  parquetFormatSchema,
+]);
 export type FileFormatType = FileFormat["type"];
 export const FILE_FORMAT_LABELS: Record<FileFormatType, string> = {
   csv: "CSV",
@@ -85,16 +129,33 @@ export const ON_ERROR_HELP: Record<OnError, string> = {
 export const PURGE_WARNING =
   "Purge deletes each source object after it is loaded. Grant the IAM role s3:DeleteObject on the object path (arn:aws:s3:::<bucket>/<prefix>*); without it the rows still load but the objects stay in the bucket (Databend's purge is best effort).";
 
-const trimmed = (schema: z.ZodString) => z.string().trim().pipe(schema);
+const trimmed = (schema: z.ZodType<string, string>) => z.string().trim().pipe(schema);
 const keyFilter = z.string().refine((v) => utf8Length(v) <= 1024, TASK_MESSAGES.filterTooLong);
 
+/**
+ * A database or table name, written into SQL as a backtick-quoted identifier. Databend's lexer
+ * reads a quoted identifier as `` `[^`]*` `` (src/query/ast/src/parser/token.rs, `QuotedString`):
+ * there is no escaped backtick inside one, and `a``b` is two identifiers, a syntax error (1005).
+ * Control characters are refused as well: Databend would accept them, but such a name is a paste
+ * accident nobody can see in the console.
+ */
+const databendName = (field: "database" | "table", required: string) =>
+  trimmed(
+    z
+      .string()
+      .min(1, required)
+      .max(255, TASK_MESSAGES.identifierTooLong)
+      .refine((v) => !v.includes("`"), TASK_MESSAGES.identifierBacktick(field))
+      .refine((v) => !/\p{Cc}/u.test(v), TASK_MESSAGES.identifierControl(field)),
+  );
+
 export const targetSchema = z.strictObject({
-  database: trimmed(
-    z.string().min(1, TASK_MESSAGES.databaseRequired).max(255, TASK_MESSAGES.identifierTooLong),
-  ).default("default"),
-  table: trimmed(z.string().min(1, TASK_MESSAGES.tableRequired).max(255, TASK_MESSAGES.identifierTooLong)),
+  database: databendName("database", TASK_MESSAGES.databaseRequired).default("default"),
+  table: databendName("table", TASK_MESSAGES.tableRequired),
 });
 export type TaskTarget = z.output<typeof targetSchema>;
+/** A target as stored (see `storedFileFormatSchema`). */
+export const storedTargetSchema = z.strictObject({ database: z.string(), table: z.string() });
 
 /**
  * What a client sends to create or replace a task. `prefix`/`suffix` left out take the data
@@ -167,10 +228,10 @@ export const taskRecordSchema = z.object({
   name: z.string(),
   data_source_id: z.string(),
   data_source_name: z.string().nullable(),
-  file_format: fileFormatSchema,
+  file_format: storedFileFormatSchema,
   prefix: z.string(),
   suffix: z.string(),
-  target: targetSchema,
+  target: storedTargetSchema,
   on_error: onErrorSchema,
   purge: z.boolean(),
   /** What the API asked for. */

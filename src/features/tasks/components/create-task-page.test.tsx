@@ -132,7 +132,7 @@ describe("Create Integration Task", () => {
     expect(errorOf("Delimiter")).toBeNull();
     await replace(user, "Delimiter", ";;");
     await next(user);
-    expect(errorOf("Delimiter")).toBe(TASK_MESSAGES.singleChar);
+    expect(errorOf("Delimiter")).toBe(TASK_MESSAGES.delimiterTooLong(1));
     await replace(user, "Delimiter", ";");
     await next(user);
     expect(currentStep()).toBe("Target");

@@ -361,14 +361,14 @@ function TaskWizard({ sources }: { sources: DataSourceRecord[] }) {
                 </div>
                 <TextField
                   label="Delimiter"
-                  help="The one character between fields, e.g. , or ; or a tab."
+                  help="The one single-byte character between fields, not a letter or digit: e.g. , or ; or | or a tab."
                   required
                   error={formatErrors?.delimiter?.message}
                   registration={register("file_format.delimiter")}
                 />
                 <TextField
                   label="Quote"
-                  help="The one character around quoted fields; it must differ from the delimiter."
+                  help={'The character around quoted fields: " or \' or ` (the ones Databend accepts); it must differ from the delimiter.'}
                   required
                   error={formatErrors?.quote?.message}
                   registration={register("file_format.quote")}
