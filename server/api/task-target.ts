@@ -2,8 +2,7 @@
 // and may be used (asked of Databend, see ../databend/target-check.ts), and no task of the
 // organization loads another bucket into it. Each refusal names its field and what to change.
 import type { TaskRecord } from "../../src/contracts/task.ts";
-import { sqlIdent } from "../databend/sql.ts";
-import type { TargetChecker } from "../databend/target-check.ts";
+import { targetProblem, type TargetChecker } from "../databend/target-check.ts";
 import type { TaskStore } from "../store/tasks.ts";
 import { HttpError } from "./errors.ts";
 
@@ -28,27 +27,11 @@ export async function assertTargetUsable(checker: TargetChecker, target: Target,
   const refuse = (field: "target.database" | "target.table", message: string) => {
     throw new HttpError(400, message, { [field]: message });
   };
+  const problem = targetProblem(result, target, checker.user);
+  if (problem) return refuse(problem.field, problem.sentence);
   switch (result.status) {
     case "ok":
       return;
-    case "missing_database":
-      return refuse(
-        "target.database",
-        `Databend has no database ${target.database}; create it first (CREATE DATABASE ${sqlIdent(target.database)}) ` +
-          `and the table in it, then try again`,
-      );
-    case "missing_table":
-      return refuse(
-        "target.table",
-        `Databend has no table ${target.table} in database ${target.database}; create it first ` +
-          `(CREATE TABLE ${sqlIdent(target.database)}.${sqlIdent(target.table)} with columns that match the files), then try again`,
-      );
-    case "denied":
-      return refuse(
-        "target.table",
-        `The Databend user ${checker.user || "of DATABEND_DSN"} cannot write to ${shown(target)}; grant that user ` +
-          `INSERT on the table, then try again`,
-      );
     case "unreachable": {
       const why = result.timedOut
         ? `did not answer within ${Math.round(checker.timeoutMs / 100) / 10} s`
@@ -59,11 +42,11 @@ export async function assertTargetUsable(checker: TargetChecker, target: Target,
           `${NOT_DONE[action]}. Try again once Databend answers.`,
       );
     }
-    case "error":
+    default:
       throw new HttpError(
         503,
         `The target table ${shown(target)} could not be checked: Databend at ${checker.address} answered with an error ` +
-          `(${result.detail}), so ${NOT_DONE[action]}.`,
+          `(${result.status === "error" ? result.detail : result.status}), so ${NOT_DONE[action]}.`,
       );
   }
 }

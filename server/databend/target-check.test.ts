@@ -3,7 +3,8 @@
 // because the dev warehouse has no users or grants to produce it. The checks against the engine
 // are in tests/task-target-checks.test.ts.
 import { describe, expect, it } from "vitest";
-import { classifyTargetError, databendAddress, databendErrorCode, databendUser } from "./target-check.ts";
+import { databendErrorCode } from "./errors.ts";
+import { classifyTargetError, databendAddress, databendUser } from "./target-check.ts";
 
 const driver = (text: string) =>
   `APIError: QueryFailed: ${text} <Backtrace disabled by default. Please use RUST_BACKTRACE=1 to enable>. [v0.33.7]`;
@@ -11,7 +12,7 @@ const driver = (text: string) =>
 describe("target check outcomes", () => {
   it("reads the Databend error code, not the driver version or retry notes", () => {
     expect(databendErrorCode(driver("[1025]Unknown table 'nope'."))).toBe(1025);
-    expect(databendErrorCode("APIError: [request_kind=login retry_times=2]: reqwest::Error: error sending request [v0.33.7]")).toBeNull();
+    expect(databendErrorCode("APIError: [request_kind=login retry_times=2]: reqwest::Error: error sending request [v0.33.7]")).toBeUndefined();
   });
 
   it("tells missing database, missing table and permission denied apart", () => {

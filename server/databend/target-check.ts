@@ -1,8 +1,9 @@
 // Whether a task's target table can be loaded into, asked of Databend itself: `DESC <db>.<table>`
 // through databend-driver, bounded by a timeout so a hanging warehouse cannot hang the caller.
 // Only the outcome is classified here; what to tell a person is the API's business.
-import { DatabendWarehouse } from "./client.ts";
-import { qualifiedTable, scrubSecrets } from "./sql.ts";
+import { DatabendWarehouse, type Warehouse } from "./client.ts";
+import { databendErrorCode } from "./errors.ts";
+import { qualifiedTable, scrubSecrets, sqlIdent, sqlString } from "./sql.ts";
 
 /** Databend error codes the check tells apart (the driver's message carries them as `[1025]`). */
 export const DATABEND_CODES = {
@@ -11,11 +12,6 @@ export const DATABEND_CODES = {
   permissionDenied: 1063,
 } as const;
 
-/** The Databend error code in a driver message (`... QueryFailed: [1025]Unknown table ...`), or null. */
-export function databendErrorCode(message: string): number | null {
-  const match = /\[(\d+)\]/.exec(message);
-  return match ? Number(match[1]) : null;
-}
 
 /** Where a DSN points, for messages: host and port as configured, never the user or password. */
 export function databendAddress(dsn: string): string {
@@ -40,6 +36,8 @@ export type TargetCheckResult =
   | { status: "missing_database" }
   | { status: "missing_table" }
   | { status: "denied" }
+  /** It exists but is not a table COPY can write (a view, or another engine that takes no rows). */
+  | { status: "not_a_table"; engine: string }
   /** No answer within the timeout, or no connection at all: nothing is known about the table. */
   | { status: "unreachable"; timedOut: boolean; detail: string }
   /** Databend answered with another error (e.g. authentication): nothing is known about the table. */
@@ -66,7 +64,7 @@ function readable(message: string): string {
 
 /** Classifies a failed DESC from the driver's message. */
 export function classifyTargetError(message: string): TargetCheckResult {
-  const code = databendErrorCode(message);
+  const code = databendErrorCode(message) ?? null;
   switch (code) {
     case DATABEND_CODES.unknownDatabase:
       return { status: "missing_database" };
@@ -99,26 +97,79 @@ export function createTargetChecker(options: { dsn: string; timeoutMs: number })
     timeoutMs,
     async check(target) {
       warehouse ??= new DatabendWarehouse(dsn, { maxIdle: 2 });
-      const query = warehouse.query(`DESC ${qualifiedTable(target.database, target.table)}`);
-      let timer: NodeJS.Timeout | undefined;
-      const timeout = new Promise<TargetCheckResult>((resolve) => {
-        timer = setTimeout(
-          () => resolve({ status: "unreachable", timedOut: true, detail: `no answer within ${timeoutMs} ms` }),
-          timeoutMs,
-        );
-      });
-      const answer = query.then(
-        (): TargetCheckResult => ({ status: "ok" }),
-        (error: unknown) => classifyTargetError(scrub(error instanceof Error ? error.message : String(error))),
-      );
-      try {
-        return await Promise.race([answer, timeout]);
-      } finally {
-        clearTimeout(timer);
-      }
+      return checkTarget(warehouse, target, timeoutMs, scrub);
     },
     async close() {
       await warehouse?.close();
     },
   };
+}
+
+/** Engines of system.tables that COPY INTO cannot append to (Databend: `append_data` unsupported). */
+const NOT_WRITABLE_ENGINES = new Set(["VIEW", "STREAM"]);
+
+/**
+ * DESC of the target, then its engine from system.tables: a view answers DESC like a table but
+ * COPY into it fails (1002, "append_data not available"), which reads like a file error.
+ */
+export async function checkTarget(
+  warehouse: Warehouse,
+  target: { database: string; table: string },
+  timeoutMs: number,
+  scrub: (text: string) => string = (t) => t,
+): Promise<TargetCheckResult> {
+  const ask = async (): Promise<TargetCheckResult> => {
+    await warehouse.query(`DESC ${qualifiedTable(target.database, target.table)}`);
+    // Databend lists views in system.views, not system.tables.
+    const where = `WHERE database = ${sqlString(target.database)} AND name = ${sqlString(target.table)}`;
+    const rows = await warehouse.query(`SELECT engine FROM system.views ${where} UNION ALL SELECT engine FROM system.tables ${where}`);
+    const engine = String(Object.values(rows[0] ?? {})[0] ?? "");
+    return NOT_WRITABLE_ENGINES.has(engine.toUpperCase()) ? { status: "not_a_table", engine } : { status: "ok" };
+  };
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<TargetCheckResult>((resolve) => {
+    timer = setTimeout(() => resolve({ status: "unreachable", timedOut: true, detail: `no answer within ${timeoutMs} ms` }), timeoutMs);
+  });
+  const answer = ask().catch((error: unknown) => classifyTargetError(scrub(error instanceof Error ? error.message : String(error))));
+  try {
+    return await Promise.race([answer, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/**
+ * What is wrong with a target Databend answered about, as the field to blame and one sentence with
+ * the fix (the API's 400s and a failed task's reason); undefined when usable or not known.
+ */
+export function targetProblem(
+  result: TargetCheckResult,
+  target: { database: string; table: string },
+  user: string,
+): { field: "target.database" | "target.table"; sentence: string } | undefined {
+  const shown = `${target.database}.${target.table}`;
+  switch (result.status) {
+    case "missing_database":
+      return {
+        field: "target.database",
+        sentence: `Databend has no database ${target.database}; create it first (CREATE DATABASE ${sqlIdent(target.database)}) and the table in it, then try again`,
+      };
+    case "missing_table":
+      return {
+        field: "target.table",
+        sentence: `Databend has no table ${target.table} in database ${target.database}; create it first (CREATE TABLE ${qualifiedTable(target.database, target.table)} with columns that match the files), then try again`,
+      };
+    case "denied":
+      return {
+        field: "target.table",
+        sentence: `The Databend user ${user || "of DATABEND_DSN"} cannot write to ${shown}; grant that user INSERT on the table, then try again`,
+      };
+    case "not_a_table":
+      return {
+        field: "target.table",
+        sentence: `${shown} is a ${result.engine.toLowerCase()}, and COPY INTO loads only into tables; choose a table, then try again`,
+      };
+    default:
+      return undefined;
+  }
 }

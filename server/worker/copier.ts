@@ -68,9 +68,11 @@ export class Copier {
       throw new WarehouseError("access", `Cannot assume the data source's role: ${scrubSecrets(text)}`);
     }
     const secrets = secretsOf(connection);
-    return run(connection).catch((error) => {
-      throw toWarehouseError(error, secrets);
-    });
+    try {
+      return await run(connection);
+    } catch (error) {
+      throw toWarehouseError(error, secrets, this.deps.task.source.bucket);
+    }
   }
 
   copy(keys: readonly string[], options: { force: boolean; label?: string }): Promise<CopyFileResult[]> {

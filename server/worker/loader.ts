@@ -9,7 +9,7 @@
 //   (`at file '<path>'`). The failing file is taken out by name and the rest retried; only an error
 //   that names no file falls back to halving. Errors that affect every file alike (Databend
 //   unreachable, credentials refused, target unusable) stop the batch at once.
-import { WarehouseError, failingFileOf, type CopyFileResult } from "../databend/client.ts";
+import { WarehouseError, type CopyFileResult } from "../databend/client.ts";
 
 /** One object version to load; `force` versions go one per statement with their label. */
 export interface LoadItem {
@@ -94,20 +94,20 @@ export async function loadItems(items: readonly LoadItem[], deps: LoadDeps, buck
       for (const key of group.keys) if (!outcomes.has(key)) outcomes.set(key, { key, status: "skipped_by_databend" });
     } catch (error) {
       const e = error instanceof WarehouseError ? error : new WarehouseError("statement", String(error));
-      lastError = e.message;
-      if (e.kind !== "file" && e.kind !== "missing" && e.kind !== "statement") {
+      lastError = e.sentence;
+      if (e.kind !== "statement") {
         stoppedBy = e;
-        for (const key of group.keys) outcomes.set(key, { key, status: "failed", error: e.message, kind: e.kind });
+        for (const key of group.keys) outcomes.set(key, { key, status: "failed", error: e.sentence, kind: e.kind });
         continue;
       }
-      const named = failingFileOf(e, bucket);
+      const named = e.file === undefined ? undefined : resultKey(e.file, bucket);
       if (named !== undefined && group.keys.includes(named)) {
-        // The error names its file: settle that one, retry the others together.
-        if (e.kind === "missing" || (await deps.objectExists(named).catch(() => undefined)) === false) {
-          outcomes.set(named, { key: named, status: "missing", error: e.message });
-        } else {
-          outcomes.set(named, { key: named, status: "failed", error: e.message, kind: e.kind });
-        }
+        // The error names its file: settle that one, retry the others together. A 3001 names a
+        // vanished object, or any object of a bucket that is gone: only a HEAD saying the object
+        // does not exist makes it "missing" (skipped); anything else is a failure, retried later.
+        const exists = await deps.objectExists(named).catch(() => undefined);
+        if (exists === false) outcomes.set(named, { key: named, status: "missing", error: e.sentence });
+        else outcomes.set(named, { key: named, status: "failed", error: e.sentence, kind: e.kind });
         const rest = group.keys.filter((k) => k !== named);
         if (rest.length > 0) groups.unshift({ ...group, keys: rest });
         continue;
@@ -120,8 +120,8 @@ export async function loadItems(items: readonly LoadItem[], deps: LoadDeps, buck
       const key = group.keys[0]!;
       // One file failed on its own: if the object is gone, there is nothing to load and nothing to retry.
       const exists = await deps.objectExists(key).catch(() => undefined);
-      if (exists === false) outcomes.set(key, { key, status: "missing", error: e.message });
-      else outcomes.set(key, { key, status: "failed", error: e.message, kind: e.kind });
+      if (exists === false) outcomes.set(key, { key, status: "missing", error: e.sentence });
+      else outcomes.set(key, { key, status: "failed", error: e.sentence, kind: e.kind });
     }
   }
   const keys = [...new Set(items.map((i) => i.key))];

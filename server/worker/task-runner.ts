@@ -25,6 +25,7 @@ import { Batcher } from "./batcher.ts";
 import type { WorkerConfig } from "./config.ts";
 import { CredentialCache } from "./credentials.ts";
 import { parseBody, type S3ObjectRef, type TaskScope } from "./events.ts";
+import { checkTarget, targetProblem } from "../databend/target-check.ts";
 import { Copier, sha1 } from "./copier.ts";
 import { loadItems, type FileOutcome, type LoadItem } from "./loader.ts";
 import { decide, resolveVersions, versionLabel } from "./versions.ts";
@@ -179,9 +180,26 @@ export class TaskRunner {
   start(): void {
     this.log.info({ queue: this.task.source.queue_url, target: this.task.config.target }, "task started");
     this.deps.store.reportRunning(this.task.id, this.cfg.workerId);
-    for (let i = 0; i < this.cfg.receiveConcurrency; i++) this.loops.push(this.receiveLoop(i));
+    this.loops.push(this.checkTargetThenReceive());
     const every = Math.max(200, Math.min(5_000, (this.cfg.visibilitySeconds * 1000) / 4));
     this.heartbeatTimer = setInterval(() => void this.heartbeat(), every);
+  }
+
+  /**
+   * The target as Databend sees it, before the first message is taken: a missing table or a view
+   * fails the task with the fix (the API checked it at start, but it may have changed since, and a
+   * view's COPY error reads like a file error). Unreachable: receive anyway; loads hold and probe.
+   */
+  private async checkTargetThenReceive(): Promise<void> {
+    const result = await checkTarget(this.deps.warehouse, this.task.config.target, 10_000);
+    const problem = targetProblem(result, this.task.config.target, "");
+    if (problem) {
+      this.fail(problem.sentence);
+      return;
+    }
+    const loops: Promise<void>[] = [];
+    for (let i = 0; i < this.cfg.receiveConcurrency && !this.stopping; i++) loops.push(this.receiveLoop(i));
+    await Promise.all(loops);
   }
 
   private async heartbeat(): Promise<void> {
@@ -336,9 +354,9 @@ export class TaskRunner {
     const since = new Date().toISOString();
     this.deps.store.reportError(
       this.task.id,
-      `Databend is not answering (${excerpt(cause.message, 200)}); holding ${messages} message(s) and retrying since ${since}`,
+      `Databend is not answering (${excerpt(cause.detail, 200)}); holding ${messages} message(s) and retrying since ${since}`,
     );
-    this.log.warn({ err: cause.message, messages }, "Databend unreachable: receiving paused, probing");
+    this.log.warn({ err: cause.detail, messages }, "Databend unreachable: receiving paused, probing");
     try {
       let delay = 500;
       while (!this.stopping) {
@@ -492,7 +510,10 @@ export class TaskRunner {
           const result = await loadItems(pending, { copy: (keys, o) => this.copier.copy(keys, o), objectExists: (key) => this.copier.objectExists(key), maxStatements: this.cfg.maxStatementsPerBatch }, this.task.source.bucket);
           statements += result.statements;
           const stop = result.stoppedBy;
-          const retryable = stop && (stop.kind === "unavailable" || (stop.kind === "transient" && transientTries < 3));
+          // No code: Databend did not answer (hold and probe). A transient code (a conflicting
+          // commit, S3 briefly unreachable): retry the batch a few times, then let it back off.
+          const unreachable = stop?.kind === "unavailable" && stop.code === undefined;
+          const retryable = stop && (unreachable || (stop.kind === "unavailable" && transientTries < 3));
           if (!retryable || this.abandoned) {
             outcomes.push(...result.outcomes);
             finalStop = stop;
@@ -500,7 +521,7 @@ export class TaskRunner {
           }
           outcomes.push(...result.outcomes.filter((o) => o.status !== "failed"));
           pending = result.outcomes.filter((o) => o.status === "failed").map((o) => planByKey.get(o.key)!);
-          if (stop.kind === "transient") {
+          if (!unreachable) {
             transientTries++;
             this.log.warn({ err: stop.message, attempt: transientTries }, "transient Databend error; retrying the batch");
             await sleep(500 * 2 ** transientTries, this.abort.signal);
@@ -578,14 +599,14 @@ export class TaskRunner {
         }
         if (release.length > 0) this.deps.store.releaseClaims(this.task.id, this.cfg.workerId, release);
         const stoppedBy = finalStop;
-        if (stoppedBy?.kind === "target" || stoppedBy?.kind === "config") {
-          fatal = `Target table ${this.task.config.target.database}.${this.task.config.target.table} is not usable: ${excerpt(stoppedBy.message, 300)}`;
+        if (stoppedBy?.kind === "target") {
+          fatal = excerpt(stoppedBy.sentence, 500);
         } else if (stoppedBy?.kind === "access") {
           // Credentials refused: affects every file alike; hold off receiving for a while.
           this.consecutiveFailures++;
           const delay = Math.min(30_000, 1000 * 2 ** Math.min(5, this.consecutiveFailures - 1));
           this.pausedUntil = Math.max(this.pausedUntil, Date.now() + delay);
-          this.log.warn({ err: stoppedBy.message, pauseMs: delay }, "load refused; messages stay in the queue");
+          this.log.warn({ err: stoppedBy.detail, pauseMs: delay }, "load refused; messages stay in the queue");
         } else {
           this.consecutiveFailures = 0;
         }
