@@ -12,6 +12,7 @@ import { startWarehouse, type Warehouse } from "../sandbox/warehouse/server.ts";
 import {
   UnsafeIdentifierError,
   buildCopyInto,
+  buildCountRows,
   scrubSecrets,
   secretsOf,
   sqlIdent,
@@ -182,6 +183,40 @@ describe("buildCopyInto", () => {
 
   it("refuses an empty batch", () => {
     expect(() => buildCopyInto(spec({ files: [] }))).toThrow();
+  });
+
+  it("carries the metadata lifetime and a deduplicate label as SET_VAR hints, and FORCE; Databend parses it", async () => {
+    const sql = buildCopyInto(spec({ force: true, deduplicateLabel: "sqs-s3:t1:0123abcd:etag9", metadataExpireHours: 504 }));
+    expect(sql.startsWith("COPY /*+ SET_VAR(load_file_metadata_expire_hours=504) SET_VAR(deduplicate_label='sqs-s3:t1:0123abcd:etag9') */ INTO `default`.`events`\n")).toBe(true);
+    expect(sql).toContain("\nFORCE = TRUE\n");
+    expect(() => buildCopyInto(spec({ deduplicateLabel: "x'; DROP TABLE t; --" }))).toThrow(/deduplicate label/);
+    expect(() => buildCopyInto(spec({ metadataExpireHours: 0 }))).toThrow(/metadataExpireHours/);
+    // The engine parses it: the error is about the unreachable bucket or missing table, not syntax.
+    const err = await conn.queryAll(sql).then(
+      () => "",
+      (e: Error) => e.message,
+    );
+    expect(err).not.toContain("[1005]");
+  });
+});
+
+describe("buildCountRows", () => {
+  it("counts through a named format for CSV and the built-in names otherwise; Databend parses both", async () => {
+    const csv = buildCountRows({ bucket: "b", key: "k'1.csv", connection, fileFormat: fileFormatSchema.parse({ type: "csv" }), formatName: "sqs_s3_count_abc" });
+    expect(csv.setup).toBe("CREATE FILE FORMAT IF NOT EXISTS sqs_s3_count_abc TYPE = CSV FIELD_DELIMITER = ',' QUOTE = '\"' SKIP_HEADER = 1 COMPRESSION = 'AUTO'");
+    expect(csv.query).toContain("FILE_FORMAT => 'sqs_s3_count_abc', FILES => ('k\\'1.csv')");
+    await conn.exec(csv.setup!);
+    const nd = buildCountRows({ bucket: "b", key: "x.ndjson", connection, fileFormat: fileFormatSchema.parse({ type: "ndjson" }), formatName: "unused" });
+    expect(nd.setup).toBeUndefined();
+    expect(nd.query).toContain("FILE_FORMAT => 'NDJSON'");
+    for (const q of [csv.query, nd.query]) {
+      const err = await conn.queryAll(q).then(
+        () => "",
+        (e: Error) => e.message,
+      );
+      expect(err).not.toContain("[1005]");
+    }
+    expect(() => buildCountRows({ bucket: "b", key: "k", connection, fileFormat: fileFormatSchema.parse({ type: "csv" }), formatName: "x; DROP" })).toThrow();
   });
 });
 

@@ -119,15 +119,18 @@ export const FILE_FORMAT_LABELS: Record<FileFormatType, string> = {
 export const ON_ERROR_MODES = ["abort", "continue"] as const;
 export const onErrorSchema = z.enum(ON_ERROR_MODES);
 export type OnError = z.infer<typeof onErrorSchema>;
+// Databend's ON_ERROR applies to CSV and NDJSON rows; a Parquet file that does not fit the table
+// fails whichever mode is chosen (tests/databend-rules.test.ts confirms both on the engine).
 export const ON_ERROR_HELP: Record<OnError, string> = {
   abort:
-    "A file with a bad row is not loaded; its message stays in the queue and is retried until the queue's redrive policy moves it aside",
-  continue: "Bad rows are skipped and counted; the rest of the file is loaded and the message is deleted",
+    "A file with a bad row is not loaded (the other files of the batch are); its message stays in the queue and is retried until the queue's redrive policy moves it aside. Parquet files always behave this way",
+  continue:
+    "Bad CSV or NDJSON rows are skipped and counted; the rest of the file is loaded and the message is deleted. A Parquet file that does not fit the table still fails as a whole",
 };
 
 /** Shown beside the purge switch: the role then needs one more permission. */
 export const PURGE_WARNING =
-  "Purge deletes each source object after it is loaded. Grant the IAM role s3:DeleteObject on the object path (arn:aws:s3:::<bucket>/<prefix>*); without it the rows still load but the objects stay in the bucket (Databend's purge is best effort).";
+  "Purge deletes each source object after it is loaded, including a file whose bad rows Continue skipped (those rows are then gone). Grant the IAM role s3:DeleteObject on the object path (arn:aws:s3:::<bucket>/<prefix>*); without it the rows still load but the objects stay in the bucket (Databend's purge is best effort).";
 
 const trimmed = (schema: z.ZodType<string, string>) => z.string().trim().pipe(schema);
 const keyFilter = z.string().refine((v) => utf8Length(v) <= 1024, TASK_MESSAGES.filterTooLong);

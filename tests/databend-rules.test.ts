@@ -1,0 +1,137 @@
+// The load rules the worker is designed against, confirmed on Databend's own engine (the dev
+// warehouse, or DATABEND_DSN) through the official driver and the one SQL writer, reading the
+// AWS sandbox's S3. If a Databend upgrade changes one of these, this suite says which.
+import { CreateBucketCommand, DeleteObjectCommand, HeadObjectCommand } from "@aws-sdk/client-s3";
+import { parquetWriteBuffer } from "hyparquet-writer";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { fileFormatSchema, type FileFormat } from "../src/contracts/task.ts";
+import { WarehouseError, toWarehouseError } from "../server/databend/client.ts";
+import { buildCopyInto, type CopyIntoSpec } from "../server/databend/sql.ts";
+import { CUSTOMER, REGION, startWorkerEnv, type WorkerEnv } from "./worker-env.ts";
+
+let env: WorkerEnv;
+const BUCKET = "rules-a";
+const OTHER = "rules-b";
+const csv = fileFormatSchema.parse({ type: "csv" });
+
+beforeAll(async () => {
+  env = await startWorkerEnv();
+  for (const b of [BUCKET, OTHER]) await env.s3.send(new CreateBucketCommand({ Bucket: b }));
+});
+afterAll(async () => {
+  await env?.close();
+});
+
+async function table(name: string): Promise<string> {
+  await env.wh.exec(`CREATE OR REPLACE TABLE \`default\`.\`${name}\` (id INT, name VARCHAR)`);
+  return name;
+}
+
+function copy(t: string, files: string[], over: Partial<CopyIntoSpec> & { fileFormat?: FileFormat } = {}) {
+  const sql = buildCopyInto({
+    database: "default",
+    table: t,
+    bucket: BUCKET,
+    files,
+    connection: { region: REGION, ...CUSTOMER, endpointUrl: env.sandbox.url },
+    fileFormat: csv,
+    onError: "abort",
+    purge: false,
+    ...over,
+  });
+  return env.wh.copyInto(sql, []).catch((e: unknown) => {
+    throw toWarehouseError(e, [], over.bucket ?? BUCKET);
+  });
+}
+
+async function failure(p: Promise<unknown>): Promise<WarehouseError> {
+  try {
+    await p;
+  } catch (e) {
+    return e as WarehouseError;
+  }
+  throw new Error("expected the statement to fail");
+}
+
+describe("Databend's COPY load metadata", () => {
+  it("skips a path it loaded before, whatever the content now is (ETag is not compared)", async () => {
+    const t = await table("r_path");
+    await env.put(BUCKET, "p.csv", "id,name\n1,v1\n");
+    expect((await copy(t, ["p.csv"])).map((r) => r.rowsLoaded)).toEqual([1]);
+    await env.put(BUCKET, "p.csv", "id,name\n2,v2\n3,v2\n");
+    expect(await copy(t, ["p.csv"])).toEqual([]);
+    expect(await env.count(t)).toBe(1);
+  });
+
+  it("keys the path without the bucket: the same key from another bucket is skipped", async () => {
+    const t = await table("r_bucket");
+    await env.put(BUCKET, "same.csv", "id,name\n1,a\n");
+    await env.put(OTHER, "same.csv", "id,name\n2,b\n");
+    expect(await copy(t, ["same.csv"])).toHaveLength(1);
+    expect(await copy(t, ["same.csv"], { bucket: OTHER })).toEqual([]);
+    expect(await env.count(t)).toBe(1);
+  });
+
+  it("FORCE loads it again; the same deduplicate label a second time loads nothing", async () => {
+    const t = await table("r_force");
+    await env.put(BUCKET, "f.csv", "id,name\n1,v1\n");
+    await copy(t, ["f.csv"]);
+    await env.put(BUCKET, "f.csv", "id,name\n2,v2\n");
+    const label = "rules-test:f:etag2";
+    expect(await copy(t, ["f.csv"], { force: true, deduplicateLabel: label })).toHaveLength(1);
+    expect(await copy(t, ["f.csv"], { force: true, deduplicateLabel: label })).toEqual([]);
+    expect(await env.count(t)).toBe(2);
+  });
+
+  it("takes load_file_metadata_expire_hours per statement", async () => {
+    const t = await table("r_expire");
+    await env.put(BUCKET, "e.csv", "id,name\n1,x\n");
+    expect(await copy(t, ["e.csv"], { metadataExpireHours: 504 })).toHaveLength(1);
+    const setting = await env.wh.query("SELECT /*+ SET_VAR(load_file_metadata_expire_hours=504) */ value FROM system.settings WHERE name = 'load_file_metadata_expire_hours'");
+    expect(setting[0]!.value).toBe("504");
+  });
+});
+
+describe("Databend's COPY failures", () => {
+  it("fails the whole statement when one listed file is missing (3001), naming it", async () => {
+    const t = await table("r_missing");
+    await env.put(BUCKET, "here.csv", "id,name\n1,x\n");
+    await env.put(BUCKET, "gone.csv", "id,name\n2,x\n");
+    await env.s3.send(new DeleteObjectCommand({ Bucket: BUCKET, Key: "gone.csv" }));
+    const e = await failure(copy(t, ["here.csv", "gone.csv"]));
+    expect(e.code).toBe(3001);
+    expect(e.file).toBe("gone.csv");
+    expect(await env.count(t)).toBe(0);
+  });
+
+  it("ON_ERROR = ABORT fails the statement on a bad row and names the file", async () => {
+    const t = await table("r_abort");
+    await env.put(BUCKET, "ok.csv", "id,name\n1,x\n");
+    await env.put(BUCKET, "bad.csv", "id,name\nnope,x\n");
+    const e = await failure(copy(t, ["ok.csv", "bad.csv"]));
+    expect(e.code).toBe(1046);
+    expect(e.file).toBe("bad.csv");
+    expect(await env.count(t)).toBe(0);
+  });
+
+  it("ON_ERROR = CONTINUE with PURGE deletes the file that had bad rows too", async () => {
+    const t = await table("r_purge");
+    await env.put(BUCKET, "mixed.csv", "id,name\n1,x\nnope,y\n");
+    const [r] = await copy(t, ["mixed.csv"], { onError: "continue", purge: true });
+    expect(r).toMatchObject({ rowsLoaded: 1, errorsSeen: 1 });
+    const gone = await env.s3.send(new HeadObjectCommand({ Bucket: BUCKET, Key: "mixed.csv" })).then(
+      () => false,
+      () => true,
+    );
+    expect(gone).toBe(true);
+  });
+
+  it("Parquet ignores ON_ERROR: a file that does not fit fails the statement even with CONTINUE", async () => {
+    const t = await table("r_parquet");
+    const bad = parquetWriteBuffer({ columnData: [{ name: "id", data: ["not a number"], type: "STRING" }] });
+    await env.put(BUCKET, "bad.parquet", new Uint8Array(bad));
+    const e = await failure(copy(t, ["bad.parquet"], { onError: "continue", fileFormat: fileFormatSchema.parse({ type: "parquet" }) }));
+    expect(e).toBeInstanceOf(WarehouseError);
+    expect(await env.count(t)).toBe(0);
+  });
+});
