@@ -3,23 +3,20 @@
 // AWS sandbox's S3. If a Databend upgrade changes one of these, this suite says which.
 import { CreateBucketCommand, DeleteObjectCommand, HeadObjectCommand } from "@aws-sdk/client-s3";
 import { parquetWriteBuffer } from "hyparquet-writer";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { fileFormatSchema, type FileFormat } from "../src/contracts/task.ts";
 import { WarehouseError, toWarehouseError } from "../server/databend/client.ts";
 import { buildCopyInto, type CopyIntoSpec } from "../server/databend/sql.ts";
-import { CUSTOMER, REGION, startWorkerEnv, type WorkerEnv } from "./worker-env.ts";
+import { CUSTOMER, REGION, useWorkerEnv, type WorkerEnv } from "./worker-env.ts";
 
 let env: WorkerEnv;
 const BUCKET = "rules-a";
 const OTHER = "rules-b";
 const csv = fileFormatSchema.parse({ type: "csv" });
 
+useWorkerEnv((e) => (env = e));
 beforeAll(async () => {
-  env = await startWorkerEnv();
   for (const b of [BUCKET, OTHER]) await env.s3.send(new CreateBucketCommand({ Bucket: b }));
-});
-afterAll(async () => {
-  await env?.close();
 });
 
 async function table(name: string): Promise<string> {

@@ -4,21 +4,13 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import path from "node:path";
 import { SQSClient } from "@aws-sdk/client-sqs";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { TaskStore } from "../server/store/tasks.ts";
 import { SqsQueue, type MessageQueue } from "../server/worker/queue.ts";
-import { CUSTOMER, ORG_ID, REGION, eventForObject, startWorkerEnv, waitFor, type WorkerEnv, drained, expectExactRows } from "./worker-env.ts";
+import { CUSTOMER, ORG_ID, REGION, eventForObject, useWorkerEnv, waitFor, type WorkerEnv, drained, expectExactRows } from "./worker-env.ts";
 
 let env: WorkerEnv;
-beforeAll(async () => {
-  env = await startWorkerEnv();
-});
-afterAll(async () => {
-  await env?.close();
-});
-afterEach(async () => {
-  await env?.stopSupervisors();
-});
+useWorkerEnv((e) => (env = e));
 
 const csv = (id: number) => `id,name\n${id},"row ${id}"\n`;
 

@@ -3,30 +3,17 @@
 // stop and start.
 import { CreateQueueCommand, GetQueueAttributesCommand, SetQueueAttributesCommand } from "@aws-sdk/client-sqs";
 import { DeleteObjectCommand, ListObjectsV2Command, PutBucketNotificationConfigurationCommand } from "@aws-sdk/client-s3";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { TaskRun } from "../src/contracts/task.ts";
-import { ACCOUNT, ORG_ID, REGION, startWorkerEnv, waitFor, type WorkerEnv, drained } from "./worker-env.ts";
+import { ACCOUNT, ORG_ID, REGION, tableIds, taskRuns, useWorkerEnv, waitFor, type WorkerEnv, drained } from "./worker-env.ts";
 
 let env: WorkerEnv;
-beforeAll(async () => {
-  env = await startWorkerEnv();
-});
-afterAll(async () => {
-  await env?.close();
-});
-afterEach(async () => {
-  await env?.stopSupervisors();
-});
+useWorkerEnv((e) => (env = e));
 
 
-async function runs(taskId: string): Promise<TaskRun[]> {
-  return (await env.store.listRuns(ORG_ID, taskId, 1000))!;
-}
+const runs = (taskId: string) => taskRuns(env, taskId);
 
-async function ids(table: string): Promise<number[]> {
-  const rows = await env.wh.query(`SELECT id FROM \`default\`.\`${table}\` ORDER BY id`);
-  return rows.map((r) => Number(r.id));
-}
+const ids = (table: string) => tableIds(env, table);
 
 async function keys(bucket: string): Promise<string[]> {
   const out = await env.s3.send(new ListObjectsV2Command({ Bucket: bucket }));

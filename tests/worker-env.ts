@@ -1,6 +1,6 @@
 // Shared set-up for the worker's integration suites: the AWS sandbox and the dev warehouse started
 // in-process on random ports, real AWS SDK clients, the real databend-driver, the real store.
-import { expect } from "vitest";
+import { afterAll, afterEach, beforeAll, expect } from "vitest";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -23,7 +23,7 @@ import pino from "pino";
 import { startSandbox, type Sandbox } from "../sandbox/aws/server.ts";
 import * as documents from "../sandbox/aws/documents.ts";
 import { startWarehouse } from "../sandbox/warehouse/server.ts";
-import type { TaskInput, TaskRecord } from "../src/contracts/task.ts";
+import type { TaskInput, TaskRecord, TaskRun } from "../src/contracts/task.ts";
 import { fileFormatSchema } from "../src/contracts/task.ts";
 import { DatabendWarehouse, type Warehouse } from "../server/databend/client.ts";
 import { openSqliteStore } from "../server/store/sqlite.ts";
@@ -149,6 +149,35 @@ export function objectCreatedEvent(o: { bucket: string; key: string; size: numbe
 export async function eventForObject(env: WorkerEnv, bucket: string, key: string): Promise<string> {
   const head = await env.s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
   return objectCreatedEvent({ bucket, key, size: Number(head.ContentLength), eTag: String(head.ETag).replaceAll('"', "") });
+}
+
+/**
+ * One worker environment per test file: started before the file's tests, its supervisors stopped
+ * after each test, closed at the end. `set` receives it (a suite keeps it in a `let`).
+ */
+export function useWorkerEnv(set: (env: WorkerEnv) => void, options: Parameters<typeof startWorkerEnv>[0] = {}): void {
+  let env: WorkerEnv | undefined;
+  beforeAll(async () => {
+    env = await startWorkerEnv(options);
+    set(env);
+  });
+  afterAll(async () => {
+    await env?.close();
+  });
+  afterEach(async () => {
+    await env?.stopSupervisors();
+  });
+}
+
+/** The ids in a test table of `default`, in order. */
+export async function tableIds(env: WorkerEnv, table: string): Promise<number[]> {
+  const rows = await env.wh.query(`SELECT id FROM \`default\`.\`${table}\` ORDER BY id`);
+  return rows.map((r) => Number(r.id));
+}
+
+/** A task's run history, newest first (up to 1000). */
+export async function taskRuns(env: WorkerEnv, taskId: string): Promise<TaskRun[]> {
+  return (await env.store.listRuns(ORG_ID, taskId, 1000))!;
 }
 
 /** Waits until the scenario's queue holds nothing, visible or in flight. */

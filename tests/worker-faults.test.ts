@@ -1,20 +1,12 @@
 // Faults the worker must ride out without losing or duplicating anything: Databend down for a
 // while on a queue with a redrive policy (skipped, and said so, when DATABEND_DSN names a Databend
 // this suite cannot stop), and role credentials that expire mid-run (the sandbox accepts 2-second sessions here).
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { CreateQueueCommand, GetQueueAttributesCommand, SetQueueAttributesCommand } from "@aws-sdk/client-sqs";
-import { ACCOUNT, ORG_ID, REGION, externalDatabend, startWorkerEnv, waitFor, type WorkerEnv, drained, expectExactRows } from "./worker-env.ts";
+import { ACCOUNT, ORG_ID, REGION, externalDatabend, useWorkerEnv, waitFor, type WorkerEnv, drained, expectExactRows } from "./worker-env.ts";
 
 let env: WorkerEnv;
-beforeAll(async () => {
-  env = await startWorkerEnv({ minSessionSeconds: 2 });
-});
-afterAll(async () => {
-  await env?.close();
-});
-afterEach(async () => {
-  await env?.stopSupervisors();
-});
+useWorkerEnv((e) => (env = e), { minSessionSeconds: 2 });
 
 
 

@@ -4,7 +4,7 @@
 // Databend cannot address are never loaded.
 import { DeleteObjectCommand } from "@aws-sdk/client-s3";
 import { PurgeQueueCommand } from "@aws-sdk/client-sqs";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { DatabendWarehouse, type CopyFileResult } from "../server/databend/client.ts";
 import {
   ORG_ID,
@@ -12,33 +12,22 @@ import {
   eventForObject,
   expectExactRows,
   objectCreatedEvent,
-  startWorkerEnv,
+  tableIds,
+  taskRuns,
+  useWorkerEnv,
   waitFor,
   type WorkerEnv,
 } from "./worker-env.ts";
 
 let env: WorkerEnv;
-beforeAll(async () => {
-  env = await startWorkerEnv();
-});
-afterAll(async () => {
-  await env?.close();
-});
-afterEach(async () => {
-  await env?.stopSupervisors();
-});
+useWorkerEnv((e) => (env = e));
 
 const rowsCsv = (ids: number[], tag: string) => `id,name\n${ids.map((id) => `${id},${tag}`).join("\n")}\n`;
 const range = (from: number, n: number) => Array.from({ length: n }, (_, i) => from + i);
 
-async function ids(table: string): Promise<number[]> {
-  const rows = await env.wh.query(`SELECT id FROM \`default\`.\`${table}\` ORDER BY id`);
-  return rows.map((r) => Number(r.id));
-}
+const ids = (table: string) => tableIds(env, table);
 
-async function runsOf(taskId: string) {
-  return (await env.store.listRuns(ORG_ID, taskId, 1000))!;
-}
+const runsOf = (taskId: string) => taskRuns(env, taskId);
 
 describe("worker: overwritten objects", () => {
   it("loads a new version of a key (old rows stay); the same event again adds nothing", async () => {

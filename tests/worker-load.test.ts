@@ -2,18 +2,13 @@
 // the worker (in-process supervisor, real SDK clients, assumed role) -> COPY INTO on the dev
 // warehouse through databend-driver. Every row present exactly once, every message deleted, and
 // run history adds up.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { parquetWriteBuffer } from "hyparquet-writer";
 import { fileFormatSchema } from "../src/contracts/task.ts";
-import { startWorkerEnv, waitFor, ORG_ID, type WorkerEnv } from "./worker-env.ts";
+import { useWorkerEnv, waitFor, ORG_ID, type WorkerEnv } from "./worker-env.ts";
 
 let env: WorkerEnv;
-beforeAll(async () => {
-  env = await startWorkerEnv();
-});
-afterAll(async () => {
-  await env?.close();
-});
+useWorkerEnv((e) => (env = e));
 
 const ROWS_PER_FILE = 3;
 

@@ -1,6 +1,7 @@
 // The task contract's rules that mirror Databend's own checks. Each refusal below was confirmed on
 // Databend's engine (PyPI `databend` 1.2.453): the value is refused there too, so a task that
 // passed the contract with it would fail every COPY.
+import { makeTask } from "../features/tasks/fixtures.ts";
 import { describe, expect, it } from "vitest";
 import {
   CSV_FIELD_DELIMITER_MAX_BYTES,
@@ -126,38 +127,11 @@ describe("CSV field delimiter", () => {
 
 describe("stored tasks", () => {
   it("read back even when saved before a rule existed", () => {
-    const record = {
-      id: "t1",
-      name: "old",
-      data_source_id: "ds-1",
-      data_source_name: null,
-      file_format: { type: "csv", header: true, delimiter: "§", quote: "|", compression: "auto" },
-      prefix: "",
-      suffix: "",
+    // As stored before these rules: a two-byte delimiter, a quote Databend refuses, a backtick.
+    const record = makeTask({
+      file_format: { type: "csv", header: true, delimiter: "§", quote: "|", compression: "auto" } as never,
       target: { database: "sa`les", table: "orders" },
-      on_error: "abort",
-      purge: false,
-      desired_state: "stopped",
-      status: "stopped",
-      status_reason: null,
-      heartbeat_at: null,
-      worker_id: null,
-      last_error: null,
-      last_batch_at: null,
-      counters: {
-        messages_received: 0,
-        messages_deleted: 0,
-        messages_skipped: 0,
-        objects_loaded: 0,
-        objects_duplicate: 0,
-        rows_loaded: 0,
-        errors: 0,
-        copy_statements: 0,
-        batches: 0,
-      },
-      created_at: "2024-01-01T00:00:00.000Z",
-      updated_at: "2024-01-01T00:00:00.000Z",
-    };
+    });
     expect(taskRecordSchema.parse(record).file_format).toMatchObject({ delimiter: "§", quote: "|" });
     // With the same defaults as the input schema.
     expect(taskRecordSchema.shape.file_format.parse({ type: "csv" })).toEqual(fileFormatSchema.parse({ type: "csv" }));

@@ -1,0 +1,64 @@
+// Task and run records for tests, built on the contract's types (no DOM, no React), so contract,
+// component and server tests share one fixture.
+import { fileFormatSchema, type TaskRecord, type TaskRun } from "../../contracts/task.ts";
+
+export function makeTask(overrides: Partial<TaskRecord> = {}): TaskRecord {
+  return {
+    id: "t-1",
+    name: "load-orders",
+    data_source_id: "ds-1",
+    data_source_name: "orders",
+    file_format: fileFormatSchema.parse({ type: "csv" }),
+    prefix: "incoming/",
+    suffix: ".csv",
+    target: { database: "default", table: "orders" },
+    on_error: "abort",
+    purge: false,
+    desired_state: "stopped",
+    status: "stopped",
+    status_reason: null,
+    heartbeat_at: null,
+    worker_id: null,
+    last_error: null,
+    last_batch_at: null,
+    counters: {
+      messages_received: 0,
+      messages_deleted: 0,
+      messages_skipped: 0,
+      objects_loaded: 0,
+      objects_duplicate: 0,
+      rows_loaded: 0,
+      errors: 0,
+      copy_statements: 0,
+      batches: 0,
+    },
+    created_at: "2026-01-02T10:00:00.000Z",
+    updated_at: "2026-01-02T10:00:00.000Z",
+    ...overrides,
+  };
+}
+
+export function makeRun(overrides: Partial<TaskRun> = {}): TaskRun {
+  return {
+    id: "r-1",
+    task_id: "t-1",
+    worker_id: "worker-a",
+    started_at: "2026-01-03T09:00:00.000Z",
+    ended_at: "2026-01-03T09:00:04.200Z",
+    status: "succeeded",
+    messages: 3,
+    messages_deleted: 3,
+    messages_skipped: 0,
+    objects_loaded: 3,
+    objects_duplicate: 0,
+    rows_loaded: 120,
+    copy_statements: 1,
+    skipped: [],
+    errors: [],
+    more_skipped: 0,
+    more_errors: 0,
+    ...overrides,
+  };
+}
+
+/** Renders the task routes at `path` with fresh query state; data source pages are stubs. */
