@@ -173,8 +173,10 @@ describe("worker: duplicates never become duplicate rows", () => {
     const task = await env.createTask(s, "dup_two");
     await env.start(task);
     const secondStore = new TaskStore({ dataDir: env.dataDir });
-    env.supervisor({ workerId: "worker-a", batchLingerMs: 200 });
-    env.supervisor({ workerId: "worker-b", batchLingerMs: 200 }, { store: secondStore });
+    const a = env.supervisor({ workerId: "worker-a", batchLingerMs: 200 });
+    const b = env.supervisor({ workerId: "worker-b", batchLingerMs: 200 }, { store: secondStore });
+    // Both must be receiving before the objects land, or one could take every message alone.
+    await waitFor("both workers receiving", () => (a.runner(task.id)?.receiving && b.runner(task.id)?.receiving) || undefined);
     const n = 120;
     for (let i = 0; i < n; i += 20) {
       await Promise.all(Array.from({ length: 20 }, (_, j) => env.put(s.bucket, `two/${i + j}.csv`, csv(1000 + i + j))));

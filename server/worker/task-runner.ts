@@ -106,6 +106,7 @@ export class TaskRunner {
   private receivedSinceRun = 0;
   /** Batches currently holding because Databend does not answer (receiving pauses meanwhile). */
   private warehouseDown = 0;
+  private receivingNow = false;
   /** Keys a batch of this runner is loading now (one version of a key at a time). */
   private readonly keysInFlight = new Set<string>();
   private readonly copier: Copier;
@@ -172,6 +173,11 @@ export class TaskRunner {
     return this.task.version;
   }
 
+  /** Whether the receive loops run (after the target check at start). */
+  get receiving(): boolean {
+    return this.receivingNow && !this.stopping;
+  }
+
   /** AssumeRole calls made so far (credentials are refreshed before they expire). */
   get credentialRefreshes(): number {
     return this.credentials.refreshes;
@@ -199,6 +205,7 @@ export class TaskRunner {
     }
     const loops: Promise<void>[] = [];
     for (let i = 0; i < this.cfg.receiveConcurrency && !this.stopping; i++) loops.push(this.receiveLoop(i));
+    this.receivingNow = loops.length > 0;
     await Promise.all(loops);
   }
 
