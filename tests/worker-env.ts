@@ -175,6 +175,23 @@ export async function tableIds(env: WorkerEnv, table: string): Promise<number[]>
   return rows.map((r) => Number(r.id));
 }
 
+/**
+ * The usual start of a worker test: a scenario (bucket, queue, role, data source), a table
+ * `(id INT, name VARCHAR)` in `default`, and a task on it whose desired state is running.
+ */
+export async function runningTask(
+  env: WorkerEnv,
+  name: string,
+  table: string,
+  over: { prefix?: string } = {},
+): Promise<{ s: Scenario; task: TaskRecord }> {
+  const s = await env.scenario(name, over.prefix ? { prefix: over.prefix } : {});
+  await env.wh.exec(`CREATE TABLE \`default\`.\`${table}\` (id INT, name VARCHAR)`);
+  const task = await env.createTask(s, table, over.prefix ? { prefix: over.prefix } : {});
+  await env.start(task);
+  return { s, task };
+}
+
 /** A task's run history, newest first (up to 1000). */
 export async function taskRuns(env: WorkerEnv, taskId: string): Promise<TaskRun[]> {
   return (await env.store.listRuns(ORG_ID, taskId, 1000))!;

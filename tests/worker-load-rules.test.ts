@@ -12,6 +12,7 @@ import {
   eventForObject,
   expectExactRows,
   objectCreatedEvent,
+  runningTask,
   tableIds,
   taskRuns,
   useWorkerEnv,
@@ -31,10 +32,7 @@ const runsOf = (taskId: string) => taskRuns(env, taskId);
 
 describe("worker: overwritten objects", () => {
   it("loads a new version of a key (old rows stay); the same event again adds nothing", async () => {
-    const s = await env.scenario("overwrite");
-    await env.wh.exec("CREATE TABLE rules_overwrite (id INT, name VARCHAR)");
-    const task = await env.createTask(s, "rules_overwrite");
-    await env.start(task);
+    const { s, task } = await runningTask(env, "overwrite", "rules_overwrite");
     env.supervisor();
     await env.put(s.bucket, "same.csv", rowsCsv([1, 2], "v1"));
     await waitFor("version 1", async () => ((await ids("rules_overwrite")).length === 2 ? true : undefined));
@@ -51,10 +49,7 @@ describe("worker: overwritten objects", () => {
   });
 
   it("settles each message by the load of its own version, even when events race a slow load", async () => {
-    const s = await env.scenario("race");
-    await env.wh.exec("CREATE TABLE rules_race (id INT, name VARCHAR)");
-    const task = await env.createTask(s, "rules_race");
-    await env.start(task);
+    const { s } = await runningTask(env, "race", "rules_race");
     // The real warehouse, with the first COPY held after it committed (a slow batch).
     let release!: () => void;
     const held = new Promise<void>((r) => (release = r));
@@ -93,10 +88,7 @@ describe("worker: overwritten objects", () => {
   });
 
   it("never takes an event without an ETag for a duplicate of a loaded version", async () => {
-    const s = await env.scenario("noetag");
-    await env.wh.exec("CREATE TABLE rules_noetag (id INT, name VARCHAR)");
-    const task = await env.createTask(s, "rules_noetag");
-    await env.start(task);
+    const { s } = await runningTask(env, "noetag", "rules_noetag");
     env.supervisor();
     await env.put(s.bucket, "n.csv", rowsCsv([1], "v1"));
     await waitFor("version 1", async () => ((await ids("rules_noetag")).length === 1 ? true : undefined));
@@ -117,10 +109,7 @@ describe("worker: overwritten objects", () => {
 
 describe("worker: one statement fails for one file", () => {
   it("a vanished object in a batch of 100: the other 99 load in one more statement", async () => {
-    const s = await env.scenario("vanish");
-    await env.wh.exec("CREATE TABLE rules_vanish (id INT, name VARCHAR)");
-    const task = await env.createTask(s, "rules_vanish");
-    await env.start(task);
+    const { s, task } = await runningTask(env, "vanish", "rules_vanish");
     for (const i of range(1, 100)) await env.put(s.bucket, `v/${i}.csv`, rowsCsv([i], "x"));
     await env.s3.send(new DeleteObjectCommand({ Bucket: s.bucket, Key: "v/37.csv" }));
     // All 100 events and the s3:TestEvent are queued before the worker starts: one batch.
@@ -136,10 +125,7 @@ describe("worker: one statement fails for one file", () => {
   });
 
   it("a malformed file in a batch of 100 is isolated by name in at most 2 statements", async () => {
-    const s = await env.scenario("badfile");
-    await env.wh.exec("CREATE TABLE rules_badfile (id INT, name VARCHAR)");
-    const task = await env.createTask(s, "rules_badfile");
-    await env.start(task);
+    const { s, task } = await runningTask(env, "badfile", "rules_badfile");
     for (const i of range(1, 100)) {
       await env.put(s.bucket, `b/${i}.csv`, i === 58 ? "id,name\nnot-a-number,x\n" : rowsCsv([i], "x"));
     }
@@ -177,10 +163,7 @@ describe("worker: targets Databend will not write", () => {
 
 describe("worker: keys Databend cannot address", () => {
   it("skips them with a reason and loads nothing outside the task's scope", async () => {
-    const s = await env.scenario("badkeys", { prefix: "incoming/" });
-    await env.wh.exec("CREATE TABLE rules_badkeys (id INT, name VARCHAR)");
-    const task = await env.createTask(s, "rules_badkeys", { prefix: "incoming/" });
-    await env.start(task);
+    const { s, task } = await runningTask(env, "badkeys", "rules_badkeys", { prefix: "incoming/" });
     await env.put(s.bucket, "private/secret.csv", rowsCsv([666], "secret"));
     const bad = ["incoming/../private/secret.csv", "incoming/a//b.csv", "incoming/./c.csv", "incoming/ lead.csv", "incoming/trail.csv "];
     for (const key of bad) await env.send(s, objectCreatedEvent({ bucket: s.bucket, key, size: 20, eTag: "0123456789abcdef0123456789abcdef" }));
