@@ -109,6 +109,8 @@ export class TaskRunner {
   private receivingNow = false;
   /** Keys a batch of this runner is loading now (one version of a key at a time). */
   private readonly keysInFlight = new Set<string>();
+  /** Items waiting for a key in `keysInFlight`, handed to the batcher when its load ends. */
+  private readonly parked = new Map<string, BatchItem[]>();
   private readonly copier: Copier;
   /** Resolves when the runner has fully stopped. */
   readonly finished: Promise<void>;
@@ -443,10 +445,15 @@ export class TaskRunner {
     const byVersion = this.groupVersions(resolved.keep.map((v) => ({ messageId: v.item, object: v.object })));
     const entryOf = (o: LedgerObject) => byVersion.get(`${o.key}\u0000${o.etag}`)!;
 
-    // A key being loaded by another batch of this runner waits for it, like a key another worker holds.
+    // A key another batch of this runner is loading waits in memory until that load ends (its
+    // messages stay invisible through the heartbeat): handing them back to SQS would count one
+    // more receive toward the queue's maxReceiveCount each time.
     for (const [id, entry] of byVersion) {
-      if (!this.keysInFlight.has(entry.object.key)) continue;
-      for (const m of entry.messageIds) note(m, this.ack.defer(m, 1));
+      const key = entry.object.key;
+      if (!this.keysInFlight.has(key)) continue;
+      const parked = this.parked.get(key) ?? [];
+      for (const m of entry.messageIds) parked.push({ kind: "object", messageId: m, object: entry.object });
+      this.parked.set(key, parked);
       byVersion.delete(id);
     }
 
@@ -619,7 +626,15 @@ export class TaskRunner {
         }
       } finally {
         clearInterval(extend);
-        for (const key of claimedKeys) this.keysInFlight.delete(key);
+        for (const key of claimedKeys) {
+          this.keysInFlight.delete(key);
+          const parked = this.parked.get(key);
+          this.parked.delete(key);
+          for (const item of parked ?? []) {
+            if (this.stopping) this.ack.release(item.messageId);
+            else this.batcher.add(item);
+          }
+        }
       }
     }
 
