@@ -1,25 +1,27 @@
 // `npm run bench:worker`: the worker against the sandbox and the dev warehouse, numbers not
 // pass/fail. One run, one queue, three phases:
 //   1. bare    : N objects' notifications drained by a bare receive+delete loop with the worker's
-//                receive concurrency (the ceiling the queue allows);
+//                receive concurrency (the ceiling the queue allows), in its own process
+//                (bench/bare-loop.ts): messages/s and its CPU time per 1,000 messages;
 //   2. backlog : N more objects queued, then the worker (a child process running
-//                server/worker/main.ts) loads them all: objects/s, COPY statements, RSS;
+//                server/worker/main.ts) loads them all: objects/s, COPY statements, its CPU time
+//                per 1,000 objects; peak RSS (VmHWM) is read at the end of the run.
+// CPU time is user + system of that one process from /proc/<pid>/stat (Linux; n/a elsewhere).
 //   3. steady  : objects uploaded at a steady rate while the worker runs: end-to-end latency
 //                (PutObject returned -> rows visible in the table) p50/p95/p99.
 // The sandbox, the dev warehouse and the worker each run in their own process, as under `npm start`.
 // Env: BENCH_OBJECTS (default 5000), BENCH_RATE (objects/s in phase 3, default 100),
 // BENCH_LATENCY_OBJECTS (default min(BENCH_OBJECTS, 2000)), WORKER_* tuning passes through.
 import { spawn } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { createInterface } from "node:readline";
 import { CreateRoleCommand, IAMClient, PutRolePolicyCommand } from "@aws-sdk/client-iam";
 import { CreateBucketCommand, PutBucketNotificationConfigurationCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import {
   CreateQueueCommand,
-  DeleteMessageBatchCommand,
   GetQueueAttributesCommand,
-  ReceiveMessageCommand,
   SetQueueAttributesCommand,
   SQSClient,
 } from "@aws-sdk/client-sqs";
@@ -30,6 +32,7 @@ import { DatabendWarehouse } from "../server/databend/client.ts";
 import { openSqliteStore } from "../server/store/sqlite.ts";
 import { TaskStore } from "../server/store/tasks.ts";
 import { loadWorkerConfig } from "../server/worker/config.ts";
+import { cpuSeconds, vmMegabytes } from "./proc.ts";
 
 const N = Number(process.env.BENCH_OBJECTS ?? 5000);
 const RATE = Number(process.env.BENCH_RATE ?? 100);
@@ -47,6 +50,8 @@ function pct(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
 }
 const fmt = (n: number, d = 1) => (Number.isFinite(n) ? n.toFixed(d) : "n/a");
+const sub = (a: number | undefined, b: number | undefined) => (a === undefined || b === undefined ? undefined : a - b);
+const perThousand = (cpu: number | undefined, n: number) => (cpu === undefined ? NaN : (cpu * 1000) / n);
 
 const dataDir = mkdtempSync(path.join(tmpdir(), "bench-worker-"));
 
@@ -182,6 +187,10 @@ async function waitDepth(target: number, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while ((await depth()) < target && Date.now() < deadline) await sleep(100);
 }
+async function waitDepth0(timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while ((await depth()) > 0 && Date.now() < deadline) await sleep(50);
+}
 
 console.log(`bench:worker  N=${N}  receive concurrency=${CONCURRENCY}  batch max=${workerCfg.batchMaxFiles}  linger=${workerCfg.batchLingerMs} ms`);
 
@@ -189,32 +198,35 @@ console.log(`bench:worker  N=${N}  receive concurrency=${CONCURRENCY}  batch max
 const initial = await depth(); // the s3:TestEvent
 await upload(Array.from({ length: N }, (_, i) => 10_000_000 + i));
 await waitDepth(N + initial, 60_000);
-let bareDone = 0;
-const bareStart = Date.now();
-await Promise.all(
-  Array.from({ length: CONCURRENCY }, async () => {
-    let empty = 0;
-    while (empty < 2) {
-      const out = await sqs.send(
-        new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1, VisibilityTimeout: 60 }),
-      );
-      const msgs = out.Messages ?? [];
-      if (msgs.length === 0) {
-        empty++;
-        continue;
-      }
-      empty = 0;
-      await sqs.send(
-        new DeleteMessageBatchCommand({ QueueUrl: queueUrl, Entries: msgs.map((m, i) => ({ Id: `e${i}`, ReceiptHandle: m.ReceiptHandle! })) }),
-      );
-      bareDone += msgs.length;
-    }
-  }),
-);
-// The loops end after two empty polls (about 2 s of waiting); that tail is not throughput.
-const bareSecs = (Date.now() - bareStart - 2000) / 1000;
+const bareChild = spawn(process.execPath, [path.resolve("bench/bare-loop.ts")], {
+  env: { ...process.env, BARE_ENDPOINT: sandbox.url, BARE_REGION: REGION, BARE_QUEUE_URL: queueUrl, BARE_CONCURRENCY: String(CONCURRENCY) },
+  stdio: ["pipe", "pipe", "inherit"],
+});
+const bareLines = createInterface({ input: bareChild.stdout! });
+const bareLine = (prefix: string) =>
+  new Promise<string>((resolve, reject) => {
+    const onLine = (line: string) => {
+      if (!line.startsWith(prefix)) return;
+      bareLines.off("line", onLine);
+      resolve(line.slice(prefix.length));
+    };
+    bareLines.on("line", onLine);
+    bareChild.once("exit", (code) => reject(new Error(`bare loop exited (code ${code}) before ${prefix.trim()}`)));
+  });
+await bareLine("READY");
+const bareCpu0 = cpuSeconds(bareChild.pid);
+bareChild.stdin!.write("go\n");
+const bareResult = JSON.parse(await bareLine("DONE ")) as { messages: number; ms: number };
+const bareCpu = sub(cpuSeconds(bareChild.pid), bareCpu0);
+bareChild.stdin!.end();
+await new Promise((r) => bareChild.once("exit", r));
+const bareDone = bareResult.messages;
+const bareSecs = bareResult.ms / 1000;
 const bareRate = bareDone / bareSecs;
-console.log(`bare receive+delete: ${bareDone} messages in ${fmt(bareSecs, 2)} s = ${fmt(bareRate)} msg/s`);
+const bareCpuPer1000 = perThousand(bareCpu, bareDone);
+console.log(
+  `bare receive+delete (own process): ${bareDone} messages in ${fmt(bareSecs, 2)} s = ${fmt(bareRate)} msg/s; CPU ${fmt(bareCpu ?? NaN, 2)} s = ${fmt(bareCpuPer1000, 3)} s per 1,000 messages`,
+);
 
 // Phase 2: backlog loaded by the worker (child process).
 await upload(Array.from({ length: N }, (_, i) => i + 1));
@@ -235,15 +247,16 @@ const child = spawn(process.execPath, ["--max-semi-space-size=4", path.resolve("
   },
   stdio: ["ignore", "inherit", "inherit"],
 });
-let peakRss = 0;
-const rssTimer = setInterval(() => {
-  try {
-    const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${child.pid}/status`, "utf8"));
-    if (m) peakRss = Math.max(peakRss, Number(m[1]) / 1024);
-  } catch {
-    // not on Linux, or the child ended
+// The worker's CPU time (user + system of its own process, /proc/<pid>/stat) is read when it
+// reports the task running (its start-up is apart) and once the backlog's messages are deleted.
+let workerReady: { at: number; cpu: number | undefined } | undefined;
+const readyWatch = (async () => {
+  while (!workerReady && child.exitCode === null) {
+    const t = await tasks.get(ORG, task.id);
+    if (t?.status === "running") workerReady = { at: Date.now(), cpu: cpuSeconds(child.pid) };
+    else await sleep(20);
   }
-}, 200);
+})();
 
 async function count(where: string): Promise<number> {
   const rows = await wh.query(`SELECT COUNT(*) AS n FROM bench_events WHERE ${where}`);
@@ -262,11 +275,22 @@ while (afterBacklog.counters.objects_loaded < N) {
   await sleep(50);
   afterBacklog = (await tasks.get(ORG, task.id))!;
 }
+await readyWatch;
+// The per-object work ends when the messages are deleted (after COPY and the run record).
+await waitDepth0(60_000);
+const workerCpu = sub(cpuSeconds(child.pid), workerReady?.cpu);
+const workerCpuPer1000 = perThousand(workerCpu, N);
 const backlogRuns = ((await tasks.listRuns(ORG, task.id, 1000)) ?? []).filter((r) => r.objects_loaded > 0);
 const inBatches = backlogRuns.reduce((n, r) => n + Date.parse(r.ended_at) - Date.parse(r.started_at), 0) / 1000;
 const backlogCopies = afterBacklog.counters.copy_statements;
 console.log(
   `worker backlog: ${N} objects in ${fmt(backlogSecs, 2)} s = ${fmt(workerRate)} objects/s; COPY statements: ${backlogCopies} (${fmt(N / Math.max(1, backlogCopies))} files per COPY); ${fmt(inBatches, 2)} s inside batches (claim + COPY + ledger)`,
+);
+console.log(
+  `worker CPU (own process, user+sys): ${fmt(workerCpu ?? NaN, 2)} s for the backlog = ${fmt(workerCpuPer1000, 3)} s per 1,000 objects (start-up before the task ran: ${fmt(workerReady?.cpu ?? NaN, 2)} s, not counted)`,
+);
+console.log(
+  `CPU per 1,000: worker ${fmt(workerCpuPer1000, 3)} s per 1,000 objects vs bare loop ${fmt(bareCpuPer1000, 3)} s per 1,000 messages = ${fmt(workerCpuPer1000 / bareCpuPer1000, 2)}x`,
 );
 
 // Phase 3: steady rate, latency.
@@ -317,7 +341,8 @@ const avgBatchMs =
   steadyRuns.reduce((n, r) => n + (Date.parse(r.ended_at) - Date.parse(r.started_at)), 0) / Math.max(1, steadyRuns.length);
 const steadyCopies = final.counters.copy_statements - backlogCopies;
 
-clearInterval(rssTimer);
+// VmHWM: the worker process's peak resident set over the whole run.
+const peakRss = vmMegabytes(child.pid, "VmHWM") ?? NaN;
 child.kill("SIGTERM");
 await new Promise((r) => child.once("exit", r));
 
