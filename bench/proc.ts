@@ -45,6 +45,16 @@ export function vmMegabytes(pid: number | undefined, field: "VmHWM" | "VmRSS"): 
   }
 }
 
+/** The process's command name (/proc/<pid>/comm). */
+export function commandName(pid: number | undefined): string | undefined {
+  if (pid === undefined) return undefined;
+  try {
+    return readFileSync(`/proc/${pid}/comm`, "utf8").trim();
+  } catch {
+    return undefined;
+  }
+}
+
 /** Pids whose parent is `pid`: /proc/<pid>/task/<tid>/children, or a scan of /proc as `pgrep -P` does. */
 export function childPids(pid: number | undefined): number[] {
   if (pid === undefined) return [];

@@ -7,6 +7,9 @@
 //                server/worker/main.ts) loads them all: objects/s, COPY statements, its CPU time
 //                per 1,000 objects; peak RSS (VmHWM) is read at the end of the run.
 // CPU time is user + system of that one process from /proc/<pid>/stat (Linux; n/a elsewhere).
+// Also printed: the engine's version (SELECT version() through the driver), the warehouse's
+// start-up time as its launcher reports it, and the engine process's peak RSS (the launcher's
+// python child, VmHWM at the end).
 //   3. steady  : objects uploaded at a steady rate while the worker runs: end-to-end latency
 //                (PutObject returned -> rows visible in the table) p50/p95/p99.
 // The sandbox, the dev warehouse and the worker each run in their own process, as under `npm start`.
@@ -32,7 +35,7 @@ import { DatabendWarehouse } from "../server/databend/client.ts";
 import { openSqliteStore } from "../server/store/sqlite.ts";
 import { TaskStore } from "../server/store/tasks.ts";
 import { loadWorkerConfig } from "../server/worker/config.ts";
-import { cpuSeconds, vmMegabytes } from "./proc.ts";
+import { childPids, commandName, cpuSeconds, vmMegabytes } from "./proc.ts";
 
 const N = Number(process.env.BENCH_OBJECTS ?? 5000);
 const RATE = Number(process.env.BENCH_RATE ?? 100);
@@ -79,20 +82,41 @@ async function until(what: string, url: string): Promise<void> {
 }
 const sandboxPort = await freePort();
 const warehousePort = await freePort();
+const sandboxProc = spawn(process.execPath, [path.resolve("sandbox/main.ts"), "--reset"], {
+  env: { ...process.env, SANDBOX_PORT: String(sandboxPort), DATA_DIR: dataDir, ORG_ID: ORG, SANDBOX_LOG_LEVEL: "warn" },
+  stdio: ["ignore", "ignore", "inherit"],
+});
+// The warehouse launcher (node) spawns the engine (python, sandbox/warehouse/front/server.py) and
+// prints "dev warehouse ready in <ms> ms" once the engine answers.
+const launcher = spawn(process.execPath, [path.resolve("sandbox/warehouse/main.ts")], {
+  env: { ...process.env, WAREHOUSE_PORT: String(warehousePort), DATA_DIR: dataDir, WAREHOUSE_LOG: "0" },
+  stdio: ["ignore", "pipe", "inherit"],
+});
 const standIns = [
-  spawn(process.execPath, [path.resolve("sandbox/main.ts"), "--reset"], {
-    env: { ...process.env, SANDBOX_PORT: String(sandboxPort), DATA_DIR: dataDir, ORG_ID: ORG, SANDBOX_LOG_LEVEL: "warn" },
-    stdio: ["ignore", "ignore", "inherit"],
-  }),
-  spawn(process.execPath, [path.resolve("sandbox/warehouse/main.ts")], {
-    env: { ...process.env, WAREHOUSE_PORT: String(warehousePort), DATA_DIR: dataDir, WAREHOUSE_LOG: "0" },
-    stdio: ["ignore", "ignore", "inherit"],
-  }),
+  { name: "sandbox", proc: sandboxProc },
+  { name: "dev warehouse", proc: launcher },
 ];
+let stopping = false;
+for (const { name, proc } of standIns) {
+  proc.once("exit", (code, signal) => {
+    if (!stopping) console.error(`bench: the ${name} (pid ${proc.pid}) exited during the run (${signal ?? `code ${code}`})`);
+  });
+}
+const warehouseStartupMs = new Promise<number>((resolve, reject) => {
+  createInterface({ input: launcher.stdout! }).on("line", (line) => {
+    const m = /dev warehouse ready in (\d+) ms/.exec(line);
+    if (m) resolve(Number(m[1]));
+  });
+  launcher.once("exit", (code) => reject(new Error(`the dev warehouse launcher exited (code ${code}) before it was ready`)));
+});
 const sandbox = { url: `http://127.0.0.1:${sandboxPort}` };
 const warehouse = { dsn: `databend://root:@127.0.0.1:${warehousePort}/default?sslmode=disable` };
 await until("sandbox", `${sandbox.url}/_sandbox/health`);
+const startupMs = await warehouseStartupMs;
 await until("warehouse", `http://127.0.0.1:${warehousePort}/health`);
+// The engine is the launcher's only child.
+const enginePids = childPids(launcher.pid);
+const enginePid = enginePids.length === 1 ? enginePids[0] : undefined;
 const s3 = new S3Client({ endpoint: sandbox.url, region: REGION, credentials: CUSTOMER, forcePathStyle: true });
 const sqs = new SQSClient({ endpoint: sandbox.url, region: REGION, credentials: CUSTOMER, useQueueUrlAsEndpoint: false });
 const iam = new IAMClient({ endpoint: sandbox.url, region: REGION, credentials: CUSTOMER });
@@ -193,6 +217,10 @@ async function waitDepth0(timeoutMs: number): Promise<void> {
 }
 
 console.log(`bench:worker  N=${N}  receive concurrency=${CONCURRENCY}  batch max=${workerCfg.batchMaxFiles}  linger=${workerCfg.batchLingerMs} ms`);
+const engineVersion = String((await wh.query("SELECT version() AS v"))[0]?.v ?? "?");
+console.log(
+  `warehouse engine: ${engineVersion}; start-up ${startupMs} ms (launcher spawn -> ready); engine pid ${enginePid !== undefined ? `${enginePid} (${commandName(enginePid)})` : `not found (launcher children: ${enginePids.join(", ") || "none"})`}`,
+);
 
 // Phase 1: bare receive + delete.
 const initial = await depth(); // the s3:TestEvent
@@ -343,6 +371,8 @@ const steadyCopies = final.counters.copy_statements - backlogCopies;
 
 // VmHWM: the worker process's peak resident set over the whole run.
 const peakRss = vmMegabytes(child.pid, "VmHWM") ?? NaN;
+// The engine's (the warehouse launcher's python child) over the whole run, likewise.
+const enginePeakRss = vmMegabytes(enginePid, "VmHWM") ?? NaN;
 child.kill("SIGTERM");
 await new Promise((r) => child.once("exit", r));
 
@@ -352,7 +382,7 @@ console.log(
 );
 console.log(`steady batches: ${steadyRuns.length}, ${fmt(avgFiles)} files per batch, ${fmt(avgBatchMs, 0)} ms per batch (claim + COPY + ledger)`);
 console.log(`rows: ${dupCheck[0]!.total} total, ${dupCheck[0]!.d} distinct ids (expected ${N + LAT_N})`);
-console.log(`worker peak RSS: ${fmt(peakRss)} MB`);
+console.log(`peak RSS (VmHWM): worker ${fmt(peakRss)} MB; engine ${fmt(enginePeakRss)} MB`);
 console.log(`throughput ratio worker/bare: ${fmt(workerRate / bareRate, 2)}`);
 console.log(
   `targets: ratio >= 0.8 (${fmt(workerRate / bareRate, 2)}), p50 <= 1.5 s (${fmt(pct(latencies, 50), 3)}), <= 1 COPY per 100 files at saturation (${fmt(N / Math.max(1, backlogCopies))} files/COPY), RSS < 200 MB (${fmt(peakRss)})`,
@@ -364,7 +394,10 @@ sources.close();
 s3.destroy();
 sqs.destroy();
 iam.destroy();
-for (const p of standIns) p.kill("SIGTERM");
-await Promise.all(standIns.map((p) => new Promise((r) => p.once("exit", r))));
+stopping = true;
+const running = standIns.map((s) => s.proc).filter((p) => p.exitCode === null && p.signalCode === null);
+const exited = running.map((p) => new Promise((r) => p.once("exit", r)));
+for (const p of running) p.kill("SIGTERM");
+await Promise.all(exited);
 rmSync(dataDir, { recursive: true, force: true });
 process.exit(0);
