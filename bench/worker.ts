@@ -1,23 +1,26 @@
-// `npm run bench:worker`: the worker against the sandbox and the dev warehouse, numbers not
-// pass/fail. One run, one queue, three phases:
+// `npm run bench:worker`: the worker against the sandbox and the dev warehouse (Databend's
+// embedded engine), numbers not pass/fail. One run, one queue, three phases:
 //   1. bare    : N objects' notifications drained by a bare receive+delete loop with the worker's
 //                receive concurrency (the ceiling the queue allows), in its own process
 //                (bench/bare-loop.ts): messages/s and its CPU time per 1,000 messages;
 //   2. backlog : N more objects queued, then the worker (a child process running
-//                server/worker/main.ts) loads them all: objects/s, COPY statements, its CPU time
-//                per 1,000 objects; peak RSS (VmHWM) is read at the end of the run.
-// CPU time is user + system of that one process from /proc/<pid>/stat (Linux; n/a elsewhere).
-// Also printed: the engine's version (SELECT version() through the driver), the warehouse's
-// start-up time as its launcher reports it, and the engine process's peak RSS (the launcher's
-// python child, VmHWM at the end).
+//                server/worker/main.ts) loads them all: objects/s, COPY statements per 100 files
+//                (run history), its CPU time per 1,000 objects after its start-up. If the
+//                throughput ratio misses 0.8: where the backlog's time went (start-up, first
+//                batch, inside batches with COPY's share by the engine's system.query_log, gaps)
+//                and each process's CPU over the window;
 //   3. steady  : objects uploaded at a steady rate while the worker runs: end-to-end latency
 //                (PutObject returned -> rows visible in the table) p50/p95/p99.
+// CPU time is user + system of that one process from /proc/<pid>/stat (Linux; n/a elsewhere).
+// Also printed: the engine's version (SELECT version() through the driver), the warehouse's
+// start-up time as its launcher reports it, and peak RSS (VmHWM at the end) of the worker and of
+// the engine (the launcher's python child).
 // The sandbox, the dev warehouse and the worker each run in their own process, as under `npm start`.
 // Env: BENCH_OBJECTS (default 5000), BENCH_RATE (objects/s in phase 3, default 100),
 // BENCH_LATENCY_OBJECTS (default min(BENCH_OBJECTS, 2000)), WORKER_* tuning passes through.
-import { spawn } from "node:child_process";
+import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { availableParallelism, tmpdir } from "node:os";
 import path from "node:path";
 import { createInterface } from "node:readline";
 import { CreateRoleCommand, IAMClient, PutRolePolicyCommand } from "@aws-sdk/client-iam";
@@ -54,6 +57,7 @@ function pct(sorted: number[], p: number): number {
 }
 const fmt = (n: number, d = 1) => (Number.isFinite(n) ? n.toFixed(d) : "n/a");
 const sub = (a: number | undefined, b: number | undefined) => (a === undefined || b === undefined ? undefined : a - b);
+const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
 const perThousand = (cpu: number | undefined, n: number) => (cpu === undefined ? NaN : (cpu * 1000) / n);
 
 const dataDir = mkdtempSync(path.join(tmpdir(), "bench-worker-"));
@@ -97,6 +101,11 @@ const standIns = [
   { name: "dev warehouse", proc: launcher },
 ];
 let stopping = false;
+// If the bench fails half-way, its children do not outlive it.
+const spawned: ChildProcess[] = [sandboxProc, launcher];
+process.on("exit", () => {
+  for (const p of spawned) if (p.exitCode === null && p.signalCode === null) p.kill("SIGTERM");
+});
 for (const { name, proc } of standIns) {
   proc.once("exit", (code, signal) => {
     if (!stopping) console.error(`bench: the ${name} (pid ${proc.pid}) exited during the run (${signal ?? `code ${code}`})`);
@@ -230,6 +239,7 @@ const bareChild = spawn(process.execPath, [path.resolve("bench/bare-loop.ts")], 
   env: { ...process.env, BARE_ENDPOINT: sandbox.url, BARE_REGION: REGION, BARE_QUEUE_URL: queueUrl, BARE_CONCURRENCY: String(CONCURRENCY) },
   stdio: ["pipe", "pipe", "inherit"],
 });
+spawned.push(bareChild);
 const bareLines = createInterface({ input: bareChild.stdout! });
 const bareLine = (prefix: string) =>
   new Promise<string>((resolve, reject) => {
@@ -277,6 +287,7 @@ const child = spawn(process.execPath, ["--max-semi-space-size=4", path.resolve("
 });
 // The worker's CPU time (user + system of its own process, /proc/<pid>/stat) is read when it
 // reports the task running (its start-up is apart) and once the backlog's messages are deleted.
+spawned.push(child);
 let workerReady: { at: number; cpu: number | undefined } | undefined;
 const readyWatch = (async () => {
   while (!workerReady && child.exitCode === null) {
@@ -291,6 +302,7 @@ async function count(where: string): Promise<number> {
   return Number(rows[0]?.n ?? 0);
 }
 const backlogStart = Date.now();
+const backlogCpu0 = { engine: cpuSeconds(enginePid), sandbox: cpuSeconds(sandboxProc.pid), bench: process.cpuUsage() };
 while ((await count("id <= 10000000")) < N) {
   if (Date.now() - backlogStart > 600_000) throw new Error("backlog phase did not finish in 10 minutes");
   await sleep(100);
@@ -308,12 +320,35 @@ await readyWatch;
 await waitDepth0(60_000);
 const workerCpu = sub(cpuSeconds(child.pid), workerReady?.cpu);
 const workerCpuPer1000 = perThousand(workerCpu, N);
-const backlogRuns = ((await tasks.listRuns(ORG, task.id, 1000)) ?? []).filter((r) => r.objects_loaded > 0);
+const backlogWindowSecs = (Date.now() - backlogStart) / 1000;
+const benchCpu = process.cpuUsage(backlogCpu0.bench);
+const backlogCpu = {
+  worker: cpuSeconds(child.pid),
+  engine: sub(cpuSeconds(enginePid), backlogCpu0.engine),
+  sandbox: sub(cpuSeconds(sandboxProc.pid), backlogCpu0.sandbox),
+  bench: (benchCpu.user + benchCpu.system) / 1e6,
+};
+// Run history: one entry per batch; every run so far belongs to the backlog.
+const allBacklogRuns = (await tasks.listRuns(ORG, task.id, 1000)) ?? [];
+const backlogRuns = allBacklogRuns.filter((r) => r.objects_loaded > 0);
 const inBatches = backlogRuns.reduce((n, r) => n + Date.parse(r.ended_at) - Date.parse(r.started_at), 0) / 1000;
 const backlogCopies = afterBacklog.counters.copy_statements;
+const runCopies = allBacklogRuns.reduce((n, r) => n + r.copy_statements, 0);
+const copiesPer100 = (runCopies * 100) / N;
+// The engine's own account of those COPY statements (its in-memory system.query_log).
+let engineCopy: { n: number; secs: number } | undefined;
+try {
+  const rows = await wh.query(
+    "SELECT COUNT(*) AS n, SUM(query_duration_ms) AS ms FROM system.query_log WHERE query_kind = 'CopyIntoTable' AND log_type > 1",
+  );
+  engineCopy = { n: Number(rows[0]?.n ?? 0), secs: Number(rows[0]?.ms ?? 0) / 1000 };
+} catch {
+  // an engine without query_log: the batch times above still say most of it
+}
 console.log(
   `worker backlog: ${N} objects in ${fmt(backlogSecs, 2)} s = ${fmt(workerRate)} objects/s; COPY statements: ${backlogCopies} (${fmt(N / Math.max(1, backlogCopies))} files per COPY); ${fmt(inBatches, 2)} s inside batches (claim + COPY + ledger)`,
 );
+console.log(`COPY statements per 100 files at saturation (run history, ${plural(allBacklogRuns.length, "run")}): ${fmt(copiesPer100, 2)}`);
 console.log(
   `worker CPU (own process, user+sys): ${fmt(workerCpu ?? NaN, 2)} s for the backlog = ${fmt(workerCpuPer1000, 3)} s per 1,000 objects (start-up before the task ran: ${fmt(workerReady?.cpu ?? NaN, 2)} s, not counted)`,
 );
@@ -384,8 +419,24 @@ console.log(`steady batches: ${steadyRuns.length}, ${fmt(avgFiles)} files per ba
 console.log(`rows: ${dupCheck[0]!.total} total, ${dupCheck[0]!.d} distinct ids (expected ${N + LAT_N})`);
 console.log(`peak RSS (VmHWM): worker ${fmt(peakRss)} MB; engine ${fmt(enginePeakRss)} MB`);
 console.log(`throughput ratio worker/bare: ${fmt(workerRate / bareRate, 2)}`);
+if (!(workerRate / bareRate >= 0.8)) {
+  // Where the backlog's time went, from the worker's spawn to the last row visible.
+  const startup = workerReady ? (workerReady.at - backlogStart) / 1000 : NaN;
+  const firstBatch = backlogRuns.length ? (Math.min(...backlogRuns.map((r) => Date.parse(r.started_at))) - backlogStart) / 1000 : NaN;
+  const gaps = Math.max(0, backlogSecs - firstBatch - inBatches);
+  const copyNote = engineCopy
+    ? `, of which ${fmt(engineCopy.secs, 2)} s executing COPY in the engine (${engineCopy.n === runCopies ? plural(runCopies, "statement") : `${engineCopy.n} of ${runCopies} statements`}, system.query_log)`
+    : "";
+  console.log(
+    `where the backlog's ${fmt(backlogSecs, 2)} s went: worker start-up to task running ${fmt(startup, 2)} s; first batch began at ${fmt(firstBatch, 2)} s (start-up, first receives, up to ${workerCfg.batchLingerMs} ms linger); inside ${plural(backlogRuns.length, "batch", "batches")} ${fmt(inBatches, 2)} s (claim + COPY + ledger)${copyNote}; after the first batch began, outside batches ${fmt(gaps, 2)} s`,
+  );
+  const cores = availableParallelism();
+  console.log(
+    `CPU over the backlog window (${fmt(backlogWindowSecs, 2)} s x ${cores} cores = ${fmt(backlogWindowSecs * cores, 2)} s): worker ${fmt(backlogCpu.worker ?? NaN, 2)} s (with start-up), engine ${fmt(backlogCpu.engine ?? NaN, 2)} s, sandbox (S3+SQS) ${fmt(backlogCpu.sandbox ?? NaN, 2)} s, bench ${fmt(backlogCpu.bench, 2)} s`,
+  );
+}
 console.log(
-  `targets: ratio >= 0.8 (${fmt(workerRate / bareRate, 2)}), p50 <= 1.5 s (${fmt(pct(latencies, 50), 3)}), <= 1 COPY per 100 files at saturation (${fmt(N / Math.max(1, backlogCopies))} files/COPY), RSS < 200 MB (${fmt(peakRss)})`,
+  `targets: ratio >= 0.8 (${fmt(workerRate / bareRate, 2)}), p50 <= 1.5 s (${fmt(pct(latencies, 50), 3)}), <= 1 COPY per 100 files at saturation (${fmt(copiesPer100, 2)}), RSS < 200 MB (${fmt(peakRss)})`,
 );
 
 await wh.close();
