@@ -1,25 +1,33 @@
-// `npm run bench:worker`: the worker against the sandbox and the dev warehouse, numbers not
-// pass/fail. One run, one queue, three phases:
+// `npm run bench:worker`: the worker against the sandbox and the dev warehouse (Databend's
+// embedded engine), numbers not pass/fail. One run, one queue, three phases:
 //   1. bare    : N objects' notifications drained by a bare receive+delete loop with the worker's
-//                receive concurrency (the ceiling the queue allows);
+//                receive concurrency (the ceiling the queue allows), in its own process
+//                (bench/bare-loop.ts): messages/s and its CPU time per 1,000 messages;
 //   2. backlog : N more objects queued, then the worker (a child process running
-//                server/worker/main.ts) loads them all: objects/s, COPY statements, RSS;
+//                server/worker/main.ts) loads them all: objects/s, COPY statements per 100 files
+//                (run history), its CPU time per 1,000 objects after its start-up. If the
+//                throughput ratio misses 0.8: where the backlog's time went (start-up, first
+//                batch, inside batches with COPY's share by the engine's system.query_log, gaps)
+//                and each process's CPU over the window;
 //   3. steady  : objects uploaded at a steady rate while the worker runs: end-to-end latency
 //                (PutObject returned -> rows visible in the table) p50/p95/p99.
+// CPU time is user + system of that one process from /proc/<pid>/stat (Linux; n/a elsewhere).
+// Also printed: the engine's version (SELECT version() through the driver), the warehouse's
+// start-up time as its launcher reports it, and peak RSS (VmHWM at the end) of the worker and of
+// the engine (the launcher's python child).
 // The sandbox, the dev warehouse and the worker each run in their own process, as under `npm start`.
 // Env: BENCH_OBJECTS (default 5000), BENCH_RATE (objects/s in phase 3, default 100),
 // BENCH_LATENCY_OBJECTS (default min(BENCH_OBJECTS, 2000)), WORKER_* tuning passes through.
-import { spawn } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { spawn, type ChildProcess } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { availableParallelism, tmpdir } from "node:os";
 import path from "node:path";
+import { createInterface } from "node:readline";
 import { CreateRoleCommand, IAMClient, PutRolePolicyCommand } from "@aws-sdk/client-iam";
 import { CreateBucketCommand, PutBucketNotificationConfigurationCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import {
   CreateQueueCommand,
-  DeleteMessageBatchCommand,
   GetQueueAttributesCommand,
-  ReceiveMessageCommand,
   SetQueueAttributesCommand,
   SQSClient,
 } from "@aws-sdk/client-sqs";
@@ -30,6 +38,7 @@ import { DatabendWarehouse } from "../server/databend/client.ts";
 import { openSqliteStore } from "../server/store/sqlite.ts";
 import { TaskStore } from "../server/store/tasks.ts";
 import { loadWorkerConfig } from "../server/worker/config.ts";
+import { childPids, commandName, cpuSeconds, vmMegabytes } from "./proc.ts";
 
 const N = Number(process.env.BENCH_OBJECTS ?? 5000);
 const RATE = Number(process.env.BENCH_RATE ?? 100);
@@ -47,6 +56,9 @@ function pct(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
 }
 const fmt = (n: number, d = 1) => (Number.isFinite(n) ? n.toFixed(d) : "n/a");
+const sub = (a: number | undefined, b: number | undefined) => (a === undefined || b === undefined ? undefined : a - b);
+const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
+const perThousand = (cpu: number | undefined, n: number) => (cpu === undefined ? NaN : (cpu * 1000) / n);
 
 const dataDir = mkdtempSync(path.join(tmpdir(), "bench-worker-"));
 
@@ -74,20 +86,46 @@ async function until(what: string, url: string): Promise<void> {
 }
 const sandboxPort = await freePort();
 const warehousePort = await freePort();
+const sandboxProc = spawn(process.execPath, [path.resolve("sandbox/main.ts"), "--reset"], {
+  env: { ...process.env, SANDBOX_PORT: String(sandboxPort), DATA_DIR: dataDir, ORG_ID: ORG, SANDBOX_LOG_LEVEL: "warn" },
+  stdio: ["ignore", "ignore", "inherit"],
+});
+// The warehouse launcher (node) spawns the engine (python, sandbox/warehouse/front/server.py) and
+// prints "dev warehouse ready in <ms> ms" once the engine answers.
+const launcher = spawn(process.execPath, [path.resolve("sandbox/warehouse/main.ts")], {
+  env: { ...process.env, WAREHOUSE_PORT: String(warehousePort), DATA_DIR: dataDir, WAREHOUSE_LOG: "0" },
+  stdio: ["ignore", "pipe", "inherit"],
+});
 const standIns = [
-  spawn(process.execPath, [path.resolve("sandbox/main.ts"), "--reset"], {
-    env: { ...process.env, SANDBOX_PORT: String(sandboxPort), DATA_DIR: dataDir, ORG_ID: ORG, SANDBOX_LOG_LEVEL: "warn" },
-    stdio: ["ignore", "ignore", "inherit"],
-  }),
-  spawn(process.execPath, [path.resolve("sandbox/warehouse/main.ts")], {
-    env: { ...process.env, WAREHOUSE_PORT: String(warehousePort), DATA_DIR: dataDir, WAREHOUSE_LOG: "0" },
-    stdio: ["ignore", "ignore", "inherit"],
-  }),
+  { name: "sandbox", proc: sandboxProc },
+  { name: "dev warehouse", proc: launcher },
 ];
+let stopping = false;
+// If the bench fails half-way, its children do not outlive it.
+const spawned: ChildProcess[] = [sandboxProc, launcher];
+process.on("exit", () => {
+  for (const p of spawned) if (p.exitCode === null && p.signalCode === null) p.kill("SIGTERM");
+});
+for (const { name, proc } of standIns) {
+  proc.once("exit", (code, signal) => {
+    if (!stopping) console.error(`bench: the ${name} (pid ${proc.pid}) exited during the run (${signal ?? `code ${code}`})`);
+  });
+}
+const warehouseStartupMs = new Promise<number>((resolve, reject) => {
+  createInterface({ input: launcher.stdout! }).on("line", (line) => {
+    const m = /dev warehouse ready in (\d+) ms/.exec(line);
+    if (m) resolve(Number(m[1]));
+  });
+  launcher.once("exit", (code) => reject(new Error(`the dev warehouse launcher exited (code ${code}) before it was ready`)));
+});
 const sandbox = { url: `http://127.0.0.1:${sandboxPort}` };
 const warehouse = { dsn: `databend://root:@127.0.0.1:${warehousePort}/default?sslmode=disable` };
 await until("sandbox", `${sandbox.url}/_sandbox/health`);
+const startupMs = await warehouseStartupMs;
 await until("warehouse", `http://127.0.0.1:${warehousePort}/health`);
+// The engine is the launcher's only child.
+const enginePids = childPids(launcher.pid);
+const enginePid = enginePids.length === 1 ? enginePids[0] : undefined;
 const s3 = new S3Client({ endpoint: sandbox.url, region: REGION, credentials: CUSTOMER, forcePathStyle: true });
 const sqs = new SQSClient({ endpoint: sandbox.url, region: REGION, credentials: CUSTOMER, useQueueUrlAsEndpoint: false });
 const iam = new IAMClient({ endpoint: sandbox.url, region: REGION, credentials: CUSTOMER });
@@ -182,39 +220,51 @@ async function waitDepth(target: number, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while ((await depth()) < target && Date.now() < deadline) await sleep(100);
 }
+async function waitDepth0(timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while ((await depth()) > 0 && Date.now() < deadline) await sleep(50);
+}
 
 console.log(`bench:worker  N=${N}  receive concurrency=${CONCURRENCY}  batch max=${workerCfg.batchMaxFiles}  linger=${workerCfg.batchLingerMs} ms`);
+const engineVersion = String((await wh.query("SELECT version() AS v"))[0]?.v ?? "?");
+console.log(
+  `warehouse engine: ${engineVersion}; start-up ${startupMs} ms (launcher spawn -> ready); engine pid ${enginePid !== undefined ? `${enginePid} (${commandName(enginePid)})` : `not found (launcher children: ${enginePids.join(", ") || "none"})`}`,
+);
 
 // Phase 1: bare receive + delete.
 const initial = await depth(); // the s3:TestEvent
 await upload(Array.from({ length: N }, (_, i) => 10_000_000 + i));
 await waitDepth(N + initial, 60_000);
-let bareDone = 0;
-const bareStart = Date.now();
-await Promise.all(
-  Array.from({ length: CONCURRENCY }, async () => {
-    let empty = 0;
-    while (empty < 2) {
-      const out = await sqs.send(
-        new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1, VisibilityTimeout: 60 }),
-      );
-      const msgs = out.Messages ?? [];
-      if (msgs.length === 0) {
-        empty++;
-        continue;
-      }
-      empty = 0;
-      await sqs.send(
-        new DeleteMessageBatchCommand({ QueueUrl: queueUrl, Entries: msgs.map((m, i) => ({ Id: `e${i}`, ReceiptHandle: m.ReceiptHandle! })) }),
-      );
-      bareDone += msgs.length;
-    }
-  }),
-);
-// The loops end after two empty polls (about 2 s of waiting); that tail is not throughput.
-const bareSecs = (Date.now() - bareStart - 2000) / 1000;
+const bareChild = spawn(process.execPath, [path.resolve("bench/bare-loop.ts")], {
+  env: { ...process.env, BARE_ENDPOINT: sandbox.url, BARE_REGION: REGION, BARE_QUEUE_URL: queueUrl, BARE_CONCURRENCY: String(CONCURRENCY) },
+  stdio: ["pipe", "pipe", "inherit"],
+});
+spawned.push(bareChild);
+const bareLines = createInterface({ input: bareChild.stdout! });
+const bareLine = (prefix: string) =>
+  new Promise<string>((resolve, reject) => {
+    const onLine = (line: string) => {
+      if (!line.startsWith(prefix)) return;
+      bareLines.off("line", onLine);
+      resolve(line.slice(prefix.length));
+    };
+    bareLines.on("line", onLine);
+    bareChild.once("exit", (code) => reject(new Error(`bare loop exited (code ${code}) before ${prefix.trim()}`)));
+  });
+await bareLine("READY");
+const bareCpu0 = cpuSeconds(bareChild.pid);
+bareChild.stdin!.write("go\n");
+const bareResult = JSON.parse(await bareLine("DONE ")) as { messages: number; ms: number };
+const bareCpu = sub(cpuSeconds(bareChild.pid), bareCpu0);
+bareChild.stdin!.end();
+await new Promise((r) => bareChild.once("exit", r));
+const bareDone = bareResult.messages;
+const bareSecs = bareResult.ms / 1000;
 const bareRate = bareDone / bareSecs;
-console.log(`bare receive+delete: ${bareDone} messages in ${fmt(bareSecs, 2)} s = ${fmt(bareRate)} msg/s`);
+const bareCpuPer1000 = perThousand(bareCpu, bareDone);
+console.log(
+  `bare receive+delete (own process): ${bareDone} messages in ${fmt(bareSecs, 2)} s = ${fmt(bareRate)} msg/s; CPU ${fmt(bareCpu ?? NaN, 2)} s = ${fmt(bareCpuPer1000, 3)} s per 1,000 messages`,
+);
 
 // Phase 2: backlog loaded by the worker (child process).
 await upload(Array.from({ length: N }, (_, i) => i + 1));
@@ -235,21 +285,24 @@ const child = spawn(process.execPath, ["--max-semi-space-size=4", path.resolve("
   },
   stdio: ["ignore", "inherit", "inherit"],
 });
-let peakRss = 0;
-const rssTimer = setInterval(() => {
-  try {
-    const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${child.pid}/status`, "utf8"));
-    if (m) peakRss = Math.max(peakRss, Number(m[1]) / 1024);
-  } catch {
-    // not on Linux, or the child ended
+// The worker's CPU time (user + system of its own process, /proc/<pid>/stat) is read when it
+// reports the task running (its start-up is apart) and once the backlog's messages are deleted.
+spawned.push(child);
+let workerReady: { at: number; cpu: number | undefined } | undefined;
+const readyWatch = (async () => {
+  while (!workerReady && child.exitCode === null) {
+    const t = await tasks.get(ORG, task.id);
+    if (t?.status === "running") workerReady = { at: Date.now(), cpu: cpuSeconds(child.pid) };
+    else await sleep(20);
   }
-}, 200);
+})();
 
 async function count(where: string): Promise<number> {
   const rows = await wh.query(`SELECT COUNT(*) AS n FROM bench_events WHERE ${where}`);
   return Number(rows[0]?.n ?? 0);
 }
 const backlogStart = Date.now();
+const backlogCpu0 = { engine: cpuSeconds(enginePid), sandbox: cpuSeconds(sandboxProc.pid), bench: process.cpuUsage() };
 while ((await count("id <= 10000000")) < N) {
   if (Date.now() - backlogStart > 600_000) throw new Error("backlog phase did not finish in 10 minutes");
   await sleep(100);
@@ -262,11 +315,45 @@ while (afterBacklog.counters.objects_loaded < N) {
   await sleep(50);
   afterBacklog = (await tasks.get(ORG, task.id))!;
 }
-const backlogRuns = ((await tasks.listRuns(ORG, task.id, 1000)) ?? []).filter((r) => r.objects_loaded > 0);
+await readyWatch;
+// The per-object work ends when the messages are deleted (after COPY and the run record).
+await waitDepth0(60_000);
+const workerCpu = sub(cpuSeconds(child.pid), workerReady?.cpu);
+const workerCpuPer1000 = perThousand(workerCpu, N);
+const backlogWindowSecs = (Date.now() - backlogStart) / 1000;
+const benchCpu = process.cpuUsage(backlogCpu0.bench);
+const backlogCpu = {
+  worker: cpuSeconds(child.pid),
+  engine: sub(cpuSeconds(enginePid), backlogCpu0.engine),
+  sandbox: sub(cpuSeconds(sandboxProc.pid), backlogCpu0.sandbox),
+  bench: (benchCpu.user + benchCpu.system) / 1e6,
+};
+// Run history: one entry per batch; every run so far belongs to the backlog.
+const allBacklogRuns = (await tasks.listRuns(ORG, task.id, 1000)) ?? [];
+const backlogRuns = allBacklogRuns.filter((r) => r.objects_loaded > 0);
 const inBatches = backlogRuns.reduce((n, r) => n + Date.parse(r.ended_at) - Date.parse(r.started_at), 0) / 1000;
 const backlogCopies = afterBacklog.counters.copy_statements;
+const runCopies = allBacklogRuns.reduce((n, r) => n + r.copy_statements, 0);
+const copiesPer100 = (runCopies * 100) / N;
+// The engine's own account of those COPY statements (its in-memory system.query_log).
+let engineCopy: { n: number; secs: number } | undefined;
+try {
+  const rows = await wh.query(
+    "SELECT COUNT(*) AS n, SUM(query_duration_ms) AS ms FROM system.query_log WHERE query_kind = 'CopyIntoTable' AND log_type > 1",
+  );
+  engineCopy = { n: Number(rows[0]?.n ?? 0), secs: Number(rows[0]?.ms ?? 0) / 1000 };
+} catch {
+  // an engine without query_log: the batch times above still say most of it
+}
 console.log(
   `worker backlog: ${N} objects in ${fmt(backlogSecs, 2)} s = ${fmt(workerRate)} objects/s; COPY statements: ${backlogCopies} (${fmt(N / Math.max(1, backlogCopies))} files per COPY); ${fmt(inBatches, 2)} s inside batches (claim + COPY + ledger)`,
+);
+console.log(`COPY statements per 100 files at saturation (run history, ${plural(allBacklogRuns.length, "run")}): ${fmt(copiesPer100, 2)}`);
+console.log(
+  `worker CPU (own process, user+sys): ${fmt(workerCpu ?? NaN, 2)} s for the backlog = ${fmt(workerCpuPer1000, 3)} s per 1,000 objects (start-up before the task ran: ${fmt(workerReady?.cpu ?? NaN, 2)} s, not counted)`,
+);
+console.log(
+  `CPU per 1,000: worker ${fmt(workerCpuPer1000, 3)} s per 1,000 objects vs bare loop ${fmt(bareCpuPer1000, 3)} s per 1,000 messages = ${fmt(workerCpuPer1000 / bareCpuPer1000, 2)}x`,
 );
 
 // Phase 3: steady rate, latency.
@@ -317,7 +404,10 @@ const avgBatchMs =
   steadyRuns.reduce((n, r) => n + (Date.parse(r.ended_at) - Date.parse(r.started_at)), 0) / Math.max(1, steadyRuns.length);
 const steadyCopies = final.counters.copy_statements - backlogCopies;
 
-clearInterval(rssTimer);
+// VmHWM: the worker process's peak resident set over the whole run.
+const peakRss = vmMegabytes(child.pid, "VmHWM") ?? NaN;
+// The engine's (the warehouse launcher's python child) over the whole run, likewise.
+const enginePeakRss = vmMegabytes(enginePid, "VmHWM") ?? NaN;
 child.kill("SIGTERM");
 await new Promise((r) => child.once("exit", r));
 
@@ -327,10 +417,26 @@ console.log(
 );
 console.log(`steady batches: ${steadyRuns.length}, ${fmt(avgFiles)} files per batch, ${fmt(avgBatchMs, 0)} ms per batch (claim + COPY + ledger)`);
 console.log(`rows: ${dupCheck[0]!.total} total, ${dupCheck[0]!.d} distinct ids (expected ${N + LAT_N})`);
-console.log(`worker peak RSS: ${fmt(peakRss)} MB`);
+console.log(`peak RSS (VmHWM): worker ${fmt(peakRss)} MB; engine ${fmt(enginePeakRss)} MB`);
 console.log(`throughput ratio worker/bare: ${fmt(workerRate / bareRate, 2)}`);
+if (!(workerRate / bareRate >= 0.8)) {
+  // Where the backlog's time went, from the worker's spawn to the last row visible.
+  const startup = workerReady ? (workerReady.at - backlogStart) / 1000 : NaN;
+  const firstBatch = backlogRuns.length ? (Math.min(...backlogRuns.map((r) => Date.parse(r.started_at))) - backlogStart) / 1000 : NaN;
+  const gaps = Math.max(0, backlogSecs - firstBatch - inBatches);
+  const copyNote = engineCopy
+    ? `, of which ${fmt(engineCopy.secs, 2)} s executing COPY in the engine (${engineCopy.n === runCopies ? plural(runCopies, "statement") : `${engineCopy.n} of ${runCopies} statements`}, system.query_log)`
+    : "";
+  console.log(
+    `where the backlog's ${fmt(backlogSecs, 2)} s went: worker start-up to task running ${fmt(startup, 2)} s; first batch began at ${fmt(firstBatch, 2)} s (start-up, first receives, up to ${workerCfg.batchLingerMs} ms linger); inside ${plural(backlogRuns.length, "batch", "batches")} ${fmt(inBatches, 2)} s (claim + COPY + ledger)${copyNote}; after the first batch began, outside batches ${fmt(gaps, 2)} s`,
+  );
+  const cores = availableParallelism();
+  console.log(
+    `CPU over the backlog window (${fmt(backlogWindowSecs, 2)} s x ${cores} cores = ${fmt(backlogWindowSecs * cores, 2)} s): worker ${fmt(backlogCpu.worker ?? NaN, 2)} s (with start-up), engine ${fmt(backlogCpu.engine ?? NaN, 2)} s, sandbox (S3+SQS) ${fmt(backlogCpu.sandbox ?? NaN, 2)} s, bench ${fmt(backlogCpu.bench, 2)} s`,
+  );
+}
 console.log(
-  `targets: ratio >= 0.8 (${fmt(workerRate / bareRate, 2)}), p50 <= 1.5 s (${fmt(pct(latencies, 50), 3)}), <= 1 COPY per 100 files at saturation (${fmt(N / Math.max(1, backlogCopies))} files/COPY), RSS < 200 MB (${fmt(peakRss)})`,
+  `targets: ratio >= 0.8 (${fmt(workerRate / bareRate, 2)}), p50 <= 1.5 s (${fmt(pct(latencies, 50), 3)}), <= 1 COPY per 100 files at saturation (${fmt(copiesPer100, 2)}), RSS < 200 MB (${fmt(peakRss)})`,
 );
 
 await wh.close();
@@ -339,7 +445,10 @@ sources.close();
 s3.destroy();
 sqs.destroy();
 iam.destroy();
-for (const p of standIns) p.kill("SIGTERM");
-await Promise.all(standIns.map((p) => new Promise((r) => p.once("exit", r))));
+stopping = true;
+const running = standIns.map((s) => s.proc).filter((p) => p.exitCode === null && p.signalCode === null);
+const exited = running.map((p) => new Promise((r) => p.once("exit", r)));
+for (const p of running) p.kill("SIGTERM");
+await Promise.all(exited);
 rmSync(dataDir, { recursive: true, force: true });
 process.exit(0);
