@@ -76,6 +76,10 @@ describe("Test Connectivity against the sandbox", () => {
     });
     const check = byId(outcome).assume_role;
     expect(check.message).toContain(s.role_arn);
+    // The cause is explained once, where it happened; the 7 others say so in one short sentence.
+    for (const skipped of outcome.checks.filter((c) => c.id !== "assume_role")) {
+      expect(skipped).toEqual({ id: skipped.id, status: "skip", message: 'Skipped because "Assume IAM role" failed' });
+    }
     expect(check.hint).toContain(PLATFORM_SETUP_ROLE_ARN);
     expect(check.hint).toContain(PLATFORM_LOAD_ROLE_ARN);
     expect(check.hint).toContain(`"sts:ExternalId": "${ORG}"`);
@@ -97,6 +101,9 @@ describe("Test Connectivity against the sandbox", () => {
     expect(problems(outcome)).toEqual({ sqs_queue: "fail", sqs_standard: "skip", sqs_policy: "skip", sqs_receive: "skip" });
     expect(byId(outcome).sqs_queue.message).toMatch(/does not exist.*"noqueue-queue" in account 000000000000 in us-east-1/);
     expect(byId(outcome).sqs_queue.hint).toContain("Queue URL");
+    for (const id of ["sqs_standard", "sqs_policy", "sqs_receive"] as const) {
+      expect(byId(outcome)[id]).toEqual({ id, status: "skip", message: 'Skipped because "SQS queue reachable" failed' });
+    }
   });
 
   it("queue in another account: sqs_queue fails saying the accounts differ", async () => {
@@ -131,6 +138,9 @@ describe("Test Connectivity against the sandbox", () => {
     expect(problems(outcome)).not.toHaveProperty("sqs_queue");
     expect(byId(outcome).s3_bucket.message).toBe(`Bucket ${s.bucket} is in eu-west-1, not in the Queue Region us-east-1`);
     expect(byId(outcome).s3_bucket.hint).toContain("same Region");
+    // s3_read needs s3_list, which was skipped: the sentence names the check that failed.
+    expect(byId(outcome).s3_read.message).toBe(`Skipped because "Bucket exists in the queue's Region" failed`);
+    expect(byId(outcome).s3_list.hint).toBeUndefined();
   });
 
   it("role without s3:GetBucketLocation: HeadBucket still finds the bucket; s3_bucket warns naming the permission", async () => {
