@@ -173,6 +173,16 @@ describe("Test Connectivity against the sandbox", () => {
     expect(byId(outcome).s3_list.hint).toBeUndefined();
   });
 
+  it("mistyped bucket with a role scoped to its own bucket: s3_bucket fails saying the name may be wrong and what would be missing", async () => {
+    const s = await createScenario(fx, { name: "typo", objects: CSV, emptyQueue: true });
+    const outcome = await fx.tester()({ ...connectionOf(s), bucket: "typo-bukcet" });
+    // The queue policy names the real bucket, so sqs_policy rightly warns about the typed one too.
+    expect(problems(outcome)).toEqual({ sqs_policy: "warn", s3_bucket: "fail", s3_list: "skip", s3_read: "skip" });
+    const check = byId(outcome).s3_bucket;
+    expect(check.message).toMatch(/^Access denied to bucket typo-bukcet: either the name is wrong .* or the role lacks s3:GetBucketLocation and s3:ListBucket on arn:aws:s3:::typo-bukcet$/);
+    expect(check.hint).toMatch(/^First check Bucket: .*add "s3:GetBucketLocation" and "s3:ListBucket" on "arn:aws:s3:::typo-bukcet"/);
+  });
+
   it("role without s3:GetBucketLocation: HeadBucket still finds the bucket; s3_bucket warns naming the permission", async () => {
     const s = await createScenario(fx, { name: "no-location", emptyQueue: true, withoutActions: ["s3:GetBucketLocation"], objects: CSV });
     const outcome = await fx.tester()(connectionOf(s));

@@ -76,11 +76,17 @@ export const s3Bucket: Check = {
         return { id: "s3_bucket", status: "fail", message: mapped.message, hint: mapped.hint };
       }
       if (c.kind === "access_denied") {
+        // S3 checks permissions before it looks the bucket up, so a role scoped to one bucket is refused
+        // on any other name: a mistyped Bucket looks exactly like a missing permission.
         return {
           id: "s3_bucket",
           status: "fail",
-          message: `The role lacks s3:GetBucketLocation and s3:ListBucket on ${bucketArn}, so the bucket cannot be checked`,
-          hint: `Add "s3:GetBucketLocation" and "s3:ListBucket" on "${bucketArn}" to the role's permissions policy`,
+          message:
+            `Access denied to bucket ${bucket}: either the name is wrong (a role allowed only on its own bucket is refused ` +
+            `on any other name, existing or not), or the role lacks s3:GetBucketLocation and s3:ListBucket on ${bucketArn}`,
+          hint:
+            `First check Bucket: it must be the exact name of the bucket that sends the events (aws s3api get-bucket-location --bucket ${bucket}). ` +
+            `If the name is right, add "s3:GetBucketLocation" and "s3:ListBucket" on "${bucketArn}" to the role's permissions policy`,
         };
       }
       const mapped = describe(error, "s3:ListBucket");
