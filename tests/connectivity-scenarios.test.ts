@@ -208,6 +208,15 @@ describe("Test Connectivity against the sandbox", () => {
     expect(byId(outcome).s3_read.hint).toContain('Add "s3:GetObject"');
   });
 
+  it("role without s3:GetObject and no object yet: s3_read fails (a read of a missing key is refused), ok is false", async () => {
+    const s = await createScenario(fx, { name: "no-getobject-empty", emptyQueue: true, withoutActions: ["s3:GetObject"] });
+    const outcome = await fx.tester()(connectionOf(s));
+    expect(problems(outcome)).toEqual({ s3_read: "fail" });
+    expect(outcome.ok).toBe(false);
+    expect(byId(outcome).s3_read.message).toBe(`The role lacks s3:GetObject on arn:aws:s3:::${s.bucket}/*`);
+    expect(byId(outcome).s3_read.hint).toMatch(/^Add "s3:GetObject".*No object matches yet/);
+  });
+
   it("role without sqs:ReceiveMessage: sqs_receive fails naming the permission and the queue ARN", async () => {
     const s = await createScenario(fx, { name: "no-receive", emptyQueue: true, withoutActions: ["sqs:ReceiveMessage"], objects: CSV });
     const outcome = await fx.tester()(connectionOf(s));
@@ -248,12 +257,15 @@ describe("Test Connectivity against the sandbox", () => {
     expect(hint).toContain(s.queueArn);
   });
 
-  it("empty bucket: s3_read is skipped with a hint to upload a test object", async () => {
+  it("empty bucket: s3_read proves s3:GetObject with a key that does not exist (NoSuchKey) and passes", async () => {
     const s = await createScenario(fx, { name: "empty", emptyQueue: true });
     const outcome = await fx.tester()(connectionOf(s));
-    expect(problems(outcome)).toEqual({ s3_read: "skip" });
+    expect(problems(outcome)).toEqual({});
     expect(outcome.ok).toBe(true);
-    expect(byId(outcome).s3_read.hint).toMatch(/Upload a test object.*s3:\/\/empty-bucket\/incoming\/databend-test\.csv/);
+    expect(byId(outcome).s3_read.message).toBe(
+      "s3:GetObject is permitted in s3://empty-bucket/incoming/….csv: no object matches yet, so a key that does not exist was read " +
+        "and S3 answered NoSuchKey, which it answers only to a role allowed to read there",
+    );
   });
 });
 
