@@ -97,11 +97,18 @@ export interface ScenarioOptions {
   objects?: { key: string; body: string }[];
   /** Drain the queue (test events) before uploading objects. */
   drainQueue?: boolean;
+  /** Drain the queue after the uploads too, so the test finds it empty (their events are consumed). */
+  emptyQueue?: boolean;
+  /** A dead-letter queue `<name>-dlq` and this maxReceiveCount in the queue's redrive policy. */
+  maxReceiveCount?: number;
   /** Create the queue (default true); false leaves a data source naming a queue that does not exist. */
   queueExists?: boolean;
 }
 
 export interface Scenario extends ConnectionFields {
+  /** The queue's real URL and, with a redrive policy, its dead-letter queue's, for the customer's clients. */
+  realQueueUrl: string;
+  dlqUrl?: string;
   queueArn: string;
   bucketArn: string;
   roleName: string;
@@ -145,6 +152,12 @@ export async function createScenario(fx: Fixture, o: ScenarioOptions): Promise<S
     ? (await sqs.send(new CreateQueueCommand({ QueueName: queueName, ...(o.fifo ? { Attributes: { FifoQueue: "true" } } : {}) })))
         .QueueUrl!
     : "";
+  let dlqUrl: string | undefined;
+  if (exists && o.maxReceiveCount !== undefined) {
+    dlqUrl = (await sqs.send(new CreateQueueCommand({ QueueName: `${o.name}-dlq` }))).QueueUrl!;
+    const redrive = { deadLetterTargetArn: `arn:aws:sqs:${queueRegion}:${CUSTOMER_ACCOUNT}:${o.name}-dlq`, maxReceiveCount: o.maxReceiveCount };
+    await sqs.send(new SetQueueAttributesCommand({ QueueUrl: queueUrl, Attributes: { RedrivePolicy: JSON.stringify(redrive) } }));
+  }
   const policy = exists ? (o.queuePolicy ?? "seed") : "none";
   if (policy !== "none") {
     const arns = policy === "seed" ? [bucketArn] : policy.bucketArns;
@@ -180,10 +193,11 @@ export async function createScenario(fx: Fixture, o: ScenarioOptions): Promise<S
       }),
     );
   }
-  if (o.drainQueue && exists) await drain(sqs, queueUrl);
+  if ((o.drainQueue || o.emptyQueue) && exists) await drain(sqs, queueUrl);
   for (const object of o.objects ?? []) {
     await s3.send(new PutObjectCommand({ Bucket: bucket, Key: object.key, Body: object.body }));
   }
+  if (o.emptyQueue && exists) await drain(sqs, queueUrl);
 
   const trust = documents.trustPolicy(PLATFORM_SETUP_ROLE_ARN, PLATFORM_LOAD_ROLE_ARN, o.trustExternalId ?? fx.orgId);
   if (o.trustedPrincipals) {
@@ -204,6 +218,8 @@ export async function createScenario(fx: Fixture, o: ScenarioOptions): Promise<S
     bucket,
     prefix,
     suffix,
+    realQueueUrl: queueUrl,
+    ...(dlqUrl ? { dlqUrl } : {}),
     queueArn: believedQueueArn,
     bucketArn,
     roleName,

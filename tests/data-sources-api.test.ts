@@ -7,7 +7,7 @@ import path from "node:path";
 import pino from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { testEventSchema, type TestEvent } from "../src/contracts/connectivity.ts";
-import { connectionOf, dataSourceRecordSchema, MESSAGES, type DataSourceRecord } from "../src/contracts/data-source.ts";
+import { connectionOf, DATA_SOURCE_FIELDS, dataSourceRecordSchema, MESSAGES, type DataSourceRecord } from "../src/contracts/data-source.ts";
 import { loadConfig } from "../server/config.ts";
 import { REDACTED_PATHS } from "../server/logger.ts";
 import { createConnectivityTester } from "../server/connectivity/engine.ts";
@@ -75,8 +75,28 @@ describe("validation", () => {
     const res = await post("/api/data-sources", { ...body("x"), secret_key: "nope" });
     expect(res.statusCode).toBe(400);
     expect(res.json().fields).toEqual({ secret_key: "Unknown field; remove it" });
-    const test = await post("/api/data-sources/test", { ...connectionOf(good), name: "x" });
-    expect(test.json().fields).toEqual({ name: "Unknown field; remove it" });
+    const test = await post("/api/data-sources/test", { ...connectionOf(good), name: "x", secret_key: "nope" });
+    expect(test.json().fields).toEqual({ secret_key: "Unknown field; remove it" });
+  });
+
+  it("never calls a known field unknown: each field alone, on create and on test", async () => {
+    for (const url of ["/api/data-sources", "/api/data-sources/test"]) {
+      for (const field of DATA_SOURCE_FIELDS) {
+        const res = await post(url, { [field]: "x" });
+        expect(res.statusCode).toBe(400);
+        expect(Object.values(res.json().fields ?? {})).not.toContain("Unknown field; remove it");
+      }
+    }
+  });
+
+  it("tests the same body as create: a name is allowed and ignored", async () => {
+    const named = await createScenario(fx, { name: "api-named", emptyQueue: true });
+    const res = await post("/api/data-sources/test", { ...connectionOf(named), name: "whatever it is" });
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toMatchObject({ ok: true });
+    expect(res.json().checks).toHaveLength(8);
+    // Even a name create would refuse: testing does not look at it.
+    expect((await post("/api/data-sources/test", { ...connectionOf(named), name: "" })).statusCode).toBe(200);
   });
 
   it("requires the external ID to be the org ID, for saving and for testing", async () => {

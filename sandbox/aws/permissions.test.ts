@@ -4,6 +4,7 @@ import {
   DeleteObjectCommand,
   GetBucketLocationCommand,
   GetObjectCommand,
+  HeadObjectCommand,
   ListObjectsV2Command,
   PutObjectCommand,
 } from "@aws-sdk/client-s3";
@@ -89,6 +90,40 @@ describe("permissions of an assumed role", () => {
     expect((await rejection(s3.send(new DeleteObjectCommand({ Bucket: "perm-a", Key: "data/x.csv" })))).name).toBe("AccessDenied");
     const denied = await rejection(s3.send(new GetObjectCommand({ Bucket: "perm-a", Key: "data/secret1.csv" })));
     expect(denied.message).toContain("with an explicit deny in an identity-based policy");
+  });
+
+  it("answers a missing key with 404 NoSuchKey only with s3:ListBucket, else 403 AccessDenied (as S3)", async () => {
+    const iam = sb.iam();
+    await iam.send(
+      new CreateRoleCommand({
+        RoleName: "get-only",
+        AssumeRolePolicyDocument: JSON.stringify({
+          Version: "2012-10-17",
+          Statement: [{ Effect: "Allow", Principal: { AWS: "arn:aws:iam::111111111111:role/platform-load" }, Action: "sts:AssumeRole" }],
+        }),
+      }),
+    );
+    await iam.send(
+      new PutRolePolicyCommand({
+        RoleName: "get-only",
+        PolicyName: "get",
+        PolicyDocument: JSON.stringify({
+          Version: "2012-10-17",
+          Statement: [{ Effect: "Allow", Action: "s3:GetObject", Resource: "arn:aws:s3:::perm-b/*" }],
+        }),
+      }),
+    );
+    const getOnly = sb.s3(await sb.assume("arn:aws:iam::000000000000:role/get-only", undefined, PLATFORM_LOAD));
+    expect(await (await getOnly.send(new GetObjectCommand({ Bucket: "perm-b", Key: "data/x.csv" }))).Body?.transformToString()).toBe("1,2\n");
+    const hidden = await rejection(getOnly.send(new GetObjectCommand({ Bucket: "perm-b", Key: "data/missing.csv" })));
+    expect(hidden.name).toBe("AccessDenied");
+    expect(hidden.$metadata?.httpStatusCode).toBe(403);
+    const headHidden = await rejection(getOnly.send(new HeadObjectCommand({ Bucket: "perm-b", Key: "data/missing.csv" })));
+    expect(headHidden.$metadata?.httpStatusCode).toBe(403);
+    // With s3:ListBucket on the bucket (the "limited" role on perm-a), the same read is 404 NoSuchKey.
+    const missing = await rejection(sb.s3(limited).send(new GetObjectCommand({ Bucket: "perm-a", Key: "data/missing.csv" })));
+    expect(missing.name).toBe("NoSuchKey");
+    expect(missing.$metadata?.httpStatusCode).toBe(404);
   });
 
   it("denies another queue and a missing SQS action (sqs:DeleteMessage)", async () => {

@@ -299,6 +299,15 @@ export async function handleS3(
     out[k] = Array.isArray(v) ? v.join(",") : String(v);
   }
   Object.assign(out, ids);
+  // AWS answers a read of a missing key with 404 only to a caller that also has s3:ListBucket on the
+  // bucket; anyone else gets 403 AccessDenied, so that existence does not leak (API_GetObject and
+  // API_HeadObject, "Permissions": https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObject.html).
+  if (res.statusCode === 404 && key && (method === "GET" || method === "HEAD") && !has("uploadId") && s3.hasBucket(bucket)) {
+    const listDecision = decide(ctx, caller, "s3:ListBucket", bucketArn(bucket));
+    if (listDecision !== "allow") {
+      return fail(new AwsError("AccessDenied", deniedMessage(caller, "s3:ListBucket", bucketArn(bucket), listDecision), 403));
+    }
+  }
   const success = res.statusCode >= 200 && res.statusCode < 300;
   if (success && bucket && !key) {
     if (intercept === "createBucket" && !existedBefore) {

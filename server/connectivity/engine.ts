@@ -8,7 +8,7 @@ import { parseQueueUrl, parseRoleArn, partitionOfRegion } from "../../src/contra
 import { CHECK_IDS, CHECK_TITLES, isOk, type CheckId, type CheckResult, type TestEvent } from "../../src/contracts/connectivity.ts";
 import type { ConnectionFields } from "../../src/contracts/data-source.ts";
 import { canonicalQueueUrl, createS3Client, createSqsClient, stsRegionFor, type AwsClientOptions } from "../aws/clients.ts";
-import { assumeRole, trustPolicyHint } from "./checks/assume-role.ts";
+import { assumeRole } from "./checks/assume-role.ts";
 import { s3Bucket, s3List, s3Read } from "./checks/s3.ts";
 import { sqsPolicy, sqsQueue, sqsReceive, sqsStandard } from "./checks/sqs.ts";
 import type { Check, CheckContext, Facts, Target } from "./context.ts";
@@ -139,16 +139,28 @@ export function createConnectivityTester(options: ConnectivityOptions): Connecti
       sqs: () => (sqs ??= createSqsClient(target.region, facts.credentials!, aws)),
       s3: () => (s3 ??= createS3Client(target.region, facts.credentials!, aws)),
     };
+    const byId = new Map<CheckId, Check>([assumeRole, ...SQS_GROUP, ...S3_GROUP].map((c) => [c.id, c]));
+    /** The check whose result stopped `id`: itself when it failed, else the first unmet check it needs. */
+    const rootCause = (id: CheckId): CheckId => {
+      const result = results.get(id);
+      if (result?.status !== "skip") return id;
+      const unmet = byId.get(id)?.needs.find((need) => !met(need));
+      return unmet ? rootCause(unmet) : id;
+    };
+    const met = (id: CheckId) => {
+      const status = results.get(id)?.status;
+      return status === "pass" || status === "warn";
+    };
     const runCheck = async (check: Check) => {
-      const unmet = check.needs.find((id) => {
-        const status = results.get(id)?.status;
-        return status !== "pass" && status !== "warn";
-      });
+      const unmet = check.needs.find((id) => !met(id));
       if (unmet) {
+        // The cause is explained once, by the check where it happened; here only a short sentence.
+        const cause = rootCause(unmet);
+        const failed = results.get(cause)?.status === "fail";
         return finish({
           id: check.id,
           status: "skip",
-          message: `Skipped: needs "${CHECK_TITLES[unmet]}" (${unmet}) to pass first`,
+          message: `Skipped because "${CHECK_TITLES[cause]}" ${failed ? "failed" : "did not run"}`,
         });
       }
       if (overall.aborted) {
@@ -174,19 +186,8 @@ export function createConnectivityTester(options: ConnectivityOptions): Connecti
 
     try {
       await runCheck(assumeRole);
-      if (results.get("assume_role")?.status !== "pass") {
-        const hint = trustPolicyHint(ctx);
-        for (const check of [...SQS_GROUP, ...S3_GROUP]) {
-          finish({
-            id: check.id,
-            status: "skip",
-            message: "Skipped: the role could not be assumed, so nothing else can be checked",
-            hint,
-          });
-        }
-      } else {
-        await Promise.all([runGroup(SQS_GROUP), runGroup(S3_GROUP)]);
-      }
+      // Without the role every other check is skipped through its needs, each with one short sentence.
+      await Promise.all([runGroup(SQS_GROUP), runGroup(S3_GROUP)]);
     } finally {
       clearTimeout(timer);
       run.signal?.removeEventListener("abort", onClientAbort);

@@ -164,9 +164,12 @@ export const FIELD_LABELS: Record<(typeof DATA_SOURCE_FIELDS)[number], { label: 
 
 export type ConnectionFields = Pick<DataSourceInput, (typeof CONNECTION_FIELDS)[number]>;
 
-/** Test Connectivity takes the connection fields; a name is not needed to test. */
+/**
+ * Test Connectivity takes the same body as create: the connection fields, and a name that is
+ * allowed (whatever it holds) and ignored, since a name is not needed to test.
+ */
 export const connectivityTestInputSchema = dataSourceFieldsSchema
-  .omit({ name: true })
+  .extend({ name: z.unknown().optional() })
   .superRefine((value, ctx) => crossFieldRules({ ...value, name: "-" }, ctx));
 
 export function connectionOf(value: ConnectionFields): ConnectionFields {

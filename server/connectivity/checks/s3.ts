@@ -1,5 +1,6 @@
-// The S3 group: bucket exists in the queue's Region, listing under the prefix and reading one
-// object within prefix/suffix are permitted.
+// The S3 group: bucket exists in the queue's Region, listing under the prefix and reading objects
+// within prefix/suffix are permitted (an existing object's first byte, or a key that does not exist).
+import { randomUUID } from "node:crypto";
 import { GetBucketLocationCommand, GetObjectCommand, HeadBucketCommand, ListObjectsV2Command } from "@aws-sdk/client-s3";
 import { keyInScope } from "../../../src/contracts/aws-names.ts";
 import type { CheckResult } from "../../../src/contracts/connectivity.ts";
@@ -76,11 +77,17 @@ export const s3Bucket: Check = {
         return { id: "s3_bucket", status: "fail", message: mapped.message, hint: mapped.hint };
       }
       if (c.kind === "access_denied") {
+        // S3 checks permissions before it looks the bucket up, so a role scoped to one bucket is refused
+        // on any other name: a mistyped Bucket looks exactly like a missing permission.
         return {
           id: "s3_bucket",
           status: "fail",
-          message: `The role lacks s3:GetBucketLocation and s3:ListBucket on ${bucketArn}, so the bucket cannot be checked`,
-          hint: `Add "s3:GetBucketLocation" and "s3:ListBucket" on "${bucketArn}" to the role's permissions policy`,
+          message:
+            `Access denied to bucket ${bucket}: either the name is wrong (a role allowed only on its own bucket is refused ` +
+            `on any other name, existing or not), or the role lacks s3:GetBucketLocation and s3:ListBucket on ${bucketArn}`,
+          hint:
+            `First check Bucket: it must be the exact name of the bucket that sends the events (aws s3api get-bucket-location --bucket ${bucket}). ` +
+            `If the name is right, add "s3:GetBucketLocation" and "s3:ListBucket" on "${bucketArn}" to the role's permissions policy`,
         };
       }
       const mapped = describe(error, "s3:ListBucket");
@@ -119,6 +126,24 @@ export const s3List: Check = {
   },
 };
 
+/** A key under the prefix (with the suffix) that no one writes: the read probe when no object matches yet. */
+export function probeKey(prefix: string, suffix: string): string {
+  return `${prefix}databend-connectivity-probe-${randomUUID()}${suffix}`;
+}
+
+// With no object to read, s3:GetObject is proven by reading a key that does not exist. S3 decides
+// on the permission first and then says how the key is missing: "If you have the s3:ListBucket
+// permission on the bucket, Amazon S3 returns an HTTP status code 404 Not Found error. If you don't
+// have the s3:ListBucket permission, Amazon S3 returns an HTTP status code 403 Forbidden error"
+// (API_GetObject and API_HeadObject, Permissions:
+// https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObject.html,
+// https://docs.aws.amazon.com/AmazonS3/latest/API/API_HeadObject.html). So:
+// - 404 NoSuchKey proves s3:GetObject on that key (a caller without it gets 403, never 404);
+// - 403 AccessDenied means no s3:GetObject *or* no s3:ListBucket. This check runs only after
+//   s3_list proved s3:ListBucket (ListObjectsV2 under the prefix), so 403 refutes s3:GetObject.
+//   One corner remains: a ListBucket allowed only under an s3:prefix condition may not count for
+//   the missing-key answer; the hint then offers a real object, whose read needs no ListBucket.
+// A byte range of the probe key is asked for, so even a key that did exist would cost one byte.
 export const s3Read: Check = {
   id: "s3_read",
   needs: ["s3_list"],
@@ -126,34 +151,49 @@ export const s3Read: Check = {
     const { bucket, objectArn, input } = ctx.target;
     const inScope = (ctx.facts.objects ?? []).filter((o) => keyInScope(o.key, input));
     const object = inScope.find((o) => o.size > 0) ?? inScope[0];
-    if (!object) {
-      return {
-        id: "s3_read",
-        status: "skip",
-        message: `No object in ${scopeText(ctx)} to read${ctx.facts.listTruncated ? ` among the first ${LIST_MAX_KEYS} keys` : ""}`,
-        hint:
-          `Upload a test object that matches the prefix and suffix, e.g. aws s3 cp ./test.csv "s3://${bucket}/${input.prefix}databend-test${input.suffix}", ` +
-          "then run Test Connectivity again",
-      };
-    }
+    const key = object?.key ?? probeKey(input.prefix, input.suffix);
     try {
       await ctx.call(async (abortSignal) => {
-        const out = await ctx.s3().send(new GetObjectCommand({ Bucket: bucket, Key: object.key, Range: "bytes=0-0" }), {
-          abortSignal,
-        });
+        const out = await ctx.s3().send(new GetObjectCommand({ Bucket: bucket, Key: key, Range: "bytes=0-0" }), { abortSignal });
         await out.Body?.transformToByteArray();
       });
-      return { id: "s3_read", status: "pass", message: `Read the first byte of s3://${bucket}/${object.key}` };
+      return {
+        id: "s3_read",
+        status: "pass",
+        message: object
+          ? `Read the first byte of s3://${bucket}/${key}`
+          : `s3:GetObject is permitted: read the first byte of s3://${bucket}/${key}`,
+      };
     } catch (error) {
       const c = classifyAwsError(error);
       // An empty object cannot serve byte 0, but S3 only says so once the read was authorized.
       if (c.code === "InvalidRange" || c.status === 416) {
-        return { id: "s3_read", status: "pass", message: `s3:GetObject is permitted on s3://${bucket}/${object.key} (empty object)` };
+        return { id: "s3_read", status: "pass", message: `s3:GetObject is permitted on s3://${bucket}/${key} (empty object)` };
+      }
+      if (!object && c.kind === "key_not_found") {
+        return {
+          id: "s3_read",
+          status: "pass",
+          message:
+            `s3:GetObject is permitted in ${scopeText(ctx)}: no object matches yet, so a key that does not exist was read ` +
+            "and S3 answered NoSuchKey, which it answers only to a role allowed to read there",
+        };
       }
       const mapped = describeAwsError(
         error,
-        ctx.callContext({ service: "s3", action: "s3:GetObject", resource: objectArn, subject: `s3://${bucket}/${object.key}` }),
+        ctx.callContext({ service: "s3", action: "s3:GetObject", resource: objectArn, subject: `s3://${bucket}/${key}` }),
       );
+      if (!object && mapped.kind === "access_denied") {
+        return {
+          id: "s3_read",
+          status: "fail",
+          message: mapped.message,
+          hint:
+            `${mapped.hint}. No object matches yet, so a key that does not exist was read: S3 refuses that with AccessDenied when the role ` +
+            "lacks s3:GetObject (s3:ListBucket was proven above). If s3:ListBucket is allowed only under an s3:prefix condition, " +
+            `S3 may refuse it even with s3:GetObject: then upload a test object, e.g. aws s3 cp ./test.csv "s3://${bucket}/${input.prefix}databend-test${input.suffix}", and test again`,
+        };
+      }
       return { id: "s3_read", status: "fail", message: mapped.message, hint: mapped.hint };
     }
   },

@@ -4,7 +4,6 @@ import type { CheckResult } from "../../../src/contracts/connectivity.ts";
 import { describeAwsError } from "../aws-errors.ts";
 import type { Check, CheckContext } from "../context.ts";
 import { evaluateQueuePolicy, recommendedQueuePolicy } from "../queue-policy.ts";
-import { messageScope, parseQueueMessage } from "../s3-events.ts";
 
 function queueSubject(ctx: CheckContext): string {
   const q = ctx.target.queue;
@@ -120,57 +119,101 @@ export const sqsPolicy: Check = {
   },
 };
 
+/** Queue counters read right before the receive: visible, in flight, delayed. */
+export const RECEIVE_GUARD_ATTRIBUTES = [
+  "ApproximateNumberOfMessages",
+  "ApproximateNumberOfMessagesNotVisible",
+  "ApproximateNumberOfMessagesDelayed",
+] as const;
+
+function plural(n: number, one: string, many = `${one}s`): string {
+  return `${n} ${n === 1 ? one : many}`;
+}
+
+// sqs:ReceiveMessage is proven only by receiving, and every receive of a message counts, whatever
+// its VisibilityTimeout: ApproximateReceiveCount is "the number of times a message has been received
+// across all queues but not deleted" (API_ReceiveMessage:
+// https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_ReceiveMessage.html), and
+// a redrive policy's maxReceiveCount is "the number of times a message is delivered to the source
+// queue before being moved to the dead-letter queue" (API_SetQueueAttributes, RedrivePolicy;
+// https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-dead-letter-queues.html).
+// A test that receives a live message can therefore dead-letter it.
+// SQS has no peek. So the check receives only when GetQueueAttributes shows no visible, no in-flight
+// and no delayed message (https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-resources-required-process-messages.html):
+// a receive of an empty queue returns nothing and counts toward nothing, and still answers
+// AccessDenied when the role lacks the permission. When the queue holds messages it does not receive
+// and says so (warn): the permission is then neither proven nor refuted. The counters are
+// approximate, so a message that arrives between the count and the receive can still be received
+// once; it is then made visible again at once (VisibilityTimeout 0) and the result says so.
 export const sqsReceive: Check = {
   id: "sqs_receive",
   needs: ["sqs_queue"],
   async run(ctx): Promise<CheckResult> {
-    const { queue, bucket, input } = ctx.target;
-    let messages;
+    const { queue } = ctx.target;
+    const describe = (error: unknown, action: string) =>
+      describeAwsError(error, ctx.callContext({ service: "sqs", action, resource: queue.arn, subject: queueSubject(ctx) }));
+    let counts: { visible: number; inFlight: number; delayed: number };
     try {
-      // Look without consuming: one message, visible again at once, never deleted.
       const out = await ctx.call((abortSignal) =>
-        ctx.sqs().send(
-          new ReceiveMessageCommand({
-            QueueUrl: queue.url,
-            MaxNumberOfMessages: 1,
-            VisibilityTimeout: 0,
-            WaitTimeSeconds: 0,
-          }),
-          { abortSignal },
-        ),
+        ctx.sqs().send(new GetQueueAttributesCommand({ QueueUrl: queue.url, AttributeNames: [...RECEIVE_GUARD_ATTRIBUTES] }), {
+          abortSignal,
+        }),
       );
-      messages = out.Messages ?? [];
+      const n = (name: (typeof RECEIVE_GUARD_ATTRIBUTES)[number]) => Number(out.Attributes?.[name] ?? Number.NaN);
+      counts = {
+        visible: n("ApproximateNumberOfMessages"),
+        inFlight: n("ApproximateNumberOfMessagesNotVisible"),
+        delayed: n("ApproximateNumberOfMessagesDelayed"),
+      };
     } catch (error) {
-      const mapped = describeAwsError(
-        error,
-        ctx.callContext({ service: "sqs", action: "sqs:ReceiveMessage", resource: queue.arn, subject: queueSubject(ctx) }),
-      );
+      const mapped = describe(error, "sqs:GetQueueAttributes");
       return { id: "sqs_receive", status: "fail", message: mapped.message, hint: mapped.hint };
     }
-    const first = messages[0];
-    if (!first) {
-      return { id: "sqs_receive", status: "pass", message: "sqs:ReceiveMessage is permitted; the queue has no visible message now" };
-    }
-    const verdict = messageScope(parseQueueMessage(first.Body), { bucket, prefix: input.prefix, suffix: input.suffix });
-    if (verdict.kind === "in_scope") {
-      return { id: "sqs_receive", status: "pass", message: `sqs:ReceiveMessage is permitted; the queue holds ${verdict.detail} (left in the queue)` };
-    }
-    if (verdict.kind === "foreign") {
+    const { visible, inFlight, delayed } = counts;
+    if (![visible, inFlight, delayed].every((v) => Number.isFinite(v) && v === 0)) {
+      const held = [
+        visible > 0 && plural(visible, "visible message"),
+        inFlight > 0 && plural(inFlight, "message") + " in flight",
+        delayed > 0 && plural(delayed, "delayed message"),
+      ].filter(Boolean);
       return {
         id: "sqs_receive",
         status: "warn",
-        message: `This queue also carries events for ${verdict.detail}; use a dedicated queue`,
+        message:
+          `Not proven: sqs:ReceiveMessage was not tried because the queue holds ${held.length ? held.join(", ") : "messages it did not count"}, ` +
+          "and a receive would count toward each message's maxReceiveCount (and could move it to a dead-letter queue). " +
+          "The queue's attributes were read; its messages were left untouched",
         hint:
-          `Give this data source its own standard queue that only ${bucket}'s notification (prefix "${input.prefix}", suffix "${input.suffix}") sends to; ` +
-          "events outside the scope would be skipped by the task",
+          `Make sure the role's permissions policy allows "sqs:ReceiveMessage" on "${queue.arn}"; ` +
+          "run Test Connectivity again when the queue is empty to have it proven",
+      };
+    }
+    let received;
+    try {
+      const out = await ctx.call((abortSignal) =>
+        ctx.sqs().send(
+          new ReceiveMessageCommand({ QueueUrl: queue.url, MaxNumberOfMessages: 1, VisibilityTimeout: 0, WaitTimeSeconds: 0 }),
+          { abortSignal },
+        ),
+      );
+      received = out.Messages?.length ?? 0;
+    } catch (error) {
+      const mapped = describe(error, "sqs:ReceiveMessage");
+      return { id: "sqs_receive", status: "fail", message: mapped.message, hint: mapped.hint };
+    }
+    if (received > 0) {
+      return {
+        id: "sqs_receive",
+        status: "pass",
+        message:
+          "sqs:ReceiveMessage is permitted. The queue was empty when counted, but a message arrived before the receive: " +
+          "it was received once (its receive count went up by one) and left in the queue, visible again at once",
       };
     }
     return {
       id: "sqs_receive",
-      status: "warn",
-      message: `This queue also carries ${verdict.detail}; use a dedicated queue`,
-      hint:
-        "Send S3 event notifications straight to the queue (not through SNS or EventBridge) and use the queue for nothing else",
+      status: "pass",
+      message: "sqs:ReceiveMessage is permitted: the queue was empty, so the receive returned nothing and changed nothing",
     };
   },
 };
