@@ -28,8 +28,7 @@ async function appFor(dsn: string): Promise<FastifyInstance> {
       DATABEND_CHECK_TIMEOUT_MS: String(TIMEOUT_MS),
     }),
     logger: pino({ level: "silent" }),
-    store: env.sources,
-    taskStore: env.store,
+    stores: { dataSources: env.sources, tasks: env.store },
   });
 }
 

@@ -5,7 +5,6 @@ import { spawn, type ChildProcess } from "node:child_process";
 import path from "node:path";
 import { SQSClient } from "@aws-sdk/client-sqs";
 import { describe, expect, it } from "vitest";
-import { TaskStore } from "../server/store/tasks.ts";
 import { SqsQueue, type MessageQueue } from "../server/worker/queue.ts";
 import { CUSTOMER, ORG_ID, REGION, eventForObject, useWorkerEnv, waitFor, type WorkerEnv, drained, expectExactRows } from "./worker-env.ts";
 
@@ -172,7 +171,7 @@ describe("worker: duplicates never become duplicate rows", () => {
     await env.wh.exec("CREATE TABLE dup_two (id INT, name VARCHAR)");
     const task = await env.createTask(s, "dup_two");
     await env.start(task);
-    const secondStore = new TaskStore({ dataDir: env.dataDir });
+    const secondStore = (await env.openStoreAgain()).tasks;
     env.supervisor({ workerId: "worker-a", batchLingerMs: 200 });
     env.supervisor({ workerId: "worker-b", batchLingerMs: 200 }, { store: secondStore });
     const n = 120;
@@ -189,6 +188,5 @@ describe("worker: duplicates never become duplicate rows", () => {
     const workers = new Set(runs.filter((r) => r.objects_loaded > 0).map((r) => r.worker_id));
     expect(workers.size).toBe(2);
     await env.stopSupervisors();
-    secondStore.close();
   });
 });
