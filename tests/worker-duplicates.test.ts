@@ -108,7 +108,7 @@ describe("worker: duplicates never become duplicate rows", () => {
       spawn(process.execPath, [path.resolve(script)], {
         env: {
           PATH: process.env.PATH ?? "",
-          DATA_DIR: env.dataDir,
+          ...env.storeEnv,
           DATABEND_DSN: env.dsn,
           ORG_ID,
           AWS_ENDPOINT_URL: env.sandbox.url,

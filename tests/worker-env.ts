@@ -80,6 +80,8 @@ export interface WorkerEnv {
   wh: DatabendWarehouse;
   store: TaskStore;
   sources: DataSourceStore;
+  /** What a worker process needs to open the same store: DATA_DIR, and DATABASE_URL on PostgreSQL. */
+  storeEnv: Record<string, string>;
   /** Another connection to the same store (as a second worker process would have); closed with the env. */
   openStoreAgain(): Promise<Stores>;
   s3: S3Client;
@@ -258,6 +260,7 @@ export async function startWorkerEnv(
     wh,
     store,
     sources,
+    storeEnv: { DATA_DIR: dataDir, ...(cluster ? { DATABASE_URL: target } : {}) },
     async openStoreAgain() {
       const again = await openStore(target);
       opened.push(again);
