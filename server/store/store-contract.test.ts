@@ -1,6 +1,7 @@
 // One contract for every store adapter: the same tests run on SQLite (a temp file) and on
 // PostgreSQL (a throwaway cluster from Debian's postgresql package, see tests/support/postgres.ts).
 // Without PostgreSQL the PostgreSQL half fails with one sentence, unless SKIP_POSTGRES=1 skips it.
+import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -233,6 +234,29 @@ describe.each([sqlite, postgres])("store contract on $name", (adapter) => {
       } finally {
         await second.close();
       }
+    }, 120_000);
+
+    it("claims: two processes claiming the same 1,000 keys from opposite ends, each key won once", async () => {
+      // Separate processes: on SQLite this races SQLite's own file lock, not our in-process turn-taking.
+      const racer = (worker: string, order: string) => {
+        const child = spawn(process.execPath, [path.resolve("tests/support/claim-racer.ts"), target, taskId, worker, order], {
+          stdio: ["pipe", "pipe", "inherit"],
+        });
+        let out = "";
+        const ready = new Promise<void>((resolve) => child.stdout.on("data", (d: Buffer) => ((out += d), out.includes("ready") && resolve())));
+        const done = new Promise<string[]>((resolve, reject) =>
+          child.on("exit", (code) => (code === 0 ? resolve(JSON.parse(out.split("\n")[1]!) as string[]) : reject(new Error(`racer exited ${code}`)))),
+        );
+        return { child, ready, done };
+      };
+      const a = racer("w1", "up");
+      const b = racer("w2", "down");
+      await Promise.all([a.ready, b.ready]);
+      a.child.stdin.end("go\n");
+      b.child.stdin.end("go\n");
+      const [wonA, wonB] = await Promise.all([a.done, b.done]);
+      expect(wonA.length + wonB.length).toBe(1000);
+      expect(new Set([...wonA, ...wonB]).size).toBe(1000);
     }, 120_000);
 
     it("ledger: an invalid message is recorded once; pruning forgets old versions and claims", async () => {
