@@ -35,8 +35,7 @@ import * as documents from "../sandbox/aws/documents.ts";
 import { createServer } from "node:net";
 import { fileFormatSchema } from "../src/contracts/task.ts";
 import { DatabendWarehouse } from "../server/databend/client.ts";
-import { openSqliteStore } from "../server/store/sqlite.ts";
-import { TaskStore } from "../server/store/tasks.ts";
+import { openStore } from "../server/store/open.ts";
 import { loadWorkerConfig } from "../server/worker/config.ts";
 import { childPids, commandName, cpuSeconds, vmMegabytes } from "./proc.ts";
 
@@ -130,8 +129,10 @@ const s3 = new S3Client({ endpoint: sandbox.url, region: REGION, credentials: CU
 const sqs = new SQSClient({ endpoint: sandbox.url, region: REGION, credentials: CUSTOMER, useQueueUrlAsEndpoint: false });
 const iam = new IAMClient({ endpoint: sandbox.url, region: REGION, credentials: CUSTOMER });
 const wh = new DatabendWarehouse(warehouse.dsn);
-const sources = openSqliteStore({ dataDir });
-const tasks = new TaskStore({ dataDir });
+// The worker child process opens the same store (DATA_DIR, or DATABASE_URL when set).
+const stores = await openStore({ dataDir, url: process.env.DATABASE_URL });
+const sources = stores.dataSources;
+const tasks = stores.tasks;
 
 // AWS side, as the seed page sets it up.
 const bucket = "bench-bucket";
@@ -440,8 +441,7 @@ console.log(
 );
 
 await wh.close();
-tasks.close();
-sources.close();
+await stores.close();
 s3.destroy();
 sqs.destroy();
 iam.destroy();

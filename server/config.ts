@@ -5,6 +5,8 @@ export interface Config {
   port: number;
   host: string;
   dataDir: string;
+  /** postgres://... to keep the store in PostgreSQL (several API processes and workers); unset: SQLite under dataDir. */
+  databaseUrl: string | undefined;
   orgId: string;
   platformSetupRoleArn: string;
   platformLoadRoleArn: string;
@@ -47,6 +49,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     port: portFrom(env.PORT, DEFAULTS.port, "PORT"),
     host: env.HOST || "127.0.0.1",
     dataDir: path.resolve(env.DATA_DIR || DEFAULTS.dataDir),
+    databaseUrl: env.DATABASE_URL || undefined,
     orgId: env.ORG_ID || DEFAULTS.orgId,
     platformSetupRoleArn: env.PLATFORM_SETUP_ROLE_ARN || DEFAULTS.platformSetupRoleArn,
     platformLoadRoleArn: env.PLATFORM_LOAD_ROLE_ARN || DEFAULTS.platformLoadRoleArn,

@@ -3,13 +3,13 @@ import path from "node:path";
 import { loadConfig } from "./config.ts";
 import { createLogger } from "./logger.ts";
 import { buildApp } from "./api/app.ts";
-import { openSqliteStore } from "./store/sqlite.ts";
+import { openStore, storeTarget } from "./store/open.ts";
 
 const config = loadConfig();
 const logger = createLogger(config.logLevel, "api");
 // Opened (and migrated) before listening, so a store problem stops startup with its reason.
-const store = openSqliteStore({ dataDir: config.dataDir });
-const app = await buildApp({ config, logger, store, staticDir: path.resolve("dist") });
+const stores = await openStore(storeTarget(config));
+const app = await buildApp({ config, logger, stores, staticDir: path.resolve("dist") });
 
 let closing = false;
 async function shutdown(signal: string) {
@@ -17,7 +17,7 @@ async function shutdown(signal: string) {
   closing = true;
   logger.info({ signal }, "shutting down");
   await app.close();
-  store.close();
+  await stores.close();
   process.exit(0);
 }
 process.on("SIGINT", () => void shutdown("SIGINT"));

@@ -12,8 +12,8 @@ import { loadConfig } from "../server/config.ts";
 import { REDACTED_PATHS } from "../server/logger.ts";
 import { createConnectivityTester } from "../server/connectivity/engine.ts";
 import { createScenario, PLATFORM_LOAD_ROLE_ARN, PLATFORM_SETUP_ROLE_ARN, startFixture, type Fixture, type Scenario } from "./connectivity-env.ts";
-import { openSqliteStore } from "../server/store/sqlite.ts";
-import type { Store } from "../server/store/types.ts";
+import { openStore, type Stores } from "../server/store/open.ts";
+import type { DataSourceStore } from "../server/store/types.ts";
 import { buildApp } from "../server/api/app.ts";
 import { SAVE_GATE_MESSAGE } from "../server/api/data-sources.ts";
 
@@ -23,7 +23,8 @@ const captureLogger = () => pino({ level: "trace" }, { write: (line: string) => 
 
 let fx: Fixture;
 let dir: string;
-let store: Store;
+let stores: Stores;
+let store: DataSourceStore;
 let app: FastifyInstance;
 let good: Scenario;
 
@@ -31,7 +32,7 @@ async function makeApp(extra: Partial<Parameters<typeof buildApp>[0]> = {}) {
   return buildApp({
     config: loadConfig({ ORG_ID: ORG, DATA_DIR: dir }),
     logger: captureLogger(),
-    store,
+    stores,
     connectivity: fx.tester(),
     testRateLimit: { max: 1000, timeWindowMs: 60_000 },
     ...extra,
@@ -41,13 +42,14 @@ async function makeApp(extra: Partial<Parameters<typeof buildApp>[0]> = {}) {
 beforeAll(async () => {
   fx = await startFixture(ORG);
   dir = mkdtempSync(path.join(tmpdir(), "api-"));
-  store = openSqliteStore({ dataDir: dir });
+  stores = await openStore(dir);
+  store = stores.dataSources;
   app = await makeApp();
   good = await createScenario(fx, { name: "api-good", objects: [{ key: "incoming/a.csv", body: "a\n1\n" }] });
 });
 afterAll(async () => {
   await app?.close();
-  store?.close();
+  await stores?.close();
   await fx?.stop();
   rmSync(dir, { recursive: true, force: true });
 });

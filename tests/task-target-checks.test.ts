@@ -23,13 +23,12 @@ async function appFor(dsn: string): Promise<FastifyInstance> {
   return buildApp({
     config: loadConfig({
       ORG_ID,
-      DATA_DIR: env.dataDir,
+      ...env.storeEnv,
       DATABEND_DSN: dsn,
       DATABEND_CHECK_TIMEOUT_MS: String(TIMEOUT_MS),
     }),
     logger: pino({ level: "silent" }),
-    store: env.sources,
-    taskStore: env.store,
+    stores: { dataSources: env.sources, tasks: env.store },
   });
 }
 

@@ -5,7 +5,6 @@ import { spawn, type ChildProcess } from "node:child_process";
 import path from "node:path";
 import { SQSClient } from "@aws-sdk/client-sqs";
 import { describe, expect, it } from "vitest";
-import { TaskStore } from "../server/store/tasks.ts";
 import { SqsQueue, type MessageQueue } from "../server/worker/queue.ts";
 import { CUSTOMER, ORG_ID, REGION, eventForObject, useWorkerEnv, waitFor, type WorkerEnv, drained, expectExactRows } from "./worker-env.ts";
 
@@ -109,7 +108,7 @@ describe("worker: duplicates never become duplicate rows", () => {
       spawn(process.execPath, [path.resolve(script)], {
         env: {
           PATH: process.env.PATH ?? "",
-          DATA_DIR: env.dataDir,
+          ...env.storeEnv,
           DATABEND_DSN: env.dsn,
           ORG_ID,
           AWS_ENDPOINT_URL: env.sandbox.url,
@@ -172,7 +171,7 @@ describe("worker: duplicates never become duplicate rows", () => {
     await env.wh.exec("CREATE TABLE dup_two (id INT, name VARCHAR)");
     const task = await env.createTask(s, "dup_two");
     await env.start(task);
-    const secondStore = new TaskStore({ dataDir: env.dataDir });
+    const secondStore = (await env.openStoreAgain()).tasks;
     const a = env.supervisor({ workerId: "worker-a", batchLingerMs: 200 });
     const b = env.supervisor({ workerId: "worker-b", batchLingerMs: 200 }, { store: secondStore });
     // Both must be receiving before the objects land, or one could take every message alone.
@@ -191,6 +190,5 @@ describe("worker: duplicates never become duplicate rows", () => {
     const workers = new Set(runs.filter((r) => r.objects_loaded > 0).map((r) => r.worker_id));
     expect(workers.size).toBe(2);
     await env.stopSupervisors();
-    secondStore.close();
   });
 });

@@ -26,9 +26,10 @@ import { startWarehouse } from "../sandbox/warehouse/server.ts";
 import type { TaskInput, TaskRecord, TaskRun } from "../src/contracts/task.ts";
 import { fileFormatSchema } from "../src/contracts/task.ts";
 import { DatabendWarehouse, type Warehouse } from "../server/databend/client.ts";
-import { openSqliteStore } from "../server/store/sqlite.ts";
-import { TaskStore } from "../server/store/tasks.ts";
-import type { Store } from "../server/store/types.ts";
+import { openStore, type Stores } from "../server/store/open.ts";
+import type { TaskStore } from "../server/store/tasks.ts";
+import type { DataSourceStore } from "../server/store/types.ts";
+import { startPostgres } from "./support/postgres.ts";
 import { loadWorkerConfig, type WorkerConfig } from "../server/worker/config.ts";
 import { Supervisor } from "../server/worker/supervisor.ts";
 import type { MessageQueue } from "../server/worker/queue.ts";
@@ -78,7 +79,11 @@ export interface WorkerEnv {
   startWarehouseAgain(): Promise<void>;
   wh: DatabendWarehouse;
   store: TaskStore;
-  sources: Store;
+  sources: DataSourceStore;
+  /** What a worker process needs to open the same store: DATA_DIR, and DATABASE_URL on PostgreSQL. */
+  storeEnv: Record<string, string>;
+  /** Another connection to the same store (as a second worker process would have); closed with the env. */
+  openStoreAgain(): Promise<Stores>;
   s3: S3Client;
   sqs: SQSClient;
   iam: IAMClient;
@@ -250,8 +255,13 @@ export async function startWorkerEnv(
   const sqs = new SQSClient({ endpoint, region: REGION, credentials: CUSTOMER, useQueueUrlAsEndpoint: false });
   const iam = new IAMClient({ endpoint, region: REGION, credentials: CUSTOMER });
   const wh = new DatabendWarehouse(dsn);
-  const store = new TaskStore({ dataDir });
-  const sources = openSqliteStore({ dataDir });
+  // WORKER_STORE=postgres runs the suite on a throwaway PostgreSQL cluster instead of the SQLite file.
+  const cluster = process.env.WORKER_STORE === "postgres" ? await startPostgres() : undefined;
+  const target = cluster ? await cluster.createDatabase() : dataDir;
+  const stores = await openStore(target);
+  const opened: Stores[] = [stores];
+  const store = stores.tasks;
+  const sources = stores.dataSources;
   const supervisors: Supervisor[] = [];
 
   const env: WorkerEnv = {
@@ -267,6 +277,12 @@ export async function startWorkerEnv(
     wh,
     store,
     sources,
+    storeEnv: { DATA_DIR: dataDir, ...(cluster ? { DATABASE_URL: target } : {}) },
+    async openStoreAgain() {
+      const again = await openStore(target);
+      opened.push(again);
+      return again;
+    },
     s3,
     sqs,
     iam,
@@ -390,8 +406,8 @@ export async function startWorkerEnv(
     async close() {
       await Promise.allSettled(supervisors.map((s) => s.stop()));
       await wh.close();
-      store.close();
-      sources.close();
+      await Promise.allSettled(opened.map((s) => s.close()));
+      await cluster?.stop();
       s3.destroy();
       sqs.destroy();
       iam.destroy();

@@ -12,14 +12,15 @@ import { taskRecordSchema } from "../src/contracts/task.ts";
 import { buildApp } from "../server/api/app.ts";
 import { loadConfig } from "../server/config.ts";
 import { DatabendWarehouse } from "../server/databend/client.ts";
-import { openSqliteStore } from "../server/store/sqlite.ts";
-import { TaskStore } from "../server/store/tasks.ts";
-import type { Store } from "../server/store/types.ts";
+import { openStore, type Stores } from "../server/store/open.ts";
+import type { TaskStore } from "../server/store/tasks.ts";
+import type { DataSourceStore } from "../server/store/types.ts";
 
 const ORG = "api-org";
 let dir: string;
 let app: FastifyInstance;
-let store: Store;
+let stores: Stores;
+let store: DataSourceStore;
 let taskStore: TaskStore;
 let sourceId: string;
 let warehouse: Warehouse;
@@ -31,8 +32,9 @@ beforeAll(async () => {
   await wh.exec("CREATE DATABASE sales");
   await wh.exec("CREATE TABLE sales.orders (id INT, item VARCHAR)");
   await wh.close();
-  store = openSqliteStore({ dataDir: dir });
-  taskStore = new TaskStore({ dataDir: dir });
+  stores = await openStore(dir);
+  store = stores.dataSources;
+  taskStore = stores.tasks;
   const source = await store.createDataSource(
     ORG,
     {
@@ -51,14 +53,12 @@ beforeAll(async () => {
   app = await buildApp({
     config: loadConfig({ ORG_ID: ORG, DATA_DIR: dir, DATABEND_DSN: warehouse.dsn }),
     logger: pino({ level: "silent" }),
-    store,
-    taskStore,
+    stores,
   });
 });
 afterAll(async () => {
   await app?.close();
-  store?.close();
-  taskStore?.close();
+  await stores?.close();
   await warehouse?.stop();
   rmSync(dir, { recursive: true, force: true });
 });
@@ -160,18 +160,18 @@ describe("tasks API", () => {
     // The data source is in use.
     expect((await app.inject({ method: "DELETE", url: `/api/data-sources/${sourceId}` })).statusCode).toBe(409);
     // A worker reports it running...
-    taskStore.reportRunning(id, "w1");
+    await taskStore.reportRunning(id, "w1");
     expect((await app.inject({ method: "GET", url: `/api/tasks/${id}` })).json()).toMatchObject({ status: "running", worker_id: "w1" });
     // ...stop asks the worker; the worker reports stopped.
     const stopped = await app.inject({ method: "POST", url: `/api/tasks/${id}/stop` });
     expect(stopped.json()).toMatchObject({ desired_state: "stopped", status: "running" });
-    taskStore.reportStopped(id, "w1", null);
+    await taskStore.reportStopped(id, "w1", null);
     expect((await app.inject({ method: "GET", url: `/api/tasks/${id}` })).json().status).toBe("stopped");
     expect((await app.inject({ method: "POST", url: "/api/tasks/unknown/start" })).statusCode).toBe(404);
   });
 
   it("clears a failure on start", async () => {
-    taskStore.reportFailed(id, "w1", "Target table sales.orders is not usable: Unknown table");
+    await taskStore.reportFailed(id, "w1", "Target table sales.orders is not usable: Unknown table");
     const failed = (await app.inject({ method: "GET", url: `/api/tasks/${id}` })).json();
     expect(failed).toMatchObject({ status: "failed", desired_state: "stopped" });
     expect(failed.status_reason).toMatch(/Unknown table/);
@@ -182,7 +182,7 @@ describe("tasks API", () => {
 
   it("lists run history newest first", async () => {
     for (const [i, status] of (["succeeded", "partial"] as const).entries()) {
-      taskStore.finishBatch(
+      await taskStore.finishBatch(
         {
           task_id: id,
           worker_id: "w1",

@@ -10,9 +10,9 @@ import { orgRoutes } from "./org.ts";
 import { errorHandling } from "./errors.ts";
 import { dataSourceRoutes } from "./data-sources.ts";
 import { dataSourceTestRoutes, type TestRateLimit } from "./data-sources-test.ts";
-import type { Store } from "../store/types.ts";
-import { openSqliteStore } from "../store/sqlite.ts";
-import { TaskStore } from "../store/tasks.ts";
+import type { DataSourceStore } from "../store/types.ts";
+import { openStore, storeTarget, type Stores } from "../store/open.ts";
+import type { TaskStore } from "../store/tasks.ts";
 import { taskRoutes } from "./tasks.ts";
 import { createConnectivityTester, type ConnectivityTester } from "../connectivity/engine.ts";
 import { createTargetChecker, type TargetChecker } from "../databend/target-check.ts";
@@ -22,10 +22,8 @@ export interface AppOptions {
   logger: Logger;
   /** Built SPA to serve at /; omitted in API-only tests. */
   staticDir?: string;
-  /** Persistence; by default the SQLite store in config.dataDir, opened on first use. */
-  store?: Store;
-  /** Integration tasks; by default the task store in config.dataDir, opened on first use. */
-  taskStore?: TaskStore;
+  /** Persistence; by default openStore() on DATABASE_URL or DATA_DIR, opened on first use (and closed with the app). */
+  stores?: Pick<Stores, "dataSources" | "tasks">;
   /** Test Connectivity; by default the engine with the SDK's default credential chain. */
   connectivity?: ConnectivityTester;
   /** Checks task targets in Databend; by default through databend-driver at config.databendDsn. */
@@ -41,12 +39,15 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(healthRoutes);
   await app.register(orgRoutes, { config });
 
-  let store = options.store;
-  const ownStore = !store;
-  const getStore = (): Store => (store ??= openSqliteStore({ dataDir: config.dataDir }));
+  // Opened on first use, so routes that need no store (health, org) work without one.
+  let opened: Promise<Stores> | undefined;
+  const open = () => (opened ??= openStore(storeTarget(config)));
   app.addHook("onClose", async () => {
-    if (ownStore) store?.close();
+    if (opened) await (await opened).close();
   });
+  const dataSources = options.stores?.dataSources ?? lazyPort<DataSourceStore>(async () => (await open()).dataSources);
+  const tasks = options.stores?.tasks ?? lazyPort<TaskStore>(async () => (await open()).tasks);
+  const getStore = (): DataSourceStore => dataSources;
   let tester = options.connectivity;
   const getTester = (): ConnectivityTester =>
     (tester ??= createConnectivityTester({
@@ -55,12 +56,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       platformLoadRoleArn: config.platformLoadRoleArn,
       logger,
     }));
-  let taskStore = options.taskStore;
-  const ownTaskStore = !taskStore;
-  const getTaskStore = (): TaskStore => (taskStore ??= new TaskStore({ dataDir: config.dataDir }));
-  app.addHook("onClose", async () => {
-    if (ownTaskStore) taskStore?.close();
-  });
+  const getTaskStore = (): TaskStore => tasks;
   let targetChecker = options.targetChecker;
   const ownTargetChecker = !targetChecker;
   const getTargetChecker = (): TargetChecker =>
@@ -91,4 +87,15 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     );
   }
   return app;
+}
+
+/** A port whose every method first waits for the store to open (all port methods are async). */
+function lazyPort<T extends object>(get: () => Promise<T>): T {
+  return new Proxy({} as T, {
+    get: (_target, method) =>
+      async (...args: unknown[]) => {
+        const port = await get();
+        return (port[method as keyof T] as (...a: unknown[]) => unknown)(...args);
+      },
+  });
 }

@@ -7,7 +7,7 @@ import type { TestEvent } from "../../src/contracts/connectivity.ts";
 import { connectionOf, connectivityTestInputSchema, MESSAGES } from "../../src/contracts/data-source.ts";
 import type { Config } from "../config.ts";
 import type { ConnectivityTester } from "../connectivity/engine.ts";
-import type { Store } from "../store/types.ts";
+import type { DataSourceStore } from "../store/types.ts";
 import { orgOf, parseBody } from "./data-sources.ts";
 import { HttpError } from "./errors.ts";
 
@@ -20,7 +20,7 @@ export const DEFAULT_TEST_RATE_LIMIT: TestRateLimit = { max: 10, timeWindowMs: 6
 
 export interface TestRouteOptions {
   config: Config;
-  store: () => Store;
+  store: () => DataSourceStore;
   tester: () => ConnectivityTester;
   rateLimit?: TestRateLimit;
 }

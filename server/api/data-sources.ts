@@ -11,7 +11,7 @@ import {
 } from "../../src/contracts/data-source.ts";
 import type { Config } from "../config.ts";
 import { connectionHash } from "../store/connection-hash.ts";
-import { DuplicateNameError, type Store, type StoredTest } from "../store/types.ts";
+import { DuplicateNameError, type DataSourceStore, type StoredTest } from "../store/types.ts";
 import { HttpError } from "./errors.ts";
 
 /** How long a passing test allows saving the same connection values. */
@@ -22,7 +22,7 @@ export const SAVE_GATE_MESSAGE =
 
 export interface DataSourceRouteOptions {
   config: Config;
-  store: () => Store;
+  store: () => DataSourceStore;
   now?: () => Date;
 }
 

@@ -1,111 +1,214 @@
-// Versioned schema migrations: numbered, applied in order, each in its own transaction, and
-// recorded in schema_migrations. Never edit a released migration; append a new one.
-import type { DatabaseSync } from "node:sqlite";
-import { TASK_MIGRATIONS } from "./task-migrations.ts";
+// Schema migrations for both dialects, run by Kysely's Migrator (recorded in kysely_migration,
+// serialized by its lock: an advisory lock on PostgreSQL, the write lock on SQLite). Written with
+// Kysely's schema builder so one definition serves SQLite and PostgreSQL. Never edit a released
+// migration; append the next number.
+import { Migrator, sql, type Kysely, type Migration, type MigrationProvider } from "kysely";
 
-export interface Migration {
-  version: number;
-  name: string;
-  sql: string;
-}
+const CSV_DEFAULT = JSON.stringify({ type: "csv", header: true, delimiter: ",", quote: '"', compression: "auto" });
 
-export const MIGRATIONS: readonly Migration[] = [
-  {
-    version: 1,
-    name: "data sources and tasks",
-    sql: `
-      CREATE TABLE data_sources (
-        id           TEXT PRIMARY KEY,
-        org_id       TEXT NOT NULL,
-        type         TEXT NOT NULL,
-        name         TEXT NOT NULL,
-        queue_url    TEXT NOT NULL,
-        queue_region TEXT NOT NULL,
-        role_arn     TEXT NOT NULL,
-        external_id  TEXT NOT NULL,
-        bucket       TEXT NOT NULL,
-        prefix       TEXT NOT NULL DEFAULT '',
-        suffix       TEXT NOT NULL DEFAULT '',
-        last_test    TEXT,             -- JSON {ok, tested_at, checks} of the test that allowed the save
-        created_at   TEXT NOT NULL,    -- UTC ISO 8601
-        updated_at   TEXT NOT NULL
-      );
-      -- Names are unique per organization, ignoring ASCII case.
-      CREATE UNIQUE INDEX data_sources_org_name ON data_sources (org_id, name COLLATE NOCASE);
+// Kysely<any>: a migration describes the schema of its own time, not today's row types.
+/* eslint-disable @typescript-eslint/no-explicit-any */
+type Db = Kysely<any>;
 
-      -- Minimal now; the task issue extends it with new migrations.
-      CREATE TABLE tasks (
-        id             TEXT PRIMARY KEY,
-        org_id         TEXT NOT NULL,
-        name           TEXT NOT NULL,
-        data_source_id TEXT NOT NULL REFERENCES data_sources (id) ON DELETE RESTRICT,
-        created_at     TEXT NOT NULL
-      );
-      CREATE INDEX tasks_org_data_source ON tasks (org_id, data_source_id);
-    `,
+const m0001: Migration = {
+  async up(db: Db) {
+    await db.schema
+      .createTable("data_sources")
+      .addColumn("id", "text", (c) => c.primaryKey())
+      .addColumn("org_id", "text", (c) => c.notNull())
+      .addColumn("type", "text", (c) => c.notNull())
+      .addColumn("name", "text", (c) => c.notNull())
+      .addColumn("queue_url", "text", (c) => c.notNull())
+      .addColumn("queue_region", "text", (c) => c.notNull())
+      .addColumn("role_arn", "text", (c) => c.notNull())
+      .addColumn("external_id", "text", (c) => c.notNull())
+      .addColumn("bucket", "text", (c) => c.notNull())
+      .addColumn("prefix", "text", (c) => c.notNull().defaultTo(""))
+      .addColumn("suffix", "text", (c) => c.notNull().defaultTo(""))
+      .addColumn("last_test", "text") // JSON {ok, tested_at, checks} of the test that allowed the save
+      .addColumn("created_at", "text", (c) => c.notNull()) // UTC ISO 8601
+      .addColumn("updated_at", "text", (c) => c.notNull())
+      .execute();
+    // Names are unique per organization, ignoring case (lower() exists in both dialects).
+    await db.schema.createIndex("data_sources_org_name").on("data_sources").unique().expression(sql`org_id, lower(name)`).execute();
+    await db.schema
+      .createTable("tasks")
+      .addColumn("id", "text", (c) => c.primaryKey())
+      .addColumn("org_id", "text", (c) => c.notNull())
+      .addColumn("name", "text", (c) => c.notNull())
+      .addColumn("data_source_id", "text", (c) => c.notNull().references("data_sources.id").onDelete("restrict"))
+      .addColumn("created_at", "text", (c) => c.notNull())
+      .execute();
+    await db.schema.createIndex("tasks_org_data_source").on("tasks").columns(["org_id", "data_source_id"]).execute();
   },
-  {
-    version: 2,
-    name: "connectivity test outcomes",
-    sql: `
-      -- One row per Test Connectivity run, keyed by org and a hash of the connection fields;
-      -- the save gate looks up the latest row for the values being saved.
-      CREATE TABLE connectivity_tests (
-        id              TEXT PRIMARY KEY,
-        org_id          TEXT NOT NULL,
-        connection_hash TEXT NOT NULL,
-        ok              INTEGER NOT NULL,
-        checks          TEXT NOT NULL,   -- JSON array of check results
-        tested_at       TEXT NOT NULL
-      );
-      CREATE INDEX connectivity_tests_lookup ON connectivity_tests (org_id, connection_hash, tested_at);
-    `,
-  },
-  ...TASK_MIGRATIONS,
-];
+};
 
-/** Applies the pending migrations in version order; returns the versions applied now. */
-export function migrate(db: DatabaseSync, migrations: readonly Migration[] = MIGRATIONS): number[] {
-  db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
-    version    INTEGER PRIMARY KEY,
-    name       TEXT NOT NULL,
-    applied_at TEXT NOT NULL
-  )`);
-  const sorted = [...migrations].sort((a, b) => a.version - b.version);
-  for (let i = 1; i < sorted.length; i++) {
-    if (sorted[i]!.version === sorted[i - 1]!.version) {
-      throw new Error(`Two migrations share version ${sorted[i]!.version}`);
+const m0002: Migration = {
+  async up(db: Db) {
+    // One row per Test Connectivity run, keyed by org and a hash of the connection fields.
+    await db.schema
+      .createTable("connectivity_tests")
+      .addColumn("id", "text", (c) => c.primaryKey())
+      .addColumn("org_id", "text", (c) => c.notNull())
+      .addColumn("connection_hash", "text", (c) => c.notNull())
+      .addColumn("ok", "integer", (c) => c.notNull())
+      .addColumn("checks", "text", (c) => c.notNull()) // JSON array of check results
+      .addColumn("tested_at", "text", (c) => c.notNull())
+      .execute();
+    await db.schema
+      .createIndex("connectivity_tests_lookup")
+      .on("connectivity_tests")
+      .columns(["org_id", "connection_hash", "tested_at"])
+      .execute();
+  },
+};
+
+const m0003: Migration = {
+  async up(db: Db) {
+    // One ALTER per column: SQLite adds one column per statement.
+    const text: [string, string | null][] = [
+      ["file_format", CSV_DEFAULT], ["prefix", ""], ["suffix", ""], ["target_database", "default"],
+      ["target_table", ""], ["on_error", "abort"], ["updated_at", ""], ["desired_state", "stopped"], ["status", "stopped"],
+      ["status_reason", null], ["worker_id", null], ["heartbeat_at", null], ["last_error", null], ["last_batch_at", null],
+    ];
+    for (const [name, fallback] of text) {
+      await db.schema
+        .alterTable("tasks")
+        .addColumn(name, "text", (c) => (fallback === null ? c : c.notNull().defaultTo(fallback)))
+        .execute();
+    }
+    await db.schema.alterTable("tasks").addColumn("purge", "integer", (c) => c.notNull().defaultTo(0)).execute();
+    const counters = [
+      "messages_received", "messages_deleted", "messages_skipped", "objects_loaded", "objects_duplicate",
+      "rows_loaded", "errors", "copy_statements", "batches",
+    ];
+    for (const name of counters) {
+      await db.schema.alterTable("tasks").addColumn(name, "bigint", (c) => c.notNull().defaultTo(0)).execute();
+    }
+    await db.updateTable("tasks").set({ updated_at: sql.ref("created_at") }).where("updated_at", "=", "").execute();
+    await db.schema.createIndex("tasks_desired_state").on("tasks").column("desired_state").execute();
+
+    // Run history: one row per batch.
+    await db.schema
+      .createTable("task_runs")
+      .addColumn("id", "text", (c) => c.primaryKey())
+      .addColumn("task_id", "text", (c) => c.notNull().references("tasks.id").onDelete("cascade"))
+      .addColumn("worker_id", "text", (c) => c.notNull())
+      .addColumn("started_at", "text", (c) => c.notNull())
+      .addColumn("ended_at", "text", (c) => c.notNull())
+      .addColumn("status", "text", (c) => c.notNull())
+      .addColumn("messages", "integer", (c) => c.notNull())
+      .addColumn("messages_deleted", "integer", (c) => c.notNull())
+      .addColumn("messages_skipped", "integer", (c) => c.notNull())
+      .addColumn("objects_loaded", "integer", (c) => c.notNull())
+      .addColumn("objects_duplicate", "integer", (c) => c.notNull())
+      .addColumn("rows_loaded", "bigint", (c) => c.notNull())
+      .addColumn("copy_statements", "integer", (c) => c.notNull())
+      .addColumn("skipped", "text", (c) => c.notNull()) // JSON [{message_id, key?, reason}], capped
+      .addColumn("errors", "text", (c) => c.notNull()) // JSON [{message_id?, key?, error}], capped
+      .addColumn("more_skipped", "integer", (c) => c.notNull())
+      .addColumn("more_errors", "integer", (c) => c.notNull())
+      .execute();
+    await db.schema.createIndex("task_runs_task_started").on("task_runs").columns(["task_id", "started_at"]).execute();
+
+    // Load ledger per version: claimed or loaded. Databend's load metadata is the final guard.
+    await db.schema
+      .createTable("task_objects")
+      .addColumn("task_id", "text", (c) => c.notNull().references("tasks.id").onDelete("cascade"))
+      .addColumn("bucket", "text", (c) => c.notNull())
+      .addColumn("key", "text", (c) => c.notNull())
+      .addColumn("etag", "text", (c) => c.notNull())
+      .addColumn("sequencer", "text", (c) => c.notNull().defaultTo(""))
+      .addColumn("state", "text", (c) => c.notNull()) // claimed | loaded
+      .addColumn("worker_id", "text", (c) => c.notNull())
+      .addColumn("lease_until", "bigint")
+      .addColumn("rows", "bigint")
+      .addColumn("run_id", "text")
+      .addColumn("message_id", "text")
+      .addColumn("updated_at", "text", (c) => c.notNull())
+      .addPrimaryKeyConstraint("task_objects_pk", ["task_id", "bucket", "key", "etag"])
+      .execute();
+    await db.schema.createIndex("task_objects_key").on("task_objects").columns(["task_id", "bucket", "key"]).execute();
+    await db.schema.createIndex("task_objects_updated").on("task_objects").columns(["task_id", "state", "updated_at"]).execute();
+
+    // Invalid messages already recorded in run history, so each is recorded once.
+    await db.schema
+      .createTable("task_message_errors")
+      .addColumn("task_id", "text", (c) => c.notNull().references("tasks.id").onDelete("cascade"))
+      .addColumn("message_id", "text", (c) => c.notNull())
+      .addColumn("first_seen", "text", (c) => c.notNull())
+      .addPrimaryKeyConstraint("task_message_errors_pk", ["task_id", "message_id"])
+      .execute();
+  },
+};
+
+const m0004: Migration = {
+  async up(db: Db) {
+    // Claims per key, so that taking one is a single INSERT ... ON CONFLICT (key) DO UPDATE ...
+    // WHERE the lease expired or is ours: atomic under PostgreSQL's concurrency, not only under
+    // SQLite's single writer. loaded_etag guards the race with a load committing meanwhile.
+    await db.schema
+      .createTable("task_claims")
+      .addColumn("task_id", "text", (c) => c.notNull().references("tasks.id").onDelete("cascade"))
+      .addColumn("bucket", "text", (c) => c.notNull())
+      .addColumn("key", "text", (c) => c.notNull())
+      .addColumn("etag", "text", (c) => c.notNull())
+      .addColumn("worker_id", "text", (c) => c.notNull())
+      .addColumn("lease_until", "bigint", (c) => c.notNull()) // ms since epoch, the database's clock
+      .addColumn("loaded_etag", "text")
+      .addColumn("updated_at", "text", (c) => c.notNull())
+      .addPrimaryKeyConstraint("task_claims_pk", ["task_id", "bucket", "key"])
+      .execute();
+    // Live claims of the old per-version ledger carry over (one per key), so an upgrade mid-run
+    // does not hand a held object to a second worker.
+    await sql`insert into task_claims (task_id, bucket, key, etag, worker_id, lease_until, loaded_etag, updated_at)
+      select task_id, bucket, key, etag, worker_id, coalesce(lease_until, 0), null, updated_at
+      from task_objects where state = 'claimed'
+      on conflict (task_id, bucket, key) do nothing`.execute(db);
+    // Task names unique per organization in the schema too: on PostgreSQL two API processes may
+    // create the same name at once, and a check-then-insert would let both through.
+    await db.schema.createIndex("tasks_org_name").on("tasks").unique().expression(sql`org_id, lower(name)`).execute();
+  },
+};
+
+export const MIGRATIONS: Record<string, Migration> = {
+  "0001_data_sources_and_tasks": m0001,
+  "0002_connectivity_tests": m0002,
+  "0003_integration_tasks": m0003,
+  "0004_claims_per_key": m0004,
+};
+
+/** Stores made before Kysely kept their versions in schema_migrations (1..3); adopt them once. */
+async function adoptLegacyVersions(db: Db, migrations: Record<string, Migration>): Promise<void> {
+  const legacy = await db.introspection.getTables();
+  if (!legacy.some((t) => t.name === "schema_migrations") || legacy.some((t) => t.name === "kysely_migration")) return;
+  const rows = await db.selectFrom("schema_migrations").select("version").execute();
+  const done = new Set(rows.map((r: { version: number }) => Number(r.version)));
+  await db.schema
+    .createTable("kysely_migration")
+    .ifNotExists()
+    .addColumn("name", "varchar(255)", (c) => c.notNull().primaryKey())
+    .addColumn("timestamp", "varchar(255)", (c) => c.notNull())
+    .execute();
+  for (const name of Object.keys(migrations)) {
+    if (done.has(Number(name.slice(0, 4)))) {
+      await db
+        .insertInto("kysely_migration")
+        .values({ name, timestamp: new Date().toISOString() })
+        .onConflict((oc: any) => oc.column("name").doNothing()) // another process adopted them first
+        .execute();
     }
   }
-  const applied: number[] = [];
-  for (const migration of sorted) {
-    // IMMEDIATE takes the write lock first, so two processes starting together cannot both apply one.
-    db.exec("BEGIN IMMEDIATE");
-    try {
-      const done = db.prepare("SELECT 1 FROM schema_migrations WHERE version = ?").get(migration.version);
-      if (done) {
-        db.exec("COMMIT");
-        continue;
-      }
-      db.exec(migration.sql);
-      db.prepare("INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)").run(
-        migration.version,
-        migration.name,
-        new Date().toISOString(),
-      );
-      db.exec("COMMIT");
-      applied.push(migration.version);
-    } catch (error) {
-      db.exec("ROLLBACK");
-      throw new Error(`Migration ${migration.version} (${migration.name}) failed: ${(error as Error).message}`, {
-        cause: error,
-      });
-    }
-  }
-  return applied;
 }
 
-export function schemaVersion(db: DatabaseSync): number {
-  const row = db.prepare("SELECT MAX(version) AS v FROM schema_migrations").get() as { v: number | null };
-  return row.v ?? 0;
+/** Applies the pending migrations; returns their names. Throws with the failing one's name. */
+export async function migrate(db: Db, migrations: Record<string, Migration> = MIGRATIONS): Promise<string[]> {
+  await adoptLegacyVersions(db, migrations);
+  const provider: MigrationProvider = { getMigrations: async () => migrations };
+  const { error, results } = await new Migrator({ db, provider }).migrateToLatest();
+  if (error) {
+    const failed = results?.find((r) => r.status === "Error")?.migrationName ?? "a migration";
+    throw new Error(`Migration ${failed} failed: ${(error as Error).message}`, { cause: error });
+  }
+  return (results ?? []).filter((r) => r.status === "Success").map((r) => r.migrationName);
 }

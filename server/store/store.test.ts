@@ -1,12 +1,16 @@
+// SQLite-only concerns of the store: migrations from the pre-Kysely layout, a failing migration,
+// and the connection hash. The ports themselves are held by store-contract.test.ts on both dialects.
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { DatabaseSync } from "node:sqlite";
+import { sql, type Migration } from "kysely";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { DataSourceInput } from "../../src/contracts/data-source.ts";
 import { connectionHash } from "./connection-hash.ts";
-import { MIGRATIONS, migrate, schemaVersion, type Migration } from "./migrations.ts";
-import { STORE_FILE, openDatabase, openSqliteStore } from "./sqlite.ts";
-import { DuplicateNameError, type Store } from "./types.ts";
+import { openSqliteDb } from "./dialect.ts";
+import { MIGRATIONS, migrate } from "./migrations.ts";
+import { STORE_FILE, openStore } from "./open.ts";
 
 const input: DataSourceInput = {
   name: "orders",
@@ -25,94 +29,53 @@ beforeEach(() => {
 });
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-describe("migrations", () => {
-  it("applies every migration in order on a fresh database, and none on reopening", () => {
-    const db = openDatabase(path.join(dir, STORE_FILE));
-    expect(migrate(db)).toEqual(MIGRATIONS.map((m) => m.version));
-    expect(schemaVersion(db)).toBe(MIGRATIONS.at(-1)!.version);
-    expect(migrate(db)).toEqual([]);
-    const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").all();
-    expect(tables.map((t) => t.name)).toEqual(
-      expect.arrayContaining(["schema_migrations", "data_sources", "tasks", "connectivity_tests"]),
-    );
-    db.close();
+describe("migrations (SQLite)", () => {
+  it("applies every migration in order on a fresh database, and none on reopening", async () => {
+    const s = openSqliteDb(path.join(dir, STORE_FILE));
+    expect(await migrate(s.db)).toEqual(Object.keys(MIGRATIONS));
+    expect(await migrate(s.db)).toEqual([]);
+    const tables = (await s.db.introspection.getTables()).map((t) => t.name);
+    expect(tables).toEqual(expect.arrayContaining(["data_sources", "tasks", "connectivity_tests", "task_objects", "task_claims", "task_runs"]));
+    await s.db.destroy();
   });
 
-  it("sorts by version whatever the list order", () => {
-    const db = openDatabase(path.join(dir, STORE_FILE));
-    const order: Migration[] = [
-      { version: 2, name: "second", sql: "ALTER TABLE a ADD COLUMN b TEXT" },
-      { version: 1, name: "first", sql: "CREATE TABLE a (id TEXT)" },
-    ];
-    expect(migrate(db, order)).toEqual([1, 2]);
-    db.close();
+  it("rolls a failing run back entirely and names the migration", async () => {
+    const s = openSqliteDb(path.join(dir, STORE_FILE));
+    const broken: Record<string, Migration> = {
+      "0001_ok": { up: async (db) => void (await sql`create table a (id text)`.execute(db)) },
+      "0002_broken": { up: async (db) => void (await sql`insert into nope values (1)`.execute(db)) },
+    };
+    await expect(migrate(s.db, broken)).rejects.toThrow(/Migration 0002_broken failed/);
+    const tables = (await s.db.introspection.getTables()).map((t) => t.name);
+    expect(tables).not.toContain("a");
+    await s.db.destroy();
   });
 
-  it("rolls a failing migration back entirely and keeps the earlier ones", () => {
-    const db = openDatabase(path.join(dir, STORE_FILE));
-    const broken: Migration[] = [
-      { version: 1, name: "ok", sql: "CREATE TABLE a (id TEXT)" },
-      { version: 2, name: "broken", sql: "CREATE TABLE b (id TEXT); INSERT INTO nope VALUES (1);" },
-    ];
-    expect(() => migrate(db, broken)).toThrow(/Migration 2 \(broken\) failed/);
-    expect(schemaVersion(db)).toBe(1);
-    const b = db.prepare("SELECT name FROM sqlite_master WHERE name = 'b'").get();
-    expect(b).toBeUndefined();
-    db.close();
+  it("adopts a store made before Kysely (schema_migrations 1..3) and keeps its rows", async () => {
+    // The old layout, as the previous migrate() left it: versions 1-3 applied, one data source.
+    const file = path.join(dir, STORE_FILE);
+    const s = openSqliteDb(file);
+    const three = Object.fromEntries(Object.entries(MIGRATIONS).slice(0, 3));
+    await migrate(s.db, three);
+    await s.db.destroy();
+    const raw = new DatabaseSync(file);
+    raw.exec(`DROP TABLE kysely_migration; DROP TABLE kysely_migration_lock;
+      CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL);
+      INSERT INTO schema_migrations VALUES (1, 'a', ''), (2, 'b', ''), (3, 'c', '');
+      INSERT INTO data_sources (id, org_id, type, name, queue_url, queue_region, role_arn, external_id, bucket, created_at, updated_at)
+        VALUES ('ds1', 'org-a', 'amazon_sqs_s3_iam_role', 'kept', 'q', 'us-east-1', 'r', 'x', 'b', '2030', '2030');`);
+    raw.close();
+    const stores = await openStore({ dataDir: dir });
+    expect((await stores.dataSources.listDataSources("org-a")).map((d) => d.name)).toEqual(["kept"]);
+    await stores.tasks.create("org-a", {
+      name: "t", data_source_id: "ds1", file_format: { type: "csv", header: true, delimiter: ",", quote: '"', compression: "auto" } as never,
+      prefix: "", suffix: "", target: { database: "d", table: "t" }, on_error: "abort", purge: false,
+    });
+    await stores.close();
   });
 
-  it("refuses two migrations with one version", () => {
-    const db = openDatabase(path.join(dir, STORE_FILE));
-    expect(() =>
-      migrate(db, [
-        { version: 1, name: "a", sql: "" },
-        { version: 1, name: "b", sql: "" },
-      ]),
-    ).toThrow(/share version 1/);
-    db.close();
-  });
-});
-
-describe("sqlite store", () => {
-  let store: Store;
-  beforeEach(() => {
-    store = openSqliteStore({ dataDir: dir });
-  });
-  afterEach(() => store.close());
-
-  it("creates records with a UUID, the org, UTC timestamps and no tasks", async () => {
-    const record = await store.createDataSource("org-a", input, null);
-    expect(record.id).toMatch(/^[0-9a-f-]{36}$/);
-    expect(record.created_at).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
-    expect(record).toMatchObject({ ...input, type: "amazon_sqs_s3_iam_role", last_test: null, used_by: [] });
-    expect(await store.getDataSource("org-a", record.id)).toEqual(record);
-    expect(await store.getDataSource("org-b", record.id)).toBeNull();
-    expect(await store.listDataSources("org-b")).toEqual([]);
-  });
-
-  it("keeps names unique per org, ignoring case", async () => {
-    await store.createDataSource("org-a", input, null);
-    await expect(store.createDataSource("org-a", { ...input, name: "ORDERS" }, null)).rejects.toBeInstanceOf(
-      DuplicateNameError,
-    );
-    await expect(store.createDataSource("org-b", input, null)).resolves.toMatchObject({ name: "orders" });
-  });
-
-  it("refuses to delete a data source a task uses, and names the tasks", async () => {
-    const record = await store.createDataSource("org-a", input, null);
-    const task = await store.createTask("org-a", { name: "load orders", data_source_id: record.id });
-    expect((await store.getDataSource("org-a", record.id))!.used_by).toEqual([task]);
-    expect(await store.deleteDataSource("org-a", record.id)).toEqual({ status: "in_use", tasks: [task] });
-    expect(await store.deleteDataSource("org-a", "nope")).toEqual({ status: "missing" });
-  });
-
-  it("returns the latest test of exactly these connection values", async () => {
-    expect(await store.latestConnectivityTest("org-a", input)).toBeNull();
-    await store.recordConnectivityTest("org-a", input, { ok: true, tested_at: "2030-01-01T00:00:00.000Z", checks: [] });
-    await store.recordConnectivityTest("org-a", input, { ok: false, tested_at: "2030-01-01T00:01:00.000Z", checks: [] });
-    expect(await store.latestConnectivityTest("org-a", input)).toMatchObject({ ok: false });
-    expect(await store.latestConnectivityTest("org-b", input)).toBeNull();
-    expect(await store.latestConnectivityTest("org-a", { ...input, suffix: ".json" })).toBeNull();
+  it("refuses a DATABASE_URL that is not PostgreSQL, saying what it expects", async () => {
+    await expect(openStore({ url: "mysql://x", dataDir: dir })).rejects.toThrow(/postgres:\/\//);
   });
 });
 

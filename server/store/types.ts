@@ -1,5 +1,5 @@
-// What the API (and later the worker) needs from persistence. SQLite implements it today;
-// the interface is async so a PostgreSQL implementation can follow without touching callers.
+// The data-source port of the store (data sources and the connectivity tests that gate saving),
+// implemented once over Kysely for SQLite and PostgreSQL (data-sources.ts).
 import type { ConnectionFields, DataSourceInput, DataSourceRecord } from "../../src/contracts/data-source.ts";
 import type { CheckResult } from "../../src/contracts/connectivity.ts";
 
@@ -14,7 +14,7 @@ export interface TaskRef {
   name: string;
 }
 
-export interface Store {
+export interface DataSourceStore {
   listDataSources(orgId: string): Promise<DataSourceRecord[]>;
   getDataSource(orgId: string, id: string): Promise<DataSourceRecord | null>;
   /** The data source with this name in the org, ignoring ASCII case. */
@@ -37,8 +37,6 @@ export interface Store {
   recordConnectivityTest(orgId: string, connection: ConnectionFields, test: StoredTest): Promise<void>;
   /** The most recent test of exactly these connection values, or null. */
   latestConnectivityTest(orgId: string, connection: ConnectionFields): Promise<StoredTest | null>;
-
-  close(): void;
 }
 
 export class DuplicateNameError extends Error {

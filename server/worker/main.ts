@@ -2,4 +2,4 @@
 // Runs every task whose desired state is running until SIGTERM/SIGINT.
 import { runWorker } from "./run.ts";
 
-runWorker();
+await runWorker();

@@ -4,15 +4,16 @@
 import { loadConfig } from "../config.ts";
 import { DatabendWarehouse, type Warehouse } from "../databend/client.ts";
 import { createLogger } from "../logger.ts";
-import { TaskStore } from "../store/tasks.ts";
+import { openStore, storeTarget } from "../store/open.ts";
 import { loadWorkerConfig } from "./config.ts";
 import { Supervisor } from "./supervisor.ts";
 
-export function runWorker(options: { warehouse?: (dsn: string) => Warehouse } = {}): void {
+export async function runWorker(options: { warehouse?: (dsn: string) => Warehouse } = {}): Promise<void> {
   const config = loadConfig();
   const workerConfig = loadWorkerConfig();
   const log = createLogger(config.logLevel, "worker");
-  const store = new TaskStore({ dataDir: config.dataDir });
+  const stores = await openStore(storeTarget(config));
+  const store = stores.tasks;
   const warehouse = options.warehouse?.(config.databendDsn) ?? new DatabendWarehouse(config.databendDsn, { maxIdle: 8 });
   const supervisor = new Supervisor({ store, warehouse, config: workerConfig, log });
 
@@ -23,7 +24,7 @@ export function runWorker(options: { warehouse?: (dsn: string) => Warehouse } = 
     log.info({ signal }, "shutting down");
     await supervisor.stop();
     await warehouse.close();
-    store.close();
+    await stores.close();
     process.exit(0);
   }
   process.on("SIGINT", () => void shutdown("SIGINT"));

@@ -50,7 +50,7 @@ export class Supervisor {
     if (this.ticking || this.closed) return;
     this.ticking = true;
     try {
-      const wanted = new Map(this.deps.store.listRunnable().map((t) => [t.id, t]));
+      const wanted = new Map((await this.deps.store.listRunnable()).map((t) => [t.id, t]));
       for (const [id, runner] of this.runners) {
         const task = wanted.get(id);
         if (!task) this.retire(id, runner, "stopped");
@@ -72,7 +72,7 @@ export class Supervisor {
             },
           });
         } catch (error) {
-          this.deps.store.reportFailed(id, this.deps.config.workerId, (error as Error).message);
+          await this.deps.store.reportFailed(id, this.deps.config.workerId, (error as Error).message);
           continue;
         }
         this.runners.set(id, runner);
@@ -80,7 +80,7 @@ export class Supervisor {
       }
       if (Date.now() - this.lastPrune > 60 * 60_000) {
         this.lastPrune = Date.now();
-        this.deps.store.pruneLedger(this.deps.config.ledgerRetentionHours * 3600_000);
+        await this.deps.store.pruneLedger(this.deps.config.ledgerRetentionHours * 3600_000);
       }
     } catch (error) {
       this.deps.log.error({ err: (error as Error).message }, "polling the store failed");

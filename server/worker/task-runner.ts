@@ -160,7 +160,7 @@ export class TaskRunner {
       visibilitySeconds: this.cfg.visibilitySeconds,
       backoffBaseSeconds: this.cfg.backoffBaseSeconds,
       backoffMaxSeconds: this.cfg.backoffMaxSeconds,
-      onDeleted: (count) => this.deps.store.addCounters(this.task.id, { messages_deleted: count }),
+      onDeleted: (count) => void this.deps.store.addCounters(this.task.id, { messages_deleted: count }).catch((error) => this.log.warn({ err: errorText(error) }, "counting deletes failed")),
       onQueueError: (what, error) => this.log.warn({ err: errorText(error) }, `SQS: ${what} failed`),
     });
     this.batcher = new Batcher<BatchItem>({
@@ -187,7 +187,7 @@ export class TaskRunner {
 
   start(): void {
     this.log.info({ queue: this.task.source.queue_url, target: this.task.config.target }, "task started");
-    this.deps.store.reportRunning(this.task.id, this.cfg.workerId);
+    void this.deps.store.reportRunning(this.task.id, this.cfg.workerId).catch((error) => this.log.warn({ err: errorText(error) }, "reporting running failed"));
     this.loops.push(this.checkTargetThenReceive());
     const every = Math.max(200, Math.min(5_000, (this.cfg.visibilitySeconds * 1000) / 4));
     this.heartbeatTimer = setInterval(() => void this.heartbeat(), every);
@@ -215,7 +215,7 @@ export class TaskRunner {
     if (this.abandoned) return;
     try {
       await this.ack.heartbeat();
-      if (!this.stopping) this.deps.store.reportRunning(this.task.id, this.cfg.workerId);
+      if (!this.stopping) await this.deps.store.reportRunning(this.task.id, this.cfg.workerId);
     } catch (error) {
       this.log.warn({ err: errorText(error) }, "heartbeat failed");
     }
@@ -261,7 +261,7 @@ export class TaskRunner {
         break;
       }
       try {
-        this.accept(messages);
+        await this.accept(messages);
       } catch (error) {
         // Never lose the loop: give the messages back and note why.
         this.log.error({ err: errorText(error) }, "handling received messages failed");
@@ -282,12 +282,12 @@ export class TaskRunner {
     this.consecutiveFailures++;
     const delay = Math.min(30_000, 500 * 2 ** Math.min(6, this.consecutiveFailures - 1));
     this.log.warn({ err: text, retryInMs: delay }, "receive failed");
-    this.deps.store.reportError(this.task.id, `Receive failed: ${excerpt(text, 300)}`);
+    await this.deps.store.reportError(this.task.id, `Receive failed: ${excerpt(text, 300)}`);
     this.pausedUntil = Math.max(this.pausedUntil, Date.now() + delay);
   }
 
   /** Parses received messages into batch items; drops objects the ledger says are loaded. */
-  accept(messages: QueueMessage[]): void {
+  async accept(messages: QueueMessage[]): Promise<void> {
     const items: BatchItem[] = [];
     for (const message of messages) {
       if (this.ack.has(message.messageId)) {
@@ -312,10 +312,15 @@ export class TaskRunner {
     // Early duplicate drop: the ledger knows objects this task already loaded.
     const objects = items.filter((i) => i.kind === "object");
     if (objects.length > 0) {
-      const loaded = this.deps.store.loadedAmong(this.task.id, objects.map((i) => this.ledgerObject(i.object, i.messageId)));
+      const loaded = await this.deps.store.loadedAmong(this.task.id, objects.map((i) => this.ledgerObject(i.object, i.messageId)));
       objects.forEach((item, index) => {
         if (loaded.has(index)) (item as BatchItem).kind = "duplicate";
       });
+    }
+    // The store is async now: a stop may have begun while it answered; give them back as above.
+    if (this.stopping) {
+      for (const id of new Set(items.map((i) => i.messageId))) this.ack.release(id);
+      return;
     }
     for (const item of items) this.batcher.add(item);
     this.log.debug({ items: items.length, buffered: this.batcher.size, tracked: this.ack.size }, "accepted");
@@ -361,7 +366,7 @@ export class TaskRunner {
   private async waitForWarehouse(cause: WarehouseError, messages: number): Promise<boolean> {
     this.warehouseDown++;
     const since = new Date().toISOString();
-    this.deps.store.reportError(
+    await this.deps.store.reportError(
       this.task.id,
       `Databend is not answering (${excerpt(cause.detail, 200)}); holding ${messages} message(s) and retrying since ${since}`,
     );
@@ -411,7 +416,7 @@ export class TaskRunner {
           note(item.messageId, this.ack.resolve(item.messageId));
           break;
         case "invalid":
-          if (this.deps.store.firstErrorFor(this.task.id, item.messageId)) {
+          if (await this.deps.store.firstErrorFor(this.task.id, item.messageId)) {
             errors.push({
               message_id: item.messageId,
               error: `Not an S3 event notification; left to the queue's redrive policy: ${item.reason}`,
@@ -461,7 +466,7 @@ export class TaskRunner {
     if (byVersion.size > 0) {
       const ledger = [...byVersion.values()].map((e) => this.ledgerObject(e.object, e.messageIds[0]));
       const leaseMs = this.cfg.claimLeaseSeconds * 1000;
-      const claim = this.deps.store.claim(this.task.id, this.cfg.workerId, ledger, leaseMs);
+      const claim = await this.deps.store.claim(this.task.id, this.cfg.workerId, ledger, leaseMs);
       for (const o of claim.loaded) {
         for (const id of entryOf(o).messageIds) {
           objectsDuplicate++;
@@ -476,9 +481,9 @@ export class TaskRunner {
       const claimedKeys = claim.claimed.map((o) => o.key);
       for (const key of claimedKeys) this.keysInFlight.add(key);
       const extend = setInterval(
-        () => {
+        async () => {
           try {
-            this.deps.store.extendClaims(this.task.id, this.cfg.workerId, claim.claimed, leaseMs);
+            await this.deps.store.extendClaims(this.task.id, this.cfg.workerId, claim.claimed, leaseMs);
           } catch (error) {
             this.log.warn({ err: errorText(error) }, "extending claims failed");
           }
@@ -611,7 +616,7 @@ export class TaskRunner {
               break;
           }
         }
-        if (release.length > 0) this.deps.store.releaseClaims(this.task.id, this.cfg.workerId, release);
+        if (release.length > 0) await this.deps.store.releaseClaims(this.task.id, this.cfg.workerId, release);
         const stoppedBy = finalStop;
         if (stoppedBy?.kind === "target") {
           fatal = excerpt(stoppedBy.sentence, 500);
@@ -651,7 +656,7 @@ export class TaskRunner {
       errors.length === 0 && retried === 0 ? "succeeded" : objectsLoaded > 0 || deleted > 0 ? "partial" : "failed";
     const received = this.receivedSinceRun;
     this.receivedSinceRun = 0;
-    const run = this.deps.store.finishBatch(
+    const run = await this.deps.store.finishBatch(
       {
         task_id: this.task.id,
         worker_id: this.cfg.workerId,
@@ -694,7 +699,7 @@ export class TaskRunner {
   private fail(reason: string): void {
     if (this.stopping) return;
     this.log.error({ reason }, "task failed");
-    this.deps.store.reportFailed(this.task.id, this.cfg.workerId, reason);
+    void this.deps.store.reportFailed(this.task.id, this.cfg.workerId, reason).catch((error) => this.log.error({ err: errorText(error) }, "reporting the failure failed"));
     void this.stop("failed").then(() => this.deps.onExit?.(reason));
   }
 
@@ -723,7 +728,7 @@ export class TaskRunner {
       for (const id of ids) this.ack.abandon(id);
       this.log.warn({ messages: ids.length }, "stop: abandoned the in-flight batch; its messages stay in the queue");
       const at = new Date().toISOString();
-      this.deps.store.finishBatch(
+      await this.deps.store.finishBatch(
         {
           task_id: this.task.id,
           worker_id: this.cfg.workerId,
@@ -749,7 +754,7 @@ export class TaskRunner {
     await this.ack.flush();
     await Promise.allSettled(this.loops);
     if (why !== "failed" && why !== "reconfigured") {
-      this.deps.store.reportStopped(this.task.id, this.cfg.workerId, why === "shutdown" ? "Worker shut down; the task resumes when a worker runs" : null);
+      await this.deps.store.reportStopped(this.task.id, this.cfg.workerId, why === "shutdown" ? "Worker shut down; the task resumes when a worker runs" : null);
     }
     this.sqs?.destroy();
     this.s3?.destroy();

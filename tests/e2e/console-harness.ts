@@ -36,7 +36,7 @@ export async function startConsoleHarness(
   beforeApi?: (
     dataDir: string,
     sandbox: Sandbox,
-  ) => Promise<(Pick<AppOptions, "taskStore"> & { env?: NodeJS.ProcessEnv }) | void>,
+  ) => Promise<(Pick<AppOptions, "stores"> & { env?: NodeJS.ProcessEnv }) | void>,
 ): Promise<ConsoleHarness> {
   if (!existsSync(path.join(DIST, "index.html"))) {
     throw new Error("The console is not built: run `npm run build` (npm test does it first)");

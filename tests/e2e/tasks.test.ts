@@ -12,7 +12,7 @@ import { startWarehouse, type Warehouse as DevWarehouse } from "../../sandbox/wa
 import { connectionOf, dataSourceRecordSchema } from "../../src/contracts/data-source.ts";
 import { taskRecordSchema } from "../../src/contracts/task.ts";
 import { DatabendWarehouse } from "../../server/databend/client.ts";
-import { TaskStore } from "../../server/store/tasks.ts";
+import { openStore, type Stores } from "../../server/store/open.ts";
 import { loadWorkerConfig } from "../../server/worker/config.ts";
 import { Supervisor } from "../../server/worker/supervisor.ts";
 import { SHOTS, startConsoleHarness, type ConsoleHarness } from "./console-harness.ts";
@@ -25,7 +25,7 @@ describe("console in Chromium: start an integration task and watch the worker ru
   let sandbox: Sandbox;
   let warehouse: DevWarehouse;
   let wh: DatabendWarehouse;
-  let taskStore: TaskStore;
+  let stores: Stores;
   let supervisor: Supervisor | undefined;
   let baseUrl: string;
   let page: Page;
@@ -35,9 +35,9 @@ describe("console in Chromium: start an integration task and watch the worker ru
       warehouse = await startWarehouse({ port: 0, dataDir, log: false });
       wh = new DatabendWarehouse(warehouse.dsn);
       // The API and the worker share the store, as they share DATA_DIR in `npm start`.
-      taskStore = new TaskStore({ dataDir });
+      stores = await openStore(dataDir);
       // The API checks the task's target table in this warehouse.
-      return { taskStore, env: { DATABEND_DSN: warehouse.dsn } };
+      return { stores, env: { DATABEND_DSN: warehouse.dsn } };
     });
     ({ sandbox, baseUrl, page } = h);
   });
@@ -46,7 +46,7 @@ describe("console in Chromium: start an integration task and watch the worker ru
     await supervisor?.stop();
     await h?.close(async () => {
       await wh?.close();
-      taskStore?.close();
+      await stores?.close();
       await warehouse?.stop();
     });
   });
@@ -114,7 +114,7 @@ describe("console in Chromium: start an integration task and watch the worker ru
 
     // The real worker with the load identity, polling the shared store.
     supervisor = new Supervisor({
-      store: taskStore,
+      store: stores.tasks,
       warehouse: wh,
       config: {
         ...loadWorkerConfig({}),

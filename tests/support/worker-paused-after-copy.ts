@@ -18,4 +18,4 @@ class PausingWarehouse extends DatabendWarehouse {
   }
 }
 
-runWorker({ warehouse: (dsn) => new PausingWarehouse(dsn, { maxIdle: 8 }) });
+await runWorker({ warehouse: (dsn) => new PausingWarehouse(dsn, { maxIdle: 8 }) });

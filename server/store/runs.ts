@@ -1,0 +1,127 @@
+// RunHistoryPort over Kysely: a batch's end (ledger, run entry, counters in one transaction) and
+// the paged run history the API lists.
+import { randomUUID } from "node:crypto";
+import type { Selectable } from "kysely";
+import type { RunError, RunSkip, RunStatus, TaskRun } from "../../src/contracts/task.ts";
+import type { StoreDb } from "./dialect.ts";
+import type { TaskRunsTable } from "./schema.ts";
+import { RUN_LIST_CAP, RUNS_KEPT, type RunHistoryPort } from "./tasks.ts";
+
+function toRun(row: Selectable<TaskRunsTable>): TaskRun {
+  return {
+    id: row.id,
+    task_id: row.task_id,
+    worker_id: row.worker_id,
+    started_at: row.started_at,
+    ended_at: row.ended_at,
+    status: row.status as RunStatus,
+    messages: Number(row.messages),
+    messages_deleted: Number(row.messages_deleted),
+    messages_skipped: Number(row.messages_skipped),
+    objects_loaded: Number(row.objects_loaded),
+    objects_duplicate: Number(row.objects_duplicate),
+    rows_loaded: Number(row.rows_loaded),
+    copy_statements: Number(row.copy_statements),
+    skipped: JSON.parse(row.skipped) as RunSkip[],
+    errors: JSON.parse(row.errors) as RunError[],
+    more_skipped: Number(row.more_skipped),
+    more_errors: Number(row.more_errors),
+  };
+}
+
+/** Same order everywhere, so two transactions touching the same keys lock them in one order. */
+function byKey<T extends { bucket: string; key: string; etag: string }>(a: T, b: T): number {
+  return a.bucket < b.bucket ? -1 : a.bucket > b.bucket ? 1 : a.key < b.key ? -1 : a.key > b.key ? 1 : a.etag < b.etag ? -1 : a.etag > b.etag ? 1 : 0;
+}
+
+export function runHistory(s: StoreDb, now: () => Date): RunHistoryPort {
+  const { db } = s;
+  return {
+    async finishBatch(run, loaded, workerId) {
+      const id = randomUUID();
+      const at = now().toISOString();
+      const skipped = run.skipped.slice(0, RUN_LIST_CAP);
+      const errors = run.errors.slice(0, RUN_LIST_CAP);
+      const row = await db.transaction().execute(async (tx) => {
+        for (const o of [...loaded].sort(byKey)) {
+          await tx
+            .insertInto("task_objects")
+            .values({
+              task_id: run.task_id, bucket: o.bucket, key: o.key, etag: o.etag, sequencer: o.sequencer, state: "loaded",
+              worker_id: workerId, lease_until: null, rows: o.rows, run_id: id, message_id: o.message_id ?? null, updated_at: at,
+            })
+            .onConflict((oc) =>
+              oc.columns(["task_id", "bucket", "key", "etag"]).doUpdateSet((eb) => ({
+                state: "loaded",
+                worker_id: eb.ref("excluded.worker_id"),
+                lease_until: null,
+                rows: eb.ref("excluded.rows"),
+                run_id: eb.ref("excluded.run_id"),
+                updated_at: eb.ref("excluded.updated_at"),
+              })),
+            )
+            .execute();
+          // The key's claim row learns the loaded ETag (a racing claim of it is refused from now on)
+          // and, when it held this version, its lease ends.
+          await tx
+            .insertInto("task_claims")
+            .values({ task_id: run.task_id, bucket: o.bucket, key: o.key, etag: o.etag, worker_id: workerId, lease_until: 0, loaded_etag: o.etag, updated_at: at })
+            .onConflict((oc) =>
+              oc.columns(["task_id", "bucket", "key"]).doUpdateSet((eb) => ({
+                loaded_etag: eb.ref("excluded.loaded_etag"),
+                lease_until: eb.case().when("task_claims.etag", "=", eb.ref("excluded.etag")).then(0).else(eb.ref("task_claims.lease_until")).end(),
+                updated_at: eb.ref("excluded.updated_at"),
+              })),
+            )
+            .execute();
+        }
+        await tx
+          .insertInto("task_runs")
+          .values({
+            id, task_id: run.task_id, worker_id: run.worker_id, started_at: run.started_at, ended_at: run.ended_at,
+            status: run.status, messages: run.messages, messages_deleted: run.messages_deleted,
+            messages_skipped: run.messages_skipped, objects_loaded: run.objects_loaded,
+            objects_duplicate: run.objects_duplicate, rows_loaded: run.rows_loaded, copy_statements: run.copy_statements,
+            skipped: JSON.stringify(skipped), errors: JSON.stringify(errors),
+            more_skipped: run.skipped.length - skipped.length, more_errors: run.errors.length - errors.length,
+          })
+          .execute();
+        const lastError = run.errors.at(-1)?.error ?? null;
+        await tx
+          .updateTable("tasks")
+          .set((eb) => ({
+            messages_received: eb("messages_received", "+", run.messages_received),
+            messages_skipped: eb("messages_skipped", "+", run.messages_skipped),
+            objects_loaded: eb("objects_loaded", "+", run.objects_loaded),
+            objects_duplicate: eb("objects_duplicate", "+", run.objects_duplicate),
+            rows_loaded: eb("rows_loaded", "+", run.rows_loaded),
+            errors: eb("errors", "+", run.errors.length),
+            copy_statements: eb("copy_statements", "+", run.copy_statements),
+            batches: eb("batches", "+", 1),
+            last_batch_at: run.ended_at,
+            last_error: lastError === null ? eb.ref("last_error") : lastError,
+          }))
+          .where("id", "=", run.task_id)
+          .execute();
+        const count = await tx.selectFrom("task_runs").select((eb) => eb.fn.countAll().as("n")).where("task_id", "=", run.task_id).executeTakeFirstOrThrow();
+        if (Number(count.n) > RUNS_KEPT + 100) {
+          const keep = tx.selectFrom("task_runs").select("id").where("task_id", "=", run.task_id)
+            .orderBy("started_at", "desc").orderBy("ended_at", "desc").orderBy("id", "desc").limit(RUNS_KEPT);
+          await tx.deleteFrom("task_runs").where("task_id", "=", run.task_id).where("id", "not in", keep).execute();
+        }
+        return tx.selectFrom("task_runs").selectAll().where("id", "=", id).executeTakeFirstOrThrow();
+      });
+      return toRun(row);
+    },
+
+    async listRuns(orgId, taskId, limit = 100, before) {
+      const exists = await db.selectFrom("tasks").select("id").where("org_id", "=", orgId).where("id", "=", taskId).executeTakeFirst();
+      if (!exists) return null;
+      let q = db.selectFrom("task_runs").selectAll().where("task_id", "=", taskId);
+      if (before) q = q.where("started_at", "<", before);
+      // Newest first; ended_at and id only break ties between runs that started in the same ms.
+      const rows = await q.orderBy("started_at", "desc").orderBy("ended_at", "desc").orderBy("id", "desc").limit(limit).execute();
+      return rows.map(toRun);
+    },
+  };
+}

@@ -1,0 +1,129 @@
+// Row types of the store's tables as Kysely sees them, one shape for both dialects. Timestamps the
+// product shows are ISO 8601 text; leases are ms since the epoch by the database's clock. Integer
+// columns that may grow past 2^31 are BIGINT, which `pg` returns as strings: readers use Number().
+import type { Generated } from "kysely";
+
+type Int = number | string;
+
+export interface DataSourcesTable {
+  id: string;
+  org_id: string;
+  type: string;
+  name: string;
+  queue_url: string;
+  queue_region: string;
+  role_arn: string;
+  external_id: string;
+  bucket: string;
+  prefix: string;
+  suffix: string;
+  last_test: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface ConnectivityTestsTable {
+  id: string;
+  org_id: string;
+  connection_hash: string;
+  ok: number;
+  checks: string;
+  tested_at: string;
+}
+
+export interface TasksTable {
+  id: string;
+  org_id: string;
+  name: string;
+  data_source_id: string;
+  created_at: string;
+  file_format: Generated<string>;
+  prefix: Generated<string>;
+  suffix: Generated<string>;
+  target_database: Generated<string>;
+  target_table: Generated<string>;
+  on_error: Generated<string>;
+  purge: Generated<number>;
+  updated_at: Generated<string>;
+  desired_state: Generated<string>;
+  status: Generated<string>;
+  status_reason: string | null;
+  worker_id: string | null;
+  heartbeat_at: string | null;
+  last_error: string | null;
+  last_batch_at: string | null;
+  messages_received: Generated<Int>;
+  messages_deleted: Generated<Int>;
+  messages_skipped: Generated<Int>;
+  objects_loaded: Generated<Int>;
+  objects_duplicate: Generated<Int>;
+  rows_loaded: Generated<Int>;
+  errors: Generated<Int>;
+  copy_statements: Generated<Int>;
+  batches: Generated<Int>;
+}
+
+export interface TaskRunsTable {
+  id: string;
+  task_id: string;
+  worker_id: string;
+  started_at: string;
+  ended_at: string;
+  status: string;
+  messages: Int;
+  messages_deleted: Int;
+  messages_skipped: Int;
+  objects_loaded: Int;
+  objects_duplicate: Int;
+  rows_loaded: Int;
+  copy_statements: Int;
+  skipped: string;
+  errors: string;
+  more_skipped: Int;
+  more_errors: Int;
+}
+
+/** Per version (key + ETag): claimed or loaded; the history a claim reads. */
+export interface TaskObjectsTable {
+  task_id: string;
+  bucket: string;
+  key: string;
+  etag: string;
+  sequencer: string;
+  state: "claimed" | "loaded";
+  worker_id: string;
+  /** Unused since leases moved to task_claims (migration 4); kept for older rows. */
+  lease_until: Int | null;
+  rows: Int | null;
+  run_id: string | null;
+  message_id: string | null;
+  updated_at: string;
+}
+
+/** Per key: who holds it and until when (one holder across ETags), and its latest loaded ETag. */
+export interface TaskClaimsTable {
+  task_id: string;
+  bucket: string;
+  key: string;
+  etag: string;
+  worker_id: string;
+  lease_until: Int;
+  loaded_etag: string | null;
+  updated_at: string;
+}
+
+export interface TaskMessageErrorsTable {
+  task_id: string;
+  message_id: string;
+  first_seen: string;
+}
+
+export interface Database {
+  data_sources: DataSourcesTable;
+  connectivity_tests: ConnectivityTestsTable;
+  tasks: TasksTable;
+  task_runs: TaskRunsTable;
+  task_objects: TaskObjectsTable;
+  task_claims: TaskClaimsTable;
+  task_message_errors: TaskMessageErrorsTable;
+}

@@ -1,0 +1,272 @@
+// One contract for every store adapter: the same tests run on SQLite (a temp file) and on
+// PostgreSQL (a throwaway cluster from Debian's postgresql package, see tests/support/postgres.ts).
+// Without PostgreSQL the PostgreSQL half fails with one sentence, unless SKIP_POSTGRES=1 skips it.
+import { spawn } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import type { DataSourceInput } from "../../src/contracts/data-source.ts";
+import { MISSING, SKIP_POSTGRES, SKIP_REASON, postgresBinDir, startPostgres, type PostgresCluster } from "../../tests/support/postgres.ts";
+import { openStore, type Stores } from "./open.ts";
+import type { LedgerObject, TaskConfig } from "./tasks.ts";
+import { DuplicateNameError } from "./types.ts";
+
+const ORG = "org-a";
+const input: DataSourceInput = {
+  name: "orders",
+  queue_url: "https://sqs.us-east-1.amazonaws.com/000000000000/orders",
+  queue_region: "us-east-1",
+  role_arn: "arn:aws:iam::000000000000:role/databend",
+  external_id: ORG,
+  bucket: "orders-bucket",
+  prefix: "in/",
+  suffix: ".csv",
+};
+const config = (name: string, dataSourceId: string): TaskConfig => ({
+  name,
+  data_source_id: dataSourceId,
+  file_format: { type: "csv", header: true, delimiter: ",", quote: '"', compression: "auto" } as TaskConfig["file_format"],
+  prefix: "in/",
+  suffix: ".csv",
+  target: { database: "sales", table: "orders" },
+  on_error: "abort",
+  purge: false,
+});
+const obj = (key: string, etag = "e1"): LedgerObject => ({ bucket: "b", key, etag, sequencer: "01" });
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+interface Adapter {
+  name: string;
+  skip: string | null;
+  /** A fresh, empty store target. */
+  target(): Promise<string>;
+  setup(): Promise<void>;
+  teardown(): Promise<void>;
+}
+
+const dirs: string[] = [];
+const sqlite: Adapter = {
+  name: "sqlite",
+  skip: null,
+  async target() {
+    const dir = mkdtempSync(path.join(tmpdir(), "store-"));
+    dirs.push(dir);
+    return dir;
+  },
+  async setup() {},
+  async teardown() {
+    for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+  },
+};
+
+let cluster: PostgresCluster | undefined;
+const postgres: Adapter = {
+  name: "postgres",
+  skip: SKIP_POSTGRES ? SKIP_REASON : null,
+  async target() {
+    return cluster!.createDatabase();
+  },
+  async setup() {
+    if (!postgresBinDir()) throw new Error(MISSING);
+    cluster = await startPostgres();
+  },
+  async teardown() {
+    await cluster?.stop();
+  },
+};
+
+describe.each([sqlite, postgres])("store contract on $name", (adapter) => {
+  const suite = adapter.skip ? describe.skip : describe;
+  suite(adapter.skip ?? "ports", () => {
+    let stores: Stores;
+    let target: string;
+    let taskId: string;
+    let sourceId: string;
+    beforeAll(() => adapter.setup(), 60_000);
+    afterAll(() => adapter.teardown());
+    beforeEach(async () => {
+      target = await adapter.target();
+      stores = await openStore(target);
+      sourceId = (await stores.dataSources.createDataSource(ORG, input, null)).id;
+      taskId = (await stores.tasks.create(ORG, config("load orders", sourceId))).id;
+    });
+    afterEach(() => stores.close());
+
+    it("is the dialect asked for, migrated once (reopening applies nothing)", async () => {
+      expect(stores.dialect).toBe(adapter.name);
+      const again = await openStore(target);
+      expect(await again.dataSources.listDataSources(ORG)).toHaveLength(1);
+      await again.close();
+    });
+
+    it("data sources: UUID, org, UTC timestamps, names unique per org ignoring case, in use by tasks", async () => {
+      const record = (await stores.dataSources.getDataSource(ORG, sourceId))!;
+      expect(record.id).toMatch(/^[0-9a-f-]{36}$/);
+      expect(record.created_at).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+      expect(record).toMatchObject({ ...input, type: "amazon_sqs_s3_iam_role", last_test: null, used_by: [{ id: taskId, name: "load orders" }] });
+      expect(await stores.dataSources.getDataSource("org-b", sourceId)).toBeNull();
+      await expect(stores.dataSources.createDataSource(ORG, { ...input, name: "ORDERS" }, null)).rejects.toBeInstanceOf(DuplicateNameError);
+      await expect(stores.dataSources.createDataSource("org-b", input, null)).resolves.toMatchObject({ name: "orders" });
+      expect(await stores.dataSources.deleteDataSource(ORG, sourceId)).toMatchObject({ status: "in_use" });
+      expect(await stores.dataSources.deleteDataSource(ORG, "nope")).toEqual({ status: "missing" });
+      expect((await stores.dataSources.findDataSourceByName(ORG, "Orders"))?.id).toBe(sourceId);
+    });
+
+    it("connectivity tests: the latest of exactly these connection values", async () => {
+      const ds = stores.dataSources;
+      expect(await ds.latestConnectivityTest(ORG, input)).toBeNull();
+      await ds.recordConnectivityTest(ORG, input, { ok: true, tested_at: "2030-01-01T00:00:00.000Z", checks: [] });
+      await ds.recordConnectivityTest(ORG, input, { ok: false, tested_at: "2030-01-01T00:01:00.000Z", checks: [] });
+      expect(await ds.latestConnectivityTest(ORG, input)).toMatchObject({ ok: false });
+      expect(await ds.latestConnectivityTest("org-b", input)).toBeNull();
+      expect(await ds.latestConnectivityTest(ORG, { ...input, suffix: ".json" })).toBeNull();
+    });
+
+    it("tasks: duplicate names, edits and deletes refused while meant to run, desired state", async () => {
+      const t = stores.tasks;
+      await expect(t.create(ORG, config("LOAD ORDERS", sourceId))).rejects.toMatchObject({ existingName: "load orders" });
+      expect((await t.get(ORG, taskId))).toMatchObject({ status: "stopped", desired_state: "stopped", purge: false });
+      await t.setDesiredState(ORG, taskId, "running", 30_000);
+      expect(await t.update(ORG, taskId, config("renamed", sourceId))).toBe("running");
+      expect(await t.delete(ORG, taskId)).toBe("running");
+      expect((await t.listRunnable()).map((r) => r.id)).toEqual([taskId]);
+      await t.reportRunning(taskId, "w1");
+      await t.addCounters(taskId, { messages_deleted: 3, rows_loaded: 5 });
+      await t.reportError(taskId, "boom");
+      expect(await t.get(ORG, taskId)).toMatchObject({ status: "running", worker_id: "w1", last_error: "boom" });
+      expect((await t.get(ORG, taskId))!.counters).toMatchObject({ messages_deleted: 3, rows_loaded: 5, errors: 1 });
+      // A live worker reports on it: stopping waits for the worker to say so.
+      expect(await t.setDesiredState(ORG, taskId, "stopped", 30_000)).toMatchObject({ desired_state: "stopped", status: "running" });
+      await t.reportStopped(taskId, "w1", null);
+      expect(await t.get(ORG, taskId)).toMatchObject({ status: "stopped" });
+      expect(await t.update(ORG, taskId, { ...config("renamed", sourceId), purge: true })).toMatchObject({ name: "renamed", purge: true });
+      await t.reportFailed(taskId, "w1", "no table");
+      expect(await t.get(ORG, taskId)).toMatchObject({ status: "failed", status_reason: "no table", desired_state: "stopped" });
+      expect(await t.delete(ORG, taskId)).toBe("deleted");
+      expect(await t.delete(ORG, taskId)).toBe("missing");
+    });
+
+    it("runs: finishBatch records the run, moves counters and marks the ledger; listRuns pages newest first", async () => {
+      const t = stores.tasks;
+      const base = { task_id: taskId, worker_id: "w1", status: "succeeded" as const, messages: 1, messages_deleted: 1, messages_skipped: 0,
+        objects_loaded: 1, objects_duplicate: 0, rows_loaded: 7, copy_statements: 1, skipped: [], errors: [], messages_received: 1 };
+      await t.finishBatch({ ...base, started_at: "2030-01-01T00:00:00.000Z", ended_at: "2030-01-01T00:00:01.000Z" }, [{ ...obj("a"), rows: 7 }], "w1");
+      const second = await t.finishBatch(
+        { ...base, started_at: "2030-01-01T00:01:00.000Z", ended_at: "2030-01-01T00:01:01.000Z", errors: [{ error: "bad" }] }, [], "w1");
+      expect(second).toMatchObject({ rows_loaded: 7, errors: [{ error: "bad" }], more_errors: 0 });
+      const runs = (await t.listRuns(ORG, taskId))!;
+      expect(runs.map((r) => r.started_at)).toEqual(["2030-01-01T00:01:00.000Z", "2030-01-01T00:00:00.000Z"]);
+      expect(await t.listRuns(ORG, taskId, 10, "2030-01-01T00:01:00.000Z")).toHaveLength(1);
+      expect(await t.listRuns("org-b", taskId)).toBeNull();
+      expect((await t.get(ORG, taskId))!.counters).toMatchObject({ rows_loaded: 14, batches: 2, errors: 1, objects_loaded: 2 });
+      expect(await t.loadedAmong(taskId, [obj("x"), obj("a"), obj("a", "e2")])).toEqual(new Set([1]));
+      expect(await t.claim(taskId, "w2", [obj("a")], 60_000)).toMatchObject({ claimed: [], loaded: [obj("a")], held: [] });
+    });
+
+    it("claims: loaded per key+ETag, held per key across ETags, history none / crashed / other_version", async () => {
+      const t = stores.tasks;
+      const first = await t.claim(taskId, "w1", [obj("k", "e1"), obj("n", "e1")], 60_000);
+      expect(first.claimed.map((c) => [c.key, c.history])).toEqual([["k", "none"], ["n", "none"]]);
+      // Another worker: the key is held whatever the ETag, with the time its lease has left.
+      const other = await t.claim(taskId, "w2", [obj("k", "e1"), obj("k", "e2")], 60_000);
+      expect(other.claimed).toEqual([]);
+      expect(other.held.map((h) => h.object.etag)).toEqual(["e1", "e2"]);
+      for (const h of other.held) expect(h.leaseMsLeft).toBeGreaterThan(50_000);
+      // The holder itself may claim again: its own claim of this version reads "crashed".
+      expect((await t.claim(taskId, "w1", [obj("k", "e1")], 60_000)).claimed[0]!.history).toBe("crashed");
+      await t.finishBatch({ task_id: taskId, worker_id: "w1", started_at: "2030-01-01T00:00:00.000Z", ended_at: "2030-01-01T00:00:00.000Z",
+        status: "succeeded", messages: 1, messages_deleted: 1, messages_skipped: 0, objects_loaded: 1, objects_duplicate: 0,
+        rows_loaded: 1, copy_statements: 1, skipped: [], errors: [], messages_received: 1 }, [{ ...obj("k", "e1"), rows: 1 }], "w1");
+      // Loaded: the version is loaded for everyone; a new ETag of the key is an overwrite.
+      const after = await t.claim(taskId, "w2", [obj("k", "e1"), obj("k", "e2")], 60_000);
+      expect(after.loaded).toEqual([obj("k", "e1")]);
+      expect(after.claimed.map((c) => [c.etag, c.history])).toEqual([["e2", "other_version"]]);
+    });
+
+    it("claims: a lease ends by the database's clock; release hands the key over at once", async () => {
+      const t = stores.tasks;
+      await t.claim(taskId, "w1", [obj("k")], 300);
+      expect((await t.claim(taskId, "w2", [obj("k")], 60_000)).held).toHaveLength(1);
+      await t.extendClaims(taskId, "w1", [obj("k")], 600);
+      await sleep(350);
+      expect((await t.claim(taskId, "w2", [obj("k")], 60_000)).held).toHaveLength(1);
+      await sleep(350);
+      const taken = await t.claim(taskId, "w2", [obj("k")], 60_000);
+      expect(taken.claimed.map((c) => c.history)).toEqual(["crashed"]);
+      // Released by the worker that held it last: the version's claim row goes with it, as before.
+      await t.releaseClaims(taskId, "w2", [obj("k")]);
+      expect((await t.claim(taskId, "w3", [obj("k")], 60_000)).claimed.map((c) => c.history)).toEqual(["none"]);
+    });
+
+    it("claims: a host whose clock is an hour behind cannot take a live lease", async () => {
+      const skewed = await openStore(typeof target === "string" && !target.startsWith("postgres")
+        ? { dataDir: target, now: () => new Date(Date.now() - 3_600_000) }
+        : { url: target, now: () => new Date(Date.now() - 3_600_000) });
+      try {
+        await stores.tasks.claim(taskId, "w1", [obj("k")], 60_000);
+        expect((await skewed.tasks.claim(taskId, "w2", [obj("k")], 60_000)).held).toHaveLength(1);
+        await skewed.tasks.claim(taskId, "w2", [obj("j")], 60_000);
+        expect((await stores.tasks.claim(taskId, "w1", [obj("j")], 60_000)).held).toHaveLength(1);
+      } finally {
+        await skewed.close();
+      }
+    });
+
+    it("claims: two connections racing for the same claims 1,000 times, exactly one winner each", async () => {
+      const second = await openStore(target);
+      try {
+        let wins = 0;
+        for (let i = 0; i < 1000; i++) {
+          // Even rounds race for one version, odd rounds for two ETags of one key (held across ETags).
+          const [a, b] = await Promise.all([
+            stores.tasks.claim(taskId, "w1", [obj(`r${i}`, "e1")], 60_000),
+            second.tasks.claim(taskId, "w2", [obj(`r${i}`, i % 2 ? "e2" : "e1")], 60_000),
+          ]);
+          const claimed = a.claimed.length + b.claimed.length;
+          const held = a.held.length + b.held.length;
+          if (claimed !== 1 || held !== 1) throw new Error(`round ${i}: ${claimed} claimed, ${held} held`);
+          wins += a.claimed.length;
+        }
+        // Which one wins is the database's business (on SQLite, connections of one process take
+        // turns on the file; other processes wait on SQLite's own write lock).
+        expect(wins).toBeGreaterThanOrEqual(0);
+      } finally {
+        await second.close();
+      }
+    }, 120_000);
+
+    it("claims: two processes claiming the same 1,000 keys from opposite ends, each key won once", async () => {
+      // Separate processes: on SQLite this races SQLite's own file lock, not our in-process turn-taking.
+      const racer = (worker: string, order: string) => {
+        const child = spawn(process.execPath, [path.resolve("tests/support/claim-racer.ts"), target, taskId, worker, order], {
+          stdio: ["pipe", "pipe", "inherit"],
+        });
+        let out = "";
+        const ready = new Promise<void>((resolve) => child.stdout.on("data", (d: Buffer) => ((out += d), out.includes("ready") && resolve())));
+        const done = new Promise<string[]>((resolve, reject) =>
+          child.on("exit", (code) => (code === 0 ? resolve(JSON.parse(out.split("\n")[1]!) as string[]) : reject(new Error(`racer exited ${code}`)))),
+        );
+        return { child, ready, done };
+      };
+      const a = racer("w1", "up");
+      const b = racer("w2", "down");
+      await Promise.all([a.ready, b.ready]);
+      a.child.stdin.end("go\n");
+      b.child.stdin.end("go\n");
+      const [wonA, wonB] = await Promise.all([a.done, b.done]);
+      expect(wonA.length + wonB.length).toBe(1000);
+      expect(new Set([...wonA, ...wonB]).size).toBe(1000);
+    }, 120_000);
+
+    it("ledger: an invalid message is recorded once; pruning forgets old versions and claims", async () => {
+      const t = stores.tasks;
+      expect(await t.firstErrorFor(taskId, "m1")).toBe(true);
+      expect(await t.firstErrorFor(taskId, "m1")).toBe(false);
+      await t.claim(taskId, "w1", [obj("old")], 1);
+      await sleep(20);
+      expect(await t.pruneLedger(0)).toBeGreaterThanOrEqual(2);
+      expect((await t.claim(taskId, "w2", [obj("old")], 60_000)).claimed.map((c) => c.history)).toEqual(["none"]);
+    });
+  });
+});

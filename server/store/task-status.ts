@@ -1,0 +1,65 @@
+// TaskStatusPort over Kysely: what workers report about the tasks they run (state, heartbeat,
+// last error, counters). Each report is one UPDATE, so reports from several workers interleave
+// without a transaction.
+import type { TaskCounters } from "../../src/contracts/task.ts";
+import type { StoreDb } from "./dialect.ts";
+import { COUNTERS } from "./task-records.ts";
+import type { TaskStatusPort } from "./tasks.ts";
+
+export function taskStatus(s: StoreDb, now: () => Date): TaskStatusPort {
+  const { db } = s;
+  const iso = () => now().toISOString();
+  return {
+    async reportRunning(taskId, workerId) {
+      await db
+        .updateTable("tasks")
+        .set({ status: "running", status_reason: null, worker_id: workerId, heartbeat_at: iso() })
+        .where("id", "=", taskId)
+        .where("desired_state", "=", "running")
+        .execute();
+    },
+
+    async reportStopped(taskId, workerId, reason) {
+      // A failure stays reported as it was; another worker's task is not ours to mark stopped.
+      await db
+        .updateTable("tasks")
+        .set((eb) => ({
+          status: eb.case().when("status", "=", "failed").then(eb.ref("status")).else("stopped").end(),
+          status_reason: eb.case().when("status", "=", "failed").then(eb.ref("status_reason")).else(reason).end(),
+          heartbeat_at: iso(),
+        }))
+        .where("id", "=", taskId)
+        .where((eb) => eb.or([eb("worker_id", "=", workerId), eb("worker_id", "is", null), eb("desired_state", "=", "stopped")]))
+        .execute();
+    },
+
+    async reportFailed(taskId, workerId, reason) {
+      await db
+        .updateTable("tasks")
+        .set({ status: "failed", status_reason: reason, last_error: reason, desired_state: "stopped", worker_id: workerId, heartbeat_at: iso() })
+        .where("id", "=", taskId)
+        .execute();
+    },
+
+    async reportError(taskId, message) {
+      await db
+        .updateTable("tasks")
+        .set((eb) => ({ last_error: message, errors: eb("errors", "+", 1) }))
+        .where("id", "=", taskId)
+        .execute();
+    },
+
+    async addCounters(taskId, counters: Partial<TaskCounters>) {
+      const entries = Object.entries(counters).filter(
+        ([k, v]) => (COUNTERS as readonly string[]).includes(k) && typeof v === "number" && v !== 0,
+      ) as [(typeof COUNTERS)[number], number][];
+      if (entries.length === 0) return;
+      // column = column + n: increments from several workers add up instead of overwriting.
+      await db
+        .updateTable("tasks")
+        .set((eb) => Object.fromEntries(entries.map(([k, v]) => [k, eb(k, "+", v)])))
+        .where("id", "=", taskId)
+        .execute();
+    },
+  };
+}
