@@ -5,7 +5,7 @@ import { CreateQueueCommand, GetQueueAttributesCommand, SetQueueAttributesComman
 import { DeleteObjectCommand, ListObjectsV2Command, PutBucketNotificationConfigurationCommand } from "@aws-sdk/client-s3";
 import { describe, expect, it } from "vitest";
 import type { TaskRun } from "../src/contracts/task.ts";
-import { ACCOUNT, ORG_ID, REGION, tableIds, taskRuns, useWorkerEnv, waitFor, type WorkerEnv, drained } from "./worker-env.ts";
+import { ACCOUNT, ORG_ID, REGION, tableIds, taskRuns, runningTask, useWorkerEnv, waitFor, type WorkerEnv, drained } from "./worker-env.ts";
 
 let env: WorkerEnv;
 useWorkerEnv((e) => (env = e));
@@ -185,6 +185,19 @@ describe("worker: loading options", () => {
 });
 
 describe("worker: task state", () => {
+  it("stop honours its grace: a long poll still open is cut off instead of waited out", async () => {
+    const { task } = await runningTask(env, "grace", "edge_grace");
+    // 20-second long polls (the production default) and a 1-second grace.
+    const sup = env.supervisor({ waitSeconds: 20, stopGraceMs: 1_000 });
+    await waitFor("receiving", () => sup.runner(task.id)?.receiving || undefined);
+    await new Promise((r) => setTimeout(r, 300)); // let the polls go out
+    const started = Date.now();
+    await env.stopSupervisors();
+    // Without cutting the polls off, stopping would wait for them (up to 20 s).
+    expect(Date.now() - started).toBeLessThan(10_000);
+    expect((await env.store.get(ORG_ID, task.id))!.status).toBe("stopped");
+  });
+
   it("fails the task with a reason when the target table is missing, keeps the messages, and recovers after a restart", async () => {
     const s = await env.scenario("notable");
     const task = await env.createTask(s, "edge_later");

@@ -1,0 +1,75 @@
+// One batch's outcome as it builds up (skips, errors, how each message was settled, what loaded)
+// and the run record it becomes in run history.
+import type { RunError, RunSkip, RunStatus } from "../../src/contracts/task.ts";
+import type { LedgerObject, RunInput } from "../store/tasks.ts";
+import type { Settlement } from "./acknowledger.ts";
+
+/** Entries kept per run for skipped messages and errors (the store caps them again). */
+const RUN_LIST_CAP = 200;
+
+export class BatchTally {
+  readonly startedAt = new Date().toISOString();
+  readonly skipped: RunSkip[] = [];
+  readonly errors: RunError[] = [];
+  readonly settlements = new Map<string, Settlement>();
+  /** Messages that carried objects (the others count as skipped messages when deleted). */
+  readonly withObjects = new Set<string>();
+  readonly loaded: (LedgerObject & { rows: number })[] = [];
+  objectsLoaded = 0;
+  objectsDuplicate = 0;
+  rowsLoaded = 0;
+  statements = 0;
+  /** Set when the task cannot go on: the sentence for its failure. */
+  fatal: string | undefined;
+
+  note(messageId: string, settlement: Settlement | null): void {
+    if (settlement) this.settlements.set(messageId, settlement);
+  }
+
+  /** The run record; a run succeeded when every message in it was deleted (or handed on). */
+  toRun(base: { task_id: string; worker_id: string; messages: number; messages_received: number }): RunInput {
+    let deleted = 0;
+    let messagesSkipped = 0;
+    for (const [id, s] of this.settlements) {
+      if (s !== "deleted") continue;
+      deleted++;
+      if (!this.withObjects.has(id)) messagesSkipped++;
+    }
+    const retried = [...this.settlements.values()].filter((s) => s === "retry").length;
+    const status: RunStatus =
+      this.errors.length === 0 && retried === 0 ? "succeeded" : this.objectsLoaded > 0 || deleted > 0 ? "partial" : "failed";
+    return {
+      ...base,
+      started_at: this.startedAt,
+      ended_at: new Date().toISOString(),
+      status,
+      messages_deleted: deleted,
+      messages_skipped: messagesSkipped,
+      objects_loaded: this.objectsLoaded,
+      objects_duplicate: this.objectsDuplicate,
+      rows_loaded: this.rowsLoaded,
+      copy_statements: this.statements,
+      skipped: this.skipped.slice(0, RUN_LIST_CAP),
+      errors: this.errors.slice(0, RUN_LIST_CAP),
+    };
+  }
+}
+
+/** The run recorded when stopping gives up on an in-flight batch. */
+export function abandonedRun(base: { task_id: string; worker_id: string; messages: number; messages_received: number }, graceMs: number): RunInput {
+  const at = new Date().toISOString();
+  return {
+    ...base,
+    started_at: at,
+    ended_at: at,
+    status: "abandoned",
+    messages_deleted: 0,
+    messages_skipped: 0,
+    objects_loaded: 0,
+    objects_duplicate: 0,
+    rows_loaded: 0,
+    copy_statements: 0,
+    skipped: [],
+    errors: [{ error: `Stopping: the batch did not finish within ${graceMs} ms; its messages stay in the queue and are loaded later` }],
+  };
+}

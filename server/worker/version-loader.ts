@@ -1,0 +1,295 @@
+// The objects of a batch, loaded by version (key + ETag) on Databend's load rules: which version
+// each event is about (versions.ts), one version of a key at a time in this runner, claims so two
+// workers never load one version, FORCE for overwrites, the loads themselves (loader.ts), a hold
+// while Databend does not answer, and what each outcome means for its messages and the ledger.
+// Just under 300 lines: the outcome rules below read best next to the load they follow.
+import type { Logger } from "pino";
+import type { WarehouseError } from "../databend/client.ts";
+import type { ClaimedObject, LedgerObject, RunnableTask, TaskStore } from "../store/tasks.ts";
+import type { Acknowledger } from "./acknowledger.ts";
+import type { WorkerConfig } from "./config.ts";
+import { sha1, type Copier } from "./copier.ts";
+import type { S3ObjectRef } from "./events.ts";
+import { loadItems, type FileOutcome, type LoadItem } from "./loader.ts";
+import type { BatchTally } from "./run-record.ts";
+import { errorText, excerpt, ledgerObject, sleep, type BatchItem } from "./runner-support.ts";
+import { decide, resolveVersions, versionLabel } from "./versions.ts";
+
+export interface VersionLoaderDeps {
+  task: RunnableTask;
+  cfg: WorkerConfig;
+  store: TaskStore;
+  copier: Copier;
+  ack: Acknowledger;
+  log: Logger;
+  stopping(): boolean;
+  abandoned(): boolean;
+  /** Aborts waits when the runner stops. */
+  signal: AbortSignal;
+  /** Back into the batcher (or back to the queue when stopping). */
+  requeue(item: BatchItem): void;
+  /** Hold off receiving for a while. */
+  pauseReceiving(ms: number): void;
+  /** Receiving stops while this is above zero. */
+  holding(delta: 1 | -1): void;
+  reportError(message: string): Promise<void>;
+}
+
+interface VersionEntry {
+  object: S3ObjectRef;
+  messageIds: string[];
+}
+
+export class VersionLoader {
+  private readonly deps: VersionLoaderDeps;
+  /** Keys a batch of this runner is loading now (one version of a key at a time). */
+  private readonly keysInFlight = new Set<string>();
+  /** Items waiting for a key in `keysInFlight`, handed back when its load ends. */
+  private readonly parked = new Map<string, BatchItem[]>();
+  private accessFailures = 0;
+
+  constructor(deps: VersionLoaderDeps) {
+    this.deps = deps;
+  }
+
+  async load(objects: { messageId: string; object: S3ObjectRef }[], tally: BatchTally): Promise<void> {
+    const { deps } = this;
+    // Which version each event is about: no ETag, or several ETags of one key, is settled by a HEAD.
+    const resolved = await resolveVersions(objects.map((o) => ({ item: o.messageId, object: o.object })), (key) => deps.copier.headEtag(key));
+    for (const d of resolved.drop) {
+      if (d.decision.kind === "unknown") {
+        tally.errors.push({ message_id: d.item, key: d.object.key, error: d.decision.reason });
+        tally.note(d.item, deps.ack.fail(d.item));
+      } else {
+        tally.skipped.push({ message_id: d.item, key: d.object.key, reason: d.decision.reason });
+        tally.note(d.item, deps.ack.resolve(d.item));
+      }
+    }
+    const byVersion = new Map<string, VersionEntry>();
+    for (const v of resolved.keep) {
+      const id = `${v.object.key}\u0000${v.object.eTag}`;
+      const entry = byVersion.get(id);
+      if (entry) entry.messageIds.push(v.item);
+      else byVersion.set(id, { object: v.object, messageIds: [v.item] });
+    }
+    const entryOf = (o: LedgerObject) => byVersion.get(`${o.key}\u0000${o.etag}`)!;
+
+    // A key another batch of this runner is loading waits in memory until that load ends (its
+    // messages stay invisible through the heartbeat): handing them back to SQS would count one
+    // more receive toward the queue's maxReceiveCount each time.
+    for (const [id, entry] of byVersion) {
+      const key = entry.object.key;
+      if (!this.keysInFlight.has(key)) continue;
+      const parked = this.parked.get(key) ?? [];
+      for (const m of entry.messageIds) parked.push({ kind: "object", messageId: m, object: entry.object });
+      this.parked.set(key, parked);
+      byVersion.delete(id);
+    }
+    if (byVersion.size === 0) return;
+
+    const ledger = [...byVersion.values()].map((e) => ledgerObject(e.object, e.messageIds[0]));
+    const leaseMs = deps.cfg.claimLeaseSeconds * 1000;
+    const claim = await deps.store.claim(deps.task.id, deps.cfg.workerId, ledger, leaseMs);
+    for (const o of claim.loaded) {
+      for (const id of entryOf(o).messageIds) {
+        tally.objectsDuplicate++;
+        tally.note(id, deps.ack.resolve(id));
+      }
+    }
+    for (const { object, leaseMsLeft } of claim.held) {
+      // Another worker is loading this key now; look again when its claim would have ended.
+      const seconds = Math.max(1, Math.min(deps.cfg.visibilitySeconds, Math.ceil(leaseMsLeft / 1000)));
+      for (const id of entryOf(object).messageIds) tally.note(id, deps.ack.defer(id, seconds));
+    }
+    const claimedKeys = claim.claimed.map((o) => o.key);
+    for (const key of claimedKeys) this.keysInFlight.add(key);
+    const extend = setInterval(() => {
+      deps.store.extendClaims(deps.task.id, deps.cfg.workerId, claim.claimed, leaseMs).catch((error: unknown) => {
+        deps.log.warn({ err: errorText(error) }, "extending claims failed");
+      });
+    }, Math.max(500, leaseMs / 3));
+    try {
+      await this.loadClaimed(claim.claimed, entryOf, tally);
+    } finally {
+      clearInterval(extend);
+      for (const key of claimedKeys) {
+        this.keysInFlight.delete(key);
+        const parked = this.parked.get(key);
+        this.parked.delete(key);
+        for (const item of parked ?? []) deps.requeue(item);
+      }
+    }
+  }
+
+  private async loadClaimed(claimed: ClaimedObject[], entryOf: (o: LedgerObject) => VersionEntry, tally: BatchTally): Promise<void> {
+    const { deps } = this;
+    const release: LedgerObject[] = [];
+    // An overwrite loads with FORCE, and only while its ETag is still the object's content.
+    const plan: (LoadItem & { object: ClaimedObject })[] = [];
+    await Promise.all(
+      claimed.map(async (object) => {
+        if (object.history !== "other_version") {
+          plan.push({ key: object.key, force: false, object });
+          return;
+        }
+        const decision = await decide(object.etag, object.key, (key) => deps.copier.headEtag(key));
+        if (decision.kind === "load") {
+          plan.push({ key: object.key, force: true, label: versionLabel(deps.task.id, object.bucket, object.key, object.etag, sha1), object });
+          return;
+        }
+        release.push(object);
+        for (const id of entryOf(object).messageIds) {
+          if (decision.kind === "unknown") {
+            tally.errors.push({ message_id: id, key: object.key, error: decision.reason });
+            tally.note(id, deps.ack.fail(id));
+          } else {
+            tally.skipped.push({ message_id: id, key: object.key, reason: decision.reason });
+            tally.note(id, deps.ack.resolve(id));
+          }
+        }
+      }),
+    );
+    const planByKey = new Map(plan.map((p) => [p.key, p]));
+    const { outcomes, stoppedBy } = await this.loadHoldingThroughOutages(plan, entryOf, planByKey, tally);
+    if (deps.abandoned()) return; // stop gave up on this batch: its messages stay in the queue
+
+    for (const outcome of outcomes) {
+      const { object, force } = planByKey.get(outcome.key)!;
+      const entry = entryOf(object);
+      const ledgerEntry = ledgerObject(entry.object, entry.messageIds[0]);
+      const first = entry.messageIds[0]!;
+      switch (outcome.status) {
+        case "loaded":
+          tally.objectsLoaded++;
+          tally.rowsLoaded += outcome.rows;
+          tally.loaded.push({ ...ledgerEntry, rows: outcome.rows });
+          if (outcome.errorsSeen > 0) {
+            const at = outcome.firstErrorLine !== null ? ` at line ${outcome.firstErrorLine}` : "";
+            tally.errors.push({
+              message_id: first,
+              key: outcome.key,
+              error: excerpt(`${outcome.errorsSeen} bad row(s) skipped (ON_ERROR = ${deps.task.config.on_error.toUpperCase()}); first${at}: ${outcome.firstError ?? "unknown"}`),
+            });
+          }
+          for (const id of entry.messageIds) tally.note(id, deps.ack.resolve(id));
+          break;
+        case "skipped_by_databend":
+          if (object.history === "crashed" || force) {
+            // An earlier attempt at this very version committed, then its worker died before
+            // recording it (the claim or the deduplicate label says so): count its rows now.
+            const rows = await deps.copier.countRows(outcome.key).catch((error: unknown) => {
+              tally.errors.push({ message_id: first, key: outcome.key, error: `loaded before a worker restart; its rows could not be counted: ${excerpt(errorText(error), 300)}` });
+              return 0;
+            });
+            tally.objectsLoaded++;
+            tally.rowsLoaded += rows;
+            tally.loaded.push({ ...ledgerEntry, rows });
+          } else {
+            tally.objectsDuplicate++;
+            tally.loaded.push({ ...ledgerEntry, rows: 0 });
+            tally.skipped.push({ message_id: first, key: outcome.key, reason: "Databend's load metadata says this table already loaded this path (loaded outside this task, or before its ledger); not loaded again" });
+          }
+          for (const id of entry.messageIds) tally.note(id, deps.ack.resolve(id));
+          break;
+        case "missing":
+          release.push(ledgerEntry);
+          for (const id of entry.messageIds) {
+            tally.skipped.push({ message_id: id, key: outcome.key, reason: "object no longer exists in the bucket; nothing to load" });
+            tally.note(id, deps.ack.resolve(id));
+          }
+          break;
+        case "failed":
+          release.push(ledgerEntry);
+          for (const id of entry.messageIds) {
+            tally.errors.push({ message_id: id, key: outcome.key, error: excerpt(outcome.error) });
+            tally.note(id, deps.ack.fail(id));
+          }
+          break;
+      }
+    }
+    if (release.length > 0) await deps.store.releaseClaims(deps.task.id, deps.cfg.workerId, release);
+    if (stoppedBy?.kind === "target") {
+      tally.fatal = excerpt(stoppedBy.sentence, 500);
+    } else if (stoppedBy?.kind === "access") {
+      // S3 refused Databend: affects every file alike; hold off receiving for fresh credentials.
+      this.accessFailures++;
+      const delay = Math.min(30_000, 1000 * 2 ** Math.min(5, this.accessFailures - 1));
+      deps.pauseReceiving(delay);
+      deps.log.warn({ err: stoppedBy.detail, pauseMs: delay }, "load refused; messages stay in the queue");
+    } else {
+      this.accessFailures = 0;
+    }
+  }
+
+  /**
+   * Loads the plan. No code means Databend did not answer: hold the batch and probe. A transient
+   * code (a conflicting commit, S3 briefly unreachable): retry the batch a few times, then let it
+   * back off through the queue.
+   */
+  private async loadHoldingThroughOutages(
+    plan: LoadItem[],
+    entryOf: (o: LedgerObject) => VersionEntry,
+    planByKey: Map<string, LoadItem & { object: ClaimedObject }>,
+    tally: BatchTally,
+  ): Promise<{ outcomes: FileOutcome[]; stoppedBy: WarehouseError | undefined }> {
+    const { deps } = this;
+    let pending = plan;
+    const outcomes: FileOutcome[] = [];
+    let transientTries = 0;
+    for (;;) {
+      const result = await loadItems(
+        pending,
+        { copy: (keys, o) => deps.copier.copy(keys, o), objectExists: (key) => deps.copier.objectExists(key), maxStatements: deps.cfg.maxStatementsPerBatch },
+        deps.task.source.bucket,
+      );
+      tally.statements += result.statements;
+      const stop = result.stoppedBy;
+      const unreachable = stop?.kind === "unavailable" && stop.code === undefined;
+      const retryable = stop && (unreachable || (stop.kind === "unavailable" && transientTries < 3));
+      if (!retryable || deps.abandoned()) return { outcomes: [...outcomes, ...result.outcomes], stoppedBy: stop };
+      const failed = result.outcomes.filter((o) => o.status === "failed");
+      outcomes.push(...result.outcomes.filter((o) => o.status !== "failed"));
+      pending = failed.map((o) => planByKey.get(o.key)!);
+      let goOn: boolean;
+      if (!unreachable) {
+        transientTries++;
+        deps.log.warn({ err: stop.detail, attempt: transientTries }, "transient Databend error; retrying the batch");
+        await sleep(500 * 2 ** transientTries, deps.signal);
+        goOn = !deps.stopping();
+      } else {
+        const messages = new Set(pending.flatMap((p) => entryOf(planByKey.get(p.key)!.object).messageIds)).size;
+        goOn = await this.waitForWarehouse(stop, messages);
+      }
+      if (!goOn) return { outcomes: [...outcomes, ...failed], stoppedBy: stop };
+    }
+  }
+
+  /**
+   * Holds a batch while Databend does not answer: receiving stops (each receive of the same message
+   * counts toward the queue's maxReceiveCount, so receiving again during an outage would push
+   * messages into the dead-letter queue), the held messages stay invisible through the heartbeat,
+   * and Databend is probed with backoff until it answers. False when the task stops meanwhile.
+   */
+  private async waitForWarehouse(cause: WarehouseError, messages: number): Promise<boolean> {
+    const { deps } = this;
+    deps.holding(1);
+    const since = new Date().toISOString();
+    await deps.reportError(`Databend is not answering (${excerpt(cause.detail, 200)}); holding ${messages} message(s) and retrying since ${since}`);
+    deps.log.warn({ err: cause.detail, messages }, "Databend unreachable: receiving paused, probing");
+    try {
+      let delay = 500;
+      while (!deps.stopping()) {
+        await sleep(delay, deps.signal);
+        if (deps.stopping()) break;
+        if (await deps.copier.warehouseAnswers()) {
+          deps.log.info({ since }, "Databend answers again; resuming");
+          return true;
+        }
+        delay = Math.min(deps.cfg.probeMaxMs, delay * 2);
+      }
+      return false;
+    } finally {
+      deps.holding(-1);
+    }
+  }
+}
