@@ -10,6 +10,7 @@
 // - Anything else (bad JSON, another service, a record without bucket/key, an undecodable key):
 //   invalid. The worker records it once and leaves it to the queue's redrive policy.
 // Bodies that SNS wrapped (`Type: Notification`, `Message: "<json>"`) are unwrapped first.
+import { scopeMiss } from "../../src/contracts/aws-names.ts";
 
 export interface S3ObjectRef {
   bucket: string;
@@ -105,8 +106,9 @@ export function keyAddressProblem(key: string): string | null {
 
 /** Why a key is outside the task's scope, or null when it is inside. */
 export function scopeProblem(key: string, scope: TaskScope): string | null {
-  if (!key.startsWith(scope.prefix)) return `key is outside the task's prefix "${scope.prefix}"`;
-  if (!key.endsWith(scope.suffix)) return `key does not end with the task's suffix "${scope.suffix}"`;
+  const miss = scopeMiss(key, scope);
+  if (miss === "prefix") return `key is outside the task's prefix "${scope.prefix}"`;
+  if (miss === "suffix") return `key does not end with the task's suffix "${scope.suffix}"`;
   return null;
 }
 

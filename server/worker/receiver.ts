@@ -3,6 +3,7 @@
 // early. Receiving pauses while the runner is busy (full batcher, Databend unreachable) and backs
 // off after errors; AWS refusals that persist fail the task.
 import type { Logger } from "pino";
+import { PERMANENT_AWS_KINDS, classifyAwsError } from "../aws/errors.ts";
 import { scrubSecrets } from "../databend/sql.ts";
 import type { TaskStore } from "../store/tasks.ts";
 import type { Acknowledger } from "./acknowledger.ts";
@@ -11,8 +12,7 @@ import { parseBody, type TaskScope } from "./events.ts";
 import type { MessageQueue, QueueMessage } from "./queue.ts";
 import { errorText, excerpt, ledgerObject, sleep, type BatchItem } from "./runner-support.ts";
 
-/** AWS errors after which retrying will not help until someone changes the AWS side. */
-const FATAL_AWS = /AccessDenied|NonExistentQueue|QueueDoesNotExist|InvalidClientTokenId|UnrecognizedClient|NoSuchEntity|InvalidAddress|SignatureDoesNotMatch/i;
+/** Permanent AWS refusals in a row before the task fails (one could be a blip in IAM propagation). */
 const FATAL_AFTER = 3;
 
 export interface ReceiverDeps {
@@ -116,7 +116,7 @@ export class Receiver {
 
   private async onError(error: unknown): Promise<void> {
     const text = scrubSecrets(errorText(error));
-    if (FATAL_AWS.test(text)) {
+    if (PERMANENT_AWS_KINDS.has(classifyAwsError(error).kind)) {
       this.fatalStreak++;
       if (this.fatalStreak >= FATAL_AFTER) {
         this.deps.fail(`Cannot read the queue: ${excerpt(text, 300)}`);

@@ -4,9 +4,6 @@ import type { RunError, RunSkip, RunStatus } from "../../src/contracts/task.ts";
 import type { LedgerObject, RunInput } from "../store/tasks.ts";
 import type { Settlement } from "./acknowledger.ts";
 
-/** Entries kept per run for skipped messages and errors (the store caps them again). */
-const RUN_LIST_CAP = 200;
-
 export class BatchTally {
   readonly startedAt = new Date().toISOString();
   readonly skipped: RunSkip[] = [];
@@ -49,8 +46,9 @@ export class BatchTally {
       objects_duplicate: this.objectsDuplicate,
       rows_loaded: this.rowsLoaded,
       copy_statements: this.statements,
-      skipped: this.skipped.slice(0, RUN_LIST_CAP),
-      errors: this.errors.slice(0, RUN_LIST_CAP),
+      // All of them: the store keeps the first RUN_LIST_CAP and counts the rest exactly.
+      skipped: this.skipped,
+      errors: this.errors,
     };
   }
 }

@@ -108,7 +108,16 @@ export function utf8Length(value: string): number {
   return new TextEncoder().encode(value).length;
 }
 
-/** Whether an object key lies in a prefix/suffix scope (empty means unrestricted), as S3 filter rules match. */
+/**
+ * Which part of a prefix/suffix scope an object key misses (empty means unrestricted), as S3
+ * notification filter rules match; null when the key lies in the scope. The one scope rule.
+ */
+export function scopeMiss(key: string, scope: { prefix: string; suffix: string }): "prefix" | "suffix" | null {
+  if (!key.startsWith(scope.prefix)) return "prefix";
+  if (!key.endsWith(scope.suffix)) return "suffix";
+  return null;
+}
+
 export function keyInScope(key: string, scope: { prefix: string; suffix: string }): boolean {
-  return key.startsWith(scope.prefix) && key.endsWith(scope.suffix);
+  return scopeMiss(key, scope) === null;
 }
