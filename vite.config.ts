@@ -35,6 +35,17 @@ export default defineConfig({
           include: ["server/**/*.test.ts", "sandbox/**/*.test.ts", "tests/**/*.test.ts"],
         },
       },
+      {
+        // The worker suites again with the store on PostgreSQL (a throwaway Debian cluster per
+        // file): claims, the ledger and run history must hold under its concurrency too.
+        extends: true,
+        test: {
+          name: "node-postgres",
+          environment: "node",
+          include: ["tests/worker-*.test.ts"],
+          env: { WORKER_STORE: "postgres" },
+        },
+      },
     ],
   },
 });
