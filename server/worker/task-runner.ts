@@ -3,7 +3,8 @@
 // items; the batcher groups them; each batch's objects are loaded by version (version-loader.ts)
 // and its messages settled by the acknowledger: deleted once all their records are loaded or
 // deliberately skipped, otherwise back after a backoff. This file wires the pieces, records each
-// batch's run and carries the start and stop protocol.
+// batch's run and carries the start and stop protocol. A little over 300 lines, most of it the
+// constructor wiring the pieces together, which reads best in one place.
 import type { S3Client } from "@aws-sdk/client-s3";
 import type { SQSClient } from "@aws-sdk/client-sqs";
 import type { Logger } from "pino";
