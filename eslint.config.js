@@ -20,9 +20,35 @@ export default tseslint.config(
   },
   {
     // Product code never reaches into the stand-ins.
-    files: ["src/**", "server/**"],
+    files: ["server/**"],
     rules: {
       "no-restricted-imports": ["error", { patterns: [{ group: ["**/sandbox/**"], message: "sandbox/ is a local stand-in; product code must not import it" }] }],
+    },
+  },
+  {
+    // The console runs in a browser: neither the stand-ins nor the server's modules belong in it.
+    files: ["src/**"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            { group: ["**/sandbox/**"], message: "sandbox/ is a local stand-in; product code must not import it" },
+            { group: ["**/server/**"], message: "the console talks to the server over HTTP; shared rules live in contracts/ (#contracts/...)" },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // The contracts are the one definition of every field for browser and Node alike: zod only.
+    files: ["contracts/**"],
+    ignores: ["contracts/**/*.test.ts"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        { patterns: [{ regex: "^(?!zod$|\\./[^/]+$)", message: "contracts/ imports only zod and other contracts (./name.ts)" }] },
+      ],
     },
   },
 );

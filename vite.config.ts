@@ -32,7 +32,7 @@ export default defineConfig({
         test: {
           name: "node",
           environment: "node",
-          include: ["server/**/*.test.ts", "sandbox/**/*.test.ts", "tests/**/*.test.ts"],
+          include: ["contracts/**/*.test.ts", "server/**/*.test.ts", "sandbox/**/*.test.ts", "tests/**/*.test.ts"],
         },
       },
       {

@@ -33,7 +33,7 @@ import {
 } from "@aws-sdk/client-sqs";
 import * as documents from "../sandbox/aws/documents.ts";
 import { createServer } from "node:net";
-import { fileFormatSchema } from "../src/contracts/task.ts";
+import { fileFormatSchema } from "#contracts/task.ts";
 import { DatabendWarehouse } from "../server/databend/client.ts";
 import { openStore } from "../server/store/open.ts";
 import { loadWorkerConfig } from "../server/worker/config.ts";

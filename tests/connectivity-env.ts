@@ -20,7 +20,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { startSandbox, type Sandbox } from "../sandbox/aws/server.ts";
 import * as documents from "../sandbox/aws/documents.ts";
-import type { ConnectionFields } from "../src/contracts/data-source.ts";
+import type { ConnectionFields } from "#contracts/data-source.ts";
 import type { AwsClientOptions } from "../server/aws/clients.ts";
 import { createConnectivityTester, type ConnectivityOptions, type ConnectivityTester } from "../server/connectivity/engine.ts";
 

@@ -2,9 +2,9 @@
 import { GetQueueAttributesCommand, ReceiveMessageCommand } from "@aws-sdk/client-sqs";
 import { openBlackhole, type Blackhole } from "./blackhole.ts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { CheckId, CheckResult } from "../src/contracts/connectivity.ts";
-import type { TestEvent } from "../src/contracts/connectivity.ts";
-import { connectionOf } from "../src/contracts/data-source.ts";
+import type { CheckId, CheckResult } from "#contracts/connectivity.ts";
+import type { TestEvent } from "#contracts/connectivity.ts";
+import { connectionOf } from "#contracts/data-source.ts";
 import { createScenario, PLATFORM_LOAD_ROLE_ARN, PLATFORM_SETUP_ROLE_ARN, startFixture, type Fixture } from "./connectivity-env.ts";
 import { createConnectivityTester, type TestOutcome } from "../server/connectivity/engine.ts";
 

@@ -4,7 +4,7 @@
 import { CreateBucketCommand, DeleteObjectCommand, HeadObjectCommand } from "@aws-sdk/client-s3";
 import { parquetWriteBuffer } from "hyparquet-writer";
 import { beforeAll, describe, expect, it } from "vitest";
-import { fileFormatSchema, type FileFormat } from "../src/contracts/task.ts";
+import { fileFormatSchema, type FileFormat } from "#contracts/task.ts";
 import { WarehouseError, toWarehouseError } from "../server/databend/client.ts";
 import { buildCopyInto, type CopyIntoSpec } from "../server/databend/sql.ts";
 import { CUSTOMER, REGION, useWorkerEnv, type WorkerEnv } from "./worker-env.ts";

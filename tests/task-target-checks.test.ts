@@ -5,7 +5,7 @@
 import type { FastifyInstance } from "fastify";
 import pino from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { taskRecordSchema } from "../src/contracts/task.ts";
+import { taskRecordSchema } from "#contracts/task.ts";
 import { buildApp } from "../server/api/app.ts";
 import { loadConfig } from "../server/config.ts";
 import { openBlackhole } from "./blackhole.ts";

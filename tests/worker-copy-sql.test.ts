@@ -7,7 +7,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { Client, type Connection } from "databend-driver";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { fileFormatSchema } from "../src/contracts/task.ts";
+import { fileFormatSchema } from "#contracts/task.ts";
 import { startWarehouse, type Warehouse } from "../sandbox/warehouse/server.ts";
 import {
   UnsafeIdentifierError,

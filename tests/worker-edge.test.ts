@@ -4,7 +4,7 @@
 import { CreateQueueCommand, GetQueueAttributesCommand, SetQueueAttributesCommand } from "@aws-sdk/client-sqs";
 import { DeleteObjectCommand, ListObjectsV2Command, PutBucketNotificationConfigurationCommand } from "@aws-sdk/client-s3";
 import { describe, expect, it } from "vitest";
-import type { TaskRun } from "../src/contracts/task.ts";
+import type { TaskRun } from "#contracts/task.ts";
 import { ACCOUNT, ORG_ID, REGION, tableIds, taskRuns, runningTask, useWorkerEnv, waitFor, type WorkerEnv, drained } from "./worker-env.ts";
 
 let env: WorkerEnv;

@@ -4,7 +4,7 @@
 // run history adds up.
 import { describe, expect, it } from "vitest";
 import { parquetWriteBuffer } from "hyparquet-writer";
-import { fileFormatSchema } from "../src/contracts/task.ts";
+import { fileFormatSchema } from "#contracts/task.ts";
 import { useWorkerEnv, waitFor, ORG_ID, type WorkerEnv } from "./worker-env.ts";
 
 let env: WorkerEnv;

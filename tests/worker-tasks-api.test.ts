@@ -8,7 +8,7 @@ import type { FastifyInstance } from "fastify";
 import pino from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startWarehouse, type Warehouse } from "../sandbox/warehouse/server.ts";
-import { taskRecordSchema } from "../src/contracts/task.ts";
+import { taskRecordSchema } from "#contracts/task.ts";
 import { buildApp } from "../server/api/app.ts";
 import { loadConfig } from "../server/config.ts";
 import { DatabendWarehouse } from "../server/databend/client.ts";

@@ -2,14 +2,14 @@
  * The seed page's documents come from the product's one definition; the sandbox adds only the XML
  * form S3 itself receives.
  */
-import { bucketNotification } from "../../src/contracts/aws-setup-documents.ts";
+import { bucketNotification } from "#contracts/aws-setup-documents.ts";
 
 export {
   bucketNotification,
   permissionsPolicy,
   queuePolicy,
   trustPolicy,
-} from "../../src/contracts/aws-setup-documents.ts";
+} from "#contracts/aws-setup-documents.ts";
 
 /** The S3 XML form of a bucket-notification document (what the CLI sends for Step 3's JSON). */
 export function bucketNotificationXml(doc: ReturnType<typeof bucketNotification>): string {

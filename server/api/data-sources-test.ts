@@ -3,8 +3,8 @@
 // each flushed as it happens. Rate-limited per organization; a closed request aborts the test.
 import rateLimit from "@fastify/rate-limit";
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from "fastify";
-import type { TestEvent } from "../../src/contracts/connectivity.ts";
-import { connectionOf, connectivityTestInputSchema, MESSAGES } from "../../src/contracts/data-source.ts";
+import type { TestEvent } from "#contracts/connectivity.ts";
+import { connectionOf, connectivityTestInputSchema, MESSAGES } from "#contracts/data-source.ts";
 import type { Config } from "../config.ts";
 import type { ConnectivityTester } from "../connectivity/engine.ts";
 import type { DataSourceStore } from "../store/types.ts";

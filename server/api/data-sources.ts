@@ -2,13 +2,13 @@
 // Saving is gated on a passing Test Connectivity of exactly the values being saved.
 import type { FastifyPluginAsync } from "fastify";
 import type { z } from "zod";
-import { fieldErrors } from "../../src/contracts/api.ts";
+import { fieldErrors } from "#contracts/api.ts";
 import {
   connectionOf,
   dataSourceInputSchemaForOrg,
   type DataSourceInput,
   type DataSourceRecord,
-} from "../../src/contracts/data-source.ts";
+} from "#contracts/data-source.ts";
 import type { Config } from "../config.ts";
 import { connectionHash } from "../store/connection-hash.ts";
 import { DuplicateNameError, type DataSourceStore, type StoredTest } from "../store/types.ts";

@@ -1,5 +1,5 @@
 import type { FastifyPluginAsync } from "fastify";
-import type { OrgInfo } from "../../src/contracts/api.ts";
+import type { OrgInfo } from "#contracts/api.ts";
 import type { Config } from "../config.ts";
 
 export function orgInfo(config: Config): OrgInfo {

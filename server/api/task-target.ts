@@ -1,7 +1,7 @@
 // The checks a task's target passes before it is saved or started: the table exists in Databend
 // and may be used (asked of Databend, see ../databend/target-check.ts), and no task of the
 // organization loads another bucket into it. Each refusal names its field and what to change.
-import type { TaskRecord } from "../../src/contracts/task.ts";
+import type { TaskRecord } from "#contracts/task.ts";
 import { targetProblem, type TargetChecker } from "../databend/target-check.ts";
 import type { TaskStore } from "../store/tasks.ts";
 import { HttpError } from "./errors.ts";

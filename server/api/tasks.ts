@@ -1,14 +1,14 @@
 // /api/tasks: integration tasks. The API sets the desired state; workers report the actual one.
 import type { FastifyPluginAsync } from "fastify";
 import { z } from "zod";
-import { fieldErrors } from "../../src/contracts/api.ts";
+import { fieldErrors } from "#contracts/api.ts";
 import {
   TASK_MESSAGES,
   effectiveScope,
   taskInputSchema,
   taskScopeProblems,
   type TaskInput,
-} from "../../src/contracts/task.ts";
+} from "#contracts/task.ts";
 import type { TargetChecker } from "../databend/target-check.ts";
 import { DuplicateTaskNameError, type TaskConfig, type TaskStore } from "../store/tasks.ts";
 import { HttpError } from "./errors.ts";

@@ -9,7 +9,7 @@ import { SQSClient } from "@aws-sdk/client-sqs";
 import { STSClient } from "@aws-sdk/client-sts";
 import { fromTemporaryCredentials } from "@aws-sdk/credential-providers";
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from "@aws-sdk/types";
-import { partitionOfRegion, type AwsPartition } from "../../src/contracts/aws-names.ts";
+import { partitionOfRegion, type AwsPartition } from "#contracts/aws-names.ts";
 
 export type AwsService = "sts" | "sqs" | "s3";
 

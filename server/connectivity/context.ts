@@ -3,9 +3,9 @@
 import type { S3Client } from "@aws-sdk/client-s3";
 import type { SQSClient } from "@aws-sdk/client-sqs";
 import type { AwsCredentialIdentity } from "@aws-sdk/types";
-import type { AwsPartition } from "../../src/contracts/aws-names.ts";
-import type { CheckId, CheckResult } from "../../src/contracts/connectivity.ts";
-import type { ConnectionFields } from "../../src/contracts/data-source.ts";
+import type { AwsPartition } from "#contracts/aws-names.ts";
+import type { CheckId, CheckResult } from "#contracts/connectivity.ts";
+import type { ConnectionFields } from "#contracts/data-source.ts";
 import type { AwsClientOptions } from "../aws/clients.ts";
 import type { AwsCallContext } from "./aws-errors.ts";
 

@@ -4,9 +4,9 @@
 import type { S3Client } from "@aws-sdk/client-s3";
 import type { SQSClient } from "@aws-sdk/client-sqs";
 import type { Logger } from "pino";
-import { parseQueueUrl, parseRoleArn, partitionOfRegion } from "../../src/contracts/aws-names.ts";
-import { CHECK_IDS, CHECK_TITLES, isOk, type CheckId, type CheckResult, type TestEvent } from "../../src/contracts/connectivity.ts";
-import type { ConnectionFields } from "../../src/contracts/data-source.ts";
+import { parseQueueUrl, parseRoleArn, partitionOfRegion } from "#contracts/aws-names.ts";
+import { CHECK_IDS, CHECK_TITLES, isOk, type CheckId, type CheckResult, type TestEvent } from "#contracts/connectivity.ts";
+import type { ConnectionFields } from "#contracts/data-source.ts";
 import { canonicalQueueUrl, createS3Client, createSqsClient, stsRegionFor, type AwsClientOptions } from "../aws/clients.ts";
 import { assumeRole } from "./checks/assume-role.ts";
 import { s3Bucket, s3List, s3Read } from "./checks/s3.ts";

@@ -2,7 +2,7 @@
 // the policy language, not a full IAM evaluator: an Allow statement for the S3 service principal
 // (or "*") with sqs:SendMessage on the queue, whose aws:SourceArn condition matches the bucket.
 
-import { queuePolicy } from "../../src/contracts/aws-setup-documents.ts";
+import { queuePolicy } from "#contracts/aws-setup-documents.ts";
 
 export type PolicyVerdict =
   /** A statement allows S3 to send, restricted to this bucket by aws:SourceArn. */

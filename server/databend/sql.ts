@@ -1,6 +1,6 @@
 // The one place that writes SQL for Databend: every value is escaped and every identifier quoted
 // here, so nothing a user or an S3 key carries can change a statement's meaning.
-import type { Compression, FileFormat, OnError } from "../../src/contracts/task.ts";
+import type { Compression, FileFormat, OnError } from "#contracts/task.ts";
 
 /**
  * A Databend string literal. Databend unescapes backslash sequences inside '...' (as MySQL does;

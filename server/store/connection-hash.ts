@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { CONNECTION_FIELDS, type ConnectionFields } from "../../src/contracts/data-source.ts";
+import { CONNECTION_FIELDS, type ConnectionFields } from "#contracts/data-source.ts";
 
 /** A stable hash of exactly the connection fields (not the name), in the contract's field order. */
 export function connectionHash(connection: ConnectionFields): string {

@@ -1,7 +1,7 @@
 // DataSourceStore over Kysely: data sources and the Test Connectivity outcomes that gate saving.
 import { randomUUID } from "node:crypto";
 import type { Selectable } from "kysely";
-import { DATA_SOURCE_TYPE, type DataSourceRecord } from "../../src/contracts/data-source.ts";
+import { DATA_SOURCE_TYPE, type DataSourceRecord } from "#contracts/data-source.ts";
 import { connectionHash } from "./connection-hash.ts";
 import type { StoreDb } from "./dialect.ts";
 import type { DataSourcesTable } from "./schema.ts";

@@ -2,7 +2,7 @@
 // the paged run history the API lists.
 import { randomUUID } from "node:crypto";
 import type { Selectable } from "kysely";
-import type { RunError, RunSkip, RunStatus, TaskRun } from "../../src/contracts/task.ts";
+import type { RunError, RunSkip, RunStatus, TaskRun } from "#contracts/task.ts";
 import type { StoreDb } from "./dialect.ts";
 import type { TaskRunsTable } from "./schema.ts";
 import { RUN_LIST_CAP, RUNS_KEPT, type RunHistoryPort } from "./tasks.ts";

@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import type { DataSourceInput } from "../../src/contracts/data-source.ts";
+import type { DataSourceInput } from "#contracts/data-source.ts";
 import { MISSING, SKIP_POSTGRES, SKIP_REASON, postgresBinDir, startPostgres, type PostgresCluster } from "../../tests/support/postgres.ts";
 import { openStore, type Stores } from "./open.ts";
 import type { LedgerObject, TaskConfig } from "./tasks.ts";

@@ -6,7 +6,7 @@ import path from "node:path";
 import { DatabaseSync } from "node:sqlite";
 import { sql, type Migration } from "kysely";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import type { DataSourceInput } from "../../src/contracts/data-source.ts";
+import type { DataSourceInput } from "#contracts/data-source.ts";
 import { connectionHash } from "./connection-hash.ts";
 import { openSqliteDb } from "./dialect.ts";
 import { MIGRATIONS, migrate } from "./migrations.ts";

@@ -9,7 +9,7 @@ import {
   type TaskCounters,
   type TaskRecord,
   type TaskStatus,
-} from "../../src/contracts/task.ts";
+} from "#contracts/task.ts";
 import type { StoreDb } from "./dialect.ts";
 import type { TasksTable } from "./schema.ts";
 import { DuplicateTaskNameError, type TaskConfig, type TaskPort } from "./tasks.ts";

@@ -1,7 +1,7 @@
 // TaskStatusPort over Kysely: what workers report about the tasks they run (state, heartbeat,
 // last error, counters). Each report is one UPDATE, so reports from several workers interleave
 // without a transaction.
-import type { TaskCounters } from "../../src/contracts/task.ts";
+import type { TaskCounters } from "#contracts/task.ts";
 import type { StoreDb } from "./dialect.ts";
 import { COUNTERS } from "./task-records.ts";
 import type { TaskStatusPort } from "./tasks.ts";

@@ -2,7 +2,7 @@
 // desired state (the API's), status reports (the workers'), the load ledger with claims, and run
 // history. Implemented once over Kysely for SQLite and PostgreSQL (task-records.ts,
 // task-status.ts, ledger.ts, runs.ts); open them with openStore() in open.ts.
-import type { DataSourceRecord } from "../../src/contracts/data-source.ts";
+import type { DataSourceRecord } from "#contracts/data-source.ts";
 import type {
   DesiredState,
   FileFormat,
@@ -10,7 +10,7 @@ import type {
   TaskCounters,
   TaskRecord,
   TaskRun,
-} from "../../src/contracts/task.ts";
+} from "#contracts/task.ts";
 
 /** A task's configuration once validated and defaulted (what the API stores). */
 export interface TaskConfig {

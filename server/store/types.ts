@@ -1,7 +1,7 @@
 // The data-source port of the store (data sources and the connectivity tests that gate saving),
 // implemented once over Kysely for SQLite and PostgreSQL (data-sources.ts).
-import type { ConnectionFields, DataSourceInput, DataSourceRecord } from "../../src/contracts/data-source.ts";
-import type { CheckResult } from "../../src/contracts/connectivity.ts";
+import type { ConnectionFields, DataSourceInput, DataSourceRecord } from "#contracts/data-source.ts";
+import type { CheckResult } from "#contracts/connectivity.ts";
 
 export interface StoredTest {
   ok: boolean;

@@ -10,7 +10,7 @@
 // - Anything else (bad JSON, another service, a record without bucket/key, an undecodable key):
 //   invalid. The worker records it once and leaves it to the queue's redrive policy.
 // Bodies that SNS wrapped (`Type: Notification`, `Message: "<json>"`) are unwrapped first.
-import { scopeMiss } from "../../src/contracts/aws-names.ts";
+import { scopeMiss } from "#contracts/aws-names.ts";
 
 export interface S3ObjectRef {
   bucket: string;

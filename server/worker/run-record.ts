@@ -1,6 +1,6 @@
 // One batch's outcome as it builds up (skips, errors, how each message was settled, what loaded)
 // and the run record it becomes in run history.
-import type { RunError, RunSkip, RunStatus } from "../../src/contracts/task.ts";
+import type { RunError, RunSkip, RunStatus } from "#contracts/task.ts";
 import type { LedgerObject, RunInput } from "../store/tasks.ts";
 import type { Settlement } from "./acknowledger.ts";
 

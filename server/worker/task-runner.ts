@@ -8,7 +8,7 @@
 import type { S3Client } from "@aws-sdk/client-s3";
 import type { SQSClient } from "@aws-sdk/client-sqs";
 import type { Logger } from "pino";
-import { parseQueueUrl, partitionOfRegion } from "../../src/contracts/aws-names.ts";
+import { parseQueueUrl, partitionOfRegion } from "#contracts/aws-names.ts";
 import {
   assumedRoleCredentials,
   canonicalQueueUrl,

@@ -1,5 +1,5 @@
 // The console's one way to call the API: JSON in, JSON out, errors as ApiRequestError.
-import { apiErrorSchema } from "../contracts/api.ts";
+import { apiErrorSchema } from "#contracts/api.ts";
 
 export class ApiRequestError extends Error {
   readonly status: number;

@@ -1,5 +1,5 @@
 import { useQuery } from "@tanstack/react-query";
-import { orgInfoSchema, type OrgInfo } from "../contracts/api.ts";
+import { orgInfoSchema, type OrgInfo } from "#contracts/api.ts";
 import { apiRequest } from "./api-client.ts";
 
 export const orgQueryKey = ["org"] as const;

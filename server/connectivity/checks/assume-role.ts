@@ -1,5 +1,5 @@
 import { AssumeRoleCommand } from "@aws-sdk/client-sts";
-import type { CheckResult } from "../../../src/contracts/connectivity.ts";
+import type { CheckResult } from "#contracts/connectivity.ts";
 import { createStsClient, roleSessionName, stsRegionFor } from "../../aws/clients.ts";
 import { describeAwsError } from "../aws-errors.ts";
 import type { Check, CheckContext } from "../context.ts";

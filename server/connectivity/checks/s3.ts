@@ -2,8 +2,8 @@
 // within prefix/suffix are permitted (an existing object's first byte, or a key that does not exist).
 import { randomUUID } from "node:crypto";
 import { GetBucketLocationCommand, GetObjectCommand, HeadBucketCommand, ListObjectsV2Command } from "@aws-sdk/client-s3";
-import { keyInScope } from "../../../src/contracts/aws-names.ts";
-import type { CheckResult } from "../../../src/contracts/connectivity.ts";
+import { keyInScope } from "#contracts/aws-names.ts";
+import type { CheckResult } from "#contracts/connectivity.ts";
 import { classifyAwsError, describeAwsError } from "../aws-errors.ts";
 import type { Check, CheckContext } from "../context.ts";
 

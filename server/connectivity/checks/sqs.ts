@@ -1,6 +1,6 @@
 // The SQS group: queue reachable, standard, policy lets S3 send, receive permitted.
 import { GetQueueAttributesCommand, ReceiveMessageCommand } from "@aws-sdk/client-sqs";
-import type { CheckResult } from "../../../src/contracts/connectivity.ts";
+import type { CheckResult } from "#contracts/connectivity.ts";
 import { describeAwsError } from "../aws-errors.ts";
 import type { Check, CheckContext } from "../context.ts";
 import { evaluateQueuePolicy, recommendedQueuePolicy } from "../queue-policy.ts";

@@ -1,15 +1,15 @@
 // The AWS-side setup of the seed (Steps 1-6), generated from a data source's values and the
 // organization's platform roles. Documents are built as objects and serialized with JSON.stringify;
 // commands quote every value for the shell. Missing values become visible placeholders like <bucket>.
-import type { OrgInfo } from "../../contracts/api.ts";
-import * as documents from "../../contracts/aws-setup-documents.ts";
+import type { OrgInfo } from "#contracts/api.ts";
+import * as documents from "#contracts/aws-setup-documents.ts";
 import {
   isAwsRegion,
   parseQueueUrl,
   parseRoleArn,
   partitionOfRegion,
   type AwsPartition,
-} from "../../contracts/aws-names.ts";
+} from "#contracts/aws-names.ts";
 
 export const PLACEHOLDER = {
   region: "<region>",

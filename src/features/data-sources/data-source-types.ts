@@ -1,5 +1,5 @@
 // The service types the Create Data Source picker offers; add a descriptor (and its form) to offer more.
-import { DATA_SOURCE_TYPE, DATA_SOURCE_TYPE_LABEL } from "../../contracts/data-source.ts";
+import { DATA_SOURCE_TYPE, DATA_SOURCE_TYPE_LABEL } from "#contracts/data-source.ts";
 
 export interface DataSourceTypeDescriptor {
   type: string;

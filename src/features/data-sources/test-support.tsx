@@ -3,9 +3,9 @@
 import { HttpResponse } from "msw";
 import type { RouteObject } from "react-router";
 import { renderRoutes } from "../../render-routes.test-support.tsx";
-import type { OrgInfo } from "../../contracts/api.ts";
-import { CHECK_IDS, type CheckResult, type TestEvent } from "../../contracts/connectivity.ts";
-import { DATA_SOURCE_TYPE, type DataSourceRecord } from "../../contracts/data-source.ts";
+import type { OrgInfo } from "#contracts/api.ts";
+import { CHECK_IDS, type CheckResult, type TestEvent } from "#contracts/connectivity.ts";
+import { DATA_SOURCE_TYPE, type DataSourceRecord } from "#contracts/data-source.ts";
 import { dataSourceRoutes } from "./routes.tsx";
 
 export const ORG: OrgInfo = {

@@ -1,6 +1,6 @@
 // How a task's state reads in the console: the worker's reported status combined with the desired
 // state the API set, so a click shows "Starting…" until a worker reports running.
-import type { RunStatus, TaskRecord } from "../../contracts/task.ts";
+import type { RunStatus, TaskRecord } from "#contracts/task.ts";
 import type { BadgeStatus } from "../../lib/status-badge.tsx";
 
 export type TaskDisplayState = "stopped" | "starting" | "running" | "stopping" | "failed";

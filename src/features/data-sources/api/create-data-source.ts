@@ -3,7 +3,7 @@ import {
   dataSourceRecordSchema,
   type DataSourceInput,
   type DataSourceRecord,
-} from "../../../contracts/data-source.ts";
+} from "#contracts/data-source.ts";
 import { apiRequest } from "../../../lib/api-client.ts";
 import { dataSourceKeys } from "./keys.ts";
 

@@ -1,6 +1,6 @@
 import { useQuery } from "@tanstack/react-query";
 import { z } from "zod";
-import { dataSourceRecordSchema, type DataSourceRecord } from "../../../contracts/data-source.ts";
+import { dataSourceRecordSchema, type DataSourceRecord } from "#contracts/data-source.ts";
 import { apiRequest } from "../../../lib/api-client.ts";
 import { dataSourceKeys } from "./keys.ts";
 

@@ -2,7 +2,7 @@
 import { useQueryClient } from "@tanstack/react-query";
 import { useCallback, useEffect, useRef, useState } from "react";
 import { z } from "zod";
-import { apiErrorSchema } from "../../../contracts/api.ts";
+import { apiErrorSchema } from "#contracts/api.ts";
 import {
   CHECK_IDS,
   testEventSchema,
@@ -11,8 +11,8 @@ import {
   type CheckResult,
   type CheckStatus,
   type TestEvent,
-} from "../../../contracts/connectivity.ts";
-import { connectionOf, type ConnectionFields } from "../../../contracts/data-source.ts";
+} from "#contracts/connectivity.ts";
+import { connectionOf, type ConnectionFields } from "#contracts/data-source.ts";
 import { ApiRequestError } from "../../../lib/api-client.ts";
 import { readNdjson } from "../../../lib/ndjson.ts";
 import { dataSourceKeys } from "./keys.ts";

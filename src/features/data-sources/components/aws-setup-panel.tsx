@@ -1,5 +1,5 @@
 import { useId } from "react";
-import type { OrgInfo } from "../../../contracts/api.ts";
+import type { OrgInfo } from "#contracts/api.ts";
 import { CodeBlock } from "../../../lib/copy-button.tsx";
 import { setupSteps, setupVariables, type SetupValues } from "../aws-setup.ts";
 

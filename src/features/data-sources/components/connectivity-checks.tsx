@@ -1,4 +1,4 @@
-import { CHECK_TITLES, type CheckId, type CheckResult } from "../../../contracts/connectivity.ts";
+import { CHECK_TITLES, type CheckId, type CheckResult } from "#contracts/connectivity.ts";
 import { formatDateTime } from "../../../lib/format.ts";
 import { StatusBadge } from "../../../lib/status-badge.tsx";
 import type { CheckRow, TestRun } from "../api/test-connectivity.ts";

@@ -1,6 +1,6 @@
 import { useId, useState } from "react";
 import { Link, useParams } from "react-router";
-import { DATA_SOURCE_FIELDS, DATA_SOURCE_TYPE_LABEL, FIELD_LABELS } from "../../../contracts/data-source.ts";
+import { DATA_SOURCE_FIELDS, DATA_SOURCE_TYPE_LABEL, FIELD_LABELS } from "#contracts/data-source.ts";
 import { formatDateTime } from "../../../lib/format.ts";
 import { useOrg } from "../../../lib/use-org.ts";
 import { useDataSource } from "../api/get-data-source.ts";

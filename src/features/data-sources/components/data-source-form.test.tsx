@@ -4,7 +4,7 @@ import { screen, waitFor, within } from "@testing-library/react";
 import { http, HttpResponse } from "msw";
 import { setupServer } from "msw/node";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { MESSAGES } from "../../../contracts/data-source.ts";
+import { MESSAGES } from "#contracts/data-source.ts";
 import { ALL_PASS, makeRecord, ORG, renderAt, streamedResponse, testResponse, VALID } from "../test-support.tsx";
 import { CreateDataSourcePage } from "./create-data-source-page.tsx";
 import { DataSourceDetailPage } from "./data-source-detail-page.tsx";

@@ -2,8 +2,8 @@ import { zodResolver } from "@hookform/resolvers/zod";
 import { useId, useState } from "react";
 import { useForm, useWatch, type FieldPath } from "react-hook-form";
 import { useNavigate } from "react-router";
-import type { OrgInfo } from "../../../contracts/api.ts";
-import { AWS_REGIONS, regionFromQueueUrl } from "../../../contracts/aws-names.ts";
+import type { OrgInfo } from "#contracts/api.ts";
+import { AWS_REGIONS, regionFromQueueUrl } from "#contracts/aws-names.ts";
 import {
   CONNECTION_FIELDS,
   connectionOf,
@@ -15,7 +15,7 @@ import {
   type DataSourceFormValues,
   type DataSourceInput,
   type DataSourceRecord,
-} from "../../../contracts/data-source.ts";
+} from "#contracts/data-source.ts";
 import { ApiRequestError } from "../../../lib/api-client.ts";
 import { TextField } from "../../../lib/form-field.tsx";
 import { useConnectivityTest } from "../api/test-connectivity.ts";

@@ -1,6 +1,6 @@
 import { Link, useNavigate } from "react-router";
-import { parseQueueUrl } from "../../../contracts/aws-names.ts";
-import type { DataSourceRecord } from "../../../contracts/data-source.ts";
+import { parseQueueUrl } from "#contracts/aws-names.ts";
+import type { DataSourceRecord } from "#contracts/data-source.ts";
 import { formatDateTime } from "../../../lib/format.ts";
 import { SortableHeader, useSortedRows } from "../../../lib/sortable-table.tsx";
 import { StatusBadge } from "../../../lib/status-badge.tsx";

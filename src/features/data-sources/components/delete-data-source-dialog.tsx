@@ -1,4 +1,4 @@
-import type { DataSourceRecord } from "../../../contracts/data-source.ts";
+import type { DataSourceRecord } from "#contracts/data-source.ts";
 import { ConfirmDeleteDialog } from "../../../lib/confirm-delete-dialog.tsx";
 import { useDeleteDataSource } from "../api/delete-data-source.ts";
 

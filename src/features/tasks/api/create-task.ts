@@ -1,5 +1,5 @@
 import { useMutation, useQueryClient } from "@tanstack/react-query";
-import { taskRecordSchema, type TaskInput, type TaskRecord } from "../../../contracts/task.ts";
+import { taskRecordSchema, type TaskInput, type TaskRecord } from "#contracts/task.ts";
 import { apiRequest } from "../../../lib/api-client.ts";
 import { dataSourceKeys } from "../../data-sources/api/keys.ts";
 import { taskKeys } from "./keys.ts";

@@ -1,7 +1,7 @@
 // GET /api/tasks/:id/runs, newest first, paged with `before` (the oldest loaded run's start time).
 import { useInfiniteQuery } from "@tanstack/react-query";
 import { z } from "zod";
-import { taskRunSchema, type TaskRun } from "../../../contracts/task.ts";
+import { taskRunSchema, type TaskRun } from "#contracts/task.ts";
 import { apiRequest } from "../../../lib/api-client.ts";
 import { TASK_REFRESH_MS, taskKeys } from "./keys.ts";
 

@@ -1,6 +1,6 @@
 import { useQuery } from "@tanstack/react-query";
 import { z } from "zod";
-import { taskRecordSchema, type TaskRecord } from "../../../contracts/task.ts";
+import { taskRecordSchema, type TaskRecord } from "#contracts/task.ts";
 import { apiRequest } from "../../../lib/api-client.ts";
 import { isActive } from "../task-state.ts";
 import { TASK_REFRESH_MS, taskKeys } from "./keys.ts";

@@ -1,5 +1,5 @@
 import { useMutation, useQueryClient } from "@tanstack/react-query";
-import { taskRecordSchema, type TaskRecord } from "../../../contracts/task.ts";
+import { taskRecordSchema, type TaskRecord } from "#contracts/task.ts";
 import { apiRequest } from "../../../lib/api-client.ts";
 import { taskKeys } from "./keys.ts";
 

@@ -1,5 +1,5 @@
 // The empty state's "Create through the API" example (collapsed; the wizard is the main way): a minimal valid body of the contract.
-import type { TaskFormValues } from "../../../contracts/task.ts";
+import type { TaskFormValues } from "#contracts/task.ts";
 import { CodeBlock } from "../../../lib/copy-button.tsx";
 
 /** The smallest body POST /api/tasks accepts; everything left out takes the contract's default. */

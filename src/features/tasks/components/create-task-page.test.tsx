@@ -5,7 +5,7 @@ import { screen, waitFor, within } from "@testing-library/react";
 import { http, HttpResponse } from "msw";
 import { setupServer } from "msw/node";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { ON_ERROR_HELP, PURGE_WARNING, TASK_MESSAGES, taskInputSchema } from "../../../contracts/task.ts";
+import { ON_ERROR_HELP, PURGE_WARNING, TASK_MESSAGES, taskInputSchema } from "#contracts/task.ts";
 import { makeRecord } from "../../data-sources/test-support.tsx";
 import { makeTask, renderAt } from "../test-support.tsx";
 

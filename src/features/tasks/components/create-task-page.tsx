@@ -6,7 +6,7 @@ import { useQueryClient } from "@tanstack/react-query";
 import { useEffect, useId, useState } from "react";
 import { useForm, useWatch, type FieldPath, type Resolver } from "react-hook-form";
 import { Link, useNavigate } from "react-router";
-import type { DataSourceRecord } from "../../../contracts/data-source.ts";
+import type { DataSourceRecord } from "#contracts/data-source.ts";
 import {
   COMPRESSIONS,
   effectiveScope,
@@ -21,7 +21,7 @@ import {
   type SourceScope,
   type TaskFormValues,
   type TaskInput,
-} from "../../../contracts/task.ts";
+} from "#contracts/task.ts";
 import { ApiRequestError } from "../../../lib/api-client.ts";
 import { SelectField, TextField } from "../../../lib/form-field.tsx";
 import { Breadcrumbs, Loading, LoadError } from "../../../lib/page-states.tsx";

@@ -1,4 +1,4 @@
-import type { TaskRecord } from "../../../contracts/task.ts";
+import type { TaskRecord } from "#contracts/task.ts";
 import { ConfirmDeleteDialog } from "../../../lib/confirm-delete-dialog.tsx";
 import { useDeleteTask } from "../api/delete-task.ts";
 

@@ -1,4 +1,4 @@
-import type { TaskRecord } from "../../../contracts/task.ts";
+import type { TaskRecord } from "#contracts/task.ts";
 import { useStartTask } from "../api/start-task.ts";
 import { useStopTask } from "../api/stop-task.ts";
 

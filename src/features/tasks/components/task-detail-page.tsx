@@ -5,7 +5,7 @@ import {
   PURGE_WARNING,
   type TaskCounters,
   type TaskRecord,
-} from "../../../contracts/task.ts";
+} from "#contracts/task.ts";
 import { formatCount, formatDateTime } from "../../../lib/format.ts";
 import { Breadcrumbs, Loading, LoadError } from "../../../lib/page-states.tsx";
 import { useTask } from "../api/get-task.ts";

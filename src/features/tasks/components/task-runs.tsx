@@ -1,5 +1,5 @@
 import { Fragment, useId, useState } from "react";
-import type { TaskRun } from "../../../contracts/task.ts";
+import type { TaskRun } from "#contracts/task.ts";
 import { formatCount, formatDateTime, formatDuration } from "../../../lib/format.ts";
 import { StatusBadge } from "../../../lib/status-badge.tsx";
 import { useTaskRuns } from "../api/get-task-runs.ts";

@@ -1,4 +1,4 @@
-import type { TaskRecord } from "../../../contracts/task.ts";
+import type { TaskRecord } from "#contracts/task.ts";
 import { StatusBadge } from "../../../lib/status-badge.tsx";
 import { displayState, TASK_STATE_BADGE } from "../task-state.ts";
 

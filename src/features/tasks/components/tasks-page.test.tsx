@@ -4,7 +4,7 @@ import { screen, waitFor, within } from "@testing-library/react";
 import { http, HttpResponse } from "msw";
 import { setupServer } from "msw/node";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { taskInputSchema, type TaskRecord } from "../../../contracts/task.ts";
+import { taskInputSchema, type TaskRecord } from "#contracts/task.ts";
 import { TASK_REFRESH_MS } from "../api/keys.ts";
 import { makeTask, renderAt } from "../test-support.tsx";
 

@@ -1,6 +1,6 @@
 import { useState } from "react";
 import { Link, useNavigate } from "react-router";
-import type { TaskRecord } from "../../../contracts/task.ts";
+import type { TaskRecord } from "#contracts/task.ts";
 import { formatCount, formatDateTime } from "../../../lib/format.ts";
 import { SortableHeader, useSortedRows } from "../../../lib/sortable-table.tsx";
 import { useTasks } from "../api/get-tasks.ts";

@@ -1,6 +1,6 @@
 // Task and run records for tests, built on the contract's types (no DOM, no React), so contract,
 // component and server tests share one fixture.
-import { fileFormatSchema, type TaskRecord, type TaskRun } from "../../contracts/task.ts";
+import { fileFormatSchema, type TaskRecord, type TaskRun } from "./task.ts";
 
 export function makeTask(overrides: Partial<TaskRecord> = {}): TaskRecord {
   return {

@@ -104,8 +104,15 @@ export function bucketNameProblem(name: string): string | null {
   return null;
 }
 
+/** Bytes of a string in UTF-8 (no TextEncoder: the contracts use neither DOM nor Node APIs). */
 export function utf8Length(value: string): number {
-  return new TextEncoder().encode(value).length;
+  let bytes = 0;
+  for (const ch of value) {
+    const code = ch.codePointAt(0)!;
+    // A lone surrogate is encoded as U+FFFD: 3 bytes, as the < 0x10000 branch counts it.
+    bytes += code < 0x80 ? 1 : code < 0x800 ? 2 : code < 0x10000 ? 3 : 4;
+  }
+  return bytes;
 }
 
 /**
