@@ -18,6 +18,7 @@
 // The sandbox, the dev warehouse and the worker each run in their own process, as under `npm start`.
 // Env: BENCH_OBJECTS (default 5000), BENCH_RATE (objects/s in phase 3, default 100),
 // BENCH_LATENCY_OBJECTS (default min(BENCH_OBJECTS, 2000)), WORKER_* tuning passes through.
+// BENCH_WORKERS=N runs the scale-out bench instead (bench/worker-scale.ts: 1..N workers on PostgreSQL).
 import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { availableParallelism, tmpdir } from "node:os";
@@ -38,6 +39,12 @@ import { DatabendWarehouse } from "../server/databend/client.ts";
 import { openStore } from "../server/store/open.ts";
 import { loadWorkerConfig } from "../server/worker/config.ts";
 import { childPids, commandName, cpuSeconds, vmMegabytes } from "./proc.ts";
+
+// BENCH_WORKERS=N: objects/s with 1..N workers on PostgreSQL instead (bench/worker-scale.ts exits when done).
+if (process.env.BENCH_WORKERS) {
+  await import("./worker-scale.ts");
+  process.exit(0);
+}
 
 const N = Number(process.env.BENCH_OBJECTS ?? 5000);
 const RATE = Number(process.env.BENCH_RATE ?? 100);

@@ -253,6 +253,23 @@ export const taskRecordSchema = z.object({
 });
 export type TaskRecord = z.infer<typeof taskRecordSchema>;
 
+/**
+ * A worker holding a task, as its heartbeats say (GET /api/tasks/:id/workers). Several workers may
+ * consume one task's queue at once; each heartbeat is recorded per worker, and a worker that stops
+ * the task drops out. One not seen for a while is forgotten.
+ */
+export const taskWorkerSchema = z.object({
+  worker_id: z.string(),
+  /** Its first heartbeat since it picked the task up. */
+  started_at: z.string(),
+  /** Its last heartbeat. */
+  heartbeat_at: z.string(),
+  /** Whether that heartbeat is recent enough (by the store's clock) to count the worker as alive. */
+  live: z.boolean(),
+});
+export type TaskWorker = z.infer<typeof taskWorkerSchema>;
+export const taskWorkersResponseSchema = z.object({ items: z.array(taskWorkerSchema) });
+
 export const RUN_STATUSES = ["succeeded", "partial", "failed", "abandoned"] as const;
 export const runStatusSchema = z.enum(RUN_STATUSES);
 export type RunStatus = z.infer<typeof runStatusSchema>;

@@ -232,6 +232,8 @@ export async function startWorkerEnv(
     minSessionSeconds?: number;
     /** Load into this Databend instead of starting the dev warehouse (the real-Databend suite). */
     databendDsn?: string;
+    /** The store to run on; default: PostgreSQL when WORKER_STORE=postgres, else the SQLite file. */
+    store?: "sqlite" | "postgres";
   } = {},
 ): Promise<WorkerEnv> {
   const dataDir = mkdtempSync(path.join(tmpdir(), "worker-test-"));
@@ -256,7 +258,7 @@ export async function startWorkerEnv(
   const iam = new IAMClient({ endpoint, region: REGION, credentials: CUSTOMER });
   const wh = new DatabendWarehouse(dsn);
   // WORKER_STORE=postgres runs the suite on a throwaway PostgreSQL cluster instead of the SQLite file.
-  const cluster = process.env.WORKER_STORE === "postgres" ? await startPostgres() : undefined;
+  const cluster = (options.store ?? process.env.WORKER_STORE) === "postgres" ? await startPostgres() : undefined;
   const target = cluster ? await cluster.createDatabase() : dataDir;
   const stores = await openStore(target);
   const opened: Stores[] = [stores];

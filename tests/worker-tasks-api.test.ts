@@ -8,7 +8,7 @@ import type { FastifyInstance } from "fastify";
 import pino from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startWarehouse, type Warehouse } from "../sandbox/warehouse/server.ts";
-import { taskRecordSchema } from "#contracts/task.ts";
+import { taskRecordSchema, taskWorkersResponseSchema } from "#contracts/task.ts";
 import { buildApp } from "../server/api/app.ts";
 import { loadConfig } from "../server/config.ts";
 import { DatabendWarehouse } from "../server/databend/client.ts";
@@ -162,6 +162,14 @@ describe("tasks API", () => {
     // A worker reports it running...
     await taskStore.reportRunning(id, "w1");
     expect((await app.inject({ method: "GET", url: `/api/tasks/${id}` })).json()).toMatchObject({ status: "running", worker_id: "w1" });
+    // ...and so does a second one: each holds the task with its own heartbeat.
+    await taskStore.reportRunning(id, "w2");
+    const workers = await app.inject({ method: "GET", url: `/api/tasks/${id}/workers` });
+    expect(workers.statusCode).toBe(200);
+    expect(taskWorkersResponseSchema.parse(workers.json()).items.map((w) => [w.worker_id, w.live])).toEqual([["w1", true], ["w2", true]]);
+    expect((await app.inject({ method: "GET", url: "/api/tasks/unknown/workers" })).statusCode).toBe(404);
+    await taskStore.reportStopped(id, "w2", "Worker shut down; the task resumes when a worker runs");
+    await taskStore.reportRunning(id, "w1");
     // ...stop asks the worker; the worker reports stopped.
     const stopped = await app.inject({ method: "POST", url: `/api/tasks/${id}/stop` });
     expect(stopped.json()).toMatchObject({ desired_state: "stopped", status: "running" });

@@ -138,6 +138,13 @@ export const taskRoutes: FastifyPluginAsync<TaskRoutesOptions> = async (app, opt
     return record;
   });
 
+  // The workers holding the task and their last heartbeats (several may consume one queue).
+  app.get<{ Params: { id: string } }>("/api/tasks/:id/workers", async (request) => {
+    const workers = await store().listWorkers(orgId, request.params.id, staleAfterMs);
+    if (!workers) throw notFound(request.params.id);
+    return { items: workers };
+  });
+
   app.get<{ Params: { id: string }; Querystring: Record<string, string> }>("/api/tasks/:id/runs", async (request) => {
     const query = runsQuerySchema.safeParse(request.query ?? {});
     if (!query.success) throw new HttpError(400, "Bad query parameters", fieldErrors(query.error));

@@ -171,11 +171,28 @@ const m0004: Migration = {
   },
 };
 
+const m0005: Migration = {
+  async up(db: Db) {
+    // One row per worker holding a task: several workers may consume one queue, and the console
+    // shows each with its last heartbeat. seen_ms is the database's clock, like leases.
+    await db.schema
+      .createTable("task_workers")
+      .addColumn("task_id", "text", (c) => c.notNull().references("tasks.id").onDelete("cascade"))
+      .addColumn("worker_id", "text", (c) => c.notNull())
+      .addColumn("started_at", "text", (c) => c.notNull())
+      .addColumn("heartbeat_at", "text", (c) => c.notNull())
+      .addColumn("seen_ms", "bigint", (c) => c.notNull())
+      .addPrimaryKeyConstraint("task_workers_pk", ["task_id", "worker_id"])
+      .execute();
+  },
+};
+
 export const MIGRATIONS: Record<string, Migration> = {
   "0001_data_sources_and_tasks": m0001,
   "0002_connectivity_tests": m0002,
   "0003_integration_tasks": m0003,
   "0004_claims_per_key": m0004,
+  "0005_task_workers": m0005,
 };
 
 /** Stores made before Kysely kept their versions in schema_migrations (1..3); adopt them once. */

@@ -14,6 +14,7 @@ import { migrate } from "./migrations.ts";
 import { runHistory } from "./runs.ts";
 import { taskRecords } from "./task-records.ts";
 import { taskStatus } from "./task-status.ts";
+import { taskWorkers } from "./task-workers.ts";
 import type { TaskStore } from "./tasks.ts";
 import type { DataSourceStore } from "./types.ts";
 
@@ -67,7 +68,7 @@ export async function openStore(target: string | OpenStoreOptions = {}): Promise
   return {
     dialect: s.dialect,
     dataSources: dataSourceStore(s, now),
-    tasks: { ...taskRecords(s, now), ...taskStatus(s, now), ...loadLedger(s, now), ...runHistory(s, now) },
+    tasks: { ...taskRecords(s, now), ...taskWorkers(s), ...taskStatus(s, now), ...loadLedger(s, now), ...runHistory(s, now) },
     db: s,
     close: () => (closed ??= s.db.destroy()),
   };

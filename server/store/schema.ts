@@ -112,6 +112,16 @@ export interface TaskClaimsTable {
   updated_at: string;
 }
 
+/** Per task and worker: the worker's heartbeats while it holds the task (migration 5). */
+export interface TaskWorkersTable {
+  task_id: string;
+  worker_id: string;
+  started_at: string;
+  heartbeat_at: string;
+  /** The last heartbeat in ms since the epoch by the database's clock (liveness and pruning). */
+  seen_ms: Int;
+}
+
 export interface TaskMessageErrorsTable {
   task_id: string;
   message_id: string;
@@ -126,4 +136,5 @@ export interface Database {
   task_objects: TaskObjectsTable;
   task_claims: TaskClaimsTable;
   task_message_errors: TaskMessageErrorsTable;
+  task_workers: TaskWorkersTable;
 }

@@ -147,6 +147,38 @@ describe.each([sqlite, postgres])("store contract on $name", (adapter) => {
       expect(await t.delete(ORG, taskId)).toBe("missing");
     });
 
+    it("workers: each worker's heartbeat per task, live by the database's clock, dropped on stop or when long silent", async () => {
+      const t = stores.tasks;
+      await t.reportRunning(taskId, "w1"); // not meant to run yet: nothing recorded
+      expect(await t.listWorkers(ORG, taskId, 30_000)).toEqual([]);
+      await t.setDesiredState(ORG, taskId, "running", 30_000);
+      await t.reportRunning(taskId, "w1");
+      await sleep(5);
+      await t.reportRunning(taskId, "w2");
+      const first = (await t.listWorkers(ORG, taskId, 30_000))!;
+      expect(first.map((w) => [w.worker_id, w.live])).toEqual([["w1", true], ["w2", true]]);
+      expect(first[0]!.heartbeat_at).toMatch(/^\d{4}-\d\d-\d\dT/);
+      await sleep(5);
+      await t.reportRunning(taskId, "w1");
+      const again = (await t.listWorkers(ORG, taskId, 30_000))!;
+      expect(again[0]!.started_at).toBe(first[0]!.started_at);
+      expect(again[0]!.heartbeat_at > first[0]!.heartbeat_at).toBe(true);
+      expect((await t.listWorkers(ORG, taskId, 0))!.every((w) => !w.live)).toBe(true);
+      expect(await t.listWorkers("org-b", taskId, 30_000)).toBeNull();
+      // A killed worker stays, no longer live, until it has been silent for a while.
+      await stores.db.db.updateTable("task_workers").set({ seen_ms: Date.now() - 11 * 60_000 }).where("worker_id", "=", "w2").execute();
+      expect((await t.listWorkers(ORG, taskId, 30_000))!.map((w) => [w.worker_id, w.live])).toEqual([["w1", true], ["w2", false]]);
+      await t.reportRunning(taskId, "w1");
+      expect((await t.listWorkers(ORG, taskId, 30_000))!.map((w) => w.worker_id)).toEqual(["w1"]);
+      await t.reportRunning(taskId, "w3");
+      await t.reportStopped(taskId, "w1", null);
+      expect((await t.listWorkers(ORG, taskId, 30_000))!.map((w) => w.worker_id)).toEqual(["w3"]);
+      await t.reportFailed(taskId, "w3", "no table");
+      expect(await t.listWorkers(ORG, taskId, 30_000)).toEqual([]);
+      await t.reportRunning(taskId, "w3"); // the task is no longer meant to run
+      expect(await t.listWorkers(ORG, taskId, 30_000)).toEqual([]);
+    });
+
     it("runs: finishBatch records the run, moves counters and marks the ledger; listRuns pages newest first", async () => {
       const t = stores.tasks;
       const base = { task_id: taskId, worker_id: "w1", status: "succeeded" as const, messages: 1, messages_deleted: 1, messages_skipped: 0,

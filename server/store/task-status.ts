@@ -5,18 +5,22 @@ import type { TaskCounters } from "#contracts/task.ts";
 import type { StoreDb } from "./dialect.ts";
 import { COUNTERS } from "./task-records.ts";
 import type { TaskStatusPort } from "./tasks.ts";
+import { workerHeartbeats } from "./task-workers.ts";
 
 export function taskStatus(s: StoreDb, now: () => Date): TaskStatusPort {
   const { db } = s;
   const iso = () => now().toISOString();
+  const heartbeats = workerHeartbeats(s);
   return {
     async reportRunning(taskId, workerId) {
+      const at = iso();
       await db
         .updateTable("tasks")
-        .set({ status: "running", status_reason: null, worker_id: workerId, heartbeat_at: iso() })
+        .set({ status: "running", status_reason: null, worker_id: workerId, heartbeat_at: at })
         .where("id", "=", taskId)
         .where("desired_state", "=", "running")
         .execute();
+      await heartbeats.record(taskId, workerId, at);
     },
 
     async reportStopped(taskId, workerId, reason) {
@@ -31,6 +35,7 @@ export function taskStatus(s: StoreDb, now: () => Date): TaskStatusPort {
         .where("id", "=", taskId)
         .where((eb) => eb.or([eb("worker_id", "=", workerId), eb("worker_id", "is", null), eb("desired_state", "=", "stopped")]))
         .execute();
+      await heartbeats.forget(taskId, workerId);
     },
 
     async reportFailed(taskId, workerId, reason) {
@@ -39,6 +44,7 @@ export function taskStatus(s: StoreDb, now: () => Date): TaskStatusPort {
         .set({ status: "failed", status_reason: reason, last_error: reason, desired_state: "stopped", worker_id: workerId, heartbeat_at: iso() })
         .where("id", "=", taskId)
         .execute();
+      await heartbeats.forget(taskId, workerId);
     },
 
     async reportError(taskId, message) {

@@ -10,6 +10,7 @@ import type {
   TaskCounters,
   TaskRecord,
   TaskRun,
+  TaskWorker,
 } from "#contracts/task.ts";
 
 /** A task's configuration once validated and defaulted (what the API stores). */
@@ -76,6 +77,8 @@ export type DeleteResult = "deleted" | "missing" | "running";
 export const RUN_LIST_CAP = 50;
 /** Runs kept per task; older ones are pruned as new ones arrive. */
 export const RUNS_KEPT = 1000;
+/** A worker not heard from for this long (a killed one) drops out of a task's workers. */
+export const WORKERS_FORGOTTEN_AFTER_MS = 10 * 60_000;
 
 export class DuplicateTaskNameError extends Error {
   readonly existingName: string;
@@ -105,13 +108,26 @@ export interface TaskPort {
   listRunnable(): Promise<RunnableTask[]>;
 }
 
+/** API side: the workers holding a task. */
+export interface TaskWorkersPort {
+  /**
+   * The workers whose heartbeats hold the task, first to pick it up first; `live` when the last
+   * heartbeat is younger than staleAfterMs by the database's clock. Null when the task is not in the org.
+   */
+  listWorkers(orgId: string, taskId: string, staleAfterMs: number): Promise<TaskWorker[] | null>;
+}
+
 /** Worker side: what a worker says about the task it runs. */
 export interface TaskStatusPort {
-  /** The worker's heartbeat: running, by whom, when. Ignored once the task is no longer meant to run. */
+  /**
+   * The worker's heartbeat: running, by whom, when; recorded per worker too (several may hold a
+   * task), and workers not heard from for WORKERS_FORGOTTEN_AFTER_MS are dropped. Ignored once the
+   * task is no longer meant to run.
+   */
   reportRunning(taskId: string, workerId: string): Promise<void>;
-  /** The worker stopped the task because it was asked to (or is shutting down). */
+  /** The worker stopped the task because it was asked to (or is shutting down); it no longer holds it. */
   reportStopped(taskId: string, workerId: string, reason: string | null): Promise<void>;
-  /** A task-wide failure (role, queue or target missing): stop it and say why. */
+  /** A task-wide failure (role, queue or target missing): stop it and say why; the worker no longer holds it. */
   reportFailed(taskId: string, workerId: string, reason: string): Promise<void>;
   /** Last error seen (shown on the task), without changing its state. */
   reportError(taskId: string, message: string): Promise<void>;
@@ -146,4 +162,4 @@ export interface RunHistoryPort {
   listRuns(orgId: string, taskId: string, limit?: number, before?: string): Promise<TaskRun[] | null>;
 }
 
-export interface TaskStore extends TaskPort, TaskStatusPort, LoadLedgerPort, RunHistoryPort {}
+export interface TaskStore extends TaskPort, TaskWorkersPort, TaskStatusPort, LoadLedgerPort, RunHistoryPort {}

@@ -46,6 +46,39 @@ describe("backoffSeconds", () => {
 });
 
 describe("Acknowledger", () => {
+  it("holds a batch's deletes until released (the batch records its run first); other deletes and visibility changes go out", async () => {
+    const { ack, queue, deleted } = make();
+    for (const id of ["a", "b", "c"]) ack.track(msg(id), 1);
+    const release = ack.holdDeletes(["a", "b"]);
+    const second = ack.holdDeletes(["a"]);
+    ack.resolve("a");
+    ack.fail("b");
+    ack.resolve("c");
+    await ack.flush();
+    expect(queue.deletes).toEqual([["c"]]);
+    expect(queue.changes.flat().map((c) => c.id)).toEqual(["b"]);
+    release();
+    release(); // releasing twice counts once
+    await ack.flush();
+    expect(queue.deletes).toEqual([["c"]]);
+    second();
+    await ack.flush();
+    expect(queue.deletes).toEqual([["c"], ["a"]]);
+    expect(deleted()).toBe(2);
+  });
+
+  it("drops held deletes when the batch could not record its run: the messages come back by visibility timeout", async () => {
+    const { ack, queue, deleted } = make();
+    for (const id of ["a", "b"]) ack.track(msg(id), 1);
+    const release = ack.holdDeletes(["a"]);
+    ack.resolve("a");
+    ack.resolve("b");
+    release({ drop: true });
+    await ack.flush();
+    expect(queue.deletes).toEqual([["b"]]);
+    expect(deleted()).toBe(1);
+  });
+
   it("deletes a message only when every record is resolved", async () => {
     const { ack, queue, deleted } = make();
     ack.track(msg("a"), 3);

@@ -39,6 +39,8 @@ export class Acknowledger {
   private pendingDeletes: Tracked[] = [];
   private pendingChanges: { t: Tracked; seconds: number }[] = [];
   private flushScheduled = false;
+  /** Message ids whose deletes wait (see holdDeletes), with how many holds each. */
+  private readonly heldDeletes = new Map<string, number>();
   private inFlight = new Set<Promise<void>>();
   private readonly queue: MessageQueue;
   private readonly options: AckOptions;
@@ -196,10 +198,38 @@ export class Acknowledger {
     void p.finally(() => this.inFlight.delete(p));
   }
 
+  /**
+   * Until the returned function is called, these messages are not deleted once settled (their
+   * deletes wait; other messages' go out as usual): a batch holds its messages' deletes until its
+   * run and ledger are recorded, so a worker that dies in between leaves them in the queue instead
+   * of loaded rows that no ledger or counter knows of.
+   */
+  holdDeletes(messageIds: Iterable<string>): (options?: { drop?: boolean }) => void {
+    const ids = [...new Set(messageIds)];
+    for (const id of ids) this.heldDeletes.set(id, (this.heldDeletes.get(id) ?? 0) + 1);
+    let released = false;
+    return ({ drop = false } = {}) => {
+      if (released) return;
+      released = true;
+      for (const id of ids) {
+        const n = (this.heldDeletes.get(id) ?? 1) - 1;
+        if (n > 0) this.heldDeletes.set(id, n);
+        else this.heldDeletes.delete(id);
+      }
+      if (drop) {
+        // The run was not recorded: the deletes are dropped and the messages come back after
+        // their visibility timeout, when the ledger's claims tell what was loaded.
+        const dropped = new Set(ids);
+        this.pendingDeletes = this.pendingDeletes.filter((t) => !dropped.has(t.message.messageId));
+      }
+      if (this.pendingDeletes.length > 0) this.scheduleFlush();
+    };
+  }
+
   private async flushNow(): Promise<void> {
-    const deletes = this.pendingDeletes;
+    const deletes = this.pendingDeletes.filter((t) => !this.heldDeletes.has(t.message.messageId));
     const changes = this.pendingChanges;
-    this.pendingDeletes = [];
+    this.pendingDeletes = this.pendingDeletes.filter((t) => this.heldDeletes.has(t.message.messageId));
     this.pendingChanges = [];
     const calls: Promise<void>[] = [];
     for (let i = 0; i < deletes.length; i += 10) {

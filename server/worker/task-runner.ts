@@ -222,8 +222,23 @@ export class TaskRunner {
     });
   }
 
-  /** Settles what needs no load, loads the objects by version, records the run. */
+  /**
+   * A batch's messages are deleted only after its run, ledger and counters are recorded: a worker
+   * that dies in between leaves them in the queue (the ledger's claims then tell what was loaded)
+   * instead of loaded rows that no ledger or counter knows of.
+   */
   private async processBatch(items: BatchItem[]): Promise<void> {
+    const release = this.ack.holdDeletes(items.map((i) => i.messageId));
+    let recorded = false;
+    try {
+      recorded = await this.loadAndRecord(items);
+    } finally {
+      release({ drop: !recorded });
+    }
+  }
+
+  /** Settles what needs no load, loads the objects by version, records the run; false if not recorded. */
+  private async loadAndRecord(items: BatchItem[]): Promise<boolean> {
     const tally = new BatchTally();
     const objects: { messageId: string; object: import("./events.ts").S3ObjectRef }[] = [];
     for (const item of items) {
@@ -255,7 +270,7 @@ export class TaskRunner {
       }
     }
     if (objects.length > 0) await this.versions.load(objects, tally);
-    if (this.abandoned) return; // stop gave up on this batch: its messages stay in the queue
+    if (this.abandoned) return false; // stop gave up on this batch: its messages stay in the queue
 
     const input = tally.toRun({
       task_id: this.task.id,
@@ -269,6 +284,7 @@ export class TaskRunner {
       "batch done",
     );
     if (tally.fatal) this.fail(tally.fatal);
+    return true;
   }
 
   /** The task cannot go on until someone fixes something: report it failed and stop. */

@@ -1,9 +1,10 @@
-// Query keys of the task feature; every list, detail and run-history query lives under `all`.
+// Query keys of the task feature; every list, detail, run-history and workers query lives under `all`.
 export const taskKeys = {
   all: ["tasks"] as const,
   list: () => [...taskKeys.all, "list"] as const,
   detail: (id: string) => [...taskKeys.all, "detail", id] as const,
   runs: (id: string) => [...taskKeys.all, "runs", id] as const,
+  workers: (id: string) => [...taskKeys.all, "workers", id] as const,
 };
 
 /** How often task queries refresh while a task runs or is changing state. */

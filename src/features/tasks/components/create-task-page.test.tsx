@@ -16,6 +16,7 @@ const server = setupServer(
   http.get("/api/data-sources", () => HttpResponse.json({ items: [ORDERS, ARCHIVE] })),
   http.get("/api/tasks/:id", ({ params }) => HttpResponse.json(makeTask({ id: String(params.id), name: "load-orders" }))),
   http.get("/api/tasks/:id/runs", () => HttpResponse.json({ items: [] })),
+  http.get("/api/tasks/:id/workers", () => HttpResponse.json({ items: [] })),
 );
 beforeAll(() => server.listen({ onUnhandledRequest: "error" }));
 afterEach(() => server.resetHandlers());

@@ -5,13 +5,14 @@ import { screen, waitFor, within } from "@testing-library/react";
 import { http, HttpResponse } from "msw";
 import { setupServer } from "msw/node";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { ON_ERROR_HELP, PURGE_WARNING, type TaskRun } from "#contracts/task.ts";
+import { ON_ERROR_HELP, PURGE_WARNING, type TaskRun, type TaskWorker } from "#contracts/task.ts";
 import { RUNS_PAGE_SIZE } from "../api/get-task-runs.ts";
 import { makeRun, makeTask, renderAt } from "../test-support.tsx";
 
 const server = setupServer(
   http.get("/api/tasks", () => HttpResponse.json({ items: [] })),
   http.get("/api/tasks/:id/runs", () => HttpResponse.json({ items: [] })),
+  http.get("/api/tasks/:id/workers", () => HttpResponse.json({ items: [] })),
 );
 beforeAll(() => server.listen({ onUnhandledRequest: "error" }));
 afterEach(() => server.resetHandlers());
@@ -63,6 +64,34 @@ describe("Task detail", () => {
     expect(within(counters).getByText("Rows loaded").nextElementSibling).toHaveTextContent((1234).toLocaleString());
     expect(within(counters).getByText("Objects loaded").nextElementSibling).toHaveTextContent("7");
     expect(await screen.findByText(/No runs yet/)).toBeInTheDocument();
+  });
+
+  it("shows which workers hold the task and their last heartbeats, and one that stopped answering", async () => {
+    const workers: TaskWorker[] = [
+      { worker_id: "host-a-101", started_at: "2026-01-04T07:00:00.000Z", heartbeat_at: "2026-01-04T08:00:00.000Z", live: true },
+      { worker_id: "host-b-202", started_at: "2026-01-04T07:00:01.000Z", heartbeat_at: "2026-01-04T07:58:00.000Z", live: false },
+    ];
+    server.use(
+      http.get("/api/tasks/t-1", () => HttpResponse.json(makeTask({ desired_state: "running", status: "running", worker_id: "host-a-101" }))),
+      http.get("/api/tasks/t-1/workers", () => HttpResponse.json({ items: workers })),
+    );
+    renderAt("/data/integration/t-1");
+    const list = await screen.findByRole("list", { name: "Workers holding the task" });
+    const items = within(list).getAllByRole("listitem");
+    expect(items).toHaveLength(2);
+    expect(items[0]).toHaveTextContent("host-a-101");
+    expect(items[0]!.querySelector("time")).toHaveAttribute("dateTime", "2026-01-04T08:00:00.000Z");
+    expect(items[0]).not.toHaveTextContent("not responding");
+    expect(items[1]).toHaveTextContent("host-b-202");
+    expect(items[1]!.querySelector("time")).toHaveAttribute("dateTime", "2026-01-04T07:58:00.000Z");
+    expect(items[1]).toHaveTextContent("(not responding)");
+  });
+
+  it("says when no worker holds the task", async () => {
+    server.use(http.get("/api/tasks/t-1", () => HttpResponse.json(makeTask())));
+    renderAt("/data/integration/t-1");
+    const status = await screen.findByRole("region", { name: "Status" });
+    expect(await within(status).findByText("No worker holds this task")).toBeInTheDocument();
   });
 
   it("does not show the purge warning when purge is off", async () => {

@@ -15,6 +15,7 @@ import { StartStopButton, type ActionError } from "./task-actions.tsx";
 import { formatLabel, formatOptions } from "./task-format.tsx";
 import { TaskRuns } from "./task-runs.tsx";
 import { TaskStatus } from "./task-status.tsx";
+import { TaskWorkers } from "./task-workers.tsx";
 import { DataSourceLink, TargetTable } from "./tasks-page.tsx";
 
 const TRAIL_ROOT = { label: "Data Integration", to: "/data/integration" };
@@ -160,7 +161,9 @@ export function TaskDetailPage() {
               <Item label="Last batch">
                 <When iso={record.last_batch_at} never="No batch yet" />
               </Item>
-              <Item label="Worker">{record.worker_id ? <code>{record.worker_id}</code> : <span className="muted">None</span>}</Item>
+              <Item label="Workers">
+                <TaskWorkers taskId={record.id} live={isActive(record)} />
+              </Item>
               <Item label="Last error">
                 {record.last_error ? <span className="error-text">{record.last_error}</span> : <span className="muted">None</span>}
               </Item>
