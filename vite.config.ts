@@ -43,6 +43,8 @@ export default defineConfig({
           name: "node-postgres",
           environment: "node",
           include: ["tests/worker-*.test.ts"],
+          // Already on PostgreSQL whatever the project says.
+          exclude: ["tests/worker-scale-out.test.ts"],
           env: { WORKER_STORE: "postgres" },
         },
       },
