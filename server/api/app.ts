@@ -1,6 +1,6 @@
 // The HTTP app, assembled from plugins: the zod type provider (the contracts validate requests and
-// serialize responses), errors, the decorated store, outside services and organization, then one
-// plugin per resource.
+// serialize responses), errors, the decorated store, outside services and organization, the
+// OpenAPI document, then one plugin per resource.
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from "fastify";
 import fastifyStatic from "@fastify/static";
 import { serializerCompiler, validatorCompiler } from "fastify-type-provider-zod";
@@ -14,6 +14,7 @@ import { dataSourceRoutes } from "./data-sources.ts";
 import { dataSourceTestRoutes, type TestRateLimit } from "./data-sources-test.ts";
 import { errorHandling } from "./errors.ts";
 import { healthRoutes } from "./health.ts";
+import { openapi } from "./openapi.ts";
 import { organization, orgRoutes } from "./org.ts";
 import { servicesPlugin } from "./services.ts";
 import { storesPlugin, type ApiStores } from "./stores.ts";
@@ -48,6 +49,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     targetChecker: options.targetChecker,
   });
   await app.register(organization, { config });
+  await app.register(openapi);
 
   await app.register(healthRoutes);
   await app.register(orgRoutes, { config });
