@@ -15,6 +15,11 @@ export const apiErrorSchema = z.object({
 });
 export type ApiError = z.infer<typeof apiErrorSchema>;
 
+/** A list response, `{ items: [...] }` (GET /api/data-sources, /api/tasks, /api/tasks/:id/runs). */
+export function listOf<T extends z.ZodType>(item: T) {
+  return z.object({ items: z.array(item) });
+}
+
 /** First message per field path, the way a form shows it. */
 export function fieldErrors(error: z.ZodError): Record<string, string> {
   const fields: Record<string, string> = {};

@@ -32,6 +32,9 @@ export const testResultSchema = z.object({
 });
 export type TestResult = z.infer<typeof testResultSchema>;
 
+/** What POST /api/data-sources/test answers: the result and when the test ran. */
+export const testOutcomeSchema = testResultSchema.extend({ tested_at: z.string() });
+
 /** `ok` is true when no check fails; warnings and skips do not fail a test. */
 export function isOk(checks: readonly Pick<CheckResult, "status">[]): boolean {
   return checks.every((check) => check.status !== "fail");
@@ -57,7 +60,7 @@ export const testEventSchema = z.discriminatedUnion("event", [
   z.object({ event: z.literal("result"), check: checkResultSchema }),
   z.object({
     event: z.literal("done"),
-    result: testResultSchema.extend({ tested_at: z.string() }),
+    result: testOutcomeSchema,
   }),
 ]);
 export type TestEvent = z.infer<typeof testEventSchema>;

@@ -106,19 +106,6 @@ function crossFieldRules(value: z.infer<typeof dataSourceFieldsSchema>, ctx: z.R
 
 export const dataSourceInputSchema = dataSourceFieldsSchema.superRefine(crossFieldRules);
 
-/** The API's schema: the same fields, and the external ID must be the caller's organization ID. */
-export function dataSourceInputSchemaForOrg(orgId: string) {
-  return dataSourceInputSchema.superRefine((value, ctx) => {
-    if (value.external_id !== orgId) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["external_id"],
-        message: MESSAGES.externalIdMismatch(orgId),
-      });
-    }
-  });
-}
-
 /** What the form holds (prefix/suffix may be absent) and what the API stores after parsing. */
 export type DataSourceFormValues = z.input<typeof dataSourceInputSchema>;
 export type DataSourceInput = z.output<typeof dataSourceInputSchema>;

@@ -1,7 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { FastifyInstance } from "fastify";
 import pino from "pino";
+import { TASK_MESSAGES } from "#contracts/task.ts";
 import { loadConfig } from "../config.ts";
+import type { DataSourceStore } from "../store/types.ts";
 import { buildApp } from "./app.ts";
 
 describe("API shell", () => {
@@ -31,5 +33,37 @@ describe("API shell", () => {
     const res = await app.inject({ method: "GET", url: "/api/nope" });
     expect(res.statusCode).toBe(404);
     expect(res.json().error).toContain("/api/nope");
+  });
+
+  it("answers input that breaks a route's contract schema with 400 { error, fields } and the contract's messages", async () => {
+    const task = await app.inject({
+      method: "POST",
+      url: "/api/tasks",
+      payload: { name: " ", data_source_id: "ds", file_format: { type: "csv", delimiter: "ab" }, target: { table: "t" }, x: 1 },
+    });
+    expect(task.statusCode).toBe(400);
+    expect(task.json()).toEqual({
+      error: "Fix these fields: name, file_format.delimiter, x",
+      fields: { name: TASK_MESSAGES.nameRequired, "file_format.delimiter": TASK_MESSAGES.delimiterTooLong(1), x: "Unknown field; remove it" },
+    });
+
+    const array = await app.inject({ method: "POST", url: "/api/tasks", payload: [] as unknown as object });
+    expect(array.json()).toEqual({ error: "Send a JSON object with Content-Type: application/json" });
+
+    const query = await app.inject({ method: "GET", url: "/api/tasks/t1/runs?limit=0" });
+    expect(query.statusCode).toBe(400);
+    expect(query.json()).toEqual({ error: "Fix this query parameter: limit", fields: { limit: expect.any(String) } });
+  });
+});
+
+describe("responses", () => {
+  it("are checked against their contract schema: a record that breaks it is a 500 with a sentence, not a leak", async () => {
+    const broken = { listDataSources: async () => [{ id: "ds1", secret: "x" }] } as unknown as DataSourceStore;
+    const config = loadConfig({ ORG_ID: "org-under-test" });
+    const app = await buildApp({ config, logger: pino({ level: "silent" }), stores: { dataSources: broken, tasks: {} as never } });
+    const res = await app.inject({ method: "GET", url: "/api/data-sources" });
+    expect(res.statusCode).toBe(500);
+    expect(res.json()).toEqual({ error: "Internal error; the details are in the server log" });
+    await app.close();
   });
 });

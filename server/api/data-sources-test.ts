@@ -2,14 +2,12 @@
 // with `Accept: application/x-ndjson` one event per line (`running`, `result`, then `done`),
 // each flushed as it happens. Rate-limited per organization; a closed request aborts the test.
 import rateLimit from "@fastify/rate-limit";
-import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from "fastify";
-import type { TestEvent } from "#contracts/connectivity.ts";
-import { connectionOf, connectivityTestInputSchema, MESSAGES } from "#contracts/data-source.ts";
-import type { Config } from "../config.ts";
-import type { ConnectivityTester } from "../connectivity/engine.ts";
-import type { DataSourceStore } from "../store/types.ts";
-import { orgOf, parseBody } from "./data-sources.ts";
-import { HttpError } from "./errors.ts";
+import type { FastifyReply, FastifyRequest } from "fastify";
+import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
+import { testEventSchema, testOutcomeSchema, type TestEvent } from "#contracts/connectivity.ts";
+import { connectionOf, connectivityTestInputSchema } from "#contracts/data-source.ts";
+import { assertOwnExternalId } from "./data-sources.ts";
+import { ERROR_RESPONSES, HttpError } from "./errors.ts";
 
 export interface TestRateLimit {
   max: number;
@@ -19,10 +17,7 @@ export interface TestRateLimit {
 export const DEFAULT_TEST_RATE_LIMIT: TestRateLimit = { max: 10, timeWindowMs: 60_000 };
 
 export interface TestRouteOptions {
-  config: Config;
-  store: () => DataSourceStore;
-  tester: () => ConnectivityTester;
-  rateLimit?: TestRateLimit;
+  rateLimit?: TestRateLimit | undefined;
 }
 
 export const NDJSON = "application/x-ndjson";
@@ -42,19 +37,36 @@ function clientGone(request: FastifyRequest, reply: FastifyReply): AbortControll
   return controller;
 }
 
-export const dataSourceTestRoutes: FastifyPluginAsync<TestRouteOptions> = async (app, options) => {
-  const { config, store, tester } = options;
+export const dataSourceTestRoutes: FastifyPluginAsyncZod<TestRouteOptions> = async (app, options) => {
   const limit = options.rateLimit ?? DEFAULT_TEST_RATE_LIMIT;
   await app.register(rateLimit, { global: false });
 
   app.post(
     "/api/data-sources/test",
     {
+      schema: {
+        summary: "Test Connectivity: assume the role and check the queue and the bucket, one result per check",
+        description:
+          "Takes the same body as create (a name is allowed and ignored). Answers JSON by default; with " +
+          `\`Accept: ${NDJSON}\` one event per line as checks start and finish, then \`done\` with the whole result.`,
+        tags: ["data sources"],
+        body: connectivityTestInputSchema,
+        response: {
+          200: {
+            description: "The result of every check; `ok` is true when none fails",
+            content: {
+              "application/json": { schema: testOutcomeSchema },
+              [NDJSON]: { schema: testEventSchema },
+            },
+          },
+          ...ERROR_RESPONSES,
+        },
+      },
       config: {
         rateLimit: {
           max: limit.max,
           timeWindow: limit.timeWindowMs,
-          keyGenerator: () => `connectivity-test:${orgOf(config)}`,
+          keyGenerator: (request) => `connectivity-test:${request.orgId}`,
           errorResponseBuilder: (_request, context) => {
             const seconds = Math.max(1, Math.ceil(context.ttl / 1000));
             return new HttpError(
@@ -67,13 +79,9 @@ export const dataSourceTestRoutes: FastifyPluginAsync<TestRouteOptions> = async 
       },
     },
     async (request, reply) => {
-      const orgId = orgOf(config);
-      const parsed = parseBody(connectivityTestInputSchema, request.body);
-      if (parsed.external_id !== orgId) {
-        const message = MESSAGES.externalIdMismatch(orgId);
-        throw new HttpError(400, message, { external_id: message });
-      }
-      const connection = connectionOf(parsed);
+      const { orgId, body } = request;
+      assertOwnExternalId(orgId, body);
+      const connection = connectionOf(body);
       const cancel = clientGone(request, reply);
       const stream = wantsNdjson(request);
 
@@ -93,7 +101,7 @@ export const dataSourceTestRoutes: FastifyPluginAsync<TestRouteOptions> = async 
       }
 
       try {
-        const outcome = await tester()(connection, { signal: cancel.signal, ...(stream ? { onEvent: write } : {}) });
+        const outcome = await app.connectivity(connection, { signal: cancel.signal, ...(stream ? { onEvent: write } : {}) });
         if (cancel.signal.aborted) {
           // Nobody is waiting for this result, and a cut-short test must not allow a save.
           request.log.info({ ok: outcome.ok }, "connectivity test cancelled by the client");
@@ -101,7 +109,7 @@ export const dataSourceTestRoutes: FastifyPluginAsync<TestRouteOptions> = async 
           else return reply.send(outcome);
           return reply;
         }
-        await store().recordConnectivityTest(orgId, connection, outcome);
+        await app.stores.dataSources.recordConnectivityTest(orgId, connection, outcome);
         if (!stream) return reply.send(outcome);
         write({ event: "done", result: outcome });
         reply.raw.end();

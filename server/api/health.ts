@@ -1,5 +1,12 @@
-import type { FastifyPluginAsync } from "fastify";
+import { z } from "zod";
+import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 
-export const healthRoutes: FastifyPluginAsync = async (app) => {
-  app.get("/api/health", async () => ({ status: "ok" }));
+export const healthSchema = z.object({ status: z.literal("ok") });
+
+export const healthRoutes: FastifyPluginAsyncZod = async (app) => {
+  app.get(
+    "/api/health",
+    { schema: { summary: "Liveness: the API answers", tags: ["health"], response: { 200: healthSchema } } },
+    async () => ({ status: "ok" as const }),
+  );
 };

@@ -1,50 +1,46 @@
 // /api/tasks: integration tasks. The API sets the desired state; workers report the actual one.
-import type { FastifyPluginAsync } from "fastify";
+// Bodies, params and responses are the contract's schemas (contracts/task.ts), checked by the
+// zod type provider before a handler runs.
+import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
-import { fieldErrors } from "#contracts/api.ts";
+import { listOf } from "#contracts/api.ts";
 import {
   TASK_MESSAGES,
   effectiveScope,
   taskInputSchema,
+  taskRecordSchema,
+  taskRunSchema,
   taskScopeProblems,
+  taskWorkersResponseSchema,
   type TaskInput,
 } from "#contracts/task.ts";
-import type { TargetChecker } from "../databend/target-check.ts";
-import { DuplicateTaskNameError, type TaskConfig, type TaskStore } from "../store/tasks.ts";
-import { HttpError } from "./errors.ts";
+import { DuplicateTaskNameError, type TaskConfig } from "../store/tasks.ts";
+import { ERROR_RESPONSES, HttpError, invalidFields } from "./errors.ts";
 import { assertNoBucketCollision, assertTargetUsable, type TargetAction } from "./task-target.ts";
 
 export interface TaskRoutesOptions {
-  /** The task store, opened on first use. */
-  taskStore: () => TaskStore;
-  orgId: string;
-  /** Asks Databend whether a target table exists and may be used (on create, update and start). */
-  targetChecker: () => TargetChecker;
   /** A worker heartbeat older than this no longer counts as a live worker (stop then takes effect at once). */
   staleAfterMs?: number;
 }
+
+/** `:id` of a task: the record's own id field. */
+const taskParamsSchema = taskRecordSchema.pick({ id: true });
 
 const runsQuerySchema = z.object({
   limit: z.coerce.number().int().min(1).max(1000).default(100),
   before: z.string().optional(),
 });
 
-export const taskRoutes: FastifyPluginAsync<TaskRoutesOptions> = async (app, options) => {
-  const { orgId, staleAfterMs = 30_000 } = options;
-  const store = options.taskStore;
-  /** Validated config and the bucket of its data source. */
-  async function validate(body: unknown): Promise<{ config: TaskConfig; bucket: string }> {
-    const parsed = taskInputSchema.safeParse(body ?? {});
-    if (!parsed.success) {
-      throw new HttpError(400, "Some fields need a change", fieldErrors(parsed.error));
-    }
-    const input: TaskInput = parsed.data;
+export const taskRoutes: FastifyPluginAsyncZod<TaskRoutesOptions> = async (app, options) => {
+  const { staleAfterMs = 30_000 } = options;
+  const store = () => app.stores.tasks;
+  const tags = ["tasks"];
+  /** The config of a valid input and the bucket of its data source, or 400 naming the fields. */
+  async function validate(orgId: string, input: TaskInput): Promise<{ config: TaskConfig; bucket: string }> {
     const source = await store().sourceFor(orgId, input.data_source_id);
-    if (!source) {
-      throw new HttpError(400, "Some fields need a change", { data_source_id: TASK_MESSAGES.dataSourceMissing });
-    }
+    if (!source) throw invalidFields({ data_source_id: TASK_MESSAGES.dataSourceMissing });
     const problems = taskScopeProblems(input, source);
-    if (Object.keys(problems).length > 0) throw new HttpError(400, "Some fields need a change", problems);
+    if (Object.keys(problems).length > 0) throw invalidFields(problems);
     const scope = effectiveScope(input, source);
     const config: TaskConfig = {
       name: input.name,
@@ -65,11 +61,12 @@ export const taskRoutes: FastifyPluginAsync<TaskRoutesOptions> = async (app, opt
    * Nothing is saved or started unless both pass.
    */
   async function checkTarget(
+    orgId: string,
     task: { id: string | null; target: TaskConfig["target"]; bucket: string | null },
     action: TargetAction,
   ): Promise<void> {
     if (task.bucket !== null) await assertNoBucketCollision(store(), orgId, { ...task, bucket: task.bucket });
-    await assertTargetUsable(options.targetChecker(), task.target, action);
+    await assertTargetUsable(app.targetChecker, task.target, action);
   }
 
   function duplicate(error: unknown): never {
@@ -82,74 +79,169 @@ export const taskRoutes: FastifyPluginAsync<TaskRoutesOptions> = async (app, opt
   const notFound = (id: string) => new HttpError(404, `No task with id ${id}`);
   const runningEdit = () => new HttpError(409, "The task is running; stop it before changing it");
 
-  app.get("/api/tasks", async () => ({ items: await store().list(orgId) }));
+  app.get(
+    "/api/tasks",
+    { schema: { summary: "List the organization's tasks", tags, response: { 200: listOf(taskRecordSchema), ...ERROR_RESPONSES } } },
+    async (request) => ({ items: await store().list(request.orgId) }),
+  );
 
-  app.post("/api/tasks", async (request, reply) => {
-    const { config, bucket } = await validate(request.body);
-    await checkTarget({ id: null, target: config.target, bucket }, "create");
-    const record = await store().create(orgId, config).catch(duplicate);
-    return reply.code(201).send(record);
-  });
+  app.post(
+    "/api/tasks",
+    {
+      schema: {
+        summary: "Create a task (stopped); its target table must exist in Databend",
+        tags,
+        body: taskInputSchema,
+        response: { 201: taskRecordSchema, ...ERROR_RESPONSES },
+      },
+    },
+    async (request, reply) => {
+      const { orgId } = request;
+      const { config, bucket } = await validate(orgId, request.body);
+      await checkTarget(orgId, { id: null, target: config.target, bucket }, "create");
+      const record = await store().create(orgId, config).catch(duplicate);
+      return reply.code(201).send(record);
+    },
+  );
 
-  app.get<{ Params: { id: string } }>("/api/tasks/:id", async (request) => {
-    const record = await store().get(orgId, request.params.id);
-    if (!record) throw notFound(request.params.id);
-    return record;
-  });
+  app.get(
+    "/api/tasks/:id",
+    {
+      schema: {
+        summary: "Read a task, with the state its workers report",
+        tags,
+        params: taskParamsSchema,
+        response: { 200: taskRecordSchema, ...ERROR_RESPONSES },
+      },
+    },
+    async (request) => {
+      const record = await store().get(request.orgId, request.params.id);
+      if (!record) throw notFound(request.params.id);
+      return record;
+    },
+  );
 
-  app.put<{ Params: { id: string } }>("/api/tasks/:id", async (request) => {
-    const { id } = request.params;
-    const existing = await store().get(orgId, id);
-    if (!existing) throw notFound(id);
-    const { config, bucket } = await validate(request.body);
-    // Refused before asking Databend; the store refuses it again should a start slip in meanwhile.
-    if (existing.desired_state === "running") throw runningEdit();
-    await checkTarget({ id, target: config.target, bucket }, "update");
-    const result = await store().update(orgId, id, config).catch(duplicate);
-    if (result === "missing") throw notFound(id);
-    if (result === "running") throw runningEdit();
-    return result;
-  });
+  app.put(
+    "/api/tasks/:id",
+    {
+      schema: {
+        summary: "Replace a stopped task",
+        tags,
+        params: taskParamsSchema,
+        body: taskInputSchema,
+        response: { 200: taskRecordSchema, ...ERROR_RESPONSES },
+      },
+    },
+    async (request) => {
+      const { orgId } = request;
+      const { id } = request.params;
+      const existing = await store().get(orgId, id);
+      if (!existing) throw notFound(id);
+      const { config, bucket } = await validate(orgId, request.body);
+      // Refused before asking Databend; the store refuses it again should a start slip in meanwhile.
+      if (existing.desired_state === "running") throw runningEdit();
+      await checkTarget(orgId, { id, target: config.target, bucket }, "update");
+      const result = await store().update(orgId, id, config).catch(duplicate);
+      if (result === "missing") throw notFound(id);
+      if (result === "running") throw runningEdit();
+      return result;
+    },
+  );
 
-  app.delete<{ Params: { id: string } }>("/api/tasks/:id", async (request, reply) => {
-    const result = await store().delete(orgId, request.params.id);
-    if (result === "missing") throw notFound(request.params.id);
-    if (result === "running") throw new HttpError(409, "The task is running; stop it before deleting it");
-    return reply.code(204).send();
-  });
+  app.delete(
+    "/api/tasks/:id",
+    {
+      schema: {
+        summary: "Delete a stopped task",
+        tags,
+        params: taskParamsSchema,
+        response: { 204: z.undefined().describe("Deleted"), ...ERROR_RESPONSES },
+      },
+    },
+    async (request, reply) => {
+      const result = await store().delete(request.orgId, request.params.id);
+      if (result === "missing") throw notFound(request.params.id);
+      if (result === "running") throw new HttpError(409, "The task is running; stop it before deleting it");
+      return reply.code(204).send();
+    },
+  );
 
-  app.post<{ Params: { id: string } }>("/api/tasks/:id/start", async (request) => {
-    const task = await store().get(orgId, request.params.id);
-    if (!task) throw notFound(request.params.id);
-    // The table may have been dropped, or the data source repointed, since the task was saved.
-    // A task already meant to run is left as it is (starting it again changes nothing).
-    if (task.desired_state !== "running") {
-      const source = await store().sourceFor(orgId, task.data_source_id);
-      await checkTarget({ id: task.id, target: task.target, bucket: source?.bucket ?? null }, "start");
-    }
-    const record = await store().setDesiredState(orgId, request.params.id, "running", staleAfterMs);
-    if (!record) throw notFound(request.params.id);
-    return record;
-  });
+  app.post(
+    "/api/tasks/:id/start",
+    {
+      schema: {
+        summary: "Ask the workers to run the task (its target table is checked again first)",
+        tags,
+        params: taskParamsSchema,
+        response: { 200: taskRecordSchema, ...ERROR_RESPONSES },
+      },
+    },
+    async (request) => {
+      const { orgId } = request;
+      const task = await store().get(orgId, request.params.id);
+      if (!task) throw notFound(request.params.id);
+      // The table may have been dropped, or the data source repointed, since the task was saved.
+      // A task already meant to run is left as it is (starting it again changes nothing).
+      if (task.desired_state !== "running") {
+        const source = await store().sourceFor(orgId, task.data_source_id);
+        await checkTarget(orgId, { id: task.id, target: task.target, bucket: source?.bucket ?? null }, "start");
+      }
+      const record = await store().setDesiredState(orgId, request.params.id, "running", staleAfterMs);
+      if (!record) throw notFound(request.params.id);
+      return record;
+    },
+  );
 
-  app.post<{ Params: { id: string } }>("/api/tasks/:id/stop", async (request) => {
-    const record = await store().setDesiredState(orgId, request.params.id, "stopped", staleAfterMs);
-    if (!record) throw notFound(request.params.id);
-    return record;
-  });
+  app.post(
+    "/api/tasks/:id/stop",
+    {
+      schema: {
+        summary: "Ask the workers to stop the task (at once when no live worker holds it)",
+        tags,
+        params: taskParamsSchema,
+        response: { 200: taskRecordSchema, ...ERROR_RESPONSES },
+      },
+    },
+    async (request) => {
+      const record = await store().setDesiredState(request.orgId, request.params.id, "stopped", staleAfterMs);
+      if (!record) throw notFound(request.params.id);
+      return record;
+    },
+  );
 
-  // The workers holding the task and their last heartbeats (several may consume one queue).
-  app.get<{ Params: { id: string } }>("/api/tasks/:id/workers", async (request) => {
-    const workers = await store().listWorkers(orgId, request.params.id, staleAfterMs);
-    if (!workers) throw notFound(request.params.id);
-    return { items: workers };
-  });
+  app.get(
+    "/api/tasks/:id/workers",
+    {
+      schema: {
+        summary: "The workers holding the task and their last heartbeats (several may consume one queue)",
+        tags,
+        params: taskParamsSchema,
+        response: { 200: taskWorkersResponseSchema, ...ERROR_RESPONSES },
+      },
+    },
+    async (request) => {
+      const workers = await store().listWorkers(request.orgId, request.params.id, staleAfterMs);
+      if (!workers) throw notFound(request.params.id);
+      return { items: workers };
+    },
+  );
 
-  app.get<{ Params: { id: string }; Querystring: Record<string, string> }>("/api/tasks/:id/runs", async (request) => {
-    const query = runsQuerySchema.safeParse(request.query ?? {});
-    if (!query.success) throw new HttpError(400, "Bad query parameters", fieldErrors(query.error));
-    const runs = await store().listRuns(orgId, request.params.id, query.data.limit, query.data.before);
-    if (!runs) throw notFound(request.params.id);
-    return { items: runs };
-  });
+  app.get(
+    "/api/tasks/:id/runs",
+    {
+      schema: {
+        summary: "The task's run history, newest first, paged with `before` (the oldest loaded run's start time)",
+        tags,
+        params: taskParamsSchema,
+        querystring: runsQuerySchema,
+        response: { 200: listOf(taskRunSchema), ...ERROR_RESPONSES },
+      },
+    },
+    async (request) => {
+      const { limit, before } = request.query;
+      const runs = await store().listRuns(request.orgId, request.params.id, limit, before);
+      if (!runs) throw notFound(request.params.id);
+      return { items: runs };
+    },
+  );
 };

@@ -1,0 +1,46 @@
+// The outside systems the API asks, as decorated plugins made on first use: `app.connectivity`
+// runs Test Connectivity (the setup identity, through the SDK's default credential chain) and
+// `app.targetChecker` asks Databend about a task's target table. Either may be handed in (tests).
+import fp from "fastify-plugin";
+import type { Logger } from "pino";
+import type { Config } from "../config.ts";
+import { createConnectivityTester, type ConnectivityTester } from "../connectivity/engine.ts";
+import { createTargetChecker, type TargetChecker } from "../databend/target-check.ts";
+
+declare module "fastify" {
+  interface FastifyInstance {
+    connectivity: ConnectivityTester;
+    targetChecker: TargetChecker;
+  }
+}
+
+export interface ServicesOptions {
+  config: Config;
+  logger: Logger;
+  connectivity?: ConnectivityTester | undefined;
+  targetChecker?: TargetChecker | undefined;
+}
+
+export const servicesPlugin = fp<ServicesOptions>(
+  async (app, { config, logger, ...given }) => {
+    let tester = given.connectivity;
+    const connectivity: ConnectivityTester = (input, run) =>
+      (tester ??= createConnectivityTester({
+        orgId: config.orgId,
+        platformSetupRoleArn: config.platformSetupRoleArn,
+        platformLoadRoleArn: config.platformLoadRoleArn,
+        logger,
+      }))(input, run);
+    app.decorate("connectivity", connectivity);
+
+    let checker = given.targetChecker;
+    const own = !checker;
+    app.decorate("targetChecker", {
+      getter: () => (checker ??= createTargetChecker({ dsn: config.databendDsn, timeoutMs: config.databendCheckTimeoutMs })),
+    });
+    app.addHook("onClose", async () => {
+      if (own) await checker?.close();
+    });
+  },
+  { name: "services" },
+);

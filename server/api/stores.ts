@@ -1,0 +1,52 @@
+// The store as a decorated plugin: `app.stores.dataSources` and `app.stores.tasks`, the ports every
+// route plugin uses. By default openStore() on DATABASE_URL or DATA_DIR, opened on first use (so
+// routes that need no store, health and org, answer without one) and closed with the app; stores
+// handed in (server/main.ts opens them before listening, tests bring their own) are the caller's to close.
+import fp from "fastify-plugin";
+import type { Config } from "../config.ts";
+import { openStore, storeTarget, type Stores } from "../store/open.ts";
+import type { TaskStore } from "../store/tasks.ts";
+import type { DataSourceStore } from "../store/types.ts";
+
+export type ApiStores = Pick<Stores, "dataSources" | "tasks">;
+
+declare module "fastify" {
+  interface FastifyInstance {
+    stores: ApiStores;
+  }
+}
+
+export interface StoresOptions {
+  config: Config;
+  stores?: ApiStores | undefined;
+}
+
+export const storesPlugin = fp<StoresOptions>(
+  async (app, { config, stores }) => {
+    if (stores) {
+      app.decorate("stores", stores);
+      return;
+    }
+    let opened: Promise<Stores> | undefined;
+    const open = () => (opened ??= openStore(storeTarget(config)));
+    app.addHook("onClose", async () => {
+      if (opened) await (await opened).close();
+    });
+    app.decorate("stores", {
+      dataSources: lazyPort<DataSourceStore>(async () => (await open()).dataSources),
+      tasks: lazyPort<TaskStore>(async () => (await open()).tasks),
+    });
+  },
+  { name: "stores" },
+);
+
+/** A port whose every method first waits for the store to open (all port methods are async). */
+function lazyPort<T extends object>(get: () => Promise<T>): T {
+  return new Proxy({} as T, {
+    get: (_target, method) =>
+      async (...args: unknown[]) => {
+        const port = await get();
+        return (port[method as keyof T] as (...a: unknown[]) => unknown)(...args);
+      },
+  });
+}
