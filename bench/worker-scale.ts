@@ -8,7 +8,6 @@
 // the store is DATABASE_URL when it is PostgreSQL, else a throwaway cluster (tests/support/postgres.ts).
 import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
 import { availableParallelism, tmpdir } from "node:os";
 import path from "node:path";
 import { createInterface } from "node:readline";
@@ -21,6 +20,7 @@ import { DatabendWarehouse } from "../server/databend/client.ts";
 import { isPostgresUrl, openStore } from "../server/store/open.ts";
 import { startPostgres, type PostgresCluster } from "../tests/support/postgres.ts";
 import { childPids, cpuSeconds } from "./proc.ts";
+import { freePort, untilUp } from "../tests/support/net.ts";
 
 const MAX_WORKERS = Number(process.env.BENCH_WORKERS);
 if (!Number.isInteger(MAX_WORKERS) || MAX_WORKERS < 1) throw new Error(`BENCH_WORKERS must be a whole number of at least 1, got "${process.env.BENCH_WORKERS}"`);
@@ -32,28 +32,6 @@ const CUSTOMER = { accessKeyId: "test", secretAccessKey: "test" };
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const fmt = (n: number, d = 1) => (Number.isFinite(n) ? n.toFixed(d) : "n/a");
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once("error", reject);
-    srv.listen(0, "127.0.0.1", () => {
-      const port = (srv.address() as { port: number }).port;
-      srv.close(() => resolve(port));
-    });
-  });
-}
-async function until(what: string, url: string): Promise<void> {
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    try {
-      if ((await fetch(url)).ok) return;
-    } catch {
-      // not up yet
-    }
-    if (Date.now() > deadline) throw new Error(`${what} did not start`);
-    await sleep(100);
-  }
-}
 
 const dataDir = mkdtempSync(path.join(tmpdir(), "bench-scale-"));
 const spawned: ChildProcess[] = [];
@@ -85,8 +63,8 @@ spawned.push(sandboxProc, launcher);
 createInterface({ input: launcher.stdout! }).on("line", () => {});
 const sandboxUrl = `http://127.0.0.1:${sandboxPort}`;
 const dsn = `databend://root:@127.0.0.1:${warehousePort}/default?sslmode=disable`;
-await until("sandbox", `${sandboxUrl}/_sandbox/health`);
-await until("warehouse", `http://127.0.0.1:${warehousePort}/health`);
+await untilUp("sandbox", `${sandboxUrl}/_sandbox/health`);
+await untilUp("warehouse", `http://127.0.0.1:${warehousePort}/health`);
 const enginePid = childPids(launcher.pid)[0];
 const s3 = new S3Client({ endpoint: sandboxUrl, region: REGION, credentials: CUSTOMER, forcePathStyle: true });
 const sqs = new SQSClient({ endpoint: sandboxUrl, region: REGION, credentials: CUSTOMER, useQueueUrlAsEndpoint: false });

@@ -33,12 +33,12 @@ import {
   SQSClient,
 } from "@aws-sdk/client-sqs";
 import * as documents from "../sandbox/aws/documents.ts";
-import { createServer } from "node:net";
 import { fileFormatSchema } from "#contracts/task.ts";
 import { DatabendWarehouse } from "../server/databend/client.ts";
 import { openStore } from "../server/store/open.ts";
 import { loadWorkerConfig } from "../server/worker/config.ts";
 import { childPids, commandName, cpuSeconds, vmMegabytes } from "./proc.ts";
+import { freePort, untilUp } from "../tests/support/net.ts";
 
 // BENCH_WORKERS=N: objects/s with 1..N workers on PostgreSQL instead (bench/worker-scale.ts exits when done).
 if (process.env.BENCH_WORKERS) {
@@ -68,28 +68,6 @@ const perThousand = (cpu: number | undefined, n: number) => (cpu === undefined ?
 
 const dataDir = mkdtempSync(path.join(tmpdir(), "bench-worker-"));
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once("error", reject);
-    srv.listen(0, "127.0.0.1", () => {
-      const port = (srv.address() as { port: number }).port;
-      srv.close(() => resolve(port));
-    });
-  });
-}
-async function until(what: string, url: string): Promise<void> {
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    try {
-      if ((await fetch(url)).ok) return;
-    } catch {
-      // not up yet
-    }
-    if (Date.now() > deadline) throw new Error(`${what} did not start`);
-    await sleep(100);
-  }
-}
 const sandboxPort = await freePort();
 const warehousePort = await freePort();
 const sandboxProc = spawn(process.execPath, [path.resolve("sandbox/main.ts"), "--reset"], {
@@ -126,9 +104,9 @@ const warehouseStartupMs = new Promise<number>((resolve, reject) => {
 });
 const sandbox = { url: `http://127.0.0.1:${sandboxPort}` };
 const warehouse = { dsn: `databend://root:@127.0.0.1:${warehousePort}/default?sslmode=disable` };
-await until("sandbox", `${sandbox.url}/_sandbox/health`);
+await untilUp("sandbox", `${sandbox.url}/_sandbox/health`);
 const startupMs = await warehouseStartupMs;
-await until("warehouse", `http://127.0.0.1:${warehousePort}/health`);
+await untilUp("warehouse", `http://127.0.0.1:${warehousePort}/health`);
 // The engine is the launcher's only child.
 const enginePids = childPids(launcher.pid);
 const enginePid = enginePids.length === 1 ? enginePids[0] : undefined;

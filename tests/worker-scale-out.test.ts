@@ -7,7 +7,6 @@
 // Everything listens on 127.0.0.1; short leases and visibility timeouts come from the environment.
 import { spawn, type ChildProcess } from "node:child_process";
 import { mkdirSync } from "node:fs";
-import { createServer } from "node:net";
 import path from "node:path";
 import { sql } from "kysely";
 import { describe, expect, it } from "vitest";
@@ -15,6 +14,7 @@ import { taskRecordSchema, taskRunSchema, taskWorkersResponseSchema, type TaskRe
 import type { Stores } from "../server/store/open.ts";
 import { SKIP_POSTGRES, SKIP_REASON } from "./support/postgres.ts";
 import { ORG_ID, REGION, drained, expectExactRows, useWorkerEnv, waitFor, type WorkerEnv } from "./worker-env.ts";
+import { freePort } from "./support/net.ts";
 
 const OBJECTS = 2000;
 const RATE = 200; // objects per second
@@ -24,16 +24,6 @@ let env: WorkerEnv;
 const suite = SKIP_POSTGRES ? describe.skip : describe;
 if (!SKIP_POSTGRES) useWorkerEnv((e) => (env = e), { store: "postgres" });
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 interface Proc {
   name: string;

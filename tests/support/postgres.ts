@@ -4,11 +4,11 @@
 // runs as the `postgres` user the Debian package creates.
 import { execFile } from "node:child_process";
 import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
 import pg from "pg";
+import { freePort } from "./net.ts";
 
 const run = promisify(execFile);
 
@@ -28,16 +28,6 @@ export function postgresBinDir(): string | null {
   return versions.length > 0 ? path.join(root, versions[0]!, "bin") : null;
 }
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 export interface PostgresCluster {
   /** postgres://postgres@127.0.0.1:<port>/postgres */
