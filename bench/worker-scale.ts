@@ -11,16 +11,16 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { availableParallelism, tmpdir } from "node:os";
 import path from "node:path";
 import { createInterface } from "node:readline";
-import { CreateRoleCommand, IAMClient, PutRolePolicyCommand } from "@aws-sdk/client-iam";
-import { CreateBucketCommand, PutBucketNotificationConfigurationCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
-import { CreateQueueCommand, GetQueueAttributesCommand, SetQueueAttributesCommand, SQSClient } from "@aws-sdk/client-sqs";
-import * as documents from "../sandbox/aws/documents.ts";
+import { IAMClient } from "@aws-sdk/client-iam";
+import { PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
+import { GetQueueAttributesCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { fileFormatSchema } from "#contracts/task.ts";
 import { DatabendWarehouse } from "../server/databend/client.ts";
 import { isPostgresUrl, openStore } from "../server/store/open.ts";
 import { startPostgres, type PostgresCluster } from "../tests/support/postgres.ts";
 import { childPids, cpuSeconds } from "./proc.ts";
 import { freePort, untilUp } from "../tests/support/net.ts";
+import { benchAwsSide } from "./aws-side.ts";
 
 const MAX_WORKERS = Number(process.env.BENCH_WORKERS);
 if (!Number.isInteger(MAX_WORKERS) || MAX_WORKERS < 1) throw new Error(`BENCH_WORKERS must be a whole number of at least 1, got "${process.env.BENCH_WORKERS}"`);
@@ -72,46 +72,7 @@ const iam = new IAMClient({ endpoint: sandboxUrl, region: REGION, credentials: C
 const wh = new DatabendWarehouse(dsn);
 
 // AWS side, as the seed page sets it up: one bucket, one queue, one role, one data source.
-const bucket = "bench-bucket";
-const queueName = "bench-queue";
-const queueArn = `arn:aws:sqs:${REGION}:${ACCOUNT}:${queueName}`;
-const bucketArn = `arn:aws:s3:::${bucket}`;
-const queueUrl = (await sqs.send(new CreateQueueCommand({ QueueName: queueName }))).QueueUrl!;
-await sqs.send(
-  new SetQueueAttributesCommand({ QueueUrl: queueUrl, Attributes: { Policy: JSON.stringify(documents.queuePolicy(queueName, queueArn, bucketArn, ACCOUNT)) } }),
-);
-await s3.send(new CreateBucketCommand({ Bucket: bucket }));
-await s3.send(
-  new PutBucketNotificationConfigurationCommand({
-    Bucket: bucket,
-    NotificationConfiguration: documents.bucketNotification(queueName, queueArn, "in/", ".csv") as never,
-  }),
-);
-const role = await iam.send(
-  new CreateRoleCommand({
-    RoleName: "bench-role",
-    AssumeRolePolicyDocument: JSON.stringify(
-      documents.trustPolicy("arn:aws:iam::111111111111:role/platform-setup", "arn:aws:iam::111111111111:role/platform-load", ORG),
-    ),
-  }),
-);
-await iam.send(
-  new PutRolePolicyCommand({ RoleName: "bench-role", PolicyName: "access", PolicyDocument: JSON.stringify(documents.permissionsPolicy(bucketArn, queueArn)) }),
-);
-const source = await stores.dataSources.createDataSource(
-  ORG,
-  {
-    name: "bench",
-    queue_url: `https://sqs.${REGION}.amazonaws.com/${ACCOUNT}/${queueName}`,
-    queue_region: REGION,
-    role_arn: role.Role!.Arn!,
-    external_id: ORG,
-    bucket,
-    prefix: "in/",
-    suffix: ".csv",
-  },
-  null,
-);
+const { bucket, queueUrl, sourceId } = await benchAwsSide({ s3, sqs, iam, dataSources: stores.dataSources, org: ORG, region: REGION, account: ACCOUNT });
 const tasks = stores.tasks;
 
 async function depth(): Promise<number> {
@@ -167,7 +128,7 @@ for (let k = 1; k <= MAX_WORKERS; k++) {
   await wh.exec(`CREATE TABLE \`default\`.\`${table}\` (id BIGINT NOT NULL, payload VARCHAR)`);
   const task = await tasks.create(ORG, {
     name: `bench ${k} workers`,
-    data_source_id: source.id,
+    data_source_id: sourceId,
     file_format: fileFormatSchema.parse({ type: "csv" }),
     prefix: `in/r${k}/`,
     suffix: ".csv",

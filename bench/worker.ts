@@ -24,21 +24,16 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { availableParallelism, tmpdir } from "node:os";
 import path from "node:path";
 import { createInterface } from "node:readline";
-import { CreateRoleCommand, IAMClient, PutRolePolicyCommand } from "@aws-sdk/client-iam";
-import { CreateBucketCommand, PutBucketNotificationConfigurationCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
-import {
-  CreateQueueCommand,
-  GetQueueAttributesCommand,
-  SetQueueAttributesCommand,
-  SQSClient,
-} from "@aws-sdk/client-sqs";
-import * as documents from "../sandbox/aws/documents.ts";
+import { IAMClient } from "@aws-sdk/client-iam";
+import { PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
+import { GetQueueAttributesCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { fileFormatSchema } from "#contracts/task.ts";
 import { DatabendWarehouse } from "../server/databend/client.ts";
 import { openStore } from "../server/store/open.ts";
 import { loadWorkerConfig } from "../server/worker/config.ts";
 import { childPids, commandName, cpuSeconds, vmMegabytes } from "./proc.ts";
 import { freePort, untilUp } from "../tests/support/net.ts";
+import { benchAwsSide } from "./aws-side.ts";
 
 // BENCH_WORKERS=N: objects/s with 1..N workers on PostgreSQL instead (bench/worker-scale.ts exits when done).
 if (process.env.BENCH_WORKERS) {
@@ -120,54 +115,11 @@ const sources = stores.dataSources;
 const tasks = stores.tasks;
 
 // AWS side, as the seed page sets it up.
-const bucket = "bench-bucket";
-const queueName = "bench-queue";
-const queueArn = `arn:aws:sqs:${REGION}:${ACCOUNT}:${queueName}`;
-const bucketArn = `arn:aws:s3:::${bucket}`;
-const q = await sqs.send(new CreateQueueCommand({ QueueName: queueName }));
-const queueUrl = q.QueueUrl!;
-await sqs.send(
-  new SetQueueAttributesCommand({
-    QueueUrl: queueUrl,
-    Attributes: { Policy: JSON.stringify(documents.queuePolicy(queueName, queueArn, bucketArn, ACCOUNT)) },
-  }),
-);
-await s3.send(new CreateBucketCommand({ Bucket: bucket }));
-await s3.send(
-  new PutBucketNotificationConfigurationCommand({
-    Bucket: bucket,
-    NotificationConfiguration: documents.bucketNotification(queueName, queueArn, "in/", ".csv") as never,
-  }),
-);
-const role = await iam.send(
-  new CreateRoleCommand({
-    RoleName: "bench-role",
-    AssumeRolePolicyDocument: JSON.stringify(
-      documents.trustPolicy("arn:aws:iam::111111111111:role/platform-setup", "arn:aws:iam::111111111111:role/platform-load", ORG),
-    ),
-  }),
-);
-await iam.send(
-  new PutRolePolicyCommand({ RoleName: "bench-role", PolicyName: "access", PolicyDocument: JSON.stringify(documents.permissionsPolicy(bucketArn, queueArn)) }),
-);
-const source = await sources.createDataSource(
-  ORG,
-  {
-    name: "bench",
-    queue_url: `https://sqs.${REGION}.amazonaws.com/${ACCOUNT}/${queueName}`,
-    queue_region: REGION,
-    role_arn: role.Role!.Arn!,
-    external_id: ORG,
-    bucket,
-    prefix: "in/",
-    suffix: ".csv",
-  },
-  null,
-);
+const { bucket, queueUrl, sourceId } = await benchAwsSide({ s3, sqs, iam, dataSources: sources, org: ORG, region: REGION, account: ACCOUNT });
 await wh.exec("CREATE TABLE bench_events (id BIGINT NOT NULL, payload VARCHAR)");
 const task = await tasks.create(ORG, {
   name: "bench",
-  data_source_id: source.id,
+  data_source_id: sourceId,
   file_format: fileFormatSchema.parse({ type: "csv" }),
   prefix: "in/",
   suffix: ".csv",
