@@ -19,8 +19,9 @@ import { DatabendWarehouse } from "../server/databend/client.ts";
 import { isPostgresUrl, openStore } from "../server/store/open.ts";
 import { startPostgres, type PostgresCluster } from "../tests/support/postgres.ts";
 import { childPids, cpuSeconds } from "./proc.ts";
-import { freePort, untilUp } from "../tests/support/net.ts";
+import { untilUp } from "../tests/support/net.ts";
 import { benchAwsSide } from "./aws-side.ts";
+import { spawnStandIns } from "./stand-ins.ts";
 
 const MAX_WORKERS = Number(process.env.BENCH_WORKERS);
 if (!Number.isInteger(MAX_WORKERS) || MAX_WORKERS < 1) throw new Error(`BENCH_WORKERS must be a whole number of at least 1, got "${process.env.BENCH_WORKERS}"`);
@@ -49,16 +50,7 @@ if (!isPostgresUrl(databaseUrl)) {
 const stores = await openStore({ url: databaseUrl });
 
 // Stand-ins, each in its own process.
-const sandboxPort = await freePort();
-const warehousePort = await freePort();
-const sandboxProc = spawn(process.execPath, [path.resolve("sandbox/main.ts"), "--reset"], {
-  env: { ...process.env, SANDBOX_PORT: String(sandboxPort), DATA_DIR: dataDir, ORG_ID: ORG, SANDBOX_LOG_LEVEL: "warn" },
-  stdio: ["ignore", "ignore", "inherit"],
-});
-const launcher = spawn(process.execPath, [path.resolve("sandbox/warehouse/main.ts")], {
-  env: { ...process.env, WAREHOUSE_PORT: String(warehousePort), DATA_DIR: dataDir, WAREHOUSE_LOG: "0" },
-  stdio: ["ignore", "pipe", "inherit"],
-});
+const { sandboxPort, warehousePort, sandboxProc, launcher } = await spawnStandIns(dataDir, ORG);
 spawned.push(sandboxProc, launcher);
 createInterface({ input: launcher.stdout! }).on("line", () => {});
 const sandboxUrl = `http://127.0.0.1:${sandboxPort}`;

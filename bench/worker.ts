@@ -32,8 +32,9 @@ import { DatabendWarehouse } from "../server/databend/client.ts";
 import { openStore } from "../server/store/open.ts";
 import { loadWorkerConfig } from "../server/worker/config.ts";
 import { childPids, commandName, cpuSeconds, vmMegabytes } from "./proc.ts";
-import { freePort, untilUp } from "../tests/support/net.ts";
+import { untilUp } from "../tests/support/net.ts";
 import { benchAwsSide } from "./aws-side.ts";
+import { spawnStandIns } from "./stand-ins.ts";
 
 // BENCH_WORKERS=N: objects/s with 1..N workers on PostgreSQL instead (bench/worker-scale.ts exits when done).
 if (process.env.BENCH_WORKERS) {
@@ -63,18 +64,7 @@ const perThousand = (cpu: number | undefined, n: number) => (cpu === undefined ?
 
 const dataDir = mkdtempSync(path.join(tmpdir(), "bench-worker-"));
 
-const sandboxPort = await freePort();
-const warehousePort = await freePort();
-const sandboxProc = spawn(process.execPath, [path.resolve("sandbox/main.ts"), "--reset"], {
-  env: { ...process.env, SANDBOX_PORT: String(sandboxPort), DATA_DIR: dataDir, ORG_ID: ORG, SANDBOX_LOG_LEVEL: "warn" },
-  stdio: ["ignore", "ignore", "inherit"],
-});
-// The warehouse launcher (node) spawns the engine (python, sandbox/warehouse/front/server.py) and
-// prints "dev warehouse ready in <ms> ms" once the engine answers.
-const launcher = spawn(process.execPath, [path.resolve("sandbox/warehouse/main.ts")], {
-  env: { ...process.env, WAREHOUSE_PORT: String(warehousePort), DATA_DIR: dataDir, WAREHOUSE_LOG: "0" },
-  stdio: ["ignore", "pipe", "inherit"],
-});
+const { sandboxPort, warehousePort, sandboxProc, launcher } = await spawnStandIns(dataDir, ORG);
 const standIns = [
   { name: "sandbox", proc: sandboxProc },
   { name: "dev warehouse", proc: launcher },

@@ -1,6 +1,22 @@
 // Task and run records for tests, built on the contract's types (no DOM, no React), so contract,
 // component and server tests share one fixture.
+import type { DataSourceInput } from "./data-source.ts";
 import { fileFormatSchema, type TaskRecord, type TaskRun } from "./task.ts";
+
+/** A data source as an operator enters it (the store and API tests' one fixture). */
+export function makeDataSourceInput(externalId: string, overrides: Partial<DataSourceInput> = {}): DataSourceInput {
+  return {
+    name: "orders",
+    queue_url: "https://sqs.us-east-1.amazonaws.com/000000000000/orders",
+    queue_region: "us-east-1",
+    role_arn: "arn:aws:iam::000000000000:role/databend",
+    external_id: externalId,
+    bucket: "orders-bucket",
+    prefix: "in/",
+    suffix: ".csv",
+    ...overrides,
+  };
+}
 
 export function makeTask(overrides: Partial<TaskRecord> = {}): TaskRecord {
   return {

@@ -1,6 +1,7 @@
 // /api/tasks through the real app (buildApp), the real SQLite store and the dev warehouse (the API
 // checks each task's target table in Databend; those checks have their own suite,
 // task-target-checks.test.ts).
+import { makeDataSourceInput } from "#contracts/test-fixtures.ts";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -37,16 +38,7 @@ beforeAll(async () => {
   taskStore = stores.tasks;
   const source = await store.createDataSource(
     ORG,
-    {
-      name: "orders",
-      queue_url: "https://sqs.us-east-1.amazonaws.com/000000000000/orders",
-      queue_region: "us-east-1",
-      role_arn: "arn:aws:iam::000000000000:role/databend",
-      external_id: ORG,
-      bucket: "orders-bucket",
-      prefix: "in/",
-      suffix: ".csv",
-    },
+    makeDataSourceInput(ORG),
     null,
   );
   sourceId = source.id;

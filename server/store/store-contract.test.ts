@@ -1,6 +1,7 @@
 // One contract for every store adapter: the same tests run on SQLite (a temp file) and on
 // PostgreSQL (a throwaway cluster from Debian's postgresql package, see tests/support/postgres.ts).
 // Without PostgreSQL the PostgreSQL half fails with one sentence, unless SKIP_POSTGRES=1 skips it.
+import { makeDataSourceInput } from "#contracts/test-fixtures.ts";
 import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -13,16 +14,7 @@ import type { LedgerObject, TaskConfig } from "./tasks.ts";
 import { DuplicateNameError } from "./types.ts";
 
 const ORG = "org-a";
-const input: DataSourceInput = {
-  name: "orders",
-  queue_url: "https://sqs.us-east-1.amazonaws.com/000000000000/orders",
-  queue_region: "us-east-1",
-  role_arn: "arn:aws:iam::000000000000:role/databend",
-  external_id: ORG,
-  bucket: "orders-bucket",
-  prefix: "in/",
-  suffix: ".csv",
-};
+const input: DataSourceInput = makeDataSourceInput(ORG);
 const config = (name: string, dataSourceId: string): TaskConfig => ({
   name,
   data_source_id: dataSourceId,

@@ -1,5 +1,6 @@
 // SQLite-only concerns of the store: migrations from the pre-Kysely layout, a failing migration,
 // and the connection hash. The ports themselves are held by store-contract.test.ts on both dialects.
+import { makeDataSourceInput } from "#contracts/test-fixtures.ts";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -12,16 +13,7 @@ import { openSqliteDb } from "./dialect.ts";
 import { MIGRATIONS, migrate } from "./migrations.ts";
 import { STORE_FILE, openStore } from "./open.ts";
 
-const input: DataSourceInput = {
-  name: "orders",
-  queue_url: "https://sqs.us-east-1.amazonaws.com/000000000000/orders",
-  queue_region: "us-east-1",
-  role_arn: "arn:aws:iam::000000000000:role/databend",
-  external_id: "org-a",
-  bucket: "orders-bucket",
-  prefix: "in/",
-  suffix: ".csv",
-};
+const input: DataSourceInput = makeDataSourceInput("org-a");
 
 let dir: string;
 beforeEach(() => {
