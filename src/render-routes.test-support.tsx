@@ -3,12 +3,19 @@
 import { QueryClient } from "@tanstack/react-query";
 import { render } from "@testing-library/react";
 import { userEvent } from "@testing-library/user-event";
+import { Suspense } from "react";
 import { createMemoryRouter, Outlet, RouterProvider, type RouteObject } from "react-router";
 import { AppProviders } from "./app/providers.tsx";
 
 export function renderRoutes(path: string, routes: RouteObject[]) {
   const queryClient = new QueryClient({ defaultOptions: { queries: { retry: false } } });
-  const router = createMemoryRouter([{ path: "/", element: <Outlet />, children: routes }], {
+  // Pages are lazy chunks, as in the app; Suspense stands in for the layout's.
+  const frame = (
+    <Suspense fallback={<p role="status">Loading page…</p>}>
+      <Outlet />
+    </Suspense>
+  );
+  const router = createMemoryRouter([{ path: "/", element: frame, children: routes }], {
     initialEntries: [path],
   });
   const user = userEvent.setup();

@@ -1,30 +1,85 @@
-import { NavLink, Outlet } from "react-router";
+// The console's frame: header with the brand and organization, a navigation that collapses into a
+// burger menu on a phone, a skip link, and the page in <main>.
+import { Anchor, AppShell, Burger, Group, NavLink, Text, VisuallyHidden } from "@mantine/core";
+import { useDisclosure } from "@mantine/hooks";
+import { Suspense, useEffect, useRef } from "react";
+import { Link, Outlet, useLocation } from "react-router";
+import { Loading } from "../lib/page-states.tsx";
 import { useOrg } from "../lib/use-org.ts";
+import { useRouteFocus } from "./route-focus.ts";
+import classes from "./layout.module.css";
+
+const NAV = [
+  { to: "/data/sources", label: "Data Sources" },
+  { to: "/data/integration", label: "Data Integration" },
+];
 
 export function AppLayout() {
   const org = useOrg();
+  const [opened, { toggle, close }] = useDisclosure(false);
+  const { pathname } = useLocation();
+  const main = useRef<HTMLElement>(null);
+  useRouteFocus(main);
+  // Choosing a page on a phone closes the menu.
+  useEffect(() => close(), [pathname, close]);
+
   return (
-    <div className="shell">
-      <header className="topbar">
-        <span className="brand">Databend Cloud</span>
-        <span className="org" title="Organization ID (your External ID)">
-          {org.data ? `Organization ${org.data.org_id}` : ""}
-        </span>
-      </header>
-      <nav className="sidenav" aria-label="Main">
-        <p className="nav-group">Data</p>
-        <ul>
-          <li>
-            <NavLink to="/data/sources">Data Sources</NavLink>
-          </li>
-          <li>
-            <NavLink to="/data/integration">Data Integration</NavLink>
-          </li>
-        </ul>
-      </nav>
-      <main className="content">
-        <Outlet />
-      </main>
-    </div>
+    <AppShell
+      header={{ height: 52 }}
+      navbar={{ width: 232, breakpoint: "sm", collapsed: { mobile: !opened } }}
+      padding={{ base: "sm", sm: "lg" }}
+    >
+      <a href="#main" className={classes.skip}>
+        Skip to content
+      </a>
+      <AppShell.Header className={classes.header}>
+        <Group h="100%" px="md" justify="space-between" wrap="nowrap">
+          <Group gap="sm" wrap="nowrap">
+            <Burger
+              opened={opened}
+              onClick={toggle}
+              hiddenFrom="sm"
+              size="sm"
+              color="white"
+              aria-label={opened ? "Close navigation" : "Open navigation"}
+              aria-expanded={opened}
+              aria-controls="main-navigation"
+            />
+            <Anchor component={Link} to="/data/sources" c="white" fw={600} underline="never">
+              Databend Cloud
+            </Anchor>
+          </Group>
+          <Text size="sm" c="gray.3" truncate title="Organization ID (your External ID)">
+            {org.data ? (
+              <>
+                <VisuallyHidden>Organization </VisuallyHidden>
+                <span aria-hidden="true">Org </span>
+                {org.data.org_id}
+              </>
+            ) : null}
+          </Text>
+        </Group>
+      </AppShell.Header>
+      <AppShell.Navbar id="main-navigation" p="xs" aria-label="Main">
+        <Text size="xs" tt="uppercase" c="dimmed" fw={600} px="sm" py={6}>
+          Data
+        </Text>
+        {NAV.map((item) => (
+          <NavLink
+            key={item.to}
+            component={Link}
+            to={item.to}
+            label={item.label}
+            active={pathname === item.to || pathname.startsWith(`${item.to}/`)}
+            aria-current={pathname === item.to ? "page" : undefined}
+          />
+        ))}
+      </AppShell.Navbar>
+      <AppShell.Main id="main" ref={main} className={classes.main}>
+        <Suspense fallback={<Loading what="page" />}>
+          <Outlet />
+        </Suspense>
+      </AppShell.Main>
+    </AppShell>
   );
 }

@@ -1,4 +1,6 @@
-import { createBrowserRouter, Navigate, RouterProvider } from "react-router";
+import { Anchor, Text } from "@mantine/core";
+import { createBrowserRouter, Link, Navigate, RouterProvider } from "react-router";
+import { PageHeader } from "../lib/page-states.tsx";
 import { AppLayout } from "./layout.tsx";
 import { dataSourceRoutes } from "../features/data-sources/routes.tsx";
 import { taskRoutes } from "../features/tasks/routes.tsx";
@@ -18,12 +20,16 @@ export const routes = [
 
 function NotFound() {
   return (
-    <section className="page">
-      <h1>Page not found</h1>
-      <p>
-        Go to <a href="/data/sources">Data Sources</a>.
-      </p>
-    </section>
+    <>
+      <PageHeader title="Page not found" />
+      <Text>
+        Go to{" "}
+        <Anchor component={Link} to="/data/sources">
+          Data Sources
+        </Anchor>
+        .
+      </Text>
+    </>
   );
 }
 

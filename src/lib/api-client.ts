@@ -4,10 +4,13 @@ import { apiErrorSchema } from "#contracts/api.ts";
 export class ApiRequestError extends Error {
   readonly status: number;
   readonly fields: Record<string, string>;
-  constructor(status: number, message: string, fields: Record<string, string> = {}) {
+  /** The server's code or raw text behind the sentence, for an expandable detail; never the headline. */
+  readonly detail: string | undefined;
+  constructor(status: number, message: string, fields: Record<string, string> = {}, detail?: string) {
     super(message);
     this.status = status;
     this.fields = fields;
+    this.detail = detail;
   }
 }
 
@@ -33,7 +36,13 @@ export async function apiRequest<T>(
   if (!response.ok) {
     const parsed = apiErrorSchema.safeParse(body);
     const message = parsed.success ? parsed.data.error : `Request failed with status ${response.status}`;
-    throw new ApiRequestError(response.status, message, parsed.success ? parsed.data.fields : {});
+    const detail = (body as { detail?: unknown } | undefined)?.detail;
+    throw new ApiRequestError(
+      response.status,
+      message,
+      parsed.success ? parsed.data.fields : {},
+      typeof detail === "string" ? detail : undefined,
+    );
   }
   return body as T;
 }

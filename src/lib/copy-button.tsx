@@ -1,72 +1,43 @@
-import { useEffect, useRef, useState } from "react";
+// Copy affordances on Mantine's CopyButton (Clipboard API with its own "copied" state): a button
+// whose accessible name says what it copies, and a titled code block that carries one.
+import { Button, Code, CopyButton as MantineCopyButton, Group, Paper, ScrollArea, Text, VisuallyHidden } from "@mantine/core";
 
-/** Copies text with the Clipboard API, falling back to a hidden textarea and execCommand("copy"). */
-export async function copyText(text: string): Promise<boolean> {
-  try {
-    if (navigator.clipboard?.writeText) {
-      await navigator.clipboard.writeText(text);
-      return true;
-    }
-  } catch {
-    // Denied or unavailable (e.g. plain http); try the older way below.
-  }
-  const area = document.createElement("textarea");
-  area.value = text;
-  area.setAttribute("readonly", "");
-  area.style.position = "fixed";
-  area.style.opacity = "0";
-  document.body.appendChild(area);
-  area.select();
-  let copied: boolean;
-  try {
-    copied = document.execCommand("copy");
-  } catch {
-    copied = false;
-  }
-  area.remove();
-  return copied;
-}
-
-type CopyState = "idle" | "copied" | "failed";
-
-/** A "Copy" button whose accessible name says what it copies, with a "Copied" confirmation. */
+/** "Copy <what>"; turns into "Copied" for a moment, announced to screen readers. */
 export function CopyButton({ text, what }: { text: string; what: string }) {
-  const [state, setState] = useState<CopyState>("idle");
-  const timer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
-  useEffect(() => () => clearTimeout(timer.current), []);
-
-  async function onClick() {
-    const copied = await copyText(text);
-    setState(copied ? "copied" : "failed");
-    clearTimeout(timer.current);
-    timer.current = setTimeout(() => setState("idle"), 2500);
-  }
-
   return (
-    <span className="copy">
-      {/* The name comes from content, not aria-label, so label lookups of form fields never match it. */}
-      <button type="button" className="small" onClick={() => void onClick()}>
-        {state === "copied" ? "Copied " : "Copy "}
-        <span className="sr-only">{what}</span>
-      </button>
-      <span role="status" className={state === "failed" ? "copy-note error-text" : "sr-only"}>
-        {state === "copied" ? `Copied ${what}` : state === "failed" ? "Copy failed; select the text and copy it" : ""}
-      </span>
-    </span>
+    <MantineCopyButton value={text} timeout={2500}>
+      {({ copied, copy }) => (
+        <Button
+          variant={copied ? "light" : "default"}
+          color={copied ? "green" : undefined}
+          size="compact-xs"
+          onClick={copy}
+          aria-live="polite"
+        >
+          {copied ? "Copied" : "Copy"}
+          {/* The name comes from content, not aria-label, so label lookups of form fields never match it. */}
+          <VisuallyHidden> {what}</VisuallyHidden>
+        </Button>
+      )}
+    </MantineCopyButton>
   );
 }
 
-/** A block of code (JSON or shell) with a title and a copy button. */
+/** A block of code (JSON or shell) with a title and a copy button; long lines scroll inside it. */
 export function CodeBlock({ title, code, what }: { title: string; code: string; what?: string }) {
   return (
-    <figure className="code-block">
-      <figcaption>
-        <span className="code-title">{title}</span>
+    <Paper withBorder radius="sm" p={0} component="figure" m={0}>
+      <Group justify="space-between" px="sm" py={6} component="figcaption" wrap="nowrap">
+        <Text size="sm" fw={600}>
+          {title}
+        </Text>
         <CopyButton text={code} what={what ?? title} />
-      </figcaption>
-      <pre tabIndex={0} title={title}>
-        <code>{code}</code>
-      </pre>
-    </figure>
+      </Group>
+      <ScrollArea.Autosize mah={360} type="auto" offsetScrollbars>
+        <Code block tabIndex={0} aria-label={title} style={{ background: "transparent" }}>
+          {code}
+        </Code>
+      </ScrollArea.Autosize>
+    </Paper>
   );
 }

@@ -1,12 +1,17 @@
-// Page states shared by the console's features: loading, a failed load (404 or other), breadcrumbs.
+// Page pieces shared by the console's features: the page header (h1 that takes focus on
+// navigation), loading, a failed load (404 or other), breadcrumbs.
+import { Anchor, Breadcrumbs as MantineBreadcrumbs, Button, Group, Loader, Stack, Text, Title } from "@mantine/core";
+import type { ReactNode } from "react";
 import { Link } from "react-router";
 import { ApiRequestError } from "./api-client.ts";
+import { ErrorAlert } from "./error-detail.tsx";
 
 export function Loading({ what }: { what: string }) {
   return (
-    <p role="status" className="loading">
-      <span className="spinner" aria-hidden="true" /> Loading {what}…
-    </p>
+    <Group role="status" gap="xs" c="dimmed" py="md">
+      <Loader size="xs" aria-hidden="true" />
+      <Text size="sm">Loading {what}…</Text>
+    </Group>
   );
 }
 
@@ -24,34 +29,79 @@ export function LoadError({
 }) {
   if (error instanceof ApiRequestError && error.status === 404) {
     return (
-      <div role="alert" className="alert alert-error">
-        <p>This {what} does not exist; it may have been deleted.</p>
-        <Link to={back.to}>Back to {back.label}</Link>
-      </div>
+      <ErrorAlert title={`This ${what} does not exist`} message="It may have been deleted.">
+        <Anchor component={Link} to={back.to} size="sm">
+          Back to {back.label}
+        </Anchor>
+      </ErrorAlert>
     );
   }
   return (
-    <div role="alert" className="alert alert-error">
-      <p>
-        Could not load the {what}: {error.message}
-      </p>
-      <button type="button" onClick={retry}>
-        Retry
-      </button>
-    </div>
+    <ErrorAlert
+      title={`Could not load the ${what}`}
+      message={error.message}
+      detail={error instanceof ApiRequestError ? error.detail : undefined}
+    >
+      <Group>
+        <Button variant="default" size="xs" onClick={retry}>
+          Retry
+        </Button>
+      </Group>
+    </ErrorAlert>
   );
 }
 
 export function Breadcrumbs({ trail }: { trail: { label: string; to?: string }[] }) {
   return (
-    <nav aria-label="Breadcrumb" className="breadcrumbs">
-      <ol>
-        {trail.map((step, index) => (
-          <li key={index}>
-            {step.to ? <Link to={step.to}>{step.label}</Link> : <span aria-current="page">{step.label}</span>}
-          </li>
-        ))}
-      </ol>
+    <nav aria-label="Breadcrumb">
+      <MantineBreadcrumbs separator="/" separatorMargin={6} mb="xs" style={{ flexWrap: "wrap" }}>
+        {trail.map((step, index) =>
+          step.to ? (
+            <Anchor key={index} component={Link} to={step.to} size="sm">
+              {step.label}
+            </Anchor>
+          ) : (
+            <Text key={index} size="sm" c="dimmed" aria-current="page">
+              {step.label}
+            </Text>
+          ),
+        )}
+      </MantineBreadcrumbs>
     </nav>
+  );
+}
+
+/**
+ * A page's heading row: breadcrumbs, the h1 (focusable so navigation can move focus to it), an
+ * optional lede, and actions that wrap under the title on a narrow screen.
+ */
+export function PageHeader({
+  title,
+  lede,
+  trail,
+  actions,
+}: {
+  title: ReactNode;
+  lede?: ReactNode;
+  trail?: { label: string; to?: string }[];
+  actions?: ReactNode;
+}) {
+  return (
+    <Stack gap={4} mb="md">
+      {trail ? <Breadcrumbs trail={trail} /> : null}
+      <Group justify="space-between" align="flex-start" gap="sm">
+        <Stack gap={4} style={{ minWidth: 0, flex: "1 1 16rem" }}>
+          <Title order={1} size="h2" tabIndex={-1} style={{ overflowWrap: "anywhere" }}>
+            {title}
+          </Title>
+          {lede ? (
+            <Text c="dimmed" size="sm">
+              {lede}
+            </Text>
+          ) : null}
+        </Stack>
+        {actions ? <Group gap="xs">{actions}</Group> : null}
+      </Group>
+    </Stack>
   );
 }

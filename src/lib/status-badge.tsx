@@ -1,4 +1,6 @@
 // Status shown as words (and a symbol), with colour only as a second cue.
+import { Badge, Loader } from "@mantine/core";
+
 export type BadgeStatus = "pending" | "running" | "pass" | "fail" | "warn" | "skip";
 
 export const STATUS_TEXT: Record<BadgeStatus, string> = {
@@ -12,20 +14,40 @@ export const STATUS_TEXT: Record<BadgeStatus, string> = {
 
 const SYMBOL: Record<BadgeStatus, string> = {
   pending: "○",
-  running: "◌",
+  running: "",
   pass: "✓",
   fail: "✕",
   warn: "!",
   skip: "–",
 };
 
+const COLOR: Record<BadgeStatus, string> = {
+  pending: "gray",
+  running: "blue",
+  pass: "green",
+  fail: "red",
+  warn: "yellow",
+  skip: "gray",
+};
+
+/** A status badge; `text` replaces the default word (e.g. a task's "Stopping…"). */
 export function StatusBadge({ status, text }: { status: BadgeStatus; text?: string }) {
   return (
-    <span className={`badge badge-${status}`}>
-      <span aria-hidden="true" className={status === "running" ? "badge-symbol spin" : "badge-symbol"}>
-        {SYMBOL[status]}
-      </span>
+    <Badge
+      color={COLOR[status]}
+      variant="light"
+      radius="sm"
+      tt="none"
+      fw={600}
+      leftSection={
+        status === "running" ? (
+          <Loader size={10} color="blue" aria-hidden="true" />
+        ) : (
+          <span aria-hidden="true">{SYMBOL[status]}</span>
+        )
+      }
+    >
       {text ?? STATUS_TEXT[status]}
-    </span>
+    </Badge>
   );
 }

@@ -1,7 +1,14 @@
+// Each page is its own chunk, loaded when first visited (the layout's Suspense shows progress).
+import { lazy } from "react";
 import type { RouteObject } from "react-router";
-import { CreateTaskPage } from "./components/create-task-page.tsx";
-import { TaskDetailPage } from "./components/task-detail-page.tsx";
-import { TasksPage } from "./components/tasks-page.tsx";
+
+const TasksPage = lazy(() => import("./components/tasks-page.tsx").then((m) => ({ default: m.TasksPage })));
+const CreateTaskPage = lazy(() =>
+  import("./components/create-task-page.tsx").then((m) => ({ default: m.CreateTaskPage })),
+);
+const TaskDetailPage = lazy(() =>
+  import("./components/task-detail-page.tsx").then((m) => ({ default: m.TaskDetailPage })),
+);
 
 export const taskRoutes: RouteObject[] = [
   { path: "data/integration", element: <TasksPage /> },

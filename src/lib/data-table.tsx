@@ -1,0 +1,215 @@
+// Every table in the console: TanStack Table (sorting, a text filter, pagination) drawn with
+// Mantine's Table. Wide tables scroll inside their own frame, never the page, and the actions
+// column is pinned to the right edge so Stop or Delete is always in view.
+import { Group, Pagination, Table, Text, TextInput, UnstyledButton, VisuallyHidden } from "@mantine/core";
+import {
+  columnFilteringFeature,
+  createColumnHelper,
+  createFilteredRowModel,
+  createPaginatedRowModel,
+  createSortedRowModel,
+  filterFn_includesString,
+  globalFilteringFeature,
+  rowPaginationFeature,
+  rowSortingFeature,
+  sortFn_alphanumeric,
+  sortFn_basic,
+  sortFn_datetime,
+  sortFn_text,
+  tableFeatures,
+  useTable,
+  type ColumnDef,
+  type RowData,
+  type SortingState,
+} from "@tanstack/react-table";
+import { useId, useMemo, type ReactNode } from "react";
+import classes from "./data-table.module.css";
+
+export const TABLE_FEATURES = tableFeatures({
+  rowSortingFeature,
+  sortedRowModel: createSortedRowModel(),
+  sortFns: { alphanumeric: sortFn_alphanumeric, text: sortFn_text, basic: sortFn_basic, datetime: sortFn_datetime },
+  columnFilteringFeature,
+  globalFilteringFeature,
+  filteredRowModel: createFilteredRowModel(),
+  filterFns: { includesString: filterFn_includesString },
+  rowPaginationFeature,
+  paginatedRowModel: createPaginatedRowModel(),
+});
+export type TableFeatureSet = typeof TABLE_FEATURES;
+// `any` is TanStack's own column-array typing: each column's value type differs.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type DataColumn<T extends RowData> = ColumnDef<TableFeatureSet, T, any>;
+
+/** A typed column helper for rows of type T (call at module scope and keep the columns stable). */
+export function columnsFor<T extends RowData>() {
+  return createColumnHelper<TableFeatureSet, T>();
+}
+
+/** Server-side pages (e.g. run history): the table shows `data` as the current page. */
+export interface ServerPages {
+  pageIndex: number;
+  pageSize: number;
+  rowCount: number;
+  onPageChange: (pageIndex: number) => void;
+}
+
+export function DataTable<T extends RowData>({
+  label,
+  columns,
+  data,
+  getRowId,
+  initialSort = [],
+  filter,
+  pageSize = 20,
+  server,
+  actions,
+  minWidth = 640,
+  empty,
+}: {
+  /** The table's accessible name (and caption for screen readers). */
+  label: string;
+  columns: DataColumn<T>[];
+  data: T[];
+  getRowId: (row: T) => string;
+  initialSort?: SortingState;
+  /** Shows a text filter over the string columns. */
+  filter?: { label: string; placeholder?: string };
+  pageSize?: number;
+  server?: ServerPages;
+  /** The pinned last column ("Actions"), e.g. Start/Stop/Delete. */
+  actions?: (row: T) => ReactNode;
+  /** Below this width the table scrolls inside its frame. */
+  minWidth?: number;
+  /** What to say when there are no rows (or none match the filter). */
+  empty?: ReactNode;
+}) {
+  const filterId = useId();
+  const allColumns = useMemo<DataColumn<T>[]>(
+    () =>
+      actions
+        ? [
+            ...columns,
+            {
+              id: "actions",
+              header: "Actions",
+              enableSorting: false,
+              enableGlobalFilter: false,
+              cell: ({ row }) => actions(row.original),
+            },
+          ]
+        : columns,
+    [columns, actions],
+  );
+  const table = useTable({
+    features: TABLE_FEATURES,
+    columns: allColumns,
+    data,
+    getRowId: (row) => getRowId(row),
+    initialState: { sorting: initialSort, pagination: { pageIndex: 0, pageSize: server?.pageSize ?? pageSize } },
+    globalFilterFn: "includesString",
+    getColumnCanGlobalFilter: (column) => column.id !== "actions",
+    enableSortingRemoval: false,
+    ...(server
+      ? {
+          manualPagination: true,
+          rowCount: server.rowCount,
+          state: { pagination: { pageIndex: server.pageIndex, pageSize: server.pageSize } },
+          onPaginationChange: () => undefined,
+        }
+      : {}),
+  });
+
+  const rows = table.getRowModel().rows;
+  const pageCount = table.getPageCount();
+  const pageIndex = server ? server.pageIndex : table.state.pagination.pageIndex;
+  const filterValue = (table.state.globalFilter as string | undefined) ?? "";
+
+  return (
+    <div className={classes.frame}>
+      {filter ? (
+        <TextInput
+          id={filterId}
+          label={filter.label}
+          placeholder={filter.placeholder}
+          value={filterValue}
+          onChange={(event) => table.setGlobalFilter(event.currentTarget.value)}
+          maw={360}
+          mb="sm"
+          size="sm"
+        />
+      ) : null}
+      <Table.ScrollContainer minWidth={minWidth} type="native">
+        <Table striped highlightOnHover verticalSpacing="xs" aria-label={label} className={classes.table}>
+          <VisuallyHidden component="caption">{label}</VisuallyHidden>
+          <Table.Thead>
+            {table.getHeaderGroups().map((group) => (
+              <Table.Tr key={group.id}>
+                {group.headers.map((header) => {
+                  const sorted = header.column.getIsSorted();
+                  const canSort = header.column.getCanSort();
+                  return (
+                    <Table.Th
+                      key={header.id}
+                      scope="col"
+                      aria-sort={sorted ? (sorted === "asc" ? "ascending" : "descending") : undefined}
+                      className={header.column.id === "actions" ? classes.actions : undefined}
+                    >
+                      {header.isPlaceholder ? null : canSort ? (
+                        <UnstyledButton onClick={header.column.getToggleSortingHandler()} className={classes.sort}>
+                          <table.FlexRender header={header} />
+                          <span aria-hidden="true" className={classes.indicator}>
+                            {sorted === "asc" ? "▲" : sorted === "desc" ? "▼" : "↕"}
+                          </span>
+                        </UnstyledButton>
+                      ) : (
+                        <table.FlexRender header={header} />
+                      )}
+                    </Table.Th>
+                  );
+                })}
+              </Table.Tr>
+            ))}
+          </Table.Thead>
+          <Table.Tbody>
+            {rows.length === 0 ? (
+              <Table.Tr>
+                <Table.Td colSpan={allColumns.length}>
+                  <Text c="dimmed" size="sm" py="sm">
+                    {filterValue ? `Nothing matches “${filterValue}”.` : (empty ?? "Nothing to show yet.")}
+                  </Text>
+                </Table.Td>
+              </Table.Tr>
+            ) : (
+              rows.map((row) => (
+                <Table.Tr key={row.id}>
+                  {row.getAllCells().map((cell) => (
+                    <Table.Td key={cell.id} className={cell.column.id === "actions" ? classes.actions : undefined}>
+                      <table.FlexRender cell={cell} />
+                    </Table.Td>
+                  ))}
+                </Table.Tr>
+              ))
+            )}
+          </Table.Tbody>
+        </Table>
+      </Table.ScrollContainer>
+      {pageCount > 1 ? (
+        <Group justify="space-between" mt="sm" gap="xs">
+          <Text size="sm" c="dimmed">
+            Page {pageIndex + 1} of {pageCount}
+          </Text>
+          <Pagination
+            total={pageCount}
+            value={pageIndex + 1}
+            onChange={(page) => (server ? server.onPageChange(page - 1) : table.setPageIndex(page - 1))}
+            size="sm"
+            siblings={1}
+            getControlProps={(control) => ({ "aria-label": `${control} page` })}
+            getItemProps={(page) => ({ "aria-label": `Page ${page}` })}
+          />
+        </Group>
+      ) : null}
+    </div>
+  );
+}
