@@ -11,35 +11,34 @@ export function TaskWorkers({ taskId, live }: { taskId: string; live: boolean })
   if (workers.isError) return <Text size="sm" c="red.8">Could not load the workers: {workers.error.message}</Text>;
   if (workers.data.length === 0) return <Text size="sm" c="dimmed">No worker holds this task</Text>;
   return (
-    <Table.ScrollContainer minWidth={420} type="native">
-      <Table verticalSpacing={4} aria-label="Workers holding the task">
-        <Table.Thead>
-          <Table.Tr>
-            <Table.Th scope="col">Worker</Table.Th>
-            <Table.Th scope="col">Since</Table.Th>
-            <Table.Th scope="col">Last heartbeat</Table.Th>
-            <Table.Th scope="col">State</Table.Th>
+    // Four short columns wrap to fit a phone: no scrolling frame (it would hold nothing focusable).
+    <Table verticalSpacing={4} aria-label="Workers holding the task" style={{ overflowWrap: "anywhere" }}>
+      <Table.Thead>
+        <Table.Tr>
+          <Table.Th scope="col">Worker</Table.Th>
+          <Table.Th scope="col">Since</Table.Th>
+          <Table.Th scope="col">Last heartbeat</Table.Th>
+          <Table.Th scope="col">State</Table.Th>
+        </Table.Tr>
+      </Table.Thead>
+      <Table.Tbody>
+        {workers.data.map((worker) => (
+          <Table.Tr key={worker.worker_id}>
+            <Table.Td>
+              <Code>{worker.worker_id}</Code>
+            </Table.Td>
+            <Table.Td>
+              <time dateTime={worker.started_at}>{formatDateTime(worker.started_at)}</time>
+            </Table.Td>
+            <Table.Td>
+              <time dateTime={worker.heartbeat_at}>{formatDateTime(worker.heartbeat_at)}</time>
+            </Table.Td>
+            <Table.Td>
+              {worker.live ? <StatusBadge status="pass" text="Live" /> : <StatusBadge status="warn" text="Not responding" />}
+            </Table.Td>
           </Table.Tr>
-        </Table.Thead>
-        <Table.Tbody>
-          {workers.data.map((worker) => (
-            <Table.Tr key={worker.worker_id}>
-              <Table.Td>
-                <Code>{worker.worker_id}</Code>
-              </Table.Td>
-              <Table.Td>
-                <time dateTime={worker.started_at}>{formatDateTime(worker.started_at)}</time>
-              </Table.Td>
-              <Table.Td>
-                <time dateTime={worker.heartbeat_at}>{formatDateTime(worker.heartbeat_at)}</time>
-              </Table.Td>
-              <Table.Td>
-                {worker.live ? <StatusBadge status="pass" text="Live" /> : <StatusBadge status="warn" text="Not responding" />}
-              </Table.Td>
-            </Table.Tr>
-          ))}
-        </Table.Tbody>
-      </Table>
-    </Table.ScrollContainer>
+        ))}
+      </Table.Tbody>
+    </Table>
   );
 }

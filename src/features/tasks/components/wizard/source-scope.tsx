@@ -9,8 +9,9 @@ export function SourceScope({ source }: { source: DataSourceRecord }) {
     { label: "Suffix", value: source.suffix },
   ];
   return (
-    <Paper withBorder p="sm" radius="sm" component="dl" m={0} aria-label="Data source scope">
-      <Group gap="lg" wrap="wrap">
+    <Paper withBorder p="sm" radius="sm">
+      {/* The dl is the Group itself: a dl may hold only dt/dd or divs of them. */}
+      <Group component="dl" m={0} gap="lg" wrap="wrap" aria-label="Data source scope">
         {items.map((item) => (
           <div key={item.label}>
             <Text component="dt" size="xs" c="dimmed">

@@ -33,7 +33,7 @@ export function SourceStep({
             description={
               <>
                 The task reads the S3 events of this source's SQS queue.{" "}
-                <Anchor component={Link} to="/data/sources/new" size="xs">
+                <Anchor component={Link} to="/data/sources/new" size="xs" underline="always">
                   Create a data source
                 </Anchor>
               </>

@@ -106,6 +106,8 @@ describe("Create Integration Task", () => {
     expect(input("Table")).toHaveFocus();
     await next(user);
     expect(currentStep()).toBe("Review");
+    // The new step's heading takes the focus its replaced fields had.
+    expect(screen.getByRole("heading", { level: 2, name: "Step 4 of 4: Review" })).toHaveFocus();
   });
 
   it("links to Create Data Source when there is none", async () => {

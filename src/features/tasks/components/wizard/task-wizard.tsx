@@ -1,9 +1,9 @@
 // The task wizard (create and edit): a Stepper over one react-hook-form whose rules are the
 // contract's (wizard-model.ts). Next validates the current step's fields and advances on the same
 // click; a step can be visited once the steps before it are valid; Cancel leaves without saving.
-import { Button, Group, Paper, Stack, Stepper, Text, Title } from "@mantine/core";
+import { Button, Group, Paper, Stack, Stepper, Text, Title, useMatches } from "@mantine/core";
 import { useQueryClient } from "@tanstack/react-query";
-import { useEffect, useId, useState, type MouseEvent } from "react";
+import { useEffect, useId, useRef, useState, type MouseEvent } from "react";
 import { FormProvider, useForm } from "react-hook-form";
 import { Link, useNavigate } from "react-router";
 import type { DataSourceRecord } from "#contracts/data-source.ts";
@@ -35,9 +35,10 @@ export function TaskWizard({ sources, task }: { sources: DataSourceRecord[]; tas
   const create = useCreateTask();
   const update = useUpdateTask(task?.id ?? "");
   const headingId = useId();
+  const phone = useMatches({ base: true, sm: false });
   const [step, setStep] = useState(0);
   // A field to focus once its step has rendered (a step with an error, a server field error).
-  const [pendingFocus, setPendingFocus] = useState<{ field: Field; n: number } | null>(null);
+  const [pendingFocus, setPendingFocus] = useState<{ field: Field | null; n: number } | null>(null);
   const [formError, setFormError] = useState<{ error: Error; n: number } | null>(null);
   const [source, setSource] = useState(() => sources.find((candidate) => candidate.id === task?.data_source_id));
 
@@ -49,14 +50,20 @@ export function TaskWizard({ sources, task }: { sources: DataSourceRecord[]; tas
   });
   const { trigger, getFieldState, setError, setFocus, setValue, clearErrors, handleSubmit, formState } = form;
 
+  const heading = useRef<HTMLHeadingElement>(null);
+  // A new step replaces the fields (and the focus with them): focus its field with an error, or else
+  // its heading, so keyboard and screen reader users continue from the top of the step.
   useEffect(() => {
-    if (pendingFocus) setFocus(pendingFocus.field);
+    if (!pendingFocus) return;
+    if (pendingFocus.field) setFocus(pendingFocus.field);
+    else heading.current?.focus();
   }, [pendingFocus, setFocus]);
 
   function goTo(index: number, field?: Field) {
     setFormError(null);
+    if (index === step && !field) return;
     setStep(index);
-    if (field) setPendingFocus((current) => ({ field, n: (current?.n ?? 0) + 1 }));
+    setPendingFocus((current) => ({ field: field ?? null, n: (current?.n ?? 0) + 1 }));
   }
 
   async function onNext() {
@@ -151,12 +158,19 @@ export function TaskWizard({ sources, task }: { sources: DataSourceRecord[]; tas
         }}
       >
         <Stack gap="lg">
-          <Stepper active={step} onStepClick={(index) => void onStepClick(index)} allowNextStepsSelect size="sm" aria-label="Steps">
+          <Stepper
+            active={step}
+            onStepClick={(index) => void onStepClick(index)}
+            allowNextStepsSelect
+            size={phone ? "xs" : "sm"}
+            aria-label="Steps"
+          >
             {STEPS.map((s, index) => (
               <Stepper.Step
                 key={s.title}
                 label={s.title}
-                description={s.description}
+                // On a phone the four steps fit one row only without their descriptions.
+                description={phone ? undefined : s.description}
                 aria-label={`Step ${index + 1}: ${s.title}`}
                 aria-current={index === step ? "step" : undefined}
                 onMouseDown={keepFocus}
@@ -165,7 +179,7 @@ export function TaskWizard({ sources, task }: { sources: DataSourceRecord[]; tas
           </Stepper>
 
           <Paper withBorder radius="md" p={{ base: "sm", sm: "lg" }} component="section" aria-labelledby={headingId}>
-            <Title order={2} size="h4" id={headingId} mb="md">
+            <Title order={2} size="h4" id={headingId} mb="md" tabIndex={-1} ref={heading}>
               Step {step + 1} of {STEPS.length}: {STEPS[step]!.title}
             </Title>
             {step === 0 ? <SourceStep sources={sources} source={source} onSourceChange={onSourceChange} /> : null}
