@@ -185,8 +185,13 @@ describe("Data Integration page", () => {
     expect(edit).toHaveAttribute("aria-disabled", "true");
     expect(edit).toHaveAccessibleDescription("Stop the task to edit it");
     expect(within(row).getByRole("button", { name: "Delete beta" })).toHaveAccessibleDescription("Stop the task to delete it");
-    // No click: the list refreshes on its own and shows what the worker reported.
+    // No click: the list refreshes on its own and shows what the worker reported, keeping the
+    // row's buttons (and the keyboard focus on them) in place.
+    const stop = within(row).getByRole("button", { name: "Stop beta" });
+    stop.focus();
     await waitFor(() => expect(row).toHaveTextContent("Running"), { timeout: TASK_REFRESH_MS * 2 + 1000 });
+    expect(stop.isConnected).toBe(true);
+    expect(stop).toHaveFocus();
     expect(row).not.toHaveTextContent("Starting…");
     const before = gets;
     await waitFor(() => expect(gets).toBeGreaterThan(before), { timeout: TASK_REFRESH_MS + 1000 });

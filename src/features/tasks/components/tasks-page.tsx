@@ -99,6 +99,13 @@ const COLUMNS = [
   }),
 ];
 
+/**
+ * At module scope so its identity never changes: DataTable renders the actions column through
+ * FlexRender, which would remount every row's buttons (losing focus and a pending Start) whenever a
+ * new function arrives, e.g. on each refresh while a task runs.
+ */
+const rowActions = (task: TaskRecord) => <TaskRowActions task={task} />;
+
 function CreateButton() {
   return (
     <Button component={Link} to="/data/integration/new">
@@ -147,7 +154,7 @@ export function TasksPage() {
           getRowId={(task) => task.id}
           initialSort={[{ id: "name", desc: false }]}
           filter={{ label: "Filter tasks", placeholder: "Name, data source or table" }}
-          actions={(task) => <TaskRowActions task={task} />}
+          actions={rowActions}
           minWidth={900}
         />
       )}
