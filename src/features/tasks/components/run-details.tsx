@@ -34,7 +34,9 @@ function Where({ messageId, objectKey }: { messageId: string | undefined; object
 
 export function RunDetails({ run, id }: { run: TaskRun; id: string }) {
   return (
-    <Stack id={id} gap="sm" py="xs" maw={960}>
+    // Sticky at the frame's left edge and no wider than the screen: on a phone the table scrolls
+    // sideways inside its frame, but the run's errors stay readable without scrolling.
+    <Stack id={id} gap="sm" py="xs" style={{ position: "sticky", left: 0, maxWidth: "min(60rem, calc(100vw - 4rem))" }}>
       {run.errors.length > 0 ? (
         <div>
           <Title order={3} size="h6">
