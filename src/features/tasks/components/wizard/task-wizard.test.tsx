@@ -1,7 +1,8 @@
 // Create Integration Task wizard: per-step validation with the contract's messages, Next advancing
 // on the first valid click, clickable steps, values kept across steps, Cancel, the exact POST body,
 // server field errors mapped back to their step, and the navigation to the new task with a notice.
-// msw stands in for the API because a component test has no server.
+// msw stands in for the API because a component test has no server. Over 300 lines: every case
+// drives the same wizard through the same helpers, and splitting would only duplicate them.
 import { notifications } from "@mantine/notifications";
 import { fireEvent, screen, waitFor, within } from "@testing-library/react";
 import { http, HttpResponse } from "msw";
