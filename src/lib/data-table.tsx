@@ -22,7 +22,7 @@ import {
   type RowData,
   type SortingState,
 } from "@tanstack/react-table";
-import { useId, useMemo, type ReactNode } from "react";
+import { Fragment, useId, useMemo, type ReactNode } from "react";
 import classes from "./data-table.module.css";
 
 export const TABLE_FEATURES = tableFeatures({
@@ -66,6 +66,7 @@ export function DataTable<T extends RowData>({
   actions,
   minWidth = 640,
   empty,
+  expandedRow,
 }: {
   /** The table's accessible name (and caption for screen readers). */
   label: string;
@@ -83,6 +84,11 @@ export function DataTable<T extends RowData>({
   minWidth?: number;
   /** What to say when there are no rows (or none match the filter). */
   empty?: ReactNode;
+  /**
+   * A row's expanded content (e.g. a run's errors) shown in a full-width row under it, or null while
+   * collapsed; the caller keeps the state and a toggle (usually in the actions column).
+   */
+  expandedRow?: (row: T) => ReactNode;
 }) {
   const filterId = useId();
   const allColumns = useMemo<DataColumn<T>[]>(
@@ -181,15 +187,25 @@ export function DataTable<T extends RowData>({
                 </Table.Td>
               </Table.Tr>
             ) : (
-              rows.map((row) => (
-                <Table.Tr key={row.id}>
-                  {row.getAllCells().map((cell) => (
-                    <Table.Td key={cell.id} className={cell.column.id === "actions" ? classes.actions : undefined}>
-                      <table.FlexRender cell={cell} />
-                    </Table.Td>
-                  ))}
-                </Table.Tr>
-              ))
+              rows.map((row) => {
+                const expanded = expandedRow?.(row.original) ?? null;
+                return (
+                  <Fragment key={row.id}>
+                    <Table.Tr>
+                      {row.getAllCells().map((cell) => (
+                        <Table.Td key={cell.id} className={cell.column.id === "actions" ? classes.actions : undefined}>
+                          <table.FlexRender cell={cell} />
+                        </Table.Td>
+                      ))}
+                    </Table.Tr>
+                    {expanded === null ? null : (
+                      <Table.Tr>
+                        <Table.Td colSpan={allColumns.length}>{expanded}</Table.Td>
+                      </Table.Tr>
+                    )}
+                  </Fragment>
+                );
+              })
             )}
           </Table.Tbody>
         </Table>
