@@ -91,21 +91,16 @@ export function DataTable<T extends RowData>({
   expandedRow?: (row: T) => ReactNode;
 }) {
   const filterId = useId();
+  // The actions column's cells are drawn below by calling `actions` directly, not through the
+  // column definition: a caller's new `actions` function then never remounts the row's buttons
+  // (which would drop focus and pending state on every refresh).
+  const hasActions = actions !== undefined;
   const allColumns = useMemo<DataColumn<T>[]>(
     () =>
-      actions
-        ? [
-            ...columns,
-            {
-              id: "actions",
-              header: "Actions",
-              enableSorting: false,
-              enableGlobalFilter: false,
-              cell: ({ row }) => actions(row.original),
-            },
-          ]
+      hasActions
+        ? [...columns, { id: "actions", header: "Actions", enableSorting: false, enableGlobalFilter: false }]
         : columns,
-    [columns, actions],
+    [columns, hasActions],
   );
   const table = useTable({
     features: TABLE_FEATURES,
@@ -193,9 +188,15 @@ export function DataTable<T extends RowData>({
                   <Fragment key={row.id}>
                     <Table.Tr>
                       {row.getAllCells().map((cell) => (
-                        <Table.Td key={cell.id} className={cell.column.id === "actions" ? classes.actions : undefined}>
-                          <table.FlexRender cell={cell} />
-                        </Table.Td>
+                        cell.column.id === "actions" && actions ? (
+                          <Table.Td key={cell.id} className={classes.actions}>
+                            {actions(row.original)}
+                          </Table.Td>
+                        ) : (
+                          <Table.Td key={cell.id}>
+                            <table.FlexRender cell={cell} />
+                          </Table.Td>
+                        )
                       ))}
                     </Table.Tr>
                     {expanded === null ? null : (

@@ -4,7 +4,6 @@ import { Code, List, Stack, Text, Title } from "@mantine/core";
 import type { TaskRun } from "#contracts/task.ts";
 import { ErrorDetail } from "../../../lib/error-detail.tsx";
 import { formatCount } from "../../../lib/format.ts";
-import { optionalDetail } from "./task-status.tsx";
 
 const EXCERPT_CHARS = 200;
 
@@ -44,7 +43,7 @@ export function RunDetails({ run, id }: { run: TaskRun; id: string }) {
           </Title>
           <List spacing="xs" listStyleType="none" ml={0} pl={0}>
             {run.errors.map((entry, index) => {
-              const detail = optionalDetail(entry, "detail") ?? (entry.error.length > EXCERPT_CHARS ? entry.error : undefined);
+              const detail = entry.detail ?? (entry.error.length > EXCERPT_CHARS ? entry.error : undefined);
               return (
                 <List.Item key={index}>
                   <Where messageId={entry.message_id} objectKey={entry.key} />

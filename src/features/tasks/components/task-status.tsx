@@ -1,17 +1,11 @@
 // A task's state as a badge; a failure comes with its reason in words. The raw text behind an
-// error (driver output, codes) is read defensively from `last_error_detail` until the contract
-// carries it, and shown only behind ErrorDetail.
+// error (driver output, codes: `status_reason_detail`, `last_error_detail`) is shown only behind
+// ErrorDetail.
 import { Stack, Text } from "@mantine/core";
 import type { TaskRecord } from "#contracts/task.ts";
-import { ErrorAlert } from "../../../lib/error-detail.tsx";
+import { ErrorAlert, ErrorDetail } from "../../../lib/error-detail.tsx";
 import { StatusBadge } from "../../../lib/status-badge.tsx";
 import { displayState, TASK_STATE_BADGE } from "../task-state.ts";
-
-/** `value.detail`-style optional raw text, when the record carries it. */
-export function optionalDetail(record: object, key: string): string | undefined {
-  const value = (record as Record<string, unknown>)[key];
-  return typeof value === "string" && value.length > 0 ? value : undefined;
-}
 
 export function TaskStatus({ task, compact = false }: { task: TaskRecord; compact?: boolean }) {
   const state = displayState(task);
@@ -25,6 +19,7 @@ export function TaskStatus({ task, compact = false }: { task: TaskRecord; compac
           {reason}
         </Text>
       ) : null}
+      {reason && !compact && task.status_reason_detail ? <ErrorDetail detail={task.status_reason_detail} /> : null}
     </Stack>
   );
 }
@@ -32,5 +27,5 @@ export function TaskStatus({ task, compact = false }: { task: TaskRecord; compac
 /** The last batch error in words, its raw text behind "Show details". */
 export function LastError({ task }: { task: TaskRecord }) {
   if (!task.last_error) return null;
-  return <ErrorAlert title="Last error" message={task.last_error} detail={optionalDetail(task, "last_error_detail")} />;
+  return <ErrorAlert title="Last error" message={task.last_error} detail={task.last_error_detail} />;
 }
