@@ -14,9 +14,10 @@ export function CopyButton({ text, what }: { text: string; what: string }) {
           onClick={copy}
           aria-live="polite"
         >
-          {copied ? "Copied" : "Copy"}
-          {/* The name comes from content, not aria-label, so label lookups of form fields never match it. */}
-          <VisuallyHidden> {what}</VisuallyHidden>
+          {copied ? "Copied" : "Copy"}{" "}
+          {/* The name comes from content, not aria-label, so label lookups of form fields never match it.
+              The space stays outside the hidden part: name computation (jsdom's) drops it inside. */}
+          <VisuallyHidden>{what}</VisuallyHidden>
         </Button>
       )}
     </MantineCopyButton>
