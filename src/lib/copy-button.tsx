@@ -12,6 +12,8 @@ export function CopyButton({ text, what }: { text: string; what: string }) {
           color={copied ? "green" : undefined}
           size="compact-xs"
           onClick={copy}
+          // A long title beside it wraps; the button keeps its words.
+          style={{ flexShrink: 0 }}
           aria-live="polite"
         >
           {copied ? "Copied" : "Copy"}{" "}
@@ -29,7 +31,7 @@ export function CodeBlock({ title, code, what }: { title: string; code: string; 
   return (
     <Paper withBorder radius="sm" p={0} component="figure" m={0}>
       <Group justify="space-between" px="sm" py={6} component="figcaption" wrap="nowrap">
-        <Text size="sm" fw={600}>
+        <Text size="sm" fw={600} miw={0} style={{ overflowWrap: "anywhere" }}>
           {title}
         </Text>
         <CopyButton text={code} what={what ?? title} />
