@@ -6,6 +6,7 @@ import { useId } from "react";
 import type { OrgInfo } from "#contracts/api.ts";
 import { CodeBlock } from "../../../lib/copy-button.tsx";
 import { setupSteps, setupVariables, type SetupValues } from "../aws-setup.ts";
+import classes from "./aws-setup-panel.module.css";
 
 export function AwsSetupPanel({
   values,
@@ -22,7 +23,7 @@ export function AwsSetupPanel({
   const steps = setupSteps(variables);
   const missing = Object.values(variables).some((value) => typeof value === "string" && /<[a-z-]+>/.test(value));
   return (
-    <Paper component="aside" aria-labelledby={headingId} withBorder radius="md" p="md">
+    <Paper component="aside" aria-labelledby={headingId} withBorder radius="md" p="md" className={classes.panel}>
       <Stack gap="xs" mb="sm">
         <Title order={2} size="h4" id={headingId}>
           AWS setup

@@ -59,7 +59,7 @@ export function CreateDataSourcePage({ testTimeoutMs }: { testTimeoutMs?: number
           type ? (
             <>
               Service type: <strong>{type.label}</strong>{" "}
-              <Anchor component={Link} to="/data/sources/new" size="sm">
+              <Anchor component={Link} to="/data/sources/new" size="sm" underline="always">
                 Change
               </Anchor>
             </>

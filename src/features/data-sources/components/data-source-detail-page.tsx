@@ -132,7 +132,7 @@ export function DataSourceDetailPage() {
         </Alert>
       ) : null}
 
-      <Grid gap="lg" align="flex-start">
+      <Grid gap="lg">
         <Grid.Col span={{ base: 12, lg: 7 }}>
           <Stack gap="md">
             <Section title="Configuration">

@@ -132,7 +132,7 @@ export function DataSourceForm({
   }
 
   return (
-    <Grid gap="lg" align="flex-start">
+    <Grid gap="lg">
       <Grid.Col span={{ base: 12, lg: 7 }}>
         <form noValidate onSubmit={handleSubmit(onValid)} aria-label="Data source">
           <Stack gap="md">
@@ -180,7 +180,7 @@ export function DataSourceForm({
                   OK
                 </Button>
               </Group>
-              <Text id={ids.gate} size="sm" c={gate.stale ? "orange.9" : "dimmed"}>
+              <Text id={ids.gate} size="sm" c="dimmed">
                 {gate.note}
               </Text>
             </Stack>

@@ -33,7 +33,7 @@ export function Scope({ prefix, suffix }: { prefix: string; suffix: string }) {
           <Text span c="dimmed" size="sm">
             prefix{" "}
           </Text>
-          <Code>{prefix}</Code>
+          <Code style={{ whiteSpace: "nowrap" }}>{prefix}</Code>
         </Text>
       ) : null}
       {suffix ? (
@@ -41,7 +41,7 @@ export function Scope({ prefix, suffix }: { prefix: string; suffix: string }) {
           <Text span c="dimmed" size="sm">
             suffix{" "}
           </Text>
-          <Code>{suffix}</Code>
+          <Code style={{ whiteSpace: "nowrap" }}>{suffix}</Code>
         </Text>
       ) : null}
     </Stack>
@@ -59,7 +59,7 @@ const COLUMNS = [
       </Anchor>
     ),
   }),
-  column.accessor("bucket", { header: "Bucket", sortFn: "text", cell: ({ getValue }) => <Code>{getValue()}</Code> }),
+  column.accessor("bucket", { header: "Bucket", sortFn: "text", cell: ({ getValue }) => <Code style={{ whiteSpace: "nowrap" }}>{getValue()}</Code> }),
   column.accessor((source) => `${source.prefix} ${source.suffix}`, {
     id: "scope",
     header: "Prefix / Suffix",
@@ -72,7 +72,7 @@ const COLUMNS = [
     sortFn: "text",
     cell: ({ row }) => (
       <Stack gap={0}>
-        <Text size="sm" title={row.original.queue_url}>
+        <Text size="sm" title={row.original.queue_url} style={{ whiteSpace: "nowrap" }}>
           {queueName(row.original)}
         </Text>
         <Text size="xs" c="dimmed">

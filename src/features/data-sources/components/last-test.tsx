@@ -1,5 +1,5 @@
 // A source's last connectivity test in a table cell or a summary: a status badge and when it ran.
-import { Group, Text } from "@mantine/core";
+import { Stack, Text } from "@mantine/core";
 import type { DataSourceRecord } from "#contracts/data-source.ts";
 import { formatDateTime } from "../../../lib/format.ts";
 import { StatusBadge } from "../../../lib/status-badge.tsx";
@@ -14,7 +14,7 @@ export function LastTest({ test }: { test: DataSourceRecord["last_test"] }) {
   }
   const warnings = test.checks.some((check) => check.status === "warn");
   return (
-    <Group gap={6} wrap="nowrap">
+    <Stack gap={2} align="flex-start">
       <StatusBadge
         status={test.ok ? (warnings ? "warn" : "pass") : "fail"}
         text={test.ok ? (warnings ? "Passed with warnings" : "Passed") : "Failed"}
@@ -22,7 +22,7 @@ export function LastTest({ test }: { test: DataSourceRecord["last_test"] }) {
       <Text span size="xs" c="dimmed">
         <time dateTime={test.tested_at}>{formatDateTime(test.tested_at)}</time>
       </Text>
-    </Group>
+    </Stack>
   );
 }
 
