@@ -112,11 +112,11 @@ export function DataSourcesPage() {
   const actions = useCallback(
     (source: DataSourceRecord) => (
       <Group gap={6} wrap="nowrap">
+        {/* A button (like Create Data Source), so the row's only link is the source's name. */}
         <Button
-          component={Link}
-          to={`/data/sources/${encodeURIComponent(source.id)}/edit`}
           variant="default"
           size="compact-sm"
+          onClick={() => void navigate(`/data/sources/${encodeURIComponent(source.id)}/edit`)}
         >
           Edit{" "}
           <VisuallyHidden>{source.name}</VisuallyHidden>
