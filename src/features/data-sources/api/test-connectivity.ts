@@ -77,6 +77,8 @@ export interface CheckRow {
   status: CheckRowStatus;
   message?: string;
   hint?: string;
+  /** AWS's own code and text behind the message, for a details toggle. */
+  detail?: string;
 }
 
 interface RunBase {
