@@ -1,10 +1,13 @@
 import { MantineProvider } from "@mantine/core";
-import { ModalsProvider } from "@mantine/modals";
 import { Notifications } from "@mantine/notifications";
 import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
-import { useState, type ReactNode } from "react";
+import { lazy, Suspense, useState, type ReactNode } from "react";
 import { ApiRequestError } from "../lib/api-client.ts";
 import { cssVariablesResolver, theme } from "./theme.ts";
+
+// Modals mount lazily beside the app, not around it: Mantine's Modal (through ScrollArea) pulls in
+// @floating-ui/react, ~19 kB gzip the first page would otherwise load (src/lib/modals-mounted.ts).
+const ModalsHost = lazy(() => import("./modals-host.tsx"));
 
 export function createQueryClient() {
   return new QueryClient({
@@ -23,10 +26,11 @@ export function AppProviders({ children, client }: { children: ReactNode; client
   return (
     <MantineProvider theme={theme} cssVariablesResolver={cssVariablesResolver} defaultColorScheme="auto">
       <QueryClientProvider client={queryClient}>
-        <ModalsProvider>
-          <Notifications position="top-right" limit={4} />
-          {children}
-        </ModalsProvider>
+        <Notifications position="top-right" limit={4} />
+        <Suspense fallback={null}>
+          <ModalsHost />
+        </Suspense>
+        {children}
       </QueryClientProvider>
     </MantineProvider>
   );

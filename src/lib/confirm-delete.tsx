@@ -3,6 +3,7 @@
 import { Text } from "@mantine/core";
 import { modals } from "@mantine/modals";
 import type { ReactNode } from "react";
+import { modalsMounted } from "./modals-mounted.ts";
 import { withProgressNotice } from "./notify.ts";
 
 export function confirmDelete({
@@ -19,6 +20,11 @@ export function confirmDelete({
   remove: () => Promise<unknown>;
   afterDelete: () => void;
 }) {
+  // The modals provider mounts lazily; opening before it listens would do nothing.
+  void modalsMounted.then(() => openConfirm({ title, body, what, remove, afterDelete }));
+}
+
+function openConfirm({ title, body, what, remove, afterDelete }: Parameters<typeof confirmDelete>[0]) {
   modals.openConfirmModal({
     title,
     children: typeof body === "string" ? <Text size="sm">{body}</Text> : body,
