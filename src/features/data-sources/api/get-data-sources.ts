@@ -1,5 +1,5 @@
 import { useQuery } from "@tanstack/react-query";
-import { type DataSourceRecord } from "#contracts/data-source.ts";
+import type { DataSourceRecord } from "#contracts/data-source.ts";
 import { apiRequest } from "../../../lib/api-client.ts";
 import { dataSourceKeys } from "./keys.ts";
 
