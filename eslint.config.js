@@ -11,6 +11,9 @@ export default tseslint.config(
     languageOptions: { globals: { ...globals.browser, ...globals.node } },
     rules: {
       "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }],
+      // `import { type X } from "m"` still runs m (verbatimModuleSyntax keeps `import "m"`): on the
+      // console that once loaded contracts/data-source.ts and all of zod into the first page.
+      "@typescript-eslint/no-import-type-side-effects": "error",
     },
   },
   {

@@ -1,8 +1,5 @@
 import { useMutation, useQueryClient } from "@tanstack/react-query";
-import {
-  type DataSourceInput,
-  type DataSourceRecord,
-} from "#contracts/data-source.ts";
+import type { DataSourceInput, DataSourceRecord } from "#contracts/data-source.ts";
 import { apiRequest } from "../../../lib/api-client.ts";
 import { dataSourceKeys } from "./keys.ts";
 
