@@ -1,13 +1,13 @@
 import { MantineProvider } from "@mantine/core";
-import { Notifications } from "@mantine/notifications";
 import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
-import { lazy, Suspense, useState, type ReactNode } from "react";
+import { lazy, Suspense, useState, useSyncExternalStore, type ReactNode } from "react";
 import { ApiRequestError } from "../lib/api-client.ts";
+import { overlaysWanted } from "../lib/overlays.ts";
 import { cssVariablesResolver, theme } from "./theme.ts";
 
-// Modals mount lazily beside the app, not around it: Mantine's Modal (through ScrollArea) pulls in
-// @floating-ui/react, ~19 kB gzip the first page would otherwise load (src/lib/modals-mounted.ts).
-const ModalsHost = lazy(() => import("./modals-host.tsx"));
+// Notices and modals mount beside the app, not around it, once the first is to be shown
+// (src/lib/overlays.ts).
+const Overlays = lazy(() => import("./overlays.tsx"));
 
 export function createQueryClient() {
   return new QueryClient({
@@ -23,13 +23,15 @@ export function createQueryClient() {
 
 export function AppProviders({ children, client }: { children: ReactNode; client?: QueryClient }) {
   const [queryClient] = useState(() => client ?? createQueryClient());
+  const overlays = useSyncExternalStore(overlaysWanted.subscribe, overlaysWanted.get, overlaysWanted.get);
   return (
     <MantineProvider theme={theme} cssVariablesResolver={cssVariablesResolver} defaultColorScheme="auto">
       <QueryClientProvider client={queryClient}>
-        <Notifications position="top-right" limit={4} />
-        <Suspense fallback={null}>
-          <ModalsHost />
-        </Suspense>
+        {overlays ? (
+          <Suspense fallback={null}>
+            <Overlays />
+          </Suspense>
+        ) : null}
         {children}
       </QueryClientProvider>
     </MantineProvider>

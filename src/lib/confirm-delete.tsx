@@ -3,8 +3,8 @@
 import { Text } from "@mantine/core";
 import { modals } from "@mantine/modals";
 import type { ReactNode } from "react";
-import { modalsMounted } from "./modals-mounted.ts";
 import { withProgressNotice } from "./notify.ts";
+import { whenModalsReady } from "./overlays.ts";
 
 export function confirmDelete({
   title,
@@ -20,8 +20,8 @@ export function confirmDelete({
   remove: () => Promise<unknown>;
   afterDelete: () => void;
 }) {
-  // The modals provider mounts lazily; opening before it listens would do nothing.
-  void modalsMounted.then(() => openConfirm({ title, body, what, remove, afterDelete }));
+  // The modals provider mounts on demand; opening before it listens would do nothing.
+  void whenModalsReady().then(() => openConfirm({ title, body, what, remove, afterDelete }));
 }
 
 function openConfirm({ title, body, what, remove, afterDelete }: Parameters<typeof confirmDelete>[0]) {
