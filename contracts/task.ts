@@ -2,6 +2,10 @@
 // validation, the worker and the TypeScript types all come from here.
 import { z } from "zod";
 import { utf8Length } from "./aws-names.ts";
+import { COMPRESSIONS, ON_ERROR_MODES } from "./task-labels.ts";
+
+// The words and option lists live in a zod-free module the console's pages import (see there).
+export { COMPRESSIONS, FILE_FORMAT_LABELS, ON_ERROR_HELP, ON_ERROR_MODES, PURGE_WARNING } from "./task-labels.ts";
 
 export const TASK_MESSAGES = {
   nameRequired: "Enter a name for the task",
@@ -30,18 +34,6 @@ export const TASK_MESSAGES = {
   delimiterEqualsQuote: "The delimiter and the quote character must differ",
 } as const;
 
-/** Compression of CSV and NDJSON files; `auto` detects it from the file name extension. */
-export const COMPRESSIONS = [
-  "auto",
-  "none",
-  "gzip",
-  "bz2",
-  "brotli",
-  "zstd",
-  "deflate",
-  "raw_deflate",
-  "xz",
-] as const;
 export const compressionSchema = z.enum(COMPRESSIONS);
 export type Compression = z.infer<typeof compressionSchema>;
 
@@ -110,27 +102,9 @@ export const storedFileFormatSchema = z.discriminatedUnion("type", [
   parquetFormatSchema,
 ]);
 export type FileFormatType = FileFormat["type"];
-export const FILE_FORMAT_LABELS: Record<FileFormatType, string> = {
-  csv: "CSV",
-  ndjson: "NDJSON",
-  parquet: "Parquet",
-};
 
-export const ON_ERROR_MODES = ["abort", "continue"] as const;
 export const onErrorSchema = z.enum(ON_ERROR_MODES);
 export type OnError = z.infer<typeof onErrorSchema>;
-// Databend's ON_ERROR applies to CSV and NDJSON rows; a Parquet file that does not fit the table
-// fails whichever mode is chosen (tests/databend-rules.test.ts confirms both on the engine).
-export const ON_ERROR_HELP: Record<OnError, string> = {
-  abort:
-    "A file with a bad row is not loaded (the other files of the batch are); its message stays in the queue and is retried until the queue's redrive policy moves it aside. Parquet files always behave this way",
-  continue:
-    "Bad CSV or NDJSON rows are skipped and counted; the rest of the file is loaded and the message is deleted. A Parquet file that does not fit the table still fails as a whole",
-};
-
-/** Shown beside the purge switch: the role then needs one more permission. */
-export const PURGE_WARNING =
-  "Purge deletes each source object after it is loaded, including a file whose bad rows Continue skipped (those rows are then gone). Grant the IAM role s3:DeleteObject on the object path (arn:aws:s3:::<bucket>/<prefix>*); without it the rows still load but the objects stay in the bucket (Databend's purge is best effort).";
 
 const trimmed = (schema: z.ZodType<string, string>) => z.string().trim().pipe(schema);
 const keyFilter = z.string().refine((v) => utf8Length(v) <= 1024, TASK_MESSAGES.filterTooLong);

@@ -3,7 +3,8 @@
 import { Code, Paper, SimpleGrid, Stack, Text, Title } from "@mantine/core";
 import { useId, type ReactNode } from "react";
 import { useParams } from "react-router";
-import { ON_ERROR_HELP, PURGE_WARNING, type TaskCounters, type TaskRecord } from "#contracts/task.ts";
+import { ON_ERROR_HELP, PURGE_WARNING } from "#contracts/task-labels.ts";
+import type { TaskCounters, TaskRecord } from "#contracts/task.ts";
 import { formatCount, formatDateTime } from "../../../lib/format.ts";
 import { LoadError, Loading, PageHeader } from "../../../lib/page-states.tsx";
 import { useTask } from "../api/get-task.ts";

@@ -1,4 +1,5 @@
-import { FILE_FORMAT_LABELS, type FileFormat } from "#contracts/task.ts";
+import { FILE_FORMAT_LABELS } from "#contracts/task-labels.ts";
+import type { FileFormat } from "#contracts/task.ts";
 
 /** The file format's name, e.g. "CSV". */
 export function formatLabel(format: FileFormat): string {
