@@ -1,0 +1,51 @@
+// What every page must satisfy at every size, checked in one place: no serious or critical axe
+// violation, no sideways scrolling of the page, and a full-page screenshot for people to look at.
+// The checks are soft: a flow goes on after a failing page, so one run reports every defect.
+import path from "node:path";
+import type { Page } from "playwright-core";
+import { expect } from "vitest";
+import { seriousAxeViolations } from "./axe.ts";
+import { SHOTS } from "./console-harness.ts";
+import type { Viewport } from "./viewports.ts";
+
+/** How far the page itself scrolls sideways (0 when it fits; tables may scroll in their own frame). */
+export function horizontalOverflow(page: Page): Promise<{ scrollWidth: number; clientWidth: number; widest: string }> {
+  return page.evaluate(() => {
+    const root = document.scrollingElement ?? document.documentElement;
+    // Name the element that sticks out furthest (outside any frame that clips or scrolls it), so a
+    // failure points at the culprit rather than at a cell of a table that scrolls in its own frame.
+    const clipped = (el: HTMLElement) => {
+      for (let a = el.parentElement; a && a !== document.body; a = a.parentElement) {
+        if (getComputedStyle(a).overflowX !== "visible") return true;
+      }
+      return false;
+    };
+    let widest = "";
+    let right = root.clientWidth;
+    for (const el of Array.from(document.body.querySelectorAll<HTMLElement>("*"))) {
+      const r = el.getBoundingClientRect().right + window.scrollX;
+      if (r > right && !clipped(el)) {
+        right = r;
+        const classes = typeof el.className === "string" && el.className.trim() ? `.${el.className.trim().split(/\s+/).join(".")}` : "";
+        widest = `${el.tagName.toLowerCase()}${el.id ? `#${el.id}` : ""}${classes} (right edge ${Math.round(r)} px)`;
+      }
+    }
+    return { scrollWidth: root.scrollWidth, clientWidth: root.clientWidth, widest };
+  });
+}
+
+export function screenshotPath(name: string, viewport: Viewport): string {
+  return path.join(SHOTS, `${name}-${viewport.name}.png`);
+}
+
+/** axe + no horizontal scroll + `test-results/e2e/<name>-<desktop|phone>.png`. */
+export async function checkPage(page: Page, name: string, viewport: Viewport): Promise<void> {
+  const where = `${name} at ${viewport.width}x${viewport.height}`;
+  const violations = await seriousAxeViolations(page);
+  expect.soft(violations, `axe-core: serious/critical violations on ${where}`).toEqual([]);
+  const overflow = await horizontalOverflow(page);
+  expect
+    .soft(overflow.scrollWidth, `${where} scrolls sideways (${overflow.scrollWidth} > ${overflow.clientWidth}); widest: ${overflow.widest}`)
+    .toBeLessThanOrEqual(overflow.clientWidth);
+  await page.screenshot({ path: screenshotPath(name, viewport), fullPage: true });
+}
