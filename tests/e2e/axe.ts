@@ -9,7 +9,8 @@ const BLOCKING = new Set(["serious", "critical"]);
 
 /** The serious and critical violations, one line per rule and element, so a failure names what to fix. */
 export async function seriousAxeViolations(page: Page): Promise<string[]> {
-  const { violations } = await new AxeBuilder({ page }).analyze();
+  // Only violations are collected: passes and incomplete results are not needed and cost time.
+  const { violations } = await new AxeBuilder({ page }).options({ resultTypes: ["violations"] }).analyze();
   return violations
     .filter((v: Violation) => BLOCKING.has(v.impact ?? ""))
     .flatMap((v: Violation) =>
