@@ -14,6 +14,9 @@ export async function seriousAxeViolations(page: Page): Promise<string[]> {
   return violations
     .filter((v: Violation) => BLOCKING.has(v.impact ?? ""))
     .flatMap((v: Violation) =>
-      v.nodes.map((n) => `[${v.impact}] ${v.id} (${v.help}) at ${n.target.join(" ")}: ${n.failureSummary?.replaceAll("\n", " ")}`),
+      v.nodes.map(
+        (n) =>
+          `[${v.impact}] ${v.id} (${v.help}) at ${n.target.join(" ")} ${n.html.slice(0, 160)}: ${n.failureSummary?.replaceAll("\n", " ")}`,
+      ),
     );
 }

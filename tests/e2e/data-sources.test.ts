@@ -1,12 +1,13 @@
 // Real Chromium against the built console, the real API and the AWS sandbox, at 1440x900 and at
 // 390x844: the operator's path from an empty list to a tested, saved, edited and deleted data
-// source. Every page is checked (axe, no sideways scroll, screenshot) and every navigation must
+// source, with a notice after each change. Every page is checked (axe, no sideways scroll, screenshot) and every navigation must
 // land at the top of the new page with focus on its h1.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Page } from "playwright-core";
 import { startConsoleHarness, type ConsoleHarness } from "./console-harness.ts";
 import { button, checkItem, checkList, chooseType, fieldFor, fillForm, runConnectivityTest, typeChoice } from "./data-source-form.ts";
-import { expectLandedOn, navigateTo } from "./navigation.ts";
+import { expectLandedOn, navigateTo, pageHeading } from "./navigation.ts";
+import { expectNotice } from "./notice.ts";
 import { checkPage } from "./page-check.ts";
 import { VIEWPORTS } from "./viewports.ts";
 
@@ -62,6 +63,7 @@ describe("console in Chromium: a data source's life at each size", () => {
       // Saved: the detail page opens at its top with focus on its heading (issue 9).
       await button(page, "OK").click();
       await expectLandedOn(page, name);
+      await expectNotice(page, name, /created/i);
       await checkPage(page, "data-source-detail", viewport);
 
       // Listed, with its bucket, and it stays after a reload.
@@ -83,6 +85,7 @@ describe("console in Chromium: a data source's life at each size", () => {
       await expect.poll(() => button(page, "OK").isEnabled()).toBe(true);
       await button(page, "OK").click();
       await expectLandedOn(page, renamed);
+      await expectNotice(page, renamed, /saved/i);
 
       // Delete asks first, in a dialog, then returns to the list without it.
       await page.getByRole("button", { name: "Delete" }).click();
@@ -91,11 +94,16 @@ describe("console in Chromium: a data source's life at each size", () => {
       await checkPage(page, "delete-data-source", viewport);
       await dialog.getByRole("button", { name: "Delete" }).click();
       await expectLandedOn(page, "Data Sources");
+      await expectNotice(page, renamed, /deleted/i);
       await page.reload();
       await page.getByRole("heading", { name: "Data Sources", level: 1 }).waitFor();
       await expect.poll(() => page.getByText(renamed).count()).toBe(0);
       const stored = (await (await fetch(`${h.baseUrl}/api/data-sources`)).json()) as { items: unknown[] };
       expect(stored.items).toEqual([]);
+
+      await page.goto(`${h.baseUrl}/no/such/page`);
+      await pageHeading(page, "Page not found");
+      await checkPage(page, "not-found", viewport);
       await page.context().close();
     });
   }

@@ -1,7 +1,8 @@
 // Real Chromium against the built console, the real API, the AWS sandbox, the dev warehouse and the
 // real worker, at 1440x900 and at 390x844: a task created through the Create Integration Task
 // wizard shows stopped; Start makes the worker pick it up and report running; an object that lands
-// in the bucket shows up as a run with rows loaded; Stop, then Delete. Every page is checked (axe,
+// in the bucket shows up as a run with rows loaded; Stop, Edit (the page), then Delete; a notice
+// follows each change. Every page is checked (axe,
 // no sideways scroll, screenshot) and every navigation lands on the page's h1.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
@@ -10,6 +11,7 @@ import { taskRecordSchema } from "#contracts/task.ts";
 import { chooseOption } from "./choose-option.ts";
 import { labelled } from "./labelled.ts";
 import { expectLandedOn, navigateTo } from "./navigation.ts";
+import { expectNotice } from "./notice.ts";
 import { checkPage } from "./page-check.ts";
 import { startTaskHarness, type TaskHarness } from "./task-harness.ts";
 import { VIEWPORTS } from "./viewports.ts";
@@ -70,6 +72,7 @@ describe("console in Chromium: create, start, watch, stop and delete an integrat
 
       // Created stopped, with the data source's prefix and suffix; the detail page opens on its h1.
       await expectLandedOn(page, name);
+      await expectNotice(page, name, /created/i);
       const taskId = /\/data\/integration\/([^/]+)$/.exec(new URL(page.url()).pathname)?.[1];
       const stored = await fetch(`${h.baseUrl}/api/tasks/${taskId}`);
       expect(stored.status).toBe(200);
@@ -92,6 +95,7 @@ describe("console in Chromium: create, start, watch, stop and delete an integrat
       expect(await row.innerText()).toContain(`default.${table}`);
       expect(await row.getByRole("link", { name: demo.name }).getAttribute("href")).toBe(`/data/sources/${h.source.id}`);
       await row.getByRole("button", { name: new RegExp(`^Start\\s*${name}$`) }).click();
+      await expectNotice(page, name, /start/i);
       await expect.poll(() => row.innerText(), { timeout: 20_000 }).toMatch(/Running/);
       const stop = row.getByRole("button", { name: new RegExp(`^Stop\\s*${name}$`) });
       // The actions column is never cut off: Stop is inside the viewport's width (issue 9).
@@ -128,14 +132,24 @@ describe("console in Chromium: create, start, watch, stop and delete an integrat
 
       // Stop; the worker reports stopped; then Delete, confirmed in a dialog, returns to the list.
       await page.getByRole("button", { name: "Stop", exact: true }).click();
+      await expectNotice(page, name, /stop/i);
       await expect.poll(() => status.innerText(), { timeout: 20_000 }).toMatch(/Stopped/);
       await expect.poll(() => remove.isEnabled()).toBe(true);
+
+      // Edit opens once stopped (the page only; the wizard's steps were checked while creating).
+      await page.getByRole("link", { name: "Edit", exact: true }).or(page.getByRole("button", { name: "Edit", exact: true })).first().click();
+      await expectLandedOn(page, `Edit ${name}`);
+      await checkPage(page, "edit-task", viewport);
+      await page.getByRole("link", { name: "Cancel" }).or(page.getByRole("button", { name: "Cancel" })).first().click();
+      await expectLandedOn(page, name);
+
       await remove.click();
       const dialog = page.getByRole("dialog");
       await dialog.waitFor();
       await checkPage(page, "delete-task", viewport);
       await dialog.getByRole("button", { name: "Delete", exact: true }).click();
       await expectLandedOn(page, "Data Integration");
+      await expectNotice(page, name, /deleted/i);
       await expect.poll(async () => (await fetch(`${h.baseUrl}/api/tasks/${taskId}`)).status).toBe(404);
       await page.context().close();
     });
