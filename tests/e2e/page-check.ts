@@ -47,5 +47,9 @@ export async function checkPage(page: Page, name: string, viewport: Viewport): P
   expect
     .soft(overflow.scrollWidth, `${where} scrolls sideways (${overflow.scrollWidth} > ${overflow.clientWidth}); widest: ${overflow.widest}`)
     .toBeLessThanOrEqual(overflow.clientWidth);
+  // From the top: a full-page shot of a scrolled page paints the fixed header over the middle.
+  const scrolled = await page.evaluate(() => window.scrollY);
+  await page.evaluate(() => window.scrollTo(0, 0));
   await page.screenshot({ path: screenshotPath(name, viewport), fullPage: true });
+  await page.evaluate((y) => window.scrollTo(0, y), scrolled);
 }
