@@ -1,11 +1,24 @@
 import { defineConfig } from "vitest/config";
 import react from "@vitejs/plugin-react";
+import { compression } from "vite-plugin-compression2";
 
 const apiPort = process.env.PORT ?? "3000";
 
 export default defineConfig({
-  plugins: [react()],
-  build: { outDir: "dist", emptyOutDir: true },
+  plugins: [
+    react(),
+    // Precompressed siblings (x.js.br, x.js.gz) that the API serves with @fastify/static's
+    // preCompressed: built once at maximum level instead of compressed on every request. A sibling
+    // that would not be smaller is skipped, and the server then sends the file as it is.
+    compression({ algorithms: ["brotliCompress", "gzip"], include: /\.(js|mjs|css|html|svg|json|txt|webmanifest)$/, exclude: /(^|\/)\.vite\// }),
+  ],
+  build: {
+    outDir: "dist",
+    emptyOutDir: true,
+    // dist/.vite/manifest.json: which chunks each entry and lazy route loads (bench/console-size.ts).
+    // The server never serves it (dot folders are not served).
+    manifest: true,
+  },
   server: {
     host: "127.0.0.1",
     proxy: { "/api": `http://127.0.0.1:${apiPort}` },

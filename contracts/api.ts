@@ -8,10 +8,15 @@ export const orgInfoSchema = z.object({
 });
 export type OrgInfo = z.infer<typeof orgInfoSchema>;
 
-/** Every 4xx body: a sentence for a person and, for bad input, one message per field. */
+/**
+ * Every 4xx/5xx body: a sentence for a person and, for bad input, one message per field. `detail`,
+ * when present, is what an outside system (Databend, AWS) answered, scrubbed of secrets: for an
+ * expandable "details" view, never the headline.
+ */
 export const apiErrorSchema = z.object({
   error: z.string(),
   fields: z.record(z.string(), z.string()).optional(),
+  detail: z.string().optional(),
 });
 export type ApiError = z.infer<typeof apiErrorSchema>;
 

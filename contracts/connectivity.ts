@@ -21,8 +21,12 @@ export type CheckStatus = z.infer<typeof checkStatusSchema>;
 export const checkResultSchema = z.object({
   id: checkIdSchema,
   status: checkStatusSchema,
+  /** What the check found, in words for the operator. */
   message: z.string(),
+  /** What to change on the AWS side. */
   hint: z.string().optional(),
+  /** AWS's own answer (error code and message, scrubbed), for an expandable "details" view. */
+  detail: z.string().optional(),
 });
 export type CheckResult = z.infer<typeof checkResultSchema>;
 

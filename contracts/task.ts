@@ -241,11 +241,17 @@ export const taskRecordSchema = z.object({
   desired_state: desiredStateSchema,
   /** What the worker reports; `failed` comes with `status_reason`. */
   status: taskStatusSchema,
+  /** Why the task is in its status, in words for the operator (what happened, what to do). */
   status_reason: z.string().nullable(),
+  /** The outside system's own text behind `status_reason` (Databend's or AWS's, scrubbed), for a "details" view. */
+  status_reason_detail: z.string().nullable(),
   /** Last sign of life from a worker running the task. */
   heartbeat_at: z.string().nullable(),
   worker_id: z.string().nullable(),
+  /** The last error, in words for the operator. */
   last_error: z.string().nullable(),
+  /** The outside system's own text behind `last_error` (scrubbed), for a "details" view. */
+  last_error_detail: z.string().nullable(),
   last_batch_at: z.string().nullable(),
   counters: taskCountersSchema,
   created_at: z.string(),
@@ -284,7 +290,10 @@ export type RunSkip = z.infer<typeof runSkipSchema>;
 export const runErrorSchema = z.object({
   message_id: z.string().optional(),
   key: z.string().optional(),
+  /** What went wrong and what happens next, in words for the operator. */
   error: z.string(),
+  /** The outside system's own text (Databend's or AWS's, scrubbed), for a "details" view. */
+  detail: z.string().optional(),
 });
 export type RunError = z.infer<typeof runErrorSchema>;
 

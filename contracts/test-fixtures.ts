@@ -33,9 +33,11 @@ export function makeTask(overrides: Partial<TaskRecord> = {}): TaskRecord {
     desired_state: "stopped",
     status: "stopped",
     status_reason: null,
+    status_reason_detail: null,
     heartbeat_at: null,
     worker_id: null,
     last_error: null,
+    last_error_detail: null,
     last_batch_at: null,
     counters: {
       messages_received: 0,

@@ -106,6 +106,9 @@ describe("Test Connectivity against the sandbox", () => {
     });
     const check = byId(outcome).assume_role;
     expect(check.message).toContain(s.role_arn);
+    // STS's own answer is the detail behind the sentence, never part of it.
+    expect(check.detail).toMatch(/^AccessDenied: /);
+    expect(check.message).not.toContain(check.detail!.slice("AccessDenied: ".length));
     // The cause is explained once, where it happened; the 7 others say so in one short sentence.
     for (const skipped of outcome.checks.filter((c) => c.id !== "assume_role")) {
       expect(skipped).toEqual({ id: skipped.id, status: "skip", message: 'Skipped because "Assume IAM role" failed' });

@@ -43,6 +43,9 @@ describe("worker: faults", () => {
         return t.last_error && /Databend is not answering/.test(t.last_error) ? t : undefined;
       });
       expect(down.status).toBe("running");
+      // The console shows the sentence; the driver's own text is only the detail behind it.
+      expect(down.last_error).not.toMatch(/APIError|reqwest|request_kind|\[v0\./);
+      expect(down.last_error_detail).toBeTruthy();
       // An outage of several visibility timeouts (3 s) and backoff rounds: a worker that released
       // and received the messages again would have moved them to the dead-letter queue by now
       // (maxReceiveCount 2). This is a bounded observation window, not a wait for a condition.

@@ -135,6 +135,9 @@ describe("worker: one statement fails for one file", () => {
     expect(run.copy_statements).toBeLessThanOrEqual(2);
     const error = run.errors.find((e) => e.key === "b/58.csv");
     expect(error?.error).toMatch(/not-a-number/);
+    // The run's error is the sentence; what the driver said is its detail, for a details view.
+    expect(error?.error).not.toMatch(/APIError|QueryFailed|\[v0\.|Backtrace/);
+    expect(error?.detail).toMatch(/QueryFailed: \[1046\]/);
     expect((await env.store.get(ORG_ID, task.id))!.status).toBe("running");
   });
 });

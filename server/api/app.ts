@@ -2,7 +2,6 @@
 // serialize responses), errors, the decorated store, outside services and organization, the
 // OpenAPI document, then one plugin per resource.
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from "fastify";
-import fastifyStatic from "@fastify/static";
 import { serializerCompiler, validatorCompiler } from "fastify-type-provider-zod";
 import { existsSync } from "node:fs";
 import path from "node:path";
@@ -10,6 +9,7 @@ import type { Logger } from "pino";
 import type { Config } from "../config.ts";
 import type { ConnectivityTester } from "../connectivity/engine.ts";
 import type { TargetChecker } from "../databend/target-check.ts";
+import { apiOnlyNotFound, serveConsole } from "./console-assets.ts";
 import { dataSourceRoutes } from "./data-sources.ts";
 import { dataSourceTestRoutes, type TestRateLimit } from "./data-sources-test.ts";
 import { errorHandling } from "./errors.ts";
@@ -57,19 +57,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(dataSourceTestRoutes, { rateLimit: options.testRateLimit });
   await app.register(taskRoutes);
 
-  if (staticDir && existsSync(path.join(staticDir, "index.html"))) {
-    await app.register(fastifyStatic, { root: path.resolve(staticDir), wildcard: false });
-    // Client-side routes: any non-API GET that is not a file gets the SPA shell.
-    app.setNotFoundHandler((request, reply) => {
-      if (request.method === "GET" && !request.url.startsWith("/api/")) {
-        return reply.type("text/html").sendFile("index.html");
-      }
-      return reply.code(404).send({ error: `No route ${request.method} ${request.url.split("?")[0]}` });
-    });
-  } else {
-    app.setNotFoundHandler((request, reply) =>
-      reply.code(404).send({ error: `No route ${request.method} ${request.url.split("?")[0]}` }),
-    );
-  }
+  if (staticDir && existsSync(path.join(staticDir, "index.html"))) await serveConsole(app, staticDir);
+  else apiOnlyNotFound(app);
   return app;
 }

@@ -10,14 +10,17 @@ import { apiErrorSchema, fieldErrors } from "#contracts/api.ts";
 export class HttpError extends Error {
   readonly statusCode: number;
   readonly fields: Record<string, string> | undefined;
-  constructor(statusCode: number, message: string, fields?: Record<string, string>) {
+  /** What an outside system (Databend, AWS) answered, scrubbed: the body's `detail`, never its `error`. */
+  readonly detail: string | undefined;
+  constructor(statusCode: number, message: string, fields?: Record<string, string>, detail?: string) {
     super(message);
     this.statusCode = statusCode;
     this.fields = fields;
+    this.detail = detail;
   }
 }
 
-/** The error statuses every route may answer, for its `schema.response`: `{ error, fields? }`. */
+/** The error statuses every route may answer, for its `schema.response`: `{ error, fields?, detail? }`. */
 export const ERROR_RESPONSES = { "4xx": apiErrorSchema, "5xx": apiErrorSchema } as const;
 
 type Part = "body" | "querystring" | "params" | "headers";
@@ -67,9 +70,11 @@ export const errorHandling: FastifyPluginAsync = fp(async (app) => {
   app.setErrorHandler((error: FastifyError | HttpError, request, reply) => {
     if (hasZodFastifySchemaValidationErrors(error)) error = validationError(error, request);
     if (error instanceof HttpError) {
-      return reply
-        .code(error.statusCode)
-        .send(error.fields ? { error: error.message, fields: error.fields } : { error: error.message });
+      return reply.code(error.statusCode).send({
+        error: error.message,
+        ...(error.fields ? { fields: error.fields } : {}),
+        ...(error.detail ? { detail: error.detail } : {}),
+      });
     }
     const status = error.statusCode ?? 500;
     if (status >= 400 && status < 500) {

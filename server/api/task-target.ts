@@ -2,6 +2,7 @@
 // and may be used (asked of Databend, see ../databend/target-check.ts), and no task of the
 // organization loads another bucket into it. Each refusal names its field and what to change.
 import type { TaskRecord } from "#contracts/task.ts";
+import { DATABEND_ERROR_CODES } from "../databend/errors.ts";
 import { targetProblem, type TargetChecker } from "../databend/target-check.ts";
 import type { TaskStore } from "../store/tasks.ts";
 import { HttpError } from "./errors.ts";
@@ -33,21 +34,29 @@ export async function assertTargetUsable(checker: TargetChecker, target: Target,
     case "ok":
       return;
     case "unreachable": {
-      const why = result.timedOut
-        ? `did not answer within ${Math.round(checker.timeoutMs / 100) / 10} s`
-        : `could not be reached (${result.detail})`;
+      // The sentence says what happened; the driver's text goes to `detail` for a details view.
+      const why = result.timedOut ? `did not answer within ${Math.round(checker.timeoutMs / 100) / 10} s` : "could not be reached";
       throw new HttpError(
         503,
         `The target table ${shown(target)} could not be checked: Databend at ${checker.address} ${why}, so ` +
           `${NOT_DONE[action]}. Try again once Databend answers.`,
+        undefined,
+        result.timedOut ? undefined : result.detail,
       );
     }
-    default:
+    default: {
+      const code = result.status === "error" ? result.code : null;
+      const name = code === null ? undefined : DATABEND_ERROR_CODES[code]?.name;
+      const login = code === 1051 || code === 5100;
       throw new HttpError(
         503,
-        `The target table ${shown(target)} could not be checked: Databend at ${checker.address} answered with an error ` +
-          `(${result.status === "error" ? result.detail : result.status}), so ${NOT_DONE[action]}.`,
+        `The target table ${shown(target)} could not be checked: Databend at ${checker.address} answered with an error` +
+          `${code === null ? "" : ` (${code}${name ? ` ${name}` : ""})`}, so ${NOT_DONE[action]}. ` +
+          (login ? "Correct the user and password in DATABEND_DSN, then try again." : "Try again; if it persists, check the warehouse and DATABEND_DSN."),
+        undefined,
+        result.status === "error" ? result.detail : undefined,
       );
+    }
   }
 }
 

@@ -107,6 +107,18 @@ describe("describeAwsError", () => {
     leaky.message = `key ASIAABCDEFGHIJKLMNOP token ${"A".repeat(120)} end`;
     const mapped = describeAwsError(leaky, getObject);
     expect(mapped.message).not.toMatch(/ASIAABCDEFGHIJKLMNOP|AAAAAAAAAA/);
+    expect(mapped.detail).not.toMatch(/ASIAABCDEFGHIJKLMNOP|AAAAAAAAAA/);
     expect(scrubSecrets("AKIAIOSFODNN7EXAMPLE")).toBe("[redacted]");
+  });
+
+  it("keeps AWS's own message out of the sentence and in the detail", () => {
+    const odd = awsError("InvalidParameterValue", 400);
+    odd.message = "Value (quux) for parameter AttributeName is invalid. Unknown Attribute quux.";
+    const mapped = describeAwsError(odd, getObject);
+    expect(mapped.message).toBe("Amazon S3 refused s3:GetObject on arn:aws:s3:::bucket/* (InvalidParameterValue)");
+    expect(mapped.detail).toBe(`InvalidParameterValue: ${odd.message}`);
+    const denied = describeAwsError(awsError("AccessDenied", 403), getObject);
+    expect(denied.message).not.toContain("AccessDenied message");
+    expect(denied.detail).toBe("AccessDenied: AccessDenied message");
   });
 });

@@ -23,6 +23,13 @@ export interface MappedError {
   kind: AwsErrorKind;
   message: string;
   hint: string;
+  /** AWS's own answer, code and message (scrubbed), for a details view; never part of `message`. */
+  detail?: string;
+}
+
+/** `{ detail }` for a check result when AWS said something (spread into the result). */
+export function detailOf(error: { detail?: string | undefined }): { detail?: string } {
+  return error.detail ? { detail: error.detail.slice(0, 2000) } : {};
 }
 
 const SERVICE_NAMES = { sts: "AWS STS", sqs: "Amazon SQS", s3: "Amazon S3" } as const;
@@ -31,7 +38,8 @@ const SERVICE_NAMES = { sts: "AWS STS", sqs: "Amazon SQS", s3: "Amazon S3" } as 
 export function describeAwsError(error: unknown, ctx: AwsCallContext): MappedError {
   const c = classifyAwsError(error);
   const service = SERVICE_NAMES[ctx.service];
-  const out = (message: string, hint: string): MappedError => ({ kind: c.kind, message, hint });
+  const said = [c.code, c.detail].filter((part) => part && part !== "").join(": ");
+  const out = (message: string, hint: string): MappedError => ({ kind: c.kind, message, hint, ...(said ? { detail: said } : {}) });
   switch (c.kind) {
     case "access_denied":
       return out(
@@ -125,7 +133,7 @@ export function describeAwsError(error: unknown, ctx: AwsCallContext): MappedErr
       );
     case "other":
       return out(
-        `${service} refused ${ctx.action} on ${ctx.resource}: ${c.code}${c.detail ? ` (${c.detail})` : ""}`,
+        `${service} refused ${ctx.action} on ${ctx.resource}${c.code ? ` (${c.code})` : ""}`,
         "Check the value this call uses and the role's permissions",
       );
   }

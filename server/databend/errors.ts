@@ -173,6 +173,24 @@ function headline(text: string, max = 240): string {
 const NETWORK =
   /ECONNREFUSED|ECONNRESET|EPIPE|ETIMEDOUT|EHOSTUNREACH|ENOTFOUND|EAI_AGAIN|error sending request|connection (?:refused|reset|closed)|connect error|tcp connect|timed? ?out|broken pipe|QueryNotFound|ResponseError: \(5\d\d/i;
 
+/**
+ * Why a request got no answer, in plain words, from a driver error without a Databend code (the
+ * driver's framing, request kinds and library names stay in the detail).
+ */
+function noAnswerReason(text: string): string {
+  const badArgument = /\bBadArgument: ([^\n[]*)/.exec(text);
+  if (badArgument && !NETWORK.test(text)) return badArgument[1]!.trim().replace(/\.$/, "");
+  const status = /ResponseError: \((\d{3})[^)]*\)/.exec(text);
+  if (status) return `it answered HTTP ${status[1]}`;
+  if (/QueryNotFound/.test(text)) return "it lost the query (restarted or moved)";
+  if (/ECONNREFUSED|connection refused/i.test(text)) return "connection refused";
+  if (/ENOTFOUND|EAI_AGAIN|dns error|failed to lookup/i.test(text)) return "its host name does not resolve";
+  if (/ETIMEDOUT|timed? ?out/i.test(text)) return "no answer in time";
+  if (/ECONNRESET|EPIPE|connection (?:reset|closed)|broken pipe/i.test(text)) return "the connection was cut";
+  if (/EHOSTUNREACH/.test(text)) return "its host is unreachable";
+  return "";
+}
+
 export interface ClassifiedDatabendError {
   errorClass: DatabendErrorClass;
   /** Databend's error code, when Databend answered with one. */
@@ -281,7 +299,7 @@ export function classifyDatabendError(
     if (code === 1006 && /^Invalid [A-Za-z]+ option value: /.test(text)) errorClass = "configuration";
   }
   const file = errorClass === "file" || errorClass === "access" ? failingFile(text, options.bucket) : undefined;
-  const reason = headline(code === undefined ? text.replace(/^APIError: /, "") : text);
+  const reason = code === undefined ? noAnswerReason(detail) : headline(text);
   const line = file === undefined ? undefined : failingLine(text);
   const sentence =
     options.during === "connect" && errorClass === "configuration"

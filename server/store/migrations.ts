@@ -187,12 +187,23 @@ const m0005: Migration = {
   },
 };
 
+const m0006: Migration = {
+  async up(db: Db) {
+    // The outside system's text (Databend's or AWS's, scrubbed) behind status_reason and
+    // last_error, which hold only the operator's sentence.
+    for (const name of ["status_reason_detail", "last_error_detail"]) {
+      await db.schema.alterTable("tasks").addColumn(name, "text").execute();
+    }
+  },
+};
+
 export const MIGRATIONS: Record<string, Migration> = {
   "0001_data_sources_and_tasks": m0001,
   "0002_connectivity_tests": m0002,
   "0003_integration_tasks": m0003,
   "0004_claims_per_key": m0004,
   "0005_task_workers": m0005,
+  "0006_error_details": m0006,
 };
 
 /** Stores made before Kysely kept their versions in schema_migrations (1..3); adopt them once. */

@@ -86,7 +86,8 @@ export function runHistory(s: StoreDb, now: () => Date): RunHistoryPort {
             more_skipped: run.skipped.length - skipped.length, more_errors: run.errors.length - errors.length,
           })
           .execute();
-        const lastError = run.errors.at(-1)?.error ?? null;
+        const last = run.errors.at(-1);
+        const lastError = last?.error ?? null;
         await tx
           .updateTable("tasks")
           .set((eb) => ({
@@ -100,6 +101,7 @@ export function runHistory(s: StoreDb, now: () => Date): RunHistoryPort {
             batches: eb("batches", "+", 1),
             last_batch_at: run.ended_at,
             last_error: lastError === null ? eb.ref("last_error") : lastError,
+            last_error_detail: lastError === null ? eb.ref("last_error_detail") : (last?.detail ?? null),
           }))
           .where("id", "=", run.task_id)
           .execute();

@@ -48,9 +48,11 @@ export interface TasksTable {
   desired_state: Generated<string>;
   status: Generated<string>;
   status_reason: string | null;
+  status_reason_detail: string | null;
   worker_id: string | null;
   heartbeat_at: string | null;
   last_error: string | null;
+  last_error_detail: string | null;
   last_batch_at: string | null;
   messages_received: Generated<Int>;
   messages_deleted: Generated<Int>;

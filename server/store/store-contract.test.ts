@@ -139,6 +139,48 @@ describe.each([sqlite, postgres])("store contract on $name", (adapter) => {
       expect(await t.delete(ORG, taskId)).toBe("missing");
     });
 
+    it("tasks: the operator's sentence and the outside system's detail are kept apart, and cleared together", async () => {
+      const t = stores.tasks;
+      const raw = "APIError: QueryFailed: [1025]Unknown table 'gone'. [v0.33.7]";
+      expect(await t.get(ORG, taskId)).toMatchObject({ status_reason_detail: null, last_error_detail: null });
+      await t.setDesiredState(ORG, taskId, "running", 30_000);
+      await t.reportRunning(taskId, "w1");
+      await t.reportError(taskId, "Databend is not answering", "APIError: reqwest::Error [v0.33.7]");
+      expect(await t.get(ORG, taskId)).toMatchObject({ last_error: "Databend is not answering", last_error_detail: "APIError: reqwest::Error [v0.33.7]" });
+      await t.reportError(taskId, "Receiving failed"); // no detail: none is left over from before
+      expect(await t.get(ORG, taskId)).toMatchObject({ last_error: "Receiving failed", last_error_detail: null });
+      await t.reportFailed(taskId, "w1", "The target table does not exist in Databend.", raw);
+      expect(await t.get(ORG, taskId)).toMatchObject({
+        status: "failed",
+        status_reason: "The target table does not exist in Databend.",
+        status_reason_detail: raw,
+        last_error: "The target table does not exist in Databend.",
+        last_error_detail: raw,
+      });
+      // A stop report keeps a failure's reason and detail; starting again clears both.
+      await t.reportStopped(taskId, "w1", null);
+      expect(await t.get(ORG, taskId)).toMatchObject({ status: "failed", status_reason_detail: raw });
+      await t.setDesiredState(ORG, taskId, "running", 30_000);
+      expect(await t.get(ORG, taskId)).toMatchObject({ status: "stopped", status_reason: null, status_reason_detail: null });
+      // A run's last error carries its detail to the task; a run without errors leaves both as they were.
+      const run = { task_id: taskId, worker_id: "w1", status: "failed" as const, messages: 1, messages_deleted: 0, messages_skipped: 0,
+        objects_loaded: 0, objects_duplicate: 0, rows_loaded: 0, copy_statements: 1, skipped: [], messages_received: 1,
+        started_at: "2030-01-01T00:00:00.000Z", ended_at: "2030-01-01T00:00:01.000Z" };
+      const recorded = await t.finishBatch({ ...run, errors: [{ key: "a.csv", error: "File 'a.csv' cannot be loaded.", detail: raw }] }, [], "w1");
+      expect(recorded.errors).toEqual([{ key: "a.csv", error: "File 'a.csv' cannot be loaded.", detail: raw }]);
+      expect(await t.get(ORG, taskId)).toMatchObject({ last_error: "File 'a.csv' cannot be loaded.", last_error_detail: raw });
+      await t.finishBatch({ ...run, status: "succeeded", errors: [], started_at: "2030-01-01T00:01:00.000Z", ended_at: "2030-01-01T00:01:01.000Z" }, [], "w1");
+      expect(await t.get(ORG, taskId)).toMatchObject({ last_error: "File 'a.csv' cannot be loaded.", last_error_detail: raw });
+      await t.finishBatch({ ...run, errors: [{ error: "Not an S3 event notification" }], started_at: "2030-01-01T00:02:00.000Z", ended_at: "2030-01-01T00:02:01.000Z" }, [], "w1");
+      expect(await t.get(ORG, taskId)).toMatchObject({ last_error: "Not an S3 event notification", last_error_detail: null });
+      await t.reportRunning(taskId, "w1");
+      expect(await t.get(ORG, taskId)).toMatchObject({ status: "running", status_reason_detail: null });
+      await t.setDesiredState(ORG, taskId, "stopped", 30_000);
+      await t.reportStopped(taskId, "w1", null);
+      expect(await t.delete(ORG, taskId)).toBe("deleted");
+      expect(await t.delete(ORG, taskId)).toBe("missing");
+    });
+
     it("workers: each worker's heartbeat per task, live by the database's clock, dropped on stop or when long silent", async () => {
       const t = stores.tasks;
       await t.reportRunning(taskId, "w1"); // not meant to run yet: nothing recorded

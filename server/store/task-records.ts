@@ -44,9 +44,11 @@ export function toTaskRecord(row: TaskRow): TaskRecord {
     desired_state: row.desired_state as DesiredState,
     status: row.status as TaskStatus,
     status_reason: row.status_reason,
+    status_reason_detail: row.status_reason_detail,
     heartbeat_at: row.heartbeat_at,
     worker_id: row.worker_id,
     last_error: row.last_error,
+    last_error_detail: row.last_error_detail,
     last_batch_at: row.last_batch_at,
     counters,
     created_at: row.created_at,
@@ -157,6 +159,7 @@ export function taskRecords(s: StoreDb, now: () => Date): TaskPort {
             .set((eb) => ({
               desired_state: "running",
               status_reason: null,
+              status_reason_detail: null,
               status: eb.case().when("status", "=", "failed").then("stopped").else(eb.ref("status")).end(),
             }))
             .execute();

@@ -16,7 +16,7 @@ export function taskStatus(s: StoreDb, now: () => Date): TaskStatusPort {
       const at = iso();
       await db
         .updateTable("tasks")
-        .set({ status: "running", status_reason: null, worker_id: workerId, heartbeat_at: at })
+        .set({ status: "running", status_reason: null, status_reason_detail: null, worker_id: workerId, heartbeat_at: at })
         .where("id", "=", taskId)
         .where("desired_state", "=", "running")
         .execute();
@@ -30,6 +30,7 @@ export function taskStatus(s: StoreDb, now: () => Date): TaskStatusPort {
         .set((eb) => ({
           status: eb.case().when("status", "=", "failed").then(eb.ref("status")).else("stopped").end(),
           status_reason: eb.case().when("status", "=", "failed").then(eb.ref("status_reason")).else(reason).end(),
+          status_reason_detail: eb.case().when("status", "=", "failed").then(eb.ref("status_reason_detail")).else(null).end(),
           heartbeat_at: iso(),
         }))
         .where("id", "=", taskId)
@@ -38,19 +39,20 @@ export function taskStatus(s: StoreDb, now: () => Date): TaskStatusPort {
       await heartbeats.forget(taskId, workerId);
     },
 
-    async reportFailed(taskId, workerId, reason) {
+    async reportFailed(taskId, workerId, reason, detail) {
+      const why = detail ?? null;
       await db
         .updateTable("tasks")
-        .set({ status: "failed", status_reason: reason, last_error: reason, desired_state: "stopped", worker_id: workerId, heartbeat_at: iso() })
+        .set({ status: "failed", status_reason: reason, status_reason_detail: why, last_error: reason, last_error_detail: why, desired_state: "stopped", worker_id: workerId, heartbeat_at: iso() })
         .where("id", "=", taskId)
         .execute();
       await heartbeats.forget(taskId, workerId);
     },
 
-    async reportError(taskId, message) {
+    async reportError(taskId, message, detail) {
       await db
         .updateTable("tasks")
-        .set((eb) => ({ last_error: message, errors: eb("errors", "+", 1) }))
+        .set((eb) => ({ last_error: message, last_error_detail: detail ?? null, errors: eb("errors", "+", 1) }))
         .where("id", "=", taskId)
         .execute();
     },

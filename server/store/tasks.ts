@@ -127,10 +127,13 @@ export interface TaskStatusPort {
   reportRunning(taskId: string, workerId: string): Promise<void>;
   /** The worker stopped the task because it was asked to (or is shutting down); it no longer holds it. */
   reportStopped(taskId: string, workerId: string, reason: string | null): Promise<void>;
-  /** A task-wide failure (role, queue or target missing): stop it and say why; the worker no longer holds it. */
-  reportFailed(taskId: string, workerId: string, reason: string): Promise<void>;
-  /** Last error seen (shown on the task), without changing its state. */
-  reportError(taskId: string, message: string): Promise<void>;
+  /**
+   * A task-wide failure (role, queue or target missing): stop it and say why; the worker no longer
+   * holds it. `reason` is the operator's sentence; `detail` the outside system's text behind it.
+   */
+  reportFailed(taskId: string, workerId: string, reason: string, detail?: string): Promise<void>;
+  /** Last error seen (shown on the task), without changing its state; `detail` as for reportFailed. */
+  reportError(taskId: string, message: string, detail?: string): Promise<void>;
   addCounters(taskId: string, counters: Partial<TaskCounters>): Promise<void>;
 }
 

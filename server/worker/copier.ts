@@ -4,6 +4,7 @@
 // and, after a crash, the row count of a file whose load committed unseen.
 import { createHash } from "node:crypto";
 import { HeadObjectCommand, type S3Client } from "@aws-sdk/client-s3";
+import { classifyAwsError } from "../aws/errors.ts";
 import type { CopyFileResult, Warehouse } from "../databend/client.ts";
 import { WarehouseError, toWarehouseError } from "../databend/client.ts";
 import { buildCopyInto, buildCountRows, scrubSecrets, secretsOf, type S3Connection } from "../databend/sql.ts";
@@ -64,8 +65,14 @@ export class Copier {
     try {
       connection = await this.connection(files);
     } catch (error) {
-      const text = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-      throw new WarehouseError("access", `Cannot assume the data source's role: ${scrubSecrets(text)}`);
+      const text = scrubSecrets(error instanceof Error ? `${error.name}: ${error.message}` : String(error));
+      const { code } = classifyAwsError(error);
+      throw new WarehouseError("access", `Cannot assume the data source's role: ${text}`, {
+        sentence:
+          `Cannot assume the data source's role${code ? ` (${code})` : ""}. Check that its trust policy allows the platform load ` +
+          "role with the organization's external ID; the batch is retried with fresh credentials.",
+        detail: text,
+      });
     }
     const secrets = secretsOf(connection);
     try {

@@ -23,8 +23,9 @@ export type FileOutcome =
   /** Not in COPY's result: Databend's load metadata (or the deduplicate label) says it is loaded. */
   | { key: string; status: "skipped_by_databend" }
   /** The object no longer exists (deleted, or purged by another load). */
-  | { key: string; status: "missing"; error: string }
-  | { key: string; status: "failed"; error: string; kind: WarehouseError["kind"] | "budget" };
+  | { key: string; status: "missing"; error: string; detail?: string }
+  /** `error` is the operator's sentence; `detail` Databend's own text behind it (scrubbed). */
+  | { key: string; status: "failed"; error: string; detail?: string; kind: WarehouseError["kind"] | "budget" };
 
 export interface LoadDeps {
   /** Runs one COPY INTO for these keys (FORCE and label when given); throws WarehouseError. */
@@ -63,16 +64,17 @@ export async function loadItems(items: readonly LoadItem[], deps: LoadDeps, buck
   let statements = 0;
   let stoppedBy: WarehouseError | undefined;
   let lastError = "";
+  let lastDetail: string | undefined;
 
   while (groups.length > 0) {
     const group = groups.shift()!;
     if (stoppedBy) {
-      for (const key of group.keys) outcomes.set(key, { key, status: "failed", error: stoppedBy.message, kind: stoppedBy.kind });
+      for (const key of group.keys) outcomes.set(key, { key, status: "failed", error: stoppedBy.sentence, detail: stoppedBy.detail, kind: stoppedBy.kind });
       continue;
     }
     if (statements >= deps.maxStatements) {
       const error = `not loaded: isolating failing files took more than ${deps.maxStatements} statements; last error: ${lastError}`;
-      for (const key of group.keys) outcomes.set(key, { key, status: "failed", error, kind: "budget" });
+      for (const key of group.keys) outcomes.set(key, { key, status: "failed", error, ...(lastDetail ? { detail: lastDetail } : {}), kind: "budget" });
       continue;
     }
     statements++;
@@ -95,9 +97,10 @@ export async function loadItems(items: readonly LoadItem[], deps: LoadDeps, buck
     } catch (error) {
       const e = error instanceof WarehouseError ? error : new WarehouseError("statement", String(error));
       lastError = e.sentence;
+      lastDetail = e.detail;
       if (e.kind !== "statement") {
         stoppedBy = e;
-        for (const key of group.keys) outcomes.set(key, { key, status: "failed", error: e.sentence, kind: e.kind });
+        for (const key of group.keys) outcomes.set(key, { key, status: "failed", error: e.sentence, detail: e.detail, kind: e.kind });
         continue;
       }
       const named = e.file === undefined ? undefined : resultKey(e.file, bucket);
@@ -106,8 +109,8 @@ export async function loadItems(items: readonly LoadItem[], deps: LoadDeps, buck
         // vanished object, or any object of a bucket that is gone: only a HEAD saying the object
         // does not exist makes it "missing" (skipped); anything else is a failure, retried later.
         const exists = await deps.objectExists(named).catch(() => undefined);
-        if (exists === false) outcomes.set(named, { key: named, status: "missing", error: e.sentence });
-        else outcomes.set(named, { key: named, status: "failed", error: e.sentence, kind: e.kind });
+        if (exists === false) outcomes.set(named, { key: named, status: "missing", error: e.sentence, detail: e.detail });
+        else outcomes.set(named, { key: named, status: "failed", error: e.sentence, detail: e.detail, kind: e.kind });
         const rest = group.keys.filter((k) => k !== named);
         if (rest.length > 0) groups.unshift({ ...group, keys: rest });
         continue;
@@ -120,8 +123,8 @@ export async function loadItems(items: readonly LoadItem[], deps: LoadDeps, buck
       const key = group.keys[0]!;
       // One file failed on its own: if the object is gone, there is nothing to load and nothing to retry.
       const exists = await deps.objectExists(key).catch(() => undefined);
-      if (exists === false) outcomes.set(key, { key, status: "missing", error: e.sentence });
-      else outcomes.set(key, { key, status: "failed", error: e.sentence, kind: e.kind });
+      if (exists === false) outcomes.set(key, { key, status: "missing", error: e.sentence, detail: e.detail });
+      else outcomes.set(key, { key, status: "failed", error: e.sentence, detail: e.detail, kind: e.kind });
     }
   }
   const keys = [...new Set(items.map((i) => i.key))];

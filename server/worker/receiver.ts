@@ -3,7 +3,7 @@
 // early. Receiving pauses while the runner is busy (full batcher, Databend unreachable) and backs
 // off after errors; AWS refusals that persist fail the task.
 import type { Logger } from "pino";
-import { PERMANENT_AWS_KINDS, classifyAwsError } from "../aws/errors.ts";
+import { PERMANENT_AWS_KINDS, classifyAwsError, type AwsErrorKind } from "../aws/errors.ts";
 import { scrubSecrets } from "../databend/sql.ts";
 import type { TaskStore } from "../store/tasks.ts";
 import type { Acknowledger } from "./acknowledger.ts";
@@ -28,7 +28,43 @@ export interface ReceiverDeps {
   stopping(): boolean;
   /** Hands parsed items to the batcher. */
   add(item: BatchItem): void;
-  fail(reason: string): void;
+  fail(reason: string, detail?: string): void;
+}
+
+/**
+ * What went wrong reading the queue, in words for the operator (the AWS SDK's own text is the
+ * detail): the role's session and the ReceiveMessage call both count, as either can refuse.
+ */
+export function queueProblem(kind: AwsErrorKind, code: string): string {
+  const named = code ? ` (${code})` : "";
+  switch (kind) {
+    case "access_denied":
+      return `AWS refused the worker${named}: the role's trust policy must allow the platform load role with the organization's external ID, and its permissions must allow sqs:ReceiveMessage, sqs:DeleteMessage and sqs:ChangeMessageVisibility on the queue`;
+    case "kms_denied":
+      return `the role may not use the KMS key that encrypts the queue${named}; allow kms:Decrypt on the key`;
+    case "invalid_credentials":
+    case "expired_credentials":
+    case "missing_credentials":
+      return `AWS rejected the worker's credentials${named}; check the worker's platform load identity`;
+    case "queue_not_found":
+      return `the queue does not exist${named}; check the data source's Queue URL and Queue Region`;
+    case "wrong_region":
+    case "region_disabled":
+      return `the queue's Region cannot be used${named}; check the data source's Queue Region`;
+    case "throttled":
+      return `Amazon SQS throttled the worker${named}`;
+    case "timeout":
+    case "aborted":
+      return "Amazon SQS did not answer in time";
+    case "dns":
+    case "tls":
+    case "connection_refused":
+      return `the worker could not connect to Amazon SQS${named}`;
+    case "bucket_not_found":
+    case "key_not_found":
+    case "other":
+      return `Amazon SQS refused the request${named}`;
+  }
 }
 
 export class Receiver {
@@ -115,18 +151,22 @@ export class Receiver {
   }
 
   private async onError(error: unknown): Promise<void> {
+    // The SDK's text goes to the detail; the operator reads what happened and what to change.
     const text = scrubSecrets(errorText(error));
-    if (PERMANENT_AWS_KINDS.has(classifyAwsError(error).kind)) {
+    const detail = excerpt(text, 2000);
+    const classified = classifyAwsError(error);
+    const problem = queueProblem(classified.kind, classified.code);
+    if (PERMANENT_AWS_KINDS.has(classified.kind)) {
       this.fatalStreak++;
       if (this.fatalStreak >= FATAL_AFTER) {
-        this.deps.fail(`Cannot read the queue: ${excerpt(text, 300)}`);
+        this.deps.fail(`Cannot read the queue: ${problem}. Fix it, then start the task again.`, detail);
         return;
       }
     }
     this.failures++;
     const delay = Math.min(30_000, 500 * 2 ** Math.min(6, this.failures - 1));
     this.deps.log.warn({ err: text, retryInMs: delay }, "receive failed");
-    await this.deps.store.reportError(this.deps.taskId, `Receive failed: ${excerpt(text, 300)}`);
+    await this.deps.store.reportError(this.deps.taskId, `Receiving from the queue failed: ${problem}. Retrying.`, detail);
     this.pauseFor(delay);
   }
 

@@ -18,6 +18,8 @@ export class BatchTally {
   statements = 0;
   /** Set when the task cannot go on: the sentence for its failure. */
   fatal: string | undefined;
+  /** The outside system's text behind `fatal`. */
+  fatalDetail: string | undefined;
 
   note(messageId: string, settlement: Settlement | null): void {
     if (settlement) this.settlements.set(messageId, settlement);

@@ -5,6 +5,7 @@ import type { AwsClientOptions } from "../aws/clients.ts";
 import type { Warehouse } from "../databend/client.ts";
 import type { TaskStore } from "../store/tasks.ts";
 import type { WorkerConfig } from "./config.ts";
+import { errorText } from "./runner-support.ts";
 import { TaskRunner } from "./task-runner.ts";
 import type { MessageQueue } from "./queue.ts";
 
@@ -72,7 +73,12 @@ export class Supervisor {
             },
           });
         } catch (error) {
-          await this.deps.store.reportFailed(id, this.deps.config.workerId, (error as Error).message);
+          await this.deps.store.reportFailed(
+            id,
+            this.deps.config.workerId,
+            "The worker could not set up the task; check the data source's Queue URL and Queue Region, then start the task again.",
+            errorText(error),
+          );
           continue;
         }
         this.runners.set(id, runner);

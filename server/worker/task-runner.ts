@@ -135,7 +135,7 @@ export class TaskRunner {
       busy: () => this.holding > 0 || this.batcher.full || this.ack.size >= this.cfg.batchMaxFiles * (this.cfg.loadConcurrency + 1),
       stopping: () => this.stopping,
       add: (item) => this.batcher.add(item),
-      fail: (reason) => this.fail(reason),
+      fail: (reason, detail) => this.fail(reason, detail),
     });
     this.versions = new VersionLoader({
       task,
@@ -150,7 +150,7 @@ export class TaskRunner {
       requeue: (item) => (this.stopping ? this.ack.release(item.messageId) : this.batcher.add(item)),
       pauseReceiving: (ms) => this.receiver.pauseFor(ms),
       holding: (delta) => (this.holding += delta),
-      reportError: (message) => this.deps.store.reportError(this.task.id, message),
+      reportError: (message, detail) => this.deps.store.reportError(this.task.id, message, detail),
     });
   }
 
@@ -283,15 +283,18 @@ export class TaskRunner {
       { run: run.id, status: input.status, messages: run.messages, objects: input.objects_loaded, duplicates: input.objects_duplicate, rows: input.rows_loaded, statements: input.copy_statements, errors: input.errors.length },
       "batch done",
     );
-    if (tally.fatal) this.fail(tally.fatal);
+    if (tally.fatal) this.fail(tally.fatal, tally.fatalDetail);
     return true;
   }
 
-  /** The task cannot go on until someone fixes something: report it failed and stop. */
-  private fail(reason: string): void {
+  /**
+   * The task cannot go on until someone fixes something: report it failed and stop. `reason` is
+   * the operator's sentence; `detail` the outside system's text behind it (Databend's, AWS's).
+   */
+  private fail(reason: string, detail?: string): void {
     if (this.stopping) return;
-    this.log.error({ reason }, "task failed");
-    void this.deps.store.reportFailed(this.task.id, this.cfg.workerId, reason).catch((error) => this.log.error({ err: errorText(error) }, "reporting the failure failed"));
+    this.log.error({ reason, detail }, "task failed");
+    void this.deps.store.reportFailed(this.task.id, this.cfg.workerId, reason, detail).catch((error) => this.log.error({ err: errorText(error) }, "reporting the failure failed"));
     void this.stop("failed").then(() => this.deps.onExit?.(reason));
   }
 

@@ -4,7 +4,7 @@
 // while Databend does not answer, and what each outcome means for its messages and the ledger.
 // Just under 300 lines: the outcome rules below read best next to the load they follow.
 import type { Logger } from "pino";
-import type { WarehouseError } from "../databend/client.ts";
+import { toWarehouseError, type WarehouseError } from "../databend/client.ts";
 import type { ClaimedObject, LedgerObject, RunnableTask, TaskStore } from "../store/tasks.ts";
 import type { Acknowledger } from "./acknowledger.ts";
 import type { WorkerConfig } from "./config.ts";
@@ -32,7 +32,16 @@ export interface VersionLoaderDeps {
   pauseReceiving(ms: number): void;
   /** Receiving stops while this is above zero. */
   holding(delta: 1 | -1): void;
-  reportError(message: string): Promise<void>;
+  /** `message`: the operator's sentence; `detail`: Databend's own text behind it. */
+  reportError(message: string, detail?: string): Promise<void>;
+}
+
+/** Longest detail kept with a run error or a task's last error. */
+const DETAIL_MAX = 2000;
+
+/** `{ detail }` for a run error when there is one (the outside system's text, capped). */
+function detailOf(detail: string | undefined): { detail?: string } {
+  return detail ? { detail: excerpt(detail, DETAIL_MAX) } : {};
 }
 
 interface VersionEntry {
@@ -58,7 +67,7 @@ export class VersionLoader {
     const resolved = await resolveVersions(objects.map((o) => ({ item: o.messageId, object: o.object })), (key) => deps.copier.headEtag(key));
     for (const d of resolved.drop) {
       if (d.decision.kind === "unknown") {
-        tally.errors.push({ message_id: d.item, key: d.object.key, error: d.decision.reason });
+        tally.errors.push({ message_id: d.item, key: d.object.key, error: d.decision.reason, ...detailOf(d.decision.detail) });
         tally.note(d.item, deps.ack.fail(d.item));
       } else {
         tally.skipped.push({ message_id: d.item, key: d.object.key, reason: d.decision.reason });
@@ -140,7 +149,7 @@ export class VersionLoader {
         release.push(object);
         for (const id of entryOf(object).messageIds) {
           if (decision.kind === "unknown") {
-            tally.errors.push({ message_id: id, key: object.key, error: decision.reason });
+            tally.errors.push({ message_id: id, key: object.key, error: decision.reason, ...detailOf(decision.detail) });
             tally.note(id, deps.ack.fail(id));
           } else {
             tally.skipped.push({ message_id: id, key: object.key, reason: decision.reason });
@@ -178,7 +187,13 @@ export class VersionLoader {
             // An earlier attempt at this very version committed, then its worker died before
             // recording it (the claim or the deduplicate label says so): count its rows now.
             const rows = await deps.copier.countRows(outcome.key).catch((error: unknown) => {
-              tally.errors.push({ message_id: first, key: outcome.key, error: `loaded before a worker restart; its rows could not be counted: ${excerpt(errorText(error), 300)}` });
+              const e = toWarehouseError(error);
+              tally.errors.push({
+                message_id: first,
+                key: outcome.key,
+                error: "Loaded before a worker restart; its rows could not be counted (counted as 0)",
+                ...detailOf(e.detail),
+              });
               return 0;
             });
             tally.objectsLoaded++;
@@ -201,7 +216,7 @@ export class VersionLoader {
         case "failed":
           release.push(ledgerEntry);
           for (const id of entry.messageIds) {
-            tally.errors.push({ message_id: id, key: outcome.key, error: excerpt(outcome.error) });
+            tally.errors.push({ message_id: id, key: outcome.key, error: excerpt(outcome.error), ...detailOf(outcome.detail) });
             tally.note(id, deps.ack.fail(id));
           }
           break;
@@ -210,6 +225,7 @@ export class VersionLoader {
     if (release.length > 0) await deps.store.releaseClaims(deps.task.id, deps.cfg.workerId, release);
     if (stoppedBy?.kind === "target") {
       tally.fatal = excerpt(stoppedBy.sentence, 500);
+      tally.fatalDetail = excerpt(stoppedBy.detail, DETAIL_MAX);
     } else if (stoppedBy?.kind === "access") {
       // S3 refused Databend: affects every file alike; hold off receiving for fresh credentials.
       this.accessFailures++;
@@ -274,7 +290,10 @@ export class VersionLoader {
     const { deps } = this;
     deps.holding(1);
     const since = new Date().toISOString();
-    await deps.reportError(`Databend is not answering (${excerpt(cause.detail, 200)}); holding ${messages} message(s) and retrying since ${since}`);
+    await deps.reportError(
+      `Databend is not answering; holding ${messages} message(s) in the queue and retrying since ${since}. Check that Databend at DATABEND_DSN is up.`,
+      excerpt(cause.detail, DETAIL_MAX),
+    );
     deps.log.warn({ err: cause.detail, messages }, "Databend unreachable: receiving paused, probing");
     try {
       let delay = 500;

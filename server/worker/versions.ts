@@ -4,6 +4,7 @@
 // (that content's own event loads it). A HEAD is made only where the answer matters: the event has
 // no ETag, several ETags of one key meet in a batch, or the task loaded another ETag of the key
 // before (an overwrite, loaded with FORCE).
+import { scrubSecrets } from "../aws/errors.ts";
 import type { S3ObjectRef } from "./events.ts";
 
 /** The current ETag of a key (quotes stripped), null when the object is gone, undefined when unknown. */
@@ -14,25 +15,31 @@ export type VersionDecision =
   /** This ETag is no longer the object's content. */
   | { kind: "superseded"; reason: string }
   | { kind: "missing"; reason: string }
-  /** The object could not be looked at; try again later. */
-  | { kind: "unknown"; reason: string };
+  /** The object could not be looked at; try again later. `detail`: the S3 client's text. */
+  | { kind: "unknown"; reason: string; detail?: string };
 
 export const REASONS = {
   superseded: (etag: string, current: string) =>
     `overwritten before it was loaded (event ETag ${etag}, now ${current}); the newer version's own event loads it`,
   missing: "object no longer exists in the bucket; nothing to load",
-  unknown: (why: string) => `could not read the object's current ETag (${why}); will retry`,
+  unknown: "could not read the object's current ETag from S3 (s3:GetObject on the object lets the role read it); will retry",
 } as const;
+
+/** The S3 client's text for a failed HEAD, for a run error's detail (never its sentence). */
+function headFailure(error: unknown): string {
+  const text = error instanceof Error ? `${error.name && error.name !== "Error" ? `${error.name}: ` : ""}${error.message}` : String(error);
+  return scrubSecrets(text.replace(/\s+/g, " ").trim()).slice(0, 2000);
+}
 
 export async function decide(etag: string, key: string, head: HeadEtag): Promise<VersionDecision> {
   let current: string | null | undefined;
   try {
     current = await head(key);
   } catch (error) {
-    return { kind: "unknown", reason: REASONS.unknown(error instanceof Error ? error.message : String(error)) };
+    return { kind: "unknown", reason: REASONS.unknown, detail: headFailure(error) };
   }
   if (current === null) return { kind: "missing", reason: REASONS.missing };
-  if (current === undefined) return { kind: "unknown", reason: REASONS.unknown("HEAD gave no answer") };
+  if (current === undefined) return { kind: "unknown", reason: REASONS.unknown, detail: "HEAD gave no answer" };
   if (current !== etag) return { kind: "superseded", reason: REASONS.superseded(etag, current) };
   return { kind: "load" };
 }
@@ -74,11 +81,11 @@ export async function resolveVersions<T>(items: VersionedItem<T>[], head: HeadEt
       try {
         current = await head(key);
       } catch (error) {
-        failure = error instanceof Error ? error.message : String(error);
+        failure = headFailure(error);
       }
       for (const v of list) {
         if (failure !== undefined || current === undefined) {
-          out.drop.push({ ...v, decision: { kind: "unknown", reason: REASONS.unknown(failure ?? "HEAD gave no answer") } });
+          out.drop.push({ ...v, decision: { kind: "unknown", reason: REASONS.unknown, detail: failure ?? "HEAD gave no answer" } });
         } else if (current === null) {
           out.drop.push({ ...v, decision: { kind: "missing", reason: REASONS.missing } });
         } else if (v.object.eTag === "" || v.object.eTag === current) {

@@ -24,6 +24,8 @@ export function confirmDelete({
     children: typeof body === "string" ? <Text size="sm">{body}</Text> : body,
     labels: { confirm: "Delete", cancel: "Cancel" },
     confirmProps: { color: "red" },
+    // Mantine's close button has no name of its own (axe: button-name).
+    closeButtonProps: { "aria-label": "Close" },
     cancelProps: { "data-autofocus": true },
     onConfirm: () => {
       void withProgressNotice(

@@ -12,11 +12,14 @@ export function CopyButton({ text, what }: { text: string; what: string }) {
           color={copied ? "green" : undefined}
           size="compact-xs"
           onClick={copy}
+          // A long title beside it wraps; the button keeps its words.
+          style={{ flexShrink: 0 }}
           aria-live="polite"
         >
-          {copied ? "Copied" : "Copy"}
-          {/* The name comes from content, not aria-label, so label lookups of form fields never match it. */}
-          <VisuallyHidden> {what}</VisuallyHidden>
+          {copied ? "Copied" : "Copy"}{" "}
+          {/* The name comes from content, not aria-label, so label lookups of form fields never match it.
+              The space stays outside the hidden part: name computation (jsdom's) drops it inside. */}
+          <VisuallyHidden>{what}</VisuallyHidden>
         </Button>
       )}
     </MantineCopyButton>
@@ -28,7 +31,7 @@ export function CodeBlock({ title, code, what }: { title: string; code: string; 
   return (
     <Paper withBorder radius="sm" p={0} component="figure" m={0}>
       <Group justify="space-between" px="sm" py={6} component="figcaption" wrap="nowrap">
-        <Text size="sm" fw={600}>
+        <Text size="sm" fw={600} miw={0} style={{ overflowWrap: "anywhere" }}>
           {title}
         </Text>
         <CopyButton text={code} what={what ?? title} />

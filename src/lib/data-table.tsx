@@ -22,7 +22,7 @@ import {
   type RowData,
   type SortingState,
 } from "@tanstack/react-table";
-import { useId, useMemo, type ReactNode } from "react";
+import { Fragment, useId, useMemo, type ReactNode } from "react";
 import classes from "./data-table.module.css";
 
 export const TABLE_FEATURES = tableFeatures({
@@ -66,6 +66,7 @@ export function DataTable<T extends RowData>({
   actions,
   minWidth = 640,
   empty,
+  expandedRow,
 }: {
   /** The table's accessible name (and caption for screen readers). */
   label: string;
@@ -83,23 +84,23 @@ export function DataTable<T extends RowData>({
   minWidth?: number;
   /** What to say when there are no rows (or none match the filter). */
   empty?: ReactNode;
+  /**
+   * A row's expanded content (e.g. a run's errors) shown in a full-width row under it, or null while
+   * collapsed; the caller keeps the state and a toggle (usually in the actions column).
+   */
+  expandedRow?: (row: T) => ReactNode;
 }) {
   const filterId = useId();
+  // The actions column's cells are drawn below by calling `actions` directly, not through the
+  // column definition: a caller's new `actions` function then never remounts the row's buttons
+  // (which would drop focus and pending state on every refresh).
+  const hasActions = actions !== undefined;
   const allColumns = useMemo<DataColumn<T>[]>(
     () =>
-      actions
-        ? [
-            ...columns,
-            {
-              id: "actions",
-              header: "Actions",
-              enableSorting: false,
-              enableGlobalFilter: false,
-              cell: ({ row }) => actions(row.original),
-            },
-          ]
+      hasActions
+        ? [...columns, { id: "actions", header: "Actions", enableSorting: false, enableGlobalFilter: false }]
         : columns,
-    [columns, actions],
+    [columns, hasActions],
   );
   const table = useTable({
     features: TABLE_FEATURES,
@@ -181,15 +182,31 @@ export function DataTable<T extends RowData>({
                 </Table.Td>
               </Table.Tr>
             ) : (
-              rows.map((row) => (
-                <Table.Tr key={row.id}>
-                  {row.getAllCells().map((cell) => (
-                    <Table.Td key={cell.id} className={cell.column.id === "actions" ? classes.actions : undefined}>
-                      <table.FlexRender cell={cell} />
-                    </Table.Td>
-                  ))}
-                </Table.Tr>
-              ))
+              rows.map((row) => {
+                const expanded = expandedRow?.(row.original) ?? null;
+                return (
+                  <Fragment key={row.id}>
+                    <Table.Tr>
+                      {row.getAllCells().map((cell) => (
+                        cell.column.id === "actions" && actions ? (
+                          <Table.Td key={cell.id} className={classes.actions}>
+                            {actions(row.original)}
+                          </Table.Td>
+                        ) : (
+                          <Table.Td key={cell.id}>
+                            <table.FlexRender cell={cell} />
+                          </Table.Td>
+                        )
+                      ))}
+                    </Table.Tr>
+                    {expanded === null ? null : (
+                      <Table.Tr>
+                        <Table.Td colSpan={allColumns.length}>{expanded}</Table.Td>
+                      </Table.Tr>
+                    )}
+                  </Fragment>
+                );
+              })
             )}
           </Table.Tbody>
         </Table>

@@ -3,8 +3,11 @@
 import { notifications } from "@mantine/notifications";
 import { ApiRequestError } from "./api-client.ts";
 
+// Mantine's close button has no name of its own (axe: button-name).
+const closeButtonProps = { "aria-label": "Close notice" };
+
 export function notifySuccess(message: string, title?: string) {
-  notifications.show({ color: "green", title, message, autoClose: 4000 });
+  notifications.show({ color: "green", title, message, autoClose: 4000, closeButtonProps });
 }
 
 export function notifyFailure(title: string, error: unknown) {
@@ -15,6 +18,7 @@ export function notifyFailure(title: string, error: unknown) {
     title,
     message: detail ? `${message} (${detail})` : message,
     autoClose: 10_000,
+    closeButtonProps,
   });
 }
 
@@ -26,7 +30,7 @@ export async function withProgressNotice(
   labels: { pending: string; success: string; failure: string },
   work: () => Promise<unknown>,
 ): Promise<boolean> {
-  const id = notifications.show({ loading: true, message: labels.pending, autoClose: false, withCloseButton: false });
+  const id = notifications.show({ loading: true, message: labels.pending, autoClose: false, withCloseButton: false, closeButtonProps });
   try {
     await work();
     notifications.update({ id, loading: false, color: "green", message: labels.success, autoClose: 4000, withCloseButton: true });

@@ -1,7 +1,7 @@
 import { AssumeRoleCommand } from "@aws-sdk/client-sts";
 import type { CheckResult } from "#contracts/connectivity.ts";
 import { createStsClient, roleSessionName, stsRegionFor } from "../../aws/clients.ts";
-import { describeAwsError } from "../aws-errors.ts";
+import { describeAwsError, detailOf } from "../aws-errors.ts";
 import type { Check, CheckContext } from "../context.ts";
 
 /** Seconds the setup session lasts; the shortest STS allows, since a test takes seconds. */
@@ -69,9 +69,10 @@ export const assumeRole: Check = {
             `Databend's setup role ${ctx.platform.setupRoleArn} may not assume ${target.input.role_arn} ` +
             `with external ID "${ctx.orgId}": the role's trust policy does not allow it, or the role does not exist`,
           hint: trustPolicyHint(ctx),
+          ...detailOf(mapped),
         };
       }
-      return { id: "assume_role", status: "fail", message: mapped.message, hint: mapped.hint };
+      return { id: "assume_role", status: "fail", message: mapped.message, hint: mapped.hint, ...detailOf(mapped) };
     } finally {
       sts.destroy();
     }

@@ -1,7 +1,7 @@
 // The SQS group: queue reachable, standard, policy lets S3 send, receive permitted.
 import { GetQueueAttributesCommand, ReceiveMessageCommand } from "@aws-sdk/client-sqs";
 import type { CheckResult } from "#contracts/connectivity.ts";
-import { describeAwsError } from "../aws-errors.ts";
+import { describeAwsError, detailOf } from "../aws-errors.ts";
 import type { Check, CheckContext } from "../context.ts";
 import { evaluateQueuePolicy, recommendedQueuePolicy } from "../queue-policy.ts";
 
@@ -38,6 +38,7 @@ export const sqsQueue: Check = {
           hint:
             "Check Queue URL and Role ARN: use a queue and a role in the same account, or let the role in " +
             "through the queue policy (and its own permissions policy) for every SQS action it needs",
+          ...detailOf(mapped),
         };
       }
       if (mapped.kind === "access_denied") {
@@ -49,9 +50,10 @@ export const sqsQueue: Check = {
           hint:
             `${mapped.hint}. If the queue name, account or Region in that ARN is wrong (a queue in another Region ` +
             `is not visible from ${region}), fix Queue URL and Queue Region instead`,
+          ...detailOf(mapped),
         };
       }
-      return { id: "sqs_queue", status: "fail", message: mapped.message, hint: mapped.hint };
+      return { id: "sqs_queue", status: "fail", message: mapped.message, hint: mapped.hint, ...detailOf(mapped) };
     }
   },
 };
@@ -167,7 +169,7 @@ export const sqsReceive: Check = {
       };
     } catch (error) {
       const mapped = describe(error, "sqs:GetQueueAttributes");
-      return { id: "sqs_receive", status: "fail", message: mapped.message, hint: mapped.hint };
+      return { id: "sqs_receive", status: "fail", message: mapped.message, hint: mapped.hint, ...detailOf(mapped) };
     }
     const { visible, inFlight, delayed } = counts;
     if (![visible, inFlight, delayed].every((v) => Number.isFinite(v) && v === 0)) {
@@ -199,7 +201,7 @@ export const sqsReceive: Check = {
       received = out.Messages?.length ?? 0;
     } catch (error) {
       const mapped = describe(error, "sqs:ReceiveMessage");
-      return { id: "sqs_receive", status: "fail", message: mapped.message, hint: mapped.hint };
+      return { id: "sqs_receive", status: "fail", message: mapped.message, hint: mapped.hint, ...detailOf(mapped) };
     }
     if (received > 0) {
       return {

@@ -200,6 +200,19 @@ describe("AWS CLI commands", () => {
     expect(all).toContain('"s3://orders-bucket/incoming/databend-test-$(date +%s).csv"');
   });
 
+  it("never offers a FIFO queue: a .fifo Queue URL leaves <queue-name> and says why", () => {
+    const fifo = setupVariables(
+      { ...values, queue_url: "https://sqs.eu-west-1.amazonaws.com/123456789012/orders-events.fifo" },
+      org,
+    );
+    const fifoSteps = setupSteps(fifo);
+    const text = fifoSteps.flatMap((step) => step.items.map((item) => item.code)).join("\n");
+    expect(text).not.toMatch(/\.fifo/);
+    expect(text).toContain("aws sqs create-queue \\\n  --region eu-west-1 \\\n  --queue-name '<queue-name>'");
+    expect(fifo.queueArn).toBe("arn:aws:sqs:eu-west-1:123456789012:<queue-name>");
+    expect(fifoSteps[0]!.note).toMatch(/orders-events\.fifo, a FIFO queue\. S3 event notifications cannot target FIFO queues/);
+  });
+
   it("quotes values for the shell", () => {
     expect(shellQuote("<bucket>")).toBe("'<bucket>'");
     expect(shellQuote("it's")).toBe(`'it'\\''s'`);

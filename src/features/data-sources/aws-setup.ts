@@ -5,6 +5,7 @@ import type { OrgInfo } from "#contracts/api.ts";
 import * as documents from "#contracts/aws-setup-documents.ts";
 import {
   isAwsRegion,
+  isFifoQueueName,
   parseQueueUrl,
   parseRoleArn,
   partitionOfRegion,
@@ -51,11 +52,17 @@ export interface SetupVariables {
   setupRoleArn: string;
   loadRoleArn: string;
   externalId: string;
+  /** A FIFO queue named by the Queue URL: never offered (S3 cannot notify FIFO queues), only explained. */
+  fifoQueueName: string | null;
 }
 
 /** Everything the documents and commands refer to, derived from the values (placeholders if absent). */
 export function setupVariables(values: SetupValues, org?: OrgInfo | null): SetupVariables {
-  const queue = parseQueueUrl(values.queue_url ?? "");
+  const parsedQueue = parseQueueUrl(values.queue_url ?? "");
+  // S3 event notifications cannot target a FIFO queue: such a URL is treated as no queue yet, so no
+  // command or document ever names it.
+  const fifoQueueName = parsedQueue && isFifoQueueName(parsedQueue.queueName) ? parsedQueue.queueName : null;
+  const queue = fifoQueueName ? null : parsedQueue;
   const role = parseRoleArn(values.role_arn ?? "");
   const typedRegion = (values.queue_region ?? "").trim();
   const region = isAwsRegion(typedRegion) ? typedRegion : (queue?.region ?? PLACEHOLDER.region);
@@ -82,6 +89,7 @@ export function setupVariables(values: SetupValues, org?: OrgInfo | null): Setup
     setupRoleArn: org?.platform_setup_role_arn || PLACEHOLDER.setupRoleArn,
     loadRoleArn: org?.platform_load_role_arn || PLACEHOLDER.loadRoleArn,
     externalId: (values.external_id ?? "").trim() || org?.org_id || PLACEHOLDER.externalId,
+    fifoQueueName,
   };
 }
 
@@ -156,7 +164,9 @@ export function setupSteps(v: SetupVariables): SetupStep[] {
     {
       id: "queue",
       title: "Step 1: Create or get an SQS standard queue",
-      note: "Use a dedicated standard queue for this data source; FIFO queues are not supported.",
+      note: v.fifoQueueName
+        ? `The Queue URL names ${v.fifoQueueName}, a FIFO queue. S3 event notifications cannot target FIFO queues: create a standard queue (a name without .fifo) and use its URL.`
+        : "Use a dedicated standard queue for this data source (S3 event notifications cannot target FIFO queues).",
       items: [
         { kind: "command", title: "Create the queue", code: command(["aws", "sqs", "create-queue"], [region, ["--queue-name", q(v.queueName)]]) },
         {

@@ -9,9 +9,11 @@ const CreateTaskPage = lazy(() =>
 const TaskDetailPage = lazy(() =>
   import("./components/task-detail-page.tsx").then((m) => ({ default: m.TaskDetailPage })),
 );
+const EditTaskPage = lazy(() => import("./components/edit-task-page.tsx").then((m) => ({ default: m.EditTaskPage })));
 
 export const taskRoutes: RouteObject[] = [
   { path: "data/integration", element: <TasksPage /> },
   { path: "data/integration/new", element: <CreateTaskPage /> },
   { path: "data/integration/:id", element: <TaskDetailPage /> },
+  { path: "data/integration/:id/edit", element: <EditTaskPage /> },
 ];

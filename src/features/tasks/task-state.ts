@@ -39,3 +39,7 @@ export const RUN_STATUS_BADGE: Record<RunStatus, { status: BadgeStatus; text: st
   failed: { status: "fail", text: "Failed" },
   abandoned: { status: "skip", text: "Abandoned" },
 };
+
+/** The task pages' addresses and the breadcrumb they all start with. */
+export const TASKS_ROOT = { label: "Data Integration", to: "/data/integration" };
+export const taskPath = (id: string) => `/data/integration/${encodeURIComponent(id)}`;

@@ -1,5 +1,11 @@
-// Helpers for the task component tests: fixtures built on the contract's types and a router over
-// the feature's routes. The tests use msw to stand in for the API (a component test has no server).
+// Helpers for the task component tests: fixtures built on the contract's types, a router over the
+// feature's routes, and the app's providers around a single component. The tests use msw to stand
+// in for the API (a component test has no server).
+import { QueryClient } from "@tanstack/react-query";
+import { render } from "@testing-library/react";
+import { userEvent } from "@testing-library/user-event";
+import type { ReactNode } from "react";
+import { AppProviders } from "../../app/providers.tsx";
 import { renderRoutes } from "../../render-routes.test-support.tsx";
 import { taskRoutes } from "./routes.tsx";
 
@@ -7,4 +13,10 @@ export { makeRun, makeTask } from "#contracts/test-fixtures.ts";
 
 export function renderAt(path: string) {
   return renderRoutes(path, [...taskRoutes, { path: "data/sources/:id", element: <h1>Data source page</h1> }]);
+}
+
+/** One component with the app's providers (Mantine, notices, queries), for pieces no route shows yet. */
+export function renderWithProviders(ui: ReactNode) {
+  const user = userEvent.setup();
+  return { ...render(<AppProviders client={new QueryClient()}>{ui}</AppProviders>), user };
 }

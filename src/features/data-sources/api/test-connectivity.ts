@@ -43,10 +43,12 @@ export async function streamConnectivityTest(
   if (!response.ok) {
     const body: unknown = await response.json().catch(() => undefined);
     const parsed = apiErrorSchema.safeParse(body);
+    const detail = (body as { detail?: unknown } | undefined)?.detail;
     throw new ApiRequestError(
       response.status,
       parsed.success ? parsed.data.error : `Test Connectivity failed with status ${response.status}`,
       parsed.success ? parsed.data.fields : {},
+      typeof detail === "string" ? detail : undefined,
     );
   }
   // A server that answers with one JSON document instead of a stream still works.
@@ -87,7 +89,7 @@ export type TestRun =
   | (RunBase & { phase: "running" | "cancelled" })
   | (RunBase & { phase: "timeout"; seconds: number })
   | (RunBase & { phase: "done"; ok: boolean; testedAt: string })
-  | (RunBase & { phase: "error"; message: string; fields: Record<string, string> });
+  | (RunBase & { phase: "error"; message: string; detail?: string; fields: Record<string, string> });
 
 export const DEFAULT_TEST_TIMEOUT_MS = 30_000;
 
@@ -161,7 +163,8 @@ export function useConnectivityTest({ timeoutMs = DEFAULT_TEST_TIMEOUT_MS }: { t
         if (reason === "cancel") return update({ phase: "cancelled", connection, checks: stopped });
         const message = error instanceof Error ? error.message : "Test Connectivity failed";
         const fields = error instanceof ApiRequestError ? error.fields : {};
-        return update({ phase: "error", connection, checks: stopped, message, fields });
+        const detail = error instanceof ApiRequestError ? error.detail : undefined;
+        return update({ phase: "error", connection, checks: stopped, message, detail, fields });
       } finally {
         clearTimeout(timer);
       }

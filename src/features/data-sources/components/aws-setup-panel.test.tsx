@@ -1,18 +1,22 @@
 // The AWS setup panel beside the form: documents follow the typed values, parse as the seed's
 // JSON, and copy to the clipboard. msw stands in for the API because a component test has no server.
+// (That the steps start collapsed on a saved source's page is in data-source-detail-page.test.tsx.)
 import { screen, waitFor, within } from "@testing-library/react";
 import { http, HttpResponse } from "msw";
 import { setupServer } from "msw/node";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { ORG, renderAt, VALID } from "../test-support.tsx";
+import { clearNotices, ORG, renderAt, VALID } from "../test-support.tsx";
 
 const server = setupServer(http.get("/api/org", () => HttpResponse.json(ORG)));
 beforeAll(() => server.listen({ onUnhandledRequest: "error" }));
-afterEach(() => server.resetHandlers());
+afterEach(() => {
+  server.resetHandlers();
+  clearNotices();
+});
 afterAll(() => server.close());
 
 function documentText(panel: HTMLElement, title: string): string {
-  return within(panel).getByTitle(title).textContent ?? "";
+  return within(panel).getByLabelText(title).textContent ?? "";
 }
 
 describe("AWS setup panel", () => {
@@ -50,6 +54,30 @@ describe("AWS setup panel", () => {
     );
   });
 
+  it("opens every step while creating, each document and command with a copy button", async () => {
+    renderAt("/data/sources/new?type=amazon_sqs_s3_iam_role");
+    const panel = await screen.findByRole("complementary", { name: "AWS setup" });
+    const steps = within(panel).getAllByRole("button", { name: /^Step \d/ });
+    expect(steps).toHaveLength(6);
+    for (const step of steps) expect(step).toHaveAttribute("aria-expanded", "true");
+    const blocks = panel.querySelectorAll("figure");
+    expect(blocks.length).toBeGreaterThanOrEqual(15);
+    for (const block of blocks) expect(within(block as HTMLElement).getByRole("button", { name: /^Copy / })).toBeInTheDocument();
+    // No FIFO queue is ever offered (S3 cannot notify one).
+    expect(panel.textContent).not.toMatch(/create-queue[^\n]*\.fifo/);
+  });
+
+  it("never offers to create a FIFO queue for a .fifo Queue URL, and says why", async () => {
+    const { user } = renderAt("/data/sources/new?type=amazon_sqs_s3_iam_role");
+    const panel = await screen.findByRole("complementary", { name: "AWS setup" });
+    await user.type(screen.getByLabelText("Queue URL"), "https://sqs.us-east-1.amazonaws.com/123456789012/orders.fifo");
+    expect(documentText(panel, "Create the queue")).toBe(
+      "aws sqs create-queue \\\n  --region us-east-1 \\\n  --queue-name '<queue-name>'",
+    );
+    expect(panel).toHaveTextContent("S3 event notifications cannot target FIFO queues");
+    for (const block of panel.querySelectorAll("figure")) expect(block.textContent).not.toMatch(/\.fifo/);
+  });
+
   it("copies a document and confirms it", async () => {
     const { user } = renderAt("/data/sources/new?type=amazon_sqs_s3_iam_role");
     const panel = await screen.findByRole("complementary", { name: "AWS setup" });
@@ -57,7 +85,7 @@ describe("AWS setup panel", () => {
     const copy = within(panel).getByRole("button", { name: "Copy permissions-policy.json" });
     await user.click(copy);
     expect(copy).toHaveTextContent("Copied");
-    expect(within(panel).getByText("Copied permissions-policy.json")).toBeInTheDocument();
+    expect(within(panel).getByRole("button", { name: "Copied permissions-policy.json" })).toBe(copy);
     const copied = await navigator.clipboard.readText();
     expect(copied).toBe(documentText(panel, "permissions-policy.json"));
     expect(JSON.parse(copied).Statement[1].Resource).toBe("arn:aws:s3:::orders-bucket/*");

@@ -1,44 +1,75 @@
+// The AWS-side configuration for these values: documents to save and CLI commands to run, each in a
+// code block with a copy button, one accordion item per step of the seed. Open while creating (the
+// operator is setting AWS up); collapsed on a saved source's page (there it is reference).
+import { Accordion, Code, Paper, Stack, Text, Title } from "@mantine/core";
 import { useId } from "react";
 import type { OrgInfo } from "#contracts/api.ts";
 import { CodeBlock } from "../../../lib/copy-button.tsx";
 import { setupSteps, setupVariables, type SetupValues } from "../aws-setup.ts";
+import classes from "./aws-setup-panel.module.css";
 
-/**
- * The AWS-side configuration for these values: documents to save and CLI commands to run, each
- * with a copy button. Regenerated as the values change; missing values show as <placeholders>.
- */
-export function AwsSetupPanel({ values, org }: { values: SetupValues; org?: OrgInfo | null }) {
+export function AwsSetupPanel({
+  values,
+  org,
+  opened,
+}: {
+  values: SetupValues;
+  org?: OrgInfo | null;
+  /** Whether the steps start expanded. */
+  opened: boolean;
+}) {
   const headingId = useId();
   const variables = setupVariables(values, org);
   const steps = setupSteps(variables);
-  const missing = Object.values(variables).some((value) => /<[a-z-]+>/.test(value));
+  const missing = Object.values(variables).some((value) => typeof value === "string" && /<[a-z-]+>/.test(value));
   return (
-    <aside className="panel setup-panel" aria-labelledby={headingId}>
-      <h2 id={headingId}>AWS setup</h2>
-      <p className="muted">
-        Run these in your AWS account (AWS CLI, Region <code>{variables.region}</code>). Databend never receives AWS
-        keys: it assumes the role below with your External ID.
-      </p>
-      {missing ? (
-        <p className="field-note">
-          Values shown as <code>&lt;placeholder&gt;</code> fill in as you complete the form.
-        </p>
-      ) : null}
-      {steps.map((step) => (
-        <details key={step.id} className="setup-step" open>
-          <summary>
-            <h3>{step.title}</h3>
-          </summary>
-          {step.note ? <p className="setup-note">{step.note}</p> : null}
-          {step.items.map((item) =>
-            item.kind === "file" ? (
-              <CodeBlock key={item.filename} title={item.filename} code={item.code} />
-            ) : (
-              <CodeBlock key={item.title} title={item.title} code={item.code} what={`command: ${item.title}`} />
-            ),
-          )}
-        </details>
-      ))}
-    </aside>
+    <Paper component="aside" aria-labelledby={headingId} withBorder radius="md" p="md" className={classes.panel}>
+      <Stack gap="xs" mb="sm">
+        <Title order={2} size="h4" id={headingId}>
+          AWS setup
+        </Title>
+        <Text size="sm" c="dimmed">
+          Run these in your AWS account (AWS CLI, Region <Code>{variables.region}</Code>). Databend never receives AWS
+          keys: it assumes the role below with your External ID.
+        </Text>
+        {missing ? (
+          <Text size="sm" c="dimmed">
+            Values shown as <Code>&lt;placeholder&gt;</Code> fill in as you complete the form.
+          </Text>
+        ) : null}
+      </Stack>
+      <Accordion
+        multiple
+        variant="contained"
+        radius="sm"
+        defaultValue={opened ? steps.map((step) => step.id) : []}
+        chevronPosition="left"
+        order={3}
+      >
+        {steps.map((step) => (
+          <Accordion.Item key={step.id} value={step.id}>
+            <Accordion.Control fz="sm" fw={600}>
+              {step.title}
+            </Accordion.Control>
+            <Accordion.Panel>
+              <Stack gap="sm">
+                {step.note ? (
+                  <Text size="sm" c="dimmed">
+                    {step.note}
+                  </Text>
+                ) : null}
+                {step.items.map((item) =>
+                  item.kind === "file" ? (
+                    <CodeBlock key={item.filename} title={item.filename} code={item.code} />
+                  ) : (
+                    <CodeBlock key={item.title} title={item.title} code={item.code} what={`command: ${item.title}`} />
+                  ),
+                )}
+              </Stack>
+            </Accordion.Panel>
+          </Accordion.Item>
+        ))}
+      </Accordion>
+    </Paper>
   );
 }

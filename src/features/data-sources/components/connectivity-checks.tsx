@@ -1,32 +1,78 @@
-import { CHECK_TITLES, type CheckId, type CheckResult } from "#contracts/connectivity.ts";
+// The checks of a connectivity test: one row per check with its status, what happened, and — only
+// on the check where a problem happened — how to fix it. Checks skipped because of another check say
+// so in one line, so a wrong Role ARN explains itself once instead of under every check.
+import { Group, Paper, Progress, Stack, Text } from "@mantine/core";
+import { CHECK_IDS, CHECK_TITLES, type CheckId, type CheckResult } from "#contracts/connectivity.ts";
+import { CodeBlock } from "../../../lib/copy-button.tsx";
+import { ErrorAlert } from "../../../lib/error-detail.tsx";
 import { formatDateTime } from "../../../lib/format.ts";
 import { StatusBadge } from "../../../lib/status-badge.tsx";
 import type { CheckRow, TestRun } from "../api/test-connectivity.ts";
+import classes from "./connectivity-checks.module.css";
 
-/** The checks of one test, each with its title, status in words, message and how to fix it. */
-export function CheckList({ checks, label = "Connectivity checks" }: { checks: readonly CheckRow[]; label?: string }) {
+const ID_PATTERN = new RegExp(`\\b(${CHECK_IDS.join("|")})\\b`, "g");
+
+/** A message in words: an internal check id (older servers wrote them in skip messages) becomes its title. */
+function inWords(message: string): string {
+  return message.replace(ID_PATTERN, (id) => `"${CHECK_TITLES[id as CheckId]}"`);
+}
+
+/** A hint may end with a JSON document (the queue policy): that part is shown as a copyable block. */
+export function splitHint(hint: string): { text: string; document: string | null } {
+  for (let at = hint.indexOf("{"); at !== -1; at = hint.indexOf("{", at + 1)) {
+    try {
+      const parsed: unknown = JSON.parse(hint.slice(at));
+      return { text: hint.slice(0, at).trim().replace(/:$/, "."), document: JSON.stringify(parsed, null, 2) };
+    } catch {
+      // Not a document from here to the end; try the next brace.
+    }
+  }
+  return { text: hint, document: null };
+}
+
+function Hint({ id, hint }: { id: CheckId; hint: string }) {
+  const { text, document } = splitHint(hint);
+  const title = id === "sqs_policy" ? "Queue policy" : "Document";
   return (
-    <ol className="check-list" aria-label={label}>
-      {checks.map((check) => (
-        <li key={check.id} className={`check check-${check.status}`}>
-          <div className="check-head">
-            <span className="check-title">{CHECK_TITLES[check.id as CheckId]}</span>
-            <StatusBadge status={check.status} />
-          </div>
-          {check.message ? <p className="check-message">{check.message}</p> : null}
-          {check.hint ? (
-            <p className="check-hint">
-              <strong>How to fix: </strong>
-              {check.hint}
-            </p>
-          ) : null}
-        </li>
-      ))}
-    </ol>
+    <Stack gap={6} className={classes.hint}>
+      <Text size="sm">
+        <strong>How to fix: </strong>
+        {text}
+      </Text>
+      {document ? <CodeBlock title={title} code={document} what={title.toLowerCase()} /> : null}
+    </Stack>
   );
 }
 
-/** "Test passed: 7 passed, 1 warning" and the like. */
+/** The checks of one test, each with its title, status in words, message and (where it failed) how to fix it. */
+export function CheckList({ checks, label = "Connectivity checks" }: { checks: readonly CheckRow[]; label?: string }) {
+  return (
+    <Paper withBorder radius="sm" component="ol" aria-label={label} className={classes.list}>
+      {checks.map((check) => (
+        <li key={check.id} className={classes.check} data-status={check.status}>
+          <Group justify="space-between" gap="xs" wrap="nowrap" align="flex-start">
+            <Text size="sm" fw={600} miw={0}>
+              {CHECK_TITLES[check.id]}
+            </Text>
+            <div className={classes.badge}>
+              <StatusBadge status={check.status} />
+            </div>
+          </Group>
+          {check.message ? (
+            <Text size="sm" c={check.status === "skip" ? "dimmed" : undefined} className={classes.message}>
+              {inWords(check.message)}
+            </Text>
+          ) : null}
+          {check.hint && (check.status === "fail" || check.status === "warn") ? (
+            <Hint id={check.id} hint={check.hint} />
+          ) : null}
+        </li>
+      ))}
+    </Paper>
+  );
+}
+
+/** "Test passed: 7 passed, 1 warning." and the like. */
 export function summarize(checks: readonly Pick<CheckResult, "status">[] | readonly CheckRow[], ok: boolean): string {
   const count = (status: string) => checks.filter((check) => check.status === status).length;
   const parts = [
@@ -38,49 +84,62 @@ export function summarize(checks: readonly Pick<CheckResult, "status">[] | reado
   return `${ok ? "Test passed" : "Test failed"}: ${parts.join(", ")}.`;
 }
 
-/** The live result of Test Connectivity: a polite summary, alerts for failures to run, and the checks. */
-export function ConnectivityTestResult({ run, stale }: { run: TestRun; stale: boolean }) {
-  let summary = "Not tested yet. Test Connectivity assumes your role and checks the queue and the bucket.";
-  if (run.phase === "running") {
-    const finished = run.checks.filter((check) => check.status !== "pending" && check.status !== "running").length;
-    summary = `Testing connectivity… ${finished} of ${run.checks.length} checks finished.`;
-  } else if (run.phase === "done") {
-    summary = summarize(run.checks, run.ok);
-  } else if (run.phase === "cancelled") {
-    summary = "Test cancelled. Run Test Connectivity again when ready.";
-  } else if (run.phase === "timeout" || run.phase === "error") {
-    summary = "The test did not complete.";
-  }
+/** A finished test's summary line with its time, coloured by outcome. */
+export function TestSummary({ checks, ok, testedAt }: { checks: readonly CheckRow[]; ok: boolean; testedAt: string }) {
   return (
-    <div className="test-result">
-      <p role="status" className={`test-summary${run.phase === "done" ? (run.ok ? " is-pass" : " is-fail") : ""}`}>
-        {summary}
+    // Only red.9 of the palette's reds and greens reads at 4.5:1 on white: a pass keeps the text colour
+    // (the badges carry green).
+    <Text size="sm" fw={600} c={ok ? undefined : "red.9"} className={classes.summary}>
+      {summarize(checks, ok)}{" "}
+      <Text span size="sm" c="dimmed" fw={400}>
+        Tested <time dateTime={testedAt}>{formatDateTime(testedAt)}</time>.
+      </Text>
+    </Text>
+  );
+}
+
+/** The live result of Test Connectivity: a polite summary, progress, alerts for failures to run, and the checks. */
+export function ConnectivityTestResult({ run, stale }: { run: TestRun; stale: boolean }) {
+  const finished =
+    run.phase === "idle"
+      ? 0
+      : run.checks.filter((check) => check.status !== "pending" && check.status !== "running").length;
+  const total = run.phase === "idle" ? CHECK_IDS.length : run.checks.length;
+  return (
+    <Stack gap="sm">
+      <div role="status">
         {run.phase === "done" ? (
-          <>
-            {" "}
-            <span className="muted">
-              Tested <time dateTime={run.testedAt}>{formatDateTime(run.testedAt)}</time>.
-            </span>
-          </>
-        ) : null}
-      </p>
+          <TestSummary checks={run.checks} ok={run.ok} testedAt={run.testedAt} />
+        ) : (
+          <Text size="sm" c={run.phase === "idle" ? "dimmed" : undefined}>
+            {run.phase === "running"
+              ? `Testing connectivity… ${finished} of ${total} checks finished.`
+              : run.phase === "cancelled"
+                ? "Test cancelled. Run Test Connectivity again when ready."
+                : run.phase === "idle"
+                  ? "Not tested yet. Test Connectivity assumes your role and checks the queue and the bucket."
+                  : "The test did not complete."}
+          </Text>
+        )}
+      </div>
+      {run.phase === "running" ? (
+        <Progress value={(finished / total) * 100} size="sm" aria-label="Checks finished" animated />
+      ) : null}
       {run.phase === "timeout" ? (
-        <div role="alert" className="alert alert-error">
-          The test did not finish within {run.seconds} seconds and was stopped. Check that the API server can reach
-          AWS, then test again.
-        </div>
+        <ErrorAlert
+          title="The test took too long"
+          message={`The test did not finish within ${run.seconds} seconds and was stopped. Check that the API server can reach AWS, then test again.`}
+        />
       ) : null}
       {run.phase === "error" ? (
-        <div role="alert" className="alert alert-error">
-          {run.message}
-        </div>
+        <ErrorAlert title="Test Connectivity could not run" message={run.message} detail={run.detail} />
       ) : null}
       {stale ? (
-        <p className="stale-note" role="note">
+        <Text size="sm" fw={600} role="note">
           <span aria-hidden="true">⚠ </span>Values changed since the last test; test again.
-        </p>
+        </Text>
       ) : null}
       {run.phase !== "idle" ? <CheckList checks={run.checks} /> : null}
-    </div>
+    </Stack>
   );
 }

@@ -1,22 +1,26 @@
+// Create Data Source: first the service type (each a link, so Back returns to the choice), then its form.
+import { Anchor, Badge, Card, Group, SimpleGrid, Text, Title } from "@mantine/core";
 import { useId } from "react";
 import { Link, useSearchParams } from "react-router";
+import { PageHeader } from "../../../lib/page-states.tsx";
 import { useOrg } from "../../../lib/use-org.ts";
 import { useCreateDataSource } from "../api/create-data-source.ts";
 import { DATA_SOURCE_TYPES, dataSourceType, type DataSourceTypeDescriptor } from "../data-source-types.ts";
 import { DataSourceForm } from "./data-source-form.tsx";
-import { Breadcrumbs, Loading, LoadError } from "./page-states.tsx";
+import { Loading, LoadError } from "./page-states.tsx";
 
-/** Step 1: choose the service type. Each type is a link, so Back returns to the choice. */
 function TypePicker() {
   const headingId = useId();
   return (
-    <section className="panel" aria-labelledby={headingId}>
-      <h2 id={headingId}>Choose a service type</h2>
-      <ul className="type-list">
+    <section aria-labelledby={headingId}>
+      <Title order={2} size="h4" id={headingId} mb="sm">
+        Choose a service type
+      </Title>
+      <SimpleGrid component="ul" cols={{ base: 1, md: 2 }} p={0} m={0} style={{ listStyle: "none" }}>
         {DATA_SOURCE_TYPES.map((descriptor) => (
           <TypeCard key={descriptor.type} descriptor={descriptor} />
         ))}
-      </ul>
+      </SimpleGrid>
     </section>
   );
 }
@@ -24,17 +28,19 @@ function TypePicker() {
 function TypeCard({ descriptor }: { descriptor: DataSourceTypeDescriptor }) {
   const descriptionId = useId();
   return (
-    <li className="type-card">
-      <span className="type-provider" aria-hidden="true">
-        {descriptor.provider}
-      </span>
-      <Link to={`?type=${encodeURIComponent(descriptor.type)}`} aria-describedby={descriptionId} className="type-link">
-        {descriptor.label}
-      </Link>
-      <p id={descriptionId} className="muted">
+    <Card component="li" withBorder radius="md" padding="md">
+      <Group gap="xs" mb={6} wrap="nowrap">
+        <Badge variant="outline" color="gray" radius="sm" aria-hidden="true">
+          {descriptor.provider}
+        </Badge>
+        <Anchor component={Link} to={`?type=${encodeURIComponent(descriptor.type)}`} aria-describedby={descriptionId} fw={600}>
+          {descriptor.label}
+        </Anchor>
+      </Group>
+      <Text id={descriptionId} size="sm" c="dimmed">
         {descriptor.description}
-      </p>
-    </li>
+      </Text>
+    </Card>
   );
 }
 
@@ -45,25 +51,32 @@ export function CreateDataSourcePage({ testTimeoutMs }: { testTimeoutMs?: number
   const create = useCreateDataSource();
 
   return (
-    <section className="page">
-      <Breadcrumbs trail={[{ label: "Data Sources", to: "/data/sources" }, { label: "Create Data Source" }]} />
-      <h1>Create Data Source</h1>
+    <>
+      <PageHeader
+        title="Create Data Source"
+        trail={[{ label: "Data Sources", to: "/data/sources" }, { label: "Create Data Source" }]}
+        lede={
+          type ? (
+            <>
+              Service type: <strong>{type.label}</strong>{" "}
+              <Anchor component={Link} to="/data/sources/new" size="sm" underline="always">
+                Change
+              </Anchor>
+            </>
+          ) : (
+            "Choose how Databend reaches your data."
+          )
+        }
+      />
       {!type ? (
         <TypePicker />
+      ) : org.isPending ? (
+        <Loading what="your organization" />
+      ) : org.isError ? (
+        <LoadError error={org.error} what="organization information" retry={() => void org.refetch()} />
       ) : (
-        <>
-          <p className="type-chosen">
-            Service type: <strong>{type.label}</strong> <Link to="/data/sources/new">Change</Link>
-          </p>
-          {org.isPending ? (
-            <Loading what="your organization" />
-          ) : org.isError ? (
-            <LoadError error={org.error} what="organization information" retry={() => void org.refetch()} />
-          ) : (
-            <DataSourceForm org={org.data} onSave={(input) => create.mutateAsync(input)} testTimeoutMs={testTimeoutMs} />
-          )}
-        </>
+        <DataSourceForm org={org.data} onSave={(input) => create.mutateAsync(input)} testTimeoutMs={testTimeoutMs} />
       )}
-    </section>
+    </>
   );
 }

@@ -1,17 +1,21 @@
-// Source detail, Delete with confirmation (and the in-use refusal), and Edit with test gating.
-// msw stands in for the API because a component test has no server.
+// Source detail, Delete with confirmation (modal, then a notice; the in-use refusal), Test
+// Connectivity from the page, and Edit with test gating. msw stands in for the API because a
+// component test has no server. Pages are lazy chunks, so tests await their first content.
 import { screen, waitFor, within } from "@testing-library/react";
 import { http, HttpResponse } from "msw";
 import { setupServer } from "msw/node";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { ALL_PASS, makeRecord, ORG, renderAt, testResponse } from "../test-support.tsx";
+import { ALL_PASS, clearNotices, makeRecord, ORG, renderAt, testResponse } from "../test-support.tsx";
 
 const server = setupServer(
   http.get("/api/org", () => HttpResponse.json(ORG)),
   http.get("/api/data-sources", () => HttpResponse.json({ items: [] })),
 );
 beforeAll(() => server.listen({ onUnhandledRequest: "error" }));
-afterEach(() => server.resetHandlers());
+afterEach(() => {
+  server.resetHandlers();
+  clearNotices();
+});
 afterAll(() => server.close());
 
 const tested = makeRecord({
@@ -42,7 +46,11 @@ describe("Data source detail", () => {
     expect(within(checks).getByText("Receive permitted").closest("li")).toHaveTextContent("Warning");
     expect(screen.getByText(/Test passed: 7 passed, 1 warning/)).toBeInTheDocument();
     expect(screen.getByRole("link", { name: "load-orders" })).toHaveAttribute("href", "/data/integration/t1");
-    expect(screen.getByRole("complementary", { name: "AWS setup" })).toHaveTextContent("orders-bucket");
+    // The AWS setup is reference here: its steps start collapsed.
+    const setup = screen.getByRole("complementary", { name: "AWS setup" });
+    const steps = within(setup).getAllByRole("button", { name: /^Step \d/ });
+    expect(steps).toHaveLength(6);
+    for (const step of steps) expect(step).toHaveAttribute("aria-expanded", "false");
   });
 
   it("disables Delete while a task uses the source, and says which", async () => {
@@ -57,29 +65,28 @@ describe("Data source detail", () => {
     expect(remove).toHaveAccessibleDescription(/used by load-orders/);
   });
 
-  it("asks for confirmation naming the source; Escape closes, focus stays in the dialog and returns", async () => {
-    server.use(http.get("/api/data-sources/ds-1", () => HttpResponse.json(tested)));
+  it("asks for confirmation naming the source in a modal; Cancel has focus, Escape closes and nothing is deleted", async () => {
+    let deleted = false;
+    server.use(
+      http.get("/api/data-sources/ds-1", () => HttpResponse.json(tested)),
+      http.delete("/api/data-sources/ds-1", () => {
+        deleted = true;
+        return new HttpResponse(null, { status: 204 });
+      }),
+    );
     const { user } = renderAt("/data/sources/ds-1");
     const remove = await screen.findByRole("button", { name: "Delete" });
     await user.click(remove);
-    const dialog = screen.getByRole("dialog", { name: 'Delete data source "orders"?' });
-    // The page behind is hidden while the dialog is open: only the dialog's Delete is reachable.
-    expect(screen.getAllByRole("button", { name: "Delete" })).toHaveLength(1);
-    const cancel = within(dialog).getByRole("button", { name: "Cancel" });
-    const confirm = within(dialog).getByRole("button", { name: "Delete" });
-    expect(cancel).toHaveFocus();
-    await user.tab();
-    expect(confirm).toHaveFocus();
-    await user.tab();
-    expect(cancel).toHaveFocus();
-    await user.tab({ shift: true });
-    expect(confirm).toHaveFocus();
+    const dialog = await screen.findByRole("dialog", { name: 'Delete data source "orders"?' });
+    expect(dialog).toHaveTextContent("Your SQS queue, S3 bucket and IAM role in AWS are not changed.");
+    await waitFor(() => expect(within(dialog).getByRole("button", { name: "Cancel" })).toHaveFocus());
+    expect(within(dialog).getByRole("button", { name: "Delete" })).toBeInTheDocument();
     await user.keyboard("{Escape}");
-    expect(screen.queryByRole("dialog")).not.toBeInTheDocument();
-    expect(remove).toHaveFocus();
+    await waitFor(() => expect(screen.queryByRole("dialog")).not.toBeInTheDocument());
+    expect(deleted).toBe(false);
   });
 
-  it("deletes after confirmation and returns to the list", async () => {
+  it("deletes after confirmation, says so and returns to the list", async () => {
     let deleted = false;
     server.use(
       http.get("/api/data-sources/ds-1", () => HttpResponse.json(tested)),
@@ -90,13 +97,14 @@ describe("Data source detail", () => {
     );
     const { user, router, queryClient } = renderAt("/data/sources/ds-1");
     await user.click(await screen.findByRole("button", { name: "Delete" }));
-    await user.click(within(screen.getByRole("dialog")).getByRole("button", { name: "Delete" }));
+    await user.click(within(await screen.findByRole("dialog")).getByRole("button", { name: "Delete" }));
     await waitFor(() => expect(router.state.location.pathname).toBe("/data/sources"));
     expect(deleted).toBe(true);
+    expect(await screen.findByText('Deleted data source "orders"')).toBeInTheDocument();
     await waitFor(() => expect(queryClient.isFetching()).toBe(0));
   });
 
-  it("shows the server's refusal when a task started using the source meanwhile (409)", async () => {
+  it("shows the server's refusal as a failure notice when a task started using the source meanwhile (409)", async () => {
     server.use(
       http.get("/api/data-sources/ds-1", () => HttpResponse.json(tested)),
       http.delete("/api/data-sources/ds-1", () =>
@@ -108,13 +116,29 @@ describe("Data source detail", () => {
     );
     const { user, router, queryClient } = renderAt("/data/sources/ds-1");
     await user.click(await screen.findByRole("button", { name: "Delete" }));
-    const dialog = screen.getByRole("dialog");
-    await user.click(within(dialog).getByRole("button", { name: "Delete" }));
-    expect(await within(dialog).findByRole("alert")).toHaveTextContent(
-      "Data source orders is used by task load-orders; delete or change the task first",
-    );
+    await user.click(within(await screen.findByRole("dialog")).getByRole("button", { name: "Delete" }));
+    expect(await screen.findByText('Could not delete data source "orders"')).toBeInTheDocument();
+    expect(
+      screen.getByText("Data source orders is used by task load-orders; delete or change the task first"),
+    ).toBeInTheDocument();
     expect(router.state.location.pathname).toBe("/data/sources/ds-1");
     // The refusal refreshes the source so used_by shows the task; let that settle.
+    await waitFor(() => expect(queryClient.isFetching()).toBe(0));
+  });
+
+  it("runs Test Connectivity for the saved values and shows the checks as they finish", async () => {
+    let body: unknown;
+    server.use(
+      http.get("/api/data-sources/ds-1", () => HttpResponse.json(tested)),
+      http.post("/api/data-sources/test", async ({ request }) => {
+        body = await request.json();
+        return testResponse();
+      }),
+    );
+    const { user, queryClient } = renderAt("/data/sources/ds-1");
+    await user.click(await screen.findByRole("button", { name: "Test Connectivity" }));
+    expect(await screen.findByText(/Test passed: 8 passed\./)).toBeInTheDocument();
+    expect(body).toMatchObject({ bucket: "orders-bucket", external_id: "local-org" });
     await waitFor(() => expect(queryClient.isFetching()).toBe(0));
   });
 
@@ -149,6 +173,7 @@ describe("Edit data source", () => {
     await user.click(ok);
     await waitFor(() => expect(router.state.location.pathname).toBe("/data/sources/ds-1"));
     expect(put).toMatchObject({ name: "orders-renamed", bucket: "orders-bucket", external_id: "local-org" });
+    expect(await screen.findByText('Saved data source "orders-renamed"')).toBeInTheDocument();
     await waitFor(() => expect(queryClient.isFetching()).toBe(0));
   });
 

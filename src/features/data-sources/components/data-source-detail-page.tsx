@@ -1,134 +1,182 @@
-import { useId, useState } from "react";
-import { Link, useParams } from "react-router";
-import { DATA_SOURCE_FIELDS, DATA_SOURCE_TYPE_LABEL, FIELD_LABELS } from "#contracts/data-source.ts";
+// A saved data source: its values, its last connectivity test (or a new one run from here), the tasks
+// using it, and the AWS setup for reference (collapsed).
+import { Alert, Anchor, Button, Code, DataList, Grid, List, Loader, Paper, Stack, Text, Title } from "@mantine/core";
+import { useId } from "react";
+import { Link, useNavigate, useParams } from "react-router";
+import { DATA_SOURCE_FIELDS, DATA_SOURCE_TYPE_LABEL, FIELD_LABELS, type DataSourceRecord } from "#contracts/data-source.ts";
 import { formatDateTime } from "../../../lib/format.ts";
+import { PageHeader } from "../../../lib/page-states.tsx";
 import { useOrg } from "../../../lib/use-org.ts";
+import { useRemoveDataSource } from "../api/delete-data-source.ts";
 import { useDataSource } from "../api/get-data-source.ts";
+import { useConnectivityTest } from "../api/test-connectivity.ts";
 import { AwsSetupPanel } from "./aws-setup-panel.tsx";
-import { CheckList, summarize } from "./connectivity-checks.tsx";
-import { DeleteDataSourceDialog } from "./delete-data-source-dialog.tsx";
-import { Breadcrumbs, Loading, LoadError } from "./page-states.tsx";
+import { confirmDeleteDataSource } from "./confirm-delete-data-source.tsx";
+import { CheckList, ConnectivityTestResult, TestSummary } from "./connectivity-checks.tsx";
+import { Loading, LoadError } from "./page-states.tsx";
+
+const TRAIL_ROOT = { label: "Data Sources", to: "/data/sources" };
+
+function Section({ title, children }: { title: string; children: React.ReactNode }) {
+  const id = useId();
+  return (
+    <Paper component="section" aria-labelledby={id} withBorder radius="md" p="md">
+      <Title order={2} size="h4" id={id} mb="sm">
+        {title}
+      </Title>
+      {children}
+    </Paper>
+  );
+}
+
+function Configuration({ record }: { record: DataSourceRecord }) {
+  return (
+    <DataList labelWidth="10rem" withDivider>
+      <DataList.Item>
+        <DataList.ItemLabel>Type</DataList.ItemLabel>
+        <DataList.ItemValue>{DATA_SOURCE_TYPE_LABEL}</DataList.ItemValue>
+      </DataList.Item>
+      {DATA_SOURCE_FIELDS.map((field) => (
+        <DataList.Item key={field}>
+          <DataList.ItemLabel>{FIELD_LABELS[field].label}</DataList.ItemLabel>
+          <DataList.ItemValue style={{ overflowWrap: "anywhere", minWidth: 0 }}>
+            {record[field] ? <Code>{record[field]}</Code> : <Text span size="sm" c="dimmed">Not set (all objects)</Text>}
+          </DataList.ItemValue>
+        </DataList.Item>
+      ))}
+      <DataList.Item>
+        <DataList.ItemLabel>Created</DataList.ItemLabel>
+        <DataList.ItemValue>
+          <time dateTime={record.created_at}>{formatDateTime(record.created_at)}</time>
+        </DataList.ItemValue>
+      </DataList.Item>
+      <DataList.Item>
+        <DataList.ItemLabel>Updated</DataList.ItemLabel>
+        <DataList.ItemValue>
+          <time dateTime={record.updated_at}>{formatDateTime(record.updated_at)}</time>
+        </DataList.ItemValue>
+      </DataList.Item>
+    </DataList>
+  );
+}
 
 export function DataSourceDetailPage() {
   const id = useParams().id ?? "";
   const source = useDataSource(id);
   const org = useOrg();
-  const [confirming, setConfirming] = useState(false);
-  const ids = { blocked: useId(), config: useId(), test: useId(), usedBy: useId() };
+  const navigate = useNavigate();
+  const remove = useRemoveDataSource();
+  const test = useConnectivityTest();
+  const blockedId = useId();
 
   if (source.isPending) {
     return (
-      <section className="page">
+      <>
+        <PageHeader title="Data source" trail={[TRAIL_ROOT, { label: id }]} />
         <Loading what="the data source" />
-      </section>
+      </>
     );
   }
   if (source.isError) {
     return (
-      <section className="page">
-        <Breadcrumbs trail={[{ label: "Data Sources", to: "/data/sources" }, { label: id }]} />
+      <>
+        <PageHeader title="Data source" trail={[TRAIL_ROOT, { label: id }]} />
         <LoadError error={source.error} what="data source" retry={() => void source.refetch()} />
-      </section>
+      </>
     );
   }
 
   const record = source.data;
   const inUse = record.used_by.length > 0;
+  const running = test.run.phase === "running";
   return (
-    <section className="page">
-      <Breadcrumbs trail={[{ label: "Data Sources", to: "/data/sources" }, { label: record.name }]} />
-      <div className="page-header">
-        <div>
-          <h1>{record.name}</h1>
-          <p className="page-lede">{DATA_SOURCE_TYPE_LABEL}</p>
-        </div>
-        <div className="page-actions">
-          <Link className="button" to={`/data/sources/${encodeURIComponent(record.id)}/edit`}>
-            Edit
-          </Link>
-          <button
-            type="button"
-            className="danger"
-            disabled={inUse}
-            aria-describedby={inUse ? ids.blocked : undefined}
-            onClick={() => setConfirming(true)}
-          >
-            Delete
-          </button>
-        </div>
-      </div>
+    <>
+      <PageHeader
+        title={record.name}
+        lede={DATA_SOURCE_TYPE_LABEL}
+        trail={[TRAIL_ROOT, { label: record.name }]}
+        actions={
+          <>
+            <Button
+              variant="default"
+              onClick={() => (running ? undefined : void test.start(record))}
+              aria-disabled={running || undefined}
+              leftSection={running ? <Loader size={14} aria-hidden="true" /> : undefined}
+            >
+              Test Connectivity
+            </Button>
+            {running ? (
+              <Button variant="subtle" color="gray" onClick={test.cancel}>
+                Cancel
+              </Button>
+            ) : null}
+            <Button component={Link} to={`/data/sources/${encodeURIComponent(record.id)}/edit`} variant="default">
+              Edit
+            </Button>
+            <Button
+              color="red"
+              variant="light"
+              disabled={inUse}
+              aria-describedby={inUse ? blockedId : undefined}
+              onClick={() => confirmDeleteDataSource(record, remove, () => void navigate("/data/sources"))}
+            >
+              Delete
+            </Button>
+          </>
+        }
+      />
       {inUse ? (
-        <p id={ids.blocked} className="alert alert-info">
-          Delete is unavailable: this data source is used by{" "}
-          {record.used_by.map((task) => task.name).join(", ")}. Delete those tasks or switch them to another data
-          source first.
-        </p>
+        <Alert id={blockedId} color="blue" variant="light" mb="md">
+          Delete is unavailable: this data source is used by {record.used_by.map((task) => task.name).join(", ")}.
+          Delete those tasks or switch them to another data source first.
+        </Alert>
       ) : null}
 
-      <div className="form-layout">
-        <div className="detail-main">
-          <section className="panel" aria-labelledby={ids.config}>
-            <h2 id={ids.config}>Configuration</h2>
-            <dl className="detail-list">
-              {DATA_SOURCE_FIELDS.map((field) => (
-                <div key={field}>
-                  <dt>{FIELD_LABELS[field].label}</dt>
-                  <dd>
-                    {record[field] ? <code>{record[field]}</code> : <span className="muted">Not set (all objects)</span>}
-                  </dd>
-                </div>
-              ))}
-              <div>
-                <dt>Created</dt>
-                <dd>
-                  <time dateTime={record.created_at}>{formatDateTime(record.created_at)}</time>
-                </dd>
-              </div>
-              <div>
-                <dt>Updated</dt>
-                <dd>
-                  <time dateTime={record.updated_at}>{formatDateTime(record.updated_at)}</time>
-                </dd>
-              </div>
-            </dl>
-          </section>
+      <Grid gap="lg">
+        <Grid.Col span={{ base: 12, lg: 7 }}>
+          <Stack gap="md">
+            <Section title="Configuration">
+              <Configuration record={record} />
+            </Section>
 
-          <section className="panel" aria-labelledby={ids.test}>
-            <h2 id={ids.test}>Last connectivity test</h2>
-            {record.last_test ? (
-              <>
-                <p className={`test-summary ${record.last_test.ok ? "is-pass" : "is-fail"}`}>
-                  {summarize(record.last_test.checks, record.last_test.ok)}{" "}
-                  <span className="muted">
-                    Tested <time dateTime={record.last_test.tested_at}>{formatDateTime(record.last_test.tested_at)}</time>.
-                  </span>
-                </p>
-                <CheckList checks={record.last_test.checks} />
-              </>
-            ) : (
-              <p className="muted">Not tested yet. Edit the data source to run Test Connectivity.</p>
-            )}
-          </section>
+            <Section title={test.run.phase === "idle" ? "Last connectivity test" : "Connectivity test"}>
+              {test.run.phase !== "idle" ? (
+                <ConnectivityTestResult run={test.run} stale={false} />
+              ) : record.last_test ? (
+                <Stack gap="sm">
+                  <TestSummary checks={record.last_test.checks} ok={record.last_test.ok} testedAt={record.last_test.tested_at} />
+                  <CheckList checks={record.last_test.checks} />
+                </Stack>
+              ) : (
+                <Text size="sm" c="dimmed">
+                  Not tested yet. Run Test Connectivity to check the role, the queue and the bucket.
+                </Text>
+              )}
+            </Section>
 
-          <section className="panel" aria-labelledby={ids.usedBy}>
-            <h2 id={ids.usedBy}>Used by</h2>
-            {inUse ? (
-              <ul className="used-by" aria-label="Integration tasks using this data source">
-                {record.used_by.map((task) => (
-                  <li key={task.id}>
-                    <Link to={`/data/integration/${encodeURIComponent(task.id)}`}>{task.name}</Link>
-                  </li>
-                ))}
-              </ul>
-            ) : (
-              <p className="muted">No integration task uses this data source yet.</p>
-            )}
-          </section>
-        </div>
-        <AwsSetupPanel values={record} org={org.data} />
-      </div>
-
-      {confirming ? <DeleteDataSourceDialog source={record} onClose={() => setConfirming(false)} /> : null}
-    </section>
+            <Section title="Used by">
+              {inUse ? (
+                <List aria-label="Integration tasks using this data source" size="sm">
+                  {record.used_by.map((task) => (
+                    <List.Item key={task.id}>
+                      <Anchor component={Link} to={`/data/integration/${encodeURIComponent(task.id)}`} size="sm">
+                        {task.name}
+                      </Anchor>
+                    </List.Item>
+                  ))}
+                </List>
+              ) : (
+                <Text size="sm" c="dimmed">
+                  No integration task uses this data source yet.
+                </Text>
+              )}
+            </Section>
+          </Stack>
+        </Grid.Col>
+        <Grid.Col span={{ base: 12, lg: 5 }}>
+          <AwsSetupPanel values={record} org={org.data} opened={false} />
+        </Grid.Col>
+      </Grid>
+    </>
   );
 }

@@ -1,11 +1,12 @@
 // Create Data Source form: validation, region suggestion, streamed Test Connectivity, OK gating,
-// cancel/timeout, saving. msw stands in for the API because a component test has no server.
+// cancel/timeout, saving. msw stands in for the API because a component test has no server. Pages
+// are lazy chunks, so every test first awaits the form.
 import { screen, waitFor, within } from "@testing-library/react";
 import { http, HttpResponse } from "msw";
 import { setupServer } from "msw/node";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { MESSAGES } from "#contracts/data-source.ts";
-import { ALL_PASS, makeRecord, ORG, renderAt, streamedResponse, testResponse, VALID } from "../test-support.tsx";
+import { ALL_PASS, clearNotices, makeRecord, ORG, renderAt, streamedResponse, testResponse, VALID } from "../test-support.tsx";
 import { CreateDataSourcePage } from "./create-data-source-page.tsx";
 import { DataSourceDetailPage } from "./data-source-detail-page.tsx";
 
@@ -14,7 +15,10 @@ const server = setupServer(
   http.get("/api/data-sources/:id", ({ params }) => HttpResponse.json(makeRecord({ id: String(params.id) }))),
 );
 beforeAll(() => server.listen({ onUnhandledRequest: "error" }));
-afterEach(() => server.resetHandlers());
+afterEach(() => {
+  server.resetHandlers();
+  clearNotices();
+});
 afterAll(() => server.close());
 
 const NEW = "/data/sources/new?type=amazon_sqs_s3_iam_role";
@@ -82,17 +86,53 @@ describe("Create Data Source", () => {
       expect(screen.queryAllByRole("button", { name }).length).toBeLessThanOrEqual(1);
     }
     expect(screen.getAllByRole("button", { name: /ok/i })).toEqual([okButton()]);
-    // Labels of the fields match only their inputs (substring lookups included).
+    // Labels of the fields match only their inputs (substring lookups included; the AWS setup
+    // beside the form names its documents, which may mention a queue name).
+    const form = screen.getByRole("form", { name: "Data source" });
     for (const label of ["Name", "Queue URL", "Queue Region", "Role ARN", "External ID", "Bucket", "Object Key Prefix", "Object Key Suffix"]) {
-      expect(screen.getAllByLabelText(new RegExp(label, "i"))).toHaveLength(1);
+      expect(within(form).getAllByLabelText(new RegExp(label, "i"))).toHaveLength(1);
+      expect(screen.getAllByLabelText(label)).toHaveLength(1);
     }
   });
 
-  it("prefills the External ID with the organization ID, read-only, and explains why", async () => {
-    await openForm();
+  it("prefills the External ID with the organization ID, read-only, explains why, and copies it", async () => {
+    const { user } = await openForm();
     expect(input("External ID")).toHaveValue("local-org");
     expect(input("External ID")).toHaveAttribute("readonly");
     expect(input("External ID")).toHaveAccessibleDescription(/confused-deputy/);
+    const copy = screen.getByRole("button", { name: "Copy External ID" });
+    await user.click(copy);
+    expect(await navigator.clipboard.readText()).toBe("local-org");
+  });
+
+  it("keeps a pressed button where it is: a field's blur error waits until the press has clicked", async () => {
+    let tested = false;
+    server.use(
+      http.post("/api/data-sources/test", () => {
+        tested = true;
+        return testResponse();
+      }),
+    );
+    const { user } = await openForm();
+    const { name: _unused, ...connection } = VALID;
+    await fill(user, connection);
+    await user.click(input("Name"));
+    const test = screen.getByRole("button", { name: "Test Connectivity" });
+    // Press: focus leaves Name, whose error would push the button down before the release.
+    await user.pointer({ keys: "[MouseLeft>]", target: test });
+    expect(input("Name")).not.toHaveFocus();
+    expect(errorOf("Name")).toBeNull();
+    // Release: the click lands on the button (the test runs), then the blur error shows.
+    await user.pointer({ keys: "[/MouseLeft]", target: test });
+    await waitFor(() => expect(tested).toBe(true));
+    await waitFor(() => expect(errorOf("Name")).toBe(MESSAGES.nameRequired));
+  });
+
+  it("still shows a blur error at once when focus moves by keyboard", async () => {
+    const { user } = await openForm();
+    await user.click(input("Name"));
+    await user.tab();
+    expect(errorOf("Name")).toBe(MESSAGES.nameRequired);
   });
 
   it("shows the contract's messages inline after a field is touched", async () => {
@@ -229,6 +269,63 @@ describe("Create Data Source", () => {
     expect(okButton()).toBeDisabled();
   });
 
+  it("explains a wrong role once: skipped checks name the failed check in words, without the hint", async () => {
+    const hint = "Check the role's trust policy: it must trust the platform setup role with your External ID";
+    server.use(
+      http.post("/api/data-sources/test", () =>
+        testResponse(
+          ALL_PASS.map((check) =>
+            check.id === "assume_role"
+              ? { ...check, status: "fail", message: "Databend could not assume the role", hint }
+              : { ...check, status: "skip", message: 'Skipped because "Assume IAM role" failed' },
+          ),
+        ),
+      ),
+    );
+    const { user } = await openForm();
+    await fill(user, VALID);
+    await user.click(screen.getByRole("button", { name: "Test Connectivity" }));
+    await screen.findByText(/Test failed: 1 failed, 7 skipped\./);
+    expect(checkItem("Assume IAM role")).toHaveTextContent(`How to fix: ${hint}`);
+    const items = within(screen.getByRole("list", { name: "Connectivity checks" })).getAllByRole("listitem");
+    expect(items).toHaveLength(8);
+    for (const item of items.slice(1)) {
+      expect(item).toHaveTextContent('SkippedSkipped because "Assume IAM role" failed');
+      expect(item).not.toHaveTextContent("How to fix");
+      expect(item).not.toHaveTextContent("assume_role");
+    }
+  });
+
+  it("puts the queue policy of the policy hint in a code block with a copy button", async () => {
+    const policy = { Version: "2012-10-17", Statement: [{ Sid: "AllowS3", Effect: "Allow", Action: "sqs:SendMessage" }] };
+    server.use(
+      http.post("/api/data-sources/test", () =>
+        testResponse(
+          ALL_PASS.map((check) =>
+            check.id === "sqs_policy"
+              ? {
+                  ...check,
+                  status: "warn",
+                  message: "The queue has no policy",
+                  hint: `Apply this queue policy (set-queue-attributes replaces the whole policy): ${JSON.stringify(policy)}`,
+                }
+              : check,
+          ),
+        ),
+      ),
+    );
+    const { user } = await openForm();
+    await fill(user, VALID);
+    await user.click(screen.getByRole("button", { name: "Test Connectivity" }));
+    await screen.findByText(/Test passed: 7 passed, 1 warning\./);
+    const item = checkItem("Queue policy lets S3 send");
+    expect(item).toHaveTextContent("How to fix: Apply this queue policy (set-queue-attributes replaces the whole policy).");
+    const copy = within(item).getByRole("button", { name: "Copy queue policy" });
+    await user.click(copy);
+    expect(JSON.parse(await navigator.clipboard.readText())).toEqual(policy);
+    expect(within(item).getByLabelText("Queue policy")).toHaveTextContent('"Sid": "AllowS3"');
+  });
+
   it("invalidates a passing test when a connection value changes, but not when only the name does", async () => {
     server.use(http.post("/api/data-sources/test", () => testResponse()));
     const { user } = await openForm();
@@ -337,6 +434,7 @@ describe("Create Data Source", () => {
     await user.click(okButton());
     await waitFor(() => expect(router.state.location.pathname).toBe("/data/sources/ds-new"));
     expect(posted).toEqual({ ...VALID, external_id: "local-org" });
+    expect(await screen.findByText('Created data source "orders"')).toBeInTheDocument();
   });
 
   it("moves focus to the first error on submit", async () => {

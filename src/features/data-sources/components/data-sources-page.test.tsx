@@ -1,14 +1,18 @@
-// Data Sources list: empty state, loading/error, sorting. msw stands in for the API because a
-// component test has no server.
-import { screen, within } from "@testing-library/react";
+// Data Sources list: empty state, loading/error, sorting, filtering, row actions (Edit, Delete with
+// a confirm modal and notices). msw stands in for the API because a component test has no server.
+// Pages are lazy chunks, so tests await their first content.
+import { screen, waitFor, within } from "@testing-library/react";
 import { http, HttpResponse } from "msw";
 import { setupServer } from "msw/node";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { makeRecord, ORG, renderAt } from "../test-support.tsx";
+import { clearNotices, makeRecord, ORG, renderAt } from "../test-support.tsx";
 
 const server = setupServer(http.get("/api/org", () => HttpResponse.json(ORG)));
 beforeAll(() => server.listen({ onUnhandledRequest: "error" }));
-afterEach(() => server.resetHandlers());
+afterEach(() => {
+  server.resetHandlers();
+  clearNotices();
+});
 afterAll(() => server.close());
 
 const SOURCES = [
@@ -62,8 +66,10 @@ describe("Data Sources page", () => {
       }),
     );
     const { user } = renderAt("/data/sources");
-    expect(screen.getByRole("status")).toHaveTextContent("Loading data sources");
-    expect(await screen.findByRole("alert")).toHaveTextContent("The store is unavailable");
+    expect(await screen.findByText("Loading data sources…")).toBeInTheDocument();
+    const alert = await screen.findByRole("alert");
+    expect(alert).toHaveTextContent("Could not load the data sources");
+    expect(alert).toHaveTextContent("The store is unavailable");
     await user.click(screen.getByRole("button", { name: "Retry" }));
     expect(await screen.findByRole("table")).toBeInTheDocument();
   });
@@ -109,5 +115,65 @@ describe("Data Sources page", () => {
 
     await user.click(screen.getByRole("button", { name: /^Last test/ }));
     expect(names()).toEqual(["gamma", "beta", "Alpha"]);
+  });
+
+  it("filters rows by text", async () => {
+    server.use(http.get("/api/data-sources", () => HttpResponse.json({ items: SOURCES })));
+    const { user } = renderAt("/data/sources");
+    await screen.findByRole("table");
+    await user.type(screen.getByLabelText("Filter data sources"), "zeta");
+    expect(names()).toEqual(["beta"]);
+    await user.clear(screen.getByLabelText("Filter data sources"));
+    await user.type(screen.getByLabelText("Filter data sources"), "nothing-like-this");
+    expect(screen.getByRole("table")).toHaveTextContent("Nothing matches");
+  });
+
+  it("offers Edit and Delete on every row, named after the source", async () => {
+    server.use(http.get("/api/data-sources", () => HttpResponse.json({ items: SOURCES })));
+    const { user, router } = renderAt("/data/sources");
+    await screen.findByRole("table");
+    expect(screen.getByRole("columnheader", { name: "Actions" })).toBeInTheDocument();
+    for (const source of SOURCES) {
+      const row = screen.getByRole("link", { name: source.name }).closest("tr")!;
+      // The name is the row's only link (a browser test picks the row's link by the name).
+      expect(within(row).getAllByRole("link")).toHaveLength(1);
+      expect(within(row).getByRole("button", { name: `Edit ${source.name}` })).toBeInTheDocument();
+      expect(within(row).getByRole("button", { name: `Delete ${source.name}` })).toBeInTheDocument();
+    }
+    await user.click(screen.getByRole("button", { name: "Edit gamma" }));
+    expect(router.state.location.pathname).toBe("/data/sources/c/edit");
+  });
+
+  it("deletes a row after confirmation in a modal, with a notice", async () => {
+    let items = SOURCES;
+    server.use(
+      http.get("/api/data-sources", () => HttpResponse.json({ items })),
+      http.delete("/api/data-sources/c", () => {
+        items = SOURCES.filter((source) => source.id !== "c");
+        return new HttpResponse(null, { status: 204 });
+      }),
+    );
+    const { user } = renderAt("/data/sources");
+    await user.click(await screen.findByRole("button", { name: "Delete gamma" }));
+    const dialog = await screen.findByRole("dialog", { name: 'Delete data source "gamma"?' });
+    await user.click(within(dialog).getByRole("button", { name: "Delete" }));
+    expect(await screen.findByText('Deleted data source "gamma"')).toBeInTheDocument();
+    await waitFor(() => expect(screen.queryByRole("link", { name: "gamma" })).not.toBeInTheDocument());
+    expect(names()).toEqual(["Alpha", "beta"]);
+  });
+
+  it("shows the refusal for a source in use (409) as a failure notice and keeps the row", async () => {
+    server.use(
+      http.get("/api/data-sources", () => HttpResponse.json({ items: SOURCES })),
+      http.delete("/api/data-sources/a", () =>
+        HttpResponse.json({ error: "Data source beta is in use by a task (load-orders)" }, { status: 409 }),
+      ),
+    );
+    const { user } = renderAt("/data/sources");
+    await user.click(await screen.findByRole("button", { name: "Delete beta" }));
+    await user.click(within(await screen.findByRole("dialog")).getByRole("button", { name: "Delete" }));
+    expect(await screen.findByText('Could not delete data source "beta"')).toBeInTheDocument();
+    expect(screen.getByText("Data source beta is in use by a task (load-orders)")).toBeInTheDocument();
+    expect(screen.getByRole("link", { name: "beta" })).toBeInTheDocument();
   });
 });

@@ -1,168 +1,176 @@
+// The Data Sources list: sortable, filterable, with Edit and Delete on every row; an explanation and
+// Create Data Source when there are none.
+import { Anchor, Button, Code, EmptyState, Group, Stack, Text, VisuallyHidden } from "@mantine/core";
+import { useCallback } from "react";
 import { Link, useNavigate } from "react-router";
 import { parseQueueUrl } from "#contracts/aws-names.ts";
 import type { DataSourceRecord } from "#contracts/data-source.ts";
+import { columnsFor, DataTable } from "../../../lib/data-table.tsx";
 import { formatDateTime } from "../../../lib/format.ts";
-import { SortableHeader, useSortedRows } from "../../../lib/sortable-table.tsx";
-import { StatusBadge } from "../../../lib/status-badge.tsx";
+import { PageHeader } from "../../../lib/page-states.tsx";
+import { useRemoveDataSource } from "../api/delete-data-source.ts";
 import { useDataSources } from "../api/get-data-sources.ts";
-
-type Column = "name" | "bucket" | "scope" | "queue" | "last_test" | "created";
-
-const COLUMNS: { key: Column; label: string }[] = [
-  { key: "name", label: "Name" },
-  { key: "bucket", label: "Bucket" },
-  { key: "scope", label: "Prefix / Suffix" },
-  { key: "queue", label: "Queue" },
-  { key: "last_test", label: "Last test" },
-  { key: "created", label: "Created" },
-];
+import { confirmDeleteDataSource } from "./confirm-delete-data-source.tsx";
+import { LastTest, lastTestRank } from "./last-test.tsx";
+import { Loading, LoadError } from "./page-states.tsx";
 
 function queueName(source: DataSourceRecord): string {
   return parseQueueUrl(source.queue_url)?.queueName ?? source.queue_url;
 }
 
-function sortValue(source: DataSourceRecord, column: Column): string | number {
-  switch (column) {
-    case "name":
-      return source.name;
-    case "bucket":
-      return source.bucket;
-    case "scope":
-      return `${source.prefix}\u0000${source.suffix}`;
-    case "queue":
-      return `${queueName(source)}\u0000${source.queue_region}`;
-    case "last_test": {
-      // Never tested, then failed, then passed; within each, by time.
-      if (!source.last_test) return 0;
-      return (source.last_test.ok ? 2e13 : 1e13) + (Date.parse(source.last_test.tested_at) || 0);
-    }
-    case "created":
-      return Date.parse(source.created_at) || 0;
-  }
-}
-
-export function LastTest({ test }: { test: DataSourceRecord["last_test"] }) {
-  if (!test) return <span className="muted">Not tested</span>;
-  const warnings = test.checks.some((check) => check.status === "warn");
-  return (
-    <span className="last-test">
-      <StatusBadge
-        status={test.ok ? (warnings ? "warn" : "pass") : "fail"}
-        text={test.ok ? (warnings ? "Passed with warnings" : "Passed") : "Failed"}
-      />{" "}
-      <time className="muted" dateTime={test.tested_at}>
-        {formatDateTime(test.tested_at)}
-      </time>
-    </span>
-  );
-}
-
 export function Scope({ prefix, suffix }: { prefix: string; suffix: string }) {
-  if (!prefix && !suffix) return <span className="muted">All objects</span>;
+  if (!prefix && !suffix) {
+    return (
+      <Text size="sm" c="dimmed">
+        All objects
+      </Text>
+    );
+  }
   return (
-    <span className="scope">
+    <Stack gap={2}>
       {prefix ? (
-        <span>
-          <span className="muted">prefix </span>
-          <code>{prefix}</code>
-        </span>
+        <Text size="sm">
+          <Text span c="dimmed" size="sm">
+            prefix{" "}
+          </Text>
+          <Code style={{ whiteSpace: "nowrap" }}>{prefix}</Code>
+        </Text>
       ) : null}
       {suffix ? (
-        <span>
-          <span className="muted">suffix </span>
-          <code>{suffix}</code>
-        </span>
+        <Text size="sm">
+          <Text span c="dimmed" size="sm">
+            suffix{" "}
+          </Text>
+          <Code style={{ whiteSpace: "nowrap" }}>{suffix}</Code>
+        </Text>
       ) : null}
-    </span>
+    </Stack>
   );
 }
+
+const column = columnsFor<DataSourceRecord>();
+const COLUMNS = [
+  column.accessor("name", {
+    header: "Name",
+    sortFn: "text",
+    cell: ({ row }) => (
+      <Anchor component={Link} to={`/data/sources/${encodeURIComponent(row.original.id)}`} fw={600} size="sm">
+        {row.original.name}
+      </Anchor>
+    ),
+  }),
+  column.accessor("bucket", { header: "Bucket", sortFn: "text", cell: ({ getValue }) => <Code style={{ whiteSpace: "nowrap" }}>{getValue()}</Code> }),
+  column.accessor((source) => `${source.prefix} ${source.suffix}`, {
+    id: "scope",
+    header: "Prefix / Suffix",
+    sortFn: "text",
+    cell: ({ row }) => <Scope prefix={row.original.prefix} suffix={row.original.suffix} />,
+  }),
+  column.accessor((source) => `${queueName(source)} ${source.queue_region}`, {
+    id: "queue",
+    header: "Queue",
+    sortFn: "text",
+    cell: ({ row }) => (
+      <Stack gap={0}>
+        <Text size="sm" title={row.original.queue_url} style={{ whiteSpace: "nowrap" }}>
+          {queueName(row.original)}
+        </Text>
+        <Text size="xs" c="dimmed">
+          {row.original.queue_region}
+        </Text>
+      </Stack>
+    ),
+  }),
+  column.accessor((source) => (source.last_test ? (source.last_test.ok ? "passed" : "failed") : "not tested"), {
+    id: "last_test",
+    header: "Last test",
+    sortFn: (a, b) => lastTestRank(a.original.last_test) - lastTestRank(b.original.last_test),
+    sortDescFirst: false,
+    cell: ({ row }) => <LastTest test={row.original.last_test} />,
+  }),
+  column.accessor("created_at", {
+    header: "Created",
+    sortFn: "text",
+    cell: ({ getValue }) => (
+      <Text size="sm" span style={{ whiteSpace: "nowrap" }}>
+        <time dateTime={getValue()}>{formatDateTime(getValue())}</time>
+      </Text>
+    ),
+  }),
+];
 
 function CreateButton() {
   const navigate = useNavigate();
-  return (
-    <button type="button" className="primary" onClick={() => void navigate("/data/sources/new")}>
-      Create Data Source
-    </button>
-  );
+  return <Button onClick={() => void navigate("/data/sources/new")}>Create Data Source</Button>;
 }
 
 export function DataSourcesPage() {
   const sources = useDataSources();
   const items = sources.data ?? [];
-  const { sorted, sort, toggle } = useSortedRows<DataSourceRecord, Column>(items, sortValue, { key: "created", direction: "descending" });
+  const navigate = useNavigate();
+  const remove = useRemoveDataSource();
+  const actions = useCallback(
+    (source: DataSourceRecord) => (
+      <Group gap={6} wrap="nowrap">
+        {/* A button (like Create Data Source), so the row's only link is the source's name. */}
+        <Button
+          variant="default"
+          size="compact-sm"
+          onClick={() => void navigate(`/data/sources/${encodeURIComponent(source.id)}/edit`)}
+        >
+          Edit{" "}
+          <VisuallyHidden>{source.name}</VisuallyHidden>
+        </Button>
+        <Button
+          variant="light"
+          color="red"
+          size="compact-sm"
+          onClick={() => confirmDeleteDataSource(source, remove, () => void navigate("/data/sources"))}
+        >
+          Delete{" "}
+          <VisuallyHidden>{source.name}</VisuallyHidden>
+        </Button>
+      </Group>
+    ),
+    [navigate, remove],
+  );
 
   return (
-    <section className="page">
-      <div className="page-header">
-        <div>
-          <h1>Data Sources</h1>
-          <p className="page-lede">Connections Databend uses to read your data. Integration tasks load data from them.</p>
-        </div>
-        {/* One Create Data Source at a time: the empty state carries its own. */}
-        {sources.isSuccess && items.length === 0 ? null : <CreateButton />}
-      </div>
-
+    <>
+      <PageHeader
+        title="Data Sources"
+        lede="Connections Databend uses to read your data. Integration tasks load data from them."
+        // One Create Data Source at a time: the empty state carries its own.
+        actions={sources.isSuccess && items.length === 0 ? null : <CreateButton />}
+      />
       {sources.isPending ? (
-        <p role="status" className="loading">
-          <span className="spinner" aria-hidden="true" /> Loading data sources…
-        </p>
+        <Loading what="data sources" />
       ) : sources.isError ? (
-        <div role="alert" className="alert alert-error">
-          <p>Could not load data sources: {sources.error.message}</p>
-          <button type="button" onClick={() => void sources.refetch()}>
-            Retry
-          </button>
-        </div>
+        <LoadError error={sources.error} what="data sources" retry={() => void sources.refetch()} />
       ) : items.length === 0 ? (
-        <div className="empty-state">
-          <h2>No data sources yet</h2>
-          <p>
+        <EmptyState align="left" maw={640} py="lg">
+          <EmptyState.Title order={2}>No data sources yet</EmptyState.Title>
+          <EmptyState.Description>
             A data source stores how Databend reaches your AWS account: the SQS queue that receives S3 ObjectCreated
             events, the bucket, and the IAM role Databend assumes with your External ID. It consumes nothing by itself;
             an integration task uses it to load new objects into a table.
-          </p>
-          <CreateButton />
-        </div>
+          </EmptyState.Description>
+          <EmptyState.Actions>
+            <CreateButton />
+          </EmptyState.Actions>
+        </EmptyState>
       ) : (
-        <div className="table-wrap">
-          <table className="data-table">
-            <caption className="sr-only">Data sources, sorted by {COLUMNS.find((c) => c.key === sort.key)?.label} ({sort.direction})</caption>
-            <thead>
-              <tr>
-                {COLUMNS.map((column) => (
-                  <SortableHeader key={column.key} column={column.key} label={column.label} sort={sort} onSort={toggle} />
-                ))}
-              </tr>
-            </thead>
-            <tbody>
-              {sorted.map((source) => (
-                <tr key={source.id}>
-                  <td>
-                    <Link to={`/data/sources/${encodeURIComponent(source.id)}`}>{source.name}</Link>
-                  </td>
-                  <td>
-                    <code>{source.bucket}</code>
-                  </td>
-                  <td>
-                    <Scope prefix={source.prefix} suffix={source.suffix} />
-                  </td>
-                  <td>
-                    <span title={source.queue_url}>{queueName(source)}</span>
-                    <br />
-                    <span className="muted">{source.queue_region}</span>
-                  </td>
-                  <td>
-                    <LastTest test={source.last_test} />
-                  </td>
-                  <td>
-                    <time dateTime={source.created_at}>{formatDateTime(source.created_at)}</time>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable
+          label="Data sources"
+          columns={COLUMNS}
+          data={items}
+          getRowId={(source) => source.id}
+          initialSort={[{ id: "created_at", desc: true }]}
+          filter={{ label: "Filter data sources", placeholder: "Name, bucket, queue…" }}
+          actions={actions}
+          minWidth={860}
+        />
       )}
-    </section>
+    </>
   );
 }

@@ -1,4 +1,5 @@
-// The empty state's "Create through the API" example (collapsed; the wizard is the main way): a minimal valid body of the contract.
+// "Create through the API" (collapsed; the wizard is the main way): a minimal valid body of the contract.
+import { Accordion, Code, Stack, Text } from "@mantine/core";
 import type { TaskFormValues } from "#contracts/task.ts";
 import { CodeBlock } from "../../../lib/copy-button.tsx";
 
@@ -21,15 +22,21 @@ export function createTaskCurl(origin: string, body: TaskFormValues = EXAMPLE_TA
 export function CreateTaskExample() {
   const origin = window.location.origin;
   return (
-    <details className="api-example">
-      <summary>Create through the API</summary>
-      <p>
-        Replace <code>&lt;data source id&gt;</code> with the id at the end of
-        the data source's page address (Data Sources, then the source), and the table with one that exists in Databend.
-        Prefix and suffix default to the data source's; on_error defaults to abort and purge to off.
-      </p>
-      <CodeBlock title="Create a task" what="the create-task command" code={createTaskCurl(origin)} />
-      <p>The task is created stopped; start it here with Start.</p>
-    </details>
+    <Accordion variant="contained" mt="lg" chevronPosition="left">
+      <Accordion.Item value="api">
+        <Accordion.Control>Create through the API</Accordion.Control>
+        <Accordion.Panel>
+          <Stack gap="sm">
+            <Text size="sm">
+              Replace <Code>&lt;data source id&gt;</Code> with the id at the end of the data source's page address (Data
+              Sources, then the source), and the table with one that exists in Databend. Prefix and suffix default to the
+              data source's; on_error defaults to abort and purge to off.
+            </Text>
+            <CodeBlock title="Create a task" what="the create-task command" code={createTaskCurl(origin)} />
+            <Text size="sm">The task is created stopped; start it here with Start.</Text>
+          </Stack>
+        </Accordion.Panel>
+      </Accordion.Item>
+    </Accordion>
   );
 }

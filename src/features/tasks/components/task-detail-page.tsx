@@ -1,24 +1,19 @@
-import { useId, useState, type ReactNode } from "react";
-import { useLocation, useParams } from "react-router";
-import {
-  ON_ERROR_HELP,
-  PURGE_WARNING,
-  type TaskCounters,
-  type TaskRecord,
-} from "#contracts/task.ts";
+// One task: state and its reasons in words, counters, settings, workers and the run history; the
+// header carries Start/Stop, Edit and Delete (Edit and Delete only while the task is stopped).
+import { Code, Paper, SimpleGrid, Stack, Text, Title } from "@mantine/core";
+import { useId, type ReactNode } from "react";
+import { useParams } from "react-router";
+import { ON_ERROR_HELP, PURGE_WARNING, type TaskCounters, type TaskRecord } from "#contracts/task.ts";
 import { formatCount, formatDateTime } from "../../../lib/format.ts";
-import { Breadcrumbs, Loading, LoadError } from "../../../lib/page-states.tsx";
+import { LoadError, Loading, PageHeader } from "../../../lib/page-states.tsx";
 import { useTask } from "../api/get-task.ts";
-import { isActive } from "../task-state.ts";
-import { DeleteTaskDialog } from "./delete-task-dialog.tsx";
-import { StartStopButton, type ActionError } from "./task-actions.tsx";
+import { isActive, TASKS_ROOT } from "../task-state.ts";
+import { DeleteTaskButton, EditTaskButton, StartStopButton } from "./task-actions.tsx";
 import { formatLabel, formatOptions } from "./task-format.tsx";
 import { TaskRuns } from "./task-runs.tsx";
-import { TaskStatus } from "./task-status.tsx";
+import { LastError, TaskStatus } from "./task-status.tsx";
 import { TaskWorkers } from "./task-workers.tsx";
 import { DataSourceLink, TargetTable } from "./tasks-page.tsx";
-
-const TRAIL_ROOT = { label: "Data Integration", to: "/data/integration" };
 
 const COUNTER_LABELS: Record<keyof TaskCounters, string> = {
   objects_loaded: "Objects loaded",
@@ -35,42 +30,86 @@ const COUNTER_LABELS: Record<keyof TaskCounters, string> = {
 function Item({ label, children }: { label: string; children: ReactNode }) {
   return (
     <div>
-      <dt>{label}</dt>
-      <dd>{children}</dd>
+      <Text component="dt" size="xs" c="dimmed">
+        {label}
+      </Text>
+      <Text component="dd" m={0} size="sm" style={{ overflowWrap: "anywhere" }}>
+        {children}
+      </Text>
     </div>
   );
 }
 
 function When({ iso, never }: { iso: string | null; never: string }) {
-  return iso ? <time dateTime={iso}>{formatDateTime(iso)}</time> : <span className="muted">{never}</span>;
+  return iso ? (
+    <time dateTime={iso}>{formatDateTime(iso)}</time>
+  ) : (
+    <Text span c="dimmed" size="sm">
+      {never}
+    </Text>
+  );
+}
+
+/** A titled card section, named by its heading. */
+function Section({ title, children }: { title: string; children: ReactNode }) {
+  const id = useId();
+  return (
+    <Paper withBorder radius="md" p={{ base: "sm", sm: "md" }} component="section" aria-labelledby={id} style={{ minWidth: 0 }}>
+      <Title order={2} size="h4" id={id} mb="sm">
+        {title}
+      </Title>
+      {children}
+    </Paper>
+  );
+}
+
+function Counters({ counters }: { counters: TaskCounters }) {
+  return (
+    <SimpleGrid component="dl" m={0} cols={{ base: 2, sm: 3, lg: 5 }} spacing="sm">
+      {(Object.keys(COUNTER_LABELS) as (keyof TaskCounters)[]).map((key) => (
+        <Paper key={key} withBorder radius="sm" p="xs">
+          <Text component="dt" size="xs" c="dimmed">
+            {COUNTER_LABELS[key]}
+          </Text>
+          <Text component="dd" m={0} fw={700} size="lg">
+            {formatCount(counters[key])}
+          </Text>
+        </Paper>
+      ))}
+    </SimpleGrid>
+  );
 }
 
 function Settings({ task }: { task: TaskRecord }) {
   return (
-    <dl className="detail-list">
+    <SimpleGrid component="dl" m={0} cols={{ base: 1, sm: 2 }} spacing="sm">
       <Item label="Data source">
         <DataSourceLink task={task} />
+      </Item>
+      <Item label="Target table">
+        <TargetTable target={task.target} />
       </Item>
       <Item label="File format">{formatLabel(task.file_format)}</Item>
       {formatOptions(task.file_format).map((option) => (
         <Item key={option.label} label={option.label}>
-          <code>{option.value}</code>
+          <Code>{option.value}</Code>
         </Item>
       ))}
-      <Item label="Object Key Prefix">{task.prefix ? <code>{task.prefix}</code> : <span className="muted">Not set (all objects)</span>}</Item>
-      <Item label="Object Key Suffix">{task.suffix ? <code>{task.suffix}</code> : <span className="muted">Not set (all objects)</span>}</Item>
-      <Item label="Target table">
-        <TargetTable target={task.target} />
-      </Item>
+      <Item label="Object Key Prefix">{task.prefix ? <Code>{task.prefix}</Code> : "Not set (all objects)"}</Item>
+      <Item label="Object Key Suffix">{task.suffix ? <Code>{task.suffix}</Code> : "Not set (all objects)"}</Item>
       <Item label="On error">
-        <code>{task.on_error}</code>
-        <p className="field-help">{ON_ERROR_HELP[task.on_error]}</p>
+        <Code>{task.on_error}</Code>
+        <Text span display="block" size="xs" c="dimmed">
+          {ON_ERROR_HELP[task.on_error]}
+        </Text>
       </Item>
       <Item label="Purge">
         {task.purge ? (
           <>
             On
-            <p className="field-note">{PURGE_WARNING}</p>
+            <Text span display="block" size="xs" c="dimmed">
+              {PURGE_WARNING}
+            </Text>
           </>
         ) : (
           "Off (source objects are kept)"
@@ -82,118 +121,72 @@ function Settings({ task }: { task: TaskRecord }) {
       <Item label="Updated">
         <When iso={task.updated_at} never="" />
       </Item>
-    </dl>
+    </SimpleGrid>
   );
 }
 
 export function TaskDetailPage() {
   const id = useParams().id ?? "";
   const task = useTask(id);
-  const [confirming, setConfirming] = useState(false);
-  // A failed start right after "Create and start" arrives with the navigation.
-  const handedOver = (useLocation().state as { actionError?: ActionError | null } | null)?.actionError ?? null;
-  const [actionError, setActionError] = useState<ActionError | null>(handedOver);
-  const ids = { blocked: useId(), status: useId(), counters: useId(), settings: useId(), runs: useId() };
 
-  if (task.isPending) {
-    return (
-      <section className="page">
-        <Loading what="the task" />
-      </section>
-    );
-  }
+  if (task.isPending) return <Loading what="the task" />;
   if (task.isError) {
     return (
-      <section className="page">
-        <Breadcrumbs trail={[TRAIL_ROOT, { label: id }]} />
-        <LoadError error={task.error} what="task" retry={() => void task.refetch()} back={TRAIL_ROOT} />
-      </section>
+      <>
+        <PageHeader title="Task" trail={[TASKS_ROOT, { label: id }]} />
+        <LoadError error={task.error} what="task" retry={() => void task.refetch()} back={TASKS_ROOT} />
+      </>
     );
   }
 
   const record = task.data;
-  // The API refuses to delete a task meant to run; say so before the click.
-  const running = record.desired_state === "running";
+  const live = isActive(record);
   return (
-    <section className="page">
-      <Breadcrumbs trail={[TRAIL_ROOT, { label: record.name }]} />
-      <div className="page-header">
-        <div>
-          <h1>{record.name}</h1>
-          <p className="page-lede">Amazon SQS (S3) integration task</p>
-        </div>
-        <div className="page-actions">
-          <StartStopButton task={record} onResult={setActionError} />
-          <button
-            type="button"
-            className="danger"
-            disabled={running}
-            aria-describedby={running ? ids.blocked : undefined}
-            onClick={() => setConfirming(true)}
-          >
-            Delete
-          </button>
-        </div>
-      </div>
-      {actionError ? (
-        <div role="alert" className="alert alert-error">
-          <p>{actionError.message}</p>
-        </div>
-      ) : null}
-      {running ? (
-        <p id={ids.blocked} className="alert alert-info">
-          Delete is unavailable while the task runs: stop it first.
-        </p>
-      ) : null}
-
-      <div className="form-layout">
-        <div className="detail-main">
-          <section className="panel" aria-labelledby={ids.status}>
-            <h2 id={ids.status}>Status</h2>
-            <dl className="detail-list">
+    <>
+      <PageHeader
+        title={record.name}
+        lede="Amazon SQS (S3) integration task"
+        trail={[TASKS_ROOT, { label: record.name }]}
+        actions={
+          <>
+            <StartStopButton task={record} />
+            <EditTaskButton task={record} />
+            <DeleteTaskButton task={record} />
+          </>
+        }
+      />
+      <Stack gap="md">
+        <Section title="Status">
+          <Stack gap="sm">
+            <SimpleGrid component="dl" m={0} cols={{ base: 1, xs: 2, md: 4 }} spacing="sm">
               <Item label="Status">
                 <TaskStatus task={record} />
               </Item>
-              <Item label="Requested">{running ? "Running" : "Stopped"}</Item>
+              <Item label="Requested">{record.desired_state === "running" ? "Running" : "Stopped"}</Item>
               <Item label="Last heartbeat">
                 <When iso={record.heartbeat_at} never="No worker has run this task yet" />
               </Item>
               <Item label="Last batch">
                 <When iso={record.last_batch_at} never="No batch yet" />
               </Item>
-              <Item label="Workers">
-                <TaskWorkers taskId={record.id} live={isActive(record)} />
-              </Item>
-              <Item label="Last error">
-                {record.last_error ? <span className="error-text">{record.last_error}</span> : <span className="muted">None</span>}
-              </Item>
-            </dl>
-          </section>
-
-          <section className="panel" aria-labelledby={ids.counters}>
-            <h2 id={ids.counters}>Counters</h2>
-            <dl className="detail-list counters">
-              {(Object.keys(COUNTER_LABELS) as (keyof TaskCounters)[]).map((key) => (
-                <Item key={key} label={COUNTER_LABELS[key]}>
-                  {formatCount(record.counters[key])}
-                </Item>
-              ))}
-            </dl>
-          </section>
-        </div>
-
-        <section className="panel" aria-labelledby={ids.settings}>
-          <h2 id={ids.settings}>Settings</h2>
+            </SimpleGrid>
+            <LastError task={record} />
+            <Title order={3} size="h6">
+              Workers
+            </Title>
+            <TaskWorkers taskId={record.id} live={live} />
+          </Stack>
+        </Section>
+        <Section title="Counters">
+          <Counters counters={record.counters} />
+        </Section>
+        <Section title="Settings">
           <Settings task={record} />
-        </section>
-      </div>
-
-      <section className="panel" aria-labelledby={ids.runs}>
-        <h2 id={ids.runs}>Run history</h2>
-        <TaskRuns taskId={record.id} live={isActive(record)} />
-      </section>
-
-      {confirming ? <DeleteTaskDialog task={record} onClose={() => setConfirming(false)} /> : null}
-    </section>
+        </Section>
+        <Section title="Run history">
+          <TaskRuns taskId={record.id} live={live} />
+        </Section>
+      </Stack>
+    </>
   );
 }

@@ -1,190 +1,150 @@
-import { Fragment, useId, useState } from "react";
+// The task's batches, newest first, a page at a time. The API pages with `before` (the oldest
+// loaded run's start time) and has no total, so the table offers one page more than it has loaded
+// while the last page was full; choosing it fetches that page.
+import { Button, Text, VisuallyHidden } from "@mantine/core";
+import { createContext, useCallback, useContext, useState } from "react";
 import type { TaskRun } from "#contracts/task.ts";
-import { formatCount, formatDateTime, formatDuration } from "../../../lib/format.ts";
+import { columnsFor, DataTable } from "../../../lib/data-table.tsx";
+import { ErrorAlert } from "../../../lib/error-detail.tsx";
+import { formatCount, formatDuration } from "../../../lib/format.ts";
+import { Loading } from "../../../lib/page-states.tsx";
 import { StatusBadge } from "../../../lib/status-badge.tsx";
-import { useTaskRuns } from "../api/get-task-runs.ts";
+import { RUNS_PAGE_SIZE, useTaskRuns } from "../api/get-task-runs.ts";
 import { RUN_STATUS_BADGE } from "../task-state.ts";
+import { RunDetails } from "./run-details.tsx";
+import { formatDateTimeSeconds } from "./task-format.tsx";
 
-const EXCERPT_CHARS = 200;
+const column = columnsFor<TaskRun>();
+const plain = { enableSorting: false, enableGlobalFilter: false } as const;
 
-function excerpt(text: string): string {
-  return text.length <= EXCERPT_CHARS ? text : `${text.slice(0, EXCERPT_CHARS).trimEnd()}…`;
-}
+const COLUMNS = [
+  column.accessor("started_at", {
+    ...plain,
+    header: "Started",
+    cell: ({ getValue }) => <time dateTime={getValue()}>{formatDateTimeSeconds(getValue())}</time>,
+  }),
+  column.display({ ...plain, id: "duration", header: "Duration", cell: ({ row }) => formatDuration(row.original.started_at, row.original.ended_at) }),
+  column.accessor("status", {
+    ...plain,
+    header: "Status",
+    cell: ({ getValue }) => <StatusBadge {...RUN_STATUS_BADGE[getValue()]} />,
+  }),
+  column.accessor("objects_loaded", { ...plain, header: "Objects", cell: ({ getValue }) => formatCount(getValue()) }),
+  column.accessor("rows_loaded", { ...plain, header: "Rows", cell: ({ getValue }) => formatCount(getValue()) }),
+  column.display({
+    ...plain,
+    id: "skipped",
+    header: "Skipped",
+    cell: ({ row }) => formatCount(row.original.skipped.length + row.original.more_skipped),
+  }),
+  column.display({
+    ...plain,
+    id: "errors",
+    header: "Errors",
+    // The stored errors and those beyond the stored list's cap.
+    cell: ({ row }) => formatCount(row.original.errors.length + row.original.more_errors),
+  }),
+];
 
-function RunDetails({ run, id }: { run: TaskRun; id: string }) {
+const OpenRuns = createContext<{ open: ReadonlySet<string>; toggle: (id: string) => void }>({
+  open: new Set(),
+  toggle: () => undefined,
+});
+
+function RunToggle({ run }: { run: TaskRun }) {
+  const { open, toggle } = useContext(OpenRuns);
+  const expanded = open.has(run.id);
   return (
-    <div id={id} className="run-details">
-      {run.errors.length > 0 ? (
-        <>
-          <h4>Errors</h4>
-          <ul className="run-entries">
-            {run.errors.map((entry, index) => (
-              <li key={index}>
-                <span className="muted">Message </span>
-                {entry.message_id ? <code>{entry.message_id}</code> : <span className="muted">(whole batch)</span>}
-                {entry.key ? (
-                  <>
-                    <span className="muted"> object </span>
-                    <code>{entry.key}</code>
-                  </>
-                ) : null}
-                <p className="run-error-text">{excerpt(entry.error)}</p>
-                {entry.error.length > EXCERPT_CHARS ? (
-                  <details>
-                    <summary>Full message</summary>
-                    <pre className="run-error-full">{entry.error}</pre>
-                  </details>
-                ) : null}
-              </li>
-            ))}
-          </ul>
-          {run.more_errors > 0 ? <p className="muted">…and {formatCount(run.more_errors)} more errors not stored.</p> : null}
-        </>
-      ) : null}
-      {run.skipped.length > 0 ? (
-        <>
-          <h4>Skipped</h4>
-          <ul className="run-entries">
-            {run.skipped.map((entry, index) => (
-              <li key={index}>
-                <span className="muted">Message </span>
-                <code>{entry.message_id}</code>
-                {entry.key ? (
-                  <>
-                    <span className="muted"> object </span>
-                    <code>{entry.key}</code>
-                  </>
-                ) : null}
-                <span className="muted">: </span>
-                {entry.reason}
-              </li>
-            ))}
-          </ul>
-          {run.more_skipped > 0 ? <p className="muted">…and {formatCount(run.more_skipped)} more skipped not stored.</p> : null}
-        </>
-      ) : null}
-      <p className="muted run-extra">
-        Messages deleted {formatCount(run.messages_deleted)}, duplicates left out {formatCount(run.objects_duplicate)},
-        COPY statements {formatCount(run.copy_statements)}, worker <code>{run.worker_id}</code>.
-      </p>
-    </div>
+    <Button
+      size="compact-sm"
+      variant="subtle"
+      aria-expanded={expanded}
+      aria-controls={expanded ? `run-${run.id}` : undefined}
+      onClick={() => toggle(run.id)}
+    >
+      {expanded ? "Hide" : "Details"}{" "}
+      <VisuallyHidden>of the run started {formatDateTimeSeconds(run.started_at)}</VisuallyHidden>
+    </Button>
   );
 }
 
-function RunRow({ run }: { run: TaskRun }) {
-  const [open, setOpen] = useState(false);
-  const detailsId = useId();
-  const skipped = run.skipped.length + run.more_skipped;
-  const errors = run.errors.length + run.more_errors;
-  const badge = RUN_STATUS_BADGE[run.status];
-  return (
-    <Fragment>
-      <tr>
-        <td>
-          <time dateTime={run.started_at}>{formatDateTime(run.started_at)}</time>
-        </td>
-        <td>
-          <time dateTime={run.ended_at}>{formatDateTime(run.ended_at)}</time>
-        </td>
-        <td>{formatDuration(run.started_at, run.ended_at)}</td>
-        <td>
-          <StatusBadge status={badge.status} text={badge.text} />
-        </td>
-        <td className="num">{formatCount(run.messages)}</td>
-        <td className="num">{formatCount(run.objects_loaded)}</td>
-        <td className="num">{formatCount(run.rows_loaded)}</td>
-        <td className="num">{formatCount(skipped)}</td>
-        <td className="num">{formatCount(errors)}</td>
-        <td>
-          <button
-            type="button"
-            className="small"
-            aria-expanded={open}
-            aria-controls={open ? detailsId : undefined}
-            onClick={() => setOpen((value) => !value)}
-          >
-            {open ? "Hide" : "Details"}
-            <span className="sr-only"> of the run started {formatDateTime(run.started_at)}</span>
-          </button>
-        </td>
-      </tr>
-      {open ? (
-        <tr className="run-details-row">
-          <td colSpan={10}>
-            <RunDetails run={run} id={detailsId} />
-          </td>
-        </tr>
-      ) : null}
-    </Fragment>
-  );
-}
-
-/** The task's batches, newest first; "Load older runs" pages back with the API's `before`. */
 export function TaskRuns({ taskId, live }: { taskId: string; live: boolean }) {
   const runs = useTaskRuns(taskId, { live });
-  if (runs.isPending) {
-    return (
-      <p role="status" className="loading">
-        <span className="spinner" aria-hidden="true" /> Loading run history…
-      </p>
-    );
-  }
+  const [wanted, setWanted] = useState(0);
+  const [open, setOpen] = useState<ReadonlySet<string>>(new Set());
+  const toggle = useCallback(
+    (id: string) =>
+      setOpen((current) => {
+        const next = new Set(current);
+        if (!next.delete(id)) next.add(id);
+        return next;
+      }),
+    [],
+  );
+
+  // Stable, so the table keeps its actions cells (and the focused toggle) across expansions; the
+  // toggle reads the open runs from context.
+  const actions = useCallback((run: TaskRun) => <RunToggle run={run} />, []);
+  const expandedRow = useCallback(
+    (run: TaskRun) => (open.has(run.id) ? <RunDetails run={run} id={`run-${run.id}`} /> : null),
+    [open],
+  );
+
+  if (runs.isPending) return <Loading what="run history" />;
   if (runs.isError && !runs.data) {
     return (
-      <div role="alert" className="alert alert-error">
-        <p>Could not load the run history: {runs.error.message}</p>
-        <button type="button" onClick={() => void runs.refetch()}>
-          Retry
-        </button>
-      </div>
+      <ErrorAlert title="Could not load the run history" message={runs.error.message}>
+        <div>
+          <Button variant="default" size="xs" onClick={() => void runs.refetch()}>
+            Retry
+          </Button>
+        </div>
+      </ErrorAlert>
     );
   }
-  const items = runs.data.pages.flat();
-  if (items.length === 0) {
-    return <p className="muted">No runs yet. Each batch of objects the worker loads adds a run here.</p>;
+
+  // A page the API answered empty (the one after an exactly full page) is not offered.
+  const pages = runs.data.pages.filter((page, index) => index === 0 || page.length > 0);
+  const loaded = pages.reduce((sum, page) => sum + page.length, 0);
+  if (loaded === 0) {
+    return (
+      <Text size="sm" c="dimmed">
+        No runs yet. Each batch of objects the worker loads adds a run here.
+      </Text>
+    );
   }
+  const pageIndex = Math.min(wanted, pages.length - (runs.hasNextPage ? 0 : 1));
+  // While the chosen page loads, the previous one stays in view.
+  const shown = pages[pageIndex] ?? pages[pages.length - 1]!;
+
   return (
-    <>
-      <div className="table-wrap">
-        <table className="data-table runs-table">
-          <caption className="sr-only">Run history, newest first</caption>
-          <thead>
-            <tr>
-              {["Start", "End", "Duration", "Status", "Messages", "Objects loaded", "Rows loaded", "Skipped", "Errors"].map(
-                (label) => (
-                  <th key={label} scope="col" className="plain-th">
-                    {label}
-                  </th>
-                ),
-              )}
-              <th scope="col" className="plain-th">
-                <span className="sr-only">Details</span>
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {items.map((run) => (
-              <RunRow key={run.id} run={run} />
-            ))}
-          </tbody>
-        </table>
-      </div>
+    <OpenRuns.Provider value={{ open, toggle }}>
+      <DataTable
+        label="Run history, newest first"
+        columns={COLUMNS}
+        data={shown}
+        getRowId={(run) => run.id}
+        actions={actions}
+        expandedRow={expandedRow}
+        minWidth={760}
+        server={{
+          pageIndex,
+          pageSize: RUNS_PAGE_SIZE,
+          rowCount: loaded + (runs.hasNextPage ? 1 : 0),
+          onPageChange: (index) => {
+            setWanted(index);
+            if (index >= pages.length && runs.hasNextPage && !runs.isFetchingNextPage) void runs.fetchNextPage();
+          },
+        }}
+      />
+      <Text role="status" size="sm" c="dimmed" mt="xs">
+        {runs.isFetchingNextPage
+          ? "Loading older runs…"
+          : `${formatCount(loaded)} ${loaded === 1 ? "run" : "runs"} loaded${runs.hasNextPage ? "; older runs on the next page" : ", all there are"}`}
+      </Text>
       {runs.isFetchNextPageError ? (
-        <div role="alert" className="alert alert-error runs-more-error">
-          Could not load older runs: {runs.error?.message}
-        </div>
+        <ErrorAlert title="Could not load older runs" message={runs.error?.message ?? ""} />
       ) : null}
-      <p className="runs-footer">
-        <span role="status" className="muted">
-          {items.length === 1 ? "1 run shown" : `${formatCount(items.length)} runs shown`}
-          {runs.hasNextPage ? "" : ", all loaded"}
-        </span>
-        {runs.hasNextPage ? (
-          <button type="button" disabled={runs.isFetchingNextPage} onClick={() => void runs.fetchNextPage()}>
-            {runs.isFetchingNextPage ? "Loading older runs…" : "Load older runs"}
-          </button>
-        ) : null}
-      </p>
-    </>
+    </OpenRuns.Provider>
   );
 }

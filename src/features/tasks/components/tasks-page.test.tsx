@@ -1,6 +1,8 @@
-// Data Integration list: empty state with the create-task example, rows, sorting, Start/Stop and
-// the refresh while tasks run. msw stands in for the API because a component test has no server.
+// Data Integration list: empty state with the create-task example, rows, sorting, Start/Stop/Edit/
+// Delete with their notices, and the refresh while tasks run. msw stands in for the API because a
+// component test has no server.
 import { screen, waitFor, within } from "@testing-library/react";
+import { notifications } from "@mantine/notifications";
 import { http, HttpResponse } from "msw";
 import { setupServer } from "msw/node";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
@@ -8,9 +10,13 @@ import { taskInputSchema, type TaskRecord } from "#contracts/task.ts";
 import { TASK_REFRESH_MS } from "../api/keys.ts";
 import { makeTask, renderAt } from "../test-support.tsx";
 
-const server = setupServer();
+const server = setupServer(http.get("/api/data-sources", () => HttpResponse.json({ items: [] })));
 beforeAll(() => server.listen({ onUnhandledRequest: "error" }));
-afterEach(() => server.resetHandlers());
+afterEach(() => {
+  server.resetHandlers();
+  // Notices live in a module-level store: start every test without the last one's.
+  notifications.clean();
+});
 afterAll(() => server.close());
 
 const TASKS: TaskRecord[] = [
@@ -30,7 +36,7 @@ const TASKS: TaskRecord[] = [
     data_source_name: "orders",
     file_format: { type: "parquet" },
     status: "failed",
-    status_reason: "AccessDenied: the role does not allow sqs:ReceiveMessage on orders-events",
+    status_reason: "The role does not allow sqs:ReceiveMessage on orders-events",
     counters: { ...makeTask().counters, objects_loaded: 5, rows_loaded: 90_000 },
   }),
   makeTask({
@@ -43,40 +49,42 @@ const TASKS: TaskRecord[] = [
   }),
 ];
 
+const table = () => screen.getByRole("table", { name: "Integration tasks" });
 const names = () =>
-  within(screen.getByRole("table"))
+  within(table())
     .getAllByRole("row")
     .slice(1)
     .map((row) => within(row).getAllByRole("cell")[0]!.textContent);
+const rowOf = (name: string) => screen.getByRole("link", { name }).closest("tr")!;
 
 describe("Data Integration page", () => {
-  it("explains tasks and shows a create-task curl whose body the contract accepts", async () => {
+  it("explains tasks and keeps a create-task curl, collapsed, whose body the contract accepts", async () => {
     server.use(http.get("/api/tasks", () => HttpResponse.json({ items: [] })));
-    renderAt("/data/integration");
-    expect(await screen.findByRole("heading", { name: "No tasks yet" })).toBeInTheDocument();
+    const { user } = renderAt("/data/integration");
+    expect(await screen.findByRole("heading", { name: "No tasks yet", level: 2 })).toBeInTheDocument();
+    expect(screen.getByRole("heading", { name: "Data Integration", level: 1 })).toBeInTheDocument();
     expect(screen.getByText(/A task loads data from a data source into a Databend table/)).toBeInTheDocument();
-    // One Create Integration Task button (in the empty state), the API way collapsed under it.
-    expect(screen.getAllByRole("button", { name: "Create Integration Task" })).toHaveLength(1);
-    const details = screen.getByText("Create through the API").closest("details")!;
-    expect(details).not.toHaveAttribute("open");
+    // One Create Integration Task (in the empty state), the API way collapsed under it.
+    expect(screen.getAllByRole("link", { name: "Create Integration Task" })).toHaveLength(1);
     expect(screen.queryByRole("table")).not.toBeInTheDocument();
-    const code = within(details).getByTitle("Create a task").textContent ?? "";
+    const toggle = screen.getByRole("button", { name: "Create through the API" });
+    expect(toggle).toHaveAttribute("aria-expanded", "false");
+    await user.click(toggle);
+    expect(toggle).toHaveAttribute("aria-expanded", "true");
+    const code = screen.getByLabelText("Create a task").textContent ?? "";
     expect(code).toContain(`curl -X POST ${window.location.origin}/api/tasks`);
     const body = /-d '([\s\S]*)'$/.exec(code)?.[1];
     expect(body).toBeDefined();
-    const parsed = taskInputSchema.parse(JSON.parse(body!));
-    expect(parsed).toMatchObject({ file_format: { type: "csv" }, target: { table: "orders" }, on_error: "abort" });
+    expect(taskInputSchema.parse(JSON.parse(body!))).toMatchObject({ file_format: { type: "csv" }, target: { table: "orders" } });
+    // "Copythe…": jsdom's name computation drops the space the foundation's CopyButton puts inside its hidden span.
+    expect(await screen.findByRole("button", { name: /^Copy\s*the create-task command$/ })).toBeInTheDocument();
   });
 
-  it("opens the Create Integration Task wizard from the page header when tasks exist", async () => {
-    server.use(
-      http.get("/api/tasks", () => HttpResponse.json({ items: TASKS })),
-      http.get("/api/data-sources", () => HttpResponse.json({ items: [] })),
-    );
+  it("opens the wizard from the page header when tasks exist", async () => {
+    server.use(http.get("/api/tasks", () => HttpResponse.json({ items: TASKS })));
     const { user, router } = renderAt("/data/integration");
     await screen.findByRole("table");
-    expect(screen.queryByText("Create through the API")).not.toBeInTheDocument();
-    await user.click(screen.getByRole("button", { name: "Create Integration Task" }));
+    await user.click(screen.getByRole("link", { name: "Create Integration Task" }));
     expect(router.state.location.pathname).toBe("/data/integration/new");
     expect(await screen.findByRole("heading", { name: "Create Integration Task", level: 1 })).toBeInTheDocument();
   });
@@ -86,41 +94,37 @@ describe("Data Integration page", () => {
     server.use(
       http.get("/api/tasks", () => {
         calls += 1;
-        return calls === 1
-          ? HttpResponse.json({ error: "The store is unavailable" }, { status: 503 })
-          : HttpResponse.json({ items: TASKS });
+        return calls === 1 ? HttpResponse.json({ error: "The store is unavailable" }, { status: 503 }) : HttpResponse.json({ items: TASKS });
       }),
     );
     const { user } = renderAt("/data/integration");
-    expect(screen.getByRole("status")).toHaveTextContent("Loading tasks");
+    expect(await screen.findByText(/Loading tasks/)).toBeInTheDocument();
     expect(await screen.findByRole("alert")).toHaveTextContent("The store is unavailable");
     await user.click(screen.getByRole("button", { name: "Retry" }));
     expect(await screen.findByRole("table")).toBeInTheDocument();
   });
 
-  it("lists each task with its source, format, target, status in words, activity and counters", async () => {
+  it("lists each task with its source, format, target, status in words, counters and last batch", async () => {
     server.use(http.get("/api/tasks", () => HttpResponse.json({ items: TASKS })));
     renderAt("/data/integration");
     await screen.findByRole("table");
-    const beta = screen.getByRole("link", { name: "beta" });
-    expect(beta).toHaveAttribute("href", "/data/integration/a");
-    const row = beta.closest("tr")!;
-    expect(within(row).getByRole("link", { name: "zeta source" })).toHaveAttribute("href", "/data/sources/ds-9");
-    expect(row).toHaveTextContent("CSV");
-    expect(row).toHaveTextContent("sales.orders");
-    expect(row).toHaveTextContent("Stopped");
-    expect(row).toHaveTextContent("Heartbeat");
-    expect(row).toHaveTextContent("Last batch");
-    expect(row).toHaveTextContent("12");
-    expect(row).toHaveTextContent((3400).toLocaleString());
-    expect(within(row).getByRole("button", { name: "Start beta" })).toBeEnabled();
+    expect(screen.getByRole("link", { name: "beta" })).toHaveAttribute("href", "/data/integration/a");
+    const beta = rowOf("beta");
+    expect(within(beta).getByRole("link", { name: "zeta source" })).toHaveAttribute("href", "/data/sources/ds-9");
+    for (const text of ["CSV", "sales.orders", "Stopped", "12", (3400).toLocaleString()]) expect(beta).toHaveTextContent(text);
+    expect(beta.querySelector("time")).toHaveAttribute("dateTime", "2026-01-05T00:00:00.000Z");
+    expect(within(beta).getByRole("button", { name: "Start beta" })).toBeEnabled();
+    expect(within(beta).getByRole("link", { name: "Edit beta" })).toHaveAttribute("href", "/data/integration/a/edit");
+    expect(within(beta).getByRole("button", { name: "Delete beta" })).toBeInTheDocument();
 
-    const alpha = screen.getByRole("link", { name: "Alpha" }).closest("tr")!;
+    const alpha = rowOf("Alpha");
     expect(alpha).toHaveTextContent("Parquet");
     expect(alpha).toHaveTextContent("Failed");
-    expect(alpha).toHaveTextContent("AccessDenied: the role does not allow sqs:ReceiveMessage on orders-events");
-    expect(alpha).toHaveTextContent("Never run");
-    expect(screen.getByRole("link", { name: "gamma" }).closest("tr")).toHaveTextContent("NDJSON");
+    expect(alpha).toHaveTextContent("The role does not allow sqs:ReceiveMessage on orders-events");
+    expect(alpha).toHaveTextContent("None yet");
+    expect(rowOf("gamma")).toHaveTextContent("NDJSON");
+    // The actions sit in the pinned last column.
+    expect(within(table()).getAllByRole("columnheader").at(-1)).toHaveTextContent("Actions");
   });
 
   it("sorts by a column header and says so with aria-sort", async () => {
@@ -134,13 +138,14 @@ describe("Data Integration page", () => {
     expect(screen.getByRole("columnheader", { name: /^Name/ })).toHaveAttribute("aria-sort", "descending");
     expect(names()).toEqual(["gamma", "beta", "Alpha"]);
 
+    // Counters sort biggest first.
     await user.click(screen.getByRole("button", { name: /^Rows loaded/ }));
-    expect(screen.getByRole("columnheader", { name: /^Rows loaded/ })).toHaveAttribute("aria-sort", "ascending");
+    expect(screen.getByRole("columnheader", { name: /^Rows loaded/ })).toHaveAttribute("aria-sort", "descending");
     expect(screen.getByRole("columnheader", { name: /^Name/ })).not.toHaveAttribute("aria-sort");
-    expect(names()).toEqual(["gamma", "beta", "Alpha"]);
+    expect(names()).toEqual(["Alpha", "beta", "gamma"]);
 
     await user.click(screen.getByRole("button", { name: /^Objects loaded/ }));
-    expect(names()).toEqual(["Alpha", "beta", "gamma"]);
+    expect(names()).toEqual(["gamma", "beta", "Alpha"]);
 
     await user.click(screen.getByRole("button", { name: /^Data source/ }));
     expect(names()).toEqual(["gamma", "Alpha", "beta"]);
@@ -150,7 +155,7 @@ describe("Data Integration page", () => {
     expect(names()[0]).toBe("Alpha");
   });
 
-  it("starts a task, shows Starting… until a worker reports running, and refreshes while it runs", async () => {
+  it("starts a task with a notice, shows Starting… until a worker reports running, and refreshes while it runs", async () => {
     // The msw handlers play the API and the worker: start sets the desired state, and the "worker"
     // reports running only after the first refresh.
     let task = makeTask({ id: "a", name: "beta" });
@@ -170,13 +175,23 @@ describe("Data Integration page", () => {
     );
     const { user } = renderAt("/data/integration");
     await user.click(await screen.findByRole("button", { name: "Start beta" }));
+    expect(await screen.findByText("Task beta is starting")).toBeInTheDocument();
     expect(starts).toEqual(["a"]);
-    const row = screen.getByRole("link", { name: "beta" }).closest("tr")!;
+    const row = rowOf("beta");
     await waitFor(() => expect(row).toHaveTextContent("Starting…"));
-    // Now meant to run: the button offers Stop.
+    // Now meant to run: Stop is offered, and Edit and Delete say why they are unavailable.
     expect(await within(row).findByRole("button", { name: "Stop beta" })).toBeEnabled();
-    // No click: the list refreshes on its own and shows what the worker reported.
+    const edit = within(row).getByRole("button", { name: "Edit beta" });
+    expect(edit).toHaveAttribute("aria-disabled", "true");
+    expect(edit).toHaveAccessibleDescription("Stop the task to edit it");
+    expect(within(row).getByRole("button", { name: "Delete beta" })).toHaveAccessibleDescription("Stop the task to delete it");
+    // No click: the list refreshes on its own and shows what the worker reported, keeping the
+    // row's buttons (and the keyboard focus on them) in place.
+    const stop = within(row).getByRole("button", { name: "Stop beta" });
+    stop.focus();
     await waitFor(() => expect(row).toHaveTextContent("Running"), { timeout: TASK_REFRESH_MS * 2 + 1000 });
+    expect(stop.isConnected).toBe(true);
+    expect(stop).toHaveFocus();
     expect(row).not.toHaveTextContent("Starting…");
     const before = gets;
     await waitFor(() => expect(gets).toBeGreaterThan(before), { timeout: TASK_REFRESH_MS + 1000 });
@@ -187,7 +202,7 @@ describe("Data Integration page", () => {
     server.use(
       http.get("/api/tasks", () => {
         gets += 1;
-        return HttpResponse.json({ items: TASKS.filter((t) => t.status !== "running") });
+        return HttpResponse.json({ items: TASKS });
       }),
     );
     renderAt("/data/integration");
@@ -196,7 +211,7 @@ describe("Data Integration page", () => {
     expect(gets).toBe(1);
   });
 
-  it("stops a running task, with the button disabled while the request is pending", async () => {
+  it("stops a running task with a notice, the button busy while the request is pending", async () => {
     let task = makeTask({ id: "a", name: "beta", desired_state: "running", status: "running" });
     let release!: () => void;
     const released = new Promise<void>((resolve) => (release = resolve));
@@ -212,25 +227,43 @@ describe("Data Integration page", () => {
     const row = (await screen.findByRole("link", { name: "beta" })).closest("tr")!;
     expect(row).toHaveTextContent("Running");
     await user.click(within(row).getByRole("button", { name: "Stop beta" }));
-    expect(within(row).getByRole("button", { name: /^Stopping/ })).toBeDisabled();
+    expect(within(row).getByRole("button", { name: "Stop beta" })).toBeDisabled();
+    expect(await screen.findByText("Stopping beta…")).toBeInTheDocument();
     release();
+    expect(await screen.findByText("Task beta is stopping")).toBeInTheDocument();
     // Asked to stop while the worker still reports running: Stopping…, and Start is offered next.
     expect(await within(row).findByRole("button", { name: "Start beta" })).toBeEnabled();
     expect(row).toHaveTextContent("Stopping…");
   });
 
-  it("shows a refused start (409) in an alert that names the task", async () => {
+  it("says why a start was refused (409) in a failure notice naming the task", async () => {
     server.use(
       http.get("/api/tasks", () => HttpResponse.json({ items: TASKS })),
-      http.post("/api/tasks/c/start", () =>
-        HttpResponse.json({ error: "The data source of this task was deleted" }, { status: 409 }),
-      ),
+      http.post("/api/tasks/c/start", () => HttpResponse.json({ error: "The data source of this task was deleted" }, { status: 409 })),
     );
     const { user } = renderAt("/data/integration");
     await user.click(await screen.findByRole("button", { name: "Start gamma" }));
-    expect(await screen.findByRole("alert")).toHaveTextContent(
-      "Could not start task gamma: The data source of this task was deleted",
+    expect(await screen.findByText("Could not start gamma")).toBeInTheDocument();
+    expect(screen.getByText("The data source of this task was deleted")).toBeInTheDocument();
+    await waitFor(() => expect(screen.getByRole("button", { name: "Start gamma" })).toBeEnabled());
+  });
+
+  it("deletes a task after confirmation, with a notice, and the row goes away", async () => {
+    let items = TASKS;
+    server.use(
+      http.get("/api/tasks", () => HttpResponse.json({ items })),
+      http.delete("/api/tasks/c", () => {
+        items = TASKS.filter((task) => task.id !== "c");
+        return new HttpResponse(null, { status: 204 });
+      }),
     );
-    expect(screen.getByRole("button", { name: "Start gamma" })).toBeEnabled();
+    const { user, router } = renderAt("/data/integration");
+    await user.click(await screen.findByRole("button", { name: "Delete gamma" }));
+    const dialog = await screen.findByRole("dialog", { name: 'Delete task "gamma"?' });
+    expect(dialog).toHaveTextContent("Rows already loaded into default.events stay");
+    await user.click(within(dialog).getByRole("button", { name: "Delete" }));
+    expect(await screen.findByText("Deleted task gamma")).toBeInTheDocument();
+    await waitFor(() => expect(names()).toEqual(["Alpha", "beta"]));
+    expect(router.state.location.pathname).toBe("/data/integration");
   });
 });

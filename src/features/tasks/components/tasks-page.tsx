@@ -1,194 +1,164 @@
-import { useState } from "react";
-import { Link, useNavigate } from "react-router";
+// Data Integration: every task with its state and counters, sortable, with Start/Stop, Edit and
+// Delete pinned at the row's end; an empty state explains tasks and keeps the API example at hand.
+import { Anchor, Button, Code, Paper, Stack, Text, Title } from "@mantine/core";
+import { Link } from "react-router";
 import type { TaskRecord } from "#contracts/task.ts";
+import { columnsFor, DataTable } from "../../../lib/data-table.tsx";
 import { formatCount, formatDateTime } from "../../../lib/format.ts";
-import { SortableHeader, useSortedRows } from "../../../lib/sortable-table.tsx";
+import { LoadError, Loading, PageHeader } from "../../../lib/page-states.tsx";
 import { useTasks } from "../api/get-tasks.ts";
-import { displayState, TASK_STATE_ORDER } from "../task-state.ts";
+import { displayState, TASK_STATE_ORDER, TASKS_ROOT, taskPath } from "../task-state.ts";
 import { CreateTaskExample } from "./create-task-example.tsx";
-import { StartStopButton, type ActionError } from "./task-actions.tsx";
+import { TaskRowActions } from "./task-actions.tsx";
 import { formatLabel } from "./task-format.tsx";
 import { TaskStatus } from "./task-status.tsx";
 
-type Column = "name" | "source" | "format" | "target" | "status" | "activity" | "objects" | "rows";
-
-const COLUMNS: { key: Column; label: string }[] = [
-  { key: "name", label: "Name" },
-  { key: "source", label: "Data source" },
-  { key: "format", label: "File format" },
-  { key: "target", label: "Target table" },
-  { key: "status", label: "Status" },
-  { key: "activity", label: "Last activity" },
-  { key: "objects", label: "Objects loaded" },
-  { key: "rows", label: "Rows loaded" },
-];
-
-const time = (iso: string | null) => (iso ? Date.parse(iso) || 0 : 0);
-
-function sortValue(task: TaskRecord, column: Column): string | number {
-  switch (column) {
-    case "name":
-      return task.name;
-    case "source":
-      return task.data_source_name ?? "";
-    case "format":
-      return formatLabel(task.file_format);
-    case "target":
-      return `${task.target.database}.${task.target.table}`;
-    case "status":
-      return TASK_STATE_ORDER[displayState(task)];
-    case "activity":
-      return Math.max(time(task.heartbeat_at), time(task.last_batch_at));
-    case "objects":
-      return task.counters.objects_loaded;
-    case "rows":
-      return task.counters.rows_loaded;
-  }
-}
-
 export function TargetTable({ target }: { target: TaskRecord["target"] }) {
   return (
-    <code>
+    <Code>
       {target.database}.{target.table}
-    </code>
+    </Code>
   );
 }
 
 export function DataSourceLink({ task }: { task: TaskRecord }) {
   return (
-    <Link to={`/data/sources/${encodeURIComponent(task.data_source_id)}`}>
+    <Anchor component={Link} to={`/data/sources/${encodeURIComponent(task.data_source_id)}`} size="sm">
       {task.data_source_name ?? task.data_source_id}
-    </Link>
+    </Anchor>
   );
 }
 
-function LastActivity({ task }: { task: TaskRecord }) {
-  if (!task.heartbeat_at && !task.last_batch_at) return <span className="muted">Never run</span>;
-  return (
-    <span className="stacked">
-      <span>
-        <span className="muted">Heartbeat </span>
-        {task.heartbeat_at ? <time dateTime={task.heartbeat_at}>{formatDateTime(task.heartbeat_at)}</time> : "—"}
-      </span>
-      <span>
-        <span className="muted">Last batch </span>
-        {task.last_batch_at ? <time dateTime={task.last_batch_at}>{formatDateTime(task.last_batch_at)}</time> : "none yet"}
-      </span>
-    </span>
-  );
-}
+const column = columnsFor<TaskRecord>();
+const time = (iso: string | null) => (iso ? Date.parse(iso) || 0 : 0);
+
+const COLUMNS = [
+  column.accessor((task) => task.name, {
+    id: "name",
+    header: "Name",
+    sortFn: "alphanumeric",
+    cell: ({ row }) => (
+      <Anchor component={Link} to={taskPath(row.original.id)} fw={600} size="sm">
+        {row.original.name}
+      </Anchor>
+    ),
+  }),
+  column.accessor((task) => task.data_source_name ?? task.data_source_id, {
+    id: "source",
+    header: "Data source",
+    sortFn: "alphanumeric",
+    cell: ({ row }) => <DataSourceLink task={row.original} />,
+  }),
+  column.accessor((task) => formatLabel(task.file_format), {
+    id: "format",
+    header: "Format",
+    sortFn: "alphanumeric",
+  }),
+  column.accessor((task) => `${task.target.database}.${task.target.table}`, {
+    id: "target",
+    header: "Target table",
+    sortFn: "alphanumeric",
+    cell: ({ row }) => <TargetTable target={row.original.target} />,
+  }),
+  column.accessor((task) => TASK_STATE_ORDER[displayState(task)], {
+    id: "status",
+    header: "Status",
+    sortFn: "basic",
+    // Failed first: it needs attention.
+    sortDescFirst: false,
+    enableGlobalFilter: false,
+    cell: ({ row }) => <TaskStatus task={row.original} compact />,
+  }),
+  column.accessor((task) => task.counters.objects_loaded, {
+    id: "objects",
+    header: "Objects loaded",
+    sortFn: "basic",
+    enableGlobalFilter: false,
+    cell: ({ getValue }) => formatCount(getValue()),
+  }),
+  column.accessor((task) => task.counters.rows_loaded, {
+    id: "rows",
+    header: "Rows loaded",
+    sortFn: "basic",
+    enableGlobalFilter: false,
+    cell: ({ getValue }) => formatCount(getValue()),
+  }),
+  column.accessor((task) => time(task.last_batch_at), {
+    id: "last_batch",
+    header: "Last batch",
+    sortFn: "basic",
+    enableGlobalFilter: false,
+    cell: ({ row }) =>
+      row.original.last_batch_at ? (
+        <time dateTime={row.original.last_batch_at}>{formatDateTime(row.original.last_batch_at)}</time>
+      ) : (
+        <Text span c="dimmed" size="sm">
+          None yet
+        </Text>
+      ),
+  }),
+];
+
+/**
+ * At module scope so its identity never changes: DataTable renders the actions column through
+ * FlexRender, which would remount every row's buttons (losing focus and a pending Start) whenever a
+ * new function arrives, e.g. on each refresh while a task runs.
+ */
+const rowActions = (task: TaskRecord) => <TaskRowActions task={task} />;
 
 function CreateButton() {
-  const navigate = useNavigate();
   return (
-    <button type="button" className="primary" onClick={() => void navigate("/data/integration/new")}>
+    <Button component={Link} to="/data/integration/new">
       Create Integration Task
-    </button>
+    </Button>
   );
 }
 
 export function TasksPage() {
   const tasks = useTasks();
   const items = tasks.data ?? [];
-  const { sorted, sort, toggle } = useSortedRows<TaskRecord, Column>(items, sortValue, { key: "name", direction: "ascending" });
-  const [actionError, setActionError] = useState<ActionError | null>(null);
+  const empty = tasks.isSuccess && items.length === 0;
 
   return (
-    <section className="page">
-      <div className="page-header">
-        <div>
-          <h1>Data Integration</h1>
-          <p className="page-lede">
-            Integration tasks read S3 ObjectCreated events from a data source's queue and load each new object into a
-            Databend table.
-          </p>
-        </div>
-        {/* One Create Integration Task at a time: the empty state carries its own. */}
-        {tasks.isSuccess && items.length === 0 ? null : <CreateButton />}
-      </div>
-
-      {actionError ? (
-        <div role="alert" className="alert alert-error">
-          <p>{actionError.message}</p>
-          <button type="button" className="small" onClick={() => setActionError(null)}>
-            Dismiss
-          </button>
-        </div>
-      ) : null}
-
+    <>
+      <PageHeader
+        title={TASKS_ROOT.label}
+        lede="Integration tasks read S3 ObjectCreated events from a data source's queue and load each new object into a Databend table."
+        // One Create Integration Task at a time: the empty state carries its own.
+        actions={empty ? null : <CreateButton />}
+      />
       {tasks.isPending ? (
-        <p role="status" className="loading">
-          <span className="spinner" aria-hidden="true" /> Loading tasks…
-        </p>
+        <Loading what="tasks" />
       ) : tasks.isError ? (
-        <div role="alert" className="alert alert-error">
-          <p>Could not load tasks: {tasks.error.message}</p>
-          <button type="button" onClick={() => void tasks.refetch()}>
-            Retry
-          </button>
-        </div>
-      ) : items.length === 0 ? (
-        <div className="empty-state">
-          <h2>No tasks yet</h2>
-          <p>
-            A task loads data from a data source into a Databend table: it reads the ObjectCreated events S3 sends to the
-            source's SQS queue, loads each new object with COPY INTO in the file format you choose (CSV, NDJSON or
-            Parquet), and deletes a message only once its objects are loaded. It runs until you stop it, and every batch
-            shows in its run history.
-          </p>
-          <CreateButton />
-          <CreateTaskExample />
-        </div>
+        <LoadError error={tasks.error} what="tasks" retry={() => void tasks.refetch()} back={TASKS_ROOT} />
+      ) : empty ? (
+        <Paper withBorder radius="md" p="lg">
+          <Stack gap="sm" align="flex-start">
+            <Title order={2} size="h4">
+              No tasks yet
+            </Title>
+            <Text size="sm" maw={760}>
+              A task loads data from a data source into a Databend table: it reads the ObjectCreated events S3 sends to the
+              source's SQS queue, loads each new object with COPY INTO in the file format you choose (CSV, NDJSON or
+              Parquet), and deletes a message only once its objects are loaded. It runs until you stop it, and every batch
+              shows in its run history.
+            </Text>
+            <CreateButton />
+          </Stack>
+        </Paper>
       ) : (
-        <div className="table-wrap">
-          <table className="data-table">
-            <caption className="sr-only">
-              Integration tasks, sorted by {COLUMNS.find((c) => c.key === sort.key)?.label} ({sort.direction})
-            </caption>
-            <thead>
-              <tr>
-                {COLUMNS.map((column) => (
-                  <SortableHeader key={column.key} column={column.key} label={column.label} sort={sort} onSort={toggle} />
-                ))}
-                <th scope="col" className="plain-th">
-                  Actions
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {sorted.map((task) => (
-                <tr key={task.id}>
-                  <td>
-                    <Link to={`/data/integration/${encodeURIComponent(task.id)}`}>{task.name}</Link>
-                  </td>
-                  <td>
-                    <DataSourceLink task={task} />
-                  </td>
-                  <td>{formatLabel(task.file_format)}</td>
-                  <td>
-                    <TargetTable target={task.target} />
-                  </td>
-                  <td>
-                    <TaskStatus task={task} />
-                  </td>
-                  <td>
-                    <LastActivity task={task} />
-                  </td>
-                  <td className="num">{formatCount(task.counters.objects_loaded)}</td>
-                  <td className="num">{formatCount(task.counters.rows_loaded)}</td>
-                  <td>
-                    <StartStopButton
-                      task={task}
-                      compact
-                      onResult={(error) => setActionError((current) => error ?? (current?.taskId === task.id ? null : current))}
-                    />
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable
+          label="Integration tasks"
+          columns={COLUMNS}
+          data={items}
+          getRowId={(task) => task.id}
+          initialSort={[{ id: "name", desc: false }]}
+          filter={{ label: "Filter tasks", placeholder: "Name, data source or table" }}
+          actions={rowActions}
+          minWidth={900}
+        />
       )}
-    </section>
+      {tasks.isSuccess ? <CreateTaskExample /> : null}
+    </>
   );
 }

@@ -1,42 +1,45 @@
-// Create Integration Task wizard: per-step validation with the contract's messages, values kept
-// across Back/Next, the exact POST body, server field errors mapped back to their step, and the
-// navigation to the new task. msw stands in for the API because a component test has no server.
-import { screen, waitFor, within } from "@testing-library/react";
+// Create Integration Task wizard: per-step validation with the contract's messages, Next advancing
+// on the first valid click, clickable steps, values kept across steps, Cancel, the exact POST body,
+// server field errors mapped back to their step, and the navigation to the new task with a notice.
+// msw stands in for the API because a component test has no server. Over 300 lines: every case
+// drives the same wizard through the same helpers, and splitting would only duplicate them.
+import { notifications } from "@mantine/notifications";
+import { fireEvent, screen, waitFor, within } from "@testing-library/react";
 import { http, HttpResponse } from "msw";
 import { setupServer } from "msw/node";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { ON_ERROR_HELP, PURGE_WARNING, TASK_MESSAGES, taskInputSchema } from "#contracts/task.ts";
-import { makeRecord } from "../../data-sources/test-support.tsx";
-import { makeTask, renderAt } from "../test-support.tsx";
+import { makeRecord } from "../../../data-sources/test-support.tsx";
+import { makeTask, renderAt } from "../../test-support.tsx";
+import { errorOf, input, type User } from "./wizard-test-support.ts";
 
 const ORDERS = makeRecord({ id: "ds-1", name: "orders", bucket: "orders-bucket", prefix: "incoming/", suffix: ".csv" });
 const ARCHIVE = makeRecord({ id: "ds-2", name: "archive", bucket: "archive-bucket", prefix: "", suffix: "" });
 
 const server = setupServer(
   http.get("/api/data-sources", () => HttpResponse.json({ items: [ORDERS, ARCHIVE] })),
+  http.get("/api/tasks", () => HttpResponse.json({ items: [] })),
   http.get("/api/tasks/:id", ({ params }) => HttpResponse.json(makeTask({ id: String(params.id), name: "load-orders" }))),
   http.get("/api/tasks/:id/runs", () => HttpResponse.json({ items: [] })),
   http.get("/api/tasks/:id/workers", () => HttpResponse.json({ items: [] })),
 );
 beforeAll(() => server.listen({ onUnhandledRequest: "error" }));
-afterEach(() => server.resetHandlers());
+afterEach(() => {
+  server.resetHandlers();
+  notifications.clean();
+});
 afterAll(() => server.close());
 
-type User = ReturnType<typeof renderAt>["user"];
-
-const input = (label: string) => screen.getByLabelText(label) as HTMLInputElement;
-
-/** The inline error of a field (the first aria-describedby entry while aria-invalid), or null. */
-function errorOf(label: string): string | null {
-  const field = screen.getByLabelText(label);
-  if (field.getAttribute("aria-invalid") !== "true") return null;
-  const ids = (field.getAttribute("aria-describedby") ?? "").split(" ");
-  return document.getElementById(ids[0]!)?.textContent?.replace(/^⚠\s*/, "") ?? null;
-}
-
-const currentStep = () => screen.getByRole("listitem", { current: "step" }).textContent;
+const currentStep = () => screen.getByRole("heading", { level: 2, name: /^Step \d of 4: / }).textContent!.replace(/^Step \d of 4: /, "");
 const next = (user: User) => user.click(screen.getByRole("button", { name: "Next" }));
 const back = (user: User) => user.click(screen.getByRole("button", { name: "Back" }));
+const step = (n: number, title: string) => screen.getByRole("button", { name: `Step ${n}: ${title}` });
+
+/** Picks an option of a Mantine Select (its dropdown is still transitioning in jsdom, hence `hidden`). */
+async function choose(user: User, label: string, option: RegExp | string) {
+  await user.click(screen.getByRole("combobox", { name: label }));
+  await user.click(await screen.findByRole("option", { name: option, hidden: true }));
+}
 
 async function replace(user: User, label: string, value: string) {
   await user.clear(input(label));
@@ -45,13 +48,13 @@ async function replace(user: User, label: string, value: string) {
 
 async function open() {
   const view = renderAt("/data/integration/new");
-  await screen.findByLabelText("Data source");
+  await screen.findByRole("combobox", { name: "Data source" });
   return view;
 }
 
 /** Through Source and Files with the defaults, onto Target. */
 async function toTarget(user: User) {
-  await user.selectOptions(screen.getByLabelText("Data source"), "ds-1");
+  await choose(user, "Data source", /^orders/);
   await next(user);
   await next(user);
   expect(currentStep()).toBe("Target");
@@ -66,30 +69,46 @@ async function toReview(user: User, table: string) {
 }
 
 describe("Create Integration Task", () => {
-  it("shows the steps as an ordered list with the current one marked, and a source's scope once chosen", async () => {
+  it("shows the steps with the current one marked, validates Source on Next, and shows a source's scope", async () => {
     const { user } = await open();
     expect(screen.getByRole("heading", { name: "Create Integration Task", level: 1 })).toBeInTheDocument();
-    const steps = within(screen.getByRole("list", { name: "Steps" })).getAllByRole("listitem");
-    expect(steps.map((step) => step.textContent)).toEqual(["Source", "Files", "Target", "Review"]);
-    expect(currentStep()).toBe("Source");
-    expect(screen.getAllByRole("listitem", { current: "step" })).toHaveLength(1);
+    expect(screen.getAllByRole("button", { name: /^Step \d: / }).map((b) => b.getAttribute("aria-label"))).toEqual([
+      "Step 1: Source",
+      "Step 2: Files",
+      "Step 3: Target",
+      "Step 4: Review",
+    ]);
+    expect(step(1, "Source")).toHaveAttribute("aria-current", "step");
+    expect(screen.getAllByRole("button", { current: "step" })).toHaveLength(1);
 
-    const select = screen.getByLabelText("Data source");
-    expect(within(select).getByRole("option", { name: /orders — s3:\/\/orders-bucket\/incoming\/\*\.csv/ })).toBeInTheDocument();
     await next(user);
     expect(currentStep()).toBe("Source");
-    expect(errorOf("Data source")).toBe(TASK_MESSAGES.dataSourceRequired);
-    expect(select).toHaveFocus();
+    expect(errorOf("Data source", "combobox")).toBe(TASK_MESSAGES.dataSourceRequired);
+    expect(screen.getByRole("combobox", { name: "Data source" })).toHaveFocus();
 
-    await user.selectOptions(select, "ds-1");
+    await choose(user, "Data source", "orders — s3://orders-bucket/incoming/*.csv");
     const scope = screen.getByLabelText("Data source scope");
-    expect(scope).toHaveTextContent("orders-bucket");
-    expect(scope).toHaveTextContent("incoming/");
-    expect(scope).toHaveTextContent(".csv");
+    for (const text of ["orders-bucket", "incoming/", ".csv"]) expect(scope).toHaveTextContent(text);
     await next(user);
     expect(currentStep()).toBe("Files");
+    expect(step(2, "Files")).toHaveAttribute("aria-current", "step");
     expect(input("Object Key Prefix").value).toBe("incoming/");
     expect(input("Object Key Suffix").value).toBe(".csv");
+  });
+
+  it("advances on the first click of Next once an error is fixed, and a mouse press on Next keeps focus in the field", async () => {
+    const { user } = await open();
+    await toTarget(user);
+    await next(user);
+    expect(errorOf("Table")).toBe(TASK_MESSAGES.tableRequired);
+    await user.type(input("Table"), "orders");
+    // The press must not blur the field: a blur would validate and move the button before the click lands.
+    expect(fireEvent.mouseDown(screen.getByRole("button", { name: "Next" }))).toBe(false);
+    expect(input("Table")).toHaveFocus();
+    await next(user);
+    expect(currentStep()).toBe("Review");
+    // The new step's heading takes the focus its replaced fields had.
+    expect(screen.getByRole("heading", { level: 2, name: "Step 4 of 4: Review" })).toHaveFocus();
   });
 
   it("links to Create Data Source when there is none", async () => {
@@ -97,16 +116,16 @@ describe("Create Integration Task", () => {
     renderAt("/data/integration/new");
     expect(await screen.findByRole("heading", { name: "No data sources yet" })).toBeInTheDocument();
     expect(screen.getByRole("link", { name: "Create Data Source" })).toHaveAttribute("href", "/data/sources/new");
-    expect(screen.queryByLabelText("Data source")).not.toBeInTheDocument();
+    expect(screen.queryByRole("combobox", { name: "Data source" })).not.toBeInTheDocument();
   });
 
   it("refuses a prefix or suffix outside the source's scope with the contract's messages, inline and on Next", async () => {
     const { user } = await open();
-    await user.selectOptions(screen.getByLabelText("Data source"), "ds-1");
+    await choose(user, "Data source", /^orders/);
     await next(user);
     await replace(user, "Object Key Prefix", "other/");
     await user.tab();
-    // Inline on leaving the field (the data source form's onTouched mode).
+    // Inline on leaving the field (onTouched).
     expect(errorOf("Object Key Prefix")).toBe(TASK_MESSAGES.prefixOutOfScope("incoming/"));
     await replace(user, "Object Key Suffix", ".json");
     await next(user);
@@ -121,11 +140,12 @@ describe("Create Integration Task", () => {
     expect(currentStep()).toBe("Target");
   });
 
-  it("refuses a delimiter equal to the quote, on the Quote field", async () => {
+  it("refuses a delimiter equal to the quote, on the Quote field, and a two-byte delimiter", async () => {
     const { user } = await open();
-    await user.selectOptions(screen.getByLabelText("Data source"), "ds-1");
+    await choose(user, "Data source", /^orders/);
     await next(user);
     expect(screen.getByRole("radio", { name: "CSV" })).toBeChecked();
+    expect(screen.getByRole("radiogroup", { name: "File format" })).toHaveAccessibleDescription(/How each object is parsed/);
     await replace(user, "Delimiter", '"');
     await next(user);
     expect(currentStep()).toBe("Files");
@@ -139,7 +159,7 @@ describe("Create Integration Task", () => {
     expect(currentStep()).toBe("Target");
   });
 
-  it("requires the table on Target, explains On error and shows the purge warning only when on", async () => {
+  it("requires the table on Target, explains On error and warns about purge only when on", async () => {
     const { user } = await open();
     await toTarget(user);
     expect(input("Database").value).toBe("default");
@@ -148,7 +168,7 @@ describe("Create Integration Task", () => {
     expect(screen.getByRole("radio", { name: "Continue" })).toHaveAccessibleDescription(ON_ERROR_HELP.continue);
     expect(screen.queryByText(PURGE_WARNING)).not.toBeInTheDocument();
     await user.click(screen.getByRole("switch", { name: "Purge loaded files" }));
-    expect(screen.getByRole("switch", { name: "Purge loaded files" })).toHaveAccessibleDescription(PURGE_WARNING);
+    expect(screen.getByRole("switch", { name: "Purge loaded files" })).toHaveAccessibleDescription(new RegExp(PURGE_WARNING.slice(0, 40)));
 
     await next(user);
     expect(currentStep()).toBe("Target");
@@ -161,13 +181,35 @@ describe("Create Integration Task", () => {
     expect(errorOf("Name")).toBeNull();
   });
 
+  it("visits a step by clicking it only when the steps before it are valid", async () => {
+    const { user } = await open();
+    // Nothing chosen yet: Target cannot be reached, and Source says why.
+    await user.click(step(3, "Target"));
+    expect(currentStep()).toBe("Source");
+    expect(errorOf("Data source", "combobox")).toBe(TASK_MESSAGES.dataSourceRequired);
+
+    await choose(user, "Data source", /^archive/);
+    await user.click(step(3, "Target"));
+    expect(currentStep()).toBe("Target");
+    // Review needs the table first: the click stays on Target and focuses it.
+    await user.click(step(4, "Review"));
+    expect(currentStep()).toBe("Target");
+    expect(errorOf("Table")).toBe(TASK_MESSAGES.tableRequired);
+    await user.type(input("Table"), "events");
+    await user.click(step(4, "Review"));
+    expect(currentStep()).toBe("Review");
+    // Back is always open.
+    await user.click(step(1, "Source"));
+    expect(currentStep()).toBe("Source");
+  });
+
   it("keeps every value across Back and Next", async () => {
     const { user } = await open();
-    await user.selectOptions(screen.getByLabelText("Data source"), "ds-2");
+    await choose(user, "Data source", /^archive/);
     await next(user);
     await replace(user, "Object Key Prefix", "logs/");
     await user.click(screen.getByRole("radio", { name: "NDJSON" }));
-    await user.selectOptions(screen.getByLabelText("Compression"), "gzip");
+    await choose(user, "Compression", "gzip");
     await next(user);
     await replace(user, "Database", "sales");
     await replace(user, "Table", "events");
@@ -183,9 +225,9 @@ describe("Create Integration Task", () => {
     await back(user);
     expect(input("Object Key Prefix").value).toBe("logs/");
     expect(screen.getByRole("radio", { name: "NDJSON" })).toBeChecked();
-    expect((screen.getByLabelText("Compression") as HTMLSelectElement).value).toBe("gzip");
+    expect(screen.getByRole("combobox", { name: "Compression" })).toHaveValue("gzip");
     await back(user);
-    expect((screen.getByLabelText("Data source") as HTMLSelectElement).value).toBe("ds-2");
+    expect(screen.getByRole("combobox", { name: "Data source" })).toHaveValue("archive — s3://archive-bucket/*");
     await next(user);
     await next(user);
     await next(user);
@@ -193,7 +235,14 @@ describe("Create Integration Task", () => {
     expect(input("Name").value).toBe("load-events");
   });
 
-  it("posts exactly the contract's body, then opens the new task's page", async () => {
+  it("Cancel goes back to the list without saving", async () => {
+    const { user, router } = await open();
+    await choose(user, "Data source", /^orders/);
+    await user.click(screen.getByRole("link", { name: "Cancel" }));
+    expect(router.state.location.pathname).toBe("/data/integration");
+  });
+
+  it("posts exactly the contract's body from Review, says so, then opens the new task's page", async () => {
     let body: unknown;
     server.use(
       http.post("/api/tasks", async ({ request }) => {
@@ -202,12 +251,12 @@ describe("Create Integration Task", () => {
       }),
     );
     const { user, router } = await open();
-    await user.selectOptions(screen.getByLabelText("Data source"), "ds-1");
+    await choose(user, "Data source", /^orders/);
     await next(user);
     await replace(user, "Object Key Prefix", "incoming/eu/");
-    await user.click(screen.getByRole("checkbox", { name: /Header row/ }));
+    await user.click(screen.getByRole("checkbox", { name: "Header row" }));
     await replace(user, "Delimiter", ";");
-    await user.selectOptions(screen.getByLabelText("Compression"), "zstd");
+    await choose(user, "Compression", "zstd");
     await next(user);
     await replace(user, "Table", "  orders ");
     await user.click(screen.getByRole("switch", { name: "Purge loaded files" }));
@@ -216,6 +265,7 @@ describe("Create Integration Task", () => {
     const summary = screen.getByLabelText("Summary");
     expect(summary).toHaveTextContent("s3://orders-bucket/incoming/eu/*.csv");
     expect(summary).toHaveTextContent("default.orders");
+    expect(summary).toHaveTextContent("Delimiter: \";\"");
     expect(screen.queryByRole("button", { name: "Next" })).not.toBeInTheDocument();
     await user.click(screen.getByRole("button", { name: "Create Task" }));
     expect(errorOf("Name")).toBe(TASK_MESSAGES.nameRequired);
@@ -236,16 +286,14 @@ describe("Create Integration Task", () => {
       purge: true,
     });
     expect(taskInputSchema.safeParse(body).success).toBe(true);
+    expect(await screen.findByText("Created task load-orders")).toBeInTheDocument();
     expect(await screen.findByRole("heading", { name: "load-orders", level: 1 })).toBeInTheDocument();
   });
 
   it("puts a server field error on its step's field, going back to that step and focusing it", async () => {
     server.use(
       http.post("/api/tasks", () =>
-        HttpResponse.json(
-          { error: "Some fields need a change", fields: { "target.table": "No such table in Databend" } },
-          { status: 400 },
-        ),
+        HttpResponse.json({ error: "Some fields need a change", fields: { "target.table": "No such table in Databend" } }, { status: 400 }),
       ),
     );
     const { user } = await open();
@@ -258,51 +306,14 @@ describe("Create Integration Task", () => {
     expect(screen.queryByRole("alert")).not.toBeInTheDocument();
   });
 
-  it("shows the API's target checks under Database and Table: a missing database (400), another bucket's table (409)", async () => {
-    const missingDatabase = "Databend has no database sales; create it first (CREATE DATABASE `sales`) and the table in it, then try again";
-    const otherBucket =
-      "Task load-eu already loads bucket eu-bucket into default.orders; Databend remembers loaded files per table by their key " +
-      "without the bucket, so files from bucket orders-bucket with the same keys would be skipped as already loaded. Choose another table for this task.";
-    let calls = 0;
-    server.use(
-      http.post("/api/tasks", () => {
-        calls += 1;
-        return calls === 1
-          ? HttpResponse.json({ error: missingDatabase, fields: { "target.database": missingDatabase } }, { status: 400 })
-          : HttpResponse.json({ error: otherBucket, fields: { "target.table": otherBucket } }, { status: 409 });
-      }),
-    );
-    const { user } = await open();
-    await toReview(user, "orders");
-    await user.click(screen.getByRole("button", { name: "Create Task" }));
-    await waitFor(() => expect(currentStep()).toBe("Target"));
-    expect(errorOf("Database")).toBe(missingDatabase);
-    expect(errorOf("Table")).toBeNull();
-    await waitFor(() => expect(input("Database")).toHaveFocus());
-    expect(screen.queryByRole("alert")).not.toBeInTheDocument();
-
-    await next(user);
-    await user.click(screen.getByRole("button", { name: "Create Task" }));
-    await waitFor(() => expect(currentStep()).toBe("Target"));
-    expect(errorOf("Table")).toBe(otherBucket);
-    await waitFor(() => expect(input("Table")).toHaveFocus());
-    expect(screen.queryByRole("alert")).not.toBeInTheDocument();
-  });
-
   it("maps a file format field error to Files, and a duplicate name (409) to the name on Review", async () => {
     let calls = 0;
     server.use(
       http.post("/api/tasks", () => {
         calls += 1;
         return calls === 1
-          ? HttpResponse.json(
-              { error: "Some fields need a change", fields: { "file_format.delimiter": "Server says no" } },
-              { status: 400 },
-            )
-          : HttpResponse.json(
-              { error: "Duplicate", fields: { name: "A task named load-orders already exists; choose another name" } },
-              { status: 409 },
-            );
+          ? HttpResponse.json({ error: "Some fields need a change", fields: { "file_format.delimiter": "Server says no" } }, { status: 400 })
+          : HttpResponse.json({ error: "Duplicate", fields: { name: "A task named load-orders already exists; choose another name" } }, { status: 409 });
       }),
     );
     const { user } = await open();
@@ -320,13 +331,18 @@ describe("Create Integration Task", () => {
     await waitFor(() => expect(input("Name")).toHaveFocus());
   });
 
-  it("shows other errors in an alert and stays on Review", async () => {
-    server.use(http.post("/api/tasks", () => HttpResponse.json({ error: "The store is unavailable" }, { status: 503 })));
+  it("shows other errors in words with the detail behind a toggle, and stays on Review", async () => {
+    server.use(
+      http.post("/api/tasks", () =>
+        HttpResponse.json({ error: "The store is unavailable", detail: "ECONNREFUSED 127.0.0.1:5432" }, { status: 503 }),
+      ),
+    );
     const { user, router } = await open();
     await toReview(user, "orders");
     await user.click(screen.getByRole("button", { name: "Create Task" }));
-    expect(await screen.findByRole("alert")).toHaveTextContent("The store is unavailable");
-    expect(screen.getByRole("alert")).toHaveFocus();
+    const alert = await screen.findByRole("alert");
+    expect(alert).toHaveTextContent("The store is unavailable");
+    expect(within(alert).getByRole("button", { name: "Show details" })).toHaveAttribute("aria-expanded", "false");
     expect(currentStep()).toBe("Review");
     expect(router.state.location.pathname).toBe("/data/integration/new");
   });
@@ -353,18 +369,13 @@ describe("Create Integration Task", () => {
   it("Create and start that cannot start still opens the created task and says why it is stopped", async () => {
     server.use(
       http.post("/api/tasks", () => HttpResponse.json(makeTask({ id: "t-8" }), { status: 201 })),
-      http.post("/api/tasks/:id/start", () =>
-        HttpResponse.json({ error: "The data source's role cannot be assumed" }, { status: 409 }),
-      ),
-      http.get("/api/tasks/t-8", () => HttpResponse.json(makeTask({ id: "t-8" }))),
-      http.get("/api/tasks/t-8/runs", () => HttpResponse.json({ items: [] })),
+      http.post("/api/tasks/:id/start", () => HttpResponse.json({ error: "The data source's role cannot be assumed" }, { status: 409 })),
     );
     const { user, router } = await open();
     await toReview(user, "orders");
     await user.click(screen.getByRole("button", { name: "Create and start" }));
     await waitFor(() => expect(router.state.location.pathname).toBe("/data/integration/t-8"));
-    expect(await screen.findByRole("alert")).toHaveTextContent(
-      "The task was created but did not start: The data source's role cannot be assumed",
-    );
+    expect(await screen.findByText("Task load-orders was created but did not start")).toBeInTheDocument();
+    expect(screen.getByText("The data source's role cannot be assumed")).toBeInTheDocument();
   });
 });

@@ -1,0 +1,239 @@
+// The task wizard (create and edit): a Stepper over one react-hook-form whose rules are the
+// contract's (wizard-model.ts). Next validates the current step's fields and advances on the same
+// click; a step can be visited once the steps before it are valid; Cancel leaves without saving.
+import { Button, Group, Paper, Stack, Stepper, Text, Title, useMatches } from "@mantine/core";
+import { useQueryClient } from "@tanstack/react-query";
+import { useEffect, useId, useRef, useState, type MouseEvent } from "react";
+import { FormProvider, useForm } from "react-hook-form";
+import { Link, useNavigate } from "react-router";
+import type { DataSourceRecord } from "#contracts/data-source.ts";
+import type { SourceScope, TaskFormValues, TaskInput, TaskRecord } from "#contracts/task.ts";
+import { ApiRequestError } from "../../../../lib/api-client.ts";
+import { ErrorAlert } from "../../../../lib/error-detail.tsx";
+import { notifyFailure, notifySuccess } from "../../../../lib/notify.ts";
+import { useCreateTask } from "../../api/create-task.ts";
+import { taskKeys } from "../../api/keys.ts";
+import { startTask } from "../../api/start-task.ts";
+import { useUpdateTask } from "../../api/update-task.ts";
+import { taskPath } from "../../task-state.ts";
+import { FilesStep } from "./files-step.tsx";
+import { ReviewStep } from "./review-step.tsx";
+import { SourceStep } from "./source-step.tsx";
+import { TargetStep } from "./target-step.tsx";
+import { EMPTY_TASK, fieldsBefore, firstInvalid, scopeOf, stepOfField, STEPS, taskResolver, valuesFromTask, type Field } from "./wizard-model.ts";
+
+/**
+ * Focus stays where it is when a wizard button is pressed with the mouse: otherwise the field being
+ * left validates on blur at mousedown, its error pushes the button down, and the mouseup lands
+ * elsewhere, so the click is lost ("Next needs two clicks after an error"). Keyboard use is unchanged.
+ */
+const keepFocus = (event: MouseEvent) => event.preventDefault();
+
+export function TaskWizard({ sources, task }: { sources: DataSourceRecord[]; task?: TaskRecord }) {
+  const navigate = useNavigate();
+  const queryClient = useQueryClient();
+  const create = useCreateTask();
+  const update = useUpdateTask(task?.id ?? "");
+  const headingId = useId();
+  const phone = useMatches({ base: true, sm: false });
+  const [step, setStep] = useState(0);
+  // A field to focus once its step has rendered (a step with an error, a server field error).
+  const [pendingFocus, setPendingFocus] = useState<{ field: Field | null; n: number } | null>(null);
+  const [formError, setFormError] = useState<{ error: Error; n: number } | null>(null);
+  const [source, setSource] = useState(() => sources.find((candidate) => candidate.id === task?.data_source_id));
+
+  const form = useForm<TaskFormValues, SourceScope | undefined, TaskInput>({
+    resolver: taskResolver,
+    context: source ? { prefix: source.prefix, suffix: source.suffix } : undefined,
+    mode: "onTouched",
+    defaultValues: task ? valuesFromTask(task) : EMPTY_TASK,
+  });
+  const { trigger, getFieldState, setError, setFocus, setValue, clearErrors, handleSubmit, formState } = form;
+
+  const heading = useRef<HTMLHeadingElement>(null);
+  // A new step replaces the fields (and the focus with them): focus its field with an error, or else
+  // its heading, so keyboard and screen reader users continue from the top of the step.
+  useEffect(() => {
+    if (!pendingFocus) return;
+    if (pendingFocus.field) setFocus(pendingFocus.field);
+    else heading.current?.focus();
+  }, [pendingFocus, setFocus]);
+
+  function goTo(index: number, field?: Field) {
+    setFormError(null);
+    if (index === step && !field) return;
+    setStep(index);
+    setPendingFocus((current) => ({ field: field ?? null, n: (current?.n ?? 0) + 1 }));
+  }
+
+  async function onNext() {
+    const valid = await trigger([...STEPS[step]!.fields], { shouldFocus: true });
+    if (valid) goTo(step + 1);
+  }
+
+  /** Back is always allowed; forward only as far as the steps before the target are valid. */
+  async function onStepClick(index: number) {
+    if (index < step) return goTo(index);
+    const fields = fieldsBefore(index);
+    if (await trigger(fields)) return goTo(index);
+    const first = firstInvalid((field) => getFieldState(field).invalid, fields);
+    if (first) goTo(first.step, first.field);
+  }
+
+  function onSourceChange(chosen: DataSourceRecord | undefined) {
+    setSource(chosen);
+    // The task's scope starts as the source's; a new source brings its own.
+    setValue("prefix", chosen?.prefix ?? "");
+    setValue("suffix", chosen?.suffix ?? "");
+    clearErrors(["prefix", "suffix"]);
+  }
+
+  /** Puts server field errors on their steps' fields, shows the earliest and focuses it; returns the rest. */
+  function applyFieldErrors(fields: Record<string, string>): string[] {
+    const unknown: string[] = [];
+    let first: { step: number; field: Field } | null = null;
+    for (const [path, message] of Object.entries(fields)) {
+      const index = stepOfField(path);
+      if (index === null) {
+        unknown.push(message);
+        continue;
+      }
+      setError(path as Field, { type: "server", message });
+      if (!first || index < first.step) first = { step: index, field: path as Field };
+    }
+    if (first) goTo(first.step, first.field);
+    return unknown;
+  }
+
+  const submit = (andStart: boolean) =>
+    handleSubmit(
+      async (input) => {
+        setFormError(null);
+        const body: TaskInput = { ...input, ...scopeOf(input) };
+        let record: TaskRecord;
+        try {
+          record = task ? await update.mutateAsync(body) : await create.mutateAsync(body);
+        } catch (error) {
+          const failure = error instanceof Error ? error : new Error(String(error));
+          if (error instanceof ApiRequestError) {
+            const unknown = applyFieldErrors(error.fields);
+            const onFields = Object.keys(error.fields).length - unknown.length;
+            if (onFields > 0 && unknown.length === 0) return;
+            if (unknown.length > 0) failure.message = [error.message, ...unknown].join(" ");
+          }
+          setFormError((current) => ({ error: failure, n: (current?.n ?? 0) + 1 }));
+          return;
+        }
+        notifySuccess(task ? `Saved task ${record.name}` : `Created task ${record.name}`);
+        if (andStart) {
+          // The task exists either way; a failed start is a notice, and its page offers Start.
+          try {
+            queryClient.setQueryData(taskKeys.detail(record.id), await startTask(record.id));
+          } catch (error) {
+            notifyFailure(`Task ${record.name} was created but did not start`, error);
+          }
+          await queryClient.invalidateQueries({ queryKey: taskKeys.all });
+        }
+        await navigate(taskPath(record.id));
+      },
+      () => {
+        const first = firstInvalid((field) => getFieldState(field).invalid);
+        if (first) goTo(first.step, first.field);
+      },
+    );
+
+  const last = step === STEPS.length - 1;
+  const busy = formState.isSubmitting;
+  const cancelTo = task ? taskPath(task.id) : "/data/integration";
+
+  return (
+    <FormProvider {...form}>
+      <form
+        noValidate
+        aria-label={task ? "Edit integration task" : "Integration task"}
+        onSubmit={(event) => {
+          event.preventDefault();
+          if (last) void submit(false)(event);
+          else void onNext();
+        }}
+      >
+        <Stack gap="lg">
+          <Stepper
+            active={step}
+            onStepClick={(index) => void onStepClick(index)}
+            allowNextStepsSelect
+            size={phone ? "xs" : "sm"}
+            aria-label="Steps"
+          >
+            {STEPS.map((s, index) => (
+              <Stepper.Step
+                key={s.title}
+                label={s.title}
+                // On a phone the four steps fit one row only without their descriptions.
+                description={phone ? undefined : s.description}
+                aria-label={`Step ${index + 1}: ${s.title}`}
+                aria-current={index === step ? "step" : undefined}
+                onMouseDown={keepFocus}
+              />
+            ))}
+          </Stepper>
+
+          <Paper withBorder radius="md" p={{ base: "sm", sm: "lg" }} component="section" aria-labelledby={headingId}>
+            <Title order={2} size="h4" id={headingId} mb="md" tabIndex={-1} ref={heading}>
+              Step {step + 1} of {STEPS.length}: {STEPS[step]!.title}
+            </Title>
+            {step === 0 ? <SourceStep sources={sources} source={source} onSourceChange={onSourceChange} /> : null}
+            {step === 1 ? <FilesStep source={source} /> : null}
+            {step === 2 ? <TargetStep /> : null}
+            {step === 3 ? <ReviewStep source={source} /> : null}
+          </Paper>
+
+          {formError ? (
+            // Focused (and announced) so the reason is not missed below the fold.
+            <div key={formError.n} ref={(element) => element?.focus()} tabIndex={-1}>
+              <ErrorAlert
+                title={task ? "Could not save the task" : "Could not create the task"}
+                message={formError.error.message}
+                detail={formError.error instanceof ApiRequestError ? formError.error.detail : undefined}
+              />
+            </div>
+          ) : null}
+
+          <Group justify="space-between" gap="sm" onMouseDown={keepFocus}>
+            <Button variant="subtle" component={Link} to={cancelTo} disabled={busy}>
+              Cancel
+            </Button>
+            <Group gap="sm">
+              {step > 0 ? (
+                <Button variant="default" onClick={() => goTo(step - 1)} disabled={busy}>
+                  Back
+                </Button>
+              ) : null}
+              {!last ? (
+                <Button type="submit">Next</Button>
+              ) : task ? (
+                <Button type="submit" loading={busy}>
+                  Save changes
+                </Button>
+              ) : (
+                <>
+                  <Button variant="default" onClick={(event) => void submit(true)(event)} disabled={busy}>
+                    Create and start
+                  </Button>
+                  <Button type="submit" loading={busy}>
+                    Create Task
+                  </Button>
+                </>
+              )}
+            </Group>
+          </Group>
+          {!task && last ? (
+            <Text size="sm" c="dimmed">
+              The task is created stopped; Create and start also starts it.
+            </Text>
+          ) : null}
+        </Stack>
+      </form>
+    </FormProvider>
+  );
+}

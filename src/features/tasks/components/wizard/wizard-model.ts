@@ -1,0 +1,113 @@
+// The task wizard's model, without React: its steps and which fields each validates, the empty
+// form, a stored task as form values (for Edit), and the resolver. The rules are the contract's:
+// zodResolver on taskInputSchema plus taskScopeProblems against the chosen data source.
+import { zodResolver } from "@hookform/resolvers/zod";
+import type { FieldPath, Resolver } from "react-hook-form";
+import {
+  taskInputSchema,
+  taskScopeProblems,
+  type FileFormatType,
+  type SourceScope,
+  type TaskFormValues,
+  type TaskInput,
+  type TaskRecord,
+} from "#contracts/task.ts";
+
+export type Field = FieldPath<TaskFormValues>;
+
+export const STEPS = [
+  { title: "Source", description: "Data source", fields: ["data_source_id"] },
+  {
+    title: "Files",
+    description: "Objects and format",
+    fields: [
+      "prefix",
+      "suffix",
+      "file_format.type",
+      "file_format.header",
+      "file_format.delimiter",
+      "file_format.quote",
+      "file_format.compression",
+    ],
+  },
+  { title: "Target", description: "Databend table", fields: ["target.database", "target.table", "on_error", "purge"] },
+  { title: "Review", description: "Name and check", fields: ["name"] },
+] as const satisfies readonly { title: string; description: string; fields: readonly Field[] }[];
+
+/** The fields of the steps before `index` (what must be valid to visit step `index`). */
+export function fieldsBefore(index: number): Field[] {
+  return STEPS.slice(0, index).flatMap((step) => [...step.fields] as Field[]);
+}
+
+/** The step that holds a field path such as "target.table" or "file_format" (null when none does). */
+export function stepOfField(path: string): number | null {
+  const index = STEPS.findIndex((step) =>
+    (step.fields as readonly string[]).some((field) => field === path || field.startsWith(`${path}.`) || path.startsWith(`${field}.`)),
+  );
+  return index === -1 ? null : index;
+}
+
+/** The first field (in step order) for which `invalid` holds, with its step. */
+export function firstInvalid(invalid: (field: Field) => boolean, fields: readonly Field[] = fieldsBefore(STEPS.length)) {
+  for (const field of fields) {
+    if (invalid(field)) return { step: stepOfField(field) ?? 0, field };
+  }
+  return null;
+}
+
+export const EMPTY_TASK: TaskFormValues = {
+  name: "",
+  data_source_id: "",
+  file_format: { type: "csv", header: true, delimiter: ",", quote: '"', compression: "auto" },
+  prefix: "",
+  suffix: "",
+  target: { database: "default", table: "" },
+  on_error: "abort",
+  purge: false,
+};
+
+/** A stored task as the form's values: Edit opens the wizard on these. */
+export function valuesFromTask(task: TaskRecord): TaskFormValues {
+  return {
+    name: task.name,
+    data_source_id: task.data_source_id,
+    file_format: task.file_format,
+    prefix: task.prefix,
+    suffix: task.suffix,
+    target: { ...task.target },
+    on_error: task.on_error,
+    purge: task.purge,
+  };
+}
+
+/** An empty prefix or suffix takes the data source's (the API's default when left out). */
+export function scopeOf(values: { prefix?: string | undefined; suffix?: string | undefined }) {
+  return { prefix: values.prefix || undefined, suffix: values.suffix || undefined };
+}
+
+/** A new file format of `type`, keeping the compression when both formats have one. */
+export function formatOfType(type: FileFormatType, current: TaskFormValues["file_format"]): TaskFormValues["file_format"] {
+  const compression = "compression" in current && current.compression ? current.compression : "auto";
+  switch (type) {
+    case "csv":
+      return { type, header: true, delimiter: ",", quote: '"', compression };
+    case "ndjson":
+      return { type, compression };
+    case "parquet":
+      return { type };
+  }
+}
+
+const contractResolver = zodResolver(taskInputSchema);
+
+/** The contract's schema, then the scope rule against the chosen data source (the form's context). */
+export const taskResolver: Resolver<TaskFormValues, SourceScope | undefined, TaskInput> = async (values, source, options) => {
+  const result = await contractResolver(values, source, options);
+  const problems = source ? taskScopeProblems(scopeOf(values), source) : {};
+  if (Object.keys(problems).length === 0) return result;
+  const errors = { ...result.errors };
+  for (const [key, message] of Object.entries(problems)) {
+    if (key === "prefix" || key === "suffix") errors[key] ??= { type: "scope", message };
+  }
+  return { values: {}, errors };
+};
