@@ -34,6 +34,29 @@ export function horizontalOverflow(page: Page): Promise<{ scrollWidth: number; c
   });
 }
 
+/**
+ * Waits until no finite CSS animation or transition runs (a modal fading in, an overlay darkening):
+ * axe would otherwise measure the contrast of a half-drawn frame. Spinners (infinite) are ignored.
+ */
+export function settle(page: Page): Promise<void> {
+  return page.evaluate(async () => {
+    const frame = () => new Promise<void>((resolve) => requestAnimationFrame(() => resolve()));
+    for (let round = 0; round < 20; round++) {
+      // Two frames: a transition starts a frame after the state that triggers it.
+      await frame();
+      await frame();
+      const running = document
+        .getAnimations()
+        .filter((a) => a.playState === "running" && a.effect?.getComputedTiming().iterations !== Infinity);
+      if (running.length === 0) return;
+      await Promise.race([
+        Promise.all(running.map((a) => a.finished.catch(() => undefined))),
+        new Promise((resolve) => setTimeout(resolve, 1_000)),
+      ]);
+    }
+  });
+}
+
 export function screenshotPath(name: string, viewport: Viewport): string {
   return path.join(SHOTS, `${name}-${viewport.name}.png`);
 }
@@ -41,6 +64,7 @@ export function screenshotPath(name: string, viewport: Viewport): string {
 /** axe + no horizontal scroll + `test-results/e2e/<name>-<desktop|phone>.png`. */
 export async function checkPage(page: Page, name: string, viewport: Viewport): Promise<void> {
   const where = `${name} at ${viewport.width}x${viewport.height}`;
+  await settle(page);
   const violations = await seriousAxeViolations(page);
   expect.soft(violations, `axe-core: serious/critical violations on ${where}`).toEqual([]);
   const overflow = await horizontalOverflow(page);
