@@ -18,6 +18,20 @@ export default defineConfig({
     // dist/.vite/manifest.json: which chunks each entry and lazy route loads (bench/console-size.ts).
     // The server never serves it (dot folders are not served).
     manifest: true,
+    rolldownOptions: {
+      output: {
+        // Libraries only some pages use get chunks of their own, so the bundler does not fold them
+        // into a chunk the first page loads: zod (forms), floating-ui (menus, tooltips), TanStack
+        // Table (lists). bench/console-size.ts measures what the first page loads.
+        codeSplitting: {
+          groups: [
+            { name: "zod", test: /node_modules[\\/]zod[\\/]/ },
+            { name: "floating-ui", test: /node_modules[\\/]@floating-ui[\\/]/ },
+            { name: "tanstack-table", test: /node_modules[\\/]@tanstack[\\/](react-table|table-core)[\\/]/ },
+          ],
+        },
+      },
+    },
   },
   server: {
     host: "127.0.0.1",

@@ -3,7 +3,6 @@ import "@mantine/notifications/styles.css";
 import { StrictMode } from "react";
 import { createRoot } from "react-dom/client";
 import { App } from "./app/App.tsx";
-import "./app/styles.css";
 
 createRoot(document.getElementById("root")!).render(
   <StrictMode>

@@ -1,5 +1,6 @@
 import "@testing-library/jest-dom/vitest";
 import { cleanup } from "@testing-library/react";
+import { notifications } from "@mantine/notifications";
 import { afterEach } from "vitest";
 
 // jsdom lacks the layout APIs Mantine's components observe (Mantine's own test setup adds the same).
@@ -27,4 +28,9 @@ class ResizeObserver {
 }
 window.ResizeObserver = ResizeObserver;
 
-afterEach(() => cleanup());
+afterEach(() => {
+  cleanup();
+  // Notices live in a module-level store; one test's notice must not satisfy the next test's query.
+  notifications.clean();
+  notifications.cleanQueue();
+});

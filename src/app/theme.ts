@@ -16,10 +16,10 @@ export const theme = createTheme({
 
 /**
  * Mantine's light "dimmed" text is gray-6 (#868e96, 3.3:1 on white), below WCAG AA for the small
- * text it is used for; gray-7 reads as secondary and passes.
+ * text it is used for; gray-7 reads as secondary and passes. Field errors (red-6) likewise move to red-9.
  */
 export const cssVariablesResolver: CSSVariablesResolver = () => ({
   variables: {},
-  light: { "--mantine-color-dimmed": "var(--mantine-color-gray-7)" },
+  light: { "--mantine-color-dimmed": "var(--mantine-color-gray-7)", "--mantine-color-error": "var(--mantine-color-red-9)" },
   dark: {},
 });

@@ -1,5 +1,10 @@
 // The console's one way to call the API: JSON in, JSON out, errors as ApiRequestError.
-import { apiErrorSchema } from "#contracts/api.ts";
+//
+// Responses are read by their contract types without parsing them again here: the API checks every
+// response against the same zod contract before sending it (Fastify response schemas), and keeping
+// zod out of the pages that only read saves about a tenth of the first page's JavaScript. Forms still
+// validate with the contract's schemas.
+import type { ApiError } from "#contracts/api.ts";
 
 export class ApiRequestError extends Error {
   readonly status: number;
@@ -34,17 +39,27 @@ export async function apiRequest<T>(
   const text = await response.text();
   const body: unknown = text ? safeJson(text) : undefined;
   if (!response.ok) {
-    const parsed = apiErrorSchema.safeParse(body);
-    const message = parsed.success ? parsed.data.error : `Request failed with status ${response.status}`;
-    const detail = (body as { detail?: unknown } | undefined)?.detail;
+    const parsed = asApiError(body);
     throw new ApiRequestError(
       response.status,
-      message,
-      parsed.success ? parsed.data.fields : {},
-      typeof detail === "string" ? detail : undefined,
+      parsed?.error ?? `Request failed with status ${response.status}`,
+      parsed?.fields ?? {},
+      parsed?.detail,
     );
   }
   return body as T;
+}
+
+/** An error body in the contract's shape (`{ error, fields?, detail? }`), or undefined (e.g. a proxy's HTML page). */
+export function asApiError(body: unknown): ApiError | undefined {
+  if (typeof body !== "object" || body === null) return undefined;
+  const { error, fields, detail } = body as Record<string, unknown>;
+  if (typeof error !== "string") return undefined;
+  const stringFields =
+    typeof fields === "object" && fields !== null
+      ? Object.fromEntries(Object.entries(fields).filter((entry): entry is [string, string] => typeof entry[1] === "string"))
+      : undefined;
+  return { error, ...(stringFields ? { fields: stringFields } : {}), ...(typeof detail === "string" ? { detail } : {}) };
 }
 
 function safeJson(text: string): unknown {

@@ -36,6 +36,9 @@ export function StatusBadge({ status, text }: { status: BadgeStatus; text?: stri
     <Badge
       color={COLOR[status]}
       variant="light"
+      // The light variant's coloured text (shade 6) is below 4.5:1 on its tint: the words keep the
+      // body text colour and the tint carries the colour cue.
+      c="var(--mantine-color-text)"
       radius="sm"
       tt="none"
       fw={600}

@@ -1,6 +1,5 @@
 // Helpers for the data-source component tests: fixtures, a router over the feature's routes, and
 // streamed test responses. The tests use msw to stand in for the API (a component test has no server).
-import { notifications } from "@mantine/notifications";
 import { HttpResponse } from "msw";
 import type { RouteObject } from "react-router";
 import { renderRoutes } from "../../render-routes.test-support.tsx";
@@ -81,10 +80,4 @@ export function testResponse(checks: CheckResult[] = ALL_PASS) {
 /** Renders the feature's routes (or the given ones) at `path`; the tasks page is a stub. */
 export function renderAt(path: string, routes: RouteObject[] = dataSourceRoutes) {
   return renderRoutes(path, [...routes, { path: "data/integration/*", element: <h1>Data Integration</h1> }]);
-}
-
-/** Notices live in a module-wide store; clear them after each test so none leaks into the next. */
-export function clearNotices() {
-  notifications.clean();
-  notifications.cleanQueue();
 }

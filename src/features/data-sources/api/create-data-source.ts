@@ -1,14 +1,10 @@
 import { useMutation, useQueryClient } from "@tanstack/react-query";
-import {
-  dataSourceRecordSchema,
-  type DataSourceInput,
-  type DataSourceRecord,
-} from "#contracts/data-source.ts";
+import type { DataSourceInput, DataSourceRecord } from "#contracts/data-source.ts";
 import { apiRequest } from "../../../lib/api-client.ts";
 import { dataSourceKeys } from "./keys.ts";
 
 export async function createDataSource(input: DataSourceInput): Promise<DataSourceRecord> {
-  return dataSourceRecordSchema.parse(await apiRequest("/api/data-sources", { method: "POST", body: input }));
+  return apiRequest<DataSourceRecord>("/api/data-sources", { method: "POST", body: input });
 }
 
 export function useCreateDataSource() {

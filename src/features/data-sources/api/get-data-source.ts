@@ -1,10 +1,10 @@
 import { useQuery } from "@tanstack/react-query";
-import { dataSourceRecordSchema, type DataSourceRecord } from "#contracts/data-source.ts";
+import type { DataSourceRecord } from "#contracts/data-source.ts";
 import { apiRequest } from "../../../lib/api-client.ts";
 import { dataSourceKeys } from "./keys.ts";
 
 export async function getDataSource(id: string, signal?: AbortSignal): Promise<DataSourceRecord> {
-  return dataSourceRecordSchema.parse(await apiRequest(`/api/data-sources/${encodeURIComponent(id)}`, { signal }));
+  return apiRequest<DataSourceRecord>(`/api/data-sources/${encodeURIComponent(id)}`, { signal });
 }
 
 export function useDataSource(id: string) {

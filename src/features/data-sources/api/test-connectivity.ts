@@ -2,7 +2,6 @@
 import { useQueryClient } from "@tanstack/react-query";
 import { useCallback, useEffect, useRef, useState } from "react";
 import { z } from "zod";
-import { apiErrorSchema } from "#contracts/api.ts";
 import {
   CHECK_IDS,
   testEventSchema,
@@ -13,7 +12,7 @@ import {
   type TestEvent,
 } from "#contracts/connectivity.ts";
 import { connectionOf, type ConnectionFields } from "#contracts/data-source.ts";
-import { ApiRequestError } from "../../../lib/api-client.ts";
+import { ApiRequestError, asApiError } from "../../../lib/api-client.ts";
 import { readNdjson } from "../../../lib/ndjson.ts";
 import { dataSourceKeys } from "./keys.ts";
 
@@ -42,13 +41,12 @@ export async function streamConnectivityTest(
   }
   if (!response.ok) {
     const body: unknown = await response.json().catch(() => undefined);
-    const parsed = apiErrorSchema.safeParse(body);
-    const detail = (body as { detail?: unknown } | undefined)?.detail;
+    const parsed = asApiError(body);
     throw new ApiRequestError(
       response.status,
-      parsed.success ? parsed.data.error : `Test Connectivity failed with status ${response.status}`,
-      parsed.success ? parsed.data.fields : {},
-      typeof detail === "string" ? detail : undefined,
+      parsed?.error ?? `Test Connectivity failed with status ${response.status}`,
+      parsed?.fields ?? {},
+      parsed?.detail,
     );
   }
   // A server that answers with one JSON document instead of a stream still works.
@@ -77,6 +75,8 @@ export interface CheckRow {
   status: CheckRowStatus;
   message?: string;
   hint?: string;
+  /** AWS's own code and text behind the message, for a details toggle. */
+  detail?: string;
 }
 
 interface RunBase {

@@ -1,6 +1,5 @@
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import {
-  dataSourceRecordSchema,
   type DataSourceInput,
   type DataSourceRecord,
 } from "#contracts/data-source.ts";
@@ -8,9 +7,7 @@ import { apiRequest } from "../../../lib/api-client.ts";
 import { dataSourceKeys } from "./keys.ts";
 
 export async function updateDataSource(id: string, input: DataSourceInput): Promise<DataSourceRecord> {
-  return dataSourceRecordSchema.parse(
-    await apiRequest(`/api/data-sources/${encodeURIComponent(id)}`, { method: "PUT", body: input }),
-  );
+  return apiRequest<DataSourceRecord>(`/api/data-sources/${encodeURIComponent(id)}`, { method: "PUT", body: input });
 }
 
 export function useUpdateDataSource(id: string) {

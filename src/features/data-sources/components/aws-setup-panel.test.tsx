@@ -5,14 +5,11 @@ import { screen, waitFor, within } from "@testing-library/react";
 import { http, HttpResponse } from "msw";
 import { setupServer } from "msw/node";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { clearNotices, ORG, renderAt, VALID } from "../test-support.tsx";
+import { ORG, renderAt, VALID } from "../test-support.tsx";
 
 const server = setupServer(http.get("/api/org", () => HttpResponse.json(ORG)));
 beforeAll(() => server.listen({ onUnhandledRequest: "error" }));
-afterEach(() => {
-  server.resetHandlers();
-  clearNotices();
-});
+afterEach(() => server.resetHandlers());
 afterAll(() => server.close());
 
 function documentText(panel: HTMLElement, title: string): string {

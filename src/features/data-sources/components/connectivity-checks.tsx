@@ -4,7 +4,7 @@
 import { Group, Paper, Progress, Stack, Text } from "@mantine/core";
 import { CHECK_IDS, CHECK_TITLES, type CheckId, type CheckResult } from "#contracts/connectivity.ts";
 import { CodeBlock } from "../../../lib/copy-button.tsx";
-import { ErrorAlert } from "../../../lib/error-detail.tsx";
+import { ErrorAlert, ErrorDetail } from "../../../lib/error-detail.tsx";
 import { formatDateTime } from "../../../lib/format.ts";
 import { StatusBadge } from "../../../lib/status-badge.tsx";
 import type { CheckRow, TestRun } from "../api/test-connectivity.ts";
@@ -66,6 +66,7 @@ export function CheckList({ checks, label = "Connectivity checks" }: { checks: r
           {check.hint && (check.status === "fail" || check.status === "warn") ? (
             <Hint id={check.id} hint={check.hint} />
           ) : null}
+          {check.detail && check.status !== "pass" ? <ErrorDetail detail={check.detail} /> : null}
         </li>
       ))}
     </Paper>

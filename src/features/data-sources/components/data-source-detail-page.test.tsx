@@ -5,17 +5,14 @@ import { screen, waitFor, within } from "@testing-library/react";
 import { http, HttpResponse } from "msw";
 import { setupServer } from "msw/node";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { ALL_PASS, clearNotices, makeRecord, ORG, renderAt, testResponse } from "../test-support.tsx";
+import { ALL_PASS, makeRecord, ORG, renderAt, testResponse } from "../test-support.tsx";
 
 const server = setupServer(
   http.get("/api/org", () => HttpResponse.json(ORG)),
   http.get("/api/data-sources", () => HttpResponse.json({ items: [] })),
 );
 beforeAll(() => server.listen({ onUnhandledRequest: "error" }));
-afterEach(() => {
-  server.resetHandlers();
-  clearNotices();
-});
+afterEach(() => server.resetHandlers());
 afterAll(() => server.close());
 
 const tested = makeRecord({

@@ -6,7 +6,7 @@ import { http, HttpResponse } from "msw";
 import { setupServer } from "msw/node";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { MESSAGES } from "#contracts/data-source.ts";
-import { ALL_PASS, clearNotices, makeRecord, ORG, renderAt, streamedResponse, testResponse, VALID } from "../test-support.tsx";
+import { ALL_PASS, makeRecord, ORG, renderAt, streamedResponse, testResponse, VALID } from "../test-support.tsx";
 import { CreateDataSourcePage } from "./create-data-source-page.tsx";
 import { DataSourceDetailPage } from "./data-source-detail-page.tsx";
 
@@ -15,10 +15,7 @@ const server = setupServer(
   http.get("/api/data-sources/:id", ({ params }) => HttpResponse.json(makeRecord({ id: String(params.id) }))),
 );
 beforeAll(() => server.listen({ onUnhandledRequest: "error" }));
-afterEach(() => {
-  server.resetHandlers();
-  clearNotices();
-});
+afterEach(() => server.resetHandlers());
 afterAll(() => server.close());
 
 const NEW = "/data/sources/new?type=amazon_sqs_s3_iam_role";

@@ -1,12 +1,12 @@
 import { useMutation, useQueryClient } from "@tanstack/react-query";
-import { taskRecordSchema, type TaskInput, type TaskRecord } from "#contracts/task.ts";
+import type { TaskInput, TaskRecord } from "#contracts/task.ts";
 import { apiRequest } from "../../../lib/api-client.ts";
 import { dataSourceKeys } from "../../data-sources/api/keys.ts";
 import { taskKeys } from "./keys.ts";
 
 /** POST /api/tasks: the task is created stopped. */
 export async function createTask(input: TaskInput): Promise<TaskRecord> {
-  return taskRecordSchema.parse(await apiRequest("/api/tasks", { method: "POST", body: input }));
+  return apiRequest<TaskRecord>("/api/tasks", { method: "POST", body: input });
 }
 
 export function useCreateTask() {

@@ -1,14 +1,11 @@
 import { useQuery } from "@tanstack/react-query";
-import { z } from "zod";
-import { taskRecordSchema, type TaskRecord } from "#contracts/task.ts";
+import type { TaskRecord } from "#contracts/task.ts";
 import { apiRequest } from "../../../lib/api-client.ts";
 import { isActive } from "../task-state.ts";
 import { TASK_REFRESH_MS, taskKeys } from "./keys.ts";
 
-const listSchema = z.object({ items: z.array(taskRecordSchema) });
-
 export async function getTasks(signal?: AbortSignal): Promise<TaskRecord[]> {
-  return listSchema.parse(await apiRequest("/api/tasks", { signal })).items;
+  return (await apiRequest<{ items: TaskRecord[] }>("/api/tasks", { signal })).items;
 }
 
 /** The task list; refreshed every few seconds while any task runs or is starting or stopping. */

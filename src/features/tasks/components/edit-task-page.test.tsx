@@ -1,7 +1,6 @@
 // Edit a stopped task: the wizard filled from the record, PUT with the changed body, a notice and
 // the task's page; a running task cannot be edited and the page says to stop it. msw stands in for
 // the API because a component test has no server.
-import { notifications } from "@mantine/notifications";
 import { screen, waitFor } from "@testing-library/react";
 import { http, HttpResponse } from "msw";
 import { setupServer } from "msw/node";
@@ -29,10 +28,7 @@ const server = setupServer(
   http.get("/api/tasks/:id/workers", () => HttpResponse.json({ items: [] })),
 );
 beforeAll(() => server.listen({ onUnhandledRequest: "error" }));
-afterEach(() => {
-  server.resetHandlers();
-  notifications.clean();
-});
+afterEach(() => server.resetHandlers());
 afterAll(() => server.close());
 
 const currentStep = () => screen.getByRole("heading", { level: 2, name: /^Step \d of 4: / }).textContent;

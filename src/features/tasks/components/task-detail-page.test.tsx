@@ -3,7 +3,6 @@
 // runs), and the run history in server pages. msw stands in for the API because a component test
 // has no server.
 import { screen, waitFor, within } from "@testing-library/react";
-import { notifications } from "@mantine/notifications";
 import { http, HttpResponse } from "msw";
 import { setupServer } from "msw/node";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
@@ -20,11 +19,7 @@ const server = setupServer(
   http.get("/api/data-sources", () => HttpResponse.json({ items: [] })),
 );
 beforeAll(() => server.listen({ onUnhandledRequest: "error" }));
-afterEach(() => {
-  server.resetHandlers();
-  // Notices live in a module-level store: start every test without the last one's.
-  notifications.clean();
-});
+afterEach(() => server.resetHandlers());
 afterAll(() => server.close());
 
 const failed = makeTask({

@@ -3,7 +3,6 @@
 // server field errors mapped back to their step, and the navigation to the new task with a notice.
 // msw stands in for the API because a component test has no server. Over 300 lines: every case
 // drives the same wizard through the same helpers, and splitting would only duplicate them.
-import { notifications } from "@mantine/notifications";
 import { fireEvent, screen, waitFor, within } from "@testing-library/react";
 import { http, HttpResponse } from "msw";
 import { setupServer } from "msw/node";
@@ -24,10 +23,7 @@ const server = setupServer(
   http.get("/api/tasks/:id/workers", () => HttpResponse.json({ items: [] })),
 );
 beforeAll(() => server.listen({ onUnhandledRequest: "error" }));
-afterEach(() => {
-  server.resetHandlers();
-  notifications.clean();
-});
+afterEach(() => server.resetHandlers());
 afterAll(() => server.close());
 
 const currentStep = () => screen.getByRole("heading", { level: 2, name: /^Step \d of 4: / }).textContent!.replace(/^Step \d of 4: /, "");
