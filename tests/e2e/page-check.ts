@@ -1,5 +1,6 @@
 // What every page must satisfy at every size, checked in one place: no serious or critical axe
-// violation, no sideways scrolling of the page, and a full-page screenshot for people to look at.
+// violation, no sideways scrolling of the page, no status badge cut off, and a full-page
+// screenshot for people to look at.
 // The checks are soft: a flow goes on after a failing page, so one run reports every defect.
 import path from "node:path";
 import type { Page } from "playwright-core";
@@ -57,11 +58,20 @@ export function settle(page: Page): Promise<void> {
   });
 }
 
+/** Status badges whose word is cut off ("Runn…"): the status is then unreadable. */
+export function truncatedBadges(page: Page): Promise<string[]> {
+  return page.evaluate(() =>
+    Array.from(document.querySelectorAll<HTMLElement>(".mantine-Badge-label"))
+      .filter((el) => el.getClientRects().length > 0 && el.scrollWidth > el.clientWidth + 1)
+      .map((el) => `"${el.textContent?.trim()}" shown in ${el.clientWidth} of ${el.scrollWidth} px`),
+  );
+}
+
 export function screenshotPath(name: string, viewport: Viewport): string {
   return path.join(SHOTS, `${name}-${viewport.name}.png`);
 }
 
-/** axe + no horizontal scroll + `test-results/e2e/<name>-<desktop|phone>.png`. */
+/** axe + no horizontal scroll + whole badges + `test-results/e2e/<name>-<desktop|phone>.png`. */
 export async function checkPage(page: Page, name: string, viewport: Viewport): Promise<void> {
   const where = `${name} at ${viewport.width}x${viewport.height}`;
   await settle(page);
@@ -71,6 +81,7 @@ export async function checkPage(page: Page, name: string, viewport: Viewport): P
   expect
     .soft(overflow.scrollWidth, `${where} scrolls sideways (${overflow.scrollWidth} > ${overflow.clientWidth}); widest: ${overflow.widest}`)
     .toBeLessThanOrEqual(overflow.clientWidth);
+  expect.soft(await truncatedBadges(page), `${where}: status badges cut off`).toEqual([]);
   // From the top: a full-page shot of a scrolled page paints the fixed header over the middle.
   const scrolled = await page.evaluate(() => window.scrollY);
   await page.evaluate(() => window.scrollTo(0, 0));
