@@ -31,15 +31,8 @@ async function post(baseUrl: string, pathname: string, body: unknown): Promise<u
   return json;
 }
 
-export async function startTaskHarness(prefix: string): Promise<TaskHarness> {
-  let dev: DevWarehouse | undefined;
-  let stores: Stores | undefined;
-  const h = await startConsoleHarness({ prefix }, async (dataDir) => {
-    dev = await startWarehouse({ port: 0, dataDir, log: false });
-    stores = await openStore(dataDir);
-    return { stores, env: { DATABEND_DSN: dev.dsn } };
-  });
-  const warehouse = new DatabendWarehouse(dev!.dsn);
+/** The seeded demo, tested and saved through the API. */
+async function saveDemoSource(h: ConsoleHarness): Promise<DataSourceRecord> {
   const demo = h.sandbox.seedValues;
   const connection = {
     name: demo.name,
@@ -53,7 +46,28 @@ export async function startTaskHarness(prefix: string): Promise<TaskHarness> {
   };
   const test = (await post(h.baseUrl, "/api/data-sources/test", connectionOf(connection))) as { ok: boolean };
   if (!test.ok) throw new Error(`the seeded demo does not pass Test Connectivity: ${JSON.stringify(test)}`);
-  const source = dataSourceRecordSchema.parse(await post(h.baseUrl, "/api/data-sources", connection));
+  return dataSourceRecordSchema.parse(await post(h.baseUrl, "/api/data-sources", connection));
+}
+
+export async function startTaskHarness(prefix: string): Promise<TaskHarness> {
+  let dev: DevWarehouse | undefined;
+  let stores: Stores | undefined;
+  const h = await startConsoleHarness({ prefix }, async (dataDir) => {
+    dev = await startWarehouse({ port: 0, dataDir, log: false });
+    stores = await openStore(dataDir);
+    return { stores, env: { DATABEND_DSN: dev.dsn } };
+  });
+  const warehouse = new DatabendWarehouse(dev!.dsn);
+  const closeServers = () =>
+    h.close(async () => {
+      await warehouse.close();
+      await stores?.close();
+      await dev?.stop();
+    });
+  const source = await saveDemoSource(h).catch(async (error: unknown) => {
+    await closeServers();
+    throw error;
+  });
 
   const supervisor = new Supervisor({
     store: stores!.tasks,
@@ -85,11 +99,7 @@ export async function startTaskHarness(prefix: string): Promise<TaskHarness> {
     },
     async closeAll() {
       await supervisor.stop();
-      await h.close(async () => {
-        await warehouse.close();
-        await stores?.close();
-        await dev?.stop();
-      });
+      await closeServers();
     },
   };
 }
