@@ -321,7 +321,7 @@ describe("cancellation and rate limit", () => {
     await hanging.close();
   });
 
-  it("limits Test Connectivity per organization with 429, Retry-After and when to try again", async () => {
+  it("limits Test Connectivity per client with 429, Retry-After and when to try again", async () => {
     const limited = await makeApp({ testRateLimit: { max: 2, timeWindowMs: 60_000 } });
     const call = () => limited.inject({ method: "POST", url: "/api/data-sources/test", payload: connectionOf(good) });
     expect((await call()).statusCode).toBe(200);
@@ -329,7 +329,32 @@ describe("cancellation and rate limit", () => {
     const res = await call();
     expect(res.statusCode).toBe(429);
     expect(Number(res.headers["retry-after"])).toBeGreaterThan(0);
-    expect(res.json().error).toMatch(/^Too many connectivity tests: your organization may run 2 per 60 s; try again in \d+ seconds?$/);
+    expect(res.json().error).toMatch(/^Too many connectivity tests: you may run 2 per 60 s; try again in \d+ seconds?$/);
+    await limited.close();
+  });
+
+  it("counts only valid requests: input the contract or the organization refuses costs nothing", async () => {
+    const limited = await makeApp({ testRateLimit: { max: 2, timeWindowMs: 60_000 } });
+    const call = (payload: object) => limited.inject({ method: "POST", url: "/api/data-sources/test", payload });
+    for (let i = 0; i < 5; i++) {
+      expect((await call({ ...connectionOf(good), queue_region: "mars-1" })).statusCode).toBe(400);
+      expect((await call({ ...connectionOf(good), external_id: "other-org" })).statusCode).toBe(400);
+    }
+    expect((await call(connectionOf(good))).statusCode).toBe(200);
+    expect((await call(connectionOf(good))).statusCode).toBe(200);
+    expect((await call(connectionOf(good))).statusCode).toBe(429);
+    await limited.close();
+  });
+
+  it("keeps each client's budget apart: one client at its limit does not lock out another", async () => {
+    const limited = await makeApp({ testRateLimit: { max: 2, timeWindowMs: 60_000 } });
+    const from = (remoteAddress: string) =>
+      limited.inject({ method: "POST", url: "/api/data-sources/test", payload: connectionOf(good), remoteAddress });
+    expect((await from("10.0.0.1")).statusCode).toBe(200);
+    expect((await from("10.0.0.1")).statusCode).toBe(200);
+    expect((await from("10.0.0.1")).statusCode).toBe(429);
+    expect((await from("10.0.0.2")).statusCode).toBe(200);
+    expect((await from("10.0.0.1")).statusCode).toBe(429);
     await limited.close();
   });
 });
