@@ -1,5 +1,5 @@
 // The HTTP app, assembled from plugins: the server's limits and edges (timeouts and body limit,
-// the host allow-list, same-origin writes), the zod type provider (the
+// security headers, the host allow-list, same-origin writes), the zod type provider (the
 // contracts validate requests and serialize responses), errors, the decorated store, outside
 // services and organization, the OpenAPI document, then one plugin per resource.
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from "fastify";
@@ -19,6 +19,7 @@ import { hostAllowList } from "./host-allow-list.ts";
 import { openapi } from "./openapi.ts";
 import { organization, orgRoutes } from "./org.ts";
 import { sameOriginWrites } from "./same-origin-writes.ts";
+import { securityHeaders } from "./security-headers.ts";
 import { serverLimits } from "./server-limits.ts";
 import { servicesPlugin } from "./services.ts";
 import { storesPlugin, type ApiStores } from "./stores.ts";
@@ -45,7 +46,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   await app.register(errorHandling);
-  // First, so that a refused request reaches nothing else.
+  // First, so that every response carries the headers, refusals included, and a refused request
+  // reaches nothing else.
+  await securityHeaders(app, config);
   await app.register(hostAllowList, { config });
   await app.register(sameOriginWrites, { config });
   await app.register(storesPlugin, { config, stores: options.stores });
