@@ -1,6 +1,6 @@
 // The one definition of an "Amazon SQS (S3) - IAM Role" data source: the form (zodResolver),
 // the API validation and the TypeScript types all come from here.
-import { z } from "zod";
+import { z } from "./zod.ts";
 import {
   bucketNameProblem,
   isAwsRegion,

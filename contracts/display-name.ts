@@ -2,7 +2,7 @@
 // dialogs, logs and the audit trail, so they must read as what they are. Control characters are
 // paste accidents nobody can see; bidirectional controls can make a name display as another
 // (the "Trojan Source" trick: "invoice\u202Etxt.exe" reads "invoiceexe.txt").
-import { z } from "zod";
+import { z } from "./zod.ts";
 
 export type NamedRecord = "data source" | "task";
 

@@ -1,6 +1,6 @@
 // The one definition of an "Amazon SQS (S3) Integration Task": the form (zodResolver), the API
 // validation, the worker and the TypeScript types all come from here.
-import { z } from "zod";
+import { z } from "./zod.ts";
 import { utf8Length } from "./aws-names.ts";
 import { displayNameSchema } from "./display-name.ts";
 
