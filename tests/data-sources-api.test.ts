@@ -226,11 +226,15 @@ describe("Test Connectivity over HTTP", () => {
   it("streams NDJSON: running before result for each check, done last with the whole result", async () => {
     const res = await fetch(`${base}/api/data-sources/test`, {
       method: "POST",
-      headers: { "content-type": "application/json", accept: "application/x-ndjson" },
+      // As the console sends it: its own origin, JSON.
+      headers: { "content-type": "application/json", accept: "application/x-ndjson", origin: base },
       body: JSON.stringify(connectionOf(good)),
     });
     expect(res.status).toBe(200);
     expect(res.headers.get("content-type")).toMatch(/^application\/x-ndjson/);
+    // The stream writes its own head: the security headers must survive that.
+    expect(res.headers.get("content-security-policy")).toContain("frame-ancestors 'none'");
+    expect(res.headers.get("x-content-type-options")).toBe("nosniff");
     const text = await res.text();
     expect(text.endsWith("\n")).toBe(true);
     const events: TestEvent[] = text.trim().split("\n").map((line) => testEventSchema.parse(JSON.parse(line)));
