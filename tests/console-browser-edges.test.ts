@@ -107,6 +107,20 @@ describe("the console under its CSP", () => {
   });
 });
 
+describe("the console's own requests", () => {
+  it("pass the edge as Chromium sends them: a bodiless start and a JSON create reach their routes", async () => {
+    await page.goto(`http://127.0.0.1:${apiPort}/data/sources`);
+    const answers = await page.evaluate(async () => {
+      // As src/lib/api-client.ts sends them: no content type without a body.
+      const start = await fetch("/api/tasks/t-1/start", { method: "POST" });
+      const create = await fetch("/api/tasks", { method: "POST", headers: { "content-type": "application/json" }, body: "{}" });
+      return [start.status, (await start.json()).error, create.status, (await create.json()).fields];
+    });
+    // The routes' own answers (no such task; the contract's field messages), not 403 or 415.
+    expect(answers).toEqual([404, expect.stringContaining("t-1"), 400, expect.objectContaining({ name: expect.any(String) })]);
+  });
+});
+
 describe("another site", () => {
   it("cannot frame the console", async () => {
     await page.goto(`http://evil.test:${evilPort}/frame`);
