@@ -1,5 +1,5 @@
 // Shapes of API responses shared by the console and the server.
-import { z } from "zod";
+import { z } from "./zod.ts";
 
 export const orgInfoSchema = z.object({
   org_id: z.string(),

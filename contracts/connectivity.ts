@@ -1,5 +1,5 @@
 // Test Connectivity result: stable check ids and statuses (DESIGN.md, fixed contracts).
-import { z } from "zod";
+import { z } from "./zod.ts";
 
 export const CHECK_IDS = [
   "assume_role",

@@ -1,6 +1,6 @@
 // The one definition of an "Amazon SQS (S3) - IAM Role" data source: the form (zodResolver),
 // the API validation and the TypeScript types all come from here.
-import { z } from "zod";
+import { z } from "./zod.ts";
 import {
   bucketNameProblem,
   isAwsRegion,
@@ -12,6 +12,7 @@ import {
   utf8Length,
 } from "./aws-names.ts";
 import { checkResultSchema } from "./connectivity.ts";
+import { displayNameSchema } from "./display-name.ts";
 
 export const DATA_SOURCE_TYPE = "amazon_sqs_s3_iam_role" as const;
 export const DATA_SOURCE_TYPE_LABEL = "Amazon SQS (S3) - IAM Role";
@@ -43,7 +44,7 @@ export const MESSAGES = {
 const trimmed = (schema: z.ZodString) => z.string().trim().pipe(schema);
 
 export const dataSourceFieldsSchema = z.strictObject({
-  name: trimmed(z.string().min(1, MESSAGES.nameRequired).max(128, MESSAGES.nameTooLong)),
+  name: displayNameSchema("data source", { required: MESSAGES.nameRequired, tooLong: MESSAGES.nameTooLong }),
   queue_url: trimmed(
     z
       .string()

@@ -1,7 +1,8 @@
 // The one definition of an "Amazon SQS (S3) Integration Task": the form (zodResolver), the API
 // validation, the worker and the TypeScript types all come from here.
-import { z } from "zod";
+import { z } from "./zod.ts";
 import { utf8Length } from "./aws-names.ts";
+import { displayNameSchema } from "./display-name.ts";
 import { COMPRESSIONS, ON_ERROR_MODES } from "./task-labels.ts";
 
 // The words and option lists live in a zod-free module the console's pages import (see there).
@@ -139,7 +140,7 @@ export const storedTargetSchema = z.strictObject({ database: z.string(), table: 
  * source's; given, they must lie within the data source's scope (see `taskScopeProblems`).
  */
 export const taskInputSchema = z.strictObject({
-  name: trimmed(z.string().min(1, TASK_MESSAGES.nameRequired).max(128, TASK_MESSAGES.nameTooLong)),
+  name: displayNameSchema("task", { required: TASK_MESSAGES.nameRequired, tooLong: TASK_MESSAGES.nameTooLong }),
   data_source_id: trimmed(z.string().min(1, TASK_MESSAGES.dataSourceRequired)),
   file_format: fileFormatSchema,
   prefix: keyFilter.optional(),

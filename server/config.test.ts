@@ -19,4 +19,37 @@ describe("loadConfig", () => {
   it("names the variable when a port is not a number", () => {
     expect(() => loadConfig({ PORT: "http" })).toThrow(/PORT must be a port number/);
   });
+
+  it("answers for the loopback names only by default", () => {
+    const config = loadConfig({});
+    expect(config.allowedHosts).toEqual(["localhost", "127.0.0.1", "[::1]"]);
+    expect(config.publicOrigin).toBeUndefined();
+  });
+
+  it("adds the host of PUBLIC_URL and the names in ALLOWED_HOSTS, in the form a Host header is read", () => {
+    const config = loadConfig({ PUBLIC_URL: "https://Console.Example.com:8443/app/", ALLOWED_HOSTS: " 10.0.0.5, Ops.Example.com. ,[FD00::1],," });
+    expect(config.publicOrigin).toBe("https://console.example.com:8443");
+    expect(config.allowedHosts).toEqual(["localhost", "127.0.0.1", "[::1]", "console.example.com", "10.0.0.5", "ops.example.com", "[fd00::1]"]);
+  });
+
+  it.each(["console.example.com:8443", "https://console.example.com", "example.com/app", "user@example.com"])(
+    "refuses the ALLOWED_HOSTS entry %s and says what an entry is",
+    (entry) => {
+      expect(() => loadConfig({ ALLOWED_HOSTS: entry })).toThrow(/ALLOWED_HOSTS is a comma-separated list of host names without scheme, port or path/);
+    },
+  );
+
+  it("refuses a PUBLIC_URL that is not an http(s) URL", () => {
+    expect(() => loadConfig({ PUBLIC_URL: "console.example.com" })).toThrow(/PUBLIC_URL must be the http\(s\) address/);
+    expect(() => loadConfig({ PUBLIC_URL: "ftp://console.example.com" })).toThrow(/PUBLIC_URL must be/);
+  });
+
+  it("has timeouts and a body limit by default, each configurable and checked", () => {
+    expect(loadConfig({})).toMatchObject({ requestTimeoutMs: 30_000, connectionTimeoutMs: 60_000, keepAliveTimeoutMs: 5_000, bodyLimitBytes: 65_536 });
+    const set = loadConfig({ REQUEST_TIMEOUT_MS: "1000", CONNECTION_TIMEOUT_MS: "2000", KEEP_ALIVE_TIMEOUT_MS: "3000", BODY_LIMIT_BYTES: "4096" });
+    expect(set).toMatchObject({ requestTimeoutMs: 1000, connectionTimeoutMs: 2000, keepAliveTimeoutMs: 3000, bodyLimitBytes: 4096 });
+    for (const name of ["REQUEST_TIMEOUT_MS", "CONNECTION_TIMEOUT_MS", "KEEP_ALIVE_TIMEOUT_MS", "BODY_LIMIT_BYTES"]) {
+      expect(() => loadConfig({ [name]: "0" })).toThrow(new RegExp(`${name} must be a whole number above 0`));
+    }
+  });
 });

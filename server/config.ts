@@ -1,5 +1,6 @@
 // Configuration from the environment, with the defaults of the embedded run (DESIGN.md).
 import path from "node:path";
+import { allowedHostEntry, LOOPBACK_HOSTNAMES } from "./host-names.ts";
 
 export interface Config {
   port: number;
@@ -16,6 +17,21 @@ export interface Config {
   /** How long the API waits for Databend when it checks a task's target table. */
   databendCheckTimeoutMs: number;
   logLevel: string;
+  /** Where browsers reach the console (PUBLIC_URL), as an origin: `https://console.example.com`. */
+  publicOrigin: string | undefined;
+  /**
+   * Host names the server answers for (any port), against DNS rebinding: the loopback names, the
+   * host of PUBLIC_URL and ALLOWED_HOSTS. Lower case, as `parseAuthority` reads a Host header.
+   */
+  allowedHosts: readonly string[];
+  /** Time to receive a whole request, headers and body; a slower client gets 408 and is cut. */
+  requestTimeoutMs: number;
+  /** A connection with no bytes in either direction for this long is closed. */
+  connectionTimeoutMs: number;
+  /** How long an idle keep-alive connection is kept between requests. */
+  keepAliveTimeoutMs: number;
+  /** The largest request body accepted (413 above). */
+  bodyLimitBytes: number;
 }
 
 export const DEFAULTS = {
@@ -26,6 +42,14 @@ export const DEFAULTS = {
   platformLoadRoleArn: "arn:aws:iam::111111111111:role/platform-load",
   databendDsn: "databend://root:@127.0.0.1:8000/default?sslmode=disable",
   databendCheckTimeoutMs: 5000,
+  // Long enough for a 64 KiB body on a slow link, short enough that held requests do not pile up.
+  requestTimeoutMs: 30_000,
+  // Above Test Connectivity's whole budget (20 s), during which its stream may be silent.
+  connectionTimeoutMs: 60_000,
+  // Node's own default; behind a load balancer it must exceed the balancer's idle timeout.
+  keepAliveTimeoutMs: 5_000,
+  // The largest valid body (a task with 1 KiB prefix and suffix) is a few KiB.
+  bodyLimitBytes: 64 * 1024,
 } as const;
 
 function portFrom(value: string | undefined, fallback: number, name: string): number {
@@ -44,7 +68,41 @@ function positiveInt(value: string | undefined, fallback: number, name: string):
   return n;
 }
 
+function publicOriginFrom(value: string | undefined): string | undefined {
+  if (value === undefined || value === "") return undefined;
+  let url: URL | undefined;
+  try {
+    url = new URL(value);
+  } catch {
+    url = undefined;
+  }
+  if (!url || (url.protocol !== "http:" && url.protocol !== "https:")) {
+    throw new Error(`PUBLIC_URL must be the http(s) address browsers use for the console, like https://console.example.com; got "${value}"`);
+  }
+  return url.origin;
+}
+
+function allowedHostsFrom(env: NodeJS.ProcessEnv, publicOrigin: string | undefined): string[] {
+  const listed = (env.ALLOWED_HOSTS ?? "")
+    .split(",")
+    .map((entry) => entry.trim())
+    .filter((entry) => entry !== "")
+    .map((entry) => {
+      const hostname = allowedHostEntry(entry);
+      if (!hostname) {
+        throw new Error(
+          `ALLOWED_HOSTS is a comma-separated list of host names without scheme, port or path (any port is accepted), ` +
+            `like console.example.com,10.0.0.5; got "${entry}"`,
+        );
+      }
+      return hostname;
+    });
+  const fromPublicUrl = publicOrigin ? [new URL(publicOrigin).hostname] : [];
+  return [...new Set([...LOOPBACK_HOSTNAMES, ...fromPublicUrl, ...listed])];
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const publicOrigin = publicOriginFrom(env.PUBLIC_URL);
   return {
     port: portFrom(env.PORT, DEFAULTS.port, "PORT"),
     host: env.HOST || "127.0.0.1",
@@ -57,5 +115,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     databendDsn: env.DATABEND_DSN || DEFAULTS.databendDsn,
     databendCheckTimeoutMs: positiveInt(env.DATABEND_CHECK_TIMEOUT_MS, DEFAULTS.databendCheckTimeoutMs, "DATABEND_CHECK_TIMEOUT_MS"),
     logLevel: env.LOG_LEVEL || "info",
+    publicOrigin,
+    allowedHosts: allowedHostsFrom(env, publicOrigin),
+    requestTimeoutMs: positiveInt(env.REQUEST_TIMEOUT_MS, DEFAULTS.requestTimeoutMs, "REQUEST_TIMEOUT_MS"),
+    connectionTimeoutMs: positiveInt(env.CONNECTION_TIMEOUT_MS, DEFAULTS.connectionTimeoutMs, "CONNECTION_TIMEOUT_MS"),
+    keepAliveTimeoutMs: positiveInt(env.KEEP_ALIVE_TIMEOUT_MS, DEFAULTS.keepAliveTimeoutMs, "KEEP_ALIVE_TIMEOUT_MS"),
+    bodyLimitBytes: positiveInt(env.BODY_LIMIT_BYTES, DEFAULTS.bodyLimitBytes, "BODY_LIMIT_BYTES"),
   };
 }

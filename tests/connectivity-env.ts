@@ -45,6 +45,17 @@ export interface Fixture {
 export async function startFixture(orgId: string): Promise<Fixture> {
   const dataDir = mkdtempSync(path.join(tmpdir(), "connectivity-sandbox-"));
   const sandbox = await startSandbox({ port: 0, dataDir, orgId, reset: true, seed: false, log: false });
+  return fixtureOn(sandbox, orgId, async () => {
+    await sandbox.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+}
+
+/**
+ * The fixture's clients on a sandbox someone else started (the browser tests' harness); `stop`
+ * destroys the clients, then runs `onStop`.
+ */
+export function fixtureOn(sandbox: Sandbox, orgId: string, onStop: () => Promise<void> = async () => {}): Fixture {
   const endpoint = sandbox.url;
   const aws: AwsClientOptions = { credentials: SETUP_KEYS, endpoints: { sts: endpoint, sqs: endpoint, s3: endpoint } };
   const clients: { destroy(): void }[] = [];
@@ -67,8 +78,7 @@ export async function startFixture(orgId: string): Promise<Fixture> {
     iam,
     async stop() {
       for (const client of clients) client.destroy();
-      await sandbox.stop();
-      rmSync(dataDir, { recursive: true, force: true });
+      await onStop();
     },
   };
 }

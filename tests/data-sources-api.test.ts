@@ -114,7 +114,8 @@ describe("validation", () => {
     ["an empty JSON body", { "content-type": "application/json" }, "", 400],
     ["JSON null", { "content-type": "application/json" }, "null", 400],
     ["a JSON array", { "content-type": "application/json" }, "[]", 400],
-    ["plain text", { "content-type": "text/plain" }, "hello", 400],
+    // What a cross-site <form enctype=text/plain> sends: refused before the body is read.
+    ["plain text", { "content-type": "text/plain" }, "hello", 415],
     ["a wrong content type", { "content-type": "application/xml" }, "<a/>", 415],
     ["no body at all", {}, undefined, 400],
   ])("answers %s with a sentence, never a 500 or a stack", async (_what, headers, payload, status) => {
@@ -225,11 +226,15 @@ describe("Test Connectivity over HTTP", () => {
   it("streams NDJSON: running before result for each check, done last with the whole result", async () => {
     const res = await fetch(`${base}/api/data-sources/test`, {
       method: "POST",
-      headers: { "content-type": "application/json", accept: "application/x-ndjson" },
+      // As the console sends it: its own origin, JSON.
+      headers: { "content-type": "application/json", accept: "application/x-ndjson", origin: base },
       body: JSON.stringify(connectionOf(good)),
     });
     expect(res.status).toBe(200);
     expect(res.headers.get("content-type")).toMatch(/^application\/x-ndjson/);
+    // The stream writes its own head: the security headers must survive that.
+    expect(res.headers.get("content-security-policy")).toContain("frame-ancestors 'none'");
+    expect(res.headers.get("x-content-type-options")).toBe("nosniff");
     const text = await res.text();
     expect(text.endsWith("\n")).toBe(true);
     const events: TestEvent[] = text.trim().split("\n").map((line) => testEventSchema.parse(JSON.parse(line)));
@@ -321,7 +326,7 @@ describe("cancellation and rate limit", () => {
     await hanging.close();
   });
 
-  it("limits Test Connectivity per organization with 429, Retry-After and when to try again", async () => {
+  it("limits Test Connectivity per client with 429, Retry-After and when to try again", async () => {
     const limited = await makeApp({ testRateLimit: { max: 2, timeWindowMs: 60_000 } });
     const call = () => limited.inject({ method: "POST", url: "/api/data-sources/test", payload: connectionOf(good) });
     expect((await call()).statusCode).toBe(200);
@@ -329,7 +334,32 @@ describe("cancellation and rate limit", () => {
     const res = await call();
     expect(res.statusCode).toBe(429);
     expect(Number(res.headers["retry-after"])).toBeGreaterThan(0);
-    expect(res.json().error).toMatch(/^Too many connectivity tests: your organization may run 2 per 60 s; try again in \d+ seconds?$/);
+    expect(res.json().error).toMatch(/^Too many connectivity tests: you may run 2 per 60 s; try again in \d+ seconds?$/);
+    await limited.close();
+  });
+
+  it("counts only valid requests: input the contract or the organization refuses costs nothing", async () => {
+    const limited = await makeApp({ testRateLimit: { max: 2, timeWindowMs: 60_000 } });
+    const call = (payload: object) => limited.inject({ method: "POST", url: "/api/data-sources/test", payload });
+    for (let i = 0; i < 5; i++) {
+      expect((await call({ ...connectionOf(good), queue_region: "mars-1" })).statusCode).toBe(400);
+      expect((await call({ ...connectionOf(good), external_id: "other-org" })).statusCode).toBe(400);
+    }
+    expect((await call(connectionOf(good))).statusCode).toBe(200);
+    expect((await call(connectionOf(good))).statusCode).toBe(200);
+    expect((await call(connectionOf(good))).statusCode).toBe(429);
+    await limited.close();
+  });
+
+  it("keeps each client's budget apart: one client at its limit does not lock out another", async () => {
+    const limited = await makeApp({ testRateLimit: { max: 2, timeWindowMs: 60_000 } });
+    const from = (remoteAddress: string) =>
+      limited.inject({ method: "POST", url: "/api/data-sources/test", payload: connectionOf(good), remoteAddress });
+    expect((await from("10.0.0.1")).statusCode).toBe(200);
+    expect((await from("10.0.0.1")).statusCode).toBe(200);
+    expect((await from("10.0.0.1")).statusCode).toBe(429);
+    expect((await from("10.0.0.2")).statusCode).toBe(200);
+    expect((await from("10.0.0.1")).statusCode).toBe(429);
     await limited.close();
   });
 });

@@ -1,6 +1,7 @@
-// The HTTP app, assembled from plugins: the zod type provider (the contracts validate requests and
-// serialize responses), errors, the decorated store, outside services and organization, the
-// OpenAPI document, then one plugin per resource.
+// The HTTP app, assembled from plugins: the server's limits and edges (timeouts and body limit,
+// security headers, the host allow-list, same-origin writes), the zod type provider (the
+// contracts validate requests and serialize responses), errors, the decorated store, outside
+// services and organization, the OpenAPI document, then one plugin per resource.
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from "fastify";
 import { serializerCompiler, validatorCompiler } from "fastify-type-provider-zod";
 import { existsSync } from "node:fs";
@@ -14,8 +15,12 @@ import { dataSourceRoutes } from "./data-sources.ts";
 import { dataSourceTestRoutes, type TestRateLimit } from "./data-sources-test.ts";
 import { errorHandling } from "./errors.ts";
 import { healthRoutes } from "./health.ts";
+import { hostAllowList } from "./host-allow-list.ts";
 import { openapi } from "./openapi.ts";
 import { organization, orgRoutes } from "./org.ts";
+import { sameOriginWrites } from "./same-origin-writes.ts";
+import { securityHeaders } from "./security-headers.ts";
+import { serverLimits } from "./server-limits.ts";
 import { servicesPlugin } from "./services.ts";
 import { storesPlugin, type ApiStores } from "./stores.ts";
 import { taskRoutes } from "./tasks.ts";
@@ -31,16 +36,21 @@ export interface AppOptions {
   connectivity?: ConnectivityTester;
   /** Checks task targets in Databend; by default through databend-driver at config.databendDsn. */
   targetChecker?: TargetChecker;
-  /** Test Connectivity rate limit per organization; 10 per minute by default. */
+  /** Test Connectivity rate limit per client; 10 per minute by default. */
   testRateLimit?: TestRateLimit;
 }
 
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const { config, logger, staticDir } = options;
-  const app: FastifyInstance = Fastify({ loggerInstance: logger as FastifyBaseLogger, bodyLimit: 64 * 1024 });
+  const app: FastifyInstance = Fastify({ loggerInstance: logger as FastifyBaseLogger, ...serverLimits(config) });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   await app.register(errorHandling);
+  // First, so that every response carries the headers, refusals included, and a refused request
+  // reaches nothing else.
+  await securityHeaders(app, config);
+  await app.register(hostAllowList, { config });
+  await app.register(sameOriginWrites, { config });
   await app.register(storesPlugin, { config, stores: options.stores });
   await app.register(servicesPlugin, {
     config,

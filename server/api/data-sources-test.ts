@@ -1,11 +1,13 @@
 // POST /api/data-sources/test: Test Connectivity. JSON `{ok, checks, tested_at}` by default;
 // with `Accept: application/x-ndjson` one event per line (`running`, `result`, then `done`),
-// each flushed as it happens. Rate-limited per organization; a closed request aborts the test.
+// each flushed as it happens. Rate-limited per client within the organization, counting only
+// valid requests; a closed request aborts the test.
 import rateLimit from "@fastify/rate-limit";
 import type { FastifyReply, FastifyRequest } from "fastify";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { testEventSchema, testOutcomeSchema, type TestEvent } from "#contracts/connectivity.ts";
 import { connectionOf, connectivityTestInputSchema } from "#contracts/data-source.ts";
+import { clientIdentity } from "./client-identity.ts";
 import { assertOwnExternalId } from "./data-sources.ts";
 import { ERROR_RESPONSES, HttpError } from "./errors.ts";
 
@@ -62,16 +64,23 @@ export const dataSourceTestRoutes: FastifyPluginAsyncZod<TestRouteOptions> = asy
           ...ERROR_RESPONSES,
         },
       },
+      // Input the contract or the organization refuses (400) is answered before the rate limit
+      // counts: a form with a typo costs nothing. The limit runs as the last preHandler, after
+      // schema validation and this check, and before any AWS call.
+      preHandler: async (request) => assertOwnExternalId(request.orgId, request.body),
       config: {
         rateLimit: {
           max: limit.max,
           timeWindow: limit.timeWindowMs,
-          keyGenerator: (request) => `connectivity-test:${request.orgId}`,
+          hook: "preHandler",
+          // Per client, so one client's burst cannot lock the rest of the organization out of
+          // testing, and so out of saving (a save needs a passing test).
+          keyGenerator: (request) => `connectivity-test:${request.orgId}:${clientIdentity(request)}`,
           errorResponseBuilder: (_request, context) => {
             const seconds = Math.max(1, Math.ceil(context.ttl / 1000));
             return new HttpError(
               429,
-              `Too many connectivity tests: your organization may run ${context.max} per ${Math.round(limit.timeWindowMs / 1000)} s; ` +
+              `Too many connectivity tests: you may run ${context.max} per ${Math.round(limit.timeWindowMs / 1000)} s; ` +
                 `try again in ${seconds} second${seconds === 1 ? "" : "s"}`,
             );
           },
@@ -80,7 +89,6 @@ export const dataSourceTestRoutes: FastifyPluginAsyncZod<TestRouteOptions> = asy
     },
     async (request, reply) => {
       const { orgId, body } = request;
-      assertOwnExternalId(orgId, body);
       const connection = connectionOf(body);
       const cancel = clientGone(request, reply);
       const stream = wantsNdjson(request);

@@ -11,6 +11,7 @@ import { buildApp, type AppOptions } from "../../server/api/app.ts";
 import { loadConfig, type Config } from "../../server/config.ts";
 import { createConnectivityTester } from "../../server/connectivity/engine.ts";
 import { launchBrowser } from "./browser.ts";
+import type { Viewport } from "./viewports.ts";
 
 export const SHOTS = path.resolve("test-results/e2e");
 const DIST = path.resolve("dist");
@@ -22,13 +23,14 @@ export interface ConsoleHarness {
   api: FastifyInstance;
   baseUrl: string;
   browser: Browser;
-  page: Page;
+  /** A page in a fresh browser context of this size (its own cookies and storage), opened at `path`. */
+  openPage(viewport: Viewport, path?: string): Promise<Page>;
   /** Closes the browser and the API, then `cleanup` (what `beforeApi` started), then the sandbox. */
   close(cleanup?: () => Promise<void>): Promise<void>;
 }
 
 export async function startConsoleHarness(
-  options: { prefix: string; orgId?: string; viewport?: { width: number; height: number } },
+  options: { prefix: string; orgId?: string },
   /**
    * Runs after the sandbox starts and before the API (e.g. a dev warehouse); may hand the API a
    * store and environment for its configuration (e.g. DATABEND_DSN).
@@ -65,7 +67,6 @@ export async function startConsoleHarness(
   });
   const baseUrl = await api.listen({ host: "127.0.0.1", port: 0 });
   const browser = await launchBrowser();
-  const page = await browser.newPage({ viewport: options.viewport ?? { width: 1400, height: 1000 } });
   return {
     dataDir,
     sandbox,
@@ -73,7 +74,14 @@ export async function startConsoleHarness(
     api,
     baseUrl,
     browser,
-    page,
+    async openPage(viewport, pathname = "/") {
+      const context = await browser.newContext({ viewport: { width: viewport.width, height: viewport.height } });
+      // Bounded waits: a missing element fails the test in seconds, not at the test's timeout.
+      context.setDefaultTimeout(10_000);
+      const page = await context.newPage();
+      await page.goto(`${baseUrl}${pathname}`);
+      return page;
+    },
     async close(cleanup) {
       await browser.close();
       await api.close();

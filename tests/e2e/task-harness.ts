@@ -1,0 +1,105 @@
+// The console harness plus what tasks need: the dev warehouse (the API checks a task's target
+// table there), a store the API and the worker share (as they share DATA_DIR in `npm start`), a
+// data source made through the API (its own e2e test drives the form), and the real worker: a
+// Supervisor in-process with the platform *load* identity.
+import pino from "pino";
+import { startWarehouse, type Warehouse as DevWarehouse } from "../../sandbox/warehouse/server.ts";
+import { connectionOf, dataSourceRecordSchema, type DataSourceRecord } from "#contracts/data-source.ts";
+import { DatabendWarehouse } from "../../server/databend/client.ts";
+import { openStore, type Stores } from "../../server/store/open.ts";
+import { loadWorkerConfig } from "../../server/worker/config.ts";
+import { Supervisor } from "../../server/worker/supervisor.ts";
+import { startConsoleHarness, type ConsoleHarness } from "./console-harness.ts";
+
+export interface TaskHarness extends ConsoleHarness {
+  warehouse: DatabendWarehouse;
+  /** The seeded demo as a saved data source. */
+  source: DataSourceRecord;
+  /** Stops and deletes every task through the API, so a flow starts from an empty list whatever ran before. */
+  clearTasks(): Promise<void>;
+  closeAll(): Promise<void>;
+}
+
+async function post(baseUrl: string, pathname: string, body: unknown): Promise<unknown> {
+  const response = await fetch(`${baseUrl}${pathname}`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(body),
+  });
+  const json: unknown = await response.json();
+  if (!response.ok) throw new Error(`POST ${pathname}: ${response.status} ${JSON.stringify(json)}`);
+  return json;
+}
+
+/** The seeded demo, tested and saved through the API. */
+async function saveDemoSource(h: ConsoleHarness): Promise<DataSourceRecord> {
+  const demo = h.sandbox.seedValues;
+  const connection = {
+    name: demo.name,
+    queue_url: demo.queueUrl,
+    queue_region: demo.queueRegion,
+    role_arn: demo.roleArn,
+    external_id: h.config.orgId,
+    bucket: demo.bucket,
+    prefix: demo.prefix,
+    suffix: demo.suffix,
+  };
+  const test = (await post(h.baseUrl, "/api/data-sources/test", connectionOf(connection))) as { ok: boolean };
+  if (!test.ok) throw new Error(`the seeded demo does not pass Test Connectivity: ${JSON.stringify(test)}`);
+  return dataSourceRecordSchema.parse(await post(h.baseUrl, "/api/data-sources", connection));
+}
+
+export async function startTaskHarness(prefix: string): Promise<TaskHarness> {
+  let dev: DevWarehouse | undefined;
+  let stores: Stores | undefined;
+  const h = await startConsoleHarness({ prefix }, async (dataDir) => {
+    dev = await startWarehouse({ port: 0, dataDir, log: false });
+    stores = await openStore(dataDir);
+    return { stores, env: { DATABEND_DSN: dev.dsn } };
+  });
+  const warehouse = new DatabendWarehouse(dev!.dsn);
+  const closeServers = () =>
+    h.close(async () => {
+      await warehouse.close();
+      await stores?.close();
+      await dev?.stop();
+    });
+  const source = await saveDemoSource(h).catch(async (error: unknown) => {
+    await closeServers();
+    throw error;
+  });
+
+  const supervisor = new Supervisor({
+    store: stores!.tasks,
+    warehouse,
+    config: { ...loadWorkerConfig({}), pollMs: 200, waitSeconds: 1, visibilitySeconds: 6, batchLingerMs: 300, stopGraceMs: 5_000 },
+    log: pino({ level: process.env.WORKER_TEST_LOG ?? "silent" }),
+    aws: {
+      credentials: { accessKeyId: "platform-load", secretAccessKey: "platform-load" },
+      endpoints: { sts: h.sandbox.url, sqs: h.sandbox.url, s3: h.sandbox.url },
+    },
+  });
+  supervisor.start();
+
+  return {
+    ...h,
+    warehouse,
+    source,
+    async clearTasks() {
+      const { items } = (await (await fetch(`${h.baseUrl}/api/tasks`)).json()) as { items: { id: string }[] };
+      for (const { id } of items) {
+        await fetch(`${h.baseUrl}/api/tasks/${id}/stop`, { method: "POST" });
+        // Deleting is refused (409) until the task is stopped.
+        for (let until = Date.now() + 20_000; ; await new Promise((r) => setTimeout(r, 200))) {
+          const status = (await fetch(`${h.baseUrl}/api/tasks/${id}`, { method: "DELETE" })).status;
+          if (status < 300 || status === 404) break;
+          if (Date.now() > until) throw new Error(`task ${id} could not be deleted (${status})`);
+        }
+      }
+    },
+    async closeAll() {
+      await supervisor.stop();
+      await closeServers();
+    },
+  };
+}
