@@ -24,7 +24,8 @@ export function AppProviders({ children, client }: { children: ReactNode; client
     <MantineProvider theme={theme} cssVariablesResolver={cssVariablesResolver} defaultColorScheme="auto">
       <QueryClientProvider client={queryClient}>
         <ModalsProvider>
-          <Notifications position="top-right" limit={4} />
+          {/* At the bottom, a notice never covers a dialog's title or the page's actions. */}
+          <Notifications position="bottom-right" limit={4} />
           {children}
         </ModalsProvider>
       </QueryClientProvider>
