@@ -13,7 +13,8 @@ export default function Overlays() {
   useEffect(() => markModalsMounted(), []);
   return (
     <>
-      <Notifications position="top-right" limit={4} />
+      {/* At the bottom, a notice never covers a dialog's title or the page's actions. */}
+      <Notifications position="bottom-right" limit={4} />
       <ModalsProvider />
     </>
   );

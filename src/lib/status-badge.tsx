@@ -41,6 +41,9 @@ export function StatusBadge({ status, text }: { status: BadgeStatus; text?: stri
       c="var(--mantine-color-text)"
       radius="sm"
       tt="none"
+      // A badge never shrinks to "Ru…" in a narrow table cell: its words are its meaning.
+      style={{ flexShrink: 0, overflow: "visible" }}
+      styles={{ label: { overflow: "visible", textOverflow: "clip" } }}
       fw={600}
       leftSection={
         status === "running" ? (

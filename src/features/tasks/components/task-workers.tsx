@@ -12,7 +12,7 @@ export function TaskWorkers({ taskId, live }: { taskId: string; live: boolean })
   if (workers.data.length === 0) return <Text size="sm" c="dimmed">No worker holds this task</Text>;
   return (
     // Four short columns wrap to fit a phone: no scrolling frame (it would hold nothing focusable).
-    <Table verticalSpacing={4} aria-label="Workers holding the task" style={{ overflowWrap: "anywhere" }}>
+    <Table verticalSpacing={4} aria-label="Workers holding the task">
       <Table.Thead>
         <Table.Tr>
           <Table.Th scope="col">Worker</Table.Th>
@@ -24,7 +24,7 @@ export function TaskWorkers({ taskId, live }: { taskId: string; live: boolean })
       <Table.Tbody>
         {workers.data.map((worker) => (
           <Table.Tr key={worker.worker_id}>
-            <Table.Td>
+            <Table.Td style={{ overflowWrap: "anywhere" }}>
               <Code>{worker.worker_id}</Code>
             </Table.Td>
             <Table.Td>

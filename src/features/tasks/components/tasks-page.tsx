@@ -9,8 +9,8 @@ import { LoadError, Loading, PageHeader } from "../../../lib/page-states.tsx";
 import { useTasks } from "../api/get-tasks.ts";
 import { displayState, TASK_STATE_ORDER, TASKS_ROOT, taskPath } from "../task-state.ts";
 import { CreateTaskExample } from "./create-task-example.tsx";
-import { TaskRowActions } from "./task-actions.tsx";
 import { formatLabel } from "./task-format.tsx";
+import { TaskRowActions } from "./task-actions.tsx";
 import { TaskStatus } from "./task-status.tsx";
 
 export function TargetTable({ target }: { target: TaskRecord["target"] }) {
@@ -49,16 +49,19 @@ const COLUMNS = [
     sortFn: "alphanumeric",
     cell: ({ row }) => <DataSourceLink task={row.original} />,
   }),
-  column.accessor((task) => formatLabel(task.file_format), {
-    id: "format",
-    header: "Format",
-    sortFn: "alphanumeric",
-  }),
   column.accessor((task) => `${task.target.database}.${task.target.table}`, {
     id: "target",
     header: "Target table",
     sortFn: "alphanumeric",
-    cell: ({ row }) => <TargetTable target={row.original.target} />,
+    // The file format rides under the table (a column of its own pushed the last one out of view at 1440 px).
+    cell: ({ row }) => (
+      <>
+        <TargetTable target={row.original.target} />
+        <Text size="xs" c="dimmed">
+          {formatLabel(row.original.file_format)}
+        </Text>
+      </>
+    ),
   }),
   column.accessor((task) => TASK_STATE_ORDER[displayState(task)], {
     id: "status",

@@ -50,6 +50,21 @@ export function TaskWizard({ sources, task }: { sources: DataSourceRecord[]; tas
   });
   const { trigger, getFieldState, setError, setFocus, setValue, clearErrors, handleSubmit, formState } = form;
 
+  // "onTouched" checks a field again on change only after it lost focus once; a field Next marked
+  // invalid still has focus, so it is checked here as it changes, and its error clears as soon as
+  // the value is right.
+  const { subscribe } = form;
+  useEffect(
+    () =>
+      subscribe({
+        formState: { values: true },
+        callback: ({ name }) => {
+          if (name && getFieldState(name as Field).error) void trigger(name as Field);
+        },
+      }),
+    [subscribe, getFieldState, trigger],
+  );
+
   const heading = useRef<HTMLHeadingElement>(null);
   // A new step replaces the fields (and the focus with them): focus its field with an error, or else
   // its heading, so keyboard and screen reader users continue from the top of the step.
