@@ -117,6 +117,7 @@ describe("worker: duplicates never become duplicate rows", () => {
           AWS_REGION: REGION,
           LOG_LEVEL: "warn",
           WORKER_POLL_MS: "200",
+          WORKER_METRICS_PORT: "off",
           WORKER_WAIT_SECONDS: "1",
           WORKER_VISIBILITY_SECONDS: "4",
           WORKER_CLAIM_LEASE_SECONDS: "3",

@@ -56,6 +56,8 @@ export function testWorkerConfig(over: Partial<WorkerConfig> = {}): WorkerConfig
     backoffMaxSeconds: 2,
     claimLeaseSeconds: 5,
     stopGraceMs: 5_000,
+    // No metrics server unless a test asks (suites run in parallel; 9464 is for one real worker).
+    metricsPort: null,
     ...over,
   };
 }

@@ -80,6 +80,7 @@ function startWorker(workerId: string): Proc {
     AWS_ACCESS_KEY_ID: "platform-load",
     AWS_SECRET_ACCESS_KEY: "platform-load",
     WORKER_POLL_MS: "200",
+    WORKER_METRICS_PORT: "off",
     WORKER_WAIT_SECONDS: "1",
     WORKER_RECEIVE_CONCURRENCY: "2",
     WORKER_VISIBILITY_SECONDS: "8",

@@ -12,6 +12,8 @@ export interface AckOptions {
   backoffMaxSeconds: number;
   /** Called after messages are deleted (count) and when an SQS call fails. */
   onDeleted?: (count: number) => void;
+  /** Called when a message is left for redelivery (backoff, deferral, release, abandonment). */
+  onReturned?: (reason: "retry" | "deferred" | "released" | "abandoned") => void;
   onQueueError?: (what: string, error: unknown) => void;
   now?: () => number;
 }
@@ -117,6 +119,7 @@ export class Acknowledger {
     if (!t || t.settled) return;
     t.settled = true;
     this.tracked.delete(messageId);
+    this.options.onReturned?.("released");
     this.pendingChanges.push({ t, seconds: 0 });
     this.scheduleFlush();
   }
@@ -127,6 +130,7 @@ export class Acknowledger {
     if (!t) return;
     t.settled = true;
     this.tracked.delete(messageId);
+    this.options.onReturned?.("abandoned");
   }
 
   private settle(t: Tracked): Settlement | null {
@@ -136,11 +140,13 @@ export class Acknowledger {
     let outcome: Settlement;
     if (t.failed) {
       this.settled.retried++;
+      this.options.onReturned?.("retry");
       const seconds = backoffSeconds(t.message.receiveCount, this.options.backoffBaseSeconds, this.options.backoffMaxSeconds);
       this.pendingChanges.push({ t, seconds });
       outcome = "retry";
     } else if (t.deferSeconds > 0) {
       this.settled.deferred++;
+      this.options.onReturned?.("deferred");
       this.pendingChanges.push({ t, seconds: t.deferSeconds });
       outcome = "deferred";
     } else {

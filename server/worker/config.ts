@@ -41,6 +41,10 @@ export interface WorkerConfig {
   ledgerRetentionHours: number;
   /** Longest wait between probes while Databend does not answer. */
   probeMaxMs: number;
+  /** Port of the Prometheus GET /metrics server (0: any free port); null: no server. */
+  metricsPort: number | null;
+  /** Address the metrics server binds (loopback unless told otherwise). */
+  metricsHost: string;
 }
 
 function num(env: NodeJS.ProcessEnv, name: string, dflt: number, min = 0): number {
@@ -49,6 +53,15 @@ function num(env: NodeJS.ProcessEnv, name: string, dflt: number, min = 0): numbe
   const value = Number(raw);
   if (!Number.isFinite(value) || value < min) throw new Error(`${name} must be a number of at least ${min}, got "${raw}"`);
   return value;
+}
+
+/** WORKER_METRICS_PORT: a port (default 9464, 0 for any free one) or "off". */
+function metricsPort(env: NodeJS.ProcessEnv): number | null {
+  const raw = env.WORKER_METRICS_PORT?.trim();
+  if (raw?.toLowerCase() === "off") return null;
+  const port = num(env, "WORKER_METRICS_PORT", 9464, 0);
+  if (!Number.isInteger(port) || port > 65535) throw new Error(`WORKER_METRICS_PORT must be a port (0-65535) or "off", got "${raw}"`);
+  return port;
 }
 
 export function defaultWorkerId(): string {
@@ -76,5 +89,7 @@ export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerCo
     loadMetadataHours,
     ledgerRetentionHours: num(env, "WORKER_LEDGER_RETENTION_HOURS", loadMetadataHours + 24, loadMetadataHours),
     probeMaxMs: num(env, "WORKER_PROBE_MAX_MS", 30_000, 100),
+    metricsPort: metricsPort(env),
+    metricsHost: env.WORKER_METRICS_HOST || "127.0.0.1",
   };
 }

@@ -10,6 +10,7 @@ import { WarehouseError, toWarehouseError } from "../databend/client.ts";
 import { buildCopyInto, buildCountRows, scrubSecrets, secretsOf, type S3Connection } from "../databend/sql.ts";
 import type { RunnableTask } from "../store/tasks.ts";
 import type { CredentialCache } from "./credentials.ts";
+import type { TaskMetrics } from "./metrics.ts";
 
 export interface CopierDeps {
   task: RunnableTask;
@@ -22,6 +23,8 @@ export interface CopierDeps {
   metadataHours: number;
   /** The role session's length: the lifetime a statement needs grows with its batch, up to a third of it. */
   roleSessionSeconds: number;
+  /** COPY durations and errors by class. */
+  metrics?: TaskMetrics;
 }
 
 /** Partitions whose S3 endpoints do not follow the global `s3.<region>.amazonaws.com` pattern. */
@@ -66,7 +69,8 @@ export class Copier {
       connection = await this.connection(files);
     } catch (error) {
       const text = scrubSecrets(error instanceof Error ? `${error.name}: ${error.message}` : String(error));
-      const { code } = classifyAwsError(error);
+      const { code, kind } = classifyAwsError(error);
+      this.deps.metrics?.awsError(kind);
       throw new WarehouseError("access", `Cannot assume the data source's role: ${text}`, {
         sentence:
           `Cannot assume the data source's role${code ? ` (${code})` : ""}. Check that its trust policy allows the platform load ` +
@@ -78,7 +82,9 @@ export class Copier {
     try {
       return await run(connection);
     } catch (error) {
-      throw toWarehouseError(error, secrets, this.deps.task.source.bucket);
+      const e = toWarehouseError(error, secrets, this.deps.task.source.bucket);
+      this.deps.metrics?.databendError(e.errorClass);
+      throw e;
     }
   }
 
@@ -98,7 +104,8 @@ export class Copier {
         deduplicateLabel: options.label,
         metadataExpireHours: this.deps.metadataHours,
       });
-      return this.deps.warehouse.copyInto(sql, secretsOf(connection));
+      const done = this.deps.metrics?.copyTimer();
+      return this.deps.warehouse.copyInto(sql, secretsOf(connection)).finally(() => done?.());
     });
   }
 

@@ -8,12 +8,14 @@ export class CredentialCache {
   private inFlight: Promise<AwsCredentialIdentity> | undefined;
   private readonly source: AwsCredentialIdentityProvider;
   private readonly now: () => number;
+  private readonly onRefresh: (() => void) | undefined;
   /** How many times the source was asked (AssumeRole calls). */
   refreshes = 0;
 
-  constructor(source: AwsCredentialIdentityProvider, now: () => number = Date.now) {
+  constructor(source: AwsCredentialIdentityProvider, now: () => number = Date.now, onRefresh?: () => void) {
     this.source = source;
     this.now = now;
+    this.onRefresh = onRefresh;
   }
 
   /**
@@ -37,6 +39,7 @@ export class CredentialCache {
         const fetchedAt = this.now();
         const creds = await this.source();
         this.refreshes++;
+        this.onRefresh?.();
         this.current = creds;
         this.fetchedAt = fetchedAt;
         return creds;

@@ -8,6 +8,7 @@ import { scrubSecrets } from "../databend/sql.ts";
 import type { TaskStore } from "../store/tasks.ts";
 import type { Acknowledger } from "./acknowledger.ts";
 import type { WorkerConfig } from "./config.ts";
+import type { TaskMetrics } from "./metrics.ts";
 import { parseBody, type TaskScope } from "./events.ts";
 import type { MessageQueue, QueueMessage } from "./queue.ts";
 import { errorText, excerpt, ledgerObject, sleep, type BatchItem } from "./runner-support.ts";
@@ -23,6 +24,7 @@ export interface ReceiverDeps {
   store: TaskStore;
   cfg: WorkerConfig;
   log: Logger;
+  metrics?: TaskMetrics;
   /** Whether receiving should wait (batcher full, too much tracked, Databend unreachable). */
   busy(): boolean;
   stopping(): boolean;
@@ -155,6 +157,7 @@ export class Receiver {
     const text = scrubSecrets(errorText(error));
     const detail = excerpt(text, 2000);
     const classified = classifyAwsError(error);
+    this.deps.metrics?.awsError(classified.kind);
     const problem = queueProblem(classified.kind, classified.code);
     if (PERMANENT_AWS_KINDS.has(classified.kind)) {
       this.fatalStreak++;

@@ -1,10 +1,12 @@
 // Runs every task whose desired state is running: polls the store, starts runners for new tasks,
-// restarts them when the task or its data source is edited, and stops them when asked.
+// restarts them when the task or its data source is edited, and stops them when asked. Serves the
+// worker's Prometheus metrics (metrics.ts) while it runs.
 import type { Logger } from "pino";
 import type { AwsClientOptions } from "../aws/clients.ts";
 import type { Warehouse } from "../databend/client.ts";
 import type { TaskStore } from "../store/tasks.ts";
 import type { WorkerConfig } from "./config.ts";
+import { startMetricsServer, type MetricsServer } from "./metrics.ts";
 import { errorText } from "./runner-support.ts";
 import { TaskRunner } from "./task-runner.ts";
 import type { MessageQueue } from "./queue.ts";
@@ -27,6 +29,7 @@ export class Supervisor {
   private ticking = false;
   private closed = false;
   private lastPrune = 0;
+  private metricsServer: Promise<MetricsServer | undefined> | undefined;
 
   constructor(deps: SupervisorDeps) {
     this.deps = deps;
@@ -42,8 +45,28 @@ export class Supervisor {
 
   start(): void {
     this.deps.log.info({ worker: this.deps.config.workerId }, "worker started");
+    const { metricsHost, metricsPort } = this.deps.config;
+    if (metricsPort !== null) {
+      // A port already taken is logged, not fatal: loading matters more than its metrics.
+      this.metricsServer = startMetricsServer(metricsHost, metricsPort).then(
+        (server) => {
+          this.deps.log.info({ url: `http://${server.host}:${server.port}/metrics` }, "serving metrics");
+          return server;
+        },
+        (error: unknown) => {
+          this.deps.log.error({ err: errorText(error), host: metricsHost, port: metricsPort }, "cannot serve metrics (WORKER_METRICS_PORT)");
+          return undefined;
+        },
+      );
+    }
     void this.tick();
     this.timer = setInterval(() => void this.tick(), this.deps.config.pollMs);
+  }
+
+  /** Where GET /metrics is served once listening; undefined when off or the port could not be had. */
+  async metricsAddress(): Promise<{ host: string; port: number } | undefined> {
+    const server = await this.metricsServer;
+    return server && { host: server.host, port: server.port };
   }
 
   /** One look at the store; exposed for tests. */
@@ -109,6 +132,7 @@ export class Supervisor {
     const all = [...this.runners.values()].map((r) => r.stop("shutdown"));
     this.runners.clear();
     await Promise.allSettled([...all, ...this.stopping]);
+    await (await this.metricsServer)?.close();
     this.deps.log.info("worker stopped");
   }
 }

@@ -27,6 +27,7 @@ import { Batcher } from "./batcher.ts";
 import type { WorkerConfig } from "./config.ts";
 import { Copier } from "./copier.ts";
 import { CredentialCache } from "./credentials.ts";
+import { taskMetrics, type TaskMetrics } from "./metrics.ts";
 import { SqsQueue, type MessageQueue, type QueueMessage } from "./queue.ts";
 import { Receiver } from "./receiver.ts";
 import { BatchTally, abandonedRun } from "./run-record.ts";
@@ -60,6 +61,7 @@ export class TaskRunner {
   private readonly sqs: SQSClient | undefined;
   private readonly receiver: Receiver;
   private readonly versions: VersionLoader;
+  private readonly metrics: TaskMetrics;
   private readonly abort = new AbortController();
   private readonly loads = new Set<Promise<void>>();
   private readonly loops: Promise<void>[] = [];
@@ -81,6 +83,7 @@ export class TaskRunner {
     this.finished = new Promise((resolve) => (this.resolveFinished = resolve));
     const region = task.source.queue_region;
     const aws = deps.aws ?? {};
+    const metrics = (this.metrics = taskMetrics(task.id));
     this.credentials = new CredentialCache(
       assumedRoleCredentials({
         ...aws,
@@ -91,6 +94,8 @@ export class TaskRunner {
         durationSeconds: this.cfg.roleSessionSeconds,
         stsRegion: stsRegionFor(partitionOfRegion(region)),
       }),
+      Date.now,
+      () => metrics.credentialRefresh(),
     );
     let queue = deps.queue;
     if (!queue) {
@@ -110,12 +115,17 @@ export class TaskRunner {
       endpointUrl: this.cfg.copyEndpointUrl ?? resolveEndpoint("s3", aws),
       metadataHours: this.cfg.loadMetadataHours,
       roleSessionSeconds: this.cfg.roleSessionSeconds,
+      metrics,
     });
     this.ack = new Acknowledger(queue, {
       visibilitySeconds: this.cfg.visibilitySeconds,
       backoffBaseSeconds: this.cfg.backoffBaseSeconds,
       backoffMaxSeconds: this.cfg.backoffMaxSeconds,
-      onDeleted: (count) => void this.deps.store.addCounters(this.task.id, { messages_deleted: count }).catch((error) => this.log.warn({ err: errorText(error) }, "counting deletes failed")),
+      onReturned: (reason) => metrics.returned(reason),
+      onDeleted: (count) => {
+        metrics.deleted(count);
+        void this.deps.store.addCounters(this.task.id, { messages_deleted: count }).catch((error) => this.log.warn({ err: errorText(error) }, "counting deletes failed"));
+      },
       onQueueError: (what, error) => this.log.warn({ err: errorText(error) }, `SQS: ${what} failed`),
     });
     this.batcher = new Batcher<BatchItem>({
@@ -132,6 +142,7 @@ export class TaskRunner {
       store: deps.store,
       cfg: this.cfg,
       log: this.log,
+      metrics,
       busy: () => this.holding > 0 || this.batcher.full || this.ack.size >= this.cfg.batchMaxFiles * (this.cfg.loadConcurrency + 1),
       stopping: () => this.stopping,
       add: (item) => this.batcher.add(item),
@@ -279,6 +290,7 @@ export class TaskRunner {
       messages_received: this.receiver.takeReceivedCount(),
     });
     const run = await this.deps.store.finishBatch(input, tally.loaded, this.cfg.workerId);
+    this.metrics.run(input);
     this.log.info(
       { run: run.id, status: input.status, messages: run.messages, objects: input.objects_loaded, duplicates: input.objects_duplicate, rows: input.rows_loaded, statements: input.copy_statements, errors: input.errors.length },
       "batch done",
@@ -320,7 +332,9 @@ export class TaskRunner {
       for (const id of ids) this.ack.abandon(id);
       this.log.warn({ messages: ids.length }, "stop: abandoned the in-flight batch; its messages stay in the queue");
       const base = { task_id: this.task.id, worker_id: this.cfg.workerId, messages: ids.length, messages_received: this.receiver.takeReceivedCount() };
-      await this.deps.store.finishBatch(abandonedRun(base, this.cfg.stopGraceMs), [], this.cfg.workerId);
+      const input = abandonedRun(base, this.cfg.stopGraceMs);
+      await this.deps.store.finishBatch(input, [], this.cfg.workerId);
+      this.metrics.run(input);
     }
     if (this.heartbeatTimer) clearInterval(this.heartbeatTimer);
     await this.ack.flush();

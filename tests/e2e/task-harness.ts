@@ -72,7 +72,7 @@ export async function startTaskHarness(prefix: string): Promise<TaskHarness> {
   const supervisor = new Supervisor({
     store: stores!.tasks,
     warehouse,
-    config: { ...loadWorkerConfig({}), pollMs: 200, waitSeconds: 1, visibilitySeconds: 6, batchLingerMs: 300, stopGraceMs: 5_000 },
+    config: { ...loadWorkerConfig({}), pollMs: 200, waitSeconds: 1, visibilitySeconds: 6, batchLingerMs: 300, stopGraceMs: 5_000, metricsPort: null },
     log: pino({ level: process.env.WORKER_TEST_LOG ?? "silent" }),
     aws: {
       credentials: { accessKeyId: "platform-load", secretAccessKey: "platform-load" },
