@@ -83,6 +83,8 @@ function startWorker(id: string): ChildProcess {
     env: {
       ...process.env,
       WORKER_ID: id,
+      // Each process serves its metrics (their cost is part of the figure) on a port of its own.
+      WORKER_METRICS_PORT: "0",
       DATABASE_URL: databaseUrl,
       DATA_DIR: dataDir,
       DATABEND_DSN: dsn,
