@@ -10,6 +10,7 @@ import path from "node:path";
 import { dataSourceStore } from "./data-sources.ts";
 import { openPostgresDb, openSqliteDb, type DialectName, type StoreDb } from "./dialect.ts";
 import { loadLedger } from "./ledger.ts";
+import { migrateAuthTables } from "./auth-tables.ts";
 import { migrate } from "./migrations.ts";
 import { runHistory } from "./runs.ts";
 import { taskRecords } from "./task-records.ts";
@@ -60,6 +61,7 @@ export async function openStore(target: string | OpenStoreOptions = {}): Promise
     : openSqliteDb(path.join(options.dataDir ?? "./data", STORE_FILE));
   try {
     await migrate(s.db);
+    await migrateAuthTables(s);
   } catch (error) {
     await s.db.destroy();
     throw error;

@@ -1,0 +1,95 @@
+// better-auth's configuration, the one definition of identity: which plugins (organizations, API
+// keys), how sessions and keys are carried, and where the tables live (our store's Kysely handle,
+// so the same SQLite file or PostgreSQL database). The store's migrate step and the HTTP handler
+// both build from here, so the tables created are always the tables the handler expects.
+//
+// Why better-auth: a maintained TypeScript library that runs on a Kysely instance we hand it (our
+// node:sqlite dialect and pg pool alike), with email and password, OpenID Connect (generic-oauth /
+// SSO), organizations with roles, and hashed, revocable API keys as plugins; passwords, session
+// tokens, cookies and key hashing stay in the library.
+import { apiKey } from "@better-auth/api-key";
+import type { BetterAuthOptions } from "better-auth";
+import { organization } from "better-auth/plugins";
+import type { Kysely } from "kysely";
+import type { DialectName } from "../store/dialect.ts";
+import { API_KEY_MIN_LENGTH } from "./key-length.ts";
+
+/** The role the first organization's admin gets (the issue's roles are admin, operator, viewer). */
+export const ADMIN_ROLE = "admin";
+
+const BEARER = /^Bearer\s+(\S+)\s*$/i;
+
+export interface AuthDatabase {
+  // Kysely<any>: better-auth's tables are its own, not in our schema's row types.
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  db: Kysely<any>;
+  dialect: DialectName;
+}
+
+export interface AuthOptionsInput {
+  database: AuthDatabase;
+  /** Signs session cookies. */
+  secret: string;
+  /** PUBLIC_URL's origin when set; otherwise better-auth takes the request's (Host is allow-listed). */
+  baseURL?: string | undefined;
+  /** Secure cookies: on everywhere but loopback, where browsers reach the console over plain http. */
+  secureCookies: boolean;
+  /** Where better-auth's own log lines go (ours, rather than its console output). */
+  log?: ((level: "debug" | "info" | "warn" | "error", message: string) => void) | undefined;
+  /** Seeding only: create the first user. Served, nobody signs themselves up (members are invited, later). */
+  allowSignUp?: boolean | undefined;
+  /** Seeding only: the API key to issue, instead of a random one. */
+  issueKey?: string | undefined;
+  /** Seeding only: the id to give the organization created, instead of a generated one. */
+  organizationId?: string | undefined;
+}
+
+/** What only the seeding instance sets. */
+export type Seeding = Pick<AuthOptionsInput, "issueKey" | "organizationId" | "allowSignUp">;
+
+/** Plugins, in one place: the schema (migrations) and the handler must agree on them. */
+function plugins(input: Seeding) {
+  const { issueKey, organizationId } = input;
+  return [
+    organization({
+      creatorRole: ADMIN_ROLE,
+      ...(organizationId ? { organizationHooks: { beforeCreateOrganization: async () => ({ data: { id: organizationId } }) } } : {}),
+    }),
+    apiKey({
+      defaultKeyLength: API_KEY_MIN_LENGTH,
+      // A key stands for its user (references "user"), so getSession answers for it like for a cookie.
+      enableSessionForAPIKeys: true,
+      // The library's default, 10 requests a day per key, would stop automation; per-key limits
+      // come with the rate limits of the server's edges (issue 10, section 2).
+      rateLimit: { enabled: false },
+      // Automation sends `Authorization: Bearer <key>`, the usual header, rather than x-api-key.
+      customAPIKeyGetter: (ctx) => BEARER.exec(ctx.headers?.get("authorization") ?? "")?.[1] ?? null,
+      ...(issueKey ? { customKeyGenerator: () => issueKey } : {}),
+    }),
+  ];
+}
+
+/** What decides the tables: the database and the plugins. The store's migrate step uses only this. */
+export function authSchemaOptions(database: AuthDatabase, seeding: Seeding = {}) {
+  return {
+    database: { db: database.db, type: database.dialect },
+    plugins: plugins(seeding),
+  } satisfies BetterAuthOptions;
+}
+
+export function authOptions(input: AuthOptionsInput) {
+  return {
+    ...authSchemaOptions(input.database, input),
+    secret: input.secret,
+    baseURL: input.baseURL,
+    basePath: "/api/auth",
+    emailAndPassword: { enabled: true, disableSignUp: !input.allowSignUp },
+    // Nobody reports usage anywhere.
+    telemetry: { enabled: false },
+    ...(input.log ? { logger: { log: input.log } } : {}),
+    advanced: {
+      useSecureCookies: input.secureCookies,
+      defaultCookieAttributes: { httpOnly: true, sameSite: "lax" as const },
+    },
+  } satisfies BetterAuthOptions;
+}
