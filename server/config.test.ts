@@ -52,4 +52,34 @@ describe("loadConfig", () => {
       expect(() => loadConfig({ [name]: "0" })).toThrow(new RegExp(`${name} must be a whole number above 0`));
     }
   });
+
+  it("seeds nothing without the ADMIN_ variables, and reads all three together", () => {
+    expect(loadConfig({}).adminSeed).toBeUndefined();
+    const key = "k".repeat(32);
+    expect(loadConfig({ ADMIN_EMAIL: "a@example.com", ADMIN_PASSWORD: "pw-long-enough", ADMIN_API_KEY: key }).adminSeed).toEqual({
+      email: "a@example.com",
+      password: "pw-long-enough",
+      apiKey: key,
+    });
+  });
+
+  it("names the missing ADMIN_ variables when only some are set", () => {
+    expect(() => loadConfig({ ADMIN_EMAIL: "a@example.com" })).toThrow(/ADMIN_PASSWORD and ADMIN_API_KEY are missing/);
+    expect(() => loadConfig({ ADMIN_EMAIL: "a@example.com", ADMIN_PASSWORD: "pw-long-enough" })).toThrow(/ADMIN_API_KEY is missing/);
+  });
+
+  it("refuses an ADMIN_API_KEY shorter than 32 characters or with spaces", () => {
+    const seed = { ADMIN_EMAIL: "a@example.com", ADMIN_PASSWORD: "pw-long-enough" };
+    expect(() => loadConfig({ ...seed, ADMIN_API_KEY: "k".repeat(31) })).toThrow(/ADMIN_API_KEY must be at least 32 characters/);
+    expect(() => loadConfig({ ...seed, ADMIN_API_KEY: "k".repeat(20) + " " + "k".repeat(20) })).toThrow(/ADMIN_API_KEY must be/);
+  });
+
+  it("takes AUTH_SECRET when set (32 characters or more), else a random secret per process", () => {
+    const secret = "s".repeat(32);
+    expect(loadConfig({ AUTH_SECRET: secret }).authSecret).toBe(secret);
+    expect(() => loadConfig({ AUTH_SECRET: "short" })).toThrow(/AUTH_SECRET must be at least 32 characters/);
+    const a = loadConfig({}).authSecret;
+    expect(a.length).toBeGreaterThanOrEqual(32);
+    expect(loadConfig({}).authSecret).not.toBe(a);
+  });
 });

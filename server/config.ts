@@ -1,5 +1,7 @@
 // Configuration from the environment, with the defaults of the embedded run (DESIGN.md).
+import { randomBytes } from "node:crypto";
 import path from "node:path";
+import { API_KEY_MIN_LENGTH } from "./auth/key-length.ts";
 import { allowedHostEntry, LOOPBACK_HOSTNAMES } from "./host-names.ts";
 
 export interface Config {
@@ -32,6 +34,16 @@ export interface Config {
   keepAliveTimeoutMs: number;
   /** The largest request body accepted (413 above). */
   bodyLimitBytes: number;
+  /** Signs session cookies (AUTH_SECRET); random per process when unset, so sessions end at restart. */
+  authSecret: string;
+  /** ADMIN_EMAIL, ADMIN_PASSWORD, ADMIN_API_KEY: seed an empty store's first organization, admin and key. */
+  adminSeed: AdminSeed | undefined;
+}
+
+export interface AdminSeed {
+  email: string;
+  password: string;
+  apiKey: string;
 }
 
 export const DEFAULTS = {
@@ -101,6 +113,33 @@ function allowedHostsFrom(env: NodeJS.ProcessEnv, publicOrigin: string | undefin
   return [...new Set([...LOOPBACK_HOSTNAMES, ...fromPublicUrl, ...listed])];
 }
 
+const AUTH_SECRET_MIN_LENGTH = 32;
+
+function authSecretFrom(value: string | undefined): string {
+  // Not hand-made crypto: 32 bytes from the OS's generator, used by better-auth as its secret.
+  if (value === undefined || value === "") return randomBytes(32).toString("base64url");
+  if (value.length < AUTH_SECRET_MIN_LENGTH) {
+    throw new Error(`AUTH_SECRET must be at least ${AUTH_SECRET_MIN_LENGTH} characters (e.g. openssl rand -base64 32); got ${value.length}`);
+  }
+  return value;
+}
+
+const SEED_VARIABLES = ["ADMIN_EMAIL", "ADMIN_PASSWORD", "ADMIN_API_KEY"] as const;
+
+function adminSeedFrom(env: NodeJS.ProcessEnv): AdminSeed | undefined {
+  const set = SEED_VARIABLES.filter((name) => env[name]);
+  if (set.length === 0) return undefined;
+  if (set.length < SEED_VARIABLES.length) {
+    const missing = SEED_VARIABLES.filter((name) => !env[name]);
+    throw new Error(`${SEED_VARIABLES.join(", ")} seed the first organization together; ${missing.join(" and ")} ${missing.length > 1 ? "are" : "is"} missing`);
+  }
+  const apiKey = env.ADMIN_API_KEY!;
+  if (apiKey.length < API_KEY_MIN_LENGTH || /\s/.test(apiKey)) {
+    throw new Error(`ADMIN_API_KEY must be at least ${API_KEY_MIN_LENGTH} characters without spaces (e.g. openssl rand -hex 32); got ${apiKey.length}`);
+  }
+  return { email: env.ADMIN_EMAIL!, password: env.ADMIN_PASSWORD!, apiKey };
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const publicOrigin = publicOriginFrom(env.PUBLIC_URL);
   return {
@@ -121,5 +160,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     connectionTimeoutMs: positiveInt(env.CONNECTION_TIMEOUT_MS, DEFAULTS.connectionTimeoutMs, "CONNECTION_TIMEOUT_MS"),
     keepAliveTimeoutMs: positiveInt(env.KEEP_ALIVE_TIMEOUT_MS, DEFAULTS.keepAliveTimeoutMs, "KEEP_ALIVE_TIMEOUT_MS"),
     bodyLimitBytes: positiveInt(env.BODY_LIMIT_BYTES, DEFAULTS.bodyLimitBytes, "BODY_LIMIT_BYTES"),
+    authSecret: authSecretFrom(env.AUTH_SECRET),
+    adminSeed: adminSeedFrom(env),
   };
 }

@@ -3,12 +3,16 @@ import path from "node:path";
 import { loadConfig } from "./config.ts";
 import { createLogger } from "./logger.ts";
 import { buildApp } from "./api/app.ts";
+import { seedFirstRun } from "./auth/seed.ts";
 import { openStore, storeTarget } from "./store/open.ts";
 
 const config = loadConfig();
 const logger = createLogger(config.logLevel, "api");
 // Opened (and migrated) before listening, so a store problem stops startup with its reason.
 const stores = await openStore(storeTarget(config));
+// ADMIN_EMAIL/ADMIN_PASSWORD/ADMIN_API_KEY seed an empty store's first organization; ignored later.
+const seed = await seedFirstRun(config, stores.db, logger);
+if (seed.seeded) logger.info({ org_id: seed.organizationId }, "seeded the first organization, its admin and API key");
 const app = await buildApp({ config, logger, stores, staticDir: path.resolve("dist") });
 
 let closing = false;
