@@ -1,7 +1,7 @@
 // The HTTP app, assembled from plugins: the server's limits and edges (timeouts and body limit,
 // security headers, the host allow-list, same-origin writes), the zod type provider (the
 // contracts validate requests and serialize responses), errors, the decorated store, outside
-// services and organization, the OpenAPI document, then one plugin per resource.
+// services, identity (better-auth; not yet enforced) and organization, the OpenAPI document, then one plugin per resource.
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from "fastify";
 import { serializerCompiler, validatorCompiler } from "fastify-type-provider-zod";
 import { existsSync } from "node:fs";
@@ -10,6 +10,8 @@ import type { Logger } from "pino";
 import type { Config } from "../config.ts";
 import type { ConnectivityTester } from "../connectivity/engine.ts";
 import type { TargetChecker } from "../databend/target-check.ts";
+import type { Auth } from "../auth/auth.ts";
+import { authPlugin, authRoutes } from "./auth.ts";
 import { apiOnlyNotFound, serveConsole } from "./console-assets.ts";
 import { dataSourceRoutes } from "./data-sources.ts";
 import { dataSourceTestRoutes, type TestRateLimit } from "./data-sources-test.ts";
@@ -36,6 +38,8 @@ export interface AppOptions {
   connectivity?: ConnectivityTester;
   /** Checks task targets in Databend; by default through databend-driver at config.databendDsn. */
   targetChecker?: TargetChecker;
+  /** Identity (better-auth); by default made over the store's database on first use. */
+  auth?: Auth;
   /** Test Connectivity rate limit per client; 10 per minute by default. */
   testRateLimit?: TestRateLimit;
 }
@@ -58,10 +62,12 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     connectivity: options.connectivity,
     targetChecker: options.targetChecker,
   });
+  await app.register(authPlugin, { config, auth: options.auth });
   await app.register(organization, { config });
   await app.register(openapi);
 
   await app.register(healthRoutes);
+  await app.register(authRoutes);
   await app.register(orgRoutes, { config });
   await app.register(dataSourceRoutes);
   await app.register(dataSourceTestRoutes, { rateLimit: options.testRateLimit });

@@ -2,17 +2,21 @@
 // route plugin uses. By default openStore() on DATABASE_URL or DATA_DIR, opened on first use (so
 // routes that need no store, health and org, answer without one) and closed with the app; stores
 // handed in (server/main.ts opens them before listening, tests bring their own) are the caller's to close.
+// `app.storeDb()` is the store's database itself, for identity (better-auth keeps its tables there).
 import fp from "fastify-plugin";
 import type { Config } from "../config.ts";
 import { openStore, storeTarget, type Stores } from "../store/open.ts";
+import type { StoreDb } from "../store/dialect.ts";
 import type { TaskStore } from "../store/tasks.ts";
 import type { DataSourceStore } from "../store/types.ts";
 
-export type ApiStores = Pick<Stores, "dataSources" | "tasks">;
+/** The ports; `db` (the whole store) is needed only by identity, so tests of other routes may leave it out. */
+export type ApiStores = Pick<Stores, "dataSources" | "tasks"> & Partial<Pick<Stores, "db">>;
 
 declare module "fastify" {
   interface FastifyInstance {
     stores: ApiStores;
+    storeDb(): Promise<StoreDb>;
   }
 }
 
@@ -25,6 +29,10 @@ export const storesPlugin = fp<StoresOptions>(
   async (app, { config, stores }) => {
     if (stores) {
       app.decorate("stores", stores);
+      app.decorate("storeDb", async () => {
+        if (!stores.db) throw new Error("identity needs the store's database: hand the whole store (openStore()) to buildApp");
+        return stores.db;
+      });
       return;
     }
     let opened: Promise<Stores> | undefined;
@@ -32,6 +40,7 @@ export const storesPlugin = fp<StoresOptions>(
     app.addHook("onClose", async () => {
       if (opened) await (await opened).close();
     });
+    app.decorate("storeDb", async () => (await open()).db);
     app.decorate("stores", {
       dataSources: lazyPort<DataSourceStore>(async () => (await open()).dataSources),
       tasks: lazyPort<TaskStore>(async () => (await open()).tasks),
