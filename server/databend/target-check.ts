@@ -43,6 +43,9 @@ export type TargetCheckResult =
   /** Databend answered with another error (e.g. authentication): nothing is known about the table. */
   | { status: "error"; code: number | null; detail: string };
 
+/** How a question to Databend failed (the target check's and the warehouse browser's alike). */
+export type DatabendFailure = Exclude<TargetCheckResult, { status: "ok" } | { status: "not_a_table" }>;
+
 export interface TargetChecker {
   /** host:port of the warehouse, without credentials. */
   readonly address: string;
@@ -63,7 +66,7 @@ function readable(message: string): string {
 }
 
 /** Classifies a failed DESC from the driver's message. */
-export function classifyTargetError(message: string): TargetCheckResult {
+export function classifyTargetError(message: string): DatabendFailure {
   const code = databendErrorCode(message) ?? null;
   switch (code) {
     case DATABEND_CODES.unknownDatabase:
@@ -80,8 +83,8 @@ export function classifyTargetError(message: string): TargetCheckResult {
   }
 }
 
-export function createTargetChecker(options: { dsn: string; timeoutMs: number }): TargetChecker {
-  const { dsn, timeoutMs } = options;
+/** Removes the DSN's password from a text (a driver message may echo the DSN). */
+export function dsnScrubber(dsn: string): (text: string) => string {
   const password = (() => {
     try {
       return decodeURIComponent(new URL(dsn).password);
@@ -89,7 +92,34 @@ export function createTargetChecker(options: { dsn: string; timeoutMs: number })
       return "";
     }
   })();
-  const scrub = (text: string) => scrubSecrets(text, password ? [password] : []);
+  return (text: string) => scrubSecrets(text, password ? [password] : []);
+}
+
+/**
+ * Runs `ask` against Databend, bounded by `timeoutMs`: its answer, or how it failed (classified by
+ * Databend's code; no answer in time is `unreachable` with `timedOut`). The statement itself is not
+ * cancelled on a timeout; its connection finishes it in the background.
+ */
+export async function askDatabend<T>(
+  ask: () => Promise<T>,
+  timeoutMs: number,
+  scrub: (text: string) => string = (t) => t,
+): Promise<T | DatabendFailure> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<DatabendFailure>((resolve) => {
+    timer = setTimeout(() => resolve({ status: "unreachable", timedOut: true, detail: `no answer within ${timeoutMs} ms` }), timeoutMs);
+  });
+  const answer = ask().catch((error: unknown) => classifyTargetError(scrub(error instanceof Error ? error.message : String(error))));
+  try {
+    return await Promise.race([answer, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+export function createTargetChecker(options: { dsn: string; timeoutMs: number }): TargetChecker {
+  const { dsn, timeoutMs } = options;
+  const scrub = dsnScrubber(dsn);
   let warehouse: DatabendWarehouse | undefined;
   return {
     address: databendAddress(dsn),
@@ -126,16 +156,7 @@ export async function checkTarget(
     const engine = String(Object.values(rows[0] ?? {})[0] ?? "");
     return NOT_WRITABLE_ENGINES.has(engine.toUpperCase()) ? { status: "not_a_table", engine } : { status: "ok" };
   };
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<TargetCheckResult>((resolve) => {
-    timer = setTimeout(() => resolve({ status: "unreachable", timedOut: true, detail: `no answer within ${timeoutMs} ms` }), timeoutMs);
-  });
-  const answer = ask().catch((error: unknown) => classifyTargetError(scrub(error instanceof Error ? error.message : String(error))));
-  try {
-    return await Promise.race([answer, timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
+  return askDatabend(ask, timeoutMs, scrub);
 }
 
 /**
