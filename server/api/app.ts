@@ -9,6 +9,7 @@ import path from "node:path";
 import type { Logger } from "pino";
 import type { Config } from "../config.ts";
 import type { ConnectivityTester } from "../connectivity/engine.ts";
+import type { WarehouseBrowser } from "../databend/browse.ts";
 import type { TargetChecker } from "../databend/target-check.ts";
 import type { Auth } from "../auth/auth.ts";
 import { authPlugin, authRoutes } from "./auth.ts";
@@ -26,6 +27,7 @@ import { serverLimits } from "./server-limits.ts";
 import { servicesPlugin } from "./services.ts";
 import { storesPlugin, type ApiStores } from "./stores.ts";
 import { taskRoutes } from "./tasks.ts";
+import { warehouseRoutes } from "./warehouse.ts";
 
 export interface AppOptions {
   config: Config;
@@ -38,6 +40,8 @@ export interface AppOptions {
   connectivity?: ConnectivityTester;
   /** Checks task targets in Databend; by default through databend-driver at config.databendDsn. */
   targetChecker?: TargetChecker;
+  /** Lists Databend's databases, tables and columns; by default through databend-driver at config.databendDsn. */
+  warehouseBrowser?: WarehouseBrowser;
   /** Identity (better-auth); by default made over the store's database on first use. */
   auth?: Auth;
   /** Test Connectivity rate limit per client; 10 per minute by default. */
@@ -61,6 +65,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     logger,
     connectivity: options.connectivity,
     targetChecker: options.targetChecker,
+    warehouseBrowser: options.warehouseBrowser,
   });
   await app.register(authPlugin, { config, auth: options.auth });
   await app.register(organization, { config });
@@ -72,6 +77,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(dataSourceRoutes);
   await app.register(dataSourceTestRoutes, { rateLimit: options.testRateLimit });
   await app.register(taskRoutes);
+  await app.register(warehouseRoutes);
 
   if (staticDir && existsSync(path.join(staticDir, "index.html"))) await serveConsole(app, staticDir);
   else apiOnlyNotFound(app);

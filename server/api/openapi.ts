@@ -16,6 +16,7 @@ import { apiErrorSchema, orgInfoSchema } from "#contracts/api.ts";
 import { checkResultSchema, testEventSchema, testOutcomeSchema } from "#contracts/connectivity.ts";
 import { connectivityTestInputSchema, dataSourceInputSchema, dataSourceRecordSchema } from "#contracts/data-source.ts";
 import { taskInputSchema, taskRecordSchema, taskRunSchema } from "#contracts/task.ts";
+import { warehouseColumnSchema, warehouseDatabaseSchema, warehouseTableSchema } from "#contracts/warehouse.ts";
 
 export const OPENAPI_PATH = "/api/openapi.json";
 
@@ -35,6 +36,9 @@ components.add(taskRecordSchema, { id: "TaskRecord" });
 components.add(taskRunSchema, { id: "TaskRun" });
 components.add(orgInfoSchema, { id: "OrgInfo" });
 components.add(apiErrorSchema, { id: "ApiError" });
+components.add(warehouseDatabaseSchema, { id: "WarehouseDatabase" });
+components.add(warehouseTableSchema, { id: "WarehouseTable" });
+components.add(warehouseColumnSchema, { id: "WarehouseColumn" });
 
 interface OpenApiDocument {
   paths?: unknown;

@@ -1,16 +1,19 @@
 // The outside systems the API asks, as decorated plugins made on first use: `app.connectivity`
 // runs Test Connectivity (the setup identity, through the SDK's default credential chain) and
-// `app.targetChecker` asks Databend about a task's target table. Either may be handed in (tests).
+// `app.targetChecker` asks Databend about a task's target table, `app.warehouseBrowser` lists its
+// databases, tables and columns (same DSN and timeout). Any may be handed in (tests).
 import fp from "fastify-plugin";
 import type { Logger } from "pino";
 import type { Config } from "../config.ts";
 import { createConnectivityTester, type ConnectivityTester } from "../connectivity/engine.ts";
+import { createWarehouseBrowser, type WarehouseBrowser } from "../databend/browse.ts";
 import { createTargetChecker, type TargetChecker } from "../databend/target-check.ts";
 
 declare module "fastify" {
   interface FastifyInstance {
     connectivity: ConnectivityTester;
     targetChecker: TargetChecker;
+    warehouseBrowser: WarehouseBrowser;
   }
 }
 
@@ -19,6 +22,7 @@ export interface ServicesOptions {
   logger: Logger;
   connectivity?: ConnectivityTester | undefined;
   targetChecker?: TargetChecker | undefined;
+  warehouseBrowser?: WarehouseBrowser | undefined;
 }
 
 export const servicesPlugin = fp<ServicesOptions>(
@@ -40,6 +44,15 @@ export const servicesPlugin = fp<ServicesOptions>(
     });
     app.addHook("onClose", async () => {
       if (own) await checker?.close();
+    });
+
+    let browser = given.warehouseBrowser;
+    const ownBrowser = !browser;
+    app.decorate("warehouseBrowser", {
+      getter: () => (browser ??= createWarehouseBrowser({ dsn: config.databendDsn, timeoutMs: config.databendCheckTimeoutMs })),
+    });
+    app.addHook("onClose", async () => {
+      if (ownBrowser) await browser?.close();
     });
   },
   { name: "services" },

@@ -1,0 +1,101 @@
+// /api/warehouse: what Databend holds, for the task wizard's Target step: databases (Databend's
+// own left out), the tables and views of one (a view is marked: it cannot be a target), and the
+// columns of one table. Read-only, asked of Databend through app.warehouseBrowser, bounded by
+// DATABEND_CHECK_TIMEOUT_MS and WAREHOUSE_LIST_LIMIT items. Path names follow a task target's rules.
+import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
+import {
+  warehouseColumnsSchema,
+  warehouseDatabaseParamsSchema,
+  warehouseDatabasesSchema,
+  warehouseTableParamsSchema,
+  warehouseTablesSchema,
+} from "#contracts/warehouse.ts";
+import type { BrowseResult, WarehouseBrowser } from "../databend/browse.ts";
+import { DATABEND_ERROR_CODES } from "../databend/errors.ts";
+import { ERROR_RESPONSES, HttpError } from "./errors.ts";
+
+/** The items of an answer, or the HttpError that says, in one sentence, why there are none. */
+function answer<T>(browser: WarehouseBrowser, result: BrowseResult<T>, what: string, target: { db: string; table?: string }) {
+  switch (result.status) {
+    case "ok":
+      return { items: result.items, truncated: result.truncated };
+    case "missing_database":
+      throw new HttpError(404, `Databend has no database ${target.db}; choose one of its databases, or create it first`);
+    case "missing_table":
+      throw new HttpError(404, `Databend has no table ${target.table ?? ""} in database ${target.db}; choose one of its tables, or create it first`);
+    case "denied":
+      throw new HttpError(
+        403,
+        `The Databend user ${browser.user || "of DATABEND_DSN"} may not read ${what}; grant that user access to it, then try again`,
+      );
+    case "unreachable": {
+      const why = result.timedOut ? `did not answer within ${Math.round(browser.timeoutMs / 100) / 10} s` : "could not be reached";
+      throw new HttpError(
+        503,
+        `Could not list ${what}: Databend at ${browser.address} ${why}. Try again once Databend answers.`,
+        undefined,
+        result.timedOut ? undefined : result.detail,
+      );
+    }
+    case "error": {
+      const name = result.code === null ? undefined : DATABEND_ERROR_CODES[result.code]?.name;
+      const login = result.code === 1051 || result.code === 5100;
+      throw new HttpError(
+        503,
+        `Could not list ${what}: Databend at ${browser.address} answered with an error` +
+          `${result.code === null ? "" : ` (${result.code}${name ? ` ${name}` : ""})`}. ` +
+          (login ? "Correct the user and password in DATABEND_DSN, then try again." : "Try again; if it persists, check the warehouse and DATABEND_DSN."),
+        undefined,
+        result.detail,
+      );
+    }
+  }
+}
+
+export const warehouseRoutes: FastifyPluginAsyncZod = async (app) => {
+  const tags = ["warehouse"];
+
+  app.get(
+    "/api/warehouse/databases",
+    {
+      schema: {
+        summary: "List Databend's databases (its own system databases left out)",
+        tags,
+        response: { 200: warehouseDatabasesSchema, ...ERROR_RESPONSES },
+      },
+    },
+    async () => answer(app.warehouseBrowser, await app.warehouseBrowser.databases(), "the databases", { db: "" }),
+  );
+
+  app.get(
+    "/api/warehouse/databases/:db/tables",
+    {
+      schema: {
+        summary: "List the tables and views of a Databend database (views cannot be load targets)",
+        tags,
+        params: warehouseDatabaseParamsSchema,
+        response: { 200: warehouseTablesSchema, ...ERROR_RESPONSES },
+      },
+    },
+    async (request) => {
+      const { db } = request.params;
+      return answer(app.warehouseBrowser, await app.warehouseBrowser.tables(db), `the tables of database ${db}`, { db });
+    },
+  );
+
+  app.get(
+    "/api/warehouse/databases/:db/tables/:table/columns",
+    {
+      schema: {
+        summary: "List the columns of a Databend table or view, in order",
+        tags,
+        params: warehouseTableParamsSchema,
+        response: { 200: warehouseColumnsSchema, ...ERROR_RESPONSES },
+      },
+    },
+    async (request) => {
+      const { db, table } = request.params;
+      return answer(app.warehouseBrowser, await app.warehouseBrowser.columns(db, table), `the columns of ${db}.${table}`, { db, table });
+    },
+  );
+};
