@@ -15,6 +15,7 @@ import { TaskRuns } from "./task-runs.tsx";
 import { LastError, TaskStatus } from "./task-status.tsx";
 import { TaskWorkers } from "./task-workers.tsx";
 import { DataSourceLink, TargetTable } from "./tasks-page.tsx";
+import { DescriptionItem } from "../../../lib/description-item.tsx";
 
 const COUNTER_LABELS: Record<keyof TaskCounters, string> = {
   objects_loaded: "Objects loaded",
@@ -27,19 +28,6 @@ const COUNTER_LABELS: Record<keyof TaskCounters, string> = {
   batches: "Batches",
   copy_statements: "COPY statements",
 };
-
-function Item({ label, children }: { label: string; children: ReactNode }) {
-  return (
-    <div>
-      <Text component="dt" size="xs" c="dimmed">
-        {label}
-      </Text>
-      <Text component="dd" m={0} size="sm" style={{ overflowWrap: "anywhere" }}>
-        {children}
-      </Text>
-    </div>
-  );
-}
 
 function When({ iso, never }: { iso: string | null; never: string }) {
   return iso ? (
@@ -84,27 +72,27 @@ function Counters({ counters }: { counters: TaskCounters }) {
 function Settings({ task }: { task: TaskRecord }) {
   return (
     <SimpleGrid component="dl" m={0} cols={{ base: 1, sm: 2 }} spacing="sm">
-      <Item label="Data source">
+      <DescriptionItem label="Data source">
         <DataSourceLink task={task} />
-      </Item>
-      <Item label="Target table">
+      </DescriptionItem>
+      <DescriptionItem label="Target table">
         <TargetTable target={task.target} />
-      </Item>
-      <Item label="File format">{formatLabel(task.file_format)}</Item>
+      </DescriptionItem>
+      <DescriptionItem label="File format">{formatLabel(task.file_format)}</DescriptionItem>
       {formatOptions(task.file_format).map((option) => (
-        <Item key={option.label} label={option.label}>
+        <DescriptionItem key={option.label} label={option.label}>
           <Code>{option.value}</Code>
-        </Item>
+        </DescriptionItem>
       ))}
-      <Item label="Object Key Prefix">{task.prefix ? <Code>{task.prefix}</Code> : "Not set (all objects)"}</Item>
-      <Item label="Object Key Suffix">{task.suffix ? <Code>{task.suffix}</Code> : "Not set (all objects)"}</Item>
-      <Item label="On error">
+      <DescriptionItem label="Object Key Prefix">{task.prefix ? <Code>{task.prefix}</Code> : "Not set (all objects)"}</DescriptionItem>
+      <DescriptionItem label="Object Key Suffix">{task.suffix ? <Code>{task.suffix}</Code> : "Not set (all objects)"}</DescriptionItem>
+      <DescriptionItem label="On error">
         <Code>{task.on_error}</Code>
         <Text span display="block" size="xs" c="dimmed">
           {ON_ERROR_HELP[task.on_error]}
         </Text>
-      </Item>
-      <Item label="Purge">
+      </DescriptionItem>
+      <DescriptionItem label="Purge">
         {task.purge ? (
           <>
             On
@@ -115,13 +103,13 @@ function Settings({ task }: { task: TaskRecord }) {
         ) : (
           "Off (source objects are kept)"
         )}
-      </Item>
-      <Item label="Created">
+      </DescriptionItem>
+      <DescriptionItem label="Created">
         <When iso={task.created_at} never="" />
-      </Item>
-      <Item label="Updated">
+      </DescriptionItem>
+      <DescriptionItem label="Updated">
         <When iso={task.updated_at} never="" />
-      </Item>
+      </DescriptionItem>
     </SimpleGrid>
   );
 }
@@ -160,16 +148,16 @@ export function TaskDetailPage() {
         <Section title="Status">
           <Stack gap="sm">
             <SimpleGrid component="dl" m={0} cols={{ base: 1, xs: 2, md: 4 }} spacing="sm">
-              <Item label="Status">
+              <DescriptionItem label="Status">
                 <TaskStatus task={record} />
-              </Item>
-              <Item label="Requested">{record.desired_state === "running" ? "Running" : "Stopped"}</Item>
-              <Item label="Last heartbeat">
+              </DescriptionItem>
+              <DescriptionItem label="Requested">{record.desired_state === "running" ? "Running" : "Stopped"}</DescriptionItem>
+              <DescriptionItem label="Last heartbeat">
                 <When iso={record.heartbeat_at} never="No worker has run this task yet" />
-              </Item>
-              <Item label="Last batch">
+              </DescriptionItem>
+              <DescriptionItem label="Last batch">
                 <When iso={record.last_batch_at} never="No batch yet" />
-              </Item>
+              </DescriptionItem>
             </SimpleGrid>
             <LastError task={record} />
             <Title order={3} size="h6">

@@ -1,6 +1,6 @@
 // Step 4: everything chosen, in words, and the task's name; Create (or Save) sends it.
 import { Code, Paper, SimpleGrid, Stack, Text, TextInput, Title } from "@mantine/core";
-import { useId, type ReactNode } from "react";
+import { useId } from "react";
 import { useWatch } from "react-hook-form";
 import type { DataSourceRecord } from "#contracts/data-source.ts";
 import { effectiveScope, FILE_FORMAT_LABELS, fileFormatSchema } from "#contracts/task.ts";
@@ -8,19 +8,7 @@ import { formatOptions } from "../task-format.tsx";
 import { useTaskForm } from "./form-context.ts";
 import { ON_ERROR_LABELS } from "./target-step.tsx";
 import { scopeOf } from "./wizard-model.ts";
-
-function Item({ label, children }: { label: string; children: ReactNode }) {
-  return (
-    <div>
-      <Text component="dt" size="xs" c="dimmed">
-        {label}
-      </Text>
-      <Text component="dd" m={0} size="sm" style={{ overflowWrap: "anywhere" }}>
-        {children}
-      </Text>
-    </div>
-  );
-}
+import { DescriptionItem } from "../../../../lib/description-item.tsx";
 
 export function ReviewStep({ source }: { source: DataSourceRecord | undefined }) {
   const { control, register, formState } = useTaskForm();
@@ -36,8 +24,8 @@ export function ReviewStep({ source }: { source: DataSourceRecord | undefined })
           Summary
         </Title>
         <SimpleGrid component="dl" m={0} cols={{ base: 1, sm: 2 }} spacing="sm" aria-labelledby={summaryId}>
-          <Item label="Data source">{source?.name ?? "—"}</Item>
-          <Item label="Objects">
+          <DescriptionItem label="Data source">{source?.name ?? "—"}</DescriptionItem>
+          <DescriptionItem label="Objects">
             {source && scope ? (
               <Code>
                 s3://{source.bucket}/{scope.prefix}*{scope.suffix}
@@ -45,8 +33,8 @@ export function ReviewStep({ source }: { source: DataSourceRecord | undefined })
             ) : (
               "—"
             )}
-          </Item>
-          <Item label="File format">
+          </DescriptionItem>
+          <DescriptionItem label="File format">
             {values.file_format?.type ? FILE_FORMAT_LABELS[values.file_format.type] : "—"}
             {format
               ? formatOptions(format).map((option) => (
@@ -56,14 +44,14 @@ export function ReviewStep({ source }: { source: DataSourceRecord | undefined })
                   </Text>
                 ))
               : null}
-          </Item>
-          <Item label="Target table">
+          </DescriptionItem>
+          <DescriptionItem label="Target table">
             <Code>
               {values.target?.database?.trim()}.{values.target?.table?.trim()}
             </Code>
-          </Item>
-          <Item label="On error">{ON_ERROR_LABELS[onError]}</Item>
-          <Item label="Purge">{values.purge ? "On (objects are deleted once loaded)" : "Off"}</Item>
+          </DescriptionItem>
+          <DescriptionItem label="On error">{ON_ERROR_LABELS[onError]}</DescriptionItem>
+          <DescriptionItem label="Purge">{values.purge ? "On (objects are deleted once loaded)" : "Off"}</DescriptionItem>
         </SimpleGrid>
       </Paper>
       <TextInput
