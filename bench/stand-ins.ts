@@ -23,3 +23,34 @@ export async function spawnStandIns(dataDir: string, org: string): Promise<{
   });
   return { sandboxPort, warehousePort, sandboxProc, launcher };
 }
+
+/**
+ * Starts a task worker process as `npm run worker` does (its V8 flags from package.json), acting as
+ * the platform load identity against the sandbox; its metrics go to any free port, so several
+ * workers (or one beside `npm start`) never contend for 9464, and their cost stays in the figure.
+ */
+export function spawnBenchWorker(settings: {
+  dataDir: string;
+  dsn: string;
+  org: string;
+  sandboxUrl: string;
+  region: string;
+  extraEnv?: NodeJS.ProcessEnv;
+}): ChildProcess {
+  return spawn(process.execPath, ["--max-semi-space-size=4", path.resolve("server/worker/main.ts")], {
+    env: {
+      ...process.env,
+      ...settings.extraEnv,
+      DATA_DIR: settings.dataDir,
+      DATABEND_DSN: settings.dsn,
+      WORKER_METRICS_PORT: "0",
+      ORG_ID: settings.org,
+      AWS_ENDPOINT_URL: settings.sandboxUrl,
+      AWS_ACCESS_KEY_ID: "platform-load",
+      AWS_SECRET_ACCESS_KEY: "platform-load",
+      AWS_REGION: settings.region,
+      LOG_LEVEL: process.env.LOG_LEVEL ?? "warn",
+    },
+    stdio: ["ignore", "inherit", "inherit"],
+  });
+}

@@ -6,7 +6,7 @@
 // and each process's CPU over the window (on a small machine the engine, not the worker, is the
 // ceiling, and the CPU split says so). The sandbox and the dev warehouse run in their own processes;
 // the store is DATABASE_URL when it is PostgreSQL, else a throwaway cluster (tests/support/postgres.ts).
-import { spawn, type ChildProcess } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { availableParallelism, tmpdir } from "node:os";
 import path from "node:path";
@@ -21,7 +21,7 @@ import { startPostgres, type PostgresCluster } from "../tests/support/postgres.t
 import { childPids, cpuSeconds } from "./proc.ts";
 import { untilUp } from "../tests/support/net.ts";
 import { benchAwsSide } from "./aws-side.ts";
-import { spawnStandIns } from "./stand-ins.ts";
+import { spawnBenchWorker, spawnStandIns } from "./stand-ins.ts";
 
 const MAX_WORKERS = Number(process.env.BENCH_WORKERS);
 if (!Number.isInteger(MAX_WORKERS) || MAX_WORKERS < 1) throw new Error(`BENCH_WORKERS must be a whole number of at least 1, got "${process.env.BENCH_WORKERS}"`);
@@ -79,23 +79,13 @@ async function count(table: string): Promise<{ total: number; distinct: number }
 }
 
 function startWorker(id: string): ChildProcess {
-  const child = spawn(process.execPath, ["--max-semi-space-size=4", path.resolve("server/worker/main.ts")], {
-    env: {
-      ...process.env,
-      WORKER_ID: id,
-      // Each process serves its metrics (their cost is part of the figure) on a port of its own.
-      WORKER_METRICS_PORT: "0",
-      DATABASE_URL: databaseUrl,
-      DATA_DIR: dataDir,
-      DATABEND_DSN: dsn,
-      ORG_ID: ORG,
-      AWS_ENDPOINT_URL: sandboxUrl,
-      AWS_ACCESS_KEY_ID: "platform-load",
-      AWS_SECRET_ACCESS_KEY: "platform-load",
-      AWS_REGION: REGION,
-      LOG_LEVEL: process.env.LOG_LEVEL ?? "warn",
-    },
-    stdio: ["ignore", "inherit", "inherit"],
+  const child = spawnBenchWorker({
+    dataDir,
+    dsn,
+    org: ORG,
+    sandboxUrl,
+    region: REGION,
+    extraEnv: { WORKER_ID: id, DATABASE_URL: databaseUrl },
   });
   spawned.push(child);
   return child;

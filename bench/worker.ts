@@ -34,7 +34,7 @@ import { loadWorkerConfig } from "../server/worker/config.ts";
 import { childPids, commandName, cpuSeconds, vmMegabytes } from "./proc.ts";
 import { untilUp } from "../tests/support/net.ts";
 import { benchAwsSide } from "./aws-side.ts";
-import { spawnStandIns } from "./stand-ins.ts";
+import { spawnBenchWorker, spawnStandIns } from "./stand-ins.ts";
 
 // BENCH_WORKERS=N: objects/s with 1..N workers on PostgreSQL instead (bench/worker-scale.ts exits when done).
 if (process.env.BENCH_WORKERS) {
@@ -198,23 +198,7 @@ console.log(
 await upload(Array.from({ length: N }, (_, i) => i + 1));
 await waitDepth(N, 60_000);
 await tasks.setDesiredState(ORG, task.id, "running", 30_000);
-// The worker's V8 flags as `npm run worker` sets them (package.json).
-const child = spawn(process.execPath, ["--max-semi-space-size=4", path.resolve("server/worker/main.ts")], {
-  env: {
-    ...process.env,
-    DATA_DIR: dataDir,
-    DATABEND_DSN: warehouse.dsn,
-    // Its metrics are served (their cost is part of the figure) on any free port.
-    WORKER_METRICS_PORT: "0",
-    ORG_ID: ORG,
-    AWS_ENDPOINT_URL: sandbox.url,
-    AWS_ACCESS_KEY_ID: "platform-load",
-    AWS_SECRET_ACCESS_KEY: "platform-load",
-    AWS_REGION: REGION,
-    LOG_LEVEL: process.env.LOG_LEVEL ?? "warn",
-  },
-  stdio: ["ignore", "inherit", "inherit"],
-});
+const child = spawnBenchWorker({ dataDir, dsn: warehouse.dsn, org: ORG, sandboxUrl: sandbox.url, region: REGION });
 // The worker's CPU time (user + system of its own process, /proc/<pid>/stat) is read when it
 // reports the task running (its start-up is apart) and once the backlog's messages are deleted.
 spawned.push(child);
