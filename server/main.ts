@@ -3,7 +3,9 @@ import path from "node:path";
 import { loadConfig } from "./config.ts";
 import { createLogger } from "./logger.ts";
 import { buildApp } from "./api/app.ts";
-import { seedFirstRun } from "./auth/seed.ts";
+import { createAuth } from "./auth/auth.ts";
+import { hasAnyUser, seedFirstRun } from "./auth/seed.ts";
+import { newSetupToken, setupLink } from "./api/setup-token.ts";
 import { openStore, storeTarget } from "./store/open.ts";
 
 const config = loadConfig();
@@ -13,7 +15,10 @@ const stores = await openStore(storeTarget(config));
 // ADMIN_EMAIL/ADMIN_PASSWORD/ADMIN_API_KEY seed an empty store's first organization; ignored later.
 const seed = await seedFirstRun(config, stores.db, logger);
 if (seed.seeded) logger.info({ org_id: seed.organizationId }, "seeded the first organization, its admin and API key");
-const app = await buildApp({ config, logger, stores, staticDir: path.resolve("dist") });
+// An empty store without seeding: a one-time link (printed here only) creates the first
+// organization and its admin in the console.
+const setupToken = (await hasAnyUser(createAuth(config, stores.db))) ? undefined : newSetupToken();
+const app = await buildApp({ config, logger, stores, setupToken, staticDir: path.resolve("dist") });
 
 let closing = false;
 async function shutdown(signal: string) {
@@ -28,4 +33,6 @@ process.on("SIGINT", () => void shutdown("SIGINT"));
 process.on("SIGTERM", () => void shutdown("SIGTERM"));
 
 await app.listen({ port: config.port, host: config.host });
-logger.info(`console and API on http://localhost:${config.port}`);
+const origin = config.publicOrigin ?? `http://localhost:${config.port}`;
+logger.info(`console and API on ${origin}`);
+if (setupToken) logger.info(`first run: open ${setupLink(origin, setupToken)} to create the first organization and its admin (this link works once)`);

@@ -67,7 +67,6 @@ export function fixtureOn(sandbox: Sandbox, orgId: string, onStop: () => Promise
     aws,
     tester: (overrides = {}) =>
       createConnectivityTester({
-        orgId,
         platformSetupRoleArn: PLATFORM_SETUP_ROLE_ARN,
         platformLoadRoleArn: PLATFORM_LOAD_ROLE_ARN,
         aws,

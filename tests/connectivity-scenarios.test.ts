@@ -292,7 +292,6 @@ describe("bounds and cancellation (a local socket that never answers)", () => {
   };
   const tester = (callTimeoutMs: number, totalTimeoutMs: number) =>
     createConnectivityTester({
-      orgId: ORG,
       platformSetupRoleArn: PLATFORM_SETUP_ROLE_ARN,
       platformLoadRoleArn: PLATFORM_LOAD_ROLE_ARN,
       aws: {

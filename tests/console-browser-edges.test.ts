@@ -13,6 +13,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { buildApp } from "../server/api/app.ts";
 import { loadConfig } from "../server/config.ts";
 import { chromiumPath } from "./e2e/browser.ts";
+import { fixedPrincipal } from "../server/api/access.ts";
 
 const DIST = path.resolve("dist");
 
@@ -36,7 +37,7 @@ const EVIL_PAGES: Record<string, (apiOrigin: string) => string> = {
 beforeAll(async () => {
   if (!existsSync(path.join(DIST, "index.html"))) throw new Error("The console is not built: run `npx vite build` first");
   dataDir = mkdtempSync(path.join(tmpdir(), "browser-edges-"));
-  api = await buildApp({ config: loadConfig({ ORG_ID: "org-1", DATA_DIR: dataDir }), logger: pino({ level: "silent" }), staticDir: DIST });
+  api = await buildApp({ authenticate: fixedPrincipal("org-1"), config: loadConfig({ ORG_ID: "org-1", DATA_DIR: dataDir }), logger: pino({ level: "silent" }), staticDir: DIST });
   apiPort = new URL(await api.listen({ host: "127.0.0.1", port: 0 })).port;
   evil = createServer((req, res) => {
     const pageOf = EVIL_PAGES[req.url ?? ""];

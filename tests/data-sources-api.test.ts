@@ -16,6 +16,7 @@ import { openStore, type Stores } from "../server/store/open.ts";
 import type { DataSourceStore } from "../server/store/types.ts";
 import { buildApp } from "../server/api/app.ts";
 import { SAVE_GATE_MESSAGE } from "../server/api/data-sources.ts";
+import { fixedPrincipal } from "../server/api/access.ts";
 
 const ORG = "org-api-test";
 const logLines: string[] = [];
@@ -29,7 +30,7 @@ let app: FastifyInstance;
 let good: Scenario;
 
 async function makeApp(extra: Partial<Parameters<typeof buildApp>[0]> = {}) {
-  return buildApp({
+  return buildApp({ authenticate: fixedPrincipal(ORG),
     config: loadConfig({ ORG_ID: ORG, DATA_DIR: dir }),
     logger: captureLogger(),
     stores,
@@ -299,7 +300,6 @@ describe("cancellation and rate limit", () => {
     const url = blackhole.url;
     const hanging = await makeApp({
       connectivity: createConnectivityTester({
-        orgId: ORG,
         platformSetupRoleArn: PLATFORM_SETUP_ROLE_ARN,
         platformLoadRoleArn: PLATFORM_LOAD_ROLE_ARN,
         aws: { credentials: { accessKeyId: "platform-setup", secretAccessKey: "platform-setup" }, endpoints: { sts: url, sqs: url, s3: url }, maxAttempts: 1, timeouts: { connectionMs: 60_000, requestMs: 60_000 } },
@@ -351,15 +351,23 @@ describe("cancellation and rate limit", () => {
     await limited.close();
   });
 
-  it("keeps each client's budget apart: one client at its limit does not lock out another", async () => {
-    const limited = await makeApp({ testRateLimit: { max: 2, timeWindowMs: 60_000 } });
-    const from = (remoteAddress: string) =>
-      limited.inject({ method: "POST", url: "/api/data-sources/test", payload: connectionOf(good), remoteAddress });
-    expect((await from("10.0.0.1")).statusCode).toBe(200);
-    expect((await from("10.0.0.1")).statusCode).toBe(200);
-    expect((await from("10.0.0.1")).statusCode).toBe(429);
-    expect((await from("10.0.0.2")).statusCode).toBe(200);
-    expect((await from("10.0.0.1")).statusCode).toBe(429);
+  it("keeps each user's budget apart: one user at the limit does not lock out another", async () => {
+    // Two signed-in users stand in through `authenticate` (identity is tested on better-auth in
+    // identity.test.ts): the user named by x-test-user, in the same organization.
+    const limited = await makeApp({
+      testRateLimit: { max: 2, timeWindowMs: 60_000 },
+      authenticate: async (request) => {
+        const principal = await fixedPrincipal(ORG)(request);
+        return { ...principal, user: { ...principal.user, id: String(request.headers["x-test-user"]) } };
+      },
+    });
+    const from = (user: string) =>
+      limited.inject({ method: "POST", url: "/api/data-sources/test", payload: connectionOf(good), headers: { "x-test-user": user } });
+    expect((await from("ana")).statusCode).toBe(200);
+    expect((await from("ana")).statusCode).toBe(200);
+    expect((await from("ana")).statusCode).toBe(429);
+    expect((await from("bo")).statusCode).toBe(200);
+    expect((await from("ana")).statusCode).toBe(429);
     await limited.close();
   });
 });

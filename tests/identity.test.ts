@@ -156,7 +156,9 @@ describe.each([sqlite, postgres])("identity on $name", (target) => {
       expect(me.status).toBe(200);
       expect(sessionSchema.parse(await me.json())).toMatchObject({
         user: { email: ADMIN.ADMIN_EMAIL },
+        via: "session",
         organizations: [{ org_id: "local-org", role: "admin" }],
+        active: { org_id: "local-org", role: "admin" },
       });
     });
 
@@ -194,9 +196,11 @@ describe.each([sqlite, postgres])("identity on $name", (target) => {
       expect(await api.stores.db.db.selectFrom("user" as never).selectAll().execute()).toHaveLength(1);
     });
 
-    it("leaves every other route open, as before", async () => {
-      expect((await api.fetch("/api/data-sources")).status).toBe(200);
-      expect((await api.fetch("/api/org")).status).toBe(200);
+    it("answers 401 on the API's routes without credentials, and serves them to the admin's key", async () => {
+      expect((await api.fetch("/api/data-sources")).status).toBe(401);
+      expect((await api.fetch("/api/org")).status).toBe(401);
+      expect((await api.fetch("/api/data-sources", bearer(ADMIN.ADMIN_API_KEY))).status).toBe(200);
+      expect(await (await api.fetch("/api/org", bearer(ADMIN.ADMIN_API_KEY))).json()).toMatchObject({ org_id: "local-org" });
     });
   });
 });

@@ -10,6 +10,7 @@ import { buildApp } from "../server/api/app.ts";
 import { loadConfig } from "../server/config.ts";
 import { openBlackhole } from "./blackhole.ts";
 import { ORG_ID, startWorkerEnv, type Scenario, type WorkerEnv } from "./worker-env.ts";
+import { fixedPrincipal } from "../server/api/access.ts";
 
 const TIMEOUT_MS = 1500;
 
@@ -20,7 +21,7 @@ let a2: Scenario;
 let b: Scenario;
 
 async function appFor(dsn: string): Promise<FastifyInstance> {
-  return buildApp({
+  return buildApp({ authenticate: fixedPrincipal(ORG_ID),
     config: loadConfig({
       ORG_ID,
       ...env.storeEnv,

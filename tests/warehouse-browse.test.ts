@@ -17,6 +17,7 @@ import { listColumns, listDatabases, listTables } from "../server/databend/brows
 import { DatabendWarehouse } from "../server/databend/client.ts";
 import { loadConfig } from "../server/config.ts";
 import { openBlackhole } from "./blackhole.ts";
+import { fixedPrincipal } from "../server/api/access.ts";
 
 const TIMEOUT_MS = 1500;
 const dataDir = mkdtempSync(path.join(tmpdir(), "warehouse-browse-"));
@@ -26,7 +27,7 @@ let wh: DatabendWarehouse;
 let app: FastifyInstance;
 
 async function appFor(dsn: string): Promise<FastifyInstance> {
-  return buildApp({
+  return buildApp({ authenticate: fixedPrincipal("org-browse"),
     config: loadConfig({ ORG_ID: "org-browse", DATA_DIR: dataDir, DATABEND_DSN: dsn, DATABEND_CHECK_TIMEOUT_MS: String(TIMEOUT_MS) }),
     logger: pino({ level: "silent" }),
   });

@@ -55,6 +55,8 @@ function launch(name: string, script: string, extra: Record<string, string>): Pr
   return { name, child, output: () => out, exited };
 }
 
+const ADMIN_API_KEY = "scale-out-" + "k".repeat(40);
+
 async function startApi(name: string): Promise<Proc & { url: string }> {
   const port = await freePort();
   mkdirSync(path.join(env.dataDir, name), { recursive: true });
@@ -64,6 +66,10 @@ async function startApi(name: string): Promise<Proc & { url: string }> {
     HOST: "127.0.0.1",
     AWS_ACCESS_KEY_ID: "platform-setup",
     AWS_SECRET_ACCESS_KEY: "platform-setup",
+    // The first API to start seeds the shared store's admin and key; the other finds them.
+    ADMIN_EMAIL: "admin@example.com",
+    ADMIN_PASSWORD: "scale-out admin password",
+    ADMIN_API_KEY,
   });
   const url = `http://127.0.0.1:${port}`;
   await waitFor(`${name} listening`, async () => (await fetch(`${url}/api/health`)).ok || undefined, 30_000, 100).catch((error) => {
@@ -95,7 +101,7 @@ function startWorker(workerId: string): Proc {
 async function api<T>(base: string, method: string, route: string, body?: unknown): Promise<{ status: number; json: T }> {
   const res = await fetch(`${base}${route}`, {
     method,
-    headers: body === undefined ? {} : { "content-type": "application/json" },
+    headers: { authorization: `Bearer ${ADMIN_API_KEY}`, ...(body === undefined ? {} : { "content-type": "application/json" }) },
     body: body === undefined ? null : JSON.stringify(body),
   });
   return { status: res.status, json: (await res.json()) as T };
@@ -137,7 +143,9 @@ suite(SKIP_POSTGRES ? SKIP_REASON : "scale-out on PostgreSQL", () => {
     const stores = await env.openStoreAgain();
     const procs: Proc[] = [];
     try {
-      const [apiA, apiB] = await Promise.all([startApi("api-a"), startApi("api-b")]);
+      // One after the other: the first seeds the shared store, so two seedings never race.
+      const apiA = await startApi("api-a");
+      const apiB = await startApi("api-b");
       procs.push(apiA, apiB);
       // Created through one API...
       const created = await api<TaskRecord>(apiA.url, "POST", "/api/tasks", {

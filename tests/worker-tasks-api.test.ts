@@ -16,6 +16,7 @@ import { DatabendWarehouse } from "../server/databend/client.ts";
 import { openStore, type Stores } from "../server/store/open.ts";
 import type { TaskStore } from "../server/store/tasks.ts";
 import type { DataSourceStore } from "../server/store/types.ts";
+import { fixedPrincipal } from "../server/api/access.ts";
 
 const ORG = "api-org";
 let dir: string;
@@ -42,7 +43,7 @@ beforeAll(async () => {
     null,
   );
   sourceId = source.id;
-  app = await buildApp({
+  app = await buildApp({ authenticate: fixedPrincipal(ORG),
     config: loadConfig({ ORG_ID: ORG, DATA_DIR: dir, DATABEND_DSN: warehouse.dsn }),
     logger: pino({ level: "silent" }),
     stores,

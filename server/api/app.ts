@@ -1,7 +1,8 @@
 // The HTTP app, assembled from plugins: the server's limits and edges (timeouts and body limit,
 // security headers, the host allow-list, same-origin writes), the zod type provider (the
 // contracts validate requests and serialize responses), errors, the decorated store, outside
-// services, identity (better-auth; not yet enforced) and organization, the OpenAPI document, then one plugin per resource.
+// services, identity (better-auth) and access on every route (access.ts), the OpenAPI document,
+// then one plugin per resource.
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from "fastify";
 import { serializerCompiler, validatorCompiler } from "fastify-type-provider-zod";
 import { existsSync } from "node:fs";
@@ -20,7 +21,11 @@ import { errorHandling } from "./errors.ts";
 import { healthRoutes } from "./health.ts";
 import { hostAllowList } from "./host-allow-list.ts";
 import { openapi } from "./openapi.ts";
-import { organization, orgRoutes } from "./org.ts";
+import { orgRoutes } from "./org.ts";
+import { accessControl, headersOf } from "./access.ts";
+import { createAuthenticate, type Principal } from "../auth/principal.ts";
+import type { SetupToken } from "./setup-token.ts";
+import type { FastifyRequest } from "fastify";
 import { sameOriginWrites } from "./same-origin-writes.ts";
 import { securityHeaders } from "./security-headers.ts";
 import { serverLimits } from "./server-limits.ts";
@@ -44,6 +49,13 @@ export interface AppOptions {
   warehouseBrowser?: WarehouseBrowser;
   /** Identity (better-auth); by default made over the store's database on first use. */
   auth?: Auth;
+  /**
+   * Who a request acts as; by default better-auth's session cookie or API key. Tests of other
+   * routes hand in access.ts's fixedPrincipal.
+   */
+  authenticate?: (request: FastifyRequest) => Promise<Principal | null>;
+  /** The first-run token main.ts printed (empty store only). */
+  setupToken?: SetupToken;
   /** Test Connectivity rate limit per client; 10 per minute by default. */
   testRateLimit?: TestRateLimit;
 }
@@ -68,11 +80,14 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     warehouseBrowser: options.warehouseBrowser,
   });
   await app.register(authPlugin, { config, auth: options.auth });
-  await app.register(organization, { config });
+  let authenticate = options.authenticate;
+  await app.register(accessControl, {
+    authenticate: (request) => (authenticate ??= withAuth(app))(request),
+  });
   await app.register(openapi);
 
   await app.register(healthRoutes);
-  await app.register(authRoutes);
+  await app.register(authRoutes, { config, setupToken: options.setupToken });
   await app.register(orgRoutes, { config });
   await app.register(dataSourceRoutes);
   await app.register(dataSourceTestRoutes, { rateLimit: options.testRateLimit });
@@ -82,4 +97,10 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   if (staticDir && existsSync(path.join(staticDir, "index.html"))) await serveConsole(app, staticDir);
   else apiOnlyNotFound(app);
   return app;
+}
+
+/** better-auth's resolution, over the instance made on first use. */
+function withAuth(app: FastifyInstance) {
+  let resolve: ReturnType<typeof createAuthenticate> | undefined;
+  return async (request: FastifyRequest) => (resolve ??= createAuthenticate(await app.auth()))(headersOf(request));
 }

@@ -1,15 +1,24 @@
-// Identity over HTTP: better-auth's handler answers /api/auth/* (sign-up, sign-in, sign-out,
-// organizations, API keys), and `app.auth` is the instance, made on first use over the store's
-// database. GET /api/session says who is asking. Nothing else is enforced yet: every other route
-// stays open until sessions are required route by route.
+// Identity over HTTP. `app.auth()` is the better-auth instance, made on first use over the store's
+// database. Of better-auth's own endpoints, /api/auth/* passes on only those the console uses
+// (sign-in, sign-out, session, switching organization); the rest (sign-up, organization and key
+// management, which would let a member grant themselves more) answer 404, and members and keys
+// are managed through our routes, which check roles. GET /api/session says who is asking;
+// GET /api/sign-in-options what the sign-in page offers; POST /api/setup makes the first
+// organization and admin with the one-time token printed at start.
 import type { FastifyReply, FastifyRequest } from "fastify";
 import fp from "fastify-plugin";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
-import { sessionSchema, type Session } from "#contracts/session.ts";
+import { setupInputSchema } from "#contracts/identity.ts";
+import { sessionSchema, signInOptionsSchema, type Session } from "#contracts/session.ts";
 import { z } from "#contracts/zod.ts";
 import { createAuth, type Auth } from "../auth/auth.ts";
+import { CLIENT_ADDRESS_HEADER } from "../auth/options.ts";
+import type { Principal } from "../auth/principal.ts";
+import { createFirstAdmin, hasAnyUser } from "../auth/seed.ts";
 import type { Config } from "../config.ts";
+import { headersOf } from "./access.ts";
 import { ERROR_RESPONSES, HttpError } from "./errors.ts";
+import { matchesSetupToken, type SetupToken } from "./setup-token.ts";
 
 declare module "fastify" {
   interface FastifyInstance {
@@ -31,20 +40,30 @@ export const authPlugin = fp<AuthPluginOptions>(
   { name: "auth", dependencies: ["stores"] },
 );
 
+/**
+ * better-auth's endpoints the API serves, by method and path under /api/auth. Single sign-on adds
+ * its own (sso.ts).
+ */
+export const PASSED_AUTH_ENDPOINTS: ReadonlyArray<readonly [method: string, path: RegExp]> = [
+  ["POST", /^\/sign-in\/email$/],
+  ["POST", /^\/sign-out$/],
+  ["GET", /^\/get-session$/],
+  ["POST", /^\/organization\/set-active$/],
+  ["POST", /^\/change-password$/],
+];
+
 /** Fastify's request as the Fetch API Request better-auth's handler takes. */
 function toWebRequest(request: FastifyRequest): Request {
   const url = new URL(request.url, `${request.protocol}://${request.host}`);
-  const headers = new Headers();
-  for (const [name, value] of Object.entries(request.headers)) {
-    if (value === undefined) continue;
-    for (const one of Array.isArray(value) ? value : [value]) headers.append(name, one);
-  }
+  const headers = headersOf(request);
+  // better-auth's rate limits key on this header; the client's own value is never trusted.
+  headers.set(CLIENT_ADDRESS_HEADER, request.ip);
   const hasBody = request.method !== "GET" && request.method !== "HEAD" && request.body !== undefined;
   // The body was parsed as JSON (same-origin-writes admits no other type); better-auth reads it again.
   return new Request(url, { method: request.method, headers, body: hasBody ? JSON.stringify(request.body) : undefined });
 }
 
-async function sendWebResponse(reply: FastifyReply, response: Response): Promise<FastifyReply> {
+export async function sendWebResponse(reply: FastifyReply, response: Response): Promise<FastifyReply> {
   reply.status(response.status);
   response.headers.forEach((value, name) => {
     if (name !== "set-cookie") reply.header(name, value);
@@ -55,53 +74,103 @@ async function sendWebResponse(reply: FastifyReply, response: Response): Promise
   return reply.send(response.body ? Buffer.from(await response.arrayBuffer()) : null);
 }
 
-export const authRoutes: FastifyPluginAsyncZod = async (app) => {
+export function sessionOf(principal: Principal): Session {
+  return {
+    user: principal.user,
+    via: principal.via.kind,
+    organizations: principal.organizations,
+    active: principal.active,
+  };
+}
+
+export interface AuthRoutesOptions {
+  /** The one-time first-run token (main.ts prints the link); absent: setup only by ADMIN_* seeding. */
+  setupToken?: SetupToken | undefined;
+  /** Extra better-auth endpoints to pass on (single sign-on's). */
+  passed?: ReadonlyArray<readonly [string, RegExp]>;
+  /** The single sign-on button, when configured. */
+  sso?: { provider_id: string; label: string } | null;
+}
+
+export const authRoutes: FastifyPluginAsyncZod<AuthRoutesOptions & { config: Config }> = async (app, options) => {
+  const passed = [...PASSED_AUTH_ENDPOINTS, ...(options.passed ?? [])];
   app.route({
     method: ["GET", "POST"],
     url: "/api/auth/*",
+    config: { access: "public" },
     schema: {
-      summary: "better-auth's endpoints: sign-up/email, sign-in/email, sign-out, get-session, organization/*, api-key/* (see better-auth's reference)",
+      summary: "better-auth's sign-in/email, sign-out, get-session, organization/set-active and change-password (see better-auth's reference); other paths are 404",
       tags: ["identity"],
       // The library defines these bodies, not our contracts.
       response: { 200: z.unknown(), ...ERROR_RESPONSES },
     },
-    handler: async (request, reply) => sendWebResponse(reply, await (await app.auth()).handler(toWebRequest(request))),
+    handler: async (request, reply) => {
+      const path = new URL(request.url, "http://x").pathname.slice("/api/auth".length);
+      if (!passed.some(([method, pattern]) => method === request.method && pattern.test(path))) {
+        throw new HttpError(404, `No such sign-in endpoint: ${request.method} /api/auth${path}`);
+      }
+      return sendWebResponse(reply, await (await app.auth()).handler(toWebRequest(request)));
+    },
   });
 
   app.get(
     "/api/session",
     {
+      config: { access: "signed-in" },
       schema: {
-        summary: "Who is asking: the signed-in user (session cookie or `Authorization: Bearer <API key>`), their organizations and roles",
+        summary: "Who is asking: the signed-in user (session cookie or `Authorization: Bearer <API key>`), their organizations and the active one with its role",
         tags: ["identity"],
         response: { 200: sessionSchema, ...ERROR_RESPONSES },
       },
     },
-    async (request) => {
-      const session = await currentSession(await app.auth(), request);
-      if (!session) throw new HttpError(401, "Not signed in: sign in, or send an API key as Authorization: Bearer <key>");
-      return session;
+    async (request) => sessionOf(request.principal!),
+  );
+
+  app.get(
+    "/api/sign-in-options",
+    {
+      config: { access: "public" },
+      schema: {
+        summary: "What the sign-in page offers: first-run setup while no user exists, single sign-on when configured",
+        tags: ["identity"],
+        response: { 200: signInOptionsSchema, ...ERROR_RESPONSES },
+      },
+    },
+    async () => ({ setup_needed: !(await hasAnyUser(await app.auth())), sso: options.sso ?? null }),
+  );
+
+  let settingUp: Promise<unknown> | undefined;
+  app.post(
+    "/api/setup",
+    {
+      config: { access: "public" },
+      schema: {
+        summary: "First run: create the first organization and its admin with the one-time token `npm start` printed, and sign in",
+        tags: ["identity"],
+        body: setupInputSchema,
+        response: { 200: sessionSchema, ...ERROR_RESPONSES },
+      },
+    },
+    async (request, reply) => {
+      const { token, organization_name, name, email, password } = request.body;
+      if (!options.setupToken || !matchesSetupToken(options.setupToken, token)) {
+        throw new HttpError(403, "This setup link is not valid: use the link the API printed at its latest start, while no user exists", {
+          token: "Not this server's setup token",
+        });
+      }
+      // One setup at a time; the second finds a user and is refused.
+      while (settingUp) await settingUp.catch(() => undefined);
+      const run = createFirstAdmin(options.config, await app.storeDb(), { email, password, name, organizationName: organization_name }, request.log);
+      settingUp = run;
+      const made = await run.finally(() => (settingUp = undefined));
+      if (!made) throw new HttpError(409, "This console is already set up: sign in, or ask an admin to invite you");
+      options.setupToken.used = true;
+      const auth = await app.auth();
+      const response = await auth.api.signInEmail({ body: { email, password }, asResponse: true });
+      const cookies = response.headers.getSetCookie();
+      if (cookies.length > 0) reply.header("set-cookie", cookies);
+      const membership = { org_id: made.organizationId, name: organization_name, role: "admin" as const };
+      return { user: { id: made.userId, email, name }, via: "session" as const, organizations: [membership], active: membership };
     },
   );
 };
-
-async function currentSession(auth: Auth, request: FastifyRequest): Promise<Session | undefined> {
-  const headers = toWebRequest(request).headers;
-  // A key the library refuses (unknown, disabled, too short) throws; to the caller it is not signed in.
-  const found = await auth.api.getSession({ headers }).catch(() => null);
-  if (!found) return undefined;
-  const { adapter } = await auth.$context;
-  const members = await adapter.findMany<{ organizationId: string; role: string }>({
-    model: "member",
-    where: [{ field: "userId", value: found.user.id }],
-  });
-  const organizations = members.length === 0 ? [] : await adapter.findMany<{ id: string; name: string }>({
-    model: "organization",
-    where: [{ field: "id", operator: "in", value: members.map((m) => m.organizationId) }],
-  });
-  const names = new Map(organizations.map((o) => [o.id, o.name]));
-  return {
-    user: { id: found.user.id, email: found.user.email, name: found.user.name },
-    organizations: members.map((m) => ({ org_id: m.organizationId, name: names.get(m.organizationId) ?? m.organizationId, role: m.role })),
-  };
-}

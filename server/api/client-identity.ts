@@ -1,9 +1,11 @@
-// Who is asking, for limits kept per client (Test Connectivity today, sign-in attempts later), so
-// that one client using up its budget leaves everyone else's alone. The peer's IP address until
-// requests carry an identity; then the signed-in user or the API key (issue 10 §1) goes here,
-// and every per-client limit follows.
+// Who is asking, for limits kept per client (Test Connectivity today), so that one client using
+// up its budget leaves everyone else's alone: the API key or the signed-in user when the request
+// carries one (resolved by access.ts before any limit runs), else the peer's IP address.
 import type { FastifyRequest } from "fastify";
 
 export function clientIdentity(request: FastifyRequest): string {
+  const principal = request.principal;
+  if (principal?.via.kind === "api_key") return `key:${principal.via.keyId}`;
+  if (principal) return `user:${principal.user.id}`;
   return `ip:${request.ip}`;
 }

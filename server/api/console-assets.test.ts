@@ -16,6 +16,7 @@ import { loadConfig } from "../config.ts";
 import type { ApiStores } from "./stores.ts";
 import { buildApp } from "./app.ts";
 import { IMMUTABLE, REVALIDATE } from "./console-assets.ts";
+import { fixedPrincipal } from "./access.ts";
 
 const SHELL = `<!doctype html><html><head><script type="module" src="/assets/index-AbC123.js"></script></head><body><div id="root"></div></body></html>`;
 const ENTRY = `console.log(${JSON.stringify("console ".repeat(200))});`;
@@ -42,7 +43,7 @@ describe("console assets", () => {
     writeFileSync(path.join(dist, "assets", "index-DeF456.css"), STYLE);
     writeFileSync(path.join(dist, ".vite", "manifest.json"), "{}");
     writeFileSync(path.join(workDir, "package.json"), `{"name":"outside-dist"}`);
-    app = await buildApp({ config: loadConfig({ ORG_ID: "org-under-test" }), logger: pino({ level: "silent" }), staticDir: dist });
+    app = await buildApp({ authenticate: fixedPrincipal("org-under-test"), config: loadConfig({ ORG_ID: "org-under-test" }), logger: pino({ level: "silent" }), staticDir: dist });
   });
   afterAll(async () => {
     await app.close();
@@ -143,7 +144,7 @@ describe("console assets", () => {
       return { ok: true, checks: [], tested_at: new Date().toISOString() };
     };
     const stores = { dataSources: { recordConnectivityTest: async () => {} }, tasks: {} } as unknown as ApiStores;
-    const streaming = await buildApp({
+    const streaming = await buildApp({ authenticate: fixedPrincipal("org-under-test"),
       config: loadConfig({ ORG_ID: "org-under-test" }),
       logger: pino({ level: "silent" }),
       staticDir: path.join(workDir, "dist"),

@@ -69,6 +69,7 @@ export const dataSourceTestRoutes: FastifyPluginAsyncZod<TestRouteOptions> = asy
       // schema validation and this check, and before any AWS call.
       preHandler: async (request) => assertOwnExternalId(request.orgId, request.body),
       config: {
+        access: "operate",
         rateLimit: {
           max: limit.max,
           timeWindow: limit.timeWindowMs,

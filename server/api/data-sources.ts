@@ -65,6 +65,7 @@ export const dataSourceRoutes: FastifyPluginAsyncZod<DataSourceRouteOptions> = a
   app.get(
     "/api/data-sources",
     {
+      config: { access: "read" },
       schema: {
         summary: "List the organization's data sources",
         tags,
@@ -77,6 +78,7 @@ export const dataSourceRoutes: FastifyPluginAsyncZod<DataSourceRouteOptions> = a
   app.post(
     "/api/data-sources",
     {
+      config: { access: "operate" },
       schema: {
         summary: "Create a data source (needs a passing Test Connectivity of the same values within 15 minutes)",
         tags,
@@ -103,6 +105,7 @@ export const dataSourceRoutes: FastifyPluginAsyncZod<DataSourceRouteOptions> = a
   app.get(
     "/api/data-sources/:id",
     {
+      config: { access: "read" },
       schema: {
         summary: "Read a data source",
         tags,
@@ -120,6 +123,7 @@ export const dataSourceRoutes: FastifyPluginAsyncZod<DataSourceRouteOptions> = a
   app.put(
     "/api/data-sources/:id",
     {
+      config: { access: "operate" },
       schema: {
         summary: "Replace a data source (new connection values need a new passing Test Connectivity)",
         tags,
@@ -153,6 +157,7 @@ export const dataSourceRoutes: FastifyPluginAsyncZod<DataSourceRouteOptions> = a
   app.delete(
     "/api/data-sources/:id",
     {
+      config: { access: "operate" },
       schema: {
         summary: "Delete a data source (409 while a task uses it)",
         tags,

@@ -6,7 +6,7 @@ export const healthSchema = z.object({ status: z.literal("ok") });
 export const healthRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get(
     "/api/health",
-    { schema: { summary: "Liveness: the API answers", tags: ["health"], response: { 200: healthSchema } } },
+    { config: { access: "public" }, schema: { summary: "Liveness: the API answers", tags: ["health"], response: { 200: healthSchema } } },
     async () => ({ status: "ok" as const }),
   );
 };

@@ -9,6 +9,7 @@ import pino from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadConfig } from "../config.ts";
 import { buildApp } from "./app.ts";
+import { fixedPrincipal } from "./access.ts";
 
 let workDir: string;
 let dist: string;
@@ -23,7 +24,7 @@ beforeAll(() => {
 afterAll(() => rmSync(workDir, { recursive: true, force: true }));
 
 const build = (env: NodeJS.ProcessEnv = {}) =>
-  buildApp({ config: loadConfig({ ORG_ID: "org-1", DATA_DIR: workDir, ...env }), logger: pino({ level: "silent" }), staticDir: dist });
+  buildApp({ authenticate: fixedPrincipal("org-1"), config: loadConfig({ ORG_ID: "org-1", DATA_DIR: workDir, ...env }), logger: pino({ level: "silent" }), staticDir: dist });
 
 const PATHS = ["/api/health", "/api/org", "/", "/index.html", "/assets/index-A1.js", "/data/sources", "/api/nope"];
 

@@ -9,6 +9,7 @@ import { taskInputSchema, taskRecordSchema } from "#contracts/task.ts";
 import { loadConfig } from "../config.ts";
 import { buildApp } from "./app.ts";
 import { OPENAPI_PATH } from "./openapi.ts";
+import { fixedPrincipal } from "./access.ts";
 
 interface Operation {
   parameters?: { in: string; name: string }[];
@@ -65,7 +66,7 @@ function wildcardMount(app: FastifyInstance, method: string, path: string): stri
 let app: FastifyInstance;
 let doc: Document;
 beforeAll(async () => {
-  app = await buildApp({ config: loadConfig({ ORG_ID: "org-openapi" }), logger: pino({ level: "silent" }) });
+  app = await buildApp({ authenticate: fixedPrincipal("org-openapi"), config: loadConfig({ ORG_ID: "org-openapi" }), logger: pino({ level: "silent" }) });
   const res = await app.inject({ method: "GET", url: OPENAPI_PATH });
   expect(res.statusCode).toBe(200);
   doc = res.json();

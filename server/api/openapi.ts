@@ -78,6 +78,7 @@ const openapiRoute: FastifyPluginAsyncZod = async (app) => {
   app.get(
     OPENAPI_PATH,
     {
+      config: { access: "public" },
       schema: {
         summary: "This document: every route of the API with its parameters, bodies and responses",
         tags: ["api"],

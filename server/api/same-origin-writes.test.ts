@@ -9,13 +9,14 @@ import pino from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadConfig } from "../config.ts";
 import { buildApp } from "./app.ts";
+import { fixedPrincipal } from "./access.ts";
 
 let dataDir: string;
 let app: FastifyInstance;
 
 beforeAll(async () => {
   dataDir = mkdtempSync(path.join(tmpdir(), "same-origin-writes-"));
-  app = await buildApp({ config: loadConfig({ ORG_ID: "org-1", DATA_DIR: dataDir }), logger: pino({ level: "silent" }) });
+  app = await buildApp({ authenticate: fixedPrincipal("org-1"), config: loadConfig({ ORG_ID: "org-1", DATA_DIR: dataDir }), logger: pino({ level: "silent" }) });
 });
 afterAll(async () => {
   await app.close();
@@ -67,7 +68,7 @@ describe("Origin", () => {
   });
 
   it("accepts PUBLIC_URL's origin when a proxy in front terminates TLS (the request arrives as http)", async () => {
-    const proxied = await buildApp({
+    const proxied = await buildApp({ authenticate: fixedPrincipal("org-1"),
       config: loadConfig({ ORG_ID: "org-1", DATA_DIR: dataDir, PUBLIC_URL: "https://console.example.com" }),
       logger: pino({ level: "silent" }),
     });

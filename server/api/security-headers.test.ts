@@ -8,6 +8,7 @@ import pino from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadConfig } from "../config.ts";
 import { buildApp } from "./app.ts";
+import { fixedPrincipal } from "./access.ts";
 
 let workDir: string;
 let app: FastifyInstance;
@@ -18,7 +19,7 @@ beforeAll(async () => {
   mkdirSync(path.join(dist, "assets"), { recursive: true });
   writeFileSync(path.join(dist, "index.html"), `<!doctype html><script type="module" src="/assets/index-A1.js"></script>`);
   writeFileSync(path.join(dist, "assets", "index-A1.js"), "export {};");
-  app = await buildApp({ config: loadConfig({ ORG_ID: "org-1", DATA_DIR: workDir }), logger: pino({ level: "silent" }), staticDir: dist });
+  app = await buildApp({ authenticate: fixedPrincipal("org-1"), config: loadConfig({ ORG_ID: "org-1", DATA_DIR: workDir }), logger: pino({ level: "silent" }), staticDir: dist });
 });
 afterAll(async () => {
   await app.close();
@@ -63,7 +64,7 @@ describe.each(RESPONSES)("%s", (_what, request, status) => {
 
 describe("HSTS", () => {
   it("is sent only when PUBLIC_URL says the console is served over HTTPS", async () => {
-    const https = await buildApp({
+    const https = await buildApp({ authenticate: fixedPrincipal("org-1"),
       config: loadConfig({ ORG_ID: "org-1", DATA_DIR: workDir, PUBLIC_URL: "https://console.example.com" }),
       logger: pino({ level: "silent" }),
     });

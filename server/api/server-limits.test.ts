@@ -10,6 +10,7 @@ import pino from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadConfig } from "../config.ts";
 import { buildApp } from "./app.ts";
+import { fixedPrincipal } from "./access.ts";
 
 const CONNECTION_TIMEOUT_MS = 600;
 const REQUEST_TIMEOUT_MS = 1_500;
@@ -28,7 +29,7 @@ beforeAll(async () => {
     CONNECTION_TIMEOUT_MS: String(CONNECTION_TIMEOUT_MS),
     REQUEST_TIMEOUT_MS: String(REQUEST_TIMEOUT_MS),
   });
-  app = await buildApp({ config, logger: pino({ level: "silent" }) });
+  app = await buildApp({ authenticate: fixedPrincipal(config.orgId), config, logger: pino({ level: "silent" }) });
   port = Number(new URL(await app.listen({ host: "127.0.0.1", port: 0 })).port);
 });
 afterAll(async () => {

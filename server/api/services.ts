@@ -30,7 +30,6 @@ export const servicesPlugin = fp<ServicesOptions>(
     let tester = given.connectivity;
     const connectivity: ConnectivityTester = (input, run) =>
       (tester ??= createConnectivityTester({
-        orgId: config.orgId,
         platformSetupRoleArn: config.platformSetupRoleArn,
         platformLoadRoleArn: config.platformLoadRoleArn,
         logger,

@@ -81,13 +81,14 @@ export const taskRoutes: FastifyPluginAsyncZod<TaskRoutesOptions> = async (app, 
 
   app.get(
     "/api/tasks",
-    { schema: { summary: "List the organization's tasks", tags, response: { 200: listOf(taskRecordSchema), ...ERROR_RESPONSES } } },
+    { config: { access: "read" }, schema: { summary: "List the organization's tasks", tags, response: { 200: listOf(taskRecordSchema), ...ERROR_RESPONSES } } },
     async (request) => ({ items: await store().list(request.orgId) }),
   );
 
   app.post(
     "/api/tasks",
     {
+      config: { access: "operate" },
       schema: {
         summary: "Create a task (stopped); its target table must exist in Databend",
         tags,
@@ -107,6 +108,7 @@ export const taskRoutes: FastifyPluginAsyncZod<TaskRoutesOptions> = async (app, 
   app.get(
     "/api/tasks/:id",
     {
+      config: { access: "read" },
       schema: {
         summary: "Read a task, with the state its workers report",
         tags,
@@ -124,6 +126,7 @@ export const taskRoutes: FastifyPluginAsyncZod<TaskRoutesOptions> = async (app, 
   app.put(
     "/api/tasks/:id",
     {
+      config: { access: "operate" },
       schema: {
         summary: "Replace a stopped task",
         tags,
@@ -151,6 +154,7 @@ export const taskRoutes: FastifyPluginAsyncZod<TaskRoutesOptions> = async (app, 
   app.delete(
     "/api/tasks/:id",
     {
+      config: { access: "operate" },
       schema: {
         summary: "Delete a stopped task",
         tags,
@@ -169,6 +173,7 @@ export const taskRoutes: FastifyPluginAsyncZod<TaskRoutesOptions> = async (app, 
   app.post(
     "/api/tasks/:id/start",
     {
+      config: { access: "operate" },
       schema: {
         summary: "Ask the workers to run the task (its target table is checked again first)",
         tags,
@@ -195,6 +200,7 @@ export const taskRoutes: FastifyPluginAsyncZod<TaskRoutesOptions> = async (app, 
   app.post(
     "/api/tasks/:id/stop",
     {
+      config: { access: "operate" },
       schema: {
         summary: "Ask the workers to stop the task (at once when no live worker holds it)",
         tags,
@@ -212,6 +218,7 @@ export const taskRoutes: FastifyPluginAsyncZod<TaskRoutesOptions> = async (app, 
   app.get(
     "/api/tasks/:id/workers",
     {
+      config: { access: "read" },
       schema: {
         summary: "The workers holding the task and their last heartbeats (several may consume one queue)",
         tags,
@@ -229,6 +236,7 @@ export const taskRoutes: FastifyPluginAsyncZod<TaskRoutesOptions> = async (app, 
   app.get(
     "/api/tasks/:id/runs",
     {
+      config: { access: "read" },
       schema: {
         summary: "The task's run history, newest first, paged with `before` (the oldest loaded run's start time)",
         tags,

@@ -58,6 +58,7 @@ export const warehouseRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get(
     "/api/warehouse/databases",
     {
+      config: { access: "read" },
       schema: {
         summary: "List Databend's databases (its own system databases left out)",
         tags,
@@ -70,6 +71,7 @@ export const warehouseRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get(
     "/api/warehouse/databases/:db/tables",
     {
+      config: { access: "read" },
       schema: {
         summary: "List the tables and views of a Databend database (views cannot be load targets)",
         tags,
@@ -86,6 +88,7 @@ export const warehouseRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get(
     "/api/warehouse/databases/:db/tables/:table/columns",
     {
+      config: { access: "read" },
       schema: {
         summary: "List the columns of a Databend table or view, in order",
         tags,

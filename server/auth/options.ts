@@ -13,11 +13,17 @@ import { organization } from "better-auth/plugins";
 import type { Kysely } from "kysely";
 import type { DialectName } from "../store/dialect.ts";
 import { API_KEY_MIN_LENGTH } from "./key-length.ts";
+import { bearerToken } from "./principal.ts";
+import { instanceRateLimitStorage } from "./rate-limit-storage.ts";
 
 /** The role the first organization's admin gets (the issue's roles are admin, operator, viewer). */
 export const ADMIN_ROLE = "admin";
 
-const BEARER = /^Bearer\s+(\S+)\s*$/i;
+
+/** The header the API sets to the client's address for better-auth's rate limits. */
+export const CLIENT_ADDRESS_HEADER = "x-client-address";
+export const SIGN_IN_MAX_ATTEMPTS = 10;
+export const SIGN_IN_WINDOW_SECONDS = 60;
 
 export interface AuthDatabase {
   // Kysely<any>: better-auth's tables are its own, not in our schema's row types.
@@ -57,13 +63,15 @@ function plugins(input: Seeding) {
     }),
     apiKey({
       defaultKeyLength: API_KEY_MIN_LENGTH,
-      // A key stands for its user (references "user"), so getSession answers for it like for a cookie.
-      enableSessionForAPIKeys: true,
+      // A key belongs to the user who made it (references "user") and carries its organization and
+      // role as metadata (principal.ts). It is verified by server/auth/principal.ts only, never
+      // turned into a session: a key must not act across its creator's other organizations.
+      enableMetadata: true,
       // The library's default, 10 requests a day per key, would stop automation; per-key limits
       // come with the rate limits of the server's edges (issue 10, section 2).
       rateLimit: { enabled: false },
       // Automation sends `Authorization: Bearer <key>`, the usual header, rather than x-api-key.
-      customAPIKeyGetter: (ctx) => BEARER.exec(ctx.headers?.get("authorization") ?? "")?.[1] ?? null,
+      customAPIKeyGetter: (ctx) => (ctx.headers ? bearerToken(ctx.headers) : undefined) ?? null,
       ...(issueKey ? { customKeyGenerator: () => issueKey } : {}),
     }),
   ];
@@ -87,7 +95,17 @@ export function authOptions(input: AuthOptionsInput) {
     // Nobody reports usage anywhere.
     telemetry: { enabled: false },
     ...(input.log ? { logger: { log: input.log } } : {}),
+    // Sign-in attempts per client address (x-client-address, set by the API from the socket or the
+    // trusted proxy; a client's own header is replaced), against password guessing.
+    rateLimit: {
+      enabled: true,
+      customStorage: instanceRateLimitStorage(),
+      window: 60,
+      max: 100,
+      customRules: { "/sign-in/email": { window: SIGN_IN_WINDOW_SECONDS, max: SIGN_IN_MAX_ATTEMPTS } },
+    },
     advanced: {
+      ipAddress: { ipAddressHeaders: [CLIENT_ADDRESS_HEADER] },
       useSecureCookies: input.secureCookies,
       defaultCookieAttributes: { httpOnly: true, sameSite: "lax" as const },
     },

@@ -17,7 +17,6 @@ export const SQS_GROUP: readonly Check[] = [sqsQueue, sqsStandard, sqsPolicy, sq
 export const S3_GROUP: readonly Check[] = [s3Bucket, s3List, s3Read];
 
 export interface ConnectivityOptions {
-  orgId: string;
   platformSetupRoleArn: string;
   platformLoadRoleArn: string;
   /** Setup identity, endpoints and timeouts; production leaves credentials to the default chain. */
@@ -115,7 +114,8 @@ export function createConnectivityTester(options: ConnectivityOptions): Connecti
     let s3: S3Client | undefined;
     const ctx: CheckContext = {
       target,
-      orgId: options.orgId,
+      // The External ID: the API tests only values whose external_id is the caller's organization's ID.
+      orgId: input.external_id,
       platform: { setupRoleArn: options.platformSetupRoleArn, loadRoleArn: options.platformLoadRoleArn },
       aws,
       facts,

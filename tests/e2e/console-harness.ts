@@ -56,7 +56,6 @@ export async function startConsoleHarness(
     staticDir: DIST,
     ...extra,
     connectivity: createConnectivityTester({
-      orgId: config.orgId,
       platformSetupRoleArn: config.platformSetupRoleArn,
       platformLoadRoleArn: config.platformLoadRoleArn,
       aws: {
