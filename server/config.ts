@@ -1,6 +1,7 @@
 // Configuration from the environment, with the defaults of the embedded run (DESIGN.md).
 import { randomBytes } from "node:crypto";
 import path from "node:path";
+import { isRole, ROLES, type Role } from "#contracts/roles.ts";
 import { API_KEY_MIN_LENGTH } from "./auth/key-length.ts";
 import { allowedHostEntry, LOOPBACK_HOSTNAMES } from "./host-names.ts";
 
@@ -38,6 +39,23 @@ export interface Config {
   authSecret: string;
   /** ADMIN_EMAIL, ADMIN_PASSWORD, ADMIN_API_KEY: seed an empty store's first organization, admin and key. */
   adminSeed: AdminSeed | undefined;
+  /** Single sign-on through an OpenID provider (OIDC_*); unset: email and password only. */
+  oidc: OidcConfig | undefined;
+}
+
+export interface OidcConfig {
+  /** The issuer's URL exactly as its discovery document names it; discovery is at `<issuer without trailing />/.well-known/openid-configuration`. */
+  issuer: string;
+  clientId: string;
+  clientSecret: string;
+  /** better-auth's provider id: the last segment of the redirect URI, `/api/auth/callback/<id>`. */
+  providerId: string;
+  /** The sign-in button reads "Sign in with <label>". */
+  label: string;
+  /** The organization a user joins on their first single sign-on. */
+  orgId: string;
+  /** The role they join it with. */
+  defaultRole: Role;
 }
 
 export interface AdminSeed {
@@ -140,14 +158,63 @@ function adminSeedFrom(env: NodeJS.ProcessEnv): AdminSeed | undefined {
   return { email: env.ADMIN_EMAIL!, password: env.ADMIN_PASSWORD!, apiKey };
 }
 
+const OIDC_REQUIRED = ["OIDC_ISSUER", "OIDC_CLIENT_ID", "OIDC_CLIENT_SECRET"] as const;
+const PROVIDER_ID = /^[a-z0-9][a-z0-9-]{0,39}$/;
+
+function oidcIssuerFrom(value: string): string {
+  let url: URL | undefined;
+  try {
+    url = new URL(value);
+  } catch {
+    url = undefined;
+  }
+  // Plain http only on this machine (the stand-in): elsewhere tokens and codes would cross the network in clear.
+  const loopback = url && (LOOPBACK_HOSTNAMES as readonly string[]).includes(url.hostname);
+  if (!url || !(url.protocol === "https:" || (url.protocol === "http:" && loopback)) || url.search || url.hash) {
+    throw new Error(
+      `OIDC_ISSUER must be the OpenID provider's issuer URL, https (http only on 127.0.0.1 or localhost), without query, ` +
+        `like https://login.example.com/realms/acme; got "${value}"`,
+    );
+  }
+  // Kept as given: discovery must name exactly this issuer (a trailing slash included).
+  return value;
+}
+
+function oidcFrom(env: NodeJS.ProcessEnv, orgId: string): OidcConfig | undefined {
+  const set = OIDC_REQUIRED.filter((name) => env[name]);
+  if (set.length === 0) return undefined;
+  if (set.length < OIDC_REQUIRED.length) {
+    const missing = OIDC_REQUIRED.filter((name) => !env[name]);
+    throw new Error(`${OIDC_REQUIRED.join(", ")} configure single sign-on together; ${missing.join(" and ")} ${missing.length > 1 ? "are" : "is"} missing`);
+  }
+  const providerId = env.OIDC_PROVIDER_ID || "oidc";
+  if (!PROVIDER_ID.test(providerId)) {
+    throw new Error(`OIDC_PROVIDER_ID must be 1 to 40 lower-case letters, digits and hyphens (it ends the redirect URI); got "${providerId}"`);
+  }
+  const label = (env.OIDC_LABEL ?? "").trim() || "single sign-on";
+  if (label.length > 60) throw new Error(`OIDC_LABEL must be at most 60 characters (the sign-in button's text); got ${label.length}`);
+  const defaultRole = env.OIDC_DEFAULT_ROLE || "viewer";
+  if (!isRole(defaultRole)) throw new Error(`OIDC_DEFAULT_ROLE must be one of ${ROLES.join(", ")}; got "${defaultRole}"`);
+  return {
+    issuer: oidcIssuerFrom(env.OIDC_ISSUER!),
+    clientId: env.OIDC_CLIENT_ID!,
+    clientSecret: env.OIDC_CLIENT_SECRET!,
+    providerId,
+    label,
+    orgId: env.OIDC_ORG_ID || orgId,
+    defaultRole,
+  };
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const publicOrigin = publicOriginFrom(env.PUBLIC_URL);
+  const orgId = env.ORG_ID || DEFAULTS.orgId;
   return {
     port: portFrom(env.PORT, DEFAULTS.port, "PORT"),
     host: env.HOST || "127.0.0.1",
     dataDir: path.resolve(env.DATA_DIR || DEFAULTS.dataDir),
     databaseUrl: env.DATABASE_URL || undefined,
-    orgId: env.ORG_ID || DEFAULTS.orgId,
+    orgId,
     platformSetupRoleArn: env.PLATFORM_SETUP_ROLE_ARN || DEFAULTS.platformSetupRoleArn,
     platformLoadRoleArn: env.PLATFORM_LOAD_ROLE_ARN || DEFAULTS.platformLoadRoleArn,
     awsEndpointUrl: env.AWS_ENDPOINT_URL || undefined,
@@ -162,5 +229,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     bodyLimitBytes: positiveInt(env.BODY_LIMIT_BYTES, DEFAULTS.bodyLimitBytes, "BODY_LIMIT_BYTES"),
     authSecret: authSecretFrom(env.AUTH_SECRET),
     adminSeed: adminSeedFrom(env),
+    oidc: oidcFrom(env, orgId),
   };
 }

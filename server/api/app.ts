@@ -24,6 +24,7 @@ import { openapi } from "./openapi.ts";
 import { orgRoutes } from "./org.ts";
 import { accessControl, headersOf } from "./access.ts";
 import { createAuthenticate, type Principal } from "../auth/principal.ts";
+import { ssoButton, ssoEndpoints } from "../auth/sso.ts";
 import type { SetupToken } from "./setup-token.ts";
 import type { FastifyRequest } from "fastify";
 import { sameOriginWrites } from "./same-origin-writes.ts";
@@ -87,7 +88,12 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(openapi);
 
   await app.register(healthRoutes);
-  await app.register(authRoutes, { config, setupToken: options.setupToken });
+  await app.register(authRoutes, {
+    config,
+    setupToken: options.setupToken,
+    passed: config.oidc ? ssoEndpoints(config.oidc) : [],
+    sso: ssoButton(config.oidc),
+  });
   await app.register(orgRoutes, { config });
   await app.register(dataSourceRoutes);
   await app.register(dataSourceTestRoutes, { rateLimit: options.testRateLimit });

@@ -42,7 +42,7 @@ export const authPlugin = fp<AuthPluginOptions>(
 
 /**
  * better-auth's endpoints the API serves, by method and path under /api/auth. Single sign-on adds
- * its own (sso.ts).
+ * its own when configured (server/auth/sso.ts: sign-in/social, callback/<provider id>, error).
  */
 export const PASSED_AUTH_ENDPOINTS: ReadonlyArray<readonly [method: string, path: RegExp]> = [
   ["POST", /^\/sign-in\/email$/],
@@ -99,7 +99,9 @@ export const authRoutes: FastifyPluginAsyncZod<AuthRoutesOptions & { config: Con
     url: "/api/auth/*",
     config: { access: "public" },
     schema: {
-      summary: "better-auth's sign-in/email, sign-out, get-session, organization/set-active and change-password (see better-auth's reference); other paths are 404",
+      summary:
+        "better-auth's sign-in/email, sign-out, get-session, organization/set-active and change-password, and with single sign-on " +
+        "sign-in/social, callback/<provider id> and error (see better-auth's reference); other paths are 404",
       tags: ["identity"],
       // The library defines these bodies, not our contracts.
       response: { 200: z.unknown(), ...ERROR_RESPONSES },

@@ -12,16 +12,29 @@ export interface CreateAuthOptions extends Seeding {
 }
 
 export function createAuth(config: Config, store: StoreDb, { logger, ...seeding }: CreateAuthOptions = {}) {
-  return betterAuth(
+  const oidc = config.oidc;
+  // Set once the instance exists: its organization API adds a first sign-on's user to OIDC_ORG_ID.
+  let addMember: ((userId: string) => Promise<void>) | undefined;
+  const auth = betterAuth(
     authOptions({
       database: { db: store.db, dialect: store.dialect },
       secret: config.authSecret,
       baseURL: config.publicOrigin,
       secureCookies: !servedOnLoopback(config),
       log: logger && ((level, message) => logger[level]({ component: "better-auth" }, message)),
+      sso: oidc && { oidc, addMember: (userId) => addMember!(userId) },
       ...seeding,
     }),
   );
+  if (oidc) {
+    // The organization plugin types roles as its defaults (owner, admin, member); it stores ours
+    // (contracts/roles.ts) as given.
+    type PluginRole = NonNullable<Parameters<typeof auth.api.addMember>[0]>["body"]["role"];
+    addMember = async (userId) => {
+      await auth.api.addMember({ body: { userId, organizationId: oidc.orgId, role: oidc.defaultRole as PluginRole } });
+    };
+  }
+  return auth;
 }
 
 export type Auth = ReturnType<typeof createAuth>;

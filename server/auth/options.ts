@@ -11,10 +11,12 @@ import { apiKey } from "@better-auth/api-key";
 import type { BetterAuthOptions } from "better-auth";
 import { organization } from "better-auth/plugins";
 import type { Kysely } from "kysely";
+import type { OidcConfig } from "../config.ts";
 import type { DialectName } from "../store/dialect.ts";
 import { API_KEY_MIN_LENGTH } from "./key-length.ts";
 import { bearerToken } from "./principal.ts";
 import { instanceRateLimitStorage } from "./rate-limit-storage.ts";
+import { ssoDatabaseHooks, ssoPlugin, ssoValidateUserInfo } from "./sso.ts";
 
 /** The role the first organization's admin gets (the issue's roles are admin, operator, viewer). */
 export const ADMIN_ROLE = "admin";
@@ -48,14 +50,24 @@ export interface AuthOptionsInput {
   issueKey?: string | undefined;
   /** Seeding only: the id to give the organization created, instead of a generated one. */
   organizationId?: string | undefined;
+  /**
+   * Single sign-on (OIDC_*), and how a first sign-on's user joins OIDC_ORG_ID (the served
+   * instance's auth.api.addMember, which does not exist before the instance does).
+   */
+  sso?: { oidc: OidcConfig; addMember: (userId: string) => Promise<void> } | undefined;
 }
 
 /** What only the seeding instance sets. */
 export type Seeding = Pick<AuthOptionsInput, "issueKey" | "organizationId" | "allowSignUp">;
 
-/** Plugins, in one place: the schema (migrations) and the handler must agree on them. */
-function plugins(input: Seeding) {
-  const { issueKey, organizationId } = input;
+/**
+ * Plugins, in one place: the schema (migrations) and the handler must agree on them. Single
+ * sign-on's generic-oauth plugin has no tables of its own (its users and accounts are the core
+ * tables; a test holds it to that), so the migrate step, which has no OIDC configuration, builds
+ * the same tables with or without it.
+ */
+function plugins(input: Seeding & Pick<AuthOptionsInput, "sso">) {
+  const { issueKey, organizationId, sso } = input;
   return [
     organization({
       creatorRole: ADMIN_ROLE,
@@ -74,11 +86,12 @@ function plugins(input: Seeding) {
       customAPIKeyGetter: (ctx) => (ctx.headers ? bearerToken(ctx.headers) : undefined) ?? null,
       ...(issueKey ? { customKeyGenerator: () => issueKey } : {}),
     }),
+    ...(sso ? [ssoPlugin(sso.oidc)] : []),
   ];
 }
 
 /** What decides the tables: the database and the plugins. The store's migrate step uses only this. */
-export function authSchemaOptions(database: AuthDatabase, seeding: Seeding = {}) {
+export function authSchemaOptions(database: AuthDatabase, seeding: Seeding & Pick<AuthOptionsInput, "sso"> = {}) {
   return {
     database: { db: database.db, type: database.dialect },
     plugins: plugins(seeding),
@@ -91,7 +104,11 @@ export function authOptions(input: AuthOptionsInput) {
     secret: input.secret,
     baseURL: input.baseURL,
     basePath: "/api/auth",
+    // disableSignUp is email and password's only: a first single sign-on still creates its user.
     emailAndPassword: { enabled: true, disableSignUp: !input.allowSignUp },
+    ...(input.sso
+      ? { user: { validateUserInfo: ssoValidateUserInfo(input.sso.oidc) }, databaseHooks: ssoDatabaseHooks(input.sso.oidc, input.sso.addMember) }
+      : {}),
     // Nobody reports usage anywhere.
     telemetry: { enabled: false },
     ...(input.log ? { logger: { log: input.log } } : {}),
@@ -102,7 +119,12 @@ export function authOptions(input: AuthOptionsInput) {
       customStorage: instanceRateLimitStorage(),
       window: 60,
       max: 100,
-      customRules: { "/sign-in/email": { window: SIGN_IN_WINDOW_SECONDS, max: SIGN_IN_MAX_ATTEMPTS } },
+      customRules: {
+        "/sign-in/email": { window: SIGN_IN_WINDOW_SECONDS, max: SIGN_IN_MAX_ATTEMPTS },
+        // Starting single sign-on (each start stores a state row), at the same pace; the library's
+        // default for /sign-in/* would allow 3 in 10 seconds.
+        "/sign-in/social": { window: SIGN_IN_WINDOW_SECONDS, max: SIGN_IN_MAX_ATTEMPTS },
+      },
     },
     advanced: {
       ipAddress: { ipAddressHeaders: [CLIENT_ADDRESS_HEADER] },
