@@ -3,6 +3,7 @@
 import concurrently, { type ConcurrentlyCommandInput } from "concurrently";
 import { existsSync } from "node:fs";
 import { provisionedPython, ENGINE_MISSING } from "../sandbox/warehouse/engine-env.ts";
+import { clientFromEnv, startOidcStandIn } from "../sandbox/oidc/server.ts";
 
 const node = JSON.stringify(process.execPath);
 const sandboxPort = process.env.SANDBOX_PORT || "4566";
@@ -29,6 +30,21 @@ function platformIdentity(keys: string): Record<string, string> {
   };
 }
 
+// Single sign-on against the OIDC stand-in, unless OIDC_ISSUER points at a real provider or
+// OIDC_STAND_IN=0 turns it off. Started here, before the API, so the API's discovery finds it.
+const useOidc = !process.env.OIDC_ISSUER && !/^(0|false|no|off)$/i.test(process.env.OIDC_STAND_IN ?? "");
+const oidc: Record<string, string> = {};
+if (useOidc) {
+  const client = clientFromEnv();
+  const idp = await startOidcStandIn({ client }).catch((err: NodeJS.ErrnoException) => {
+    if (err.code !== "EADDRINUSE") throw err;
+    console.error(`Port ${process.env.OIDC_PORT || 4567} is in use: set OIDC_PORT, or OIDC_STAND_IN=0 to start without single sign-on.`);
+    process.exit(1);
+  });
+  Object.assign(oidc, { OIDC_ISSUER: idp.issuer, OIDC_CLIENT_ID: client.clientId, OIDC_CLIENT_SECRET: client.clientSecret });
+  console.log(`OIDC stand-in on ${idp.issuer}: "Sign in with single sign-on" as ${idp.user.email} / ${idp.user.password}`);
+}
+
 const commands: ConcurrentlyCommandInput[] = [];
 if (useSandbox) commands.push({ name: "sandbox", command: `${node} sandbox/main.ts`, prefixColor: "magenta" });
 if (useWarehouse) {
@@ -37,7 +53,7 @@ if (useWarehouse) {
 commands.push({
   name: "api",
   command: `${node} server/main.ts`,
-  env: { ...platformIdentity("platform-setup"), ...databend },
+  env: { ...platformIdentity("platform-setup"), ...databend, ...oidc },
   prefixColor: "green",
 });
 if (existsSync("server/worker/main.ts")) {

@@ -52,6 +52,21 @@ export const DEFAULT_USER: SeededUser = {
   name: "SSO User",
 };
 
+/**
+ * The client the console registers when run on this machine: OIDC_CLIENT_ID/SECRET (or the
+ * embedded defaults), redirect URIs for PUBLIC_URL's origin or both loopback names on PORT.
+ */
+export function clientFromEnv(env: NodeJS.ProcessEnv = process.env): OidcClient {
+  const port = env.PORT || "3000";
+  const origins = env.PUBLIC_URL ? [new URL(env.PUBLIC_URL).origin] : [`http://localhost:${port}`, `http://127.0.0.1:${port}`];
+  const providerId = env.OIDC_PROVIDER_ID || "oidc";
+  return {
+    clientId: env.OIDC_CLIENT_ID || "console",
+    clientSecret: env.OIDC_CLIENT_SECRET || "console-stand-in-secret",
+    redirectUris: origins.map((origin) => `${origin}/api/auth/callback/${providerId}`),
+  };
+}
+
 function seededUser(given: Partial<SeededUser> = {}): SeededUser {
   return {
     sub: given.sub ?? DEFAULT_USER.sub,

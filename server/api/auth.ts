@@ -162,7 +162,10 @@ export const authRoutes: FastifyPluginAsyncZod<AuthRoutesOptions & { config: Con
       }
       // One setup at a time; the second finds a user and is refused.
       while (settingUp) await settingUp.catch(() => undefined);
-      const run = createFirstAdmin(options.config, await app.storeDb(), { email, password, name, organizationName: organization_name }, request.log);
+      // The first organization's id is ORG_ID, as with ADMIN_* seeding: the External ID the sandbox's
+      // role trusts, and the organization single sign-on's users join unless OIDC_ORG_ID says otherwise.
+      const organizationId = options.config.orgId;
+      const run = createFirstAdmin(options.config, await app.storeDb(), { email, password, name, organizationName: organization_name, organizationId }, request.log);
       settingUp = run;
       const made = await run.finally(() => (settingUp = undefined));
       if (!made) throw new HttpError(409, "This console is already set up: sign in, or ask an admin to invite you");
