@@ -82,4 +82,47 @@ describe("loadConfig", () => {
     expect(a.length).toBeGreaterThanOrEqual(32);
     expect(loadConfig({}).authSecret).not.toBe(a);
   });
+  describe("single sign-on (OIDC_*)", () => {
+    const OIDC = { OIDC_ISSUER: "https://login.example.com/realms/acme", OIDC_CLIENT_ID: "console", OIDC_CLIENT_SECRET: "s3cret" };
+
+    it("is off without OIDC_ISSUER, and takes its defaults with the three required variables", () => {
+      expect(loadConfig({}).oidc).toBeUndefined();
+      expect(loadConfig({ ...OIDC, ORG_ID: "acme" }).oidc).toEqual({
+        issuer: "https://login.example.com/realms/acme",
+        clientId: "console",
+        clientSecret: "s3cret",
+        providerId: "oidc",
+        label: "single sign-on",
+        orgId: "acme",
+        defaultRole: "viewer",
+      });
+    });
+
+    it("reads the optional variables and keeps the issuer exactly as given", () => {
+      const oidc = loadConfig({
+        ...OIDC,
+        OIDC_ISSUER: "https://tenant.example.com/",
+        OIDC_PROVIDER_ID: "acme-idp",
+        OIDC_LABEL: " Acme ",
+        OIDC_ORG_ID: "org-2",
+        OIDC_DEFAULT_ROLE: "operator",
+      }).oidc;
+      expect(oidc).toMatchObject({ issuer: "https://tenant.example.com/", providerId: "acme-idp", label: "Acme", orgId: "org-2", defaultRole: "operator" });
+    });
+
+    it("names the missing variables when only some are set", () => {
+      expect(() => loadConfig({ OIDC_ISSUER: OIDC.OIDC_ISSUER })).toThrow(/OIDC_CLIENT_ID and OIDC_CLIENT_SECRET are missing/);
+      expect(() => loadConfig({ OIDC_CLIENT_ID: "c", OIDC_CLIENT_SECRET: "s" })).toThrow(/OIDC_ISSUER is missing/);
+    });
+
+    it("names the variable whose value is wrong", () => {
+      expect(() => loadConfig({ ...OIDC, OIDC_ISSUER: "login.example.com" })).toThrow(/^OIDC_ISSUER must be/);
+      expect(() => loadConfig({ ...OIDC, OIDC_ISSUER: "http://login.example.com" })).toThrow(/^OIDC_ISSUER must be .*https/);
+      expect(() => loadConfig({ ...OIDC, OIDC_ISSUER: "https://login.example.com/?tenant=1" })).toThrow(/^OIDC_ISSUER must be/);
+      expect(loadConfig({ ...OIDC, OIDC_ISSUER: "http://127.0.0.1:4567" }).oidc?.issuer).toBe("http://127.0.0.1:4567");
+      expect(() => loadConfig({ ...OIDC, OIDC_PROVIDER_ID: "Acme/IdP" })).toThrow(/^OIDC_PROVIDER_ID must be/);
+      expect(() => loadConfig({ ...OIDC, OIDC_DEFAULT_ROLE: "owner" })).toThrow(/^OIDC_DEFAULT_ROLE must be one of admin, operator, viewer/);
+      expect(() => loadConfig({ ...OIDC, OIDC_LABEL: "x".repeat(61) })).toThrow(/^OIDC_LABEL must be at most 60/);
+    });
+  });
 });

@@ -86,11 +86,12 @@ interface Api {
   stop(): Promise<void>;
 }
 
-async function startApi(env: Record<string, string>): Promise<Api> {
+/** `logged`, when given, receives the API's error lines. */
+async function startApi(env: Record<string, string>, logged?: string[]): Promise<Api> {
   const dir = mkdtempSync(path.join(tmpdir(), "sso-"));
   const config = loadConfig({ HOST: "127.0.0.1", DATA_DIR: dir, ...ADMIN, ...CLIENT, ...env });
   const stores = await openStore({ dataDir: config.dataDir, url: config.databaseUrl });
-  const logger = pino({ level: process.env.SSO_TEST_LOG ?? "silent" });
+  const logger = logged ? pino({ level: "error" }, { write: (line: string) => void logged.push(line) }) : pino({ level: "silent" });
   await seedFirstRun(config, stores.db, logger);
   const app = await buildApp({ config, logger, stores });
   const address = await app.listen({ host: "127.0.0.1", port: 0 });
@@ -247,7 +248,8 @@ describe("single sign-on refused by configuration", () => {
 
   it("is off when discovery names another issuer than OIDC_ISSUER", async () => {
     // Same provider, reached by another name: its discovery says 127.0.0.1, not localhost.
-    const api = await startApi({ OIDC_ISSUER: idp.issuer.replace("127.0.0.1", "localhost") });
+    const logged: string[] = [];
+    const api = await startApi({ OIDC_ISSUER: idp.issuer.replace("127.0.0.1", "localhost") }, logged);
     try {
       idp.register({ clientId: CLIENT.OIDC_CLIENT_ID, clientSecret: CLIENT.OIDC_CLIENT_SECRET, redirectUris: [`${api.address}/api/auth/callback/oidc`] });
       const response = await fetch(`${api.address}/api/auth/sign-in/social`, {
@@ -256,6 +258,7 @@ describe("single sign-on refused by configuration", () => {
         body: JSON.stringify({ provider: "oidc", callbackURL: "/" }),
       });
       expect(response.status).toBe(404);
+      expect(logged.join("\n")).toContain(`names issuer \\"${idp.issuer}\\", not OIDC_ISSUER`);
     } finally {
       await api.stop();
     }
@@ -276,6 +279,25 @@ describe("single sign-on refused by configuration", () => {
     } finally {
       await api.stop();
       await stale.stop();
+    }
+  });
+
+  it("does not hand an existing password user's account to a provider user with the same email", async () => {
+    const impostor = await startOidcStandIn({ port: 0, user: { sub: "someone-else", email: ADMIN.ADMIN_EMAIL } });
+    const api = await startApi({ OIDC_ISSUER: impostor.issuer });
+    try {
+      impostor.register({ clientId: CLIENT.OIDC_CLIENT_ID, clientSecret: CLIENT.OIDC_CLIENT_SECRET, redirectUris: [`${api.address}/api/auth/callback/oidc`] });
+      const browser = new Browser();
+      const loginUrl = await startSignIn(browser, api, impostor);
+      const refused = await browser.request(callbackOf(await loginAndConsent(browser, impostor, loginUrl, impostor.user.password)).href);
+      expect(refused.status).toBe(302);
+      expect(new URL(refused.headers.get("location")!).searchParams.get("error")).toBe("account_not_linked");
+      expect(browser.jar(api.address).has(/session_token/)).toBe(false);
+      const accounts = await api.stores.db.db.selectFrom("account" as never).select("providerId" as never).execute();
+      expect(accounts).toEqual([{ providerId: "credential" }]);
+    } finally {
+      await api.stop();
+      await impostor.stop();
     }
   });
 

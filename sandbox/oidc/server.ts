@@ -100,6 +100,8 @@ function makeProvider(issuer: string, user: SeededUser, client: OidcClient, log:
     // Every client, confidential ones included, must send a PKCE code challenge (S256).
     pkce: { required: () => true },
     cookies: { keys: [randomBytes(32).toString("base64url")] },
+    // Seconds; set so the library does not warn about its defaults at each first use.
+    ttl: { Interaction: 600, Session: 8 * 3600, Grant: 8 * 3600, AuthorizationCode: 60, AccessToken: 600, IdToken: 600 },
     jwks: { keys: [{ ...privateKey.export({ format: "jwk" }), use: "sig", alg: "RS256" }] },
   });
   provider.on("server_error", (_ctx, err) => log?.error({ err }, "oidc stand-in: server error"));
