@@ -154,7 +154,7 @@ export const authRoutes: FastifyPluginAsyncZod<AuthRoutesOptions & { config: Con
     async (request, reply) => {
       const { token, organization_name, name, email, password } = request.body;
       if (!options.setupToken || !matchesSetupToken(options.setupToken, token)) {
-        throw new HttpError(403, "This setup link is not valid: use the link the API printed at its latest start, while no user exists", {
+        throw new HttpError(400, "This setup link is not valid: use the link the API printed at its latest start, while no user exists", {
           token: "Not this server's setup token",
         });
       }

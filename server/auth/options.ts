@@ -11,13 +11,15 @@ import { apiKey } from "@better-auth/api-key";
 import type { BetterAuthOptions } from "better-auth";
 import { organization } from "better-auth/plugins";
 import type { Kysely } from "kysely";
+import type { Role } from "#contracts/roles.ts";
 import type { DialectName } from "../store/dialect.ts";
 import { API_KEY_MIN_LENGTH } from "./key-length.ts";
+import { ORGANIZATION_ACCESS } from "./org-roles.ts";
 import { bearerToken } from "./principal.ts";
 import { instanceRateLimitStorage } from "./rate-limit-storage.ts";
 
 /** The role the first organization's admin gets (the issue's roles are admin, operator, viewer). */
-export const ADMIN_ROLE = "admin";
+export const ADMIN_ROLE = "admin" satisfies Role;
 
 
 /** The header the API sets to the client's address for better-auth's rate limits. */
@@ -58,6 +60,7 @@ function plugins(input: Seeding) {
   const { issueKey, organizationId } = input;
   return [
     organization({
+      ...ORGANIZATION_ACCESS,
       creatorRole: ADMIN_ROLE,
       ...(organizationId ? { organizationHooks: { beforeCreateOrganization: async () => ({ data: { id: organizationId } }) } } : {}),
     }),
