@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { sessionSchema } from "#contracts/session.ts";
 import { buildApp } from "../server/api/app.ts";
 import { seedFirstRun } from "../server/auth/seed.ts";
+import { SIGN_IN_MAX_ATTEMPTS } from "../server/auth/options.ts";
 import { loadConfig } from "../server/config.ts";
 import { openStore, type Stores } from "../server/store/open.ts";
 import { MISSING, SKIP_POSTGRES, SKIP_REASON, postgresBinDir, startPostgres, type PostgresCluster } from "./support/postgres.ts";
@@ -68,6 +69,7 @@ async function start(env: Record<string, string>) {
   const app: FastifyInstance = await buildApp({ config, logger, stores });
   const address = await app.listen({ host: "127.0.0.1", port: 0 });
   return {
+    app,
     stores,
     seed,
     fetch: (url: string, init: RequestInit = {}) => fetch(address + url, { ...init, signal: AbortSignal.timeout(TIMEOUT_MS) }),
@@ -219,6 +221,33 @@ describe("session cookie outside loopback", () => {
       expect(session).toMatch(/; Secure/i);
       expect(session).toMatch(/; HttpOnly/i);
       expect(session).toMatch(/; SameSite=Lax/i);
+    } finally {
+      await api.stop();
+      await sqlite.teardown();
+    }
+  });
+});
+
+describe("sign-in attempts", () => {
+  it(`are throttled per client address after ${SIGN_IN_MAX_ATTEMPTS} a minute, and a forged x-client-address does not reset the count`, async () => {
+    const api = await start({ ...(await sqlite.env()), ...ADMIN });
+    try {
+      const attempt = (remoteAddress: string, password: string, headers: Record<string, string> = {}) =>
+        api.app.inject({
+          method: "POST",
+          url: "/api/auth/sign-in/email",
+          remoteAddress,
+          headers: { "content-type": "application/json", ...headers },
+          payload: JSON.stringify({ email: ADMIN.ADMIN_EMAIL, password }),
+        });
+      for (let i = 0; i < SIGN_IN_MAX_ATTEMPTS; i++) {
+        expect((await attempt("10.0.0.1", `guess ${i}`, { "x-client-address": `10.9.9.${i}` })).statusCode).toBe(401);
+      }
+      const throttled = await attempt("10.0.0.1", ADMIN.ADMIN_PASSWORD, { "x-client-address": "10.9.9.200" });
+      expect(throttled.statusCode).toBe(429);
+      expect(Number(throttled.headers["x-retry-after"] ?? throttled.headers["retry-after"])).toBeGreaterThan(0);
+      // Another client is not locked out by the first one's guesses.
+      expect((await attempt("10.0.0.2", ADMIN.ADMIN_PASSWORD)).statusCode).toBe(200);
     } finally {
       await api.stop();
       await sqlite.teardown();
