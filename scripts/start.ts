@@ -29,15 +29,19 @@ function platformIdentity(keys: string): Record<string, string> {
   };
 }
 
+// The sandbox's demo role trusts this organization ID as the External ID, so the first
+// organization (made by the first-run link or by seeding) takes the same one.
+const orgId = { ORG_ID: process.env.ORG_ID || "local-org" };
+
 const commands: ConcurrentlyCommandInput[] = [];
-if (useSandbox) commands.push({ name: "sandbox", command: `${node} sandbox/main.ts`, prefixColor: "magenta" });
+if (useSandbox) commands.push({ name: "sandbox", command: `${node} sandbox/main.ts`, env: orgId, prefixColor: "magenta" });
 if (useWarehouse) {
   commands.push({ name: "warehouse", command: `${node} sandbox/warehouse/main.ts`, prefixColor: "cyan" });
 }
 commands.push({
   name: "api",
   command: `${node} server/main.ts`,
-  env: { ...platformIdentity("platform-setup"), ...databend },
+  env: { ...platformIdentity("platform-setup"), ...databend, ...orgId },
   prefixColor: "green",
 });
 if (existsSync("server/worker/main.ts")) {

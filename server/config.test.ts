@@ -5,7 +5,8 @@ describe("loadConfig", () => {
   it("uses the embedded defaults", () => {
     const config = loadConfig({});
     expect(config.port).toBe(3000);
-    expect(config.orgId).toBe("local-org");
+    // Unset: the first organization gets a generated ID (npm start sets local-org for the sandbox).
+    expect(config.orgId).toBeUndefined();
     expect(config.databendDsn).toBe("databend://root:@127.0.0.1:8000/default?sslmode=disable");
     expect(config.awsEndpointUrl).toBeUndefined();
     expect(config.databendCheckTimeoutMs).toBe(5000);

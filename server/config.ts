@@ -10,7 +10,11 @@ export interface Config {
   dataDir: string;
   /** postgres://... to keep the store in PostgreSQL (several API processes and workers); unset: SQLite under dataDir. */
   databaseUrl: string | undefined;
-  orgId: string;
+  /**
+   * ORG_ID: the ID (External ID) the first organization gets, by seeding or by the first-run link;
+   * unset, better-auth generates it. Later organizations always get generated IDs.
+   */
+  orgId: string | undefined;
   platformSetupRoleArn: string;
   platformLoadRoleArn: string;
   /** Set only when the operator points the SDK somewhere other than AWS (a sandbox). */
@@ -49,7 +53,6 @@ export interface AdminSeed {
 export const DEFAULTS = {
   port: 3000,
   dataDir: "./data",
-  orgId: "local-org",
   platformSetupRoleArn: "arn:aws:iam::111111111111:role/platform-setup",
   platformLoadRoleArn: "arn:aws:iam::111111111111:role/platform-load",
   databendDsn: "databend://root:@127.0.0.1:8000/default?sslmode=disable",
@@ -147,7 +150,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     host: env.HOST || "127.0.0.1",
     dataDir: path.resolve(env.DATA_DIR || DEFAULTS.dataDir),
     databaseUrl: env.DATABASE_URL || undefined,
-    orgId: env.ORG_ID || DEFAULTS.orgId,
+    orgId: env.ORG_ID || undefined,
     platformSetupRoleArn: env.PLATFORM_SETUP_ROLE_ARN || DEFAULTS.platformSetupRoleArn,
     platformLoadRoleArn: env.PLATFORM_LOAD_ROLE_ARN || DEFAULTS.platformLoadRoleArn,
     awsEndpointUrl: env.AWS_ENDPOINT_URL || undefined,

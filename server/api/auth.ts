@@ -160,7 +160,7 @@ export const authRoutes: FastifyPluginAsyncZod<AuthRoutesOptions & { config: Con
       }
       // One setup at a time; the second finds a user and is refused.
       while (settingUp) await settingUp.catch(() => undefined);
-      const run = createFirstAdmin(options.config, await app.storeDb(), { email, password, name, organizationName: organization_name }, request.log);
+      const run = createFirstAdmin(options.config, await app.storeDb(), { email, password, name, organizationName: organization_name, organizationId: options.config.orgId }, request.log);
       settingUp = run;
       const made = await run.finally(() => (settingUp = undefined));
       if (!made) throw new HttpError(409, "This console is already set up: sign in, or ask an admin to invite you");

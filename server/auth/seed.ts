@@ -73,7 +73,14 @@ export async function seedFirstRun(config: Config, store: StoreDb, logger?: Logg
   const made = await createFirstAdmin(
     config,
     store,
-    { email: seed.email, password: seed.password, name: adminName(seed), organizationName: config.orgId, organizationId: config.orgId, apiKey: seed.apiKey },
+    {
+      email: seed.email,
+      password: seed.password,
+      name: adminName(seed),
+      organizationName: config.orgId ?? "Default organization",
+      organizationId: config.orgId,
+      apiKey: seed.apiKey,
+    },
     logger,
   );
   return made ? { seeded: true, ...made } : { seeded: false };
