@@ -65,7 +65,7 @@ function client(api: Api) {
     // eslint-disable-next-line @typescript-eslint/no-explicit-any
     return { status: response.status, json: (text ? JSON.parse(text) : null) as any, text, cookies: response.headers.getSetCookie() };
   };
-  const cookieOf = (cookies: string[]) => cookies.map((c) => c.split(";")[0]).filter((c) => c.includes("session_token=")).join("; ");
+  const cookieOf = (cookies: string[]) => cookies.map((cookie) => cookie.split(";")[0]!).filter((pair) => pair.includes("session_token=")).join("; ");
   const signIn = async (email: string, password: string) => {
     const response = await call("POST", "/api/auth/sign-in/email", { body: { email, password } });
     expect(response.status, response.text).toBe(200);
@@ -105,7 +105,7 @@ describe.each(targets)("members, invitations, keys and audit on $name", (target)
     const keyValues: string[] = [];
 
     beforeAll(async () => {
-      const env = await target.env();
+      const env: Record<string, string> = await target.env();
       if (env.DATA_DIR) dirs.push(env.DATA_DIR);
       api = await start(env);
       c = client(api);
