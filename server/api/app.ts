@@ -1,8 +1,8 @@
 // The HTTP app, assembled from plugins: the server's limits and edges (timeouts and body limit,
 // security headers, the host allow-list, same-origin writes), the zod type provider (the
 // contracts validate requests and serialize responses), errors, the decorated store, outside
-// services, identity (better-auth) and access on every route (access.ts), the OpenAPI document,
-// then one plugin per resource.
+// services, identity (better-auth), the audit log and access on every route (access.ts), the
+// OpenAPI document, then one plugin per resource.
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from "fastify";
 import { serializerCompiler, validatorCompiler } from "fastify-type-provider-zod";
 import { existsSync } from "node:fs";
@@ -13,12 +13,16 @@ import type { ConnectivityTester } from "../connectivity/engine.ts";
 import type { WarehouseBrowser } from "../databend/browse.ts";
 import type { TargetChecker } from "../databend/target-check.ts";
 import type { Auth } from "../auth/auth.ts";
+import { auditPlugin, auditRoutes } from "./audit.ts";
 import { authPlugin, authRoutes } from "./auth.ts";
 import { apiOnlyNotFound, serveConsole } from "./console-assets.ts";
 import { dataSourceRoutes } from "./data-sources.ts";
 import { dataSourceTestRoutes, type TestRateLimit } from "./data-sources-test.ts";
 import { errorHandling } from "./errors.ts";
 import { healthRoutes } from "./health.ts";
+import { invitationRoutes } from "./invitations.ts";
+import { keyRoutes } from "./keys.ts";
+import { memberRoutes } from "./members.ts";
 import { hostAllowList } from "./host-allow-list.ts";
 import { openapi } from "./openapi.ts";
 import { orgRoutes } from "./org.ts";
@@ -80,6 +84,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     warehouseBrowser: options.warehouseBrowser,
   });
   await app.register(authPlugin, { config, auth: options.auth });
+  await app.register(auditPlugin);
   let authenticate = options.authenticate;
   await app.register(accessControl, {
     authenticate: (request) => (authenticate ??= withAuth(app))(request),
@@ -93,6 +98,10 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(dataSourceTestRoutes, { rateLimit: options.testRateLimit });
   await app.register(taskRoutes);
   await app.register(warehouseRoutes);
+  await app.register(memberRoutes);
+  await app.register(invitationRoutes, { config });
+  await app.register(keyRoutes);
+  await app.register(auditRoutes);
 
   if (staticDir && existsSync(path.join(staticDir, "index.html"))) await serveConsole(app, staticDir);
   else apiOnlyNotFound(app);

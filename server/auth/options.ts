@@ -26,6 +26,10 @@ export const ADMIN_ROLE = "admin" satisfies Role;
 export const CLIENT_ADDRESS_HEADER = "x-client-address";
 export const SIGN_IN_MAX_ATTEMPTS = 10;
 export const SIGN_IN_WINDOW_SECONDS = 60;
+/** How long an invitation link stays valid (the organization plugin's default, said once here). */
+export const INVITATION_EXPIRES_IN_SECONDS = 48 * 3600;
+/** The longest API key name: the contract's display-name limit (the library's default is 32). */
+const KEY_NAME_MAX_LENGTH = 128;
 
 export interface AuthDatabase {
   // Kysely<any>: better-auth's tables are its own, not in our schema's row types.
@@ -62,10 +66,12 @@ function plugins(input: Seeding) {
     organization({
       ...ORGANIZATION_ACCESS,
       creatorRole: ADMIN_ROLE,
+      invitationExpiresIn: INVITATION_EXPIRES_IN_SECONDS,
       ...(organizationId ? { organizationHooks: { beforeCreateOrganization: async () => ({ data: { id: organizationId } }) } } : {}),
     }),
     apiKey({
       defaultKeyLength: API_KEY_MIN_LENGTH,
+      maximumNameLength: KEY_NAME_MAX_LENGTH,
       // A key belongs to the user who made it (references "user") and carries its organization and
       // role as metadata (principal.ts). It is verified by server/auth/principal.ts only, never
       // turned into a session: a key must not act across its creator's other organizations.
@@ -94,7 +100,9 @@ export function authOptions(input: AuthOptionsInput) {
     secret: input.secret,
     baseURL: input.baseURL,
     basePath: "/api/auth",
-    emailAndPassword: { enabled: true, disableSignUp: !input.allowSignUp },
+    // No session from sign-up itself: the instances that sign people up (seeding, accepting an
+    // invitation) sign them in through the served instance, so no unused session is left behind.
+    emailAndPassword: { enabled: true, disableSignUp: !input.allowSignUp, autoSignIn: false },
     // Nobody reports usage anywhere.
     telemetry: { enabled: false },
     ...(input.log ? { logger: { log: input.log } } : {}),
