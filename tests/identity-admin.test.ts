@@ -33,7 +33,7 @@ const passingTest: ConnectivityTester = async () => ({ ok: true, checks: [], tes
 const tableExists: TargetChecker = { address: "stand-in:8000", user: "test", timeoutMs: 1000, check: async () => ({ status: "ok" }), close: async () => {} };
 
 async function start(env: Record<string, string>) {
-  const config = loadConfig({ HOST: "127.0.0.1", ...env, ...ADMIN });
+  const config = loadConfig({ HOST: "127.0.0.1", ORG_ID: ORG, ...env, ...ADMIN });
   const stores = await openStore({ dataDir: config.dataDir, url: config.databaseUrl });
   const logger = pino({ level: "silent" });
   await seedFirstRun(config, stores.db, logger);

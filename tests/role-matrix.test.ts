@@ -52,6 +52,10 @@ const CALLERS: Caller[] = ["none", "viewer", "operator", "admin", "other-org-adm
 interface Fixture {
   dataSourceId: string;
   taskId: string;
+  /** Made only for routes that need them (see RouteCase.needs). */
+  memberId?: string;
+  keyId?: string;
+  invitationId?: string;
 }
 
 interface RouteCase {
@@ -62,6 +66,8 @@ interface RouteCase {
   request(f: Fixture): { url: string; body?: unknown };
   /** The route reads or changes one of organization A's records: another organization gets 404. */
   ownRecord?: boolean;
+  /** A throwaway member, API key or invitation of organization A that the request names. */
+  needs?: "member" | "key" | "invitation";
 }
 
 const dataSourceBody = () => makeDataSourceInput(ORG_A, { name: `ds-${crypto.randomUUID().slice(0, 8)}` });
@@ -113,6 +119,35 @@ const ROUTES: RouteCase[] = [
   { method: "GET", url: "/api/tasks/:id/runs", access: "read", ownRecord: true, request: (f) => ({ url: `/api/tasks/${f.taskId}/runs` }) },
   { method: "GET", url: "/api/warehouse/databases", access: "read", request: () => ({ url: "/api/warehouse/databases" }) },
   { method: "GET", url: "/api/warehouse/databases/:db/tables", access: "read", request: () => ({ url: "/api/warehouse/databases/default/tables" }) },
+  { method: "GET", url: "/api/members", access: "admin", request: () => ({ url: "/api/members" }) },
+  {
+    method: "PATCH",
+    url: "/api/members/:user_id",
+    access: "admin",
+    ownRecord: true,
+    needs: "member",
+    request: (f) => ({ url: `/api/members/${f.memberId}`, body: { role: "operator" } }),
+  },
+  { method: "DELETE", url: "/api/members/:user_id", access: "admin", ownRecord: true, needs: "member", request: (f) => ({ url: `/api/members/${f.memberId}` }) },
+  { method: "GET", url: "/api/invitations", access: "admin", request: () => ({ url: "/api/invitations" }) },
+  {
+    method: "POST",
+    url: "/api/invitations",
+    access: "admin",
+    request: () => ({ url: "/api/invitations", body: { email: `x-${crypto.randomUUID().slice(0, 8)}@example.com`, role: "viewer" } }),
+  },
+  { method: "DELETE", url: "/api/invitations/:id", access: "admin", ownRecord: true, needs: "invitation", request: (f) => ({ url: `/api/invitations/${f.invitationId}` }) },
+  { method: "GET", url: "/api/invitations/:id", access: "public", request: () => ({ url: `/api/invitations/${"n".repeat(32)}` }) },
+  {
+    method: "POST",
+    url: "/api/invitations/:id/accept",
+    access: "public",
+    request: () => ({ url: `/api/invitations/${"n".repeat(32)}/accept`, body: { name: "x", password: "x".repeat(16) } }),
+  },
+  { method: "GET", url: "/api/keys", access: "admin", request: () => ({ url: "/api/keys" }) },
+  { method: "POST", url: "/api/keys", access: "admin", request: () => ({ url: "/api/keys", body: { name: "ci", role: "viewer" } }) },
+  { method: "DELETE", url: "/api/keys/:id", access: "admin", ownRecord: true, needs: "key", request: (f) => ({ url: `/api/keys/${f.keyId}` }) },
+  { method: "GET", url: "/api/audit", access: "admin", request: () => ({ url: "/api/audit" }) },
   {
     method: "GET",
     url: "/api/warehouse/databases/:db/tables/:table/columns",
@@ -126,6 +161,7 @@ let config: Config;
 let stores: Stores;
 let app: FastifyInstance;
 const keys: Partial<Record<Caller, string>> = {};
+let signUps: ReturnType<typeof createAuth>;
 
 /** A user with a key of their role in an organization, made through better-auth's own server API. */
 async function member(auth: ReturnType<typeof createAuth>, orgId: string, role: Role, email: string): Promise<string> {
@@ -135,11 +171,21 @@ async function member(auth: ReturnType<typeof createAuth>, orgId: string, role: 
   return key.key;
 }
 
-async function fixture(): Promise<Fixture> {
+async function fixture(needs: RouteCase["needs"]): Promise<Fixture> {
   const passing = { ok: true, tested_at: new Date().toISOString(), checks: [] };
   const source = await stores.dataSources.createDataSource(ORG_A, dataSourceBody(), passing);
   const task = await stores.tasks.create(ORG_A, { ...taskBody({ dataSourceId: source.id, taskId: "" }), file_format: fileFormatSchema.parse({ type: "csv" }) } as never);
-  return { dataSourceId: source.id, taskId: task.id };
+  const f: Fixture = { dataSourceId: source.id, taskId: task.id };
+  const asAdmin = async (method: "POST", url: string, body: unknown) =>
+    (await app.inject({ method, url, headers: { authorization: `Bearer ${ADMIN_KEY}`, "content-type": "application/json" }, payload: JSON.stringify(body) })).json() as { id: string };
+  if (needs === "member") {
+    const { user } = await signUps.api.signUpEmail({ body: { email: `m-${crypto.randomUUID().slice(0, 8)}@a.example.com`, password: "a long enough password", name: "m" } });
+    await signUps.api.addMember({ body: { userId: user.id, organizationId: ORG_A, role: "viewer" } });
+    f.memberId = user.id;
+  }
+  if (needs === "key") f.keyId = (await asAdmin("POST", "/api/keys", { name: "throwaway", role: "viewer" })).id;
+  if (needs === "invitation") f.invitationId = (await asAdmin("POST", "/api/invitations", { email: `i-${crypto.randomUUID().slice(0, 8)}@example.com`, role: "viewer" })).id;
+  return f;
 }
 
 beforeAll(async () => {
@@ -150,7 +196,7 @@ beforeAll(async () => {
   await seedFirstRun(config, stores.db, logger);
   keys.admin = ADMIN_KEY;
   // Sign-ups are the seeding instance's privilege; the served one refuses them.
-  const auth = createAuth(config, stores.db, { allowSignUp: true });
+  const auth = (signUps = createAuth(config, stores.db, { allowSignUp: true }));
   keys.viewer = await member(auth, ORG_A, "viewer", "viewer@a.example.com");
   keys.operator = await member(auth, ORG_A, "operator", "operator@a.example.com");
   const { user: adminB } = await auth.api.signUpEmail({ body: { email: "admin@b.example.com", password: "a long enough password", name: "admin b" } });
@@ -196,7 +242,7 @@ describe("the role matrix", () => {
     for (const caller of CALLERS) {
       const want = allowed(route.access, caller);
       it(`${route.method} ${route.url} as ${caller}: ${want ? "allowed" : "refused"}`, async () => {
-        const f = await fixture();
+        const f = await fixture(route.needs);
         const res = await call(route, caller, f);
         if (want) {
           expect([401, 403], res.body).not.toContain(res.statusCode);
