@@ -176,7 +176,7 @@ describe("Members page", () => {
     expect(dialog).toHaveTextContent("shown only this once");
     expect(within(dialog).getByRole("time")).toHaveAttribute("datetime", "2026-01-17T10:00:00.000Z");
     expect(within(dialog).getByRole("button", { name: "Copy invitation link" })).toBeInTheDocument();
-    expect(screen.getByText("Invited bo@example.com as Admin")).toBeInTheDocument();
+    expect(await screen.findByText("Invited bo@example.com as Admin")).toBeInTheDocument();
 
     await user.click(within(dialog).getByRole("button", { name: "Done" }));
     await waitFor(() => expect(screen.queryByRole("dialog")).not.toBeInTheDocument());
