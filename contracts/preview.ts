@@ -81,6 +81,8 @@ export const previewSampleSchema = z.object({
   inferred_by: z.enum(["databend", "sample"]),
   /** How a table's columns meet the file: CSV by position, NDJSON and Parquet by name. */
   match_by: z.enum(["position", "name"]),
+  /** What in the sample a load with this format would refuse, one sentence each (empty when nothing). */
+  warnings: z.array(z.string()),
 });
 export type PreviewSample = z.infer<typeof previewSampleSchema>;
 

@@ -55,7 +55,9 @@ export function columnFromDatabendType(name: string, dataType: string): PreviewC
 
 const INTEGER = /^[-+]?\d+$/;
 const NUMBER = /^[-+]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?$/;
-const BOOLEAN = /^(true|false)$/i;
+// Databend's CSV reader takes only these two spellings for a BOOLEAN column (1.2.453: "Incorrect
+// boolean value, expect true or false" for FALSE), so only they make a column BOOLEAN.
+const BOOLEAN = /^(true|false)$/;
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 const TIMESTAMP = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}(:?\d{2})?)?$/;
 const INT64_MAX = 2n ** 63n - 1n;
@@ -126,7 +128,7 @@ export function csvSample(raw: readonly (string | null)[][], header: boolean): {
 }
 
 /** NDJSON rows as Databend read them (one VARIANT per line, as JSON text): a column per key, in first-seen order. */
-export function ndjsonSample(raw: readonly unknown[]): { columns: PreviewColumn[]; rows: JsonValue[][] } {
+export function ndjsonSample(raw: readonly unknown[]): { columns: PreviewColumn[]; rows: JsonValue[][]; warnings: string[] } {
   const objects = raw.map((value): Record<string, JsonValue> => {
     const parsed = typeof value === "string" ? (JSON.parse(value) as JsonValue) : ((value ?? null) as JsonValue);
     return parsed !== null && typeof parsed === "object" && !Array.isArray(parsed) ? parsed : { value: parsed };
@@ -141,7 +143,20 @@ export function ndjsonSample(raw: readonly unknown[]): { columns: PreviewColumn[
     type: typeOfJson(objects.map((o) => o[name]).filter((v): v is JsonValue => v !== null && v !== undefined)),
     nullable: true,
   }));
-  return { columns, rows: objects.map((o) => keys.map((k) => o[k] ?? null)) };
+  // A COPY of NDJSON into a table with a column the line lacks fails the line: Databend's default
+  // MISSING_FIELD_AS is ERROR (only FIELD_DEFAULT lets the JSON reader's SchemaMatcher allow a missing
+  // field, src/query/storages/stage/src/read/row_based/formats/ndjson in databendlabs/databend;
+  // 1.2.453 answers 1046 "Missing value for column 1 (gone String NULL) at file ..., line 2").
+  // A null value is fine; a missing key is not.
+  const warnings = keys.flatMap((key) => {
+    const lines = objects.flatMap((o, i) => (key in o ? [] : [i + 1]));
+    if (lines.length === 0) return [];
+    return [
+      `Key "${key}" is missing from line${lines.length > 1 ? "s" : ""} ${lines.join(", ")} of the sample: a COPY into a table with a ${key} column ` +
+        "refuses such a line (Databend's NDJSON loads require every column's key; write null instead, or leave the column out of the table).",
+    ];
+  });
+  return { columns, rows: objects.map((o) => keys.map((k) => o[k] ?? null)), warnings };
 }
 
 /** A driver value as JSON: big integers as numbers while exact (else text), times as ISO text, bytes as hex. */
@@ -212,6 +227,7 @@ export async function readSample(
   let columns: PreviewColumn[];
   let values: JsonValue[][];
   let cut = false;
+  let warnings: string[] = [];
   switch (spec.format.type) {
     case "csv": {
       const csv = csvSample(
@@ -222,7 +238,7 @@ export async function readSample(
       break;
     }
     case "ndjson":
-      ({ columns, rows: values } = ndjsonSample(rows.map((row) => row[0])));
+      ({ columns, rows: values, warnings } = ndjsonSample(rows.map((row) => row[0])));
       break;
     case "parquet":
       columns = fields.map((f) => columnFromDatabendType(f.name, f.dataType));
@@ -237,5 +253,6 @@ export async function readSample(
     truncated: bounded.truncated || cut,
     inferred_by: spec.format.type === "parquet" ? "databend" : "sample",
     match_by: spec.format.type === "csv" ? "position" : "name",
+    warnings,
   };
 }
