@@ -136,7 +136,11 @@ export function ndjsonSample(raw: readonly unknown[]): { columns: PreviewColumn[
   const keys: string[] = [];
   const seen = new Set<string>();
   for (const object of objects) {
-    for (const key of Object.keys(object)) if (!seen.has(key)) (seen.add(key), keys.push(key));
+    for (const key of Object.keys(object)) {
+      if (seen.has(key)) continue;
+      seen.add(key);
+      keys.push(key);
+    }
   }
   const columns = keys.map((name) => ({
     name,

@@ -144,7 +144,6 @@ export function createPreviewer(options: PreviewerOptions): Previewer {
     const s3 = createS3Client(region, { accessKeyId: connection.accessKeyId, secretAccessKey: connection.secretAccessKey, sessionToken: connection.sessionToken }, aws);
     const found: PreviewObject[] = [];
     let token: string | undefined;
-    let more = false;
     try {
       for (let page = 0; page < PREVIEW_LIMITS.listPages; page++) {
         const out = await s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: input.prefix || undefined, ContinuationToken: token }));
@@ -152,7 +151,6 @@ export function createPreviewer(options: PreviewerOptions): Previewer {
         token = out.IsTruncated ? out.NextContinuationToken : undefined;
         if (!token) break;
       }
-      more = token !== undefined;
     } catch (error) {
       const resource = `arn:aws:s3:::${bucket}`;
       const mapped = describeAwsError(error, { service: "s3", action: "s3:ListBucket", resource, region, subject: `bucket ${bucket}` });
@@ -168,7 +166,8 @@ export function createPreviewer(options: PreviewerOptions): Previewer {
     } finally {
       s3.destroy();
     }
-    return { objects: newestFirst(found), truncated: more || found.length > PREVIEW_LIMITS.objects };
+    // A token left after the last page read: more keys than were listed.
+    return { objects: newestFirst(found), truncated: token !== undefined || found.length > PREVIEW_LIMITS.objects };
   }
 
   /** The sample read by Databend, or why not: a file or access problem is the answer's `sample_error`. */
