@@ -22,6 +22,10 @@ export interface Config {
   databendDsn: string;
   /** How long the API waits for Databend when it checks a task's target table. */
   databendCheckTimeoutMs: number;
+  /** How long a task preview waits for Databend to read the sample object. */
+  databendPreviewTimeoutMs: number;
+  /** ENDPOINT_URL Databend is given for S3 when it reaches S3 elsewhere than the API does (DATABEND_S3_ENDPOINT_URL, as the worker's). */
+  databendS3EndpointUrl: string | undefined;
   logLevel: string;
   /** Where browsers reach the console (PUBLIC_URL), as an origin: `https://console.example.com`. */
   publicOrigin: string | undefined;
@@ -57,6 +61,8 @@ export const DEFAULTS = {
   platformLoadRoleArn: "arn:aws:iam::111111111111:role/platform-load",
   databendDsn: "databend://root:@127.0.0.1:8000/default?sslmode=disable",
   databendCheckTimeoutMs: 5000,
+  // Reading an object from S3 takes longer than a DESC.
+  databendPreviewTimeoutMs: 15_000,
   // Long enough for a 64 KiB body on a slow link, short enough that held requests do not pile up.
   requestTimeoutMs: 30_000,
   // Above Test Connectivity's whole budget (20 s), during which its stream may be silent.
@@ -156,6 +162,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     awsEndpointUrl: env.AWS_ENDPOINT_URL || undefined,
     databendDsn: env.DATABEND_DSN || DEFAULTS.databendDsn,
     databendCheckTimeoutMs: positiveInt(env.DATABEND_CHECK_TIMEOUT_MS, DEFAULTS.databendCheckTimeoutMs, "DATABEND_CHECK_TIMEOUT_MS"),
+    databendPreviewTimeoutMs: positiveInt(env.DATABEND_PREVIEW_TIMEOUT_MS, DEFAULTS.databendPreviewTimeoutMs, "DATABEND_PREVIEW_TIMEOUT_MS"),
+    databendS3EndpointUrl: env.DATABEND_S3_ENDPOINT_URL || undefined,
     logLevel: env.LOG_LEVEL || "info",
     publicOrigin,
     allowedHosts: allowedHostsFrom(env, publicOrigin),

@@ -36,6 +36,8 @@ import { serverLimits } from "./server-limits.ts";
 import { servicesPlugin } from "./services.ts";
 import { storesPlugin, type ApiStores } from "./stores.ts";
 import { taskRoutes } from "./tasks.ts";
+import { taskPreviewRoutes } from "./task-preview.ts";
+import type { Previewer } from "../preview/previewer.ts";
 import { warehouseRoutes } from "./warehouse.ts";
 
 export interface AppOptions {
@@ -51,6 +53,8 @@ export interface AppOptions {
   targetChecker?: TargetChecker;
   /** Lists Databend's databases, tables and columns; by default through databend-driver at config.databendDsn. */
   warehouseBrowser?: WarehouseBrowser;
+  /** Task previews; by default the setup identity through the SDK's default chain and databend-driver at config.databendDsn. */
+  previewer?: Previewer;
   /** Identity (better-auth); by default made over the store's database on first use. */
   auth?: Auth;
   /**
@@ -82,6 +86,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     connectivity: options.connectivity,
     targetChecker: options.targetChecker,
     warehouseBrowser: options.warehouseBrowser,
+    previewer: options.previewer,
   });
   await app.register(authPlugin, { config, auth: options.auth });
   await app.register(auditPlugin);
@@ -96,6 +101,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(orgRoutes, { config });
   await app.register(dataSourceRoutes);
   await app.register(dataSourceTestRoutes, { rateLimit: options.testRateLimit });
+  await app.register(taskPreviewRoutes);
   await app.register(taskRoutes);
   await app.register(warehouseRoutes);
   await app.register(memberRoutes);
