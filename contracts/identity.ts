@@ -64,6 +64,10 @@ export const invitationInputSchema = z.strictObject({ email: emailSchema, role: 
 export type InvitationInput = z.infer<typeof invitationInputSchema>;
 
 export const invitationSchema = z.object({
+  /**
+   * A handle to list and cancel the invitation by (and to name it in the audit log); not the
+   * link's secret, which only the answer to POST /api/invitations carries, in `url`.
+   */
   id: z.string(),
   email: z.string(),
   role: roleSchema,
@@ -76,10 +80,21 @@ export type Invitation = z.infer<typeof invitationSchema>;
 export const createdInvitationSchema = invitationSchema.extend({ url: z.string() });
 
 /** GET /api/invitations/:id (public: the link is the secret): what the invitee is joining. */
-export const invitationPreviewSchema = z.object({ organization_name: z.string(), email: z.string(), role: roleSchema });
+export const invitationPreviewSchema = z.object({
+  organization_name: z.string(),
+  email: z.string(),
+  role: roleSchema,
+  /** Whether the email already has an account here: then the person signs in and accepts; else they set a name and password. */
+  account_exists: z.boolean(),
+});
 
 /** POST /api/invitations/:id/accept: a new person sets their name and password; then they are signed in. */
 export const acceptInvitationInputSchema = z.strictObject({ name: personNameSchema, password: passwordSchema });
+/**
+ * The accept route's body: the fields above for a new person; `{}` from someone whose account
+ * exists and who is signed in as the invitation's email.
+ */
+export const acceptInvitationBodySchema = acceptInvitationInputSchema.partial();
 
 export const apiKeySchema = z.object({
   id: z.string(),

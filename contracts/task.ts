@@ -8,6 +8,9 @@ import { COMPRESSIONS, ON_ERROR_MODES } from "./task-labels.ts";
 // The words and option lists live in a zod-free module the console's pages import (see there).
 export { COMPRESSIONS, FILE_FORMAT_LABELS, ON_ERROR_HELP, ON_ERROR_MODES, PURGE_WARNING } from "./task-labels.ts";
 
+/** What a Databend name names, in the messages about it. */
+export type DatabendNameField = "database" | "table" | "column";
+
 export const TASK_MESSAGES = {
   nameRequired: "Enter a name for the task",
   nameTooLong: "Name must be at most 128 characters",
@@ -16,9 +19,9 @@ export const TASK_MESSAGES = {
   databaseRequired: "Enter the Databend database to load into",
   tableRequired: "Enter the Databend table to load into",
   identifierTooLong: "At most 255 characters",
-  identifierBacktick: (field: "database" | "table") =>
+  identifierBacktick: (field: DatabendNameField) =>
     `The ${field} name cannot contain a backtick (\`): Databend cannot quote such a name in SQL. Choose a ${field} whose name has none`,
-  identifierControl: (field: "database" | "table") =>
+  identifierControl: (field: DatabendNameField) =>
     `The ${field} name cannot contain control characters (tab, line break, NUL, ...); remove them`,
   delimiterRequired: "Enter the delimiter: one character such as , or ; or | or a tab",
   delimiterTooLong: (maxBytes: number) =>
@@ -117,7 +120,7 @@ const keyFilter = z.string().refine((v) => utf8Length(v) <= 1024, TASK_MESSAGES.
  * Control characters are refused as well: Databend would accept them, but such a name is a paste
  * accident nobody can see in the console.
  */
-const databendName = (field: "database" | "table", required: string) =>
+export const databendName = (field: DatabendNameField, required: string) =>
   trimmed(
     z
       .string()

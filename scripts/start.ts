@@ -44,16 +44,19 @@ if (useOidc) {
   Object.assign(oidc, { OIDC_ISSUER: idp.issuer, OIDC_CLIENT_ID: client.clientId, OIDC_CLIENT_SECRET: client.clientSecret });
   console.log(`OIDC stand-in on ${idp.issuer}: "Sign in with single sign-on" as ${idp.user.email} / ${idp.user.password}`);
 }
+// The sandbox's demo role trusts this organization ID as the External ID, so the first
+// organization (made by the first-run link or by seeding) takes the same one.
+const orgId = { ORG_ID: process.env.ORG_ID || "local-org" };
 
 const commands: ConcurrentlyCommandInput[] = [];
-if (useSandbox) commands.push({ name: "sandbox", command: `${node} sandbox/main.ts`, prefixColor: "magenta" });
+if (useSandbox) commands.push({ name: "sandbox", command: `${node} sandbox/main.ts`, env: orgId, prefixColor: "magenta" });
 if (useWarehouse) {
   commands.push({ name: "warehouse", command: `${node} sandbox/warehouse/main.ts`, prefixColor: "cyan" });
 }
 commands.push({
   name: "api",
   command: `${node} server/main.ts`,
-  env: { ...platformIdentity("platform-setup"), ...databend, ...oidc },
+  env: { ...platformIdentity("platform-setup"), ...databend, ...orgId, ...oidc },
   prefixColor: "green",
 });
 if (existsSync("server/worker/main.ts")) {

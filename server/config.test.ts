@@ -5,7 +5,8 @@ describe("loadConfig", () => {
   it("uses the embedded defaults", () => {
     const config = loadConfig({});
     expect(config.port).toBe(3000);
-    expect(config.orgId).toBe("local-org");
+    // Unset: the first organization gets a generated ID (npm start sets local-org for the sandbox).
+    expect(config.orgId).toBeUndefined();
     expect(config.databendDsn).toBe("databend://root:@127.0.0.1:8000/default?sslmode=disable");
     expect(config.awsEndpointUrl).toBeUndefined();
     expect(config.databendCheckTimeoutMs).toBe(5000);
@@ -83,11 +84,11 @@ describe("loadConfig", () => {
     expect(loadConfig({}).authSecret).not.toBe(a);
   });
   describe("single sign-on (OIDC_*)", () => {
-    const OIDC = { OIDC_ISSUER: "https://login.example.com/realms/acme", OIDC_CLIENT_ID: "console", OIDC_CLIENT_SECRET: "s3cret" };
+    const OIDC = { OIDC_ISSUER: "https://login.example.com/realms/acme", OIDC_CLIENT_ID: "console", OIDC_CLIENT_SECRET: "s3cret", ORG_ID: "acme" };
 
     it("is off without OIDC_ISSUER, and takes its defaults with the three required variables", () => {
       expect(loadConfig({}).oidc).toBeUndefined();
-      expect(loadConfig({ ...OIDC, ORG_ID: "acme" }).oidc).toEqual({
+      expect(loadConfig(OIDC).oidc).toEqual({
         issuer: "https://login.example.com/realms/acme",
         clientId: "console",
         clientSecret: "s3cret",
@@ -110,7 +111,9 @@ describe("loadConfig", () => {
       expect(oidc).toMatchObject({ issuer: "https://tenant.example.com/", providerId: "acme-idp", label: "Acme", orgId: "org-2", defaultRole: "operator" });
     });
 
-    it("names the missing variables when only some are set", () => {
+    it("names the missing variables when only some are set, or no organization to join", () => {
+      expect(() => loadConfig({ ...OIDC, ORG_ID: "" })).toThrow(/^OIDC_ORG_ID must name the organization/);
+      expect(loadConfig({ ...OIDC, ORG_ID: "", OIDC_ORG_ID: "org-2" }).oidc?.orgId).toBe("org-2");
       expect(() => loadConfig({ OIDC_ISSUER: OIDC.OIDC_ISSUER })).toThrow(/OIDC_CLIENT_ID and OIDC_CLIENT_SECRET are missing/);
       expect(() => loadConfig({ OIDC_CLIENT_ID: "c", OIDC_CLIENT_SECRET: "s" })).toThrow(/OIDC_ISSUER is missing/);
     });

@@ -11,7 +11,11 @@ export interface Config {
   dataDir: string;
   /** postgres://... to keep the store in PostgreSQL (several API processes and workers); unset: SQLite under dataDir. */
   databaseUrl: string | undefined;
-  orgId: string;
+  /**
+   * ORG_ID: the ID (External ID) the first organization gets, by seeding or by the first-run link;
+   * unset, better-auth generates it. Later organizations always get generated IDs.
+   */
+  orgId: string | undefined;
   platformSetupRoleArn: string;
   platformLoadRoleArn: string;
   /** Set only when the operator points the SDK somewhere other than AWS (a sandbox). */
@@ -19,6 +23,10 @@ export interface Config {
   databendDsn: string;
   /** How long the API waits for Databend when it checks a task's target table. */
   databendCheckTimeoutMs: number;
+  /** How long a task preview waits for Databend to read the sample object. */
+  databendPreviewTimeoutMs: number;
+  /** ENDPOINT_URL Databend is given for S3 when it reaches S3 elsewhere than the API does (DATABEND_S3_ENDPOINT_URL, as the worker's). */
+  databendS3EndpointUrl: string | undefined;
   logLevel: string;
   /** Where browsers reach the console (PUBLIC_URL), as an origin: `https://console.example.com`. */
   publicOrigin: string | undefined;
@@ -67,11 +75,12 @@ export interface AdminSeed {
 export const DEFAULTS = {
   port: 3000,
   dataDir: "./data",
-  orgId: "local-org",
   platformSetupRoleArn: "arn:aws:iam::111111111111:role/platform-setup",
   platformLoadRoleArn: "arn:aws:iam::111111111111:role/platform-load",
   databendDsn: "databend://root:@127.0.0.1:8000/default?sslmode=disable",
   databendCheckTimeoutMs: 5000,
+  // Reading an object from S3 takes longer than a DESC.
+  databendPreviewTimeoutMs: 15_000,
   // Long enough for a 64 KiB body on a slow link, short enough that held requests do not pile up.
   requestTimeoutMs: 30_000,
   // Above Test Connectivity's whole budget (20 s), during which its stream may be silent.
@@ -180,7 +189,7 @@ function oidcIssuerFrom(value: string): string {
   return value;
 }
 
-function oidcFrom(env: NodeJS.ProcessEnv, orgId: string): OidcConfig | undefined {
+function oidcFrom(env: NodeJS.ProcessEnv, orgId: string | undefined): OidcConfig | undefined {
   const set = OIDC_REQUIRED.filter((name) => env[name]);
   if (set.length === 0) return undefined;
   if (set.length < OIDC_REQUIRED.length) {
@@ -193,6 +202,8 @@ function oidcFrom(env: NodeJS.ProcessEnv, orgId: string): OidcConfig | undefined
   }
   const label = (env.OIDC_LABEL ?? "").trim() || "single sign-on";
   if (label.length > 60) throw new Error(`OIDC_LABEL must be at most 60 characters (the sign-in button's text); got ${label.length}`);
+  const oidcOrgId = env.OIDC_ORG_ID || orgId;
+  if (!oidcOrgId) throw new Error("OIDC_ORG_ID must name the organization single sign-on's users join (or set ORG_ID, its default)");
   const defaultRole = env.OIDC_DEFAULT_ROLE || "viewer";
   if (!isRole(defaultRole)) throw new Error(`OIDC_DEFAULT_ROLE must be one of ${ROLES.join(", ")}; got "${defaultRole}"`);
   return {
@@ -201,14 +212,14 @@ function oidcFrom(env: NodeJS.ProcessEnv, orgId: string): OidcConfig | undefined
     clientSecret: env.OIDC_CLIENT_SECRET!,
     providerId,
     label,
-    orgId: env.OIDC_ORG_ID || orgId,
+    orgId: oidcOrgId,
     defaultRole,
   };
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const publicOrigin = publicOriginFrom(env.PUBLIC_URL);
-  const orgId = env.ORG_ID || DEFAULTS.orgId;
+  const orgId = env.ORG_ID || undefined;
   return {
     port: portFrom(env.PORT, DEFAULTS.port, "PORT"),
     host: env.HOST || "127.0.0.1",
@@ -220,6 +231,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     awsEndpointUrl: env.AWS_ENDPOINT_URL || undefined,
     databendDsn: env.DATABEND_DSN || DEFAULTS.databendDsn,
     databendCheckTimeoutMs: positiveInt(env.DATABEND_CHECK_TIMEOUT_MS, DEFAULTS.databendCheckTimeoutMs, "DATABEND_CHECK_TIMEOUT_MS"),
+    databendPreviewTimeoutMs: positiveInt(env.DATABEND_PREVIEW_TIMEOUT_MS, DEFAULTS.databendPreviewTimeoutMs, "DATABEND_PREVIEW_TIMEOUT_MS"),
+    databendS3EndpointUrl: env.DATABEND_S3_ENDPOINT_URL || undefined,
     logLevel: env.LOG_LEVEL || "info",
     publicOrigin,
     allowedHosts: allowedHostsFrom(env, publicOrigin),

@@ -25,10 +25,13 @@ let evilPort: number;
 let browser: Browser;
 let page: Page;
 let consoleMessages: string[];
+/** Every request the API answered: method, path and status. */
+const answered: string[] = [];
 
 /** What the attacker's site serves: one page per path. */
 const EVIL_PAGES: Record<string, (apiOrigin: string) => string> = {
   "/frame": (apiOrigin) => `<!doctype html><iframe id="console" src="${apiOrigin}/data/sources"></iframe>`,
+  "/fetch": () => "<!doctype html><p>fetching</p>",
   "/form": (apiOrigin) =>
     `<!doctype html><form id="f" method="POST" enctype="text/plain" action="${apiOrigin}/api/tasks/t-1/start">` +
     `<input name='{"a":"' value='"}'></form>`,
@@ -38,6 +41,7 @@ beforeAll(async () => {
   if (!existsSync(path.join(DIST, "index.html"))) throw new Error("The console is not built: run `npx vite build` first");
   dataDir = mkdtempSync(path.join(tmpdir(), "browser-edges-"));
   api = await buildApp({ authenticate: fixedPrincipal("org-1"), config: loadConfig({ ORG_ID: "org-1", DATA_DIR: dataDir }), logger: pino({ level: "silent" }), staticDir: DIST });
+  api.addHook("onResponse", async (request, reply) => void answered.push(`${request.method} ${request.url} ${reply.statusCode}`));
   apiPort = new URL(await api.listen({ host: "127.0.0.1", port: 0 })).port;
   evil = createServer((req, res) => {
     const pageOf = EVIL_PAGES[req.url ?? ""];
@@ -139,6 +143,34 @@ describe("another site", () => {
     // Refused at the edge (a task that existed would not have started): not the route's 404.
     expect(answer.status()).toBe(403);
     expect((await answer.json()).error).toMatch(/^Cross-origin request refused: Origin "http:\/\/evil\.test:\d+"/);
+  });
+
+  it("cannot start a task with fetch: a simple no-cors POST is refused at the edge, a JSON POST never leaves the browser", async () => {
+    await page.goto(`http://evil.test:${evilPort}/fetch`);
+    answered.length = 0;
+    const apiOrigin = `http://127.0.0.1:${apiPort}`;
+    const outcomes = await page.evaluate(async (target) => {
+      const simple = await fetch(`${target}/api/tasks/t-1/start`, { method: "POST", mode: "no-cors", credentials: "include", body: "{}" })
+        .then((r) => `opaque:${r.type}`)
+        .catch((e: Error) => `failed:${e.name}`);
+      const json = await fetch(`${target}/api/tasks/t-1/start`, {
+        method: "POST",
+        credentials: "include",
+        headers: { "content-type": "application/json" },
+        body: "{}",
+      })
+        .then((r) => `read:${r.status}`)
+        .catch((e: Error) => `failed:${e.name}`);
+      return { simple, json };
+    }, apiOrigin);
+    // The simple request is sent (the browser cannot stop it) and refused by the Origin check; even
+    // its opaque answer is withheld from the page (Cross-Origin-Resource-Policy: same-origin). The
+    // JSON one needs a CORS preflight, which the API never grants, so it is never sent.
+    expect(outcomes).toEqual({ simple: "failed:TypeError", json: "failed:TypeError" });
+    await expect.poll(() => answered.filter((line) => line.startsWith("POST /api/tasks/t-1/start")), { timeout: 5_000 }).toEqual([
+      expect.stringMatching(/ 403$/),
+    ]);
+    expect(answered.some((line) => line.startsWith("OPTIONS") && / 2\d\d$/.test(line))).toBe(false);
   });
 
   it("cannot read the API through DNS rebinding: its name is not one the server answers for", async () => {

@@ -11,11 +11,13 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { sessionSchema } from "#contracts/session.ts";
 import { buildApp } from "../server/api/app.ts";
 import { seedFirstRun } from "../server/auth/seed.ts";
+import { SIGN_IN_MAX_ATTEMPTS } from "../server/auth/options.ts";
+import { newSetupToken, type SetupToken } from "../server/api/setup-token.ts";
 import { loadConfig } from "../server/config.ts";
 import { openStore, type Stores } from "../server/store/open.ts";
 import { MISSING, SKIP_POSTGRES, SKIP_REASON, postgresBinDir, startPostgres, type PostgresCluster } from "./support/postgres.ts";
 
-const ADMIN = { ADMIN_EMAIL: "admin@example.com", ADMIN_PASSWORD: "correct horse battery staple", ADMIN_API_KEY: "ak_" + "x".repeat(45) };
+const ADMIN = { ORG_ID: "local-org", ADMIN_EMAIL: "admin@example.com", ADMIN_PASSWORD: "correct horse battery staple", ADMIN_API_KEY: "ak_" + "x".repeat(45) };
 const AUTH_TABLES = ["user", "account", "organization", "member", "apikey"] as const;
 const TIMEOUT_MS = 10_000;
 
@@ -60,14 +62,16 @@ const postgres: Target = {
 };
 
 /** One start of the API: open (and migrate) the store, seed, listen on 127.0.0.1:0. */
-async function start(env: Record<string, string>) {
+async function start(env: Record<string, string>, options: { setupToken?: SetupToken } = {}) {
   const config = loadConfig({ HOST: "127.0.0.1", ...env });
   const stores = await openStore({ dataDir: config.dataDir, url: config.databaseUrl });
   const logger = pino({ level: "silent" });
   const seed = await seedFirstRun(config, stores.db, logger);
-  const app: FastifyInstance = await buildApp({ config, logger, stores });
+  const app: FastifyInstance = await buildApp({ config, logger, stores, ...options });
   const address = await app.listen({ host: "127.0.0.1", port: 0 });
   return {
+    app,
+    dataDir: config.dataDir,
     stores,
     seed,
     fetch: (url: string, init: RequestInit = {}) => fetch(address + url, { ...init, signal: AbortSignal.timeout(TIMEOUT_MS) }),
@@ -221,6 +225,90 @@ describe("session cookie outside loopback", () => {
       expect(session).toMatch(/; SameSite=Lax/i);
     } finally {
       await api.stop();
+      await sqlite.teardown();
+    }
+  });
+});
+
+describe("sign-in attempts", () => {
+  it(`are throttled per client address after ${SIGN_IN_MAX_ATTEMPTS} a minute, and a forged x-client-address does not reset the count`, async () => {
+    const api = await start({ ...(await sqlite.env()), ...ADMIN });
+    try {
+      const attempt = (remoteAddress: string, password: string, headers: Record<string, string> = {}) =>
+        api.app.inject({
+          method: "POST",
+          url: "/api/auth/sign-in/email",
+          remoteAddress,
+          headers: { "content-type": "application/json", ...headers },
+          payload: JSON.stringify({ email: ADMIN.ADMIN_EMAIL, password }),
+        });
+      for (let i = 0; i < SIGN_IN_MAX_ATTEMPTS; i++) {
+        expect((await attempt("10.0.0.1", `guess ${i}`, { "x-client-address": `10.9.9.${i}` })).statusCode).toBe(401);
+      }
+      const throttled = await attempt("10.0.0.1", ADMIN.ADMIN_PASSWORD, { "x-client-address": "10.9.9.200" });
+      expect(throttled.statusCode).toBe(429);
+      expect(Number(throttled.headers["x-retry-after"] ?? throttled.headers["retry-after"])).toBeGreaterThan(0);
+      // Another client is not locked out by the first one's guesses.
+      expect((await attempt("10.0.0.2", ADMIN.ADMIN_PASSWORD)).statusCode).toBe(200);
+    } finally {
+      await api.stop();
+      await sqlite.teardown();
+    }
+  });
+});
+
+describe("first-run setup", () => {
+  const body = (token: string) => ({
+    token,
+    organization_name: "Acme Data",
+    name: "Ana Admin",
+    email: "Ana@Example.com",
+    password: "a first-run password",
+  });
+  const post = (api: Awaited<ReturnType<typeof start>>, payload: unknown) =>
+    api.fetch("/api/setup", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(payload) });
+
+  it("creates the first organization (a generated ID) and its admin with the printed token, once, and signs the admin in", async () => {
+    const token = newSetupToken();
+    const api = await start(await sqlite.env(), { setupToken: token });
+    try {
+      expect(await (await api.fetch("/api/sign-in-options")).json()).toEqual({ setup_needed: true, sso: null });
+      const wrong = await post(api, body("not-the-token"));
+      expect(wrong.status).toBe(400);
+      expect(await wrong.json()).toMatchObject({ fields: { token: expect.any(String) } });
+
+      const made = await post(api, body(token.value));
+      expect(made.status).toBe(200);
+      const answer = sessionSchema.parse(await made.json());
+      expect(answer).toMatchObject({ user: { email: "ana@example.com" }, active: { name: "Acme Data", role: "admin" } });
+      // Generated: not the old fixed default, and long enough not to be guessed.
+      expect(answer.active!.org_id).not.toBe("local-org");
+      expect(answer.active!.org_id.length).toBeGreaterThanOrEqual(16);
+      const cookie = made.headers.getSetCookie().find((c) => c.startsWith("better-auth.session_token="))!.split(";")[0]!;
+      const me = await api.fetch("/api/org", { headers: { cookie } });
+      expect(await me.json()).toMatchObject({ org_id: answer.active!.org_id });
+
+      // The token is dead, and the console no longer offers setup.
+      expect((await post(api, { ...body(token.value), email: "other@example.com" })).status).toBe(400);
+      expect(await (await api.fetch("/api/sign-in-options")).json()).toMatchObject({ setup_needed: false });
+    } finally {
+      await api.stop();
+      await sqlite.teardown();
+    }
+  });
+
+  it("is refused with 409 once a user exists, even with a live token", async () => {
+    const api = await start({ ...(await sqlite.env()), ...ADMIN }, { setupToken: newSetupToken() });
+    try {
+      const token = newSetupToken();
+      await api.stop();
+      const again = await start({ DATA_DIR: api.dataDir }, { setupToken: token });
+      try {
+        expect((await post(again, body(token.value))).status).toBe(409);
+      } finally {
+        await again.stop();
+      }
+    } finally {
       await sqlite.teardown();
     }
   });

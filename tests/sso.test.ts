@@ -89,7 +89,7 @@ interface Api {
 /** `logged`, when given, receives the API's error lines. */
 async function startApi(env: Record<string, string>, logged?: string[]): Promise<Api> {
   const dir = mkdtempSync(path.join(tmpdir(), "sso-"));
-  const config = loadConfig({ HOST: "127.0.0.1", DATA_DIR: dir, ...ADMIN, ...CLIENT, ...env });
+  const config = loadConfig({ HOST: "127.0.0.1", DATA_DIR: dir, ORG_ID: "local-org", ...ADMIN, ...CLIENT, ...env });
   const stores = await openStore({ dataDir: config.dataDir, url: config.databaseUrl });
   const logger = logged ? pino({ level: "error" }, { write: (line: string) => void logged.push(line) }) : pino({ level: "silent" });
   await seedFirstRun(config, stores.db, logger);
@@ -302,7 +302,7 @@ describe("single sign-on refused by configuration", () => {
   });
 
   it("generic-oauth brings no tables of its own (the migrate step builds without OIDC configuration)", () => {
-    const plugin = ssoPlugin(loadConfig({ OIDC_ISSUER: "https://idp.example.com", ...CLIENT }).oidc!);
+    const plugin = ssoPlugin(loadConfig({ OIDC_ISSUER: "https://idp.example.com", ORG_ID: "local-org", ...CLIENT }).oidc!);
     expect("schema" in plugin).toBe(false);
   });
 });

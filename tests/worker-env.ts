@@ -71,6 +71,8 @@ export interface Scenario {
   sdkQueueUrl: string;
   roleArn: string;
   dataSourceId: string;
+  /** The organization the data source (and its tasks) belong to. */
+  orgId: string;
 }
 
 export interface WorkerEnv {
@@ -90,9 +92,16 @@ export interface WorkerEnv {
   sqs: SQSClient;
   iam: IAMClient;
   awsOptions: { credentials: typeof PLATFORM_LOAD; endpoints: { sts: string; sqs: string; s3: string } };
-  scenario(name: string, opts?: { prefix?: string; suffix?: string; allowDelete?: boolean }): Promise<Scenario>;
+  /**
+   * A bucket, queue, role and data source. `orgId` is the data source's organization (ORG_ID by
+   * default); the role trusts `trustedExternalId` (by default that organization's ID).
+   */
+  scenario(
+    name: string,
+    opts?: { prefix?: string; suffix?: string; allowDelete?: boolean; orgId?: string; trustedExternalId?: string },
+  ): Promise<Scenario>;
   createTask(s: Scenario, table: string, over?: Partial<TaskInput>): Promise<TaskRecord>;
-  start(task: TaskRecord): Promise<void>;
+  start(task: TaskRecord, orgId?: string): Promise<void>;
   supervisor(
     over?: Partial<WorkerConfig>,
     extra?: { store?: TaskStore; queueFor?: (taskId: string) => MessageQueue | undefined; warehouse?: Warehouse },
@@ -293,6 +302,7 @@ export async function startWorkerEnv(
     awsOptions: { credentials: PLATFORM_LOAD, endpoints: { sts: endpoint, sqs: endpoint, s3: endpoint } },
 
     async scenario(name, opts = {}) {
+      const orgId = opts.orgId ?? ORG_ID;
       const prefix = opts.prefix ?? "";
       const suffix = opts.suffix ?? "";
       const bucket = `wt-${name}`;
@@ -317,7 +327,7 @@ export async function startWorkerEnv(
       const role = await iam.send(
         new CreateRoleCommand({
           RoleName: roleName,
-          AssumeRolePolicyDocument: JSON.stringify(documents.trustPolicy(PLATFORM_SETUP_ARN, PLATFORM_LOAD_ARN, ORG_ID)),
+          AssumeRolePolicyDocument: JSON.stringify(documents.trustPolicy(PLATFORM_SETUP_ARN, PLATFORM_LOAD_ARN, opts.trustedExternalId ?? orgId)),
         }),
       );
       await iam.send(
@@ -329,24 +339,24 @@ export async function startWorkerEnv(
       );
       const queueUrl = `https://sqs.${REGION}.amazonaws.com/${ACCOUNT}/${queueName}`;
       const source = await sources.createDataSource(
-        ORG_ID,
+        orgId,
         {
           name: `source ${name}`,
           queue_url: queueUrl,
           queue_region: REGION,
           role_arn: role.Role!.Arn!,
-          external_id: ORG_ID,
+          external_id: orgId,
           bucket,
           prefix,
           suffix,
         },
         null,
       );
-      return { name, bucket, queueName, queueUrl, sdkQueueUrl: created.QueueUrl!, roleArn: role.Role!.Arn!, dataSourceId: source.id };
+      return { name, bucket, queueName, queueUrl, sdkQueueUrl: created.QueueUrl!, roleArn: role.Role!.Arn!, dataSourceId: source.id, orgId };
     },
 
     async createTask(s, table, over = {}) {
-      return store.create(ORG_ID, {
+      return store.create(s.orgId, {
         name: over.name ?? `task ${s.name} ${table}`,
         data_source_id: s.dataSourceId,
         file_format: over.file_format ?? fileFormatSchema.parse({ type: "csv" }),
@@ -358,8 +368,8 @@ export async function startWorkerEnv(
       });
     },
 
-    async start(task) {
-      await store.setDesiredState(ORG_ID, task.id, "running", 30_000);
+    async start(task, orgId = ORG_ID) {
+      await store.setDesiredState(orgId, task.id, "running", 30_000);
     },
 
     supervisor(over = {}, extra = {}) {

@@ -12,7 +12,17 @@ import { HttpError } from "./errors.ts";
 
 export type RouteAccess = "public" | "signed-in" | Access;
 
+export interface AccessEntry {
+  method: string;
+  url: string;
+  access: RouteAccess;
+}
+
 declare module "fastify" {
+  interface FastifyInstance {
+    /** Every /api route with the access it declared, in registration order (the role-matrix test reads it). */
+    accessTable: AccessEntry[];
+  }
   interface FastifyContextConfig {
     access?: RouteAccess;
   }
@@ -39,11 +49,15 @@ export const accessControl = fp<AccessOptions>(
     app.decorateRequest("principal", null);
     app.decorateRequest("orgId", "");
     app.decorateRequest("role", "viewer");
+    const table: AccessEntry[] = [];
+    app.decorate("accessTable", table);
     app.addHook("onRoute", (route) => {
       if (!route.url.startsWith("/api/")) return;
-      if (route.config?.access === undefined) {
+      const access = route.config?.access;
+      if (access === undefined) {
         throw new Error(`${String(route.method)} ${route.url} declares no access: set config.access (public, signed-in, read, operate or admin)`);
       }
+      for (const method of [route.method].flat()) if (method !== "HEAD") table.push({ method, url: route.url, access });
     });
     app.addHook("onRequest", async (request) => {
       const access = request.routeOptions.config.access;

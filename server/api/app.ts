@@ -1,8 +1,8 @@
 // The HTTP app, assembled from plugins: the server's limits and edges (timeouts and body limit,
 // security headers, the host allow-list, same-origin writes), the zod type provider (the
 // contracts validate requests and serialize responses), errors, the decorated store, outside
-// services, identity (better-auth) and access on every route (access.ts), the OpenAPI document,
-// then one plugin per resource.
+// services, identity (better-auth), the audit log and access on every route (access.ts), the
+// OpenAPI document, then one plugin per resource.
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from "fastify";
 import { serializerCompiler, validatorCompiler } from "fastify-type-provider-zod";
 import { existsSync } from "node:fs";
@@ -13,12 +13,16 @@ import type { ConnectivityTester } from "../connectivity/engine.ts";
 import type { WarehouseBrowser } from "../databend/browse.ts";
 import type { TargetChecker } from "../databend/target-check.ts";
 import type { Auth } from "../auth/auth.ts";
+import { auditPlugin, auditRoutes } from "./audit.ts";
 import { authPlugin, authRoutes } from "./auth.ts";
 import { apiOnlyNotFound, serveConsole } from "./console-assets.ts";
 import { dataSourceRoutes } from "./data-sources.ts";
 import { dataSourceTestRoutes, type TestRateLimit } from "./data-sources-test.ts";
 import { errorHandling } from "./errors.ts";
 import { healthRoutes } from "./health.ts";
+import { invitationRoutes } from "./invitations.ts";
+import { keyRoutes } from "./keys.ts";
+import { memberRoutes } from "./members.ts";
 import { hostAllowList } from "./host-allow-list.ts";
 import { openapi } from "./openapi.ts";
 import { orgRoutes } from "./org.ts";
@@ -33,6 +37,8 @@ import { serverLimits } from "./server-limits.ts";
 import { servicesPlugin } from "./services.ts";
 import { storesPlugin, type ApiStores } from "./stores.ts";
 import { taskRoutes } from "./tasks.ts";
+import { taskPreviewRoutes } from "./task-preview.ts";
+import type { Previewer } from "../preview/previewer.ts";
 import { warehouseRoutes } from "./warehouse.ts";
 
 export interface AppOptions {
@@ -48,6 +54,8 @@ export interface AppOptions {
   targetChecker?: TargetChecker;
   /** Lists Databend's databases, tables and columns; by default through databend-driver at config.databendDsn. */
   warehouseBrowser?: WarehouseBrowser;
+  /** Task previews; by default the setup identity through the SDK's default chain and databend-driver at config.databendDsn. */
+  previewer?: Previewer;
   /** Identity (better-auth); by default made over the store's database on first use. */
   auth?: Auth;
   /**
@@ -79,8 +87,10 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     connectivity: options.connectivity,
     targetChecker: options.targetChecker,
     warehouseBrowser: options.warehouseBrowser,
+    previewer: options.previewer,
   });
   await app.register(authPlugin, { config, auth: options.auth });
+  await app.register(auditPlugin);
   let authenticate = options.authenticate;
   await app.register(accessControl, {
     authenticate: (request) => (authenticate ??= withAuth(app))(request),
@@ -97,8 +107,13 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(orgRoutes, { config });
   await app.register(dataSourceRoutes);
   await app.register(dataSourceTestRoutes, { rateLimit: options.testRateLimit });
+  await app.register(taskPreviewRoutes);
   await app.register(taskRoutes);
   await app.register(warehouseRoutes);
+  await app.register(memberRoutes);
+  await app.register(invitationRoutes, { config });
+  await app.register(keyRoutes);
+  await app.register(auditRoutes);
 
   if (staticDir && existsSync(path.join(staticDir, "index.html"))) await serveConsole(app, staticDir);
   else apiOnlyNotFound(app);

@@ -156,16 +156,13 @@ export const authRoutes: FastifyPluginAsyncZod<AuthRoutesOptions & { config: Con
     async (request, reply) => {
       const { token, organization_name, name, email, password } = request.body;
       if (!options.setupToken || !matchesSetupToken(options.setupToken, token)) {
-        throw new HttpError(403, "This setup link is not valid: use the link the API printed at its latest start, while no user exists", {
+        throw new HttpError(400, "This setup link is not valid: use the link the API printed at its latest start, while no user exists", {
           token: "Not this server's setup token",
         });
       }
       // One setup at a time; the second finds a user and is refused.
       while (settingUp) await settingUp.catch(() => undefined);
-      // The first organization's id is ORG_ID, as with ADMIN_* seeding: the External ID the sandbox's
-      // role trusts, and the organization single sign-on's users join unless OIDC_ORG_ID says otherwise.
-      const organizationId = options.config.orgId;
-      const run = createFirstAdmin(options.config, await app.storeDb(), { email, password, name, organizationName: organization_name, organizationId }, request.log);
+      const run = createFirstAdmin(options.config, await app.storeDb(), { email, password, name, organizationName: organization_name, organizationId: options.config.orgId }, request.log);
       settingUp = run;
       const made = await run.finally(() => (settingUp = undefined));
       if (!made) throw new HttpError(409, "This console is already set up: sign in, or ask an admin to invite you");

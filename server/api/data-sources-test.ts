@@ -5,7 +5,7 @@
 import rateLimit from "@fastify/rate-limit";
 import type { FastifyReply, FastifyRequest } from "fastify";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
-import { testEventSchema, testOutcomeSchema, type TestEvent } from "#contracts/connectivity.ts";
+import { CHECK_TITLES, testEventSchema, testOutcomeSchema, type CheckResult, type TestEvent } from "#contracts/connectivity.ts";
 import { connectionOf, connectivityTestInputSchema } from "#contracts/data-source.ts";
 import { clientIdentity } from "./client-identity.ts";
 import { assertOwnExternalId } from "./data-sources.ts";
@@ -39,7 +39,24 @@ function clientGone(request: FastifyRequest, reply: FastifyReply): AbortControll
   return controller;
 }
 
+/** The audit log's outcome of a test: "passed", or "failed: <the first failed check's title>". */
+export function testSummary(checks: readonly CheckResult[]): string {
+  const failed = checks.find((check) => check.status === "fail");
+  return failed ? `failed: ${CHECK_TITLES[failed.id]}` : "passed";
+}
+
 export const dataSourceTestRoutes: FastifyPluginAsyncZod<TestRouteOptions> = async (app, options) => {
+  /**
+   * Which saved data source a test was of: the one with the name the form sent (the edit form
+   * sends its record's name), else none: values not saved yet, named by nothing (the unsaved name
+   * was never validated).
+   */
+  async function testedRecord(orgId: string, name: unknown): Promise<{ resource_id: string | null; resource_name: string | null }> {
+    const named = typeof name === "string" && name.trim() ? name.trim() : null;
+    const saved = named ? await app.stores.dataSources.findDataSourceByName(orgId, named) : null;
+    return { resource_id: saved?.id ?? null, resource_name: saved?.name ?? null };
+  }
+
   const limit = options.rateLimit ?? DEFAULT_TEST_RATE_LIMIT;
   await app.register(rateLimit, { global: false });
 
@@ -119,6 +136,12 @@ export const dataSourceTestRoutes: FastifyPluginAsyncZod<TestRouteOptions> = asy
           return reply;
         }
         await app.stores.dataSources.recordConnectivityTest(orgId, connection, outcome);
+        // A failed lookup only costs the event its record: the test's answer must still go out.
+        const tested = await testedRecord(orgId, body.name).catch((error: unknown) => {
+          request.log.error({ err: error }, "audit: the tested data source could not be looked up");
+          return { resource_id: null, resource_name: null };
+        });
+        await app.audit(request, { action: "tested", resource_type: "data_source", ...tested, outcome: testSummary(outcome.checks) });
         if (!stream) return reply.send(outcome);
         write({ event: "done", result: outcome });
         reply.raw.end();

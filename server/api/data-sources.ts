@@ -94,6 +94,7 @@ export const dataSourceRoutes: FastifyPluginAsyncZod<DataSourceRouteOptions> = a
       try {
         const record = await store.createDataSource(orgId, input, test);
         request.log.info({ data_source: record.id }, "data source created");
+        await app.audit(request, { action: "created", resource_type: "data_source", resource_id: record.id, resource_name: record.name });
         return reply.code(201).send(record);
       } catch (error) {
         if (error instanceof DuplicateNameError) throw duplicate(error.existingName);
@@ -146,6 +147,7 @@ export const dataSourceRoutes: FastifyPluginAsyncZod<DataSourceRouteOptions> = a
         const record = await store.updateDataSource(orgId, id, input, test);
         if (!record) throw notFound(id);
         request.log.info({ data_source: id }, "data source updated");
+        await app.audit(request, { action: "edited", resource_type: "data_source", resource_id: id, resource_name: record.name });
         return record;
       } catch (error) {
         if (error instanceof DuplicateNameError) throw duplicate(error.existingName);
@@ -168,10 +170,12 @@ export const dataSourceRoutes: FastifyPluginAsyncZod<DataSourceRouteOptions> = a
     async (request, reply) => {
       const { orgId } = request;
       const { id } = request.params;
+      // Its name, for the audit log, while it still exists.
+      const existing = await store.getDataSource(orgId, id);
       const outcome = await store.deleteDataSource(orgId, id);
       if (outcome.status === "missing") throw notFound(id);
       if (outcome.status === "in_use") {
-        const record = await store.getDataSource(orgId, id);
+        const record = existing;
         const names = outcome.tasks.map((t) => t.name).join(", ");
         const n = outcome.tasks.length;
         throw new HttpError(
@@ -181,6 +185,7 @@ export const dataSourceRoutes: FastifyPluginAsyncZod<DataSourceRouteOptions> = a
         );
       }
       request.log.info({ data_source: id }, "data source deleted");
+      await app.audit(request, { action: "deleted", resource_type: "data_source", resource_id: id, resource_name: existing?.name ?? null });
       return reply.code(204).send();
     },
   );

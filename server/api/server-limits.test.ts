@@ -29,7 +29,7 @@ beforeAll(async () => {
     CONNECTION_TIMEOUT_MS: String(CONNECTION_TIMEOUT_MS),
     REQUEST_TIMEOUT_MS: String(REQUEST_TIMEOUT_MS),
   });
-  app = await buildApp({ authenticate: fixedPrincipal(config.orgId), config, logger: pino({ level: "silent" }) });
+  app = await buildApp({ authenticate: fixedPrincipal(config.orgId!), config, logger: pino({ level: "silent" }) });
   port = Number(new URL(await app.listen({ host: "127.0.0.1", port: 0 })).port);
 });
 afterAll(async () => {

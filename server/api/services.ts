@@ -1,19 +1,22 @@
 // The outside systems the API asks, as decorated plugins made on first use: `app.connectivity`
 // runs Test Connectivity (the setup identity, through the SDK's default credential chain) and
 // `app.targetChecker` asks Databend about a task's target table, `app.warehouseBrowser` lists its
-// databases, tables and columns (same DSN and timeout). Any may be handed in (tests).
+// databases, tables and columns (same DSN and timeout), `app.previewer` lists a task's scope and
+// has Databend read a sample (POST /api/tasks/preview). Any may be handed in (tests).
 import fp from "fastify-plugin";
 import type { Logger } from "pino";
 import type { Config } from "../config.ts";
 import { createConnectivityTester, type ConnectivityTester } from "../connectivity/engine.ts";
 import { createWarehouseBrowser, type WarehouseBrowser } from "../databend/browse.ts";
 import { createTargetChecker, type TargetChecker } from "../databend/target-check.ts";
+import { createPreviewer, type Previewer } from "../preview/previewer.ts";
 
 declare module "fastify" {
   interface FastifyInstance {
     connectivity: ConnectivityTester;
     targetChecker: TargetChecker;
     warehouseBrowser: WarehouseBrowser;
+    previewer: Previewer;
   }
 }
 
@@ -23,6 +26,7 @@ export interface ServicesOptions {
   connectivity?: ConnectivityTester | undefined;
   targetChecker?: TargetChecker | undefined;
   warehouseBrowser?: WarehouseBrowser | undefined;
+  previewer?: Previewer | undefined;
 }
 
 export const servicesPlugin = fp<ServicesOptions>(
@@ -52,6 +56,21 @@ export const servicesPlugin = fp<ServicesOptions>(
     });
     app.addHook("onClose", async () => {
       if (ownBrowser) await browser?.close();
+    });
+
+    let previewer = given.previewer;
+    const ownPreviewer = !previewer;
+    app.decorate("previewer", {
+      getter: () =>
+        (previewer ??= createPreviewer({
+          platformSetupRoleArn: config.platformSetupRoleArn,
+          dsn: config.databendDsn,
+          timeoutMs: config.databendPreviewTimeoutMs,
+          databendS3EndpointUrl: config.databendS3EndpointUrl,
+        })),
+    });
+    app.addHook("onClose", async () => {
+      if (ownPreviewer) await previewer?.close();
     });
   },
   { name: "services" },

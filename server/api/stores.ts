@@ -5,17 +5,24 @@
 // `app.storeDb()` is the store's database itself, for identity (better-auth keeps its tables there).
 import fp from "fastify-plugin";
 import type { Config } from "../config.ts";
+import { DISCARDING_AUDIT_STORE, type AuditStore } from "../store/audit.ts";
 import { openStore, storeTarget, type Stores } from "../store/open.ts";
 import type { StoreDb } from "../store/dialect.ts";
 import type { TaskStore } from "../store/tasks.ts";
 import type { DataSourceStore } from "../store/types.ts";
 
-/** The ports; `db` (the whole store) is needed only by identity, so tests of other routes may leave it out. */
-export type ApiStores = Pick<Stores, "dataSources" | "tasks"> & Partial<Pick<Stores, "db">>;
+/**
+ * The ports handed in. `db` (the whole store) is needed only by identity, and `audit` only for the
+ * log to be kept, so tests of other routes may leave them out (their events are then discarded).
+ */
+export type ApiStores = Pick<Stores, "dataSources" | "tasks"> & Partial<Pick<Stores, "db" | "audit">>;
+
+/** The ports the routes use: the audit port is always there. */
+export type AppStores = ApiStores & Pick<Stores, "audit">;
 
 declare module "fastify" {
   interface FastifyInstance {
-    stores: ApiStores;
+    stores: AppStores;
     storeDb(): Promise<StoreDb>;
   }
 }
@@ -28,7 +35,7 @@ export interface StoresOptions {
 export const storesPlugin = fp<StoresOptions>(
   async (app, { config, stores }) => {
     if (stores) {
-      app.decorate("stores", stores);
+      app.decorate("stores", { ...stores, audit: stores.audit ?? DISCARDING_AUDIT_STORE });
       app.decorate("storeDb", async () => {
         if (!stores.db) throw new Error("identity needs the store's database: hand the whole store (openStore()) to buildApp");
         return stores.db;
@@ -44,6 +51,7 @@ export const storesPlugin = fp<StoresOptions>(
     app.decorate("stores", {
       dataSources: lazyPort<DataSourceStore>(async () => (await open()).dataSources),
       tasks: lazyPort<TaskStore>(async () => (await open()).tasks),
+      audit: lazyPort<AuditStore>(async () => (await open()).audit),
     });
   },
   { name: "stores" },

@@ -101,6 +101,7 @@ export const taskRoutes: FastifyPluginAsyncZod<TaskRoutesOptions> = async (app, 
       const { config, bucket } = await validate(orgId, request.body);
       await checkTarget(orgId, { id: null, target: config.target, bucket }, "create");
       const record = await store().create(orgId, config).catch(duplicate);
+      await app.audit(request, { action: "created", resource_type: "task", resource_id: record.id, resource_name: record.name });
       return reply.code(201).send(record);
     },
   );
@@ -147,6 +148,7 @@ export const taskRoutes: FastifyPluginAsyncZod<TaskRoutesOptions> = async (app, 
       const result = await store().update(orgId, id, config).catch(duplicate);
       if (result === "missing") throw notFound(id);
       if (result === "running") throw runningEdit();
+      await app.audit(request, { action: "edited", resource_type: "task", resource_id: id, resource_name: result.name });
       return result;
     },
   );
@@ -163,9 +165,13 @@ export const taskRoutes: FastifyPluginAsyncZod<TaskRoutesOptions> = async (app, 
       },
     },
     async (request, reply) => {
-      const result = await store().delete(request.orgId, request.params.id);
-      if (result === "missing") throw notFound(request.params.id);
+      const { id } = request.params;
+      // Its name, for the audit log, while it still exists.
+      const existing = await store().get(request.orgId, id);
+      const result = await store().delete(request.orgId, id);
+      if (result === "missing") throw notFound(id);
       if (result === "running") throw new HttpError(409, "The task is running; stop it before deleting it");
+      await app.audit(request, { action: "deleted", resource_type: "task", resource_id: id, resource_name: existing?.name ?? null });
       return reply.code(204).send();
     },
   );
@@ -193,6 +199,7 @@ export const taskRoutes: FastifyPluginAsyncZod<TaskRoutesOptions> = async (app, 
       }
       const record = await store().setDesiredState(orgId, request.params.id, "running", staleAfterMs);
       if (!record) throw notFound(request.params.id);
+      await app.audit(request, { action: "started", resource_type: "task", resource_id: record.id, resource_name: record.name });
       return record;
     },
   );
@@ -211,6 +218,7 @@ export const taskRoutes: FastifyPluginAsyncZod<TaskRoutesOptions> = async (app, 
     async (request) => {
       const record = await store().setDesiredState(request.orgId, request.params.id, "stopped", staleAfterMs);
       if (!record) throw notFound(request.params.id);
+      await app.audit(request, { action: "stopped", resource_type: "task", resource_id: record.id, resource_name: record.name });
       return record;
     },
   );

@@ -11,21 +11,27 @@ import { apiKey } from "@better-auth/api-key";
 import type { BetterAuthOptions } from "better-auth";
 import { organization } from "better-auth/plugins";
 import type { Kysely } from "kysely";
+import type { Role } from "#contracts/roles.ts";
 import type { OidcConfig } from "../config.ts";
 import type { DialectName } from "../store/dialect.ts";
 import { API_KEY_MIN_LENGTH } from "./key-length.ts";
+import { ORGANIZATION_ACCESS } from "./org-roles.ts";
 import { bearerToken } from "./principal.ts";
 import { instanceRateLimitStorage } from "./rate-limit-storage.ts";
 import { ssoDatabaseHooks, ssoPlugin, ssoValidateUserInfo } from "./sso.ts";
 
 /** The role the first organization's admin gets (the issue's roles are admin, operator, viewer). */
-export const ADMIN_ROLE = "admin";
+export const ADMIN_ROLE = "admin" satisfies Role;
 
 
 /** The header the API sets to the client's address for better-auth's rate limits. */
 export const CLIENT_ADDRESS_HEADER = "x-client-address";
 export const SIGN_IN_MAX_ATTEMPTS = 10;
 export const SIGN_IN_WINDOW_SECONDS = 60;
+/** How long an invitation link stays valid (the organization plugin's default, said once here). */
+export const INVITATION_EXPIRES_IN_SECONDS = 48 * 3600;
+/** The longest API key name: the contract's display-name limit (the library's default is 32). */
+const KEY_NAME_MAX_LENGTH = 128;
 
 export interface AuthDatabase {
   // Kysely<any>: better-auth's tables are its own, not in our schema's row types.
@@ -70,11 +76,14 @@ function plugins(input: Seeding & Pick<AuthOptionsInput, "sso">) {
   const { issueKey, organizationId, sso } = input;
   return [
     organization({
+      ...ORGANIZATION_ACCESS,
       creatorRole: ADMIN_ROLE,
+      invitationExpiresIn: INVITATION_EXPIRES_IN_SECONDS,
       ...(organizationId ? { organizationHooks: { beforeCreateOrganization: async () => ({ data: { id: organizationId } }) } } : {}),
     }),
     apiKey({
       defaultKeyLength: API_KEY_MIN_LENGTH,
+      maximumNameLength: KEY_NAME_MAX_LENGTH,
       // A key belongs to the user who made it (references "user") and carries its organization and
       // role as metadata (principal.ts). It is verified by server/auth/principal.ts only, never
       // turned into a session: a key must not act across its creator's other organizations.
@@ -104,8 +113,10 @@ export function authOptions(input: AuthOptionsInput) {
     secret: input.secret,
     baseURL: input.baseURL,
     basePath: "/api/auth",
+    // No session from sign-up itself: the instances that sign people up (seeding, accepting an
+    // invitation) sign them in through the served instance, so no unused session is left behind.
     // disableSignUp is email and password's only: a first single sign-on still creates its user.
-    emailAndPassword: { enabled: true, disableSignUp: !input.allowSignUp },
+    emailAndPassword: { enabled: true, disableSignUp: !input.allowSignUp, autoSignIn: false },
     ...(input.sso
       ? { user: { validateUserInfo: ssoValidateUserInfo(input.sso.oidc) }, databaseHooks: ssoDatabaseHooks(input.sso.oidc, input.sso.addMember) }
       : {}),

@@ -8,7 +8,6 @@
 // one only in allowing this one sign-up and in the id and key it hands out.
 import type { FastifyBaseLogger } from "fastify";
 import type { Logger } from "pino";
-import type { Role } from "#contracts/roles.ts";
 import type { AdminSeed, Config } from "../config.ts";
 import type { StoreDb } from "../store/dialect.ts";
 import { createAuth, type Auth } from "./auth.ts";
@@ -55,7 +54,7 @@ export async function createFirstAdmin(
     throw new Error(`first run: the first organization got id "${organization.id}" instead of "${admin.organizationId}"`);
   }
   if (admin.apiKey) {
-    const metadata: KeyMetadata = { org_id: organization.id, role: ADMIN_ROLE as Role };
+    const metadata: KeyMetadata = { org_id: organization.id, role: ADMIN_ROLE };
     const key = await auth.api.createApiKey({ body: { userId: user.id, name: "ADMIN_API_KEY", metadata } });
     if (key.key !== admin.apiKey) throw new Error("first run: the admin API key was not issued with ADMIN_API_KEY's value");
   }
@@ -74,7 +73,14 @@ export async function seedFirstRun(config: Config, store: StoreDb, logger?: Logg
   const made = await createFirstAdmin(
     config,
     store,
-    { email: seed.email, password: seed.password, name: adminName(seed), organizationName: config.orgId, organizationId: config.orgId, apiKey: seed.apiKey },
+    {
+      email: seed.email,
+      password: seed.password,
+      name: adminName(seed),
+      organizationName: config.orgId ?? "Default organization",
+      organizationId: config.orgId,
+      apiKey: seed.apiKey,
+    },
     logger,
   );
   return made ? { seeded: true, ...made } : { seeded: false };

@@ -5,15 +5,22 @@
 import {
   DATABEND_SYSTEM_DATABASES,
   WAREHOUSE_LIST_LIMIT,
+  type NewTable,
   type WarehouseColumn,
   type WarehouseDatabase,
   type WarehouseTable,
 } from "#contracts/warehouse.ts";
 import { DatabendWarehouse, type Warehouse } from "./client.ts";
-import { qualifiedTable, sqlString } from "./sql.ts";
+import { databendErrorCode } from "./errors.ts";
+import { buildCreateTable, qualifiedTable, sqlString } from "./sql.ts";
 import { askDatabend, databendAddress, databendUser, dsnScrubber, type DatabendFailure } from "./target-check.ts";
 
 export type BrowseResult<T> = { status: "ok"; items: T[]; truncated: boolean } | DatabendFailure;
+
+/** Databend's TableAlreadyExists (src/common/exception/src/exception_code.rs). */
+export const TABLE_ALREADY_EXISTS = 2302;
+
+export type CreateTableResult = { status: "created"; columns: WarehouseColumn[] } | { status: "exists" } | DatabendFailure;
 
 export interface WarehouseBrowser {
   /** host:port of the warehouse, without credentials. */
@@ -23,6 +30,7 @@ export interface WarehouseBrowser {
   databases(): Promise<BrowseResult<WarehouseDatabase>>;
   tables(database: string): Promise<BrowseResult<WarehouseTable>>;
   columns(database: string, table: string): Promise<BrowseResult<WarehouseColumn>>;
+  createTable(database: string, table: NewTable): Promise<CreateTableResult>;
   close(): Promise<void>;
 }
 
@@ -93,6 +101,21 @@ export async function listColumns(warehouse: Warehouse, database: string, table:
   );
 }
 
+/**
+ * `CREATE TABLE` (no IF NOT EXISTS: an existing table is Databend's 2302 and stays as it is), then
+ * the table as DESC describes it. Names are quoted identifiers, types whitelisted by the contract.
+ */
+export async function createTable(warehouse: Warehouse, database: string, table: NewTable): Promise<CreateTableResult> {
+  try {
+    await warehouse.exec(buildCreateTable({ database, table: table.name, columns: table.columns }));
+  } catch (error) {
+    if (databendErrorCode(error instanceof Error ? error.message : String(error)) === TABLE_ALREADY_EXISTS) return { status: "exists" };
+    throw error;
+  }
+  const described = await listColumns(warehouse, database, table.name);
+  return described.status === "ok" ? { status: "created", columns: described.items } : described;
+}
+
 export function createWarehouseBrowser(options: { dsn: string; timeoutMs: number }): WarehouseBrowser {
   const { dsn, timeoutMs } = options;
   const scrub = dsnScrubber(dsn);
@@ -109,6 +132,11 @@ export function createWarehouseBrowser(options: { dsn: string; timeoutMs: number
     databases: () => ask(listDatabases),
     tables: (database) => ask((w) => listTables(w, database)),
     columns: (database, table) => ask((w) => listColumns(w, database, table)),
+    createTable: (database, table) => {
+      warehouse ??= new DatabendWarehouse(dsn, { maxIdle: 2 });
+      const w = warehouse;
+      return askDatabend(() => createTable(w, database, table), timeoutMs, scrub);
+    },
     async close() {
       await warehouse?.close();
     },

@@ -203,6 +203,24 @@ export class DatabendWarehouse implements Warehouse {
     await this.withConn((conn) => conn.exec(sql), []);
   }
 
+  /**
+   * Runs a query and answers its result schema (Databend's names and types, e.g. `Nullable(Int32)`)
+   * with the rows as arrays in that order; `secrets` are scrubbed from any error.
+   */
+  async read(sql: string, secrets: readonly string[]): Promise<{ fields: { name: string; dataType: string }[]; rows: unknown[][] }> {
+    return this.withConn(async (conn) => {
+      const iterator = await conn.queryIter(sql);
+      const rows: unknown[][] = [];
+      for (;;) {
+        const next = await iterator.next();
+        if (next === null) break;
+        if (next instanceof Error) throw next;
+        rows.push(next.values());
+      }
+      return { fields: iterator.schema().fields(), rows };
+    }, secrets);
+  }
+
   async close(): Promise<void> {
     this.closed = true;
     const conns = this.idle.splice(0);

@@ -1,5 +1,6 @@
 // The one place that writes SQL for Databend: every value is escaped and every identifier quoted
 // here, so nothing a user or an S3 key carries can change a statement's meaning.
+import { createHash } from "node:crypto";
 import type { Compression, FileFormat, OnError } from "#contracts/task.ts";
 
 /**
@@ -109,7 +110,8 @@ function compressionOption(compression: Compression): string {
   return `COMPRESSION = ${sqlString(compression.toUpperCase())}`;
 }
 
-export function fileFormatClause(format: FileFormat): string {
+/** The task's file format as Databend's options, one `NAME = value` each: the one definition of them. */
+export function fileFormatOptions(format: FileFormat): string[] {
   switch (format.type) {
     case "csv":
       return [
@@ -118,15 +120,20 @@ export function fileFormatClause(format: FileFormat): string {
         `QUOTE = ${sqlString(format.quote)}`,
         `SKIP_HEADER = ${format.header ? 1 : 0}`,
         compressionOption(format.compression),
-      ].join(", ");
+      ];
     case "ndjson":
-      return ["TYPE = NDJSON", compressionOption(format.compression)].join(", ");
+      return ["TYPE = NDJSON", compressionOption(format.compression)];
     case "parquet":
-      return "TYPE = PARQUET";
+      return ["TYPE = PARQUET"];
   }
 }
 
-export function connectionClause(connection: S3Connection): string {
+export function fileFormatClause(format: FileFormat): string {
+  return fileFormatOptions(format).join(", ");
+}
+
+/** The S3 CONNECTION as Databend's options, one `NAME = value` each. */
+export function connectionOptions(connection: S3Connection): string[] {
   const parts = [
     `REGION = ${sqlString(connection.region)}`,
     `ACCESS_KEY_ID = ${sqlString(connection.accessKeyId)}`,
@@ -134,7 +141,36 @@ export function connectionClause(connection: S3Connection): string {
   ];
   if (connection.sessionToken) parts.push(`SESSION_TOKEN = ${sqlString(connection.sessionToken)}`);
   if (connection.endpointUrl) parts.push(`ENDPOINT_URL = ${sqlString(connection.endpointUrl)}`);
-  return parts.join(", ");
+  return parts;
+}
+
+export function connectionClause(connection: S3Connection): string {
+  return connectionOptions(connection).join(", ");
+}
+
+/** Partitions whose S3 endpoints do not follow the global `s3.<region>.amazonaws.com` pattern. */
+export function regionalS3Endpoint(region: string): string | undefined {
+  if (region.startsWith("cn-")) return `https://s3.${region}.amazonaws.com.cn`;
+  return undefined;
+}
+
+/**
+ * The CONNECTION for a role session's keys: the bucket's Region (the data source's), and the
+ * endpoint override (sandbox, S3-compatible store) or the partition's own endpoint. The worker's
+ * COPY and the API's preview build it alike.
+ */
+export function s3ConnectionOf(
+  credentials: { accessKeyId: string; secretAccessKey: string; sessionToken?: string | undefined },
+  region: string,
+  endpointOverride: string | undefined,
+): S3Connection {
+  return {
+    region,
+    accessKeyId: credentials.accessKeyId,
+    secretAccessKey: credentials.secretAccessKey,
+    sessionToken: credentials.sessionToken,
+    endpointUrl: endpointOverride ?? regionalS3Endpoint(region),
+  };
 }
 
 /**
@@ -208,6 +244,30 @@ export interface CountRowsSpec {
   formatName: string;
 }
 
+/** `CREATE FILE FORMAT IF NOT EXISTS <name> <options>`: a named format holding the task's options. */
+export function createFileFormat(name: string, format: FileFormat): string {
+  if (!/^[A-Za-z_][A-Za-z0-9_]{0,63}$/.test(name)) throw new Error("a file format name is letters, digits and '_'");
+  return `CREATE FILE FORMAT IF NOT EXISTS ${name} ${fileFormatOptions(format).join(" ")}`;
+}
+
+/** A name for a named file format with exactly these options (the same options, the same name). */
+export function fileFormatName(format: FileFormat): string {
+  return `sqs_s3_format_${createHash("sha1").update(JSON.stringify(format)).digest("hex").slice(0, 16)}`;
+}
+
+/**
+ * One object as a location table function: `'s3://bucket/' (CONNECTION => (...), FILE_FORMAT =>
+ * '<name>', FILES => ('<key>'))`. Databend's "Querying & Transforming" guide (databend-docs,
+ * docs/en/guides/40-load-data/04-transform/index.md) gives the parameters; FILE_FORMAT there is a
+ * name (`'CSV | TSV | NDJSON | PARQUET | ... | <custom_format_name>'`), not inline options: on
+ * 1.2.453 `FILE_FORMAT => (TYPE = CSV ...)` is a syntax error (1005, "expecting <QuotedString>").
+ */
+export function locationOf(spec: { bucket: string; key: string; connection: S3Connection; formatName: string }): string {
+  if (!/^[A-Za-z_][A-Za-z0-9_]{0,63}$/.test(spec.formatName)) throw new Error("a file format name is letters, digits and '_'");
+  const connection = connectionOptions(spec.connection).join(" ");
+  return `${sqlString(`s3://${spec.bucket}/`)} (CONNECTION => (${connection}), FILE_FORMAT => ${sqlString(spec.formatName)}, FILES => (${sqlString(spec.key)}))`;
+}
+
 /**
  * The rows Databend reads from one file with the task's format: a `SELECT COUNT($1)` over the
  * file as a location. Databend queries staged files only with a named file format (not inline
@@ -215,11 +275,50 @@ export interface CountRowsSpec {
  * built-in names. Used after a crash, for a file whose COPY committed but was never recorded.
  */
 export function buildCountRows(spec: CountRowsSpec): { setup: string | undefined; query: string } {
-  if (!/^[A-Za-z_][A-Za-z0-9_]{0,63}$/.test(spec.formatName)) throw new Error("a file format name is letters, digits and '_'");
-  const connection = connectionClause(spec.connection).replaceAll(", ", " ");
   const format = spec.fileFormat.type === "csv" ? spec.formatName : spec.fileFormat.type.toUpperCase();
-  const setup =
-    spec.fileFormat.type === "csv" ? `CREATE FILE FORMAT IF NOT EXISTS ${spec.formatName} ${fileFormatClause(spec.fileFormat).replaceAll(", ", " ")}` : undefined;
-  const query = `SELECT COUNT($1) AS n FROM ${sqlString(`s3://${spec.bucket}/`)} (CONNECTION => (${connection}), FILE_FORMAT => ${sqlString(format)}, FILES => (${sqlString(spec.key)}))`;
+  const setup = spec.fileFormat.type === "csv" ? createFileFormat(spec.formatName, spec.fileFormat) : undefined;
+  const query = `SELECT COUNT($1) AS n FROM ${locationOf({ bucket: spec.bucket, key: spec.key, connection: spec.connection, formatName: format })}`;
   return { setup, query };
+}
+
+/**
+ * The first rows of one object as Databend reads them for a preview, with the task's options in a
+ * named format (`setup`). How a location's columns are selected depends on the format (the same
+ * guide, "Query File Data"): CSV by position only (`$1, $2, ...`, each `VARCHAR NULL`; on 1.2.453
+ * `SELECT *` answers 1065 "Query from CSV file lacks column positions"), NDJSON as one VARIANT per
+ * row (`$1`; on 1.2.453 `SELECT *` answers 1065 "select * from file only support Parquet format"),
+ * Parquet by name (`*`, typed by the file's schema). A CSV is read with SKIP_HEADER = 0, so its
+ * header line comes back as the first row; `$k` past a line's last field reads NULL.
+ */
+export function buildSampleRead(spec: {
+  bucket: string;
+  key: string;
+  connection: S3Connection;
+  fileFormat: FileFormat;
+  rows: number;
+  csvColumns: number;
+}): { setup: string | undefined; query: string } {
+  if (!Number.isInteger(spec.rows) || spec.rows < 1) throw new Error("rows must be a positive whole number");
+  const read = spec.fileFormat.type === "csv" ? { ...spec.fileFormat, header: false } : spec.fileFormat;
+  const named = read.type !== "parquet";
+  const formatName = named ? fileFormatName(read) : "PARQUET";
+  const from = locationOf({ bucket: spec.bucket, key: spec.key, connection: spec.connection, formatName });
+  let select: string;
+  if (read.type === "csv") {
+    if (!Number.isInteger(spec.csvColumns) || spec.csvColumns < 1) throw new Error("csvColumns must be a positive whole number");
+    select = Array.from({ length: spec.csvColumns }, (_, i) => `$${i + 1}`).join(", ");
+  } else {
+    select = read.type === "ndjson" ? "$1" : "*";
+  }
+  return { setup: named ? createFileFormat(formatName, read) : undefined, query: `SELECT ${select} FROM ${from} LIMIT ${spec.rows}` };
+}
+
+/** `CREATE TABLE <db>.<table> (<col> <type> [NOT] NULL, ...)`; types must already be whitelisted (contracts/warehouse.ts). */
+export function buildCreateTable(spec: { database: string; table: string; columns: readonly { name: string; type: string; nullable: boolean }[] }): string {
+  if (spec.columns.length === 0) throw new Error("a table needs at least one column");
+  const columns = spec.columns.map((c) => {
+    if (!/^[A-Z][A-Z ]*(\(\d{1,2}, \d{1,2}\))?$/.test(c.type)) throw new Error(`not a column type: ${c.type}`);
+    return `${sqlIdent(c.name)} ${c.type} ${c.nullable ? "NULL" : "NOT NULL"}`;
+  });
+  return `CREATE TABLE ${qualifiedTable(spec.database, spec.table)} (${columns.join(", ")})`;
 }

@@ -197,6 +197,31 @@ const m0006: Migration = {
   },
 };
 
+const m0007: Migration = {
+  async up(db: Db) {
+    // The audit log: one row per action on the organization's records, people and keys. Actors and
+    // records are named by id and name only, never by a secret (contracts/audit.ts).
+    await db.schema
+      .createTable("audit_events")
+      .addColumn("id", "text", (c) => c.primaryKey())
+      .addColumn("org_id", "text", (c) => c.notNull())
+      .addColumn("at", "text", (c) => c.notNull()) // UTC ISO 8601
+      .addColumn("action", "text", (c) => c.notNull())
+      .addColumn("resource_type", "text", (c) => c.notNull())
+      .addColumn("resource_id", "text")
+      .addColumn("resource_name", "text")
+      .addColumn("actor_user_id", "text", (c) => c.notNull())
+      .addColumn("actor_email", "text", (c) => c.notNull())
+      .addColumn("actor_via", "text", (c) => c.notNull()) // session | api_key
+      .addColumn("actor_key_id", "text")
+      .addColumn("actor_key_name", "text")
+      .addColumn("outcome", "text")
+      .execute();
+    // Newest first per organization, paged by (at, id).
+    await db.schema.createIndex("audit_events_org_at").on("audit_events").columns(["org_id", "at", "id"]).execute();
+  },
+};
+
 export const MIGRATIONS: Record<string, Migration> = {
   "0001_data_sources_and_tasks": m0001,
   "0002_connectivity_tests": m0002,
@@ -204,6 +229,7 @@ export const MIGRATIONS: Record<string, Migration> = {
   "0004_claims_per_key": m0004,
   "0005_task_workers": m0005,
   "0006_error_details": m0006,
+  "0007_audit_events": m0007,
 };
 
 /** Stores made before Kysely kept their versions in schema_migrations (1..3); adopt them once. */

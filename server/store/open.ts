@@ -7,6 +7,7 @@
 // builder and a Migrator with per-dialect locking, and no code generation or runtime schema of its
 // own (an ORM would hide the claim statement this store depends on). It is pure TypeScript.
 import path from "node:path";
+import { auditStore, type AuditStore } from "./audit.ts";
 import { dataSourceStore } from "./data-sources.ts";
 import { openPostgresDb, openSqliteDb, type DialectName, type StoreDb } from "./dialect.ts";
 import { loadLedger } from "./ledger.ts";
@@ -36,6 +37,7 @@ export interface Stores {
   dialect: DialectName;
   dataSources: DataSourceStore;
   tasks: TaskStore;
+  audit: AuditStore;
   /** The underlying Kysely handle, for tests and tools; product code uses the ports. */
   db: StoreDb;
   close(): Promise<void>;
@@ -71,6 +73,7 @@ export async function openStore(target: string | OpenStoreOptions = {}): Promise
     dialect: s.dialect,
     dataSources: dataSourceStore(s, now),
     tasks: { ...taskRecords(s, now), ...taskWorkers(s), ...taskStatus(s, now), ...loadLedger(s, now), ...runHistory(s, now) },
+    audit: auditStore(s, now),
     db: s,
     close: () => (closed ??= s.db.destroy()),
   };

@@ -130,6 +130,23 @@ export interface TaskMessageErrorsTable {
   first_seen: string;
 }
 
+/** The audit log (migration 7). */
+export interface AuditEventsTable {
+  id: string;
+  org_id: string;
+  at: string;
+  action: string;
+  resource_type: string;
+  resource_id: string | null;
+  resource_name: string | null;
+  actor_user_id: string;
+  actor_email: string;
+  actor_via: string;
+  actor_key_id: string | null;
+  actor_key_name: string | null;
+  outcome: string | null;
+}
+
 export interface Database {
   data_sources: DataSourcesTable;
   connectivity_tests: ConnectivityTestsTable;
@@ -139,4 +156,5 @@ export interface Database {
   task_claims: TaskClaimsTable;
   task_message_errors: TaskMessageErrorsTable;
   task_workers: TaskWorkersTable;
+  audit_events: AuditEventsTable;
 }

@@ -7,7 +7,7 @@ import { HeadObjectCommand, type S3Client } from "@aws-sdk/client-s3";
 import { classifyAwsError } from "../aws/errors.ts";
 import type { CopyFileResult, Warehouse } from "../databend/client.ts";
 import { WarehouseError, toWarehouseError } from "../databend/client.ts";
-import { buildCopyInto, buildCountRows, scrubSecrets, secretsOf, type S3Connection } from "../databend/sql.ts";
+import { buildCopyInto, buildCountRows, s3ConnectionOf, scrubSecrets, secretsOf, type S3Connection } from "../databend/sql.ts";
 import type { RunnableTask } from "../store/tasks.ts";
 import type { CredentialCache } from "./credentials.ts";
 import type { TaskMetrics } from "./metrics.ts";
@@ -25,12 +25,6 @@ export interface CopierDeps {
   roleSessionSeconds: number;
   /** COPY durations and errors by class. */
   metrics?: TaskMetrics;
-}
-
-/** Partitions whose S3 endpoints do not follow the global `s3.<region>.amazonaws.com` pattern. */
-function regionalEndpoint(region: string): string | undefined {
-  if (region.startsWith("cn-")) return `https://s3.${region}.amazonaws.com.cn`;
-  return undefined;
 }
 
 export function sha1(text: string): string {
@@ -53,14 +47,7 @@ export class Copier {
     const cap = (this.deps.roleSessionSeconds * 1000) / 3;
     const needMs = Math.min(cap, 120_000 + files * 100);
     const creds = await this.deps.credentials.get(needMs);
-    const region = this.deps.task.source.queue_region;
-    return {
-      region,
-      accessKeyId: creds.accessKeyId,
-      secretAccessKey: creds.secretAccessKey,
-      sessionToken: creds.sessionToken,
-      endpointUrl: this.deps.endpointUrl ?? regionalEndpoint(region),
-    };
+    return s3ConnectionOf(creds, this.deps.task.source.queue_region, this.deps.endpointUrl);
   }
 
   private async withConnection<T>(files: number, run: (c: S3Connection) => Promise<T>): Promise<T> {

@@ -2,16 +2,34 @@
 // burger menu on a phone, a skip link, and the page in <main>.
 import { Anchor, AppShell, Burger, Group, NavLink, Text, VisuallyHidden } from "@mantine/core";
 import { useDisclosure, useMediaQuery } from "@mantine/hooks";
-import { Suspense, useEffect, useRef } from "react";
+import { Fragment, Suspense, useEffect, useRef } from "react";
 import { Link, Outlet, useLocation } from "react-router";
+import type { Access } from "#contracts/roles.ts";
 import { Loading } from "../lib/page-states.tsx";
 import { useOrg } from "../lib/use-org.ts";
 import { useRouteFocus } from "./route-focus.ts";
 import classes from "./layout.module.css";
 
-const NAV = [
-  { to: "/data/sources", label: "Data Sources" },
-  { to: "/data/integration", label: "Data Integration" },
+// Each group says what it needs (contracts/roles.ts): one place to hide a group from a role that
+// may not use it (`roleAllows(active.role, group.access)`); the API refuses it anyway (403).
+const NAV: { label: string; access: Access; items: { to: string; label: string }[] }[] = [
+  {
+    label: "Data",
+    access: "read",
+    items: [
+      { to: "/data/sources", label: "Data Sources" },
+      { to: "/data/integration", label: "Data Integration" },
+    ],
+  },
+  {
+    label: "Organization",
+    access: "admin",
+    items: [
+      { to: "/org/members", label: "Members" },
+      { to: "/org/keys", label: "API keys" },
+      { to: "/org/audit", label: "Audit log" },
+    ],
+  },
 ];
 
 export function AppLayout() {
@@ -64,20 +82,24 @@ export function AppLayout() {
         </Group>
       </AppShell.Header>
       <AppShell.Navbar id="main-navigation" p="xs" aria-label="Main" inert={phone && !opened}>
-        <Text size="xs" tt="uppercase" c="dimmed" fw={600} px="sm" py={6}>
-          Data
-        </Text>
-        {NAV.map((item) => (
-          <NavLink
-            key={item.to}
-            component={Link}
-            to={item.to}
-            label={item.label}
-            // Filled keeps the current page's link at AA contrast when hovered as well.
-            variant="filled"
-            active={pathname === item.to || pathname.startsWith(`${item.to}/`)}
-            aria-current={pathname === item.to ? "page" : undefined}
-          />
+        {NAV.map((group) => (
+          <Fragment key={group.label}>
+            <Text size="xs" tt="uppercase" c="dimmed" fw={600} px="sm" py={6} mt={group === NAV[0] ? 0 : "sm"}>
+              {group.label}
+            </Text>
+            {group.items.map((item) => (
+              <NavLink
+                key={item.to}
+                component={Link}
+                to={item.to}
+                label={item.label}
+                // Filled keeps the current page's link at AA contrast when hovered as well.
+                variant="filled"
+                active={pathname === item.to || pathname.startsWith(`${item.to}/`)}
+                aria-current={pathname === item.to ? "page" : undefined}
+              />
+            ))}
+          </Fragment>
         ))}
       </AppShell.Navbar>
       <AppShell.Main id="main" ref={main} className={classes.main}>

@@ -4,6 +4,7 @@ import { PageHeader } from "../lib/page-states.tsx";
 import { AppLayout } from "./layout.tsx";
 import { dataSourceRoutes } from "../features/data-sources/routes.tsx";
 import { taskRoutes } from "../features/tasks/routes.tsx";
+import { adminRoutes } from "../features/admin/routes.tsx";
 
 export const routes = [
   {
@@ -13,6 +14,7 @@ export const routes = [
       { index: true, element: <Navigate to="/data/sources" replace /> },
       ...dataSourceRoutes,
       ...taskRoutes,
+      ...adminRoutes,
       { path: "*", element: <NotFound /> },
     ],
   },

@@ -140,7 +140,13 @@ export function DataTable<T extends RowData>({
           size="sm"
         />
       ) : null}
-      <Table.ScrollContainer minWidth={minWidth} type="native">
+      <Table.ScrollContainer
+        minWidth={minWidth}
+        type="native"
+        // A table without row buttons may have nothing focusable to scroll it sideways with the
+        // keyboard on a phone (axe: scrollable-region-focusable); its frame takes focus instead.
+        {...(hasActions ? {} : { tabIndex: 0, role: "region", "aria-label": label })}
+      >
         <Table striped highlightOnHover verticalSpacing="xs" aria-label={label} className={classes.table}>
           <VisuallyHidden component="caption">{label}</VisuallyHidden>
           <Table.Thead>

@@ -8,6 +8,20 @@ export function formatDateTime(iso: string): string {
   return Number.isNaN(date.getTime()) ? iso : dateTime.format(date);
 }
 
+const withSeconds = new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeStyle: "medium" });
+
+/** A timestamp to the second (a run's start, an audit event), in local time. */
+export function formatDateTimeSeconds(iso: string): string {
+  const date = new Date(iso);
+  return Number.isNaN(date.getTime()) ? iso : withSeconds.format(date);
+}
+
+/** The same instant in UTC, e.g. "2026-01-02 10:00:05 UTC", for a title beside a local time. */
+export function formatUtc(iso: string): string {
+  const date = new Date(iso);
+  return Number.isNaN(date.getTime()) ? iso : `${date.toISOString().slice(0, 19).replace("T", " ")} UTC`;
+}
+
 const count = new Intl.NumberFormat();
 
 /** A counter as a person reads it (thousands separated). */

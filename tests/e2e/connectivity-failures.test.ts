@@ -22,7 +22,7 @@ describe("console in Chromium: Test Connectivity when something is wrong", () =>
 
   beforeAll(async () => {
     h = await startConsoleHarness({ prefix: "e2e-failures-" });
-    fx = fixtureOn(h.sandbox, h.config.orgId);
+    fx = fixtureOn(h.sandbox, h.config.orgId!);
     for (const viewport of VIEWPORTS) {
       const named = (kind: string) => `${viewport.name}-${kind}`;
       scenarios.set(named("bucket-elsewhere"), await createScenario(fx, { name: named("bucket-elsewhere"), bucketRegion: "eu-west-1" }));

@@ -56,7 +56,7 @@ describe("console in Chromium: single sign-on through the OIDC stand-in", () => 
       const env = { ...CLIENT, ...ADMIN, OIDC_ISSUER: idp.issuer, OIDC_LABEL: LABEL };
       // The organization SSO users join (ORG_ID, local-org) is made by ADMIN_* seeding.
       stores = await openStore({ dataDir });
-      await seedFirstRun(loadConfig({ ...env, DATA_DIR: dataDir }), stores.db, pino({ level: "silent" }));
+      await seedFirstRun(loadConfig({ ...env, DATA_DIR: dataDir, ORG_ID: "local-org" }), stores.db, pino({ level: "silent" }));
       return { stores, env };
     });
     idp.register({ clientId: CLIENT.OIDC_CLIENT_ID, clientSecret: CLIENT.OIDC_CLIENT_SECRET, redirectUris: [`${h.baseUrl}/api/auth/callback/oidc`] });

@@ -39,7 +39,7 @@ async function saveDemoSource(h: ConsoleHarness): Promise<DataSourceRecord> {
     queue_url: demo.queueUrl,
     queue_region: demo.queueRegion,
     role_arn: demo.roleArn,
-    external_id: h.config.orgId,
+    external_id: h.config.orgId!,
     bucket: demo.bucket,
     prefix: demo.prefix,
     suffix: demo.suffix,

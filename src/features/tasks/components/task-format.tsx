@@ -23,10 +23,5 @@ export function formatOptions(format: FileFormat): { label: string; value: strin
   }
 }
 
-const withSeconds = new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeStyle: "medium" });
-
-/** A run's start time to the second: batches follow each other within a minute. */
-export function formatDateTimeSeconds(iso: string): string {
-  const date = new Date(iso);
-  return Number.isNaN(date.getTime()) ? iso : withSeconds.format(date);
-}
+// A run's start time to the second (batches follow each other within a minute); one definition in lib.
+export { formatDateTimeSeconds } from "../../../lib/format.ts";

@@ -1,0 +1,48 @@
+// POST /api/tasks/preview: what a task with these settings would see, before it is saved. The
+// objects under its prefix and suffix, listed with the data source's role, and one of them read by
+// Databend with the task's file format (server/preview/previewer.ts). Access "operate": it assumes
+// the customer's role.
+import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
+import { PREVIEW_MESSAGES, previewRequestSchema, previewResponseSchema } from "#contracts/preview.ts";
+import { effectiveScope, taskScopeProblems } from "#contracts/task.ts";
+import { PreviewFailure } from "../preview/previewer.ts";
+import { ERROR_RESPONSES, HttpError, invalidFields } from "./errors.ts";
+
+export const taskPreviewRoutes: FastifyPluginAsyncZod = async (app) => {
+  app.post(
+    "/api/tasks/preview",
+    {
+      config: { access: "operate" },
+      schema: {
+        summary: "Preview a task: the objects under its scope (newest first) and a sample read by Databend with its file format",
+        tags: ["tasks"],
+        body: previewRequestSchema,
+        response: { 200: previewResponseSchema, ...ERROR_RESPONSES },
+      },
+    },
+    async (request) => {
+      const input = request.body;
+      const source = await app.stores.dataSources.getDataSource(request.orgId, input.data_source_id);
+      if (!source) throw new HttpError(404, `No data source with id ${input.data_source_id}; choose an existing data source`);
+      const problems = taskScopeProblems(input, source);
+      if (Object.keys(problems).length > 0) throw invalidFields(problems);
+      const scope = effectiveScope(input, source);
+      if (input.key !== undefined && !(input.key.startsWith(scope.prefix) && input.key.endsWith(scope.suffix))) {
+        throw invalidFields({ key: PREVIEW_MESSAGES.keyOutOfScope });
+      }
+      try {
+        return await app.previewer.preview({
+          orgId: request.orgId,
+          source,
+          prefix: scope.prefix,
+          suffix: scope.suffix,
+          format: input.format,
+          key: input.key,
+        });
+      } catch (error) {
+        if (error instanceof PreviewFailure) throw new HttpError(error.statusCode, error.message, undefined, error.detail);
+        throw error;
+      }
+    },
+  );
+};

@@ -1,0 +1,274 @@
+// The task wizard's preview: what a task on a data source would see, asked of AWS and Databend the
+// way the task itself will. The API assumes the customer's role with its own (setup) identity and
+// the organization's External ID, exactly as Test Connectivity does; lists the bucket under the
+// task's prefix with ListObjectsV2 (newest first, bounded); then has Databend read one object with
+// the task's format options and that role session's keys, through the same SQL writer as the
+// worker's COPY (server/databend/sql.ts). The keys live for this one call: never stored, logged or
+// answered; every Databend text is scrubbed of them before it leaves.
+import { AssumeRoleCommand } from "@aws-sdk/client-sts";
+import { ListObjectsV2Command, type _Object } from "@aws-sdk/client-s3";
+import { partitionOfRegion } from "#contracts/aws-names.ts";
+import { PREVIEW_LIMITS, type PreviewObject, type PreviewResponse, type PreviewSample } from "#contracts/preview.ts";
+import type { FileFormat } from "#contracts/task.ts";
+import type { ApiError } from "#contracts/api.ts";
+import { createS3Client, createStsClient, resolveEndpoint, roleSessionName, stsRegionFor, type AwsClientOptions } from "../aws/clients.ts";
+import { describeAwsError } from "../connectivity/aws-errors.ts";
+import { DatabendWarehouse, WarehouseError, toWarehouseError } from "../databend/client.ts";
+import { readSample } from "../databend/preview.ts";
+import { s3ConnectionOf, scrubSecrets, secretsOf, type S3Connection } from "../databend/sql.ts";
+import { askDatabend, databendAddress, dsnScrubber } from "../databend/target-check.ts";
+
+/** Seconds the preview's role session lasts: the shortest STS allows; a preview takes seconds. */
+const SESSION_SECONDS = 900;
+
+/** A preview that cannot be answered: the HTTP status, a sentence, and what AWS or Databend said. */
+export class PreviewFailure extends Error {
+  readonly statusCode: number;
+  readonly detail: string | undefined;
+  constructor(statusCode: number, message: string, detail?: string) {
+    super(message);
+    this.name = "PreviewFailure";
+    this.statusCode = statusCode;
+    this.detail = detail;
+  }
+}
+
+export interface PreviewInput {
+  /** The caller's organization: its ID is the External ID. */
+  orgId: string;
+  source: { role_arn: string; bucket: string; queue_region: string };
+  prefix: string;
+  suffix: string;
+  format: FileFormat;
+  key?: string | undefined;
+}
+
+export interface Previewer {
+  preview(input: PreviewInput): Promise<PreviewResponse>;
+  close(): Promise<void>;
+}
+
+export interface PreviewerOptions {
+  platformSetupRoleArn: string;
+  /** The setup identity and endpoints; by default the SDK's chain and the operator's variables. */
+  aws?: AwsClientOptions;
+  dsn: string;
+  /** How long Databend may take to read the sample. */
+  timeoutMs: number;
+  /** ENDPOINT_URL Databend uses for S3 (DATABEND_S3_ENDPOINT_URL), when it differs from the API's. */
+  databendS3EndpointUrl?: string | undefined;
+  /** Test hook: sees the role session's keys (the suite checks they never leave). */
+  observeCredentials?: (connection: S3Connection) => void;
+}
+
+/** A POSIX shell word: single-quoted unless plainly safe. */
+function shellWord(text: string): string {
+  return /^[A-Za-z0-9_./:=@%+-]+$/.test(text) ? text : `'${text.replaceAll("'", "'\\''")}'`;
+}
+
+const EXTENSIONS: Record<FileFormat["type"], string> = { csv: ".csv", ndjson: ".ndjson", parquet: ".parquet" };
+
+/** What to do when nothing matches: upload a test object whose key has the prefix and the suffix. */
+export function uploadHint(input: Pick<PreviewInput, "source" | "prefix" | "suffix" | "format">, endpointUrl: string | undefined): PreviewResponse["upload_hint"] {
+  const key = `${input.prefix}sample${input.suffix || EXTENSIONS[input.format.type]}`;
+  const local = key.slice(key.lastIndexOf("/") + 1) || `sample${EXTENSIONS[input.format.type]}`;
+  const parts = ["aws s3 cp", shellWord(`./${local}`), shellWord(`s3://${input.source.bucket}/${key}`), "--region", shellWord(input.source.queue_region)];
+  if (endpointUrl) parts.push("--endpoint-url", shellWord(endpointUrl));
+  const scope = [input.prefix ? `under "${input.prefix}"` : "", input.suffix ? `ending in "${input.suffix}"` : ""].filter(Boolean).join(" and ");
+  return {
+    message:
+      `No object in bucket ${input.source.bucket}${scope ? ` ${scope}` : ""} yet. Upload a test ${input.format.type.toUpperCase()} object ` +
+      "with a key that matches (for example with the AWS CLI command below), then Retry.",
+    command: parts.join(" "),
+  };
+}
+
+/** Newest first (then by key), at most PREVIEW_LIMITS.objects. */
+export function newestFirst(objects: readonly PreviewObject[]): PreviewObject[] {
+  return [...objects]
+    .sort((a, b) => (a.last_modified === b.last_modified ? a.key.localeCompare(b.key) : a.last_modified < b.last_modified ? 1 : -1))
+    .slice(0, PREVIEW_LIMITS.objects);
+}
+
+export function createPreviewer(options: PreviewerOptions): Previewer {
+  const aws = options.aws ?? {};
+  const scrubDsn = dsnScrubber(options.dsn);
+  let warehouse: DatabendWarehouse | undefined;
+
+  async function assume(input: PreviewInput): Promise<S3Connection> {
+    const region = input.source.queue_region;
+    const sts = createStsClient(stsRegionFor(partitionOfRegion(region)), aws);
+    try {
+      const out = await sts.send(
+        new AssumeRoleCommand({
+          RoleArn: input.source.role_arn,
+          ExternalId: input.orgId,
+          RoleSessionName: roleSessionName("setup", input.orgId),
+          DurationSeconds: SESSION_SECONDS,
+        }),
+      );
+      const c = out.Credentials;
+      if (!c?.AccessKeyId || !c.SecretAccessKey) throw new PreviewFailure(502, "AWS STS answered AssumeRole without credentials; try again");
+      const connection = s3ConnectionOf(
+        { accessKeyId: c.AccessKeyId, secretAccessKey: c.SecretAccessKey, sessionToken: c.SessionToken },
+        region,
+        options.databendS3EndpointUrl ?? resolveEndpoint("s3", aws),
+      );
+      options.observeCredentials?.(connection);
+      return connection;
+    } catch (error) {
+      if (error instanceof PreviewFailure) throw error;
+      const mapped = describeAwsError(error, {
+        service: "sts",
+        action: "sts:AssumeRole",
+        resource: input.source.role_arn,
+        region,
+        subject: `role ${input.source.role_arn}`,
+      });
+      if (mapped.kind === "access_denied") {
+        throw new PreviewFailure(
+          422,
+          `Databend's setup role ${options.platformSetupRoleArn} may not assume ${input.source.role_arn} with external ID "${input.orgId}": ` +
+            "the role's trust policy does not allow it, or the role does not exist. Run Test Connectivity on the data source for the fix.",
+          mapped.detail,
+        );
+      }
+      throw new PreviewFailure(awsStatus(mapped.kind), `${mapped.message}. ${mapped.hint}`, mapped.detail);
+    } finally {
+      sts.destroy();
+    }
+  }
+
+  async function list(input: PreviewInput, connection: S3Connection): Promise<{ objects: PreviewObject[]; truncated: boolean }> {
+    const { bucket, queue_region: region, role_arn: roleArn } = input.source;
+    const s3 = createS3Client(region, { accessKeyId: connection.accessKeyId, secretAccessKey: connection.secretAccessKey, sessionToken: connection.sessionToken }, aws);
+    const found: PreviewObject[] = [];
+    let token: string | undefined;
+    try {
+      for (let page = 0; page < PREVIEW_LIMITS.listPages; page++) {
+        const out = await s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: input.prefix || undefined, ContinuationToken: token }));
+        for (const o of out.Contents ?? []) if (matches(o, input)) found.push(objectOf(o));
+        token = out.IsTruncated ? out.NextContinuationToken : undefined;
+        if (!token) break;
+      }
+    } catch (error) {
+      const resource = `arn:aws:s3:::${bucket}`;
+      const mapped = describeAwsError(error, { service: "s3", action: "s3:ListBucket", resource, region, subject: `bucket ${bucket}` });
+      if (mapped.kind === "access_denied") {
+        throw new PreviewFailure(
+          422,
+          `The role ${roleArn} may not list bucket ${bucket}${input.prefix ? ` under "${input.prefix}"` : ""}: it lacks s3:ListBucket on ${resource}. ` +
+            `Add "s3:ListBucket" on "${resource}" to the role's permissions policy, then Retry.`,
+          mapped.detail,
+        );
+      }
+      throw new PreviewFailure(awsStatus(mapped.kind), `Could not list bucket ${bucket}: ${mapped.message}. ${mapped.hint}`, mapped.detail);
+    } finally {
+      s3.destroy();
+    }
+    // A token left after the last page read: more keys than were listed.
+    return { objects: newestFirst(found), truncated: token !== undefined || found.length > PREVIEW_LIMITS.objects };
+  }
+
+  /** The sample read by Databend, or why not: a file or access problem is the answer's `sample_error`. */
+  async function sample(input: PreviewInput, key: string, connection: S3Connection): Promise<{ sample: PreviewSample | null; error: ApiError | null }> {
+    const secrets = secretsOf(connection);
+    const scrub = (text: string) => scrubDsn(scrubSecrets(text, secrets));
+    warehouse ??= new DatabendWarehouse(options.dsn, { maxIdle: 2 });
+    const w = warehouse;
+    const answer = await askDatabend(
+      () =>
+        readSample(w, { bucket: input.source.bucket, key, connection, format: input.format }).then(
+          (s) => ({ status: "read" as const, sample: s }),
+          (error: unknown) => ({ status: "failed" as const, error: toWarehouseError(error, secrets, input.source.bucket) }),
+        ),
+      options.timeoutMs,
+      scrub,
+    );
+    const address = databendAddress(options.dsn);
+    if (answer.status === "read") return { sample: answer.sample, error: null };
+    if (answer.status !== "failed") {
+      // Only the timeout reaches here: the question itself never throws.
+      throw new PreviewFailure(503, `Databend at ${address} did not answer within ${Math.round(options.timeoutMs / 100) / 10} s while reading ${key}. Try again once Databend answers.`);
+    }
+    const e: WarehouseError = answer.error;
+    const detail = scrub(e.detail);
+    const format = input.format.type.toUpperCase();
+    const tag = e.code === undefined ? "" : ` (${e.code}${e.codeName ? ` ${e.codeName}` : ""})`;
+    switch (e.errorClass) {
+      case "access":
+        return {
+          sample: null,
+          error: {
+            error:
+              `S3 refused Databend reading ${key} with the session of role ${input.source.role_arn}${tag}. ` +
+              `Add "s3:GetObject" on "arn:aws:s3:::${input.source.bucket}/*" to the role's permissions policy (and kms:Decrypt if the objects are encrypted with a KMS key), then Retry.`,
+            detail,
+          },
+        };
+      case "file":
+        if (e.code === 3001) {
+          return { sample: null, error: { error: `There is no object ${key} in bucket ${input.source.bucket}${tag}; choose one of the listed objects.`, detail } };
+        }
+        return {
+          sample: null,
+          error: {
+            error:
+              `Databend cannot read ${key} as ${format}${tag}: the file is malformed or not ${format}. ` +
+              "Check the file format settings (type, delimiter, quote, compression) or choose another object.",
+            detail,
+          },
+        };
+      case "configuration":
+        if (e.code === undefined || e.code === 1051 || e.code === 5100) break;
+        return {
+          sample: null,
+          error: { error: `Databend refused to read ${key} with this file format${tag}. Check the file format settings, then Retry.`, detail },
+        };
+      case "transient":
+        break;
+    }
+    throw new PreviewFailure(503, `Could not read ${key}: Databend at ${address} answered with an error${tag}. Try again; if it persists, check the warehouse and DATABEND_DSN.`, detail);
+  }
+
+  return {
+    async preview(input) {
+      const connection = await assume(input);
+      const listed = await list(input, connection);
+      const key = input.key ?? listed.objects[0]?.key;
+      const empty = listed.objects.length === 0;
+      const read = key === undefined ? { sample: null, error: null } : await sample(input, key, connection);
+      return {
+        bucket: input.source.bucket,
+        prefix: input.prefix,
+        suffix: input.suffix,
+        objects: listed.objects,
+        objects_truncated: listed.truncated,
+        sample: read.sample,
+        sample_error: read.error,
+        empty,
+        upload_hint: empty ? uploadHint(input, resolveEndpoint("s3", aws)) : null,
+      };
+    },
+    async close() {
+      await warehouse?.close();
+    },
+  };
+}
+
+function matches(o: _Object, input: Pick<PreviewInput, "prefix" | "suffix">): boolean {
+  const key = o.Key ?? "";
+  // A zero-byte key ending in "/" is a console "folder", not a file.
+  return key !== "" && !key.endsWith("/") && key.startsWith(input.prefix) && key.endsWith(input.suffix);
+}
+
+function objectOf(o: _Object): PreviewObject {
+  return { key: o.Key ?? "", size: Number(o.Size ?? 0), last_modified: (o.LastModified ?? new Date(0)).toISOString() };
+}
+
+/** 502 when AWS could not be asked (network, throttling), 422 when it answered no. */
+function awsStatus(kind: string): number {
+  return ["timeout", "dns", "tls", "connection_refused", "throttled", "aborted", "other", "missing_credentials", "invalid_credentials", "expired_credentials"].includes(kind)
+    ? 502
+    : 422;
+}

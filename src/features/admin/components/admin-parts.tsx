@@ -1,0 +1,123 @@
+// Pieces the organization's pages share: the role badge, the role choice (with what each role may
+// do), a failed load that says "only admins" in the API's own words for a 403, and a date cell.
+import { Badge, Button, Group, Radio, Stack, Text } from "@mantine/core";
+import type { Ref } from "react";
+import { ROLE_DESCRIPTIONS, ROLE_LABELS, ROLES, type Role } from "#contracts/roles.ts";
+import { ApiRequestError } from "../../../lib/api-client.ts";
+import { ErrorAlert } from "../../../lib/error-detail.tsx";
+import { formatDateTime } from "../../../lib/format.ts";
+import { LoadError } from "../../../lib/page-states.tsx";
+
+const ROLE_COLOR: Record<Role, string> = { admin: "grape", operator: "blue", viewer: "gray" };
+
+export function RoleBadge({ role }: { role: Role }) {
+  return (
+    <Badge
+      color={ROLE_COLOR[role]}
+      variant="light"
+      // As StatusBadge: body-coloured words on the tint keep AA contrast; the tint is the second cue.
+      c="var(--mantine-color-text)"
+      radius="sm"
+      tt="none"
+      fw={600}
+      style={{ flexShrink: 0, overflow: "visible" }}
+    >
+      {ROLE_LABELS[role]}
+    </Badge>
+  );
+}
+
+/** Admin, Operator, Viewer as radio buttons, each with what it may do. */
+export function RoleField({
+  value,
+  onChange,
+  onBlur,
+  error,
+  inputRef,
+  label = "Role",
+  description,
+}: {
+  value: Role | undefined;
+  onChange: (role: Role) => void;
+  onBlur?: () => void;
+  error?: string | undefined;
+  inputRef?: Ref<HTMLInputElement>;
+  label?: string;
+  description?: string;
+}) {
+  return (
+    <Radio.Group
+      label={label}
+      description={description}
+      value={value ?? null}
+      onChange={(next) => onChange(next as Role)}
+      error={error}
+      withAsterisk
+    >
+      <Stack gap="sm" mt="xs">
+        {ROLES.map((role, index) => (
+          <Radio
+            key={role}
+            ref={index === 0 ? inputRef : undefined}
+            value={role}
+            label={ROLE_LABELS[role]}
+            description={ROLE_DESCRIPTIONS[role]}
+            onBlur={onBlur}
+          />
+        ))}
+      </Stack>
+    </Radio.Group>
+  );
+}
+
+/** The API refused the caller's role (403): not an admin of this organization. */
+export function isForbidden(error: unknown): boolean {
+  return error instanceof ApiRequestError && error.status === 403;
+}
+
+/** A 403 is said in the API's words (whyNotAllowed: "Only an organization's admins…"); no retry helps. */
+export function AdminLoadError({ error, what, retry }: { error: Error; what: string; retry: () => void }) {
+  if (isForbidden(error)) {
+    return <ErrorAlert title={`You cannot see the ${what}`} message={error.message} />;
+  }
+  return <LoadError error={error} what={what} retry={retry} back={{ to: "/data/sources", label: "Data Sources" }} />;
+}
+
+export function DateCell({ iso }: { iso: string }) {
+  return (
+    <Text size="sm" span style={{ whiteSpace: "nowrap" }}>
+      <time dateTime={iso}>{formatDateTime(iso)}</time>
+    </Text>
+  );
+}
+
+/** A modal's closing buttons: Cancel and the action, which shows progress while its request runs. */
+export function ModalActions({ submit, pending, onCancel }: { submit: string; pending: boolean; onCancel: () => void }) {
+  return (
+    <Group justify="flex-end" gap="xs" mt="md">
+      <Button variant="default" onClick={onCancel} disabled={pending}>
+        Cancel
+      </Button>
+      <Button type="submit" loading={pending}>
+        {submit}
+      </Button>
+    </Group>
+  );
+}
+
+/**
+ * Puts a refused request's field messages (400 `fields`) under the form's fields; returns the
+ * sentence to show above the buttons when no field of this form was named (a 409, a 403, a 5xx).
+ */
+export function fieldErrorsOrSentence(
+  error: unknown,
+  fields: readonly string[],
+  setFieldError: (field: string, message: string) => void,
+): string | null {
+  if (error instanceof ApiRequestError) {
+    const named = Object.entries(error.fields).filter(([field]) => fields.includes(field));
+    for (const [field, message] of named) setFieldError(field, message);
+    if (named.length > 0) return null;
+  }
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,112 @@
+// "Invite member": an email and a role; the API answers an invitation link, which is shown here
+// once (nobody emails it; the admin hands it over) with the time it stops working.
+import { zodResolver } from "@hookform/resolvers/zod";
+import { Alert, Button, Group, Modal, Stack, Text, TextInput } from "@mantine/core";
+import { useState } from "react";
+import { Controller, useForm } from "react-hook-form";
+import { invitationInputSchema, type InvitationInput } from "#contracts/identity.ts";
+import { ROLE_LABELS } from "#contracts/roles.ts";
+import type { z } from "#contracts/zod.ts";
+import { CodeBlock } from "../../../lib/copy-button.tsx";
+import { ErrorAlert } from "../../../lib/error-detail.tsx";
+import { formatDateTime } from "../../../lib/format.ts";
+import { notifySuccess } from "../../../lib/notify.ts";
+import { useCreateInvitation, type CreatedInvitation } from "../api/invitations.ts";
+import { fieldErrorsOrSentence, ModalActions, RoleField } from "./admin-parts.tsx";
+
+const FIELDS = ["email", "role"] as const;
+
+export function InviteMemberModal({ opened, onClose }: { opened: boolean; onClose: () => void }) {
+  // The link lives only in this modal's state: closing it forgets the link for good.
+  const [created, setCreated] = useState<CreatedInvitation | null>(null);
+  const close = () => {
+    setCreated(null);
+    onClose();
+  };
+  return (
+    <Modal
+      opened={opened}
+      onClose={close}
+      title={created ? "Invitation link" : "Invite member"}
+      closeButtonProps={{ "aria-label": "Close" }}
+      // A stray click outside must not lose a link that is shown only once.
+      closeOnClickOutside={!created}
+      size="lg"
+    >
+      {created ? <CreatedLink invitation={created} onDone={close} /> : <InviteForm onCreated={setCreated} onCancel={close} />}
+    </Modal>
+  );
+}
+
+function InviteForm({ onCreated, onCancel }: { onCreated: (invitation: CreatedInvitation) => void; onCancel: () => void }) {
+  const create = useCreateInvitation();
+  const [sentence, setSentence] = useState<string | null>(null);
+  const form = useForm<z.input<typeof invitationInputSchema>, unknown, InvitationInput>({
+    resolver: zodResolver(invitationInputSchema),
+    mode: "onTouched",
+    defaultValues: { email: "", role: "viewer" },
+  });
+  const submit = form.handleSubmit(async (input) => {
+    setSentence(null);
+    try {
+      const invitation = await create.mutateAsync(input);
+      notifySuccess(`Invited ${invitation.email} as ${ROLE_LABELS[invitation.role]}`);
+      onCreated(invitation);
+    } catch (error) {
+      setSentence(
+        fieldErrorsOrSentence(error, FIELDS, (field, message) => form.setError(field as (typeof FIELDS)[number], { message })),
+      );
+    }
+  });
+  return (
+    <form onSubmit={(event) => void submit(event)} noValidate>
+      <Stack gap="md">
+        <TextInput
+          label="Email"
+          description="The person signs up with this address from the link you hand them."
+          type="email"
+          autoComplete="off"
+          withAsterisk
+          data-autofocus
+          error={form.formState.errors.email?.message}
+          {...form.register("email")}
+        />
+        <Controller
+          control={form.control}
+          name="role"
+          render={({ field, fieldState }) => (
+            <RoleField
+              value={field.value}
+              onChange={field.onChange}
+              onBlur={field.onBlur}
+              inputRef={field.ref}
+              error={fieldState.error?.message}
+            />
+          )}
+        />
+        {sentence ? <ErrorAlert title="Could not invite" message={sentence} /> : null}
+      </Stack>
+      <ModalActions submit="Create invitation" pending={create.isPending} onCancel={onCancel} />
+    </form>
+  );
+}
+
+function CreatedLink({ invitation, onDone }: { invitation: CreatedInvitation; onDone: () => void }) {
+  return (
+    <Stack gap="md">
+      {/* No title: Mantine's light yellow title is 2.7:1 on its tint (axe); the body text passes. */}
+      <Alert color="yellow" variant="light">
+        <Text size="sm">
+          <strong>Copy the link now.</strong>{" "}
+          Send this link to {invitation.email} yourself: no email is sent. It is shown only this once and works until{" "}
+          <time dateTime={invitation.expires_at}>{formatDateTime(invitation.expires_at)}</time>. The person joins as{" "}
+          {ROLE_LABELS[invitation.role]}.
+        </Text>
+      </Alert>
+      <CodeBlock title={`Invitation link for ${invitation.email}`} code={invitation.url} what="invitation link" />
+      <Group justify="flex-end">
+        <Button onClick={onDone}>Done</Button>
+      </Group>
+    </Stack>
+  );
+}

@@ -1,0 +1,434 @@
+// POST /api/tasks/preview and POST /api/warehouse/databases/:db/tables through the real app: the
+// AWS sandbox (STS with the trust policy and External ID, S3 with role permissions), Databend's own
+// engine (the dev warehouse) reading the objects this suite writes, the real driver and store.
+// CSV, NDJSON and Parquet samples with type inference, newest-first listing, an empty scope, a role
+// that may not list, a role that may not read, malformed files, and a table created from the
+// inferred columns that a COPY with the same format then loads. The role session's secret key and
+// token never appear in any answer or log line.
+import { CreateRoleCommand, PutRolePolicyCommand } from "@aws-sdk/client-iam";
+import type { FastifyInstance } from "fastify";
+import { parquetWriteBuffer } from "hyparquet-writer";
+import pino from "pino";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { previewResponseSchema, type PreviewResponse } from "#contracts/preview.ts";
+import { fileFormatSchema, type FileFormat } from "#contracts/task.ts";
+import { createdTableSchema, warehouseColumnsSchema, WAREHOUSE_MESSAGES } from "#contracts/warehouse.ts";
+import * as documents from "../sandbox/aws/documents.ts";
+import { fixedPrincipal } from "../server/api/access.ts";
+import { buildApp } from "../server/api/app.ts";
+import { loadConfig } from "../server/config.ts";
+import { createWarehouseBrowser } from "../server/databend/browse.ts";
+import { buildCopyInto, type S3Connection } from "../server/databend/sql.ts";
+import { createPreviewer } from "../server/preview/previewer.ts";
+import { ACCOUNT, CUSTOMER, ORG_ID, REGION, useWorkerEnv, type Scenario, type WorkerEnv } from "./worker-env.ts";
+
+const SETUP_KEYS = { accessKeyId: "platform-setup", secretAccessKey: "platform-setup" };
+const SETUP_ARN = "arn:aws:iam::111111111111:role/platform-setup";
+const LOAD_ARN = "arn:aws:iam::111111111111:role/platform-load";
+
+let env: WorkerEnv;
+useWorkerEnv((e) => (env = e));
+
+let app: FastifyInstance;
+let s: Scenario;
+const logs: string[] = [];
+const answers: string[] = [];
+const sessions: S3Connection[] = [];
+
+const csv = (over: Partial<FileFormat> = {}) => fileFormatSchema.parse({ type: "csv", ...over });
+const ndjson = fileFormatSchema.parse({ type: "ndjson" });
+const parquet = fileFormatSchema.parse({ type: "parquet" });
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function preview(body: Record<string, unknown>) {
+  const res = await app.inject({ method: "POST", url: "/api/tasks/preview", payload: { data_source_id: s.dataSourceId, ...body } });
+  answers.push(res.body);
+  return res;
+}
+
+async function ok(body: Record<string, unknown>): Promise<PreviewResponse> {
+  const res = await preview(body);
+  expect(res.statusCode, res.body).toBe(200);
+  return previewResponseSchema.parse(res.json());
+}
+
+/** A role trusted by both platform roles with the org's External ID, allowed exactly `actions` on the scenario's bucket. */
+async function roleWith(name: string, actions: string[]): Promise<string> {
+  const role = await env.iam.send(
+    new CreateRoleCommand({ RoleName: name, AssumeRolePolicyDocument: JSON.stringify(documents.trustPolicy(SETUP_ARN, LOAD_ARN, ORG_ID)) }),
+  );
+  const bucketArn = `arn:aws:s3:::${s.bucket}`;
+  await env.iam.send(
+    new PutRolePolicyCommand({
+      RoleName: name,
+      PolicyName: "access",
+      PolicyDocument: JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: actions, Resource: [bucketArn, `${bucketArn}/*`] }] }),
+    }),
+  );
+  return role.Role!.Arn!;
+}
+
+async function sourceWithRole(name: string, roleArn: string): Promise<string> {
+  const source = await env.sources.createDataSource(
+    ORG_ID,
+    {
+      name,
+      queue_url: `https://sqs.${REGION}.amazonaws.com/${ACCOUNT}/${s.queueName}`,
+      queue_region: REGION,
+      role_arn: roleArn,
+      external_id: ORG_ID,
+      bucket: s.bucket,
+      prefix: "",
+      suffix: "",
+    },
+    null,
+  );
+  return source.id;
+}
+
+function parquetBody(): Uint8Array {
+  return new Uint8Array(
+    parquetWriteBuffer({
+      columnData: [
+        { name: "id", data: new Int32Array([1, 2, 3]), type: "INT32" },
+        { name: "big", data: new BigInt64Array([10n, 20n, 9007199254740991n]), type: "INT64" },
+        { name: "price", data: new Float64Array([1.5, 2.25, -3]), type: "DOUBLE" },
+        { name: "ok", data: [true, false, null], type: "BOOLEAN" },
+        { name: "at", data: [new Date("2024-01-02T03:04:05Z"), null, new Date("2024-03-04T05:06:07Z")], type: "TIMESTAMP" },
+        { name: "name", data: ["a", null, "c"], type: "STRING" },
+      ],
+    }),
+  );
+}
+
+const CSV_BODY = [
+  "id,name,price,ok,at,day,note,empty",
+  '1,"alpha, the first",1.5,true,2024-01-02 03:04:05,2024-01-02,,',
+  "2,beta,2,false,2024-02-03T04:05:06Z,2024-02-03,x,",
+  "3,gamma,-0.25,true,2024-03-04 05:06:07.123,2024-03-04,y,",
+].join("\n");
+
+const NDJSON_BODY = [
+  { id: 1, name: "a", price: 1.5, ok: true, at: "2024-01-02T03:04:05Z", gone: null, tags: ["x", "y"], obj: { k: 1, nested: { deep: true } } },
+  { id: 2, name: "b", price: 2, ok: false, at: "2024-01-02 03:04:06", gone: null, tags: [], obj: { k: 2 } },
+  { id: 3, name: null, price: 3.75, ok: true, at: "2024-01-02T03:04:07.5+02:00", tags: ["z"], obj: {} },
+]
+  .map((row) => JSON.stringify(row))
+  .join("\n");
+
+beforeAll(async () => {
+  s = await env.scenario("preview", { prefix: "incoming/" });
+  app = await buildApp({
+    authenticate: fixedPrincipal(ORG_ID, "operator"),
+    config: loadConfig({ ORG_ID, DATA_DIR: env.dataDir, DATABEND_DSN: env.dsn }),
+    logger: pino({ level: "trace" }, { write: (line: string) => void logs.push(line) }),
+    stores: { dataSources: env.sources, tasks: env.store },
+    warehouseBrowser: createWarehouseBrowser({ dsn: env.dsn, timeoutMs: 10_000 }),
+    previewer: createPreviewer({
+      platformSetupRoleArn: SETUP_ARN,
+      aws: { credentials: SETUP_KEYS, endpoints: { sts: env.sandbox.url, sqs: env.sandbox.url, s3: env.sandbox.url } },
+      dsn: env.dsn,
+      timeoutMs: 20_000,
+      observeCredentials: (c) => void sessions.push(c),
+    }),
+  });
+  // Oldest first, a second apart (S3's LastModified has whole seconds).
+  await env.put(s.bucket, "incoming/old/sample.csv", CSV_BODY);
+  await sleep(1100);
+  await env.put(s.bucket, "incoming/mid/sample.ndjson", NDJSON_BODY);
+  await sleep(1100);
+  await env.put(s.bucket, "incoming/new/sample.parquet", parquetBody());
+  await env.put(s.bucket, "elsewhere/outside.csv", "id\n1\n");
+}, 60_000);
+
+afterAll(async () => {
+  await app?.close();
+});
+
+describe("POST /api/tasks/preview: objects", () => {
+  it("lists the objects under the data source's prefix, newest first, and reads the newest by default", async () => {
+    const body = await ok({ format: parquet });
+    expect(body).toMatchObject({ bucket: s.bucket, prefix: "incoming/", suffix: "", empty: false, upload_hint: null, objects_truncated: false });
+    expect(body.objects.map((o) => o.key)).toEqual(["incoming/new/sample.parquet", "incoming/mid/sample.ndjson", "incoming/old/sample.csv"]);
+    expect(body.objects[2]).toEqual({ key: "incoming/old/sample.csv", size: CSV_BODY.length, last_modified: expect.stringMatching(/^\d{4}-\d\d-\d\dT/) });
+    expect(body.sample?.key).toBe("incoming/new/sample.parquet");
+  });
+
+  it("narrows to the task's suffix, and refuses a scope outside the data source's or a key outside the scope", async () => {
+    const body = await ok({ format: csv(), suffix: ".csv" });
+    expect(body.objects.map((o) => o.key)).toEqual(["incoming/old/sample.csv"]);
+
+    const outside = await preview({ format: csv(), prefix: "elsewhere/" });
+    expect(outside.statusCode).toBe(400);
+    expect(Object.keys(outside.json().fields)).toEqual(["prefix"]);
+
+    const key = await preview({ format: csv(), key: "elsewhere/outside.csv" });
+    expect(key.statusCode).toBe(400);
+    expect(Object.keys(key.json().fields)).toEqual(["key"]);
+  });
+
+  it("answers an empty scope with a sentence and an AWS CLI command that uploads into it", async () => {
+    const body = await ok({ format: csv(), prefix: "incoming/none/", suffix: ".csv" });
+    expect(body).toMatchObject({ objects: [], empty: true, sample: null, sample_error: null });
+    expect(body.upload_hint?.message).toMatch(/^No object in bucket wt-preview under "incoming\/none\/" and ending in "\.csv" yet\. Upload a test CSV object/);
+    expect(body.upload_hint?.command).toBe(
+      `aws s3 cp ./sample.csv s3://${s.bucket}/incoming/none/sample.csv --region ${REGION} --endpoint-url ${env.sandbox.url}`,
+    );
+  });
+
+  it("answers an unknown data source 404", async () => {
+    const res = await preview({ format: csv(), data_source_id: "no-such-source" });
+    expect(res.statusCode).toBe(404);
+    expect(res.json().error).toMatch(/^No data source with id no-such-source/);
+  });
+});
+
+describe("POST /api/tasks/preview: the sample as Databend reads it", () => {
+  it("CSV: header names, types inferred from the text Databend read, matched by position", async () => {
+    const body = await ok({ format: csv(), key: "incoming/old/sample.csv" });
+    expect(body.sample_error).toBeNull();
+    expect(body.sample).toMatchObject({ key: "incoming/old/sample.csv", inferred_by: "sample", match_by: "position", truncated: false });
+    expect(body.sample!.columns).toEqual([
+      { name: "id", type: "BIGINT", nullable: true },
+      { name: "name", type: "VARCHAR", nullable: true },
+      { name: "price", type: "DOUBLE", nullable: true },
+      { name: "ok", type: "BOOLEAN", nullable: true },
+      { name: "at", type: "TIMESTAMP", nullable: true },
+      { name: "day", type: "DATE", nullable: true },
+      { name: "note", type: "VARCHAR", nullable: true },
+      { name: "empty", type: "VARCHAR", nullable: true },
+    ]);
+    expect(body.sample!.rows).toEqual([
+      ["1", "alpha, the first", "1.5", "true", "2024-01-02 03:04:05", "2024-01-02", null, null],
+      ["2", "beta", "2", "false", "2024-02-03T04:05:06Z", "2024-02-03", "x", null],
+      ["3", "gamma", "-0.25", "true", "2024-03-04 05:06:07.123", "2024-03-04", "y", null],
+    ]);
+  });
+
+  it("CSV without a header: column_<n> names and the first line as data", async () => {
+    const body = await ok({ format: csv({ header: false }), key: "incoming/old/sample.csv" });
+    expect(body.sample!.columns.map((c) => c.name)).toEqual(["column_1", "column_2", "column_3", "column_4", "column_5", "column_6", "column_7", "column_8"]);
+    // The header line is text, so every column is VARCHAR.
+    expect(new Set(body.sample!.columns.map((c) => c.type))).toEqual(new Set(["VARCHAR"]));
+    expect(body.sample!.rows).toHaveLength(4);
+  });
+
+  it("NDJSON: one column per key, numbers, booleans, timestamps, nulls, and nested JSON as VARIANT, matched by name", async () => {
+    const body = await ok({ format: ndjson, key: "incoming/mid/sample.ndjson" });
+    expect(body.sample).toMatchObject({ inferred_by: "sample", match_by: "name", truncated: false });
+    const types = Object.fromEntries(body.sample!.columns.map((c) => [c.name, c.type]));
+    expect(types).toEqual({ at: "TIMESTAMP", gone: "VARCHAR", id: "BIGINT", name: "VARCHAR", obj: "VARIANT", ok: "BOOLEAN", price: "DOUBLE", tags: "VARIANT" });
+    expect(body.sample!.columns.every((c) => c.nullable)).toBe(true);
+    const names = body.sample!.columns.map((c) => c.name);
+    const first = Object.fromEntries(names.map((n, i) => [n, body.sample!.rows[0]![i]]));
+    expect(first).toEqual({ id: 1, name: "a", price: 1.5, ok: true, at: "2024-01-02T03:04:05Z", gone: null, tags: ["x", "y"], obj: { k: 1, nested: { deep: true } } });
+    const third = Object.fromEntries(names.map((n, i) => [n, body.sample!.rows[2]![i]]));
+    expect(third).toMatchObject({ name: null, gone: null, obj: {} });
+    // The third line has no "gone" key at all: a COPY would refuse it, and the preview says so.
+    expect(body.sample!.warnings).toEqual([expect.stringMatching(/^Key "gone" is missing from line 3 of the sample: a COPY into a table with a gone column refuses such a line/)]);
+  });
+
+  it("Parquet: columns typed by Databend from the file's schema, values as JSON", async () => {
+    const body = await ok({ format: parquet, key: "incoming/new/sample.parquet" });
+    expect(body.sample).toMatchObject({ inferred_by: "databend", match_by: "name" });
+    expect(body.sample!.columns).toEqual([
+      { name: "id", type: "INT", nullable: true },
+      { name: "big", type: "BIGINT", nullable: true },
+      { name: "price", type: "DOUBLE", nullable: true },
+      { name: "ok", type: "BOOLEAN", nullable: true },
+      { name: "at", type: "TIMESTAMP", nullable: true },
+      { name: "name", type: "VARCHAR", nullable: true },
+    ]);
+    expect(body.sample!.rows).toEqual([
+      [1, 10, 1.5, true, "2024-01-02T03:04:05.000Z", "a"],
+      [2, 20, 2.25, false, null, null],
+      [3, 9007199254740991, -3, null, "2024-03-04T05:06:07.000Z", "c"],
+    ]);
+  });
+
+  it("bounds the rows: at most 20, and a long value is cut", async () => {
+    const long = "x".repeat(5000);
+    const lines = Array.from({ length: 30 }, (_, i) => JSON.stringify({ id: i, text: i === 0 ? long : "short" }));
+    await env.put(s.bucket, "incoming/bounds/many.ndjson", lines.join("\n"));
+    const body = await ok({ format: ndjson, key: "incoming/bounds/many.ndjson" });
+    expect(body.sample!.rows).toHaveLength(20);
+    expect(body.sample!.truncated).toBe(true);
+    const text = body.sample!.columns.findIndex((c) => c.name === "text");
+    expect(String(body.sample!.rows[0]![text])).toHaveLength(1001);
+  });
+});
+
+describe("POST /api/tasks/preview: what goes wrong, in words", () => {
+  it("a malformed file names the key, with Databend's reason only in detail", async () => {
+    await env.put(s.bucket, "incoming/bad/broken.ndjson", '{"id": 1\nnot json at all\n');
+    const bad = await ok({ format: ndjson, key: "incoming/bad/broken.ndjson" });
+    expect(bad.sample).toBeNull();
+    expect(bad.sample_error?.error).toMatch(/^Databend cannot read incoming\/bad\/broken\.ndjson as NDJSON \(1046 BadBytes\): the file is malformed or not NDJSON\. Check the file format/);
+    expect(bad.sample_error?.detail).toMatch(/Invalid JSON row/);
+    expect(bad.objects.length).toBeGreaterThan(0);
+
+    await env.put(s.bucket, "incoming/bad/broken.parquet", "PAR1 not a parquet file at all PAR1");
+    const parquetBad = await ok({ format: parquet, key: "incoming/bad/broken.parquet" });
+    expect(parquetBad.sample_error?.error).toMatch(/^Databend cannot read incoming\/bad\/broken\.parquet as PARQUET \(\d+ \w+\): the file is malformed/);
+    expect(parquetBad.sample_error?.detail).toBeTruthy();
+  });
+
+  it("a sample that is not in the bucket says so", async () => {
+    const res = await ok({ format: csv(), key: "incoming/old/missing.csv" });
+    expect(res.sample_error?.error).toBe(`There is no object incoming/old/missing.csv in bucket ${s.bucket} (3001 StorageNotFound); choose one of the listed objects.`);
+  });
+
+  it("a role that may not list the bucket: 422 naming the role and s3:ListBucket, AWS's words in detail", async () => {
+    const roleArn = await roleWith("preview-no-list", ["s3:GetObject"]);
+    const id = await sourceWithRole("no list", roleArn);
+    const res = await preview({ format: csv(), data_source_id: id });
+    expect(res.statusCode).toBe(422);
+    expect(res.json().error).toBe(
+      `The role ${roleArn} may not list bucket ${s.bucket}: it lacks s3:ListBucket on arn:aws:s3:::${s.bucket}. ` +
+        `Add "s3:ListBucket" on "arn:aws:s3:::${s.bucket}" to the role's permissions policy, then Retry.`,
+    );
+    expect(res.json().detail).toMatch(/AccessDenied/);
+  });
+
+  it("a role that may list but not read: the objects, and a sample error naming s3:GetObject", async () => {
+    const roleArn = await roleWith("preview-no-read", ["s3:ListBucket"]);
+    const id = await sourceWithRole("no read", roleArn);
+    const body = await ok({ format: csv(), data_source_id: id, prefix: "incoming/old/" });
+    expect(body.objects.map((o) => o.key)).toEqual(["incoming/old/sample.csv"]);
+    expect(body.sample).toBeNull();
+    expect(body.sample_error?.error).toMatch(new RegExp(`^S3 refused Databend reading incoming/old/sample\\.csv with the session of role ${roleArn} \\(3002 StoragePermissionDenied\\)\\. Add "s3:GetObject"`));
+    expect(body.sample_error?.detail).toMatch(/PermissionDenied/);
+  });
+
+  it("a role whose trust policy does not name the External ID: 422 on AssumeRole", async () => {
+    const name = "preview-other-org";
+    const role = await env.iam.send(
+      new CreateRoleCommand({ RoleName: name, AssumeRolePolicyDocument: JSON.stringify(documents.trustPolicy(SETUP_ARN, LOAD_ARN, "another-org")) }),
+    );
+    const id = await sourceWithRole("other org", role.Role!.Arn!);
+    const res = await preview({ format: csv(), data_source_id: id });
+    expect(res.statusCode).toBe(422);
+    expect(res.json().error).toMatch(new RegExp(`^Databend's setup role ${SETUP_ARN} may not assume ${role.Role!.Arn!} with external ID "${ORG_ID}"`));
+  });
+});
+
+describe("POST /api/warehouse/databases/:db/tables", () => {
+  const create = (db: string, payload: unknown) => app.inject({ method: "POST", url: `/api/warehouse/databases/${db}/tables`, payload: payload as object });
+
+  it("creates a table from a sample's inferred columns, DESC shows them, and a COPY with the same format loads the file", async () => {
+    const cases = [
+      { table: "from_csv", key: "incoming/old/sample.csv", format: csv(), rows: 3 },
+      { table: "from_ndjson", key: "incoming/full/sample.ndjson", format: ndjson, rows: 3 },
+      { table: "from_parquet", key: "incoming/new/sample.parquet", format: parquet, rows: 3 },
+    ];
+    // The NDJSON sample with every key on every line (a missing key fails the COPY; see the warning above).
+    await env.put(s.bucket, "incoming/full/sample.ndjson", NDJSON_BODY.replace('"tags":["z"]', '"gone":null,"tags":["z"]'));
+    for (const c of cases) {
+      const sample = (await ok({ format: c.format, key: c.key })).sample!;
+      expect(sample.warnings, c.table).toEqual([]);
+      const res = await create("default", { name: c.table, columns: sample.columns });
+      expect(res.statusCode, res.body).toBe(201);
+      const created = createdTableSchema.parse(res.json());
+      expect(created.columns.map(({ name, type, nullable }) => ({ name, type, nullable }))).toEqual(sample.columns);
+
+      const described = await app.inject({ method: "GET", url: `/api/warehouse/databases/default/tables/${c.table}/columns` });
+      expect(warehouseColumnsSchema.parse(described.json()).items.map((col) => col.type)).toEqual(sample.columns.map((col) => col.type));
+
+      const loaded = await env.wh.copyInto(
+        buildCopyInto({
+          database: "default",
+          table: c.table,
+          bucket: s.bucket,
+          files: [c.key],
+          connection: { region: REGION, ...CUSTOMER, endpointUrl: env.sandbox.url },
+          fileFormat: c.format,
+          onError: "abort",
+          purge: false,
+        }),
+        [],
+      );
+      expect(loaded.map((r) => r.rowsLoaded), c.table).toEqual([c.rows]);
+    }
+    const rows = await env.wh.query("SELECT id, obj:nested:deep AS deep FROM `default`.`from_ndjson` ORDER BY id");
+    expect(rows.map((r) => [Number(r.id), r.deep === null ? null : String(r.deep)])).toEqual([[1, "true"], [2, null], [3, null]]);
+  });
+
+  it("takes every whitelisted type and DECIMAL, spelled as DESC spells them, and keeps NOT NULL", async () => {
+    const res = await create("default", {
+      name: "All Types",
+      columns: [
+        { name: "b", type: "boolean", nullable: false },
+        { name: "t", type: "tinyint unsigned" },
+        { name: "i", type: "INT" },
+        { name: "d", type: "decimal(10,2)" },
+        { name: "f", type: "FLOAT" },
+        { name: "day", type: "DATE" },
+        { name: "ts", type: "TIMESTAMP" },
+        { name: "v", type: "VARIANT" },
+        { name: "bin", type: "BINARY" },
+        { name: "with space", type: "VARCHAR" },
+      ],
+    });
+    expect(res.statusCode, res.body).toBe(201);
+    expect(res.json().columns.map((c: { name: string; type: string; nullable: boolean }) => [c.name, c.type, c.nullable])).toEqual([
+      ["b", "BOOLEAN", false],
+      ["t", "TINYINT UNSIGNED", true],
+      ["i", "INT", true],
+      ["d", "DECIMAL(10, 2)", true],
+      ["f", "FLOAT", true],
+      ["day", "DATE", true],
+      ["ts", "TIMESTAMP", true],
+      ["v", "VARIANT", true],
+      ["bin", "BINARY", true],
+      ["with space", "VARCHAR", true],
+    ]);
+  });
+
+  it("answers 409 when the table exists, 404 for a missing database, and 400 for a type or name it refuses", async () => {
+    const again = await create("default", { name: "from_csv", columns: [{ name: "x", type: "INT" }] });
+    expect(again.statusCode).toBe(409);
+    expect(again.json().error).toMatch(/^Databend already has a table from_csv in database default/);
+
+    const missing = await create("nowhere", { name: "t", columns: [{ name: "x", type: "INT" }] });
+    expect(missing.statusCode).toBe(404);
+
+    const bad = await create("default", {
+      name: "bad",
+      columns: [
+        { name: "x", type: "INT; DROP TABLE y" },
+        { name: "a`b", type: "INT" },
+        { name: "x", type: "DECIMAL(80, 2)" },
+      ],
+    });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().fields).toEqual({
+      "columns.0.type": WAREHOUSE_MESSAGES.columnType,
+      "columns.1.name": expect.stringMatching(/backtick/),
+      "columns.2.type": WAREHOUSE_MESSAGES.columnType,
+    });
+    const dup = await create("default", { name: "dup", columns: [{ name: "x", type: "INT" }, { name: "x", type: "INT" }] });
+    expect(dup.json().fields).toEqual({ "columns.1.name": WAREHOUSE_MESSAGES.duplicateColumn("x") });
+  });
+});
+
+describe("secrets", () => {
+  it("the role session's secret key and token appear in no answer and no log line", () => {
+    expect(sessions.length).toBeGreaterThan(5);
+    expect(answers.length).toBeGreaterThan(5);
+    expect(logs.length).toBeGreaterThan(0);
+    const everything = [...answers, ...logs].join("\n");
+    for (const session of sessions) {
+      expect(session.secretAccessKey.length).toBeGreaterThan(8);
+      expect(everything).not.toContain(session.secretAccessKey);
+      if (session.sessionToken) expect(everything).not.toContain(session.sessionToken);
+    }
+  });
+});
+
+describe("CSV inference follows what Databend's CSV reader loads", () => {
+  it("TRUE/FALSE in capitals stay VARCHAR: Databend loads only true and false into a BOOLEAN", async () => {
+    await env.put(s.bucket, "incoming/caps/flags.csv", "flag\nTRUE\nFALSE\n");
+    const body = await ok({ format: csv(), key: "incoming/caps/flags.csv" });
+    expect(body.sample!.columns).toEqual([{ name: "flag", type: "VARCHAR", nullable: true }]);
+  });
+});
