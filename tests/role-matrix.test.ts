@@ -23,6 +23,7 @@ import type { ConnectivityTester } from "../server/connectivity/engine.ts";
 import type { WarehouseBrowser } from "../server/databend/browse.ts";
 import type { TargetChecker } from "../server/databend/target-check.ts";
 import { openStore, type Stores } from "../server/store/open.ts";
+import type { Previewer } from "../server/preview/previewer.ts";
 
 const ORG_A = "org-a";
 const ADMIN_KEY = "ak_admin_" + "a".repeat(40);
@@ -43,6 +44,21 @@ const warehouseBrowser: WarehouseBrowser = {
   databases: async () => ({ status: "ok", items: [], truncated: false }),
   tables: async () => ({ status: "ok", items: [], truncated: false }),
   columns: async () => ({ status: "ok", items: [], truncated: false }),
+  createTable: async () => ({ status: "exists" }),
+  close: async () => {},
+};
+const previewer: Previewer = {
+  preview: async () => ({
+    bucket: "b",
+    prefix: "",
+    suffix: "",
+    objects: [],
+    objects_truncated: false,
+    sample: null,
+    sample_error: null,
+    empty: true,
+    upload_hint: null,
+  }),
   close: async () => {},
 };
 
@@ -119,6 +135,19 @@ const ROUTES: RouteCase[] = [
   { method: "GET", url: "/api/tasks/:id/runs", access: "read", ownRecord: true, request: (f) => ({ url: `/api/tasks/${f.taskId}/runs` }) },
   { method: "GET", url: "/api/warehouse/databases", access: "read", request: () => ({ url: "/api/warehouse/databases" }) },
   { method: "GET", url: "/api/warehouse/databases/:db/tables", access: "read", request: () => ({ url: "/api/warehouse/databases/default/tables" }) },
+  {
+    method: "POST",
+    url: "/api/tasks/preview",
+    access: "operate",
+    ownRecord: true,
+    request: (f) => ({ url: "/api/tasks/preview", body: { data_source_id: f.dataSourceId, format: { type: "csv" } } }),
+  },
+  {
+    method: "POST",
+    url: "/api/warehouse/databases/:db/tables",
+    access: "operate",
+    request: () => ({ url: "/api/warehouse/databases/default/tables", body: { name: "t", columns: [{ name: "id", type: "INT", nullable: true }] } }),
+  },
   { method: "GET", url: "/api/members", access: "admin", request: () => ({ url: "/api/members" }) },
   {
     method: "PATCH",
@@ -203,7 +232,7 @@ beforeAll(async () => {
   const orgB = await auth.api.createOrganization({ body: { name: "org b", slug: "org-b", userId: adminB.id } });
   keys["other-org-admin"] = (await auth.api.createApiKey({ body: { userId: adminB.id, name: "admin b", metadata: { org_id: orgB!.id, role: "admin" } } })).key;
 
-  app = await buildApp({ config, logger, stores, connectivity, targetChecker, warehouseBrowser });
+  app = await buildApp({ config, logger, stores, connectivity, targetChecker, warehouseBrowser, previewer });
   await app.ready();
 }, 60_000);
 
