@@ -1,11 +1,14 @@
-// The console's frame: header with the brand and organization, a navigation that collapses into a
+// The console's frame: header with the brand, the External ID and the account menu (organization,
+// role, switching, sign-out), a navigation that collapses into a
 // burger menu on a phone, a skip link, and the page in <main>.
 import { Anchor, AppShell, Burger, Group, NavLink, Text, VisuallyHidden } from "@mantine/core";
 import { useDisclosure, useMediaQuery } from "@mantine/hooks";
 import { Suspense, useEffect, useRef } from "react";
 import { Link, Outlet, useLocation } from "react-router";
 import { Loading } from "../lib/page-states.tsx";
+import { useSession } from "../lib/session.ts";
 import { useOrg } from "../lib/use-org.ts";
+import { UserMenu } from "../features/session/components/user-menu.tsx";
 import { useRouteFocus } from "./route-focus.ts";
 import classes from "./layout.module.css";
 
@@ -16,6 +19,8 @@ const NAV = [
 
 export function AppLayout() {
   const org = useOrg();
+  // RequireSession renders the layout only once the session has loaded.
+  const session = useSession();
   const [opened, { toggle, close }] = useDisclosure(false);
   const { pathname } = useLocation();
   const main = useRef<HTMLElement>(null);
@@ -52,15 +57,18 @@ export function AppLayout() {
               Databend Cloud
             </Anchor>
           </Group>
-          <Text size="sm" c="gray.3" truncate title="Organization ID (your External ID)">
-            {org.data ? (
-              <>
-                <VisuallyHidden>Organization </VisuallyHidden>
-                <span aria-hidden="true">Org </span>
-                {org.data.org_id}
-              </>
-            ) : null}
-          </Text>
+          <Group gap="md" wrap="nowrap" style={{ minWidth: 0 }}>
+            <Text size="sm" c="gray.3" truncate title="Organization ID (your External ID)">
+              {org.data ? (
+                <>
+                  <VisuallyHidden>Organization ID </VisuallyHidden>
+                  <span aria-hidden="true">Org </span>
+                  {org.data.org_id}
+                </>
+              ) : null}
+            </Text>
+            {session.data ? <UserMenu session={session.data} /> : null}
+          </Group>
         </Group>
       </AppShell.Header>
       <AppShell.Navbar id="main-navigation" p="xs" aria-label="Main" inert={phone && !opened}>

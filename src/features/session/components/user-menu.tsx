@@ -1,0 +1,79 @@
+// The header's account menu: who is signed in, with which role, in which organization; switching
+// organization when the user has more than one; signing out.
+import { Avatar, Group, Menu, Text, UnstyledButton } from "@mantine/core";
+import type { Session } from "#contracts/session.ts";
+import { ROLE_LABELS } from "#contracts/roles.ts";
+import { useSetActiveOrganization } from "../api/set-active-organization.ts";
+import { useSignOut } from "../api/sign-out.ts";
+
+function initials(name: string, email: string): string {
+  const words = (name.trim() || email).split(/[\s@._-]+/).filter(Boolean);
+  return words
+    .slice(0, 2)
+    .map((word) => word[0]!.toUpperCase())
+    .join("");
+}
+
+export function UserMenu({ session }: { session: Session }) {
+  const signOut = useSignOut();
+  const switchTo = useSetActiveOrganization();
+  const { user, active, organizations } = session;
+  return (
+    <Menu position="bottom-end" width={280} withinPortal>
+      <Menu.Target>
+        <UnstyledButton aria-label={`Account: ${user.email}${active ? `, ${active.name}` : ""}`} c="white">
+          <Group gap={8} wrap="nowrap">
+            {/* On a phone the organization's name is in the menu; the header keeps the External ID. */}
+            <Text size="sm" fw={600} c="white" truncate maw={200} visibleFrom="sm">
+              {active?.name}
+            </Text>
+            <Avatar size={30} radius="xl" color="blue" variant="filled" aria-hidden="true">
+              {initials(user.name, user.email)}
+            </Avatar>
+          </Group>
+        </UnstyledButton>
+      </Menu.Target>
+      <Menu.Dropdown>
+        <Menu.Label>Signed in as</Menu.Label>
+        <Text size="sm" px="sm" style={{ overflowWrap: "anywhere" }}>
+          {user.email}
+        </Text>
+        {active ? (
+          <Text size="sm" px="sm" pb={6} c="dimmed">
+            {ROLE_LABELS[active.role]} in {active.name}
+          </Text>
+        ) : null}
+        {organizations.length > 1 ? (
+          <>
+            <Menu.Divider />
+            <Menu.Label>Switch organization</Menu.Label>
+            {organizations.map((org) => {
+              const current = org.org_id === active?.org_id;
+              return (
+                <Menu.Item
+                  key={org.org_id}
+                  role="menuitemradio"
+                  aria-checked={current}
+                  disabled={switchTo.isPending}
+                  fw={current ? 600 : undefined}
+                  rightSection={
+                    <Text size="xs" c="dimmed">
+                      {current ? "Current" : ROLE_LABELS[org.role]}
+                    </Text>
+                  }
+                  onClick={() => (current ? undefined : switchTo.mutate({ orgId: org.org_id, name: org.name }))}
+                >
+                  {org.name}
+                </Menu.Item>
+              );
+            })}
+          </>
+        ) : null}
+        <Menu.Divider />
+        <Menu.Item onClick={() => signOut.mutate()} disabled={signOut.isPending}>
+          Sign out
+        </Menu.Item>
+      </Menu.Dropdown>
+    </Menu>
+  );
+}
