@@ -3,14 +3,18 @@
 // burger menu on a phone, a skip link, and the page in <main>.
 import { Anchor, AppShell, Burger, Group, NavLink, Text, VisuallyHidden } from "@mantine/core";
 import { useDisclosure, useMediaQuery } from "@mantine/hooks";
-import { Suspense, useEffect, useRef } from "react";
+import { lazy, Suspense, useEffect, useRef } from "react";
 import { Link, Outlet, useLocation } from "react-router";
 import { Loading } from "../lib/page-states.tsx";
 import { useSession } from "../lib/session.ts";
 import { useOrg } from "../lib/use-org.ts";
-import { UserMenu } from "../features/session/components/user-menu.tsx";
+import { AccountBadge } from "../features/session/components/account-badge.tsx";
 import { useRouteFocus } from "./route-focus.ts";
 import classes from "./layout.module.css";
+
+// The account menu arrives after the page: Mantine's Menu brings Popover, a focus trap and scroll
+// locking (about 20 kB gzip) that the first page does not need to show.
+const UserMenu = lazy(() => import("../features/session/components/user-menu.tsx"));
 
 const NAV = [
   { to: "/data/sources", label: "Data Sources" },
@@ -67,7 +71,11 @@ export function AppLayout() {
                 </>
               ) : null}
             </Text>
-            {session.data ? <UserMenu session={session.data} /> : null}
+            {session.data ? (
+              <Suspense fallback={<AccountBadge session={session.data} />}>
+                <UserMenu session={session.data} />
+              </Suspense>
+            ) : null}
           </Group>
         </Group>
       </AppShell.Header>

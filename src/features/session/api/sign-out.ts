@@ -3,7 +3,6 @@
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useNavigate } from "react-router";
 import { apiRequest } from "../../../lib/api-client.ts";
-import { notifyFailure } from "../../../lib/notify.ts";
 
 export function useSignOut() {
   const client = useQueryClient();
@@ -15,6 +14,7 @@ export function useSignOut() {
       await navigate("/sign-in", { replace: true });
       client.clear();
     },
-    onError: (error) => notifyFailure("Could not sign out", error),
+    // Notices are not on the first route (lib/overlays.ts); a failure is rare enough to load them then.
+    onError: (error) => void import("../../../lib/notify.ts").then(({ notifyFailure }) => notifyFailure("Could not sign out", error)),
   });
 }

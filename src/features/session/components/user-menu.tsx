@@ -1,20 +1,13 @@
 // The header's account menu: who is signed in, with which role, in which organization; switching
-// organization when the user has more than one; signing out.
-import { Avatar, Group, Menu, Text, UnstyledButton } from "@mantine/core";
+// organization when the user has more than one; signing out. Loaded after the page (layout.tsx).
+import { Menu, Text, UnstyledButton } from "@mantine/core";
 import type { Session } from "#contracts/session.ts";
 import { ROLE_LABELS } from "#contracts/roles.ts";
 import { useSetActiveOrganization } from "../api/set-active-organization.ts";
 import { useSignOut } from "../api/sign-out.ts";
+import { AccountBadge } from "./account-badge.tsx";
 
-function initials(name: string, email: string): string {
-  const words = (name.trim() || email).split(/[\s@._-]+/).filter(Boolean);
-  return words
-    .slice(0, 2)
-    .map((word) => word[0]!.toUpperCase())
-    .join("");
-}
-
-export function UserMenu({ session }: { session: Session }) {
+export default function UserMenu({ session }: { session: Session }) {
   const signOut = useSignOut();
   const switchTo = useSetActiveOrganization();
   const { user, active, organizations } = session;
@@ -22,15 +15,7 @@ export function UserMenu({ session }: { session: Session }) {
     <Menu position="bottom-end" width={280} withinPortal>
       <Menu.Target>
         <UnstyledButton aria-label={`Account: ${user.email}${active ? `, ${active.name}` : ""}`} c="white">
-          <Group gap={8} wrap="nowrap">
-            {/* On a phone the organization's name is in the menu; the header keeps the External ID. */}
-            <Text size="sm" fw={600} c="white" truncate maw={200} visibleFrom="sm">
-              {active?.name}
-            </Text>
-            <Avatar size={30} radius="xl" color="blue" variant="filled" aria-hidden="true">
-              {initials(user.name, user.email)}
-            </Avatar>
-          </Group>
+          <AccountBadge session={session} />
         </UnstyledButton>
       </Menu.Target>
       <Menu.Dropdown>
