@@ -17,7 +17,7 @@ export function PublicLayout() {
           Databend Cloud
         </Anchor>
       </Box>
-      <Container component="main" id="main" ref={main} size={460} py="xl" px="md" className={classes.main}>
+      <Container component="main" id="main" ref={main} py="xl" px="md" className={classes.main} style={{ maxWidth: 460 }}>
         <Suspense fallback={<Loading what="page" />}>
           <Outlet />
         </Suspense>

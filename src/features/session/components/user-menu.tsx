@@ -12,9 +12,10 @@ export default function UserMenu({ session }: { session: Session }) {
   const switchTo = useSetActiveOrganization();
   const { user, active, organizations } = session;
   return (
-    <Menu position="bottom-end" width={280} withinPortal>
+    // No focus placeholder: Mantine's is a role="presentation" child, which a role="menu" may not hold (axe).
+    <Menu position="bottom-end" width={280} withinPortal withInitialFocusPlaceholder={false}>
       <Menu.Target>
-        <UnstyledButton aria-label={`Account: ${user.email}${active ? `, ${active.name}` : ""}`} c="white">
+        <UnstyledButton aria-label={`Account: ${user.email}${active ? `, ${ROLE_LABELS[active.role]} in ${active.name}` : ""}`} c="white">
           <AccountBadge session={session} />
         </UnstyledButton>
       </Menu.Target>
