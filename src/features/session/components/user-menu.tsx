@@ -33,26 +33,29 @@ export default function UserMenu({ session }: { session: Session }) {
           <>
             <Menu.Divider />
             <Menu.Label>Switch organization</Menu.Label>
-            {organizations.map((org) => {
-              const current = org.org_id === active?.org_id;
-              return (
-                <Menu.Item
+            {/* Radio items: the current organization is the checked one. */}
+            <Menu.RadioGroup
+              value={active?.org_id ?? null}
+              onChange={(orgId) => {
+                const org = organizations.find((one) => one.org_id === orgId);
+                if (org) switchTo.mutate({ orgId: org.org_id, name: org.name });
+              }}
+            >
+              {organizations.map((org) => (
+                <Menu.RadioItem
                   key={org.org_id}
-                  role="menuitemradio"
-                  aria-checked={current}
+                  value={org.org_id}
                   disabled={switchTo.isPending}
-                  fw={current ? 600 : undefined}
                   rightSection={
                     <Text size="xs" c="dimmed">
-                      {current ? "Current" : ROLE_LABELS[org.role]}
+                      {ROLE_LABELS[org.role]}
                     </Text>
                   }
-                  onClick={() => (current ? undefined : switchTo.mutate({ orgId: org.org_id, name: org.name }))}
                 >
                   {org.name}
-                </Menu.Item>
-              );
-            })}
+                </Menu.RadioItem>
+              ))}
+            </Menu.RadioGroup>
           </>
         ) : null}
         <Menu.Divider />
