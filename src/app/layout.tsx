@@ -1,14 +1,21 @@
-// The console's frame: header with the brand and organization, a navigation that collapses into a
+// The console's frame: header with the brand, the External ID and the account menu (organization,
+// role, switching, sign-out), a navigation that collapses into a
 // burger menu on a phone, a skip link, and the page in <main>.
 import { Anchor, AppShell, Burger, Group, NavLink, Text, VisuallyHidden } from "@mantine/core";
 import { useDisclosure, useMediaQuery } from "@mantine/hooks";
-import { Fragment, Suspense, useEffect, useRef } from "react";
+import { Fragment, lazy, Suspense, useEffect, useRef } from "react";
 import { Link, Outlet, useLocation } from "react-router";
-import type { Access } from "#contracts/roles.ts";
+import { roleAllows, type Access } from "#contracts/roles.ts";
 import { Loading } from "../lib/page-states.tsx";
+import { useSession } from "../lib/session.ts";
 import { useOrg } from "../lib/use-org.ts";
+import { AccountBadge } from "../features/session/components/account-badge.tsx";
 import { useRouteFocus } from "./route-focus.ts";
 import classes from "./layout.module.css";
+
+// The account menu arrives after the page: Mantine's Menu brings Popover, a focus trap and scroll
+// locking (about 20 kB gzip) that the first page does not need to show.
+const UserMenu = lazy(() => import("../features/session/components/user-menu.tsx"));
 
 // Each group says what it needs (contracts/roles.ts): one place to hide a group from a role that
 // may not use it (`roleAllows(active.role, group.access)`); the API refuses it anyway (403).
@@ -34,6 +41,8 @@ const NAV: { label: string; access: Access; items: { to: string; label: string }
 
 export function AppLayout() {
   const org = useOrg();
+  // RequireSession renders the layout only once the session has loaded.
+  const session = useSession();
   const [opened, { toggle, close }] = useDisclosure(false);
   const { pathname } = useLocation();
   const main = useRef<HTMLElement>(null);
@@ -70,19 +79,26 @@ export function AppLayout() {
               Databend Cloud
             </Anchor>
           </Group>
-          <Text size="sm" c="gray.3" truncate title="Organization ID (your External ID)">
-            {org.data ? (
-              <>
-                <VisuallyHidden>Organization </VisuallyHidden>
-                <span aria-hidden="true">Org </span>
-                {org.data.org_id}
-              </>
+          <Group gap="md" wrap="nowrap" style={{ minWidth: 0 }}>
+            <Text size="sm" c="gray.3" truncate title="Organization ID (your External ID)">
+              {org.data ? (
+                <>
+                  <VisuallyHidden>Organization ID </VisuallyHidden>
+                  <span aria-hidden="true">Org </span>
+                  {org.data.org_id}
+                </>
+              ) : null}
+            </Text>
+            {session.data ? (
+              <Suspense fallback={<AccountBadge session={session.data} />}>
+                <UserMenu session={session.data} />
+              </Suspense>
             ) : null}
-          </Text>
+          </Group>
         </Group>
       </AppShell.Header>
       <AppShell.Navbar id="main-navigation" p="xs" aria-label="Main" inert={phone && !opened}>
-        {NAV.map((group) => (
+        {NAV.filter((group) => session.data?.active && roleAllows(session.data.active.role, group.access)).map((group) => (
           <Fragment key={group.label}>
             <Text size="xs" tt="uppercase" c="dimmed" fw={600} px="sm" py={6} mt={group === NAV[0] ? 0 : "sm"}>
               {group.label}

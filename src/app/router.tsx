@@ -2,14 +2,23 @@ import { Anchor, Text } from "@mantine/core";
 import { createBrowserRouter, Link, Navigate, RouterProvider } from "react-router";
 import { PageHeader } from "../lib/page-states.tsx";
 import { AppLayout } from "./layout.tsx";
+import { PublicLayout } from "./public-layout.tsx";
 import { dataSourceRoutes } from "../features/data-sources/routes.tsx";
+import { RequireSession } from "../features/session/components/require-session.tsx";
+import { sessionRoutes } from "../features/session/routes.tsx";
 import { taskRoutes } from "../features/tasks/routes.tsx";
 import { adminRoutes } from "../features/admin/routes.tsx";
 
 export const routes = [
+  // Sign-in, first-run setup and invitations: reachable without a session.
+  { path: "/", element: <PublicLayout />, children: sessionRoutes },
   {
     path: "/",
-    element: <AppLayout />,
+    element: (
+      <RequireSession>
+        <AppLayout />
+      </RequireSession>
+    ),
     children: [
       { index: true, element: <Navigate to="/data/sources" replace /> },
       ...dataSourceRoutes,

@@ -11,11 +11,14 @@ export class ApiRequestError extends Error {
   readonly fields: Record<string, string>;
   /** The server's code or raw text behind the sentence, for an expandable detail; never the headline. */
   readonly detail: string | undefined;
-  constructor(status: number, message: string, fields: Record<string, string> = {}, detail?: string) {
+  /** Seconds to wait before asking again, from a 429's Retry-After (or better-auth's X-Retry-After). */
+  readonly retryAfterSeconds: number | undefined;
+  constructor(status: number, message: string, fields: Record<string, string> = {}, detail?: string, retryAfterSeconds?: number) {
     super(message);
     this.status = status;
     this.fields = fields;
     this.detail = detail;
+    this.retryAfterSeconds = retryAfterSeconds;
   }
 }
 
@@ -45,6 +48,7 @@ export async function apiRequest<T>(
       parsed?.error ?? `Request failed with status ${response.status}`,
       parsed?.fields ?? {},
       parsed?.detail,
+      retryAfterOf(response.headers),
     );
   }
   return body as T;
@@ -60,6 +64,12 @@ export function asApiError(body: unknown): ApiError | undefined {
       ? Object.fromEntries(Object.entries(fields).filter((entry): entry is [string, string] => typeof entry[1] === "string"))
       : undefined;
   return { error, ...(stringFields ? { fields: stringFields } : {}), ...(typeof detail === "string" ? { detail } : {}) };
+}
+
+function retryAfterOf(headers: Headers): number | undefined {
+  const value = headers.get("retry-after") ?? headers.get("x-retry-after");
+  const seconds = value === null ? NaN : Number(value);
+  return Number.isFinite(seconds) && seconds >= 0 ? Math.ceil(seconds) : undefined;
 }
 
 function safeJson(text: string): unknown {

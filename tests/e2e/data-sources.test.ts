@@ -103,7 +103,7 @@ describe("console in Chromium: a data source's life at each size", () => {
       await page.reload();
       await page.getByRole("heading", { name: "Data Sources", level: 1 }).waitFor();
       await expect.poll(() => page.getByText(renamed).count()).toBe(0);
-      const stored = (await (await fetch(`${h.baseUrl}/api/data-sources`)).json()) as { items: unknown[] };
+      const stored = (await (await h.apiFetch(`/api/data-sources`)).json()) as { items: unknown[] };
       expect(stored.items).toEqual([]);
 
       await page.goto(`${h.baseUrl}/no/such/page`);

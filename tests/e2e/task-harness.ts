@@ -20,8 +20,8 @@ export interface TaskHarness extends ConsoleHarness {
   closeAll(): Promise<void>;
 }
 
-async function post(baseUrl: string, pathname: string, body: unknown): Promise<unknown> {
-  const response = await fetch(`${baseUrl}${pathname}`, {
+async function post(h: ConsoleHarness, pathname: string, body: unknown): Promise<unknown> {
+  const response = await h.apiFetch(pathname, {
     method: "POST",
     headers: { "content-type": "application/json" },
     body: JSON.stringify(body),
@@ -44,9 +44,9 @@ async function saveDemoSource(h: ConsoleHarness): Promise<DataSourceRecord> {
     prefix: demo.prefix,
     suffix: demo.suffix,
   };
-  const test = (await post(h.baseUrl, "/api/data-sources/test", connectionOf(connection))) as { ok: boolean };
+  const test = (await post(h, "/api/data-sources/test", connectionOf(connection))) as { ok: boolean };
   if (!test.ok) throw new Error(`the seeded demo does not pass Test Connectivity: ${JSON.stringify(test)}`);
-  return dataSourceRecordSchema.parse(await post(h.baseUrl, "/api/data-sources", connection));
+  return dataSourceRecordSchema.parse(await post(h, "/api/data-sources", connection));
 }
 
 export async function startTaskHarness(prefix: string): Promise<TaskHarness> {
@@ -86,12 +86,12 @@ export async function startTaskHarness(prefix: string): Promise<TaskHarness> {
     warehouse,
     source,
     async clearTasks() {
-      const { items } = (await (await fetch(`${h.baseUrl}/api/tasks`)).json()) as { items: { id: string }[] };
+      const { items } = (await (await h.apiFetch("/api/tasks")).json()) as { items: { id: string }[] };
       for (const { id } of items) {
-        await fetch(`${h.baseUrl}/api/tasks/${id}/stop`, { method: "POST" });
+        await h.apiFetch(`/api/tasks/${id}/stop`, { method: "POST" });
         // Deleting is refused (409) until the task is stopped.
         for (let until = Date.now() + 20_000; ; await new Promise((r) => setTimeout(r, 200))) {
-          const status = (await fetch(`${h.baseUrl}/api/tasks/${id}`, { method: "DELETE" })).status;
+          const status = (await h.apiFetch(`/api/tasks/${id}`, { method: "DELETE" })).status;
           if (status < 300 || status === 404) break;
           if (Date.now() > until) throw new Error(`task ${id} could not be deleted (${status})`);
         }

@@ -87,7 +87,7 @@ describe("console in Chromium: create, start, watch, stop and delete an integrat
       await expectLandedOn(page, name);
       await expectNotice(page, name, /created/i);
       const taskId = /\/data\/integration\/([^/]+)$/.exec(new URL(page.url()).pathname)?.[1];
-      const stored = await fetch(`${h.baseUrl}/api/tasks/${taskId}`);
+      const stored = await h.apiFetch(`/api/tasks/${taskId}`);
       expect(stored.status).toBe(200);
       expect(taskRecordSchema.parse(await stored.json())).toMatchObject({
         name,
@@ -163,7 +163,7 @@ describe("console in Chromium: create, start, watch, stop and delete an integrat
       await dialog.getByRole("button", { name: "Delete", exact: true }).click();
       await expectLandedOn(page, "Data Integration");
       await expectNotice(page, name, /deleted/i);
-      await expect.poll(async () => (await fetch(`${h.baseUrl}/api/tasks/${taskId}`)).status).toBe(404);
+      await expect.poll(async () => (await h.apiFetch(`/api/tasks/${taskId}`)).status).toBe(404);
       await page.context().close();
     });
   }

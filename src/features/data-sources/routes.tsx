@@ -1,6 +1,7 @@
 // Each page is its own chunk, loaded when first visited (the layout's Suspense shows progress).
 import { lazy } from "react";
 import type { RouteObject } from "react-router";
+import { RequireAccess } from "../../lib/require-access.tsx";
 
 const DataSourcesPage = lazy(() =>
   import("./components/data-sources-page.tsx").then((m) => ({ default: m.DataSourcesPage })),
@@ -15,9 +16,26 @@ const EditDataSourcePage = lazy(() =>
   import("./components/edit-data-source-page.tsx").then((m) => ({ default: m.EditDataSourcePage })),
 );
 
+const BACK = { to: "/data/sources", label: "Data Sources" };
+
 export const dataSourceRoutes: RouteObject[] = [
   { path: "data/sources", element: <DataSourcesPage /> },
-  { path: "data/sources/new", element: <CreateDataSourcePage /> },
+  // A viewer who opens a form's address sees why they cannot use it, not a form that cannot save.
+  {
+    path: "data/sources/new",
+    element: (
+      <RequireAccess access="operate" back={BACK}>
+        <CreateDataSourcePage />
+      </RequireAccess>
+    ),
+  },
   { path: "data/sources/:id", element: <DataSourceDetailPage /> },
-  { path: "data/sources/:id/edit", element: <EditDataSourcePage /> },
+  {
+    path: "data/sources/:id/edit",
+    element: (
+      <RequireAccess access="operate" back={BACK}>
+        <EditDataSourcePage />
+      </RequireAccess>
+    ),
+  },
 ];

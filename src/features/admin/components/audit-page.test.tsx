@@ -4,6 +4,7 @@
 import { screen, waitFor, within } from "@testing-library/react";
 import { http, HttpResponse } from "msw";
 import { setupServer } from "msw/node";
+import { sessionHandler } from "../../../session.test-support.ts";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { AuditEvent } from "#contracts/audit.ts";
 import { makeTask } from "#contracts/test-fixtures.ts";
@@ -13,6 +14,7 @@ import { makeRecord } from "../../data-sources/test-support.tsx";
 import { auditEvent, forbidden, renderAt } from "../test-support.tsx";
 
 const server = setupServer(
+  sessionHandler(),
   http.get("/api/data-sources", () => HttpResponse.json({ items: [makeRecord({ id: "ds-live", name: "orders" })] })),
   http.get("/api/tasks", () => HttpResponse.json({ items: [makeTask({ id: "task-live", name: "load-orders" })] })),
 );

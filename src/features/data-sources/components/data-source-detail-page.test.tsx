@@ -6,8 +6,10 @@ import { http, HttpResponse } from "msw";
 import { setupServer } from "msw/node";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { ALL_PASS, makeRecord, ORG, renderAt, testResponse } from "../test-support.tsx";
+import { sessionHandler } from "../../../session.test-support.ts";
 
 const server = setupServer(
+  sessionHandler(),
   http.get("/api/org", () => HttpResponse.json(ORG)),
   http.get("/api/data-sources", () => HttpResponse.json({ items: [] })),
 );

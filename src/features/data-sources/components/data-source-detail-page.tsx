@@ -6,6 +6,8 @@ import { Link, useNavigate, useParams } from "react-router";
 import { DATA_SOURCE_FIELDS, DATA_SOURCE_TYPE_LABEL, FIELD_LABELS, type DataSourceRecord } from "#contracts/data-source.ts";
 import { formatDateTime } from "../../../lib/format.ts";
 import { PageHeader } from "../../../lib/page-states.tsx";
+import { DisabledButton } from "../../../lib/disabled-button.tsx";
+import { useCan } from "../../../lib/use-can.ts";
 import { useOrg } from "../../../lib/use-org.ts";
 import { useRemoveDataSource } from "../api/delete-data-source.ts";
 import { useDataSource } from "../api/get-data-source.ts";
@@ -68,6 +70,7 @@ export function DataSourceDetailPage() {
   const remove = useRemoveDataSource();
   const test = useConnectivityTest();
   const blockedId = useId();
+  const can = useCan("operate");
 
   if (source.isPending) {
     return (
@@ -96,33 +99,43 @@ export function DataSourceDetailPage() {
         lede={DATA_SOURCE_TYPE_LABEL}
         trail={[TRAIL_ROOT, { label: record.name }]}
         actions={
-          <>
-            <Button
-              variant="default"
-              onClick={() => (running ? undefined : void test.start(record))}
-              aria-disabled={running || undefined}
-              leftSection={running ? <Loader size={14} aria-hidden="true" /> : undefined}
-            >
-              Test Connectivity
-            </Button>
-            {running ? (
-              <Button variant="subtle" color="gray" onClick={test.cancel}>
-                Cancel
+          !can.allowed ? (
+            <>
+              <DisabledButton reason={can.reason}>Test Connectivity</DisabledButton>
+              <DisabledButton reason={can.reason}>Edit</DisabledButton>
+              <DisabledButton reason={can.reason} variant="light" color="red">
+                Delete
+              </DisabledButton>
+            </>
+          ) : (
+            <>
+              <Button
+                variant="default"
+                onClick={() => (running ? undefined : void test.start(record))}
+                aria-disabled={running || undefined}
+                leftSection={running ? <Loader size={14} aria-hidden="true" /> : undefined}
+              >
+                Test Connectivity
               </Button>
-            ) : null}
-            <Button component={Link} to={`/data/sources/${encodeURIComponent(record.id)}/edit`} variant="default">
-              Edit
-            </Button>
-            <Button
-              color="red"
-              variant="light"
-              disabled={inUse}
-              aria-describedby={inUse ? blockedId : undefined}
-              onClick={() => confirmDeleteDataSource(record, remove, () => void navigate("/data/sources"))}
-            >
-              Delete
-            </Button>
-          </>
+              {running ? (
+                <Button variant="subtle" color="gray" onClick={test.cancel}>
+                  Cancel
+                </Button>
+              ) : null}
+              <Button component={Link} to={`/data/sources/${encodeURIComponent(record.id)}/edit`} variant="default">
+                Edit
+              </Button>
+              <Button
+                color="red"
+                variant="light"
+                disabled={inUse}
+                aria-describedby={inUse ? blockedId : undefined}
+                onClick={() => confirmDeleteDataSource(record, remove, () => void navigate("/data/sources"))}
+              >
+                Delete
+              </Button>
+            </>
+          )
         }
       />
       {inUse ? (

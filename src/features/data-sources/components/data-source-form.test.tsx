@@ -9,8 +9,10 @@ import { MESSAGES } from "#contracts/data-source.ts";
 import { ALL_PASS, makeRecord, ORG, renderAt, streamedResponse, testResponse, VALID } from "../test-support.tsx";
 import { CreateDataSourcePage } from "./create-data-source-page.tsx";
 import { DataSourceDetailPage } from "./data-source-detail-page.tsx";
+import { sessionHandler } from "../../../session.test-support.ts";
 
 const server = setupServer(
+  sessionHandler(),
   http.get("/api/org", () => HttpResponse.json(ORG)),
   http.get("/api/data-sources/:id", ({ params }) => HttpResponse.json(makeRecord({ id: String(params.id) }))),
 );

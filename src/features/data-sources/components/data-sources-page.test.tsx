@@ -6,8 +6,12 @@ import { http, HttpResponse } from "msw";
 import { setupServer } from "msw/node";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { makeRecord, ORG, renderAt } from "../test-support.tsx";
+import { sessionHandler } from "../../../session.test-support.ts";
 
-const server = setupServer(http.get("/api/org", () => HttpResponse.json(ORG)));
+const server = setupServer(
+  sessionHandler(),
+  http.get("/api/org", () => HttpResponse.json(ORG)),
+);
 beforeAll(() => server.listen({ onUnhandledRequest: "error" }));
 afterEach(() => server.resetHandlers());
 afterAll(() => server.close());

@@ -6,8 +6,10 @@ import { Link, useNavigate } from "react-router";
 import { parseQueueUrl } from "#contracts/aws-names.ts";
 import type { DataSourceRecord } from "#contracts/data-source.ts";
 import { columnsFor, DataTable } from "../../../lib/data-table.tsx";
+import { DisabledButton } from "../../../lib/disabled-button.tsx";
 import { formatDateTime } from "../../../lib/format.ts";
 import { PageHeader } from "../../../lib/page-states.tsx";
+import { useCan } from "../../../lib/use-can.ts";
 import { useRemoveDataSource } from "../api/delete-data-source.ts";
 import { useDataSources } from "../api/get-data-sources.ts";
 import { confirmDeleteDataSource } from "./confirm-delete-data-source.tsx";
@@ -101,6 +103,8 @@ const COLUMNS = [
 
 function CreateButton() {
   const navigate = useNavigate();
+  const can = useCan("operate");
+  if (!can.allowed) return <DisabledButton reason={can.reason} variant="filled">Create Data Source</DisabledButton>;
   return <Button onClick={() => void navigate("/data/sources/new")}>Create Data Source</Button>;
 }
 
@@ -109,30 +113,41 @@ export function DataSourcesPage() {
   const items = sources.data ?? [];
   const navigate = useNavigate();
   const remove = useRemoveDataSource();
+  const can = useCan("operate");
   const actions = useCallback(
-    (source: DataSourceRecord) => (
-      <Group gap={6} wrap="nowrap">
-        {/* A button (like Create Data Source), so the row's only link is the source's name. */}
-        <Button
-          variant="default"
-          size="compact-sm"
-          onClick={() => void navigate(`/data/sources/${encodeURIComponent(source.id)}/edit`)}
-        >
-          Edit{" "}
-          <VisuallyHidden>{source.name}</VisuallyHidden>
-        </Button>
-        <Button
-          variant="light"
-          color="red"
-          size="compact-sm"
-          onClick={() => confirmDeleteDataSource(source, remove, () => void navigate("/data/sources"))}
-        >
-          Delete{" "}
-          <VisuallyHidden>{source.name}</VisuallyHidden>
-        </Button>
-      </Group>
-    ),
-    [navigate, remove],
+    (source: DataSourceRecord) =>
+      !can.allowed ? (
+        <Group gap={6} wrap="nowrap">
+          <DisabledButton reason={can.reason} size="compact-sm">
+            Edit <VisuallyHidden>{source.name}</VisuallyHidden>
+          </DisabledButton>
+          <DisabledButton reason={can.reason} size="compact-sm" variant="light" color="red">
+            Delete <VisuallyHidden>{source.name}</VisuallyHidden>
+          </DisabledButton>
+        </Group>
+      ) : (
+        <Group gap={6} wrap="nowrap">
+          {/* A button (like Create Data Source), so the row's only link is the source's name. */}
+          <Button
+            variant="default"
+            size="compact-sm"
+            onClick={() => void navigate(`/data/sources/${encodeURIComponent(source.id)}/edit`)}
+          >
+            Edit{" "}
+            <VisuallyHidden>{source.name}</VisuallyHidden>
+          </Button>
+          <Button
+            variant="light"
+            color="red"
+            size="compact-sm"
+            onClick={() => confirmDeleteDataSource(source, remove, () => void navigate("/data/sources"))}
+          >
+            Delete{" "}
+            <VisuallyHidden>{source.name}</VisuallyHidden>
+          </Button>
+        </Group>
+      ),
+    [navigate, remove, can.allowed, can.reason],
   );
 
   return (

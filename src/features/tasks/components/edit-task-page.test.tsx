@@ -9,6 +9,7 @@ import { taskInputSchema } from "#contracts/task.ts";
 import { makeRecord } from "../../data-sources/test-support.tsx";
 import { makeTask, renderAt } from "../test-support.tsx";
 import { input } from "./wizard/wizard-test-support.ts";
+import { sessionHandler } from "../../../session.test-support.ts";
 
 const ORDERS = makeRecord({ id: "ds-1", name: "orders", bucket: "orders-bucket", prefix: "incoming/", suffix: ".csv" });
 const STORED = makeTask({
@@ -22,6 +23,7 @@ const STORED = makeTask({
 });
 
 const server = setupServer(
+  sessionHandler(),
   http.get("/api/data-sources", () => HttpResponse.json({ items: [ORDERS] })),
   http.get("/api/tasks/t-1", () => HttpResponse.json(STORED)),
   http.get("/api/tasks/:id/runs", () => HttpResponse.json({ items: [] })),

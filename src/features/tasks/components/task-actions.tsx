@@ -1,12 +1,14 @@
 // Start/Stop, Edit and Delete of one task, for its page and for its row in the list. Every action
 // ends in a notice (success or the server's reason); Edit and Delete are disabled while the task is
-// meant to run, with the reason as the button's description (the API refuses both with 409 then).
-import { Button, Group, Tooltip, VisuallyHidden } from "@mantine/core";
-import { useId } from "react";
+// meant to run, and all three for a role that may not operate, with the reason as the button's
+// description (the API refuses them with 409 or 403 then).
+import { Button, Group, VisuallyHidden } from "@mantine/core";
 import { Link, useNavigate } from "react-router";
 import type { TaskRecord } from "#contracts/task.ts";
 import { confirmDelete } from "../../../lib/confirm-delete.tsx";
+import { DisabledButton } from "../../../lib/disabled-button.tsx";
 import { withProgressNotice } from "../../../lib/notify.ts";
+import { useCan } from "../../../lib/use-can.ts";
 import { useDeleteTask } from "../api/delete-task.ts";
 import { useStartTask } from "../api/start-task.ts";
 import { useStopTask } from "../api/stop-task.ts";
@@ -33,6 +35,7 @@ export function StartStopButton({ task, compact = false }: { task: TaskRecord; c
   const pending = start.isPending || stop.isPending;
   const wantsRunning = task.desired_state === "running";
   const size: Size = compact ? "compact-sm" : "sm";
+  const can = useCan("operate");
 
   function onClick() {
     const labels = wantsRunning
@@ -41,6 +44,7 @@ export function StartStopButton({ task, compact = false }: { task: TaskRecord; c
     void withProgressNotice(labels, () => (wantsRunning ? stop : start).mutateAsync());
   }
 
+  if (!can.allowed) return <Blocked label={wantsRunning ? "Stop" : "Start"} reason={can.reason} task={task} compact={compact} />;
   return (
     <Button size={size} variant={wantsRunning ? "default" : "filled"} loading={pending} onClick={onClick}>
       {wantsRunning ? "Stop" : "Start"}
@@ -49,34 +53,19 @@ export function StartStopButton({ task, compact = false }: { task: TaskRecord; c
   );
 }
 
-/**
- * A disabled button that still explains itself: `data-disabled` (not `disabled`) keeps it
- * focusable and hoverable so the tooltip shows, and the reason is its accessible description.
- */
+/** A button that cannot be used now, with the reason as tooltip and description. */
 function Blocked({ label, reason, task, compact, color }: { label: string; reason: string; task: TaskRecord; compact: boolean; color?: string }) {
-  const id = useId();
   return (
-    <>
-      <Tooltip label={reason} withArrow>
-        <Button
-          size={compact ? "compact-sm" : "sm"}
-          variant="default"
-          color={color}
-          data-disabled
-          aria-disabled="true"
-          aria-describedby={id}
-          onClick={(event) => event.preventDefault()}
-        >
-          {label}
-          <Named task={task} compact={compact} />
-        </Button>
-      </Tooltip>
-      <VisuallyHidden id={id}>{reason}</VisuallyHidden>
-    </>
+    <DisabledButton reason={reason} size={compact ? "compact-sm" : "sm"} color={color}>
+      {label}
+      <Named task={task} compact={compact} />
+    </DisabledButton>
   );
 }
 
 export function EditTaskButton({ task, compact = false }: { task: TaskRecord; compact?: boolean }) {
+  const can = useCan("operate");
+  if (!can.allowed) return <Blocked label="Edit" reason={can.reason} task={task} compact={compact} />;
   if (task.desired_state === "running") return <Blocked label="Edit" reason={EDIT_BLOCKED} task={task} compact={compact} />;
   return (
     <Button size={compact ? "compact-sm" : "sm"} variant="default" component={Link} to={`${taskPath(task.id)}/edit`}>
@@ -89,6 +78,8 @@ export function EditTaskButton({ task, compact = false }: { task: TaskRecord; co
 export function DeleteTaskButton({ task, compact = false }: { task: TaskRecord; compact?: boolean }) {
   const remove = useDeleteTask(task.id);
   const navigate = useNavigate();
+  const can = useCan("operate");
+  if (!can.allowed) return <Blocked label="Delete" reason={can.reason} task={task} compact={compact} />;
   if (task.desired_state === "running") return <Blocked label="Delete" reason={DELETE_BLOCKED} task={task} compact={compact} />;
   return (
     <Button

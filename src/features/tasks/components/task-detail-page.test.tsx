@@ -11,8 +11,10 @@ import { RUNS_PAGE_SIZE } from "../api/get-task-runs.ts";
 import { makeRun, makeTask, renderAt, renderWithProviders } from "../test-support.tsx";
 import { formatDateTimeSeconds } from "./task-format.tsx";
 import { LastError } from "./task-status.tsx";
+import { sessionHandler } from "../../../session.test-support.ts";
 
 const server = setupServer(
+  sessionHandler(),
   http.get("/api/tasks", () => HttpResponse.json({ items: [] })),
   http.get("/api/tasks/:id/runs", () => HttpResponse.json({ items: [] })),
   http.get("/api/tasks/:id/workers", () => HttpResponse.json({ items: [] })),

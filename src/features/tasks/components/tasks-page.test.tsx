@@ -8,8 +8,12 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { taskInputSchema, type TaskRecord } from "#contracts/task.ts";
 import { TASK_REFRESH_MS } from "../api/keys.ts";
 import { makeTask, renderAt } from "../test-support.tsx";
+import { sessionHandler } from "../../../session.test-support.ts";
 
-const server = setupServer(http.get("/api/data-sources", () => HttpResponse.json({ items: [] })));
+const server = setupServer(
+  sessionHandler(),
+  http.get("/api/data-sources", () => HttpResponse.json({ items: [] })),
+);
 beforeAll(() => server.listen({ onUnhandledRequest: "error" }));
 afterEach(() => server.resetHandlers());
 afterAll(() => server.close());

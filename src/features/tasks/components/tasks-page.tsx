@@ -4,8 +4,10 @@ import { Anchor, Button, Code, Paper, Stack, Text, Title } from "@mantine/core";
 import { Link } from "react-router";
 import type { TaskRecord } from "#contracts/task.ts";
 import { columnsFor, DataTable } from "../../../lib/data-table.tsx";
+import { DisabledButton } from "../../../lib/disabled-button.tsx";
 import { formatCount, formatDateTime } from "../../../lib/format.ts";
 import { LoadError, Loading, PageHeader } from "../../../lib/page-states.tsx";
+import { useCan } from "../../../lib/use-can.ts";
 import { useTasks } from "../api/get-tasks.ts";
 import { displayState, TASK_STATE_ORDER, TASKS_ROOT, taskPath } from "../task-state.ts";
 import { CreateTaskExample } from "./create-task-example.tsx";
@@ -110,6 +112,8 @@ const COLUMNS = [
 const rowActions = (task: TaskRecord) => <TaskRowActions task={task} />;
 
 function CreateButton() {
+  const can = useCan("operate");
+  if (!can.allowed) return <DisabledButton reason={can.reason} variant="filled">Create Integration Task</DisabledButton>;
   return (
     <Button component={Link} to="/data/integration/new">
       Create Integration Task

@@ -11,11 +11,13 @@ import { ON_ERROR_HELP, PURGE_WARNING, TASK_MESSAGES, taskInputSchema } from "#c
 import { makeRecord } from "../../../data-sources/test-support.tsx";
 import { makeTask, renderAt } from "../../test-support.tsx";
 import { errorOf, input, type User } from "./wizard-test-support.ts";
+import { sessionHandler } from "../../../../session.test-support.ts";
 
 const ORDERS = makeRecord({ id: "ds-1", name: "orders", bucket: "orders-bucket", prefix: "incoming/", suffix: ".csv" });
 const ARCHIVE = makeRecord({ id: "ds-2", name: "archive", bucket: "archive-bucket", prefix: "", suffix: "" });
 
 const server = setupServer(
+  sessionHandler(),
   http.get("/api/data-sources", () => HttpResponse.json({ items: [ORDERS, ARCHIVE] })),
   http.get("/api/tasks", () => HttpResponse.json({ items: [] })),
   http.get("/api/tasks/:id", ({ params }) => HttpResponse.json(makeTask({ id: String(params.id), name: "load-orders" }))),
