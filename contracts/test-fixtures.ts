@@ -75,6 +75,7 @@ export function makeRun(overrides: Partial<TaskRun> = {}): TaskRun {
     errors: [],
     more_skipped: 0,
     more_errors: 0,
+    lag: { objects: 3, p50_ms: 1800, p95_ms: 2400, max_ms: 2400 },
     ...overrides,
   };
 }

@@ -9,6 +9,7 @@ import { existsSync } from "node:fs";
 import path from "node:path";
 import type { Logger } from "pino";
 import type { Config } from "../config.ts";
+import type { BacklogReader } from "../connectivity/backlog.ts";
 import type { ConnectivityTester } from "../connectivity/engine.ts";
 import type { WarehouseBrowser } from "../databend/browse.ts";
 import type { TargetChecker } from "../databend/target-check.ts";
@@ -31,6 +32,7 @@ import { securityHeaders } from "./security-headers.ts";
 import { serverLimits } from "./server-limits.ts";
 import { servicesPlugin } from "./services.ts";
 import { storesPlugin, type ApiStores } from "./stores.ts";
+import { taskActivityRoutes } from "./task-activity.ts";
 import { taskRoutes } from "./tasks.ts";
 import { warehouseRoutes } from "./warehouse.ts";
 
@@ -43,6 +45,8 @@ export interface AppOptions {
   stores?: ApiStores;
   /** Test Connectivity; by default the engine with the SDK's default credential chain. */
   connectivity?: ConnectivityTester;
+  /** A task queue's backlog for GET /api/tasks/:id/activity; by default through the setup identity's default chain. */
+  queueBacklog?: BacklogReader;
   /** Checks task targets in Databend; by default through databend-driver at config.databendDsn. */
   targetChecker?: TargetChecker;
   /** Lists Databend's databases, tables and columns; by default through databend-driver at config.databendDsn. */
@@ -76,6 +80,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     config,
     logger,
     connectivity: options.connectivity,
+    queueBacklog: options.queueBacklog,
     targetChecker: options.targetChecker,
     warehouseBrowser: options.warehouseBrowser,
   });
@@ -92,6 +97,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(dataSourceRoutes);
   await app.register(dataSourceTestRoutes, { rateLimit: options.testRateLimit });
   await app.register(taskRoutes);
+  await app.register(taskActivityRoutes);
   await app.register(warehouseRoutes);
 
   if (staticDir && existsSync(path.join(staticDir, "index.html"))) await serveConsole(app, staticDir);

@@ -1,10 +1,12 @@
 // The outside systems the API asks, as decorated plugins made on first use: `app.connectivity`
-// runs Test Connectivity (the setup identity, through the SDK's default credential chain) and
+// runs Test Connectivity (the setup identity, through the SDK's default credential chain),
+// `app.queueBacklog` reads a task queue's backlog the same way (cached briefly), and
 // `app.targetChecker` asks Databend about a task's target table, `app.warehouseBrowser` lists its
 // databases, tables and columns (same DSN and timeout). Any may be handed in (tests).
 import fp from "fastify-plugin";
 import type { Logger } from "pino";
 import type { Config } from "../config.ts";
+import { createBacklogReader, type BacklogReader } from "../connectivity/backlog.ts";
 import { createConnectivityTester, type ConnectivityTester } from "../connectivity/engine.ts";
 import { createWarehouseBrowser, type WarehouseBrowser } from "../databend/browse.ts";
 import { createTargetChecker, type TargetChecker } from "../databend/target-check.ts";
@@ -12,6 +14,7 @@ import { createTargetChecker, type TargetChecker } from "../databend/target-chec
 declare module "fastify" {
   interface FastifyInstance {
     connectivity: ConnectivityTester;
+    queueBacklog: BacklogReader;
     targetChecker: TargetChecker;
     warehouseBrowser: WarehouseBrowser;
   }
@@ -21,6 +24,7 @@ export interface ServicesOptions {
   config: Config;
   logger: Logger;
   connectivity?: ConnectivityTester | undefined;
+  queueBacklog?: BacklogReader | undefined;
   targetChecker?: TargetChecker | undefined;
   warehouseBrowser?: WarehouseBrowser | undefined;
 }
@@ -35,6 +39,8 @@ export const servicesPlugin = fp<ServicesOptions>(
         logger,
       }))(input, run);
     app.decorate("connectivity", connectivity);
+    // One per app, so its cache and setup sessions serve every request (a task page polls).
+    app.decorate("queueBacklog", given.queueBacklog ?? createBacklogReader());
 
     let checker = given.targetChecker;
     const own = !checker;
