@@ -8,7 +8,7 @@ import { setupServer } from "msw/node";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { ON_ERROR_HELP, PURGE_WARNING, type TaskRun, type TaskWorker } from "#contracts/task.ts";
 import { RUNS_PAGE_SIZE } from "../api/get-task-runs.ts";
-import { makeRun, makeTask, renderAt, renderWithProviders } from "../test-support.tsx";
+import { makeActivity, makeRun, makeTask, renderAt, renderWithProviders } from "../test-support.tsx";
 import { formatDateTimeSeconds } from "./task-format.tsx";
 import { LastError } from "./task-status.tsx";
 
@@ -16,6 +16,7 @@ const server = setupServer(
   http.get("/api/tasks", () => HttpResponse.json({ items: [] })),
   http.get("/api/tasks/:id/runs", () => HttpResponse.json({ items: [] })),
   http.get("/api/tasks/:id/workers", () => HttpResponse.json({ items: [] })),
+  http.get("/api/tasks/:id/activity", () => HttpResponse.json(makeActivity())),
   http.get("/api/data-sources", () => HttpResponse.json({ items: [] })),
 );
 beforeAll(() => server.listen({ onUnhandledRequest: "error" }));
