@@ -8,11 +8,12 @@ import { BarChart } from "@mantine/charts";
 import { Alert, Paper, SimpleGrid, Stack, Table, Text, Title, VisuallyHidden } from "@mantine/core";
 import type { TaskActivity, TaskBacklog, TaskLag, ThroughputMinute } from "#contracts/task-activity.ts";
 import { ErrorDetail } from "../../../lib/error-detail.tsx";
-import { formatCount, formatDateTime } from "../../../lib/format.ts";
+import { formatCount } from "../../../lib/format.ts";
 import { useTaskActivity } from "../api/get-task-activity.ts";
 
 const clock = new Intl.DateTimeFormat(undefined, { hour: "2-digit", minute: "2-digit" });
 const minuteLabel = (iso: string) => clock.format(new Date(iso));
+const formatTime = (iso: string) => new Date(iso).toLocaleTimeString();
 
 /** A lag as a person reads it: "850 ms", "4.2 s", "3 min 5 s", "2 h 4 min". */
 export function formatLag(ms: number): string {
@@ -44,7 +45,8 @@ function Stat({ label, value, note }: { label: string; value: string; note?: str
 function Backlog({ backlog }: { backlog: TaskBacklog }) {
   if ("unavailable" in backlog) {
     return (
-      <Alert color="yellow" variant="light" title="Queue backlog unavailable">
+      // Gray: the light yellow variant's title is too pale for text contrast.
+      <Alert color="gray" variant="light" title="Queue backlog unavailable">
         <Stack gap="xs">
           <Text size="sm">{backlog.unavailable}</Text>
           {backlog.detail ? <ErrorDetail detail={backlog.detail} /> : null}
@@ -52,11 +54,10 @@ function Backlog({ backlog }: { backlog: TaskBacklog }) {
       </Alert>
     );
   }
-  const asked = `SQS's approximate count at ${formatDateTime(backlog.checked_at)}`;
   return (
     <>
-      <Stat label="Messages waiting in the queue" value={formatCount(backlog.visible)} note={asked} />
-      <Stat label="Messages in flight (received, not yet deleted)" value={formatCount(backlog.in_flight)} note={asked} />
+      <Stat label="Messages waiting" value={formatCount(backlog.visible)} note={`In the queue, as SQS counted at ${formatTime(backlog.checked_at)}`} />
+      <Stat label="Messages in flight" value={formatCount(backlog.in_flight)} note="Received by a worker, not yet deleted" />
     </>
   );
 }
@@ -67,12 +68,12 @@ function lagNote(lag: TaskLag): string {
 
 function Lag({ lag }: { lag: TaskLag }) {
   if (lag.p50_ms === null || lag.p95_ms === null) {
-    return <Stat label="Event to rows lag" value="—" note="No batch has loaded objects yet" />;
+    return <Stat label="Lag, event to rows" value="—" note="No batch has loaded objects yet" />;
   }
   return (
     <>
-      <Stat label="Event to rows lag, median (p50)" value={formatLag(lag.p50_ms)} note={lagNote(lag)} />
-      <Stat label="Event to rows lag, p95" value={formatLag(lag.p95_ms)} note={`Slowest: ${formatLag(lag.max_ms ?? lag.p95_ms)}`} />
+      <Stat label="Lag, event to rows (p50)" value={formatLag(lag.p50_ms)} note={lagNote(lag)} />
+      <Stat label="Lag, event to rows (p95)" value={formatLag(lag.p95_ms)} note={`Slowest: ${formatLag(lag.max_ms ?? lag.p95_ms)}`} />
     </>
   );
 }
@@ -107,10 +108,10 @@ function ThroughputChart({ minutes, measure, title, noun, color }: { minutes: Th
           dataKey="minute"
           series={[{ name: measure, label: title, color }]}
           tickLine="none"
-          gridAxis="y"
+          gridAxis="x"
           valueFormatter={formatCount}
           xAxisProps={{ minTickGap: 24 }}
-          yAxisProps={{ allowDecimals: false, width: 48 }}
+          yAxisProps={{ allowDecimals: false, width: 48, tickCount: 3 }}
         />
       </div>
     </Stack>
@@ -152,11 +153,11 @@ export function ActivityView({ activity }: { activity: TaskActivity }) {
   const nothingYet = lag.batches === 0 && throughput.objects_loaded === 0;
   return (
     <Stack gap="md">
-      <SimpleGrid component="dl" m={0} cols={{ base: 1, xs: 2, md: 4 }} spacing="sm">
+      {"unavailable" in backlog ? <Backlog backlog={backlog} /> : null}
+      <SimpleGrid component="dl" m={0} cols={{ base: 2, md: 4 }} spacing="sm">
         {"unavailable" in backlog ? null : <Backlog backlog={backlog} />}
         <Lag lag={lag} />
       </SimpleGrid>
-      {"unavailable" in backlog ? <Backlog backlog={backlog} /> : null}
       {nothingYet ? (
         <Text size="sm" c="dimmed">
           Nothing loaded yet. Once a worker loads objects for this task, the lag and the objects and rows per minute appear here.
