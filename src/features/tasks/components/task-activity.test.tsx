@@ -10,7 +10,8 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest
 import type { TaskActivity } from "#contracts/task-activity.ts";
 import { ACTIVITY_REFRESH_MS } from "../api/get-task-activity.ts";
 import { makeActivity, makeTask, renderAt } from "../test-support.tsx";
-import { formatLag, throughputSummary } from "./task-activity.tsx";
+import { throughputSummary } from "./task-activity.tsx";
+import { formatLag } from "./task-format.tsx";
 
 let activity: TaskActivity = makeActivity();
 let asked = 0;

@@ -10,19 +10,11 @@ import type { TaskActivity, TaskBacklog, TaskLag, ThroughputMinute } from "#cont
 import { ErrorDetail } from "../../../lib/error-detail.tsx";
 import { formatCount } from "../../../lib/format.ts";
 import { useTaskActivity } from "../api/get-task-activity.ts";
+import { formatLag } from "./task-format.tsx";
 
 const clock = new Intl.DateTimeFormat(undefined, { hour: "2-digit", minute: "2-digit" });
 const minuteLabel = (iso: string) => clock.format(new Date(iso));
 const formatTime = (iso: string) => new Date(iso).toLocaleTimeString();
-
-/** A lag as a person reads it: "850 ms", "4.2 s", "3 min 5 s", "2 h 4 min". */
-export function formatLag(ms: number): string {
-  if (ms < 1000) return `${Math.round(ms)} ms`;
-  if (ms < 60_000) return `${(ms / 1000).toFixed(1)} s`;
-  const seconds = Math.round(ms / 1000);
-  if (seconds < 3600) return `${Math.floor(seconds / 60)} min ${seconds % 60} s`;
-  return `${Math.floor(seconds / 3600)} h ${Math.floor((seconds % 3600) / 60)} min`;
-}
 
 function Stat({ label, value, note }: { label: string; value: string; note?: string | undefined }) {
   return (

@@ -209,6 +209,8 @@ describe("Task detail", () => {
     expect(panel).toHaveTextContent("…and 2 more errors not stored.");
     expect(panel).toHaveTextContent("m-skip-1");
     expect(panel).toHaveTextContent("Key does not end with the suffix .csv");
+    // The run's event -> rows lag (the fixture's run: 3 objects, median 1.8 s, p95 and slowest 2.4 s).
+    expect(panel).toHaveTextContent("Lag from S3 event to rows committed, over 3 objects: median 1.8 s, p95 2.4 s, slowest 2.4 s.");
     // The full text stays behind its own toggle.
     const full = within(panel).getByRole("button", { name: "Show details" });
     expect(full).toHaveAttribute("aria-expanded", "false");

@@ -30,3 +30,12 @@ export function formatDateTimeSeconds(iso: string): string {
   const date = new Date(iso);
   return Number.isNaN(date.getTime()) ? iso : withSeconds.format(date);
 }
+
+/** A lag as a person reads it: "850 ms", "4.2 s", "3 min 5 s", "2 h 4 min". */
+export function formatLag(ms: number): string {
+  if (ms < 1000) return `${Math.round(ms)} ms`;
+  if (ms < 60_000) return `${(ms / 1000).toFixed(1)} s`;
+  const seconds = Math.round(ms / 1000);
+  if (seconds < 3600) return `${Math.floor(seconds / 60)} min ${seconds % 60} s`;
+  return `${Math.floor(seconds / 3600)} h ${Math.floor((seconds % 3600) / 60)} min`;
+}
