@@ -1,9 +1,10 @@
-// GET /api/tasks/:id/activity through the real app against the real parts: objects uploaded to the
-// AWS sandbox reach the worker through its bucket notifications, are loaded into the dev warehouse,
-// and each run records its objects' event -> committed lag; the route's lag and throughput must
-// say what those runs say. The backlog is asked from the sandbox's SQS through the data source's
-// role as the platform setup identity: N messages in the queue are a backlog of N, and a role
-// without sqs:GetQueueAttributes (or one that does not trust us) is a sentence, not an error.
+// GET /api/tasks/:id/activity through the real app against the real parts (on SQLite, and on
+// PostgreSQL in the node-postgres project): objects uploaded to the AWS sandbox reach the worker
+// through its bucket notifications, are loaded into the dev warehouse, and each run records its
+// objects' event -> committed lag; the route's lag and throughput must say what those runs say.
+// The backlog is asked from the sandbox's SQS through the data source's role as the platform setup
+// identity: N messages in the queue are a backlog of N, and a role without sqs:GetQueueAttributes
+// (or one that does not trust us) is a sentence, not an error.
 import { PutRolePolicyCommand } from "@aws-sdk/client-iam";
 import type { FastifyInstance } from "fastify";
 import pino from "pino";
