@@ -38,6 +38,10 @@ export interface Config {
   authSecret: string;
   /** ADMIN_EMAIL, ADMIN_PASSWORD, ADMIN_API_KEY: seed an empty store's first organization, admin and key. */
   adminSeed: AdminSeed | undefined;
+  /** API_METRICS_PORT: where the API serves Prometheus metrics (0: any free port); null ("off"): nowhere. */
+  apiMetricsPort: number | null;
+  /** API_METRICS_HOST: the address of that port (loopback unless the operator opens it). */
+  apiMetricsHost: string;
 }
 
 export interface AdminSeed {
@@ -54,6 +58,7 @@ export const DEFAULTS = {
   platformLoadRoleArn: "arn:aws:iam::111111111111:role/platform-load",
   databendDsn: "databend://root:@127.0.0.1:8000/default?sslmode=disable",
   databendCheckTimeoutMs: 5000,
+  apiMetricsPort: 9465,
   // Long enough for a 64 KiB body on a slow link, short enough that held requests do not pile up.
   requestTimeoutMs: 30_000,
   // Above Test Connectivity's whole budget (20 s), during which its stream may be silent.
@@ -162,5 +167,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     bodyLimitBytes: positiveInt(env.BODY_LIMIT_BYTES, DEFAULTS.bodyLimitBytes, "BODY_LIMIT_BYTES"),
     authSecret: authSecretFrom(env.AUTH_SECRET),
     adminSeed: adminSeedFrom(env),
+    apiMetricsPort:
+      env.API_METRICS_PORT?.trim().toLowerCase() === "off" ? null : portFrom(env.API_METRICS_PORT?.trim(), DEFAULTS.apiMetricsPort, "API_METRICS_PORT (or off)"),
+    apiMetricsHost: env.API_METRICS_HOST || "127.0.0.1",
   };
 }

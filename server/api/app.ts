@@ -1,8 +1,8 @@
 // The HTTP app, assembled from plugins: the server's limits and edges (timeouts and body limit,
 // security headers, the host allow-list, same-origin writes), the zod type provider (the
-// contracts validate requests and serialize responses), errors, the decorated store, outside
-// services, identity (better-auth) and access on every route (access.ts), the OpenAPI document,
-// then one plugin per resource.
+// contracts validate requests and serialize responses), errors, the API's metrics, the decorated
+// store, outside services, identity (better-auth) and access on every route (access.ts), the
+// OpenAPI document, then one plugin per resource.
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from "fastify";
 import { serializerCompiler, validatorCompiler } from "fastify-type-provider-zod";
 import { existsSync } from "node:fs";
@@ -32,6 +32,7 @@ import { securityHeaders } from "./security-headers.ts";
 import { serverLimits } from "./server-limits.ts";
 import { servicesPlugin } from "./services.ts";
 import { storesPlugin, type ApiStores } from "./stores.ts";
+import { apiMetricsPlugin, type ApiMetrics } from "./metrics.ts";
 import { taskActivityRoutes } from "./task-activity.ts";
 import { taskRoutes } from "./tasks.ts";
 import { warehouseRoutes } from "./warehouse.ts";
@@ -60,6 +61,8 @@ export interface AppOptions {
   authenticate?: (request: FastifyRequest) => Promise<Principal | null>;
   /** The first-run token main.ts printed (empty store only). */
   setupToken?: SetupToken;
+  /** The API's Prometheus metrics; a fresh registry by default (main.ts serves it on API_METRICS_PORT). */
+  metrics?: ApiMetrics;
   /** Test Connectivity rate limit per client; 10 per minute by default. */
   testRateLimit?: TestRateLimit;
 }
@@ -75,6 +78,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await securityHeaders(app, config);
   await app.register(hostAllowList, { config });
   await app.register(sameOriginWrites, { config });
+  await app.register(apiMetricsPlugin, { metrics: options.metrics });
   await app.register(storesPlugin, { config, stores: options.stores });
   await app.register(servicesPlugin, {
     config,

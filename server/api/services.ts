@@ -32,12 +32,16 @@ export interface ServicesOptions {
 export const servicesPlugin = fp<ServicesOptions>(
   async (app, { config, logger, ...given }) => {
     let tester = given.connectivity;
-    const connectivity: ConnectivityTester = (input, run) =>
-      (tester ??= createConnectivityTester({
+    const connectivity: ConnectivityTester = async (input, run) => {
+      const outcome = await (tester ??= createConnectivityTester({
         platformSetupRoleArn: config.platformSetupRoleArn,
         platformLoadRoleArn: config.platformLoadRoleArn,
         logger,
       }))(input, run);
+      // Counted for the API's metrics (registered before this plugin; absent in a bare instance).
+      if (app.hasDecorator("apiMetrics")) app.apiMetrics.connectivityTest(outcome);
+      return outcome;
+    };
     app.decorate("connectivity", connectivity);
     // One per app, so its cache and setup sessions serve every request (a task page polls).
     app.decorate("queueBacklog", given.queueBacklog ?? createBacklogReader());

@@ -4,12 +4,13 @@
 // the run record of each batch (received, loaded, duplicates, rows, event lag), the acknowledger (deletes
 // sent, messages given back to the queue), the copier (COPY time, errors by Databend's class or
 // AWS's kind), the credential cache (AssumeRole calls) and the receiver (SQS errors by kind).
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import { Counter, Histogram, Registry, collectDefaultMetrics } from "prom-client";
 import type { AwsErrorKind } from "../aws/errors.ts";
 import type { DatabendErrorClass } from "../databend/errors.ts";
+import { serveMetrics, type MetricsServer } from "../metrics-server.ts";
 import type { RunInput } from "../store/tasks.ts";
+
+export type { MetricsServer };
 
 export const registry = new Registry();
 
@@ -88,44 +89,11 @@ export function taskMetrics(taskId: string): TaskMetrics {
 
 let defaultsCollected = false;
 
-export interface MetricsServer {
-  host: string;
-  port: number;
-  close(): Promise<void>;
-}
-
-/** Serves GET /metrics (404 otherwise) and prom-client's default process metrics. */
+/** Serves the worker's registry on GET /metrics (404 otherwise), with prom-client's default process metrics. */
 export async function startMetricsServer(host: string, port: number): Promise<MetricsServer> {
   if (!defaultsCollected) {
     defaultsCollected = true;
     collectDefaultMetrics({ register: registry });
   }
-  const server: Server = createServer((req, res) => {
-    const path = (req.url ?? "").split("?")[0];
-    if (req.method !== "GET" || path !== "/metrics") {
-      res.writeHead(404, { "content-type": "text/plain" }).end("Not found\n");
-      return;
-    }
-    registry.metrics().then(
-      (text) => res.writeHead(200, { "content-type": registry.contentType }).end(text),
-      (error: unknown) => res.writeHead(500, { "content-type": "text/plain" }).end(`${String(error)}\n`),
-    );
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(port, host, () => {
-      server.off("error", reject);
-      resolve();
-    });
-  });
-  const address = server.address() as AddressInfo;
-  return {
-    host,
-    port: address.port,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
+  return serveMetrics(registry, host, port);
 }
