@@ -9,7 +9,7 @@ import type { AwsCredentialIdentity } from "@aws-sdk/types";
 import type { ConnectionFields } from "#contracts/data-source.ts";
 import type { TaskBacklog } from "#contracts/task-activity.ts";
 import { createSqsClient, stsRegionFor, type AwsClientOptions } from "../aws/clients.ts";
-import { describeAwsError, detailOf } from "./aws-errors.ts";
+import { describeAwsError, detailOf, type MappedError } from "./aws-errors.ts";
 import { assumeSetupSession, SETUP_SESSION_SECONDS } from "./checks/assume-role.ts";
 import { targetOf } from "./engine.ts";
 
@@ -34,6 +34,13 @@ export const BACKLOG_TIMEOUT_MS = 4_000;
 export const BACKLOG_CACHE_MS = 10_000;
 /** A setup session is reused until this long before it expires. */
 const SESSION_MARGIN_MS = 60_000;
+
+/** The check's sentence and hint; a timeout is asked again by the page's next refresh, not by the operator. */
+function sentence(mapped: MappedError): string {
+  return mapped.kind === "timeout"
+    ? `The backlog cannot be read: ${mapped.message}; it is asked again at the next refresh`
+    : `The backlog cannot be read: ${mapped.message}. ${mapped.hint}`;
+}
 
 class TimedOut extends Error {
   override name = "TimeoutError";
@@ -90,7 +97,7 @@ export function createBacklogReader(options: BacklogOptions = {}): BacklogReader
           mapped.kind === "access_denied"
             ? `The backlog cannot be read: Databend's setup role may not assume ${source.role_arn} with external ID "${orgId}" ` +
               "(the role's trust policy must allow both platform roles; Test Connectivity on the data source says more)"
-            : `The backlog cannot be read: ${mapped.message}. ${mapped.hint}`;
+            : sentence(mapped);
         return { unavailable, ...detailOf(mapped), checked_at: checkedAt() };
       }
     }
@@ -120,7 +127,7 @@ export function createBacklogReader(options: BacklogOptions = {}): BacklogReader
         mapped.kind === "access_denied"
           ? `The backlog cannot be read: the role ${source.role_arn} lacks sqs:GetQueueAttributes on ${queue.arn}. ` +
             "Add it to the role's permissions policy to see the backlog here (loading does not need it)"
-          : `The backlog cannot be read: ${mapped.message}. ${mapped.hint}`;
+          : sentence(mapped);
       return { unavailable, ...detailOf(mapped), checked_at: checkedAt() };
     } finally {
       sqs.destroy();
