@@ -2,18 +2,19 @@
 // batches, and objects and rows loaded per minute over the last hour as bar charts. Each chart has
 // a heading and a sentence beside it that says its numbers; the charts themselves are hidden from
 // screen readers, which get the per-minute numbers as a table instead. Refreshed every 10 s while
-// the page is visible. The workers holding the task are shown once, in the Status section.
-import "@mantine/charts/styles.css";
-import { BarChart } from "@mantine/charts";
+// the page is visible. The workers holding the task are shown once, in the Status section. The
+// charts (minute-bars.tsx) load as their own chunk.
 import { Alert, Paper, SimpleGrid, Stack, Table, Text, Title, VisuallyHidden } from "@mantine/core";
+import { lazy, Suspense } from "react";
 import type { TaskActivity, TaskBacklog, TaskLag, ThroughputMinute } from "#contracts/task-activity.ts";
 import { ErrorDetail } from "../../../lib/error-detail.tsx";
 import { formatCount } from "../../../lib/format.ts";
 import { useTaskActivity } from "../api/get-task-activity.ts";
-import { formatLag } from "./task-format.tsx";
+import { formatLag, minuteLabel } from "./task-format.tsx";
 
-const clock = new Intl.DateTimeFormat(undefined, { hour: "2-digit", minute: "2-digit" });
-const minuteLabel = (iso: string) => clock.format(new Date(iso));
+// recharts is most of the page's weight: loaded on its own, after the page's text is on screen.
+const MinuteBars = lazy(() => import("./minute-bars.tsx"));
+
 const formatTime = (iso: string) => new Date(iso).toLocaleTimeString();
 
 function Stat({ label, value, note }: { label: string; value: string; note?: string | undefined }) {
@@ -70,7 +71,9 @@ function Lag({ lag }: { lag: TaskLag }) {
   );
 }
 
-type Measure = "objects_loaded" | "rows_loaded";
+const CHART_HEIGHT = 160;
+
+export type Measure = "objects_loaded" | "rows_loaded";
 
 /** The chart's numbers in one sentence: the hour's total, the busiest minute and the current one. */
 export function throughputSummary(minutes: ThroughputMinute[], measure: Measure, noun: string): string {
@@ -85,7 +88,6 @@ export function throughputSummary(minutes: ThroughputMinute[], measure: Measure,
 }
 
 function ThroughputChart({ minutes, measure, title, noun, color }: { minutes: ThroughputMinute[]; measure: Measure; title: string; noun: string; color: string }) {
-  const data = minutes.map((m) => ({ minute: minuteLabel(m.minute), [measure]: m[measure] }));
   return (
     <Stack gap={4} style={{ minWidth: 0 }}>
       <Title order={3} size="h6">
@@ -93,20 +95,11 @@ function ThroughputChart({ minutes, measure, title, noun, color }: { minutes: Th
       </Title>
       <Text size="sm">{throughputSummary(minutes, measure, noun)}</Text>
       {/* The sentence above and the table below say the chart's numbers to screen readers, so the
-          chart is hidden from them and kept out of the tab order (recharts' keyboard layer off). */}
-      <div aria-hidden="true">
-        <BarChart
-          barChartProps={{ accessibilityLayer: false }}
-          h={160}
-          data={data}
-          dataKey="minute"
-          series={[{ name: measure, label: title, color }]}
-          tickLine="none"
-          gridAxis="x"
-          valueFormatter={formatCount}
-          xAxisProps={{ minTickGap: 24 }}
-          yAxisProps={{ allowDecimals: false, width: 48, tickCount: 3 }}
-        />
+          chart is hidden from them. The fallback keeps the chart's height while it loads. */}
+      <div aria-hidden="true" style={{ minHeight: CHART_HEIGHT }}>
+        <Suspense fallback={null}>
+          <MinuteBars minutes={minutes} measure={measure} label={title} color={color} height={CHART_HEIGHT} />
+        </Suspense>
       </div>
     </Stack>
   );

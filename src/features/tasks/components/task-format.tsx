@@ -39,3 +39,10 @@ export function formatLag(ms: number): string {
   if (seconds < 3600) return `${Math.floor(seconds / 60)} min ${seconds % 60} s`;
   return `${Math.floor(seconds / 3600)} h ${Math.floor((seconds % 3600) / 60)} min`;
 }
+
+const clock = new Intl.DateTimeFormat(undefined, { hour: "2-digit", minute: "2-digit" });
+
+/** A minute of the activity's throughput, as a clock reads it ("10:42"). */
+export function minuteLabel(iso: string): string {
+  return clock.format(new Date(iso));
+}
