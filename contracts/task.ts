@@ -275,6 +275,19 @@ export const runErrorSchema = z.object({
 });
 export type RunError = z.infer<typeof runErrorSchema>;
 
+/**
+ * Event -> committed lag of a run's loaded objects: from the S3 event's eventTime to the moment the
+ * COPY that loaded the object returned, exact nearest-rank percentiles over the run's objects.
+ * Objects whose event had no eventTime, or whose rows were counted after a worker restart, are left out.
+ */
+export const runLagSchema = z.object({
+  objects: z.number(),
+  p50_ms: z.number(),
+  p95_ms: z.number(),
+  max_ms: z.number(),
+});
+export type RunLag = z.infer<typeof runLagSchema>;
+
 /** One entry per batch the worker handled. */
 export const taskRunSchema = z.object({
   id: z.string(),
@@ -296,5 +309,7 @@ export const taskRunSchema = z.object({
   /** Entries beyond the stored lists' caps. */
   more_skipped: z.number(),
   more_errors: z.number(),
+  /** Null when the run loaded nothing whose lag is known (and for runs recorded before lag was). */
+  lag: runLagSchema.nullable(),
 });
 export type TaskRun = z.infer<typeof taskRunSchema>;

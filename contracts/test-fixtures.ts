@@ -1,6 +1,7 @@
 // Task and run records for tests, built on the contract's types (no DOM, no React), so contract,
 // component and server tests share one fixture.
 import type { DataSourceInput } from "./data-source.ts";
+import { ACTIVITY_MINUTES, type TaskActivity } from "./task-activity.ts";
 import { fileFormatSchema, type TaskRecord, type TaskRun } from "./task.ts";
 
 /** A data source as an operator enters it (the store and API tests' one fixture). */
@@ -75,8 +76,37 @@ export function makeRun(overrides: Partial<TaskRun> = {}): TaskRun {
     errors: [],
     more_skipped: 0,
     more_errors: 0,
+    lag: { objects: 3, p50_ms: 1800, p95_ms: 2400, max_ms: 2400 },
     ...overrides,
   };
 }
 
 /** Renders the task routes at `path` with fresh query state; data source pages are stubs. */
+
+/**
+ * A task's activity: an empty hour ending at `now` (zeros every minute), no lag and an empty
+ * queue, unless overridden; `loads` puts objects and rows into minutes counted back from the
+ * current one (0 = the current minute).
+ */
+export function makeActivity(
+  overrides: Partial<TaskActivity> = {},
+  loads: { minutesAgo: number; objects: number; rows: number }[] = [],
+  now = Date.UTC(2026, 0, 3, 10, 30, 20),
+): TaskActivity {
+  const current = Math.floor(now / 60_000) * 60_000;
+  const minutes = Array.from({ length: ACTIVITY_MINUTES }, (_, i) => {
+    const minutesAgo = ACTIVITY_MINUTES - 1 - i;
+    const load = loads.find((l) => l.minutesAgo === minutesAgo);
+    return { minute: new Date(current - minutesAgo * 60_000).toISOString(), objects_loaded: load?.objects ?? 0, rows_loaded: load?.rows ?? 0 };
+  });
+  return {
+    backlog: { visible: 0, in_flight: 0, checked_at: new Date(now).toISOString() },
+    lag: { p50_ms: null, p95_ms: null, max_ms: null, objects: 0, batches: 0, since: null, relative_accuracy: 0.01 },
+    throughput: {
+      minutes,
+      objects_loaded: minutes.reduce((n, m) => n + m.objects_loaded, 0),
+      rows_loaded: minutes.reduce((n, m) => n + m.rows_loaded, 0),
+    },
+    ...overrides,
+  };
+}

@@ -49,6 +49,10 @@ export interface Config {
   adminSeed: AdminSeed | undefined;
   /** Single sign-on through an OpenID provider (OIDC_*); unset: email and password only. */
   oidc: OidcConfig | undefined;
+  /** API_METRICS_PORT: where the API serves Prometheus metrics (0: any free port); null ("off"): nowhere. */
+  apiMetricsPort: number | null;
+  /** API_METRICS_HOST: the address of that port (loopback unless the operator opens it). */
+  apiMetricsHost: string;
 }
 
 export interface OidcConfig {
@@ -81,6 +85,7 @@ export const DEFAULTS = {
   databendCheckTimeoutMs: 5000,
   // Reading an object from S3 takes longer than a DESC.
   databendPreviewTimeoutMs: 15_000,
+  apiMetricsPort: 9465,
   // Long enough for a 64 KiB body on a slow link, short enough that held requests do not pile up.
   requestTimeoutMs: 30_000,
   // Above Test Connectivity's whole budget (20 s), during which its stream may be silent.
@@ -243,5 +248,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     authSecret: authSecretFrom(env.AUTH_SECRET),
     adminSeed: adminSeedFrom(env),
     oidc: oidcFrom(env, orgId),
+    apiMetricsPort:
+      env.API_METRICS_PORT?.trim().toLowerCase() === "off" ? null : portFrom(env.API_METRICS_PORT?.trim(), DEFAULTS.apiMetricsPort, "API_METRICS_PORT (or off)"),
+    apiMetricsHost: env.API_METRICS_HOST || "127.0.0.1",
   };
 }

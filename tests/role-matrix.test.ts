@@ -4,7 +4,8 @@
 //
 // Outside systems are stand-ins here, because this test is about who may call a route, not what
 // the route does: Test Connectivity answers a fixed failed outcome, and Databend's target checks
-// and browsing answer from memory (each has its own suite against the real sandbox and engine).
+// and browsing and a task queue's backlog answer from memory (each has its own suite against the
+// real sandbox and engine).
 import type { FastifyInstance } from "fastify";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -19,6 +20,7 @@ import type { RouteAccess } from "../server/api/access.ts";
 import { createAuth } from "../server/auth/auth.ts";
 import { seedFirstRun } from "../server/auth/seed.ts";
 import { loadConfig, type Config } from "../server/config.ts";
+import type { BacklogReader } from "../server/connectivity/backlog.ts";
 import type { ConnectivityTester } from "../server/connectivity/engine.ts";
 import type { WarehouseBrowser } from "../server/databend/browse.ts";
 import type { TargetChecker } from "../server/databend/target-check.ts";
@@ -61,6 +63,7 @@ const previewer: Previewer = {
   }),
   close: async () => {},
 };
+const queueBacklog: BacklogReader = { read: async () => ({ unavailable: "stand-in", checked_at: new Date().toISOString() }) };
 
 type Caller = "none" | "viewer" | "operator" | "admin" | "other-org-admin";
 const CALLERS: Caller[] = ["none", "viewer", "operator", "admin", "other-org-admin"];
@@ -133,6 +136,7 @@ const ROUTES: RouteCase[] = [
   { method: "POST", url: "/api/tasks/:id/stop", access: "operate", ownRecord: true, request: (f) => ({ url: `/api/tasks/${f.taskId}/stop` }) },
   { method: "GET", url: "/api/tasks/:id/workers", access: "read", ownRecord: true, request: (f) => ({ url: `/api/tasks/${f.taskId}/workers` }) },
   { method: "GET", url: "/api/tasks/:id/runs", access: "read", ownRecord: true, request: (f) => ({ url: `/api/tasks/${f.taskId}/runs` }) },
+  { method: "GET", url: "/api/tasks/:id/activity", access: "read", ownRecord: true, request: (f) => ({ url: `/api/tasks/${f.taskId}/activity` }) },
   { method: "GET", url: "/api/warehouse/databases", access: "read", request: () => ({ url: "/api/warehouse/databases" }) },
   { method: "GET", url: "/api/warehouse/databases/:db/tables", access: "read", request: () => ({ url: "/api/warehouse/databases/default/tables" }) },
   {
@@ -232,7 +236,7 @@ beforeAll(async () => {
   const orgB = await auth.api.createOrganization({ body: { name: "org b", slug: "org-b", userId: adminB.id } });
   keys["other-org-admin"] = (await auth.api.createApiKey({ body: { userId: adminB.id, name: "admin b", metadata: { org_id: orgB!.id, role: "admin" } } })).key;
 
-  app = await buildApp({ config, logger, stores, connectivity, targetChecker, warehouseBrowser, previewer });
+  app = await buildApp({ config, logger, stores, connectivity, queueBacklog, targetChecker, warehouseBrowser, previewer });
   await app.ready();
 }, 60_000);
 

@@ -88,6 +88,11 @@ describe("worker metrics", () => {
     expect(m("worker_messages_received_total")).toBe(counters.messages_received);
     expect(counters.messages_received).toBeGreaterThanOrEqual(files + 2);
     expect(m("worker_objects_duplicate_total")).toBe(sum("objects_duplicate"));
+    // One lag observation per loaded object, as each run's lag summary counts them.
+    const lagObjects = runs.reduce((n, r) => n + (r.lag?.objects ?? 0), 0);
+    expect(lagObjects).toBe(files);
+    expect(m("worker_event_lag_seconds_count")).toBe(lagObjects);
+    expect(m("worker_event_lag_seconds_sum")).toBeGreaterThan(0);
     // One observation per COPY statement run history counts.
     expect(m("worker_copy_duration_seconds_count")).toBeGreaterThan(0);
     expect(m("worker_copy_duration_seconds_count")).toBe(sum("copy_statements"));

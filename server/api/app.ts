@@ -1,7 +1,7 @@
 // The HTTP app, assembled from plugins: the server's limits and edges (timeouts and body limit,
 // security headers, the host allow-list, same-origin writes), the zod type provider (the
-// contracts validate requests and serialize responses), errors, the decorated store, outside
-// services, identity (better-auth), the audit log and access on every route (access.ts), the
+// contracts validate requests and serialize responses), errors, the API's metrics, the decorated
+// store, outside services, identity (better-auth), the audit log and access on every route (access.ts), the
 // OpenAPI document, then one plugin per resource.
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from "fastify";
 import { serializerCompiler, validatorCompiler } from "fastify-type-provider-zod";
@@ -9,6 +9,7 @@ import { existsSync } from "node:fs";
 import path from "node:path";
 import type { Logger } from "pino";
 import type { Config } from "../config.ts";
+import type { BacklogReader } from "../connectivity/backlog.ts";
 import type { ConnectivityTester } from "../connectivity/engine.ts";
 import type { WarehouseBrowser } from "../databend/browse.ts";
 import type { TargetChecker } from "../databend/target-check.ts";
@@ -36,6 +37,8 @@ import { securityHeaders } from "./security-headers.ts";
 import { serverLimits } from "./server-limits.ts";
 import { servicesPlugin } from "./services.ts";
 import { storesPlugin, type ApiStores } from "./stores.ts";
+import { apiMetricsPlugin, type ApiMetrics } from "./metrics.ts";
+import { taskActivityRoutes } from "./task-activity.ts";
 import { taskRoutes } from "./tasks.ts";
 import { taskPreviewRoutes } from "./task-preview.ts";
 import type { Previewer } from "../preview/previewer.ts";
@@ -50,6 +53,8 @@ export interface AppOptions {
   stores?: ApiStores;
   /** Test Connectivity; by default the engine with the SDK's default credential chain. */
   connectivity?: ConnectivityTester;
+  /** A task queue's backlog for GET /api/tasks/:id/activity; by default through the setup identity's default chain. */
+  queueBacklog?: BacklogReader;
   /** Checks task targets in Databend; by default through databend-driver at config.databendDsn. */
   targetChecker?: TargetChecker;
   /** Lists Databend's databases, tables and columns; by default through databend-driver at config.databendDsn. */
@@ -65,6 +70,8 @@ export interface AppOptions {
   authenticate?: (request: FastifyRequest) => Promise<Principal | null>;
   /** The first-run token main.ts printed (empty store only). */
   setupToken?: SetupToken;
+  /** The API's Prometheus metrics; a fresh registry by default (main.ts serves it on API_METRICS_PORT). */
+  metrics?: ApiMetrics;
   /** Test Connectivity rate limit per client; 10 per minute by default. */
   testRateLimit?: TestRateLimit;
 }
@@ -80,11 +87,13 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await securityHeaders(app, config);
   await app.register(hostAllowList, { config });
   await app.register(sameOriginWrites, { config });
+  await app.register(apiMetricsPlugin, { metrics: options.metrics });
   await app.register(storesPlugin, { config, stores: options.stores });
   await app.register(servicesPlugin, {
     config,
     logger,
     connectivity: options.connectivity,
+    queueBacklog: options.queueBacklog,
     targetChecker: options.targetChecker,
     warehouseBrowser: options.warehouseBrowser,
     previewer: options.previewer,
@@ -109,6 +118,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(dataSourceTestRoutes, { rateLimit: options.testRateLimit });
   await app.register(taskPreviewRoutes);
   await app.register(taskRoutes);
+  await app.register(taskActivityRoutes);
   await app.register(warehouseRoutes);
   await app.register(memberRoutes);
   await app.register(invitationRoutes, { config });

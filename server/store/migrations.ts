@@ -222,6 +222,21 @@ const m0007: Migration = {
   },
 };
 
+const m0008: Migration = {
+  async up(db: Db) {
+    // Event -> committed lag of each run's loaded objects (server/store/lag-sketch.ts): exact
+    // figures of the run, and a log-bucketed histogram (JSON) that merges across runs into honest
+    // percentiles. Null on runs that loaded nothing with a known event time, and on older runs.
+    await db.schema.alterTable("task_runs").addColumn("lag_objects", "integer", (c) => c.notNull().defaultTo(0)).execute();
+    for (const name of ["lag_p50_ms", "lag_p95_ms", "lag_max_ms"]) {
+      await db.schema.alterTable("task_runs").addColumn(name, "bigint").execute();
+    }
+    await db.schema.alterTable("task_runs").addColumn("lag_sketch", "text").execute();
+    // Throughput per minute reads a task's runs by when they ended.
+    await db.schema.createIndex("task_runs_task_ended").on("task_runs").columns(["task_id", "ended_at"]).execute();
+  },
+};
+
 export const MIGRATIONS: Record<string, Migration> = {
   "0001_data_sources_and_tasks": m0001,
   "0002_connectivity_tests": m0002,
@@ -230,6 +245,7 @@ export const MIGRATIONS: Record<string, Migration> = {
   "0005_task_workers": m0005,
   "0006_error_details": m0006,
   "0007_audit_events": m0007,
+  "0008_run_lag": m0008,
 };
 
 /** Stores made before Kysely kept their versions in schema_migrations (1..3); adopt them once. */

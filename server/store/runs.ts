@@ -1,11 +1,12 @@
 // RunHistoryPort over Kysely: a batch's end (ledger, run entry, counters in one transaction) and
 // the paged run history the API lists.
 import { randomUUID } from "node:crypto";
-import type { Selectable } from "kysely";
+import { sql, type Selectable } from "kysely";
 import type { RunError, RunSkip, RunStatus, TaskRun } from "#contracts/task.ts";
 import type { StoreDb } from "./dialect.ts";
 import type { TaskRunsTable } from "./schema.ts";
-import { RUN_LIST_CAP, RUNS_KEPT, type RunHistoryPort } from "./tasks.ts";
+import { mergeSketches, sketchOf, summarize, type LagSketch } from "./lag-sketch.ts";
+import { RUN_LIST_CAP, RUNS_KEPT, RUNS_KEPT_MS, type RunHistoryPort } from "./tasks.ts";
 
 function toRun(row: Selectable<TaskRunsTable>): TaskRun {
   return {
@@ -26,6 +27,10 @@ function toRun(row: Selectable<TaskRunsTable>): TaskRun {
     errors: JSON.parse(row.errors) as RunError[],
     more_skipped: Number(row.more_skipped),
     more_errors: Number(row.more_errors),
+    lag:
+      row.lag_p50_ms === null || row.lag_p95_ms === null || row.lag_max_ms === null
+        ? null
+        : { objects: Number(row.lag_objects), p50_ms: Number(row.lag_p50_ms), p95_ms: Number(row.lag_p95_ms), max_ms: Number(row.lag_max_ms) },
   };
 }
 
@@ -42,6 +47,8 @@ export function runHistory(s: StoreDb, now: () => Date): RunHistoryPort {
       const at = now().toISOString();
       const skipped = run.skipped.slice(0, RUN_LIST_CAP);
       const errors = run.errors.slice(0, RUN_LIST_CAP);
+      const lags = run.lags_ms ?? [];
+      const lag = summarize(lags);
       const row = await db.transaction().execute(async (tx) => {
         for (const o of [...loaded].sort(byKey)) {
           await tx
@@ -84,6 +91,8 @@ export function runHistory(s: StoreDb, now: () => Date): RunHistoryPort {
             objects_duplicate: run.objects_duplicate, rows_loaded: run.rows_loaded, copy_statements: run.copy_statements,
             skipped: JSON.stringify(skipped), errors: JSON.stringify(errors),
             more_skipped: run.skipped.length - skipped.length, more_errors: run.errors.length - errors.length,
+            lag_objects: lag?.objects ?? 0, lag_p50_ms: lag?.p50_ms ?? null, lag_p95_ms: lag?.p95_ms ?? null,
+            lag_max_ms: lag?.max_ms ?? null, lag_sketch: lag ? JSON.stringify(sketchOf(lags)) : null,
           })
           .execute();
         const last = run.errors.at(-1);
@@ -109,7 +118,8 @@ export function runHistory(s: StoreDb, now: () => Date): RunHistoryPort {
         if (Number(count.n) > RUNS_KEPT + 100) {
           const keep = tx.selectFrom("task_runs").select("id").where("task_id", "=", run.task_id)
             .orderBy("started_at", "desc").orderBy("ended_at", "desc").orderBy("id", "desc").limit(RUNS_KEPT);
-          await tx.deleteFrom("task_runs").where("task_id", "=", run.task_id).where("id", "not in", keep).execute();
+          const recent = new Date(now().getTime() - RUNS_KEPT_MS).toISOString();
+          await tx.deleteFrom("task_runs").where("task_id", "=", run.task_id).where("id", "not in", keep).where("ended_at", "<", recent).execute();
         }
         return tx.selectFrom("task_runs").selectAll().where("id", "=", id).executeTakeFirstOrThrow();
       });
@@ -124,6 +134,46 @@ export function runHistory(s: StoreDb, now: () => Date): RunHistoryPort {
       // Newest first; ended_at and id only break ties between runs that started in the same ms.
       const rows = await q.orderBy("started_at", "desc").orderBy("ended_at", "desc").orderBy("id", "desc").limit(limit).execute();
       return rows.map(toRun);
+    },
+
+    async runActivity(orgId, taskId, { since, lagRuns }) {
+      const exists = await db.selectFrom("tasks").select("id").where("org_id", "=", orgId).where("id", "=", taskId).executeTakeFirst();
+      if (!exists) return null;
+      const lagRows = await db
+        .selectFrom("task_runs")
+        .select(["ended_at", "lag_max_ms", "lag_sketch"])
+        .where("task_id", "=", taskId)
+        .where("lag_sketch", "is not", null)
+        .orderBy("ended_at", "desc")
+        .orderBy("id", "desc")
+        .limit(lagRuns)
+        .execute();
+      const sketches = lagRows.map((r) => JSON.parse(r.lag_sketch!) as LagSketch);
+      const maxes = lagRows.map((r) => Number(r.lag_max_ms));
+      const sketch = mergeSketches(sketches);
+      // ISO 8601 text from toISOString(): its first 16 characters are the minute, in both dialects.
+      const minute = sql<string>`substr(ended_at, 1, 16)`;
+      const minuteRows = await db
+        .selectFrom("task_runs")
+        .select((eb) => [
+          minute.as("minute"),
+          eb.fn.sum<number | string>("objects_loaded").as("objects_loaded"),
+          eb.fn.sum<number | string>("rows_loaded").as("rows_loaded"),
+        ])
+        .where("task_id", "=", taskId)
+        .where("ended_at", ">=", since)
+        .groupBy(minute)
+        .execute();
+      return {
+        lag: {
+          runs: lagRows.length,
+          objects: Object.values(sketch).reduce((a, b) => a + b, 0),
+          since: lagRows.at(-1)?.ended_at ?? null,
+          max_ms: maxes.length > 0 ? Math.max(...maxes) : null,
+          sketch,
+        },
+        minutes: minuteRows.map((r) => ({ minute: r.minute, objects_loaded: Number(r.objects_loaded), rows_loaded: Number(r.rows_loaded) })),
+      };
     },
   };
 }

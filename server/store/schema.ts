@@ -83,6 +83,13 @@ export interface TaskRunsTable {
   errors: string;
   more_skipped: Int;
   more_errors: Int;
+  /** Event -> committed lag of the run's loaded objects (migration 8); null/0 when none is known. */
+  lag_objects: Generated<Int>;
+  lag_p50_ms: Int | null;
+  lag_p95_ms: Int | null;
+  lag_max_ms: Int | null;
+  /** JSON LagSketch (lag-sketch.ts): bucket index -> objects. */
+  lag_sketch: string | null;
 }
 
 /** Per version (key + ETag): claimed or loaded; the history a claim reads. */

@@ -9,7 +9,12 @@ import path from "node:path";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { DataSourceInput } from "#contracts/data-source.ts";
 import { MISSING, SKIP_POSTGRES, SKIP_REASON, postgresBinDir, startPostgres, type PostgresCluster } from "../../tests/support/postgres.ts";
-import { openStore, type Stores } from "./open.ts";
+import { sql } from "kysely";
+import { dataSourceStore } from "./data-sources.ts";
+import { openPostgresDb, openSqliteDb } from "./dialect.ts";
+import { MIGRATIONS, migrate } from "./migrations.ts";
+import { STORE_FILE, openStore, type Stores } from "./open.ts";
+import { taskRecords } from "./task-records.ts";
 import type { LedgerObject, TaskConfig } from "./tasks.ts";
 import { DuplicateNameError } from "./types.ts";
 
@@ -228,6 +233,66 @@ describe.each([sqlite, postgres])("store contract on $name", (adapter) => {
       expect((await t.get(ORG, taskId))!.counters).toMatchObject({ rows_loaded: 14, batches: 2, errors: 1, objects_loaded: 2 });
       expect(await t.loadedAmong(taskId, [obj("x"), obj("a"), obj("a", "e2")])).toEqual(new Set([1]));
       expect(await t.claim(taskId, "w2", [obj("a")], 60_000)).toMatchObject({ claimed: [], loaded: [obj("a")], held: [] });
+    });
+
+    it("runs: lag per run (exact nearest-rank p50/p95/max); activity merges recent runs' sketches and sums objects and rows per minute", async () => {
+      const t = stores.tasks;
+      const base = { task_id: taskId, worker_id: "w1", status: "succeeded" as const, messages: 1, messages_deleted: 1, messages_skipped: 0,
+        objects_duplicate: 0, copy_statements: 1, skipped: [], errors: [], messages_received: 1 };
+      // 20 objects lagging 1..20 s in one run, 1 object at 100 s in another, and one run with no lag known.
+      const first = await t.finishBatch({ ...base, objects_loaded: 20, rows_loaded: 200, started_at: "2030-01-01T00:00:00.000Z",
+        ended_at: "2030-01-01T00:00:30.000Z", lags_ms: Array.from({ length: 20 }, (_, i) => (20 - i) * 1000) }, [], "w1");
+      expect(first.lag).toEqual({ objects: 20, p50_ms: 10_000, p95_ms: 19_000, max_ms: 20_000 });
+      await t.finishBatch({ ...base, objects_loaded: 1, rows_loaded: 5, started_at: "2030-01-01T00:00:40.000Z",
+        ended_at: "2030-01-01T00:00:50.000Z", lags_ms: [100_000] }, [], "w1");
+      const none = await t.finishBatch({ ...base, objects_loaded: 0, rows_loaded: 0, started_at: "2030-01-01T00:01:10.000Z",
+        ended_at: "2030-01-01T00:01:20.000Z" }, [], "w1");
+      expect(none.lag).toBeNull();
+      expect((await t.listRuns(ORG, taskId))!.map((r) => r.lag?.max_ms ?? null)).toEqual([null, 100_000, 20_000]);
+
+      const activity = (await t.runActivity(ORG, taskId, { since: "2030-01-01T00:00:00.000Z", lagRuns: 50 }))!;
+      expect(activity.minutes.sort((a, b) => a.minute.localeCompare(b.minute))).toEqual([
+        { minute: "2030-01-01T00:00", objects_loaded: 21, rows_loaded: 205 },
+        { minute: "2030-01-01T00:01", objects_loaded: 0, rows_loaded: 0 },
+      ]);
+      expect(activity.lag).toMatchObject({ runs: 2, objects: 21, since: "2030-01-01T00:00:30.000Z", max_ms: 100_000 });
+      // The window: runs ended before `since` are not counted; lag takes the last `lagRuns` runs with lag.
+      expect((await t.runActivity(ORG, taskId, { since: "2030-01-01T00:01:00.000Z", lagRuns: 1 }))!).toMatchObject({
+        minutes: [{ minute: "2030-01-01T00:01", objects_loaded: 0, rows_loaded: 0 }],
+        lag: { runs: 1, objects: 1, since: "2030-01-01T00:00:50.000Z", max_ms: 100_000 },
+      });
+      expect(await t.runActivity("org-b", taskId, { since: "2030-01-01T00:00:00.000Z", lagRuns: 50 })).toBeNull();
+    });
+
+    it("migration 0008 adds lag to a store with runs recorded before it: those runs have none, new ones do", async () => {
+      const fresh = await adapter.target();
+      const old = adapter.name === "sqlite" ? openSqliteDb(path.join(fresh, STORE_FILE)) : openPostgresDb(fresh);
+      const before = Object.fromEntries(Object.entries(MIGRATIONS).filter(([name]) => name < "0008"));
+      expect(await migrate(old.db, before)).toEqual(Object.keys(before));
+      const now = () => new Date();
+      const oldSource = (await dataSourceStore(old, now).createDataSource(ORG, input, null)).id;
+      const oldTask = (await taskRecords(old, now).create(ORG, config("old task", oldSource))).id;
+      // A run as the store before migration 8 wrote it (no lag columns yet).
+      await sql`insert into task_runs (id, task_id, worker_id, started_at, ended_at, status, messages, messages_deleted,
+        messages_skipped, objects_loaded, objects_duplicate, rows_loaded, copy_statements, skipped, errors, more_skipped, more_errors)
+        values ('r-old', ${oldTask}, 'w1', '2030-01-01T00:00:00.000Z', '2030-01-01T00:00:01.000Z', 'succeeded', 1, 1, 0, 1, 0, 3, 1,
+        '[]', '[]', 0, 0)`.execute(old.db);
+      await old.db.destroy();
+
+      const upgraded = await openStore(fresh);
+      try {
+        expect((await upgraded.tasks.listRuns(ORG, oldTask))!).toMatchObject([{ id: "r-old", rows_loaded: 3, lag: null }]);
+        const next = await upgraded.tasks.finishBatch({ task_id: oldTask, worker_id: "w1", status: "succeeded", messages: 1, messages_deleted: 1,
+          messages_skipped: 0, objects_loaded: 1, objects_duplicate: 0, rows_loaded: 2, copy_statements: 1, skipped: [], errors: [],
+          messages_received: 1, started_at: "2030-01-01T00:00:02.000Z", ended_at: "2030-01-01T00:00:03.000Z", lags_ms: [1234] }, [], "w1");
+        expect(next.lag).toEqual({ objects: 1, p50_ms: 1234, p95_ms: 1234, max_ms: 1234 });
+        expect((await upgraded.tasks.runActivity(ORG, oldTask, { since: "2030-01-01T00:00:00.000Z", lagRuns: 50 }))!).toMatchObject({
+          minutes: [{ minute: "2030-01-01T00:00", objects_loaded: 2, rows_loaded: 5 }],
+          lag: { runs: 1, objects: 1, max_ms: 1234 },
+        });
+      } finally {
+        await upgraded.close();
+      }
     });
 
     it("claims: loaded per key+ETag, held per key across ETags, history none / crashed / other_version", async () => {

@@ -2,6 +2,7 @@
 // desired state (the API's), status reports (the workers'), the load ledger with claims, and run
 // history. Implemented once over Kysely for SQLite and PostgreSQL (task-records.ts,
 // task-status.ts, ledger.ts, runs.ts); open them with openStore() in open.ts.
+import type { LagSketch } from "./lag-sketch.ts";
 import type { DataSourceRecord } from "#contracts/data-source.ts";
 import type {
   DesiredState,
@@ -65,18 +66,33 @@ export interface ClaimResult {
   held: { object: LedgerObject; leaseMsLeft: number }[];
 }
 
-/** A run as the worker records it: the contract's run without the stored id and overflow counts. */
-export interface RunInput extends Omit<TaskRun, "id" | "more_skipped" | "more_errors"> {
+/** A run as the worker records it: the contract's run without the stored id, overflow counts and lag summary. */
+export interface RunInput extends Omit<TaskRun, "id" | "more_skipped" | "more_errors" | "lag"> {
   /** Counter increments of the task beyond what the run itself says (messages received, etc.). */
   messages_received: number;
+  /** Event -> committed lag (ms) of each loaded object whose event time is known; the store keeps a summary and a sketch. */
+  lags_ms?: readonly number[];
+}
+
+/** What the runs say about a task's recent activity (the API adds the queue's backlog). */
+export interface RunActivity {
+  /** Lag over the last `lagRuns` runs that recorded it. */
+  lag: { runs: number; objects: number; since: string | null; max_ms: number | null; sketch: LagSketch };
+  /** Objects and rows of the runs that ended at or after `since`, per minute ("YYYY-MM-DDTHH:MM", UTC) that had any. */
+  minutes: { minute: string; objects_loaded: number; rows_loaded: number }[];
 }
 
 export type DeleteResult = "deleted" | "missing" | "running";
 
 /** Entries kept per run for skipped messages and errors; the rest are counted. */
 export const RUN_LIST_CAP = 50;
-/** Runs kept per task; older ones are pruned as new ones arrive. */
+/**
+ * Runs kept per task; older ones are pruned as new ones arrive, except those of the last
+ * RUNS_KEPT_MS (the activity's per-minute throughput reads an hour of runs, and a busy task with
+ * several workers ends more than RUNS_KEPT runs an hour).
+ */
 export const RUNS_KEPT = 1000;
+export const RUNS_KEPT_MS = 61 * 60_000;
 /** A worker not heard from for this long (a killed one) drops out of a task's workers. */
 export const WORKERS_FORGOTTEN_AFTER_MS = 10 * 60_000;
 
@@ -163,6 +179,8 @@ export interface RunHistoryPort {
   finishBatch(run: RunInput, loaded: readonly (LedgerObject & { rows: number })[], workerId: string): Promise<TaskRun>;
   /** Newest first; null when the task is not in the org. */
   listRuns(orgId: string, taskId: string, limit?: number, before?: string): Promise<TaskRun[] | null>;
+  /** Lag and per-minute throughput from the runs; null when the task is not in the org. */
+  runActivity(orgId: string, taskId: string, options: { since: string; lagRuns: number }): Promise<RunActivity | null>;
 }
 
 export interface TaskStore extends TaskPort, TaskWorkersPort, TaskStatusPort, LoadLedgerPort, RunHistoryPort {}

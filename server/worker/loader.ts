@@ -19,7 +19,16 @@ export interface LoadItem {
 }
 
 export type FileOutcome =
-  | { key: string; status: "loaded"; rows: number; errorsSeen: number; firstError: string | null; firstErrorLine: number | null }
+  | {
+      key: string;
+      status: "loaded";
+      rows: number;
+      errorsSeen: number;
+      firstError: string | null;
+      firstErrorLine: number | null;
+      /** When the COPY that loaded it returned (ms since the epoch, this host's clock): its rows are committed. */
+      committedAt: number;
+    }
   /** Not in COPY's result: Databend's load metadata (or the deduplicate label) says it is loaded. */
   | { key: string; status: "skipped_by_databend" }
   /** The object no longer exists (deleted, or purged by another load). */
@@ -80,6 +89,7 @@ export async function loadItems(items: readonly LoadItem[], deps: LoadDeps, buck
     statements++;
     try {
       const results = await deps.copy(group.keys, { force: group.force, label: group.label });
+      const committedAt = Date.now();
       const inGroup = new Set(group.keys);
       for (const r of results) {
         const key = resultKey(r.file, bucket);
@@ -91,6 +101,7 @@ export async function loadItems(items: readonly LoadItem[], deps: LoadDeps, buck
           errorsSeen: r.errorsSeen,
           firstError: r.firstError,
           firstErrorLine: r.firstErrorLine,
+          committedAt,
         });
       }
       for (const key of group.keys) if (!outcomes.has(key)) outcomes.set(key, { key, status: "skipped_by_databend" });

@@ -1,15 +1,16 @@
 // The worker's Prometheus metrics: one registry, the metric definitions, a per-task view the
 // runner hands to its pieces, and a GET /metrics server (node:http, 127.0.0.1:9464 by default;
 // WORKER_METRICS_PORT, WORKER_METRICS_HOST). Counters are fed where the worker already counts:
-// the run record of each batch (received, loaded, duplicates, rows), the acknowledger (deletes
+// the run record of each batch (received, loaded, duplicates, rows, event lag), the acknowledger (deletes
 // sent, messages given back to the queue), the copier (COPY time, errors by Databend's class or
 // AWS's kind), the credential cache (AssumeRole calls) and the receiver (SQS errors by kind).
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import { Counter, Histogram, Registry, collectDefaultMetrics } from "prom-client";
 import type { AwsErrorKind } from "../aws/errors.ts";
 import type { DatabendErrorClass } from "../databend/errors.ts";
+import { serveMetrics, type MetricsServer } from "../metrics-server.ts";
 import type { RunInput } from "../store/tasks.ts";
+
+export type { MetricsServer };
 
 export const registry = new Registry();
 
@@ -41,12 +42,20 @@ const copyDuration = new Histogram({
   registers: [registry],
 });
 
+const eventLag = new Histogram({
+  name: "worker_event_lag_seconds",
+  help: "Per loaded object, from its S3 event's eventTime to the return of the COPY that loaded it, in seconds (as run history records it)",
+  labelNames: ["task"] as const,
+  buckets: [0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 900, 3600],
+  registers: [registry],
+});
+
 export type ReturnReason = "retry" | "deferred" | "released" | "abandoned";
 
 /** The metrics of one task, as its runner's pieces record them. */
 export interface TaskMetrics {
   /** A batch's run record, once it is saved (the one place batch outcomes are counted). */
-  run(input: Pick<RunInput, "messages_received" | "objects_loaded" | "objects_duplicate" | "rows_loaded">): void;
+  run(input: Pick<RunInput, "messages_received" | "objects_loaded" | "objects_duplicate" | "rows_loaded" | "lags_ms">): void;
   deleted(count: number): void;
   returned(reason: ReturnReason, count?: number): void;
   /** Starts timing a COPY; call the result when it ends. */
@@ -64,6 +73,7 @@ export function taskMetrics(taskId: string): TaskMetrics {
       objectsLoaded.inc(task, input.objects_loaded);
       objectsDuplicate.inc(task, input.objects_duplicate);
       rowsLoaded.inc(task, input.rows_loaded);
+      for (const ms of input.lags_ms ?? []) eventLag.observe(task, Math.max(0, ms) / 1000);
     },
     deleted: (count) => deleted.inc(task, count),
     returned: (reason, count = 1) => returned.inc({ ...task, reason }, count),
@@ -79,44 +89,11 @@ export function taskMetrics(taskId: string): TaskMetrics {
 
 let defaultsCollected = false;
 
-export interface MetricsServer {
-  host: string;
-  port: number;
-  close(): Promise<void>;
-}
-
-/** Serves GET /metrics (404 otherwise) and prom-client's default process metrics. */
+/** Serves the worker's registry on GET /metrics (404 otherwise), with prom-client's default process metrics. */
 export async function startMetricsServer(host: string, port: number): Promise<MetricsServer> {
   if (!defaultsCollected) {
     defaultsCollected = true;
     collectDefaultMetrics({ register: registry });
   }
-  const server: Server = createServer((req, res) => {
-    const path = (req.url ?? "").split("?")[0];
-    if (req.method !== "GET" || path !== "/metrics") {
-      res.writeHead(404, { "content-type": "text/plain" }).end("Not found\n");
-      return;
-    }
-    registry.metrics().then(
-      (text) => res.writeHead(200, { "content-type": registry.contentType }).end(text),
-      (error: unknown) => res.writeHead(500, { "content-type": "text/plain" }).end(`${String(error)}\n`),
-    );
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(port, host, () => {
-      server.off("error", reject);
-      resolve();
-    });
-  });
-  const address = server.address() as AddressInfo;
-  return {
-    host,
-    port: address.port,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
+  return serveMetrics(registry, host, port);
 }

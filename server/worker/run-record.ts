@@ -16,10 +16,22 @@ export class BatchTally {
   objectsDuplicate = 0;
   rowsLoaded = 0;
   statements = 0;
+  /** Event -> committed lag (ms) of each object this batch loaded whose event time is known. */
+  readonly lagsMs: number[] = [];
   /** Set when the task cannot go on: the sentence for its failure. */
   fatal: string | undefined;
   /** The outside system's text behind `fatal`. */
   fatalDetail: string | undefined;
+
+  /**
+   * An object's lag: from its S3 event's eventTime (S3's clock) to its COPY's return (ours). An
+   * event without a readable eventTime has no lag. Objects whose rows were counted after a worker
+   * restart are not noted: when they were committed is not known.
+   */
+  noteLag(eventTime: string, committedAt: number): void {
+    const at = Date.parse(eventTime);
+    if (Number.isFinite(at)) this.lagsMs.push(committedAt - at);
+  }
 
   note(messageId: string, settlement: Settlement | null): void {
     if (settlement) this.settlements.set(messageId, settlement);
@@ -51,6 +63,7 @@ export class BatchTally {
       // All of them: the store keeps the first RUN_LIST_CAP and counts the rest exactly.
       skipped: this.skipped,
       errors: this.errors,
+      lags_ms: this.lagsMs,
     };
   }
 }

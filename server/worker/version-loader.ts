@@ -172,6 +172,7 @@ export class VersionLoader {
           tally.objectsLoaded++;
           tally.rowsLoaded += outcome.rows;
           tally.loaded.push({ ...ledgerEntry, rows: outcome.rows });
+          tally.noteLag(entry.object.eventTime, outcome.committedAt);
           if (outcome.errorsSeen > 0) {
             const at = outcome.firstErrorLine !== null ? ` at line ${outcome.firstErrorLine}` : "";
             tally.errors.push({

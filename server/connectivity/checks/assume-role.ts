@@ -1,6 +1,8 @@
 import { AssumeRoleCommand } from "@aws-sdk/client-sts";
+import type { AwsCredentialIdentity } from "@aws-sdk/types";
+import type { AwsPartition } from "#contracts/aws-names.ts";
 import type { CheckResult } from "#contracts/connectivity.ts";
-import { createStsClient, roleSessionName, stsRegionFor } from "../../aws/clients.ts";
+import { createStsClient, roleSessionName, stsRegionFor, type AwsClientOptions } from "../../aws/clients.ts";
 import { describeAwsError, detailOf } from "../aws-errors.ts";
 import type { Check, CheckContext } from "../context.ts";
 
@@ -17,35 +19,57 @@ export function trustPolicyHint(ctx: Pick<CheckContext, "platform" | "orgId" | "
   );
 }
 
+/**
+ * Assumes the customer's role as the platform setup identity (`aws.credentials`, else the SDK's
+ * default chain) with the organization's External ID, for SETUP_SESSION_SECONDS. Test Connectivity
+ * and the task activity's backlog both ask AWS through this session. Null when STS answered
+ * without credentials; the SDK's error otherwise.
+ */
+export async function assumeSetupSession(args: {
+  roleArn: string;
+  externalId: string;
+  partition: AwsPartition;
+  aws: AwsClientOptions;
+  signal: AbortSignal;
+}): Promise<AwsCredentialIdentity | null> {
+  const sts = createStsClient(stsRegionFor(args.partition), args.aws);
+  try {
+    const out = await sts.send(
+      new AssumeRoleCommand({
+        RoleArn: args.roleArn,
+        ExternalId: args.externalId,
+        RoleSessionName: roleSessionName("setup", args.externalId),
+        DurationSeconds: SETUP_SESSION_SECONDS,
+      }),
+      { abortSignal: args.signal },
+    );
+    const c = out.Credentials;
+    if (!c?.AccessKeyId || !c.SecretAccessKey) return null;
+    return {
+      accessKeyId: c.AccessKeyId,
+      secretAccessKey: c.SecretAccessKey,
+      ...(c.SessionToken ? { sessionToken: c.SessionToken } : {}),
+      ...(c.Expiration ? { expiration: c.Expiration } : {}),
+    };
+  } finally {
+    sts.destroy();
+  }
+}
+
 export const assumeRole: Check = {
   id: "assume_role",
   needs: [],
   async run(ctx): Promise<CheckResult> {
     const { target } = ctx;
     const sessionName = roleSessionName("setup", ctx.orgId);
-    const sts = createStsClient(stsRegionFor(target.partition), ctx.aws);
     try {
-      const out = await ctx.call((abortSignal) =>
-        sts.send(
-          new AssumeRoleCommand({
-            RoleArn: target.input.role_arn,
-            ExternalId: ctx.orgId,
-            RoleSessionName: sessionName,
-            DurationSeconds: SETUP_SESSION_SECONDS,
-          }),
-          { abortSignal },
-        ),
+      const credentials = await ctx.call((signal) =>
+        assumeSetupSession({ roleArn: target.input.role_arn, externalId: ctx.orgId, partition: target.partition, aws: ctx.aws, signal }),
       );
-      const c = out.Credentials;
-      if (!c?.AccessKeyId || !c.SecretAccessKey) {
+      if (!credentials) {
         return { id: "assume_role", status: "fail", message: "AWS STS answered AssumeRole without credentials", hint: "Run Test Connectivity again" };
       }
-      ctx.facts.credentials = {
-        accessKeyId: c.AccessKeyId,
-        secretAccessKey: c.SecretAccessKey,
-        ...(c.SessionToken ? { sessionToken: c.SessionToken } : {}),
-        ...(c.Expiration ? { expiration: c.Expiration } : {}),
-      };
+      ctx.facts.credentials = credentials;
       return {
         id: "assume_role",
         status: "pass",
@@ -73,8 +97,6 @@ export const assumeRole: Check = {
         };
       }
       return { id: "assume_role", status: "fail", message: mapped.message, hint: mapped.hint, ...detailOf(mapped) };
-    } finally {
-      sts.destroy();
     }
   },
 };

@@ -9,7 +9,7 @@ import { AppProviders } from "../../app/providers.tsx";
 import { renderRoutes } from "../../render-routes.test-support.tsx";
 import { taskRoutes } from "./routes.tsx";
 
-export { makeRun, makeTask } from "#contracts/test-fixtures.ts";
+export { makeActivity, makeRun, makeTask } from "#contracts/test-fixtures.ts";
 
 export function renderAt(path: string) {
   return renderRoutes(path, [...taskRoutes, { path: "data/sources/:id", element: <h1>Data source page</h1> }]);

@@ -1,10 +1,11 @@
-// Query keys of the task feature; every list, detail, run-history and workers query lives under `all`.
+// Query keys of the task feature; every list, detail, run-history, workers and activity query lives under `all`.
 export const taskKeys = {
   all: ["tasks"] as const,
   list: () => [...taskKeys.all, "list"] as const,
   detail: (id: string) => [...taskKeys.all, "detail", id] as const,
   runs: (id: string) => [...taskKeys.all, "runs", id] as const,
   workers: (id: string) => [...taskKeys.all, "workers", id] as const,
+  activity: (id: string) => [...taskKeys.all, "activity", id] as const,
 };
 
 /** How often task queries refresh while a task runs or is changing state. */

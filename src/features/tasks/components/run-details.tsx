@@ -4,6 +4,7 @@ import { Code, List, Stack, Text, Title } from "@mantine/core";
 import type { TaskRun } from "#contracts/task.ts";
 import { ErrorDetail } from "../../../lib/error-detail.tsx";
 import { formatCount } from "../../../lib/format.ts";
+import { formatLag } from "./task-format.tsx";
 
 const EXCERPT_CHARS = 200;
 
@@ -86,6 +87,12 @@ export function RunDetails({ run, id }: { run: TaskRun; id: string }) {
         Messages {formatCount(run.messages)} (deleted {formatCount(run.messages_deleted)}), duplicates left out{" "}
         {formatCount(run.objects_duplicate)}, COPY statements {formatCount(run.copy_statements)}, worker <Code>{run.worker_id}</Code>.
       </Text>
+      {run.lag ? (
+        <Text size="xs" c="dimmed">
+          Lag from S3 event to rows committed, over {formatCount(run.lag.objects)} object{run.lag.objects === 1 ? "" : "s"}: median{" "}
+          {formatLag(run.lag.p50_ms)}, p95 {formatLag(run.lag.p95_ms)}, slowest {formatLag(run.lag.max_ms)}.
+        </Text>
+      ) : null}
     </Stack>
   );
 }

@@ -8,7 +8,7 @@ import { setupServer } from "msw/node";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { ON_ERROR_HELP, PURGE_WARNING, type TaskRun, type TaskWorker } from "#contracts/task.ts";
 import { RUNS_PAGE_SIZE } from "../api/get-task-runs.ts";
-import { makeRun, makeTask, renderAt, renderWithProviders } from "../test-support.tsx";
+import { makeActivity, makeRun, makeTask, renderAt, renderWithProviders } from "../test-support.tsx";
 import { formatDateTimeSeconds } from "./task-format.tsx";
 import { LastError } from "./task-status.tsx";
 import { sessionHandler } from "../../../session.test-support.ts";
@@ -18,6 +18,7 @@ const server = setupServer(
   http.get("/api/tasks", () => HttpResponse.json({ items: [] })),
   http.get("/api/tasks/:id/runs", () => HttpResponse.json({ items: [] })),
   http.get("/api/tasks/:id/workers", () => HttpResponse.json({ items: [] })),
+  http.get("/api/tasks/:id/activity", () => HttpResponse.json(makeActivity())),
   http.get("/api/data-sources", () => HttpResponse.json({ items: [] })),
 );
 beforeAll(() => server.listen({ onUnhandledRequest: "error" }));
@@ -210,6 +211,8 @@ describe("Task detail", () => {
     expect(panel).toHaveTextContent("…and 2 more errors not stored.");
     expect(panel).toHaveTextContent("m-skip-1");
     expect(panel).toHaveTextContent("Key does not end with the suffix .csv");
+    // The run's event -> rows lag (the fixture's run: 3 objects, median 1.8 s, p95 and slowest 2.4 s).
+    expect(panel).toHaveTextContent("Lag from S3 event to rows committed, over 3 objects: median 1.8 s, p95 2.4 s, slowest 2.4 s.");
     // The full text stays behind its own toggle.
     const full = within(panel).getByRole("button", { name: "Show details" });
     expect(full).toHaveAttribute("aria-expanded", "false");

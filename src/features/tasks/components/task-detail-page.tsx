@@ -1,5 +1,6 @@
-// One task: state and its reasons in words, counters, settings, workers and the run history; the
-// header carries Start/Stop, Edit and Delete (Edit and Delete only while the task is stopped).
+// One task: state and its reasons in words, workers, activity (backlog, lag, throughput), counters,
+// settings and the run history; the header carries Start/Stop, Edit and Delete (Edit and Delete
+// only while the task is stopped).
 import { Code, Paper, SimpleGrid, Stack, Text, Title } from "@mantine/core";
 import { useId, type ReactNode } from "react";
 import { useParams } from "react-router";
@@ -11,6 +12,7 @@ import { useTask } from "../api/get-task.ts";
 import { isActive, TASKS_ROOT } from "../task-state.ts";
 import { DeleteTaskButton, EditTaskButton, StartStopButton } from "./task-actions.tsx";
 import { formatLabel, formatOptions } from "./task-format.tsx";
+import { TaskActivitySection } from "./task-activity.tsx";
 import { TaskRuns } from "./task-runs.tsx";
 import { LastError, TaskStatus } from "./task-status.tsx";
 import { TaskWorkers } from "./task-workers.tsx";
@@ -165,6 +167,9 @@ export function TaskDetailPage() {
             </Title>
             <TaskWorkers taskId={record.id} live={live} />
           </Stack>
+        </Section>
+        <Section title="Activity">
+          <TaskActivitySection taskId={record.id} />
         </Section>
         <Section title="Counters">
           <Counters counters={record.counters} />

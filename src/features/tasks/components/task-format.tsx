@@ -25,3 +25,19 @@ export function formatOptions(format: FileFormat): { label: string; value: strin
 
 // A run's start time to the second (batches follow each other within a minute); one definition in lib.
 export { formatDateTimeSeconds } from "../../../lib/format.ts";
+
+/** A lag as a person reads it: "850 ms", "4.2 s", "3 min 5 s", "2 h 4 min". */
+export function formatLag(ms: number): string {
+  if (ms < 1000) return `${Math.round(ms)} ms`;
+  if (ms < 60_000) return `${(ms / 1000).toFixed(1)} s`;
+  const seconds = Math.round(ms / 1000);
+  if (seconds < 3600) return `${Math.floor(seconds / 60)} min ${seconds % 60} s`;
+  return `${Math.floor(seconds / 3600)} h ${Math.floor((seconds % 3600) / 60)} min`;
+}
+
+const clock = new Intl.DateTimeFormat(undefined, { hour: "2-digit", minute: "2-digit" });
+
+/** A minute of the activity's throughput, as a clock reads it ("10:42"). */
+export function minuteLabel(iso: string): string {
+  return clock.format(new Date(iso));
+}

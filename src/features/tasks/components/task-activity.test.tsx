@@ -1,0 +1,130 @@
+// The task page's Activity section: backlog, lag and per-minute charts with their numbers in words
+// (and a table for screen readers), the empty state, an unavailable backlog with AWS's text behind
+// Show details, and the refresh every 10 s. msw stands in for the API because a component test
+// has no server.
+import { act, screen, waitFor, within } from "@testing-library/react";
+import { http, HttpResponse } from "msw";
+import { setupServer } from "msw/node";
+import { userEvent } from "@testing-library/user-event";
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import type { TaskActivity } from "#contracts/task-activity.ts";
+import { ACTIVITY_REFRESH_MS } from "../api/get-task-activity.ts";
+import { makeActivity, makeTask, renderAt } from "../test-support.tsx";
+import { throughputSummary } from "./task-activity.tsx";
+import { formatLag } from "./task-format.tsx";
+
+let activity: TaskActivity = makeActivity();
+let asked = 0;
+const server = setupServer(
+  http.get("/api/tasks/t-1", () => HttpResponse.json(makeTask({ status: "running", desired_state: "running" }))),
+  http.get("/api/tasks/:id/runs", () => HttpResponse.json({ items: [] })),
+  http.get("/api/tasks/:id/workers", () => HttpResponse.json({ items: [] })),
+  http.get("/api/tasks/:id/activity", () => {
+    asked++;
+    return HttpResponse.json(activity);
+  }),
+  http.get("/api/data-sources", () => HttpResponse.json({ items: [] })),
+);
+beforeAll(() => server.listen({ onUnhandledRequest: "error" }));
+afterEach(() => {
+  server.resetHandlers();
+  activity = makeActivity();
+  asked = 0;
+  vi.useRealTimers();
+});
+afterAll(() => server.close());
+
+async function section() {
+  await screen.findByRole("heading", { level: 1, name: "load-orders" });
+  const region = screen.getByRole("region", { name: "Activity" });
+  await waitFor(() => expect(region).not.toHaveTextContent("Loading activity"));
+  return region;
+}
+const valueOf = (scope: HTMLElement, label: string) => within(scope).getByText(label).nextElementSibling as HTMLElement;
+
+describe("Task activity", () => {
+  it("before anything ran: the empty queue, no lag, and words instead of empty charts", async () => {
+    renderAt("/data/integration/t-1");
+    const region = await section();
+    expect(valueOf(region, "Messages waiting")).toHaveTextContent("0");
+    expect(valueOf(region, "Messages in flight")).toHaveTextContent("0");
+    expect(region).toHaveTextContent("No batch has loaded objects yet");
+    expect(region).toHaveTextContent("Nothing loaded yet");
+    expect(within(region).queryByRole("heading", { name: "Objects loaded per minute" })).toBeNull();
+  });
+
+  it("shows backlog, lag p50/p95 and both charts, each with a heading and a sentence of its numbers; screen readers get a table", async () => {
+    activity = makeActivity(
+      {
+        backlog: { visible: 1234, in_flight: 56, checked_at: "2026-01-03T10:30:20.000Z" },
+        lag: { p50_ms: 1840, p95_ms: 64_000, max_ms: 90_000, objects: 40, batches: 7, since: "2026-01-03T10:00:00.000Z", relative_accuracy: 0.01 },
+      },
+      [
+        { minutesAgo: 5, objects: 30, rows: 3000 },
+        { minutesAgo: 0, objects: 10, rows: 900 },
+      ],
+    );
+    renderAt("/data/integration/t-1");
+    const region = await section();
+    expect(valueOf(region, "Messages waiting")).toHaveTextContent((1234).toLocaleString());
+    expect(valueOf(region, "Messages in flight")).toHaveTextContent("56");
+    expect(valueOf(region, "Lag, event to rows (p50)")).toHaveTextContent("1.8 s");
+    expect(region).toHaveTextContent("Over 40 objects in the last 7 batches");
+    expect(valueOf(region, "Lag, event to rows (p95)")).toHaveTextContent("1 min 4 s");
+    expect(region).toHaveTextContent("Slowest: 1 min 30 s");
+
+    expect(within(region).getByRole("heading", { level: 3, name: "Objects loaded per minute" })).toBeInTheDocument();
+    expect(within(region).getByRole("heading", { level: 3, name: "Rows loaded per minute" })).toBeInTheDocument();
+    expect(region).toHaveTextContent(throughputSummary(activity.throughput.minutes, "objects_loaded", "objects"));
+    expect(region).toHaveTextContent(/40 objects loaded in the last hour; the busiest minute, .+, had 30; 10 so far this minute\./);
+    expect(region).toHaveTextContent(/3,900 rows loaded in the last hour; the busiest minute, .+, had 3,000; 900 so far this minute\./);
+    const table = within(region).getByRole("table", { name: /Objects and rows loaded per minute/ });
+    const rows = within(table).getAllByRole("row");
+    expect(rows).toHaveLength(3); // the header and the two minutes that loaded anything
+    expect(rows[1]).toHaveTextContent(/30\s*3,000/);
+    expect(rows[2]).toHaveTextContent(/10\s*900/);
+  });
+
+  it("a backlog that cannot be read says why in words, with AWS's text behind Show details; lag and charts still show", async () => {
+    activity = makeActivity(
+      {
+        backlog: {
+          unavailable: "The backlog cannot be read: the role arn:aws:iam::000000000000:role/databend lacks sqs:GetQueueAttributes on arn:aws:sqs:us-east-1:000000000000:orders",
+          detail: "AccessDenied: not authorized to perform sqs:GetQueueAttributes",
+          checked_at: "2026-01-03T10:30:20.000Z",
+        },
+        lag: { p50_ms: 800, p95_ms: 900, max_ms: 950, objects: 2, batches: 1, since: "2026-01-03T10:29:00.000Z", relative_accuracy: 0.01 },
+      },
+      [{ minutesAgo: 1, objects: 2, rows: 20 }],
+    );
+    renderAt("/data/integration/t-1");
+    const region = await section();
+    expect(region).toHaveTextContent("Queue backlog unavailable");
+    expect(region).toHaveTextContent("lacks sqs:GetQueueAttributes on arn:aws:sqs:us-east-1:000000000000:orders");
+    const details = within(region).getByRole("button", { name: "Show details" });
+    expect(details).toHaveAttribute("aria-expanded", "false");
+    await userEvent.setup().click(details);
+    await waitFor(() => expect(within(region).getByText("AccessDenied: not authorized to perform sqs:GetQueueAttributes")).toBeVisible());
+    expect(valueOf(region, "Lag, event to rows (p50)")).toHaveTextContent("800 ms");
+    expect(region).toHaveTextContent(/2 objects loaded in the last hour/);
+    expect(within(region).queryByText("Messages waiting")).toBeNull();
+  });
+
+  it("asks again every 10 s and shows the new backlog", async () => {
+    vi.useFakeTimers({ shouldAdvanceTime: true });
+    renderAt("/data/integration/t-1");
+    const region = await section();
+    expect(valueOf(region, "Messages waiting")).toHaveTextContent("0");
+    const before = asked;
+    activity = makeActivity({ backlog: { visible: 17, in_flight: 3, checked_at: "2026-01-03T10:30:30.000Z" } });
+    await act(async () => {
+      await vi.advanceTimersByTimeAsync(ACTIVITY_REFRESH_MS + 100);
+    });
+    await waitFor(() => expect(valueOf(region, "Messages waiting")).toHaveTextContent("17"));
+    expect(asked).toBeGreaterThan(before);
+  });
+
+  it("formats lags as a person reads them", () => {
+    expect([formatLag(0), formatLag(850), formatLag(4200), formatLag(185_000), formatLag(7_440_000)]).toEqual(["0 ms", "850 ms", "4.2 s", "3 min 5 s", "2 h 4 min"]);
+  });
+});
