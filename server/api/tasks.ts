@@ -51,6 +51,7 @@ export const taskRoutes: FastifyPluginAsyncZod<TaskRoutesOptions> = async (app, 
       target: input.target,
       on_error: input.on_error,
       purge: input.purge,
+      reconcile_every_minutes: input.reconcile_every_minutes,
     };
     return { config, bucket: source.bucket };
   }

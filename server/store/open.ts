@@ -7,6 +7,7 @@
 // builder and a Migrator with per-dialect locking, and no code generation or runtime schema of its
 // own (an ORM would hide the claim statement this store depends on). It is pure TypeScript.
 import path from "node:path";
+import { backfillStore } from "./backfills.ts";
 import { dataSourceStore } from "./data-sources.ts";
 import { openPostgresDb, openSqliteDb, type DialectName, type StoreDb } from "./dialect.ts";
 import { loadLedger } from "./ledger.ts";
@@ -70,7 +71,7 @@ export async function openStore(target: string | OpenStoreOptions = {}): Promise
   return {
     dialect: s.dialect,
     dataSources: dataSourceStore(s, now),
-    tasks: { ...taskRecords(s, now), ...taskWorkers(s), ...taskStatus(s, now), ...loadLedger(s, now), ...runHistory(s, now) },
+    tasks: { ...taskRecords(s, now), ...taskWorkers(s), ...taskStatus(s, now), ...loadLedger(s, now), ...runHistory(s, now), ...backfillStore(s, now) },
     db: s,
     close: () => (closed ??= s.db.destroy()),
   };

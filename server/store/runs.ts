@@ -3,6 +3,7 @@
 import { randomUUID } from "node:crypto";
 import type { Selectable } from "kysely";
 import type { RunError, RunSkip, RunStatus, TaskRun } from "#contracts/task.ts";
+import { applyBackfillProgress } from "./backfills.ts";
 import type { StoreDb } from "./dialect.ts";
 import type { TaskRunsTable } from "./schema.ts";
 import { RUN_LIST_CAP, RUNS_KEPT, type RunHistoryPort } from "./tasks.ts";
@@ -37,7 +38,7 @@ function byKey<T extends { bucket: string; key: string; etag: string }>(a: T, b:
 export function runHistory(s: StoreDb, now: () => Date): RunHistoryPort {
   const { db } = s;
   return {
-    async finishBatch(run, loaded, workerId) {
+    async finishBatch(run, loaded, workerId, backfill) {
       const id = randomUUID();
       const at = now().toISOString();
       const skipped = run.skipped.slice(0, RUN_LIST_CAP);
@@ -86,6 +87,7 @@ export function runHistory(s: StoreDb, now: () => Date): RunHistoryPort {
             more_skipped: run.skipped.length - skipped.length, more_errors: run.errors.length - errors.length,
           })
           .execute();
+        if (backfill) await applyBackfillProgress(tx, s, backfill.progress, at, backfill.leaseMs);
         const last = run.errors.at(-1);
         const lastError = last?.error ?? null;
         await tx
