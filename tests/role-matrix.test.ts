@@ -111,6 +111,15 @@ const ROUTES: RouteCase[] = [
   { method: "POST", url: "/api/tasks/:id/stop", access: "operate", ownRecord: true, request: (f) => ({ url: `/api/tasks/${f.taskId}/stop` }) },
   { method: "GET", url: "/api/tasks/:id/workers", access: "read", ownRecord: true, request: (f) => ({ url: `/api/tasks/${f.taskId}/workers` }) },
   { method: "GET", url: "/api/tasks/:id/runs", access: "read", ownRecord: true, request: (f) => ({ url: `/api/tasks/${f.taskId}/runs` }) },
+  {
+    method: "POST",
+    url: "/api/tasks/:id/backfill",
+    access: "operate",
+    ownRecord: true,
+    request: (f) => ({ url: `/api/tasks/${f.taskId}/backfill`, body: { since: "2024-05-01" } }),
+  },
+  { method: "GET", url: "/api/tasks/:id/backfill", access: "read", ownRecord: true, request: (f) => ({ url: `/api/tasks/${f.taskId}/backfill` }) },
+  { method: "DELETE", url: "/api/tasks/:id/backfill", access: "operate", ownRecord: true, request: (f) => ({ url: `/api/tasks/${f.taskId}/backfill` }) },
   { method: "GET", url: "/api/warehouse/databases", access: "read", request: () => ({ url: "/api/warehouse/databases" }) },
   { method: "GET", url: "/api/warehouse/databases/:db/tables", access: "read", request: () => ({ url: "/api/warehouse/databases/default/tables" }) },
   {

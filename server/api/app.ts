@@ -32,6 +32,7 @@ import { serverLimits } from "./server-limits.ts";
 import { servicesPlugin } from "./services.ts";
 import { storesPlugin, type ApiStores } from "./stores.ts";
 import { taskRoutes } from "./tasks.ts";
+import { backfillRoutes } from "./backfills.ts";
 import { warehouseRoutes } from "./warehouse.ts";
 
 export interface AppOptions {
@@ -92,6 +93,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(dataSourceRoutes);
   await app.register(dataSourceTestRoutes, { rateLimit: options.testRateLimit });
   await app.register(taskRoutes);
+  await app.register(backfillRoutes);
   await app.register(warehouseRoutes);
 
   if (staticDir && existsSync(path.join(staticDir, "index.html"))) await serveConsole(app, staticDir);

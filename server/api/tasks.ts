@@ -203,7 +203,7 @@ export const taskRoutes: FastifyPluginAsyncZod<TaskRoutesOptions> = async (app, 
     {
       config: { access: "operate" },
       schema: {
-        summary: "Ask the workers to stop the task (at once when no live worker holds it)",
+        summary: "Ask the workers to stop the task (at once when no live worker holds it); cancels its running backfill",
         tags,
         params: taskParamsSchema,
         response: { 200: taskRecordSchema, ...ERROR_RESPONSES },
@@ -212,6 +212,8 @@ export const taskRoutes: FastifyPluginAsyncZod<TaskRoutesOptions> = async (app, 
     async (request) => {
       const record = await store().setDesiredState(request.orgId, request.params.id, "stopped", staleAfterMs);
       if (!record) throw notFound(request.params.id);
+      // A backfill runs with its task: stopping the task cancels it (start a new one after starting again).
+      await store().cancelBackfill(request.orgId, request.params.id, "Cancelled: the task was stopped");
       return record;
     },
   );

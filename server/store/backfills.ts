@@ -29,8 +29,11 @@ export interface BackfillPort {
   startBackfill(orgId: string, taskId: string, since: string | null): Promise<BackfillJob | "running" | null>;
   /** API: the latest backfill and reconcile; null when the task is not in the org. */
   backfillState(orgId: string, taskId: string): Promise<BackfillState | null>;
-  /** API: cancels the running job; "none" when none runs; null when the task is not in the org. */
-  cancelBackfill(orgId: string, taskId: string, reason: string): Promise<BackfillJob | "none" | null>;
+  /**
+   * Ends the running job with `reason` (API: cancelled by the operator or by stopping the task;
+   * worker: failed with the task). "none" when none runs; null when the task is not in the org.
+   */
+  cancelBackfill(orgId: string, taskId: string, reason: string, status?: "cancelled" | "failed"): Promise<BackfillJob | "none" | null>;
   /**
    * Worker: starts a reconcile when one is due: none runs and the last one started at least
    * `everyMinutes` ago (or none ever ran). It lists since the last reconcile's start (else the
@@ -144,12 +147,12 @@ export function backfillStore(s: StoreDb, now: () => Date): BackfillPort {
       return { backfill: await latest(taskId, "backfill"), reconcile: await latest(taskId, "reconcile") };
     },
 
-    async cancelBackfill(orgId, taskId, reason) {
+    async cancelBackfill(orgId, taskId, reason, status = "cancelled") {
       if (!(await taskInOrg(orgId, taskId))) return null;
       const at = iso();
       const rows = await db
         .updateTable("task_backfills")
-        .set({ status: "cancelled", finished_at: at, updated_at: at, error: reason, error_detail: null, lease_until: 0 })
+        .set({ status, finished_at: at, updated_at: at, error: reason, error_detail: null, lease_until: 0 })
         .where("task_id", "=", taskId)
         .where("status", "=", "running")
         .returningAll()
