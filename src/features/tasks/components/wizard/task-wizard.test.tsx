@@ -280,6 +280,8 @@ describe("Create Integration Task", () => {
       target: { database: "default", table: "orders" },
       on_error: "abort",
       purge: true,
+      // Not asked by the wizard yet: the contract's default (off).
+      reconcile_every_minutes: null,
     });
     expect(taskInputSchema.safeParse(body).success).toBe(true);
     expect(await screen.findByText("Created task load-orders")).toBeInTheDocument();
