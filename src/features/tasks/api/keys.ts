@@ -5,6 +5,7 @@ export const taskKeys = {
   detail: (id: string) => [...taskKeys.all, "detail", id] as const,
   runs: (id: string) => [...taskKeys.all, "runs", id] as const,
   workers: (id: string) => [...taskKeys.all, "workers", id] as const,
+  backfill: (id: string) => [...taskKeys.all, "backfill", id] as const,
 };
 
 /** How often task queries refresh while a task runs or is changing state. */

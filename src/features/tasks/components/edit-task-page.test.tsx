@@ -26,6 +26,7 @@ const server = setupServer(
   http.get("/api/tasks/t-1", () => HttpResponse.json(STORED)),
   http.get("/api/tasks/:id/runs", () => HttpResponse.json({ items: [] })),
   http.get("/api/tasks/:id/workers", () => HttpResponse.json({ items: [] })),
+  http.get("/api/tasks/:id/backfill", () => HttpResponse.json({ backfill: null, reconcile: null })),
 );
 beforeAll(() => server.listen({ onUnhandledRequest: "error" }));
 afterEach(() => server.resetHandlers());

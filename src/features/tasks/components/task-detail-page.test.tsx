@@ -16,6 +16,7 @@ const server = setupServer(
   http.get("/api/tasks", () => HttpResponse.json({ items: [] })),
   http.get("/api/tasks/:id/runs", () => HttpResponse.json({ items: [] })),
   http.get("/api/tasks/:id/workers", () => HttpResponse.json({ items: [] })),
+  http.get("/api/tasks/:id/backfill", () => HttpResponse.json({ backfill: null, reconcile: null })),
   http.get("/api/data-sources", () => HttpResponse.json({ items: [] })),
 );
 beforeAll(() => server.listen({ onUnhandledRequest: "error" }));

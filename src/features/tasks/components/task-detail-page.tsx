@@ -1,4 +1,4 @@
-// One task: state and its reasons in words, counters, settings, workers and the run history; the
+// One task: state and its reasons in words, counters, loading existing objects, settings, workers and the run history; the
 // header carries Start/Stop, Edit and Delete (Edit and Delete only while the task is stopped).
 import { Code, Paper, SimpleGrid, Stack, Text, Title } from "@mantine/core";
 import { useId, type ReactNode } from "react";
@@ -11,6 +11,7 @@ import { useTask } from "../api/get-task.ts";
 import { isActive, TASKS_ROOT } from "../task-state.ts";
 import { DeleteTaskButton, EditTaskButton, StartStopButton } from "./task-actions.tsx";
 import { formatLabel, formatOptions } from "./task-format.tsx";
+import { TaskBackfill } from "./task-backfill.tsx";
 import { TaskRuns } from "./task-runs.tsx";
 import { LastError, TaskStatus } from "./task-status.tsx";
 import { TaskWorkers } from "./task-workers.tsx";
@@ -168,6 +169,9 @@ export function TaskDetailPage() {
         </Section>
         <Section title="Counters">
           <Counters counters={record.counters} />
+        </Section>
+        <Section title="Load existing objects">
+          <TaskBackfill task={record} />
         </Section>
         <Section title="Settings">
           <Settings task={record} />

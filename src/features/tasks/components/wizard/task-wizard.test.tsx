@@ -21,6 +21,7 @@ const server = setupServer(
   http.get("/api/tasks/:id", ({ params }) => HttpResponse.json(makeTask({ id: String(params.id), name: "load-orders" }))),
   http.get("/api/tasks/:id/runs", () => HttpResponse.json({ items: [] })),
   http.get("/api/tasks/:id/workers", () => HttpResponse.json({ items: [] })),
+  http.get("/api/tasks/:id/backfill", () => HttpResponse.json({ backfill: null, reconcile: null })),
 );
 beforeAll(() => server.listen({ onUnhandledRequest: "error" }));
 afterEach(() => server.resetHandlers());
