@@ -124,7 +124,21 @@ export class VersionLoader {
 
     const ledger = [...byVersion.values()].map((e) => ledgerObject(e.object, e.messageIds[0]));
     const leaseMs = deps.cfg.claimLeaseSeconds * 1000;
-    const claim = await deps.store.claim(deps.task.id, deps.cfg.workerId, ledger, leaseMs);
+    // The keys are this runner's from here on, before the claim is awaited: the claim statement
+    // lets a worker take its own keys again, so two loads of one runner (an event batch and a
+    // backfill's page) must never both get to it for the same key.
+    const reserved = ledger.map((o) => o.key);
+    for (const key of reserved) this.keysInFlight.add(key);
+    let claim: Awaited<ReturnType<TaskStore["claim"]>>;
+    try {
+      claim = await deps.store.claim(deps.task.id, deps.cfg.workerId, ledger, leaseMs);
+    } catch (error) {
+      for (const key of reserved) this.letGo(key);
+      throw error;
+    }
+    const claimedKeys = claim.claimed.map((o) => o.key);
+    const kept = new Set(claimedKeys);
+    for (const key of reserved) if (!kept.has(key)) this.letGo(key);
     for (const o of claim.loaded) {
       for (const id of entryOf(o).messageIds) {
         tally.objectsDuplicate++;
@@ -136,8 +150,6 @@ export class VersionLoader {
       const seconds = Math.max(1, Math.min(deps.cfg.visibilitySeconds, Math.ceil(leaseMsLeft / 1000)));
       for (const id of entryOf(object).messageIds) tally.note(id, settle.defer(id, seconds));
     }
-    const claimedKeys = claim.claimed.map((o) => o.key);
-    for (const key of claimedKeys) this.keysInFlight.add(key);
     const extend = setInterval(() => {
       deps.store.extendClaims(deps.task.id, deps.cfg.workerId, claim.claimed, leaseMs).catch((error: unknown) => {
         deps.log.warn({ err: errorText(error) }, "extending claims failed");
@@ -147,13 +159,16 @@ export class VersionLoader {
       await this.loadClaimed(claim.claimed, entryOf, tally, settle);
     } finally {
       clearInterval(extend);
-      for (const key of claimedKeys) {
-        this.keysInFlight.delete(key);
-        const parked = this.parked.get(key);
-        this.parked.delete(key);
-        for (const item of parked ?? []) deps.requeue(item);
-      }
+      for (const key of claimedKeys) this.letGo(key);
     }
+  }
+
+  /** The key's load in this runner ended: items that waited for it go back to the batcher. */
+  private letGo(key: string): void {
+    this.keysInFlight.delete(key);
+    const parked = this.parked.get(key);
+    this.parked.delete(key);
+    for (const item of parked ?? []) this.deps.requeue(item);
   }
 
   private async loadClaimed(claimed: ClaimedObject[], entryOf: (o: LedgerObject) => VersionEntry, tally: BatchTally, settle: Settler): Promise<void> {
