@@ -36,7 +36,23 @@ export const TASK_MESSAGES = {
   suffixOutOfScope: (sourceSuffix: string) =>
     `The suffix must end with the data source's suffix "${sourceSuffix}"; the queue only carries events with it`,
   delimiterEqualsQuote: "The delimiter and the quote character must differ",
+  reconcileRange: "Reconcile every: a whole number of minutes from 5 to 10080 (a week), or empty to turn reconciling off",
 } as const;
+
+/** Bounds of `reconcile_every_minutes`: no more often than every 5 minutes, at least once a week. */
+export const RECONCILE_MINUTES = { min: 5, max: 7 * 24 * 60 } as const;
+
+/**
+ * How often the worker lists the task's scope to load objects whose S3 events never arrived (off
+ * when null), like Databricks Auto Loader's `cloudFiles.backfillInterval`: event notifications do
+ * not guarantee delivery of every object, so a periodic listing makes sure each is loaded at last.
+ */
+export const reconcileEverySchema = z
+  .number({ error: TASK_MESSAGES.reconcileRange })
+  .int(TASK_MESSAGES.reconcileRange)
+  .min(RECONCILE_MINUTES.min, TASK_MESSAGES.reconcileRange)
+  .max(RECONCILE_MINUTES.max, TASK_MESSAGES.reconcileRange)
+  .nullable();
 
 export const compressionSchema = z.enum(COMPRESSIONS);
 export type Compression = z.infer<typeof compressionSchema>;
@@ -151,6 +167,8 @@ export const taskInputSchema = z.strictObject({
   target: targetSchema,
   on_error: onErrorSchema.default("abort"),
   purge: z.boolean().default(false),
+  /** Minutes between reconciling listings; null or left out: off. */
+  reconcile_every_minutes: reconcileEverySchema.default(null),
 });
 export type TaskFormValues = z.input<typeof taskInputSchema>;
 export type TaskInput = z.output<typeof taskInputSchema>;
@@ -215,6 +233,8 @@ export const taskRecordSchema = z.object({
   target: storedTargetSchema,
   on_error: onErrorSchema,
   purge: z.boolean(),
+  /** Minutes between reconciling listings of the task's scope; null: off. */
+  reconcile_every_minutes: z.number().nullable(),
   /** What the API asked for. */
   desired_state: desiredStateSchema,
   /** What the worker reports; `failed` comes with `status_reason`. */

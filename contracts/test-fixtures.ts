@@ -31,6 +31,7 @@ export function makeTask(overrides: Partial<TaskRecord> = {}): TaskRecord {
     target: { database: "default", table: "orders" },
     on_error: "abort",
     purge: false,
+    reconcile_every_minutes: null,
     desired_state: "stopped",
     status: "stopped",
     status_reason: null,

@@ -137,6 +137,15 @@ const ROUTES: RouteCase[] = [
   { method: "GET", url: "/api/tasks/:id/workers", access: "read", ownRecord: true, request: (f) => ({ url: `/api/tasks/${f.taskId}/workers` }) },
   { method: "GET", url: "/api/tasks/:id/runs", access: "read", ownRecord: true, request: (f) => ({ url: `/api/tasks/${f.taskId}/runs` }) },
   { method: "GET", url: "/api/tasks/:id/activity", access: "read", ownRecord: true, request: (f) => ({ url: `/api/tasks/${f.taskId}/activity` }) },
+  {
+    method: "POST",
+    url: "/api/tasks/:id/backfill",
+    access: "operate",
+    ownRecord: true,
+    request: (f) => ({ url: `/api/tasks/${f.taskId}/backfill`, body: { since: "2024-05-01" } }),
+  },
+  { method: "GET", url: "/api/tasks/:id/backfill", access: "read", ownRecord: true, request: (f) => ({ url: `/api/tasks/${f.taskId}/backfill` }) },
+  { method: "DELETE", url: "/api/tasks/:id/backfill", access: "operate", ownRecord: true, request: (f) => ({ url: `/api/tasks/${f.taskId}/backfill` }) },
   { method: "GET", url: "/api/warehouse/databases", access: "read", request: () => ({ url: "/api/warehouse/databases" }) },
   { method: "GET", url: "/api/warehouse/databases/:db/tables", access: "read", request: () => ({ url: "/api/warehouse/databases/default/tables" }) },
   {

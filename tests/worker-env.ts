@@ -365,6 +365,7 @@ export async function startWorkerEnv(
         target: over.target ?? { database: "default", table },
         on_error: over.on_error ?? "abort",
         purge: over.purge ?? false,
+        reconcile_every_minutes: over.reconcile_every_minutes ?? null,
       });
     },
 

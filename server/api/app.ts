@@ -42,6 +42,7 @@ import { taskActivityRoutes } from "./task-activity.ts";
 import { taskRoutes } from "./tasks.ts";
 import { taskPreviewRoutes } from "./task-preview.ts";
 import type { Previewer } from "../preview/previewer.ts";
+import { backfillRoutes } from "./backfills.ts";
 import { warehouseRoutes } from "./warehouse.ts";
 
 export interface AppOptions {
@@ -119,6 +120,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(taskPreviewRoutes);
   await app.register(taskRoutes);
   await app.register(taskActivityRoutes);
+  await app.register(backfillRoutes);
   await app.register(warehouseRoutes);
   await app.register(memberRoutes);
   await app.register(invitationRoutes, { config });

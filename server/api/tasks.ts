@@ -51,6 +51,7 @@ export const taskRoutes: FastifyPluginAsyncZod<TaskRoutesOptions> = async (app, 
       target: input.target,
       on_error: input.on_error,
       purge: input.purge,
+      reconcile_every_minutes: input.reconcile_every_minutes,
     };
     return { config, bucket: source.bucket };
   }
@@ -209,7 +210,7 @@ export const taskRoutes: FastifyPluginAsyncZod<TaskRoutesOptions> = async (app, 
     {
       config: { access: "operate" },
       schema: {
-        summary: "Ask the workers to stop the task (at once when no live worker holds it)",
+        summary: "Ask the workers to stop the task (at once when no live worker holds it); cancels its running backfill",
         tags,
         params: taskParamsSchema,
         response: { 200: taskRecordSchema, ...ERROR_RESPONSES },
@@ -218,6 +219,8 @@ export const taskRoutes: FastifyPluginAsyncZod<TaskRoutesOptions> = async (app, 
     async (request) => {
       const record = await store().setDesiredState(request.orgId, request.params.id, "stopped", staleAfterMs);
       if (!record) throw notFound(request.params.id);
+      // A backfill runs with its task: stopping the task cancels it (start a new one after starting again).
+      await store().cancelBackfill(request.orgId, request.params.id, "Cancelled: the task was stopped");
       await app.audit(request, { action: "stopped", resource_type: "task", resource_id: record.id, resource_name: record.name });
       return record;
     },

@@ -237,6 +237,39 @@ const m0008: Migration = {
   },
 };
 
+const m0009: Migration = {
+  async up(db: Db) {
+    // A task's reconcile schedule (minutes; null: off).
+    await db.schema.alterTable("tasks").addColumn("reconcile_every_minutes", "integer").execute();
+    // Backfill and reconcile jobs: where the listing is (last_key) and what it did, so a job
+    // resumes after a worker restart; one worker holds a running job through its lease.
+    await db.schema
+      .createTable("task_backfills")
+      .addColumn("id", "text", (c) => c.primaryKey())
+      .addColumn("task_id", "text", (c) => c.notNull().references("tasks.id").onDelete("cascade"))
+      .addColumn("kind", "text", (c) => c.notNull())
+      .addColumn("status", "text", (c) => c.notNull())
+      .addColumn("since", "text")
+      .addColumn("last_key", "text")
+      .addColumn("listed", "bigint", (c) => c.notNull().defaultTo(0))
+      .addColumn("loaded", "bigint", (c) => c.notNull().defaultTo(0))
+      .addColumn("skipped", "bigint", (c) => c.notNull().defaultTo(0))
+      .addColumn("failed", "bigint", (c) => c.notNull().defaultTo(0))
+      .addColumn("rows_loaded", "bigint", (c) => c.notNull().defaultTo(0))
+      .addColumn("started_at", "text", (c) => c.notNull())
+      .addColumn("updated_at", "text", (c) => c.notNull())
+      .addColumn("finished_at", "text")
+      .addColumn("worker_id", "text")
+      .addColumn("lease_until", "bigint", (c) => c.notNull().defaultTo(0))
+      .addColumn("error", "text")
+      .addColumn("error_detail", "text")
+      .execute();
+    // At most one running job per task (a second start is refused by this index, atomically).
+    await db.schema.createIndex("task_backfills_one_running").on("task_backfills").column("task_id").unique().where(sql.ref("status"), "=", "running").execute();
+    await db.schema.createIndex("task_backfills_task_kind").on("task_backfills").columns(["task_id", "kind", "started_at"]).execute();
+  },
+};
+
 export const MIGRATIONS: Record<string, Migration> = {
   "0001_data_sources_and_tasks": m0001,
   "0002_connectivity_tests": m0002,
@@ -246,6 +279,7 @@ export const MIGRATIONS: Record<string, Migration> = {
   "0006_error_details": m0006,
   "0007_audit_events": m0007,
   "0008_run_lag": m0008,
+  "0009_backfills": m0009,
 };
 
 /** Stores made before Kysely kept their versions in schema_migrations (1..3); adopt them once. */

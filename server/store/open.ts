@@ -8,6 +8,7 @@
 // own (an ORM would hide the claim statement this store depends on). It is pure TypeScript.
 import path from "node:path";
 import { auditStore, type AuditStore } from "./audit.ts";
+import { backfillStore } from "./backfills.ts";
 import { dataSourceStore } from "./data-sources.ts";
 import { openPostgresDb, openSqliteDb, type DialectName, type StoreDb } from "./dialect.ts";
 import { loadLedger } from "./ledger.ts";
@@ -72,7 +73,7 @@ export async function openStore(target: string | OpenStoreOptions = {}): Promise
   return {
     dialect: s.dialect,
     dataSources: dataSourceStore(s, now),
-    tasks: { ...taskRecords(s, now), ...taskWorkers(s), ...taskStatus(s, now), ...loadLedger(s, now), ...runHistory(s, now) },
+    tasks: { ...taskRecords(s, now), ...taskWorkers(s), ...taskStatus(s, now), ...loadLedger(s, now), ...runHistory(s, now), ...backfillStore(s, now) },
     audit: auditStore(s, now),
     db: s,
     close: () => (closed ??= s.db.destroy()),

@@ -3,6 +3,7 @@
 import { randomUUID } from "node:crypto";
 import { sql, type Selectable } from "kysely";
 import type { RunError, RunSkip, RunStatus, TaskRun } from "#contracts/task.ts";
+import { applyBackfillProgress } from "./backfills.ts";
 import type { StoreDb } from "./dialect.ts";
 import type { TaskRunsTable } from "./schema.ts";
 import { mergeSketches, sketchOf, summarize, type LagSketch } from "./lag-sketch.ts";
@@ -42,7 +43,7 @@ function byKey<T extends { bucket: string; key: string; etag: string }>(a: T, b:
 export function runHistory(s: StoreDb, now: () => Date): RunHistoryPort {
   const { db } = s;
   return {
-    async finishBatch(run, loaded, workerId) {
+    async finishBatch(run, loaded, workerId, backfill) {
       const id = randomUUID();
       const at = now().toISOString();
       const skipped = run.skipped.slice(0, RUN_LIST_CAP);
@@ -95,6 +96,7 @@ export function runHistory(s: StoreDb, now: () => Date): RunHistoryPort {
             lag_max_ms: lag?.max_ms ?? null, lag_sketch: lag ? JSON.stringify(sketchOf(lags)) : null,
           })
           .execute();
+        if (backfill) await applyBackfillProgress(tx, s, backfill.progress, at, backfill.leaseMs);
         const last = run.errors.at(-1);
         const lastError = last?.error ?? null;
         await tx

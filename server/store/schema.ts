@@ -63,6 +63,8 @@ export interface TasksTable {
   errors: Generated<Int>;
   copy_statements: Generated<Int>;
   batches: Generated<Int>;
+  /** Minutes between reconciling listings; null: off (migration 9). */
+  reconcile_every_minutes: number | null;
 }
 
 export interface TaskRunsTable {
@@ -131,6 +133,29 @@ export interface TaskWorkersTable {
   seen_ms: Int;
 }
 
+/** Per backfill or reconcile job of a task: where its listing is and what it did (migration 9). */
+export interface TaskBackfillsTable {
+  id: string;
+  task_id: string;
+  kind: "backfill" | "reconcile";
+  status: "running" | "completed" | "failed" | "cancelled";
+  since: string | null;
+  last_key: string | null;
+  listed: Int;
+  loaded: Int;
+  skipped: Int;
+  failed: Int;
+  rows_loaded: Int;
+  started_at: string;
+  updated_at: string;
+  finished_at: string | null;
+  /** The worker holding the job, and until when (ms by the database's clock). */
+  worker_id: string | null;
+  lease_until: Int;
+  error: string | null;
+  error_detail: string | null;
+}
+
 export interface TaskMessageErrorsTable {
   task_id: string;
   message_id: string;
@@ -164,4 +189,5 @@ export interface Database {
   task_message_errors: TaskMessageErrorsTable;
   task_workers: TaskWorkersTable;
   audit_events: AuditEventsTable;
+  task_backfills: TaskBackfillsTable;
 }

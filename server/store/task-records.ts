@@ -41,6 +41,7 @@ export function toTaskRecord(row: TaskRow): TaskRecord {
     target: { database: row.target_database, table: row.target_table },
     on_error: row.on_error as OnError,
     purge: Number(row.purge) === 1,
+    reconcile_every_minutes: row.reconcile_every_minutes === null ? null : Number(row.reconcile_every_minutes),
     desired_state: row.desired_state as DesiredState,
     status: row.status as TaskStatus,
     status_reason: row.status_reason,
@@ -67,6 +68,7 @@ function configColumns(config: TaskConfig) {
     target_table: config.target.table,
     on_error: config.on_error,
     purge: config.purge ? 1 : 0,
+    reconcile_every_minutes: config.reconcile_every_minutes ?? null,
   };
 }
 
@@ -216,6 +218,7 @@ export function taskRecords(s: StoreDb, now: () => Date): TaskPort {
             target: record.target,
             on_error: record.on_error,
             purge: record.purge,
+            reconcile_every_minutes: record.reconcile_every_minutes,
           },
           source: {
             id: row.data_source_id,

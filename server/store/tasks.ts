@@ -13,6 +13,7 @@ import type {
   TaskRun,
   TaskWorker,
 } from "#contracts/task.ts";
+import type { BackfillPort, BackfillProgress } from "./backfills.ts";
 
 /** A task's configuration once validated and defaulted (what the API stores). */
 export interface TaskConfig {
@@ -24,6 +25,8 @@ export interface TaskConfig {
   target: { database: string; table: string };
   on_error: OnError;
   purge: boolean;
+  /** Minutes between reconciling listings; null: off. */
+  reconcile_every_minutes?: number | null;
 }
 
 /** What a worker needs to run a task: the task, its data source and a version to notice edits. */
@@ -175,12 +178,20 @@ export interface LoadLedgerPort {
 
 /** Worker side writes, API side reads: one entry per batch. */
 export interface RunHistoryPort {
-  /** Ends a batch in one transaction: loaded versions enter the ledger, the run is recorded, counters move. */
-  finishBatch(run: RunInput, loaded: readonly (LedgerObject & { rows: number })[], workerId: string): Promise<TaskRun>;
+  /**
+   * Ends a batch in one transaction: loaded versions enter the ledger, the run is recorded, counters
+   * move, and a backfill's batch moves its job's position and counts (with `leaseMs` more lease).
+   */
+  finishBatch(
+    run: RunInput,
+    loaded: readonly (LedgerObject & { rows: number })[],
+    workerId: string,
+    backfill?: { progress: BackfillProgress; leaseMs: number },
+  ): Promise<TaskRun>;
   /** Newest first; null when the task is not in the org. */
   listRuns(orgId: string, taskId: string, limit?: number, before?: string): Promise<TaskRun[] | null>;
   /** Lag and per-minute throughput from the runs; null when the task is not in the org. */
   runActivity(orgId: string, taskId: string, options: { since: string; lagRuns: number }): Promise<RunActivity | null>;
 }
 
-export interface TaskStore extends TaskPort, TaskWorkersPort, TaskStatusPort, LoadLedgerPort, RunHistoryPort {}
+export interface TaskStore extends TaskPort, TaskWorkersPort, TaskStatusPort, LoadLedgerPort, RunHistoryPort, BackfillPort {}

@@ -23,6 +23,7 @@ import type { Warehouse } from "../databend/client.ts";
 import { checkTarget, targetProblem } from "../databend/target-check.ts";
 import type { RunnableTask, TaskStore } from "../store/tasks.ts";
 import { Acknowledger } from "./acknowledger.ts";
+import { Backfiller } from "./backfill.ts";
 import { Batcher } from "./batcher.ts";
 import type { WorkerConfig } from "./config.ts";
 import { Copier } from "./copier.ts";
@@ -62,6 +63,7 @@ export class TaskRunner {
   private readonly receiver: Receiver;
   private readonly versions: VersionLoader;
   private readonly metrics: TaskMetrics;
+  private readonly backfill: Backfiller;
   private readonly abort = new AbortController();
   private readonly loads = new Set<Promise<void>>();
   private readonly loops: Promise<void>[] = [];
@@ -163,6 +165,19 @@ export class TaskRunner {
       holding: (delta) => (this.holding += delta),
       reportError: (message, detail) => this.deps.store.reportError(this.task.id, message, detail),
     });
+    this.backfill = new Backfiller({
+      task,
+      cfg: this.cfg,
+      store: deps.store,
+      s3: this.s3,
+      versions: this.versions,
+      log: this.log,
+      metrics,
+      stopping: () => this.stopping,
+      abandoned: () => this.abandoned,
+      signal: this.abort.signal,
+      fail: (reason, detail) => this.fail(reason, detail),
+    });
   }
 
   get version(): string {
@@ -204,6 +219,8 @@ export class TaskRunner {
       this.fail(problem.sentence);
       return;
     }
+    // Backfills and reconciles of the task run beside the receive loops, through the same loader.
+    if (!this.stopping) this.backfill.start();
     const loops: Promise<void>[] = [];
     for (let i = 0; i < this.cfg.receiveConcurrency && !this.stopping; i++) loops.push(this.receiver.loop(i));
     this.receivingNow = loops.length > 0;
@@ -307,6 +324,9 @@ export class TaskRunner {
     if (this.stopping) return;
     this.log.error({ reason, detail }, "task failed");
     void this.deps.store.reportFailed(this.task.id, this.cfg.workerId, reason, detail).catch((error) => this.log.error({ err: errorText(error) }, "reporting the failure failed"));
+    void this.deps.store
+      .cancelBackfill(this.task.org_id, this.task.id, `The task failed: ${reason}`, "failed")
+      .catch((error) => this.log.error({ err: errorText(error) }, "ending the task's backfill failed"));
     void this.stop("failed").then(() => this.deps.onExit?.(reason));
   }
 
@@ -325,7 +345,7 @@ export class TaskRunner {
     const waiting = this.batcher.takeAll();
     this.batcher.close();
     for (const id of new Set(waiting.map((i) => i.messageId))) this.ack.release(id);
-    const finishedInTime = await within(Promise.all([...this.loads]), deadline);
+    const finishedInTime = await within(Promise.all([...this.loads, this.backfill.finished]), deadline);
     if (!finishedInTime) {
       this.abandoned = true;
       const ids = this.ack.trackedIds();

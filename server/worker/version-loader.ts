@@ -6,7 +6,7 @@
 import type { Logger } from "pino";
 import { toWarehouseError, type WarehouseError } from "../databend/client.ts";
 import type { ClaimedObject, LedgerObject, RunnableTask, TaskStore } from "../store/tasks.ts";
-import type { Acknowledger } from "./acknowledger.ts";
+import type { Acknowledger, Settlement } from "./acknowledger.ts";
 import type { WorkerConfig } from "./config.ts";
 import { sha1, type Copier } from "./copier.ts";
 import type { S3ObjectRef } from "./events.ts";
@@ -44,6 +44,26 @@ function detailOf(detail: string | undefined): { detail?: string } {
   return detail ? { detail: excerpt(detail, DETAIL_MAX) } : {};
 }
 
+/**
+ * Where a record's outcome goes: for a queue message the acknowledger (deleted, retried, deferred);
+ * a backfill, whose objects come from a listing, keeps its own book (backfill.ts).
+ */
+export interface Settler {
+  resolve(id: string): Settlement | null;
+  fail(id: string): Settlement | null;
+  defer(id: string, seconds: number): Settlement | null;
+}
+
+export interface LoadVia {
+  settle: Settler;
+  /**
+   * Whether a key another batch of this runner is loading waits in memory for that load (events:
+   * yes). A backfill's object is deferred instead (its batch looks again), as for a key another
+   * worker holds.
+   */
+  park: boolean;
+}
+
 interface VersionEntry {
   object: S3ObjectRef;
   messageIds: string[];
@@ -61,17 +81,18 @@ export class VersionLoader {
     this.deps = deps;
   }
 
-  async load(objects: { messageId: string; object: S3ObjectRef }[], tally: BatchTally): Promise<void> {
+  async load(objects: { messageId: string; object: S3ObjectRef }[], tally: BatchTally, via: LoadVia = { settle: this.deps.ack, park: true }): Promise<void> {
     const { deps } = this;
+    const { settle } = via;
     // Which version each event is about: no ETag, or several ETags of one key, is settled by a HEAD.
     const resolved = await resolveVersions(objects.map((o) => ({ item: o.messageId, object: o.object })), (key) => deps.copier.headEtag(key));
     for (const d of resolved.drop) {
       if (d.decision.kind === "unknown") {
         tally.errors.push({ message_id: d.item, key: d.object.key, error: d.decision.reason, ...detailOf(d.decision.detail) });
-        tally.note(d.item, deps.ack.fail(d.item));
+        tally.note(d.item, settle.fail(d.item));
       } else {
         tally.skipped.push({ message_id: d.item, key: d.object.key, reason: d.decision.reason });
-        tally.note(d.item, deps.ack.resolve(d.item));
+        tally.note(d.item, settle.resolve(d.item));
       }
     }
     const byVersion = new Map<string, VersionEntry>();
@@ -89,6 +110,11 @@ export class VersionLoader {
     for (const [id, entry] of byVersion) {
       const key = entry.object.key;
       if (!this.keysInFlight.has(key)) continue;
+      if (!via.park) {
+        for (const m of entry.messageIds) tally.note(m, settle.defer(m, 1));
+        byVersion.delete(id);
+        continue;
+      }
       const parked = this.parked.get(key) ?? [];
       for (const m of entry.messageIds) parked.push({ kind: "object", messageId: m, object: entry.object });
       this.parked.set(key, parked);
@@ -98,39 +124,54 @@ export class VersionLoader {
 
     const ledger = [...byVersion.values()].map((e) => ledgerObject(e.object, e.messageIds[0]));
     const leaseMs = deps.cfg.claimLeaseSeconds * 1000;
-    const claim = await deps.store.claim(deps.task.id, deps.cfg.workerId, ledger, leaseMs);
+    // The keys are this runner's from here on, before the claim is awaited: the claim statement
+    // lets a worker take its own keys again, so two loads of one runner (an event batch and a
+    // backfill's page) must never both get to it for the same key.
+    const reserved = ledger.map((o) => o.key);
+    for (const key of reserved) this.keysInFlight.add(key);
+    let claim: Awaited<ReturnType<TaskStore["claim"]>>;
+    try {
+      claim = await deps.store.claim(deps.task.id, deps.cfg.workerId, ledger, leaseMs);
+    } catch (error) {
+      for (const key of reserved) this.letGo(key);
+      throw error;
+    }
+    const claimedKeys = claim.claimed.map((o) => o.key);
+    const kept = new Set(claimedKeys);
+    for (const key of reserved) if (!kept.has(key)) this.letGo(key);
     for (const o of claim.loaded) {
       for (const id of entryOf(o).messageIds) {
         tally.objectsDuplicate++;
-        tally.note(id, deps.ack.resolve(id));
+        tally.note(id, settle.resolve(id));
       }
     }
     for (const { object, leaseMsLeft } of claim.held) {
       // Another worker is loading this key now; look again when its claim would have ended.
       const seconds = Math.max(1, Math.min(deps.cfg.visibilitySeconds, Math.ceil(leaseMsLeft / 1000)));
-      for (const id of entryOf(object).messageIds) tally.note(id, deps.ack.defer(id, seconds));
+      for (const id of entryOf(object).messageIds) tally.note(id, settle.defer(id, seconds));
     }
-    const claimedKeys = claim.claimed.map((o) => o.key);
-    for (const key of claimedKeys) this.keysInFlight.add(key);
     const extend = setInterval(() => {
       deps.store.extendClaims(deps.task.id, deps.cfg.workerId, claim.claimed, leaseMs).catch((error: unknown) => {
         deps.log.warn({ err: errorText(error) }, "extending claims failed");
       });
     }, Math.max(500, leaseMs / 3));
     try {
-      await this.loadClaimed(claim.claimed, entryOf, tally);
+      await this.loadClaimed(claim.claimed, entryOf, tally, settle);
     } finally {
       clearInterval(extend);
-      for (const key of claimedKeys) {
-        this.keysInFlight.delete(key);
-        const parked = this.parked.get(key);
-        this.parked.delete(key);
-        for (const item of parked ?? []) deps.requeue(item);
-      }
+      for (const key of claimedKeys) this.letGo(key);
     }
   }
 
-  private async loadClaimed(claimed: ClaimedObject[], entryOf: (o: LedgerObject) => VersionEntry, tally: BatchTally): Promise<void> {
+  /** The key's load in this runner ended: items that waited for it go back to the batcher. */
+  private letGo(key: string): void {
+    this.keysInFlight.delete(key);
+    const parked = this.parked.get(key);
+    this.parked.delete(key);
+    for (const item of parked ?? []) this.deps.requeue(item);
+  }
+
+  private async loadClaimed(claimed: ClaimedObject[], entryOf: (o: LedgerObject) => VersionEntry, tally: BatchTally, settle: Settler): Promise<void> {
     const { deps } = this;
     const release: LedgerObject[] = [];
     // An overwrite loads with FORCE, and only while its ETag is still the object's content.
@@ -150,10 +191,10 @@ export class VersionLoader {
         for (const id of entryOf(object).messageIds) {
           if (decision.kind === "unknown") {
             tally.errors.push({ message_id: id, key: object.key, error: decision.reason, ...detailOf(decision.detail) });
-            tally.note(id, deps.ack.fail(id));
+            tally.note(id, settle.fail(id));
           } else {
             tally.skipped.push({ message_id: id, key: object.key, reason: decision.reason });
-            tally.note(id, deps.ack.resolve(id));
+            tally.note(id, settle.resolve(id));
           }
         }
       }),
@@ -181,7 +222,7 @@ export class VersionLoader {
               error: excerpt(`${outcome.errorsSeen} bad row(s) skipped (ON_ERROR = ${deps.task.config.on_error.toUpperCase()}); first${at}: ${outcome.firstError ?? "unknown"}`),
             });
           }
-          for (const id of entry.messageIds) tally.note(id, deps.ack.resolve(id));
+          for (const id of entry.messageIds) tally.note(id, settle.resolve(id));
           break;
         case "skipped_by_databend":
           if (object.history === "crashed" || force) {
@@ -205,20 +246,20 @@ export class VersionLoader {
             tally.loaded.push({ ...ledgerEntry, rows: 0 });
             tally.skipped.push({ message_id: first, key: outcome.key, reason: "Databend's load metadata says this table already loaded this path (loaded outside this task, or before its ledger); not loaded again" });
           }
-          for (const id of entry.messageIds) tally.note(id, deps.ack.resolve(id));
+          for (const id of entry.messageIds) tally.note(id, settle.resolve(id));
           break;
         case "missing":
           release.push(ledgerEntry);
           for (const id of entry.messageIds) {
             tally.skipped.push({ message_id: id, key: outcome.key, reason: "object no longer exists in the bucket; nothing to load" });
-            tally.note(id, deps.ack.resolve(id));
+            tally.note(id, settle.resolve(id));
           }
           break;
         case "failed":
           release.push(ledgerEntry);
           for (const id of entry.messageIds) {
             tally.errors.push({ message_id: id, key: outcome.key, error: excerpt(outcome.error), ...detailOf(outcome.detail) });
-            tally.note(id, deps.ack.fail(id));
+            tally.note(id, settle.fail(id));
           }
           break;
       }

@@ -6,6 +6,7 @@ export const taskKeys = {
   runs: (id: string) => [...taskKeys.all, "runs", id] as const,
   workers: (id: string) => [...taskKeys.all, "workers", id] as const,
   activity: (id: string) => [...taskKeys.all, "activity", id] as const,
+  backfill: (id: string) => [...taskKeys.all, "backfill", id] as const,
 };
 
 /** How often task queries refresh while a task runs or is changing state. */

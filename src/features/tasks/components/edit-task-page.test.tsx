@@ -28,6 +28,7 @@ const server = setupServer(
   http.get("/api/tasks/t-1", () => HttpResponse.json(STORED)),
   http.get("/api/tasks/:id/runs", () => HttpResponse.json({ items: [] })),
   http.get("/api/tasks/:id/workers", () => HttpResponse.json({ items: [] })),
+  http.get("/api/tasks/:id/backfill", () => HttpResponse.json({ backfill: null, reconcile: null })),
 );
 beforeAll(() => server.listen({ onUnhandledRequest: "error" }));
 afterEach(() => server.resetHandlers());
@@ -70,6 +71,8 @@ describe("Edit integration task", () => {
       target: { database: "sales", table: "orders" },
       on_error: "continue",
       purge: false,
+      // Kept from the task (the wizard does not show it yet).
+      reconcile_every_minutes: null,
     });
     expect(taskInputSchema.safeParse(body).success).toBe(true);
     expect(await screen.findByText("Saved task load-orders-eu")).toBeInTheDocument();

@@ -1,6 +1,6 @@
 // One task: state and its reasons in words, workers, activity (backlog, lag, throughput), counters,
-// settings and the run history; the header carries Start/Stop, Edit and Delete (Edit and Delete
-// only while the task is stopped).
+// loading existing objects, settings and the run history; the header carries Start/Stop, Edit and
+// Delete (Edit and Delete only while the task is stopped).
 import { Code, Paper, SimpleGrid, Stack, Text, Title } from "@mantine/core";
 import { useId, type ReactNode } from "react";
 import { useParams } from "react-router";
@@ -13,6 +13,7 @@ import { isActive, TASKS_ROOT } from "../task-state.ts";
 import { DeleteTaskButton, EditTaskButton, StartStopButton } from "./task-actions.tsx";
 import { formatLabel, formatOptions } from "./task-format.tsx";
 import { TaskActivitySection } from "./task-activity.tsx";
+import { TaskBackfill } from "./task-backfill.tsx";
 import { TaskRuns } from "./task-runs.tsx";
 import { LastError, TaskStatus } from "./task-status.tsx";
 import { TaskWorkers } from "./task-workers.tsx";
@@ -173,6 +174,9 @@ export function TaskDetailPage() {
         </Section>
         <Section title="Counters">
           <Counters counters={record.counters} />
+        </Section>
+        <Section title="Load existing objects">
+          <TaskBackfill task={record} />
         </Section>
         <Section title="Settings">
           <Settings task={record} />

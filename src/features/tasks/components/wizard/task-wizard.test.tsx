@@ -23,6 +23,7 @@ const server = setupServer(
   http.get("/api/tasks/:id", ({ params }) => HttpResponse.json(makeTask({ id: String(params.id), name: "load-orders" }))),
   http.get("/api/tasks/:id/runs", () => HttpResponse.json({ items: [] })),
   http.get("/api/tasks/:id/workers", () => HttpResponse.json({ items: [] })),
+  http.get("/api/tasks/:id/backfill", () => HttpResponse.json({ backfill: null, reconcile: null })),
 );
 beforeAll(() => server.listen({ onUnhandledRequest: "error" }));
 afterEach(() => server.resetHandlers());
@@ -282,6 +283,8 @@ describe("Create Integration Task", () => {
       target: { database: "default", table: "orders" },
       on_error: "abort",
       purge: true,
+      // Not asked by the wizard yet: the contract's default (off).
+      reconcile_every_minutes: null,
     });
     expect(taskInputSchema.safeParse(body).success).toBe(true);
     expect(await screen.findByText("Created task load-orders")).toBeInTheDocument();

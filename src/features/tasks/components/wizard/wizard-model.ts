@@ -77,6 +77,7 @@ export function valuesFromTask(task: TaskRecord): TaskFormValues {
     target: { ...task.target },
     on_error: task.on_error,
     purge: task.purge,
+    reconcile_every_minutes: task.reconcile_every_minutes,
   };
 }
 

@@ -1,0 +1,86 @@
+// /api/tasks/:id/backfill: "Load existing objects". POST asks the workers to list the task's scope
+// (optionally since a date) and load what the ledger has not loaded; GET shows the latest backfill
+// and reconcile with their progress; DELETE cancels the running one. The job is run by a worker
+// holding the task, so a backfill needs the task meant to run: a stopped task answers 409 (start it
+// first), and stopping a task cancels its running backfill (tasks.ts).
+import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
+import { backfillInputSchema, backfillJobSchema, backfillStateSchema } from "#contracts/backfill.ts";
+import { taskRecordSchema } from "#contracts/task.ts";
+import { ERROR_RESPONSES, HttpError } from "./errors.ts";
+
+const taskParamsSchema = taskRecordSchema.pick({ id: true });
+
+export const backfillRoutes: FastifyPluginAsyncZod = async (app) => {
+  const store = () => app.stores.tasks;
+  const tags = ["tasks"];
+  const notFound = (id: string) => new HttpError(404, `No task with id ${id}`);
+
+  app.post(
+    "/api/tasks/:id/backfill",
+    {
+      config: { access: "operate" },
+      schema: {
+        summary: "Load existing objects: list the task's prefix and suffix (objects modified since `since`, if given) and load every object not loaded yet",
+        tags,
+        params: taskParamsSchema,
+        body: backfillInputSchema,
+        response: { 202: backfillJobSchema, ...ERROR_RESPONSES },
+      },
+    },
+    async (request, reply) => {
+      const { orgId } = request;
+      const { id } = request.params;
+      const task = await store().get(orgId, id);
+      if (!task) throw notFound(id);
+      if (task.desired_state !== "running") {
+        throw new HttpError(409, "The task is stopped: a backfill runs on the worker that runs the task. Start the task, then load existing objects");
+      }
+      const job = await store().startBackfill(orgId, id, request.body.since ?? null);
+      if (job === null) throw notFound(id);
+      if (job === "running") {
+        const state = await store().backfillState(orgId, id);
+        const running = [state?.backfill, state?.reconcile].find((j) => j?.status === "running");
+        const what = running?.kind === "reconcile" ? "A reconcile" : "A backfill";
+        throw new HttpError(409, `${what} of this task is running (started ${running?.started_at ?? "just now"}); wait for it to finish or cancel it first`);
+      }
+      return reply.code(202).send(job);
+    },
+  );
+
+  app.get(
+    "/api/tasks/:id/backfill",
+    {
+      config: { access: "read" },
+      schema: {
+        summary: "The task's latest backfill and latest reconcile, with their progress",
+        tags,
+        params: taskParamsSchema,
+        response: { 200: backfillStateSchema, ...ERROR_RESPONSES },
+      },
+    },
+    async (request) => {
+      const state = await store().backfillState(request.orgId, request.params.id);
+      if (!state) throw notFound(request.params.id);
+      return state;
+    },
+  );
+
+  app.delete(
+    "/api/tasks/:id/backfill",
+    {
+      config: { access: "operate" },
+      schema: {
+        summary: "Cancel the task's running backfill or reconcile (the batch in hand finishes; what it loaded stays loaded)",
+        tags,
+        params: taskParamsSchema,
+        response: { 200: backfillJobSchema, ...ERROR_RESPONSES },
+      },
+    },
+    async (request) => {
+      const result = await store().cancelBackfill(request.orgId, request.params.id, "Cancelled by an operator");
+      if (result === null) throw notFound(request.params.id);
+      if (result === "none") throw new HttpError(409, "No backfill or reconcile of this task is running");
+      return result;
+    },
+  );
+};
