@@ -12,10 +12,13 @@ import { ACTIVITY_REFRESH_MS } from "../api/get-task-activity.ts";
 import { makeActivity, makeTask, renderAt } from "../test-support.tsx";
 import { throughputSummary } from "./task-activity.tsx";
 import { formatLag } from "./task-format.tsx";
+import { sessionHandler } from "../../../session.test-support.ts";
 
 let activity: TaskActivity = makeActivity();
 let asked = 0;
 const server = setupServer(
+  sessionHandler(),
+  http.get("/api/tasks/:id/backfill", () => HttpResponse.json({ backfill: null, reconcile: null })),
   http.get("/api/tasks/t-1", () => HttpResponse.json(makeTask({ status: "running", desired_state: "running" }))),
   http.get("/api/tasks/:id/runs", () => HttpResponse.json({ items: [] })),
   http.get("/api/tasks/:id/workers", () => HttpResponse.json({ items: [] })),
