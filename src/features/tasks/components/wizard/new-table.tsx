@@ -90,7 +90,9 @@ export function NewTableEditor({
           {errors.columns?.root?.message ?? errors.columns?.message}
         </Text>
       ) : null}
-      <Table.ScrollContainer minWidth={520} type="native">
+      {/* Relative: the visually hidden header text is positioned absolutely and must stay inside the
+          frame, or it widens the page on a phone. */}
+      <Table.ScrollContainer minWidth={520} type="native" style={{ position: "relative" }}>
         <Table verticalSpacing="xs" aria-label="Columns of the new table">
           <Table.Thead>
             <Table.Tr>

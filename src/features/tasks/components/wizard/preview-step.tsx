@@ -2,7 +2,7 @@
 // (newest first; any of them can be the sample) and the sample as Databend reads it with the chosen
 // file format (preview-sample.tsx). Advice, not a gate: whatever it shows, or fails to show, Next
 // goes on; the task's target is checked when it is saved and started.
-import { Alert, Badge, Button, Code, Group, Loader, Stack, Text, VisuallyHidden } from "@mantine/core";
+import { Alert, Button, Code, Group, Loader, Stack, Text, VisuallyHidden } from "@mantine/core";
 import type { PreviewObject, PreviewRequest } from "#contracts/preview.ts";
 import { ApiRequestError } from "../../../../lib/api-client.ts";
 import { CodeBlock } from "../../../../lib/copy-button.tsx";
@@ -70,15 +70,14 @@ export function PreviewStep({ request, onChooseSample }: { request: PreviewReque
   if (data.empty) {
     return (
       <Stack gap="sm">
+        {/* The command sits outside the Alert: a long line inside its flex body would widen it past a phone's width. */}
         <Alert color="blue" variant="light" title="No object matches the prefix and suffix yet">
-          <Stack gap="sm">
-            <Text size="sm">
-              {data.upload_hint?.message ?? `Upload a test object under ${scope}, then Retry.`}
-            </Text>
-            {data.upload_hint ? <CodeBlock title="Upload a test object (AWS CLI)" code={data.upload_hint.command} what="upload command" /> : null}
-            {retry}
-          </Stack>
+          <Text size="sm" style={{ overflowWrap: "anywhere" }}>
+            {data.upload_hint?.message ?? `Upload a test object under ${scope}, then Retry.`}
+          </Text>
         </Alert>
+        {data.upload_hint ? <CodeBlock title="Upload a test object (AWS CLI)" code={data.upload_hint.command} what="upload command" /> : null}
+        {retry}
         <Text size="sm">{PREVIEW_IS_ADVICE}</Text>
       </Stack>
     );
@@ -101,9 +100,10 @@ export function PreviewStep({ request, onChooseSample }: { request: PreviewReque
         minWidth={560}
         actions={(object) =>
           object.key === sampleKey ? (
-            <Badge variant="light">
+            // Words, not a Badge: a badge's capitals are cut to "SA…" in the narrow pinned column.
+            <Text size="sm" fw={600} c="blue.8">
               Sample<VisuallyHidden>: {object.key}</VisuallyHidden>
-            </Badge>
+            </Text>
           ) : (
             <Button size="compact-xs" variant="default" onClick={() => onChooseSample(object.key)} disabled={preview.isFetching}>
               Read <VisuallyHidden>{object.key}</VisuallyHidden>
