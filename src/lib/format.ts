@@ -39,3 +39,16 @@ export function formatDuration(startIso: string, endIso: string): string {
   if (seconds < 3600) return `${Math.floor(seconds / 60)} min ${seconds % 60} s`;
   return `${Math.floor(seconds / 3600)} h ${Math.floor((seconds % 3600) / 60)} min`;
 }
+
+const units = ["bytes", "KB", "MB", "GB", "TB"];
+
+/** A size as a person reads it: "512 bytes", "1.5 KB", "3.2 MB" (powers of 1024, one decimal). */
+export function formatBytes(bytes: number): string {
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit += 1;
+  }
+  return unit === 0 ? `${formatCount(value)} ${value === 1 ? "byte" : "bytes"}` : `${value.toFixed(1)} ${units[unit]}`;
+}

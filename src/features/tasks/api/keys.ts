@@ -7,6 +7,19 @@ export const taskKeys = {
   workers: (id: string) => [...taskKeys.all, "workers", id] as const,
   activity: (id: string) => [...taskKeys.all, "activity", id] as const,
   backfill: (id: string) => [...taskKeys.all, "backfill", id] as const,
+  /**
+   * A wizard preview, by its whole request (source, format, scope, sample key). Outside `all` on
+   * purpose: refreshing the task lists must not read a sample object again.
+   */
+  preview: (input: unknown) => ["task-preview", input] as const,
+};
+
+/** What Databend holds, for the wizard's Target step (GET /api/warehouse/...). */
+export const warehouseKeys = {
+  all: ["warehouse"] as const,
+  databases: () => [...warehouseKeys.all, "databases"] as const,
+  tables: (db: string) => [...warehouseKeys.all, "tables", db] as const,
+  columns: (db: string, table: string) => [...warehouseKeys.all, "columns", db, table] as const,
 };
 
 /** How often task queries refresh while a task runs or is changing state. */

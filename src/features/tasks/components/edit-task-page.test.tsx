@@ -34,7 +34,7 @@ beforeAll(() => server.listen({ onUnhandledRequest: "error" }));
 afterEach(() => server.resetHandlers());
 afterAll(() => server.close());
 
-const currentStep = () => screen.getByRole("heading", { level: 2, name: /^Step \d of 4: / }).textContent;
+const currentStep = () => screen.getByRole("heading", { level: 2, name: /^Step \d of 5: / }).textContent;
 
 describe("Edit integration task", () => {
   it("opens the wizard filled from the task, saves with PUT, says so and opens the task", async () => {
@@ -53,8 +53,8 @@ describe("Edit integration task", () => {
     expect(screen.getByRole("radio", { name: "NDJSON" })).toBeChecked();
     expect(screen.getByRole("combobox", { name: "Compression" })).toHaveValue("gzip");
     // Every step is valid already: Review is one click away.
-    await user.click(screen.getByRole("button", { name: "Step 4: Review" }));
-    expect(currentStep()).toBe("Step 4 of 4: Review");
+    await user.click(screen.getByRole("button", { name: "Step 5: Review" }));
+    expect(currentStep()).toBe("Step 5 of 5: Review");
     expect(input("Name").value).toBe("load-orders");
     expect(screen.queryByRole("button", { name: "Create Task" })).not.toBeInTheDocument();
     await user.clear(input("Name"));
@@ -92,7 +92,7 @@ describe("Edit integration task", () => {
       http.put("/api/tasks/t-1", () => HttpResponse.json({ error: "The task is running; stop it before changing it" }, { status: 409 })),
     );
     const { user, router } = renderAt("/data/integration/t-1/edit");
-    await user.click(await screen.findByRole("button", { name: "Step 4: Review" }));
+    await user.click(await screen.findByRole("button", { name: "Step 5: Review" }));
     await user.click(screen.getByRole("button", { name: "Save changes" }));
     expect(await screen.findByRole("alert")).toHaveTextContent("The task is running; stop it before changing it");
     expect(router.state.location.pathname).toBe("/data/integration/t-1/edit");

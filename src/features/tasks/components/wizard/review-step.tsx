@@ -6,7 +6,7 @@ import type { DataSourceRecord } from "#contracts/data-source.ts";
 import { effectiveScope, FILE_FORMAT_LABELS, fileFormatSchema } from "#contracts/task.ts";
 import { formatOptions } from "../task-format.tsx";
 import { useTaskForm } from "./form-context.ts";
-import { ON_ERROR_LABELS } from "./target-step.tsx";
+import { ON_ERROR_LABELS } from "./load-options.tsx";
 import { scopeOf } from "./wizard-model.ts";
 import { DescriptionItem } from "../../../../lib/description-item.tsx";
 

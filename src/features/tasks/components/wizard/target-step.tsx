@@ -1,92 +1,213 @@
-// Step 3: the Databend table the objects load into, what a bad row does, and purge.
-import { Alert, Radio, SimpleGrid, Stack, Switch, TextInput } from "@mantine/core";
-import { useId } from "react";
+// Step 4: the Databend table the objects load into, then what a bad row does, and purge. The
+// database and table are chosen from what Databend holds (GET /api/warehouse/...): an existing
+// table, shown against the sample's columns, or a new one drafted from the sample and created here.
+// When Databend cannot be listed, the names are typed instead (checked when the task is saved).
+import { Alert, Button, Group, Radio, Select, SimpleGrid, Stack, Text, TextInput } from "@mantine/core";
+import { useEffect } from "react";
 import { Controller, useWatch } from "react-hook-form";
-import { ON_ERROR_HELP, ON_ERROR_MODES, PURGE_WARNING, type OnError } from "#contracts/task.ts";
+import type { PreviewRequest } from "#contracts/preview.ts";
+import { ApiRequestError } from "../../../../lib/api-client.ts";
+import { ErrorDetail } from "../../../../lib/error-detail.tsx";
+import { Loading } from "../../../../lib/page-states.tsx";
+import { useWarehouseDatabases, useWarehouseTables } from "../../api/get-warehouse.ts";
+import { usePreview } from "../../api/preview-task.ts";
 import { useTaskForm } from "./form-context.ts";
+import { LoadOptions } from "./load-options.tsx";
+import { columnsFromSample, NewTableEditor, type NewTableForm } from "./new-table.tsx";
+import { TableMapping } from "./table-mapping.tsx";
 
-export const ON_ERROR_LABELS: Record<OnError, string> = { abort: "Abort", continue: "Continue" };
+export type TableMode = "existing" | "new";
+export interface TableChoice {
+  mode: TableMode;
+  setMode: (mode: TableMode) => void;
+  newTable: NewTableForm;
+}
 
-export function TargetStep() {
-  const { control, register, formState } = useTaskForm();
+/** The names typed by hand: Databend could not be listed (or the table list of a database could not). */
+function TypedTarget({
+  why,
+  detail,
+  databaseToo,
+  retry,
+}: {
+  why: string;
+  detail: string | undefined;
+  databaseToo: boolean;
+  retry: { run: () => void; busy: boolean };
+}) {
+  const { register, formState } = useTaskForm();
   const errors = formState.errors;
-  const purge = useWatch({ control, name: "purge" });
-  const warningId = useId();
   return (
-    <Stack gap="md">
+    <>
+      <Alert color="yellow" variant="light" title={databaseToo ? "Could not list Databend's databases" : "Could not list the tables"}>
+        <Stack gap="xs">
+          <Text size="sm">{why} Type the names instead; the table is checked when the task is saved and started.</Text>
+          {detail ? <ErrorDetail detail={detail} /> : null}
+          <Group>
+            <Button variant="default" size="xs" onClick={retry.run} loading={retry.busy}>
+              List again
+            </Button>
+          </Group>
+        </Stack>
+      </Alert>
       <SimpleGrid cols={{ base: 1, sm: 2 }} spacing="md">
-        <TextInput
-          label="Database"
-          description="The Databend database that holds the table."
-          withAsterisk
-          error={errors.target?.database?.message}
-          {...register("target.database")}
-        />
+        {databaseToo ? (
+          <TextInput
+            label="Database"
+            description="The Databend database that holds the table."
+            withAsterisk
+            error={errors.target?.database?.message}
+            {...register("target.database")}
+          />
+        ) : null}
         <TextInput
           label="Table"
-          description="An existing Databend table whose columns match the files; it is checked when the task is saved and started. A table takes files from one bucket only."
+          description="An existing Databend table whose columns match the files. A table takes files from one bucket only."
           placeholder="orders"
           withAsterisk
           error={errors.target?.table?.message}
           {...register("target.table")}
         />
       </SimpleGrid>
+    </>
+  );
+}
 
+function TableSelect({ db, request }: { db: string; request: PreviewRequest | null }) {
+  const { control } = useTaskForm();
+  const tables = useWarehouseTables(db);
+  const table = useWatch({ control, name: "target.table" });
+  if (tables.isPending) return <Loading what={`the tables of ${db}`} />;
+  if (tables.isError) {
+    const detail = tables.error instanceof ApiRequestError ? tables.error.detail : undefined;
+    return (
+      <TypedTarget why={tables.error.message} detail={detail} databaseToo={false} retry={{ run: () => void tables.refetch(), busy: tables.isFetching }} />
+    );
+  }
+  const names = tables.data.items.map((t) => t.name);
+  const data = tables.data.items.map((t) => ({ value: t.name, label: t.is_view ? `${t.name} (a view: cannot be loaded into)` : t.name, disabled: t.is_view }));
+  if (table && !names.includes(table)) data.unshift({ value: table, label: `${table} (not in ${db})`, disabled: false });
+  return (
+    <>
       <Controller
         control={control}
-        name="on_error"
+        name="target.table"
         render={({ field, fieldState }) => (
-          <Radio.Group
-            label="On error"
-            description="What happens to a file with a row that does not fit the table."
-            value={field.value ?? "abort"}
-            onChange={(value) => field.onChange(value as OnError)}
-            error={fieldState.error?.message}
-          >
-            <Stack gap="sm" mt="xs">
-              {ON_ERROR_MODES.map((mode, index) => (
-                <Radio
-                  key={mode}
-                  ref={index === 0 ? field.ref : undefined}
-                  value={mode}
-                  label={ON_ERROR_LABELS[mode]}
-                  description={ON_ERROR_HELP[mode]}
-                  onBlur={field.onBlur}
-                />
-              ))}
-            </Stack>
-          </Radio.Group>
-        )}
-      />
-
-      <Controller
-        control={control}
-        name="purge"
-        render={({ field }) => (
-          <Switch
+          <Select
             ref={field.ref}
             name={field.name}
-            label="Purge loaded files"
-            // Mantine's Switch wraps its description in the <label>; without this the description
-            // would be read twice, as part of the name and as the description.
-            aria-label="Purge loaded files"
-            description={
-              field.value
-                ? "On: each source object is deleted once it is loaded."
-                : "Off: source objects stay in the bucket after they are loaded."
-            }
-            aria-describedby={field.value ? warningId : undefined}
-            checked={field.value ?? false}
-            onChange={(event) => field.onChange(event.currentTarget.checked)}
+            label="Table"
+            description={`A table of ${db} whose columns match the files. A table takes files from one bucket only.`}
+            placeholder={names.length ? "Choose a table" : `${db} has no tables yet: create one`}
+            withAsterisk
+            searchable
+            nothingFoundMessage="No table of that name"
+            data={data}
+            value={field.value || null}
+            onChange={(value) => field.onChange(value ?? "")}
             onBlur={field.onBlur}
+            error={fieldState.error?.message}
+            allowDeselect={false}
+            maw={420}
           />
         )}
       />
-      {purge ? (
-        <Alert id={warningId} color="yellow" variant="light" title="Purge needs one more permission">
-          {PURGE_WARNING}
-        </Alert>
-      ) : null}
+      {table && names.includes(table) ? <TableMapping db={db} table={table} request={request} /> : null}
+    </>
+  );
+}
+
+export function TargetStep({ request, choice }: { request: PreviewRequest | null; choice: TableChoice }) {
+  const { control, setValue, getValues, clearErrors } = useTaskForm();
+  const databases = useWarehouseDatabases();
+  const db = useWatch({ control, name: "target.database" })?.trim() ?? "";
+  const sampleColumns = usePreview(request).data?.sample?.columns ?? null;
+  const { mode, setMode, newTable } = choice;
+  const listed = databases.isSuccess;
+  // Typing by hand has no "new table" mode: a draft left from before applies no more.
+  useEffect(() => {
+    if (databases.isError && mode === "new") setMode("existing");
+  }, [databases.isError, mode, setMode]);
+
+  function chooseMode(next: TableMode) {
+    if (next === "new" && newTable.getValues("columns").length === 0) {
+      newTable.reset({
+        name: getValues("target.table") ?? "",
+        columns: sampleColumns?.length ? columnsFromSample(sampleColumns) : [{ name: "", type: "VARCHAR", nullable: true }],
+      });
+    }
+    clearErrors("target.table");
+    setMode(next);
+  }
+
+  let table;
+  if (databases.isPending) table = <Loading what="Databend's databases" />;
+  else if (!listed) {
+    const detail = databases.error instanceof ApiRequestError ? databases.error.detail : undefined;
+    table = (
+      <TypedTarget
+        why={databases.error?.message ?? ""}
+        detail={detail}
+        databaseToo
+        retry={{ run: () => void databases.refetch(), busy: databases.isFetching }}
+      />
+    );
+  } else {
+    const names = databases.data.items.map((d) => d.name);
+    table = (
+      <>
+        <Controller
+          control={control}
+          name="target.database"
+          render={({ field, fieldState }) => (
+            <Select
+              ref={field.ref}
+              name={field.name}
+              label="Database"
+              description="The Databend database that holds the table."
+              withAsterisk
+              searchable
+              data={field.value && !names.includes(field.value) ? [field.value, ...names] : names}
+              value={field.value || null}
+              onChange={(value) => {
+                field.onChange(value ?? "");
+                setValue("target.table", "");
+              }}
+              onBlur={field.onBlur}
+              error={fieldState.error?.message}
+              allowDeselect={false}
+              maw={420}
+            />
+          )}
+        />
+        {db ? (
+          <Radio.Group label="Target table" value={mode} onChange={(value) => chooseMode(value as TableMode)}>
+            <Stack gap="sm" mt="xs">
+              <Radio value="existing" label="An existing table" description={`Choose one of the tables of ${db}.`} />
+              <Radio value="new" label="Create a new table" description="From the sample's columns, with names, types and nullability you can change." />
+            </Stack>
+          </Radio.Group>
+        ) : null}
+        {db && mode === "existing" ? <TableSelect db={db} request={request} /> : null}
+        {db && mode === "new" ? (
+          <NewTableEditor
+            form={newTable}
+            database={db}
+            sampleColumns={sampleColumns}
+            onCreated={(name) => {
+              setValue("target.table", name, { shouldValidate: true });
+              setMode("existing");
+            }}
+          />
+        ) : null}
+      </>
+    );
+  }
+
+  return (
+    <Stack gap="md">
+      {table}
+      <LoadOptions />
     </Stack>
   );
 }

@@ -10,7 +10,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { ON_ERROR_HELP, PURGE_WARNING, TASK_MESSAGES, taskInputSchema } from "#contracts/task.ts";
 import { makeRecord } from "../../../data-sources/test-support.tsx";
 import { makeTask, renderAt } from "../../test-support.tsx";
-import { errorOf, input, type User } from "./wizard-test-support.ts";
+import { EMPTY_PREVIEW, errorOf, input, type User } from "./wizard-test-support.ts";
 import { sessionHandler } from "../../../../session.test-support.ts";
 
 const ORDERS = makeRecord({ id: "ds-1", name: "orders", bucket: "orders-bucket", prefix: "incoming/", suffix: ".csv" });
@@ -24,12 +24,16 @@ const server = setupServer(
   http.get("/api/tasks/:id/runs", () => HttpResponse.json({ items: [] })),
   http.get("/api/tasks/:id/workers", () => HttpResponse.json({ items: [] })),
   http.get("/api/tasks/:id/backfill", () => HttpResponse.json({ backfill: null, reconcile: null })),
+  // These cases drive the typed target path: Databend cannot be listed (wizard-target.test.tsx
+  // covers the listed one) and the scope is empty (wizard-preview.test.tsx covers the preview).
+  http.post("/api/tasks/preview", () => HttpResponse.json(EMPTY_PREVIEW)),
+  http.get("/api/warehouse/databases", () => HttpResponse.json({ error: "Databend at 127.0.0.1:8000 could not be reached" }, { status: 503 })),
 );
 beforeAll(() => server.listen({ onUnhandledRequest: "error" }));
 afterEach(() => server.resetHandlers());
 afterAll(() => server.close());
 
-const currentStep = () => screen.getByRole("heading", { level: 2, name: /^Step \d of 4: / }).textContent!.replace(/^Step \d of 4: /, "");
+const currentStep = () => screen.getByRole("heading", { level: 2, name: /^Step \d of 5: / }).textContent!.replace(/^Step \d of 5: /, "");
 const next = (user: User) => user.click(screen.getByRole("button", { name: "Next" }));
 const back = (user: User) => user.click(screen.getByRole("button", { name: "Back" }));
 const step = (n: number, title: string) => screen.getByRole("button", { name: `Step ${n}: ${title}` });
@@ -56,7 +60,10 @@ async function toTarget(user: User) {
   await choose(user, "Data source", /^orders/);
   await next(user);
   await next(user);
+  expect(currentStep()).toBe("Preview");
+  await next(user);
   expect(currentStep()).toBe("Target");
+  await screen.findByRole("textbox", { name: "Table" });
 }
 
 /** Through the steps with the defaults, a target table and the name "load-orders". */
@@ -74,8 +81,9 @@ describe("Create Integration Task", () => {
     expect(screen.getAllByRole("button", { name: /^Step \d: / }).map((b) => b.getAttribute("aria-label"))).toEqual([
       "Step 1: Source",
       "Step 2: Files",
-      "Step 3: Target",
-      "Step 4: Review",
+      "Step 3: Preview",
+      "Step 4: Target",
+      "Step 5: Review",
     ]);
     expect(step(1, "Source")).toHaveAttribute("aria-current", "step");
     expect(screen.getAllByRole("button", { current: "step" })).toHaveLength(1);
@@ -107,7 +115,7 @@ describe("Create Integration Task", () => {
     await next(user);
     expect(currentStep()).toBe("Review");
     // The new step's heading takes the focus its replaced fields had.
-    expect(screen.getByRole("heading", { level: 2, name: "Step 4 of 4: Review" })).toHaveFocus();
+    expect(screen.getByRole("heading", { level: 2, name: "Step 5 of 5: Review" })).toHaveFocus();
   });
 
   it("links to Create Data Source when there is none", async () => {
@@ -136,7 +144,7 @@ describe("Create Integration Task", () => {
     await replace(user, "Object Key Prefix", "incoming/2026/");
     await replace(user, "Object Key Suffix", "");
     await next(user);
-    expect(currentStep()).toBe("Target");
+    expect(currentStep()).toBe("Preview");
   });
 
   it("refuses a delimiter equal to the quote, on the Quote field, and a two-byte delimiter", async () => {
@@ -155,7 +163,7 @@ describe("Create Integration Task", () => {
     expect(errorOf("Delimiter")).toBe(TASK_MESSAGES.delimiterTooLong(1));
     await replace(user, "Delimiter", ";");
     await next(user);
-    expect(currentStep()).toBe("Target");
+    expect(currentStep()).toBe("Preview");
   });
 
   it("requires the table on Target, explains On error and warns about purge only when on", async () => {
@@ -183,19 +191,20 @@ describe("Create Integration Task", () => {
   it("visits a step by clicking it only when the steps before it are valid", async () => {
     const { user } = await open();
     // Nothing chosen yet: Target cannot be reached, and Source says why.
-    await user.click(step(3, "Target"));
+    await user.click(step(4, "Target"));
     expect(currentStep()).toBe("Source");
     expect(errorOf("Data source", "combobox")).toBe(TASK_MESSAGES.dataSourceRequired);
 
     await choose(user, "Data source", /^archive/);
-    await user.click(step(3, "Target"));
+    await user.click(step(4, "Target"));
     expect(currentStep()).toBe("Target");
+    await screen.findByRole("textbox", { name: "Table" });
     // Review needs the table first: the click stays on Target and focuses it.
-    await user.click(step(4, "Review"));
+    await user.click(step(5, "Review"));
     expect(currentStep()).toBe("Target");
     expect(errorOf("Table")).toBe(TASK_MESSAGES.tableRequired);
     await user.type(input("Table"), "events");
-    await user.click(step(4, "Review"));
+    await user.click(step(5, "Review"));
     expect(currentStep()).toBe("Review");
     // Back is always open.
     await user.click(step(1, "Source"));
@@ -210,6 +219,8 @@ describe("Create Integration Task", () => {
     await user.click(screen.getByRole("radio", { name: "NDJSON" }));
     await choose(user, "Compression", "gzip");
     await next(user);
+    await next(user);
+    await screen.findByRole("textbox", { name: "Table" });
     await replace(user, "Database", "sales");
     await replace(user, "Table", "events");
     await user.click(screen.getByRole("radio", { name: "Continue" }));
@@ -222,11 +233,14 @@ describe("Create Integration Task", () => {
     expect(input("Table").value).toBe("events");
     expect(screen.getByRole("radio", { name: "Continue" })).toBeChecked();
     await back(user);
+    expect(currentStep()).toBe("Preview");
+    await back(user);
     expect(input("Object Key Prefix").value).toBe("logs/");
     expect(screen.getByRole("radio", { name: "NDJSON" })).toBeChecked();
     expect(screen.getByRole("combobox", { name: "Compression" })).toHaveValue("gzip");
     await back(user);
     expect(screen.getByRole("combobox", { name: "Data source" })).toHaveValue("archive — s3://archive-bucket/*");
+    await next(user);
     await next(user);
     await next(user);
     await next(user);
@@ -257,6 +271,8 @@ describe("Create Integration Task", () => {
     await replace(user, "Delimiter", ";");
     await choose(user, "Compression", "zstd");
     await next(user);
+    await next(user);
+    await screen.findByRole("textbox", { name: "Table" });
     await replace(user, "Table", "  orders ");
     await user.click(screen.getByRole("switch", { name: "Purge loaded files" }));
     await next(user);
@@ -304,7 +320,8 @@ describe("Create Integration Task", () => {
     await waitFor(() => expect(currentStep()).toBe("Target"));
     expect(errorOf("Table")).toBe("No such table in Databend");
     await waitFor(() => expect(input("Table")).toHaveFocus());
-    expect(screen.queryByRole("alert")).not.toBeInTheDocument();
+    // The field says it; no form-wide error repeats it.
+    expect(screen.queryByText("Could not create the task")).not.toBeInTheDocument();
   });
 
   it("maps a file format field error to Files, and a duplicate name (409) to the name on Review", async () => {
@@ -324,6 +341,7 @@ describe("Create Integration Task", () => {
     expect(errorOf("Delimiter")).toBe("Server says no");
     await waitFor(() => expect(input("Delimiter")).toHaveFocus());
 
+    await next(user);
     await next(user);
     await next(user);
     await user.click(screen.getByRole("button", { name: "Create Task" }));

@@ -4,7 +4,7 @@
 import { Button, Group, Paper, Stack, Stepper, Text, Title, useMatches } from "@mantine/core";
 import { useQueryClient } from "@tanstack/react-query";
 import { useEffect, useId, useRef, useState, type MouseEvent } from "react";
-import { FormProvider, useForm } from "react-hook-form";
+import { FormProvider, useForm, useWatch } from "react-hook-form";
 import { Link, useNavigate } from "react-router";
 import type { DataSourceRecord } from "#contracts/data-source.ts";
 import type { SourceScope, TaskFormValues, TaskInput, TaskRecord } from "#contracts/task.ts";
@@ -17,10 +17,24 @@ import { startTask } from "../../api/start-task.ts";
 import { useUpdateTask } from "../../api/update-task.ts";
 import { taskPath } from "../../task-state.ts";
 import { FilesStep } from "./files-step.tsx";
+import { CREATE_TABLE_FIRST, useNewTableForm } from "./new-table.tsx";
+import { PreviewStep } from "./preview-step.tsx";
 import { ReviewStep } from "./review-step.tsx";
 import { SourceStep } from "./source-step.tsx";
-import { TargetStep } from "./target-step.tsx";
-import { EMPTY_TASK, fieldsBefore, firstInvalid, scopeOf, stepOfField, STEPS, taskResolver, valuesFromTask, type Field } from "./wizard-model.ts";
+import { TargetStep, type TableMode } from "./target-step.tsx";
+import {
+  EMPTY_TASK,
+  fieldsBefore,
+  firstInvalid,
+  previewRequestOf,
+  scopeOf,
+  stepOfField,
+  STEPS,
+  TARGET_STEP,
+  taskResolver,
+  valuesFromTask,
+  type Field,
+} from "./wizard-model.ts";
 
 /**
  * Focus stays where it is when a wizard button is pressed with the mouse: otherwise the field being
@@ -49,6 +63,19 @@ export function TaskWizard({ sources, task }: { sources: DataSourceRecord[]; tas
     defaultValues: task ? valuesFromTask(task) : EMPTY_TASK,
   });
   const { trigger, getFieldState, setError, setFocus, setValue, clearErrors, handleSubmit, formState } = form;
+
+  // Preview and Target read one preview (through the query cache): the settings chosen so far and
+  // the sample picked on Preview, which applies only while those settings stay the same.
+  const [dataSourceId, fileFormat, prefix, suffix] = useWatch({ control: form.control, name: ["data_source_id", "file_format", "prefix", "suffix"] });
+  const base = previewRequestOf({ data_source_id: dataSourceId, file_format: fileFormat, prefix, suffix });
+  const baseKey = JSON.stringify(base);
+  const [sample, setSample] = useState<{ base: string; key: string } | null>(null);
+  const previewRequest = base && sample?.base === baseKey ? { ...base, key: sample.key } : base;
+
+  // Target's choice between an existing table and a new one, and the new one's draft, outlive the
+  // step so Back and Next keep every edit.
+  const [tableMode, setTableMode] = useState<TableMode>("existing");
+  const newTable = useNewTableForm();
 
   // "onTouched" checks a field again on change only after it lost focus once; a field Next marked
   // invalid still has focus, so it is checked here as it changes, and its error clears as soon as
@@ -81,7 +108,19 @@ export function TaskWizard({ sources, task }: { sources: DataSourceRecord[]; tas
     setPendingFocus((current) => ({ field: field ?? null, n: (current?.n ?? 0) + 1 }));
   }
 
+  /** A drafted new table must be created before the task can point at it; true when that holds us on Target. */
+  function heldForNewTable(): boolean {
+    if (tableMode !== "new") return false;
+    if (step !== TARGET_STEP) goTo(TARGET_STEP);
+    newTable.setError("name", { type: "wizard", message: CREATE_TABLE_FIRST }, { shouldFocus: step === TARGET_STEP });
+    return true;
+  }
+
   async function onNext() {
+    if (step === TARGET_STEP) {
+      const others = await trigger(["on_error", "purge"], { shouldFocus: true });
+      if (!others || heldForNewTable()) return;
+    }
     const valid = await trigger([...STEPS[step]!.fields], { shouldFocus: true });
     if (valid) goTo(step + 1);
   }
@@ -90,7 +129,10 @@ export function TaskWizard({ sources, task }: { sources: DataSourceRecord[]; tas
   async function onStepClick(index: number) {
     if (index < step) return goTo(index);
     const fields = fieldsBefore(index);
-    if (await trigger(fields)) return goTo(index);
+    if (await trigger(fields)) {
+      if (index > TARGET_STEP && heldForNewTable()) return;
+      return goTo(index);
+    }
     const first = firstInvalid((field) => getFieldState(field).invalid, fields);
     if (first) goTo(first.step, first.field);
   }
@@ -184,7 +226,7 @@ export function TaskWizard({ sources, task }: { sources: DataSourceRecord[]; tas
               <Stepper.Step
                 key={s.title}
                 label={s.title}
-                // On a phone the four steps fit one row only without their descriptions.
+                // On a phone the steps fit one row only without their descriptions.
                 description={phone ? undefined : s.description}
                 aria-label={`Step ${index + 1}: ${s.title}`}
                 aria-current={index === step ? "step" : undefined}
@@ -199,8 +241,11 @@ export function TaskWizard({ sources, task }: { sources: DataSourceRecord[]; tas
             </Title>
             {step === 0 ? <SourceStep sources={sources} source={source} onSourceChange={onSourceChange} /> : null}
             {step === 1 ? <FilesStep source={source} /> : null}
-            {step === 2 ? <TargetStep /> : null}
-            {step === 3 ? <ReviewStep source={source} /> : null}
+            {step === 2 ? <PreviewStep request={previewRequest} onChooseSample={(key) => setSample({ base: baseKey, key })} /> : null}
+            {step === TARGET_STEP ? (
+              <TargetStep request={previewRequest} choice={{ mode: tableMode, setMode: setTableMode, newTable }} />
+            ) : null}
+            {step === 4 ? <ReviewStep source={source} /> : null}
           </Paper>
 
           {formError ? (

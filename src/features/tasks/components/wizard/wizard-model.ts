@@ -3,7 +3,9 @@
 // zodResolver on taskInputSchema plus taskScopeProblems against the chosen data source.
 import { zodResolver } from "@hookform/resolvers/zod";
 import type { FieldPath, Resolver } from "react-hook-form";
+import type { PreviewRequest } from "#contracts/preview.ts";
 import {
+  fileFormatSchema,
   taskInputSchema,
   taskScopeProblems,
   type FileFormatType,
@@ -30,9 +32,13 @@ export const STEPS = [
       "file_format.compression",
     ],
   },
+  // Advice, not a gate: it validates nothing, so a preview that fails never holds the user back.
+  { title: "Preview", description: "Objects and sample", fields: [] },
   { title: "Target", description: "Databend table", fields: ["target.database", "target.table", "on_error", "purge"] },
   { title: "Review", description: "Name and check", fields: ["name"] },
 ] as const satisfies readonly { title: string; description: string; fields: readonly Field[] }[];
+
+export const TARGET_STEP = STEPS.findIndex((step) => step.title === "Target");
 
 /** The fields of the steps before `index` (what must be valid to visit step `index`). */
 export function fieldsBefore(index: number): Field[] {
@@ -84,6 +90,26 @@ export function valuesFromTask(task: TaskRecord): TaskFormValues {
 /** An empty prefix or suffix takes the data source's (the API's default when left out). */
 export function scopeOf(values: { prefix?: string | undefined; suffix?: string | undefined }) {
   return { prefix: values.prefix || undefined, suffix: values.suffix || undefined };
+}
+
+/**
+ * The preview request for the form's source, format and scope, with the chosen sample `key` (left
+ * out: the newest object); null while the source or format is not valid yet.
+ */
+export function previewRequestOf(
+  values: Pick<TaskFormValues, "data_source_id" | "file_format" | "prefix" | "suffix">,
+  key?: string,
+): PreviewRequest | null {
+  const format = fileFormatSchema.safeParse(values.file_format);
+  if (!values.data_source_id || !format.success) return null;
+  const scope = scopeOf(values);
+  return {
+    data_source_id: values.data_source_id,
+    format: format.data,
+    ...(scope.prefix === undefined ? {} : { prefix: scope.prefix }),
+    ...(scope.suffix === undefined ? {} : { suffix: scope.suffix }),
+    ...(key === undefined ? {} : { key }),
+  };
 }
 
 /** A new file format of `type`, keeping the compression when both formats have one. */
