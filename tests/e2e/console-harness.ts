@@ -2,6 +2,8 @@
 // Test Connectivity acting as the platform setup identity against the sandbox), and Chromium. The
 // API's store is seeded as `ADMIN_EMAIL`/`ADMIN_PASSWORD`/`ADMIN_API_KEY` would seed it: the first
 // organization (ORG_ID), its admin, who signs each page in, and an admin API key for set-up calls.
+// Everything the API asks AWS as the platform setup identity (Test Connectivity, a task's queue
+// backlog, the wizard's preview) goes to the sandbox with the setup role's keys, as in `npm start`.
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -12,7 +14,9 @@ import { startSandbox, type Sandbox } from "../../sandbox/aws/server.ts";
 import { buildApp } from "../../server/api/app.ts";
 import { seedFirstRun } from "../../server/auth/seed.ts";
 import { loadConfig, type Config } from "../../server/config.ts";
+import { createBacklogReader } from "../../server/connectivity/backlog.ts";
 import { createConnectivityTester } from "../../server/connectivity/engine.ts";
+import { createPreviewer } from "../../server/preview/previewer.ts";
 import { openStore, type Stores } from "../../server/store/open.ts";
 import { launchBrowser } from "./browser.ts";
 import type { Viewport } from "./viewports.ts";
@@ -78,6 +82,17 @@ export async function startConsoleHarness(
   const seeded = await seedFirstRun(config, stores.db);
   if (!seeded.seeded) throw new Error("the e2e store was not seeded with the first admin");
   const endpoint = sandbox.url;
+  const setupIdentity = {
+    credentials: { accessKeyId: "platform-setup", secretAccessKey: "platform-setup" },
+    endpoints: { sts: endpoint, sqs: endpoint, s3: endpoint },
+  };
+  // Handed in, so closed here: the app closes only the previewer it made itself.
+  const previewer = createPreviewer({
+    platformSetupRoleArn: config.platformSetupRoleArn,
+    aws: setupIdentity,
+    dsn: config.databendDsn,
+    timeoutMs: config.databendPreviewTimeoutMs,
+  });
   const api = await buildApp({
     config,
     logger: pino({ level: "silent" }),
@@ -86,11 +101,10 @@ export async function startConsoleHarness(
     connectivity: createConnectivityTester({
       platformSetupRoleArn: config.platformSetupRoleArn,
       platformLoadRoleArn: config.platformLoadRoleArn,
-      aws: {
-        credentials: { accessKeyId: "platform-setup", secretAccessKey: "platform-setup" },
-        endpoints: { sts: endpoint, sqs: endpoint, s3: endpoint },
-      },
+      aws: setupIdentity,
     }),
+    queueBacklog: createBacklogReader({ aws: setupIdentity }),
+    previewer,
   });
   const baseUrl = await api.listen({ host: "127.0.0.1", port: 0 });
   const browser = await launchBrowser();
@@ -124,6 +138,7 @@ export async function startConsoleHarness(
     async close(cleanup) {
       await browser.close();
       await api.close();
+      await previewer.close();
       if (!given) await stores.close();
       await cleanup?.();
       await sandbox.stop();
