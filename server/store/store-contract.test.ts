@@ -14,7 +14,7 @@ import { dataSourceStore } from "./data-sources.ts";
 import { openPostgresDb, openSqliteDb } from "./dialect.ts";
 import { MIGRATIONS, migrate } from "./migrations.ts";
 import { STORE_FILE, openStore, type Stores } from "./open.ts";
-import { taskRecords } from "./task-records.ts";
+import { configColumns } from "./task-records.ts";
 import type { LedgerObject, TaskConfig } from "./tasks.ts";
 import { DuplicateNameError } from "./types.ts";
 
@@ -271,7 +271,14 @@ describe.each([sqlite, postgres])("store contract on $name", (adapter) => {
       expect(await migrate(old.db, before)).toEqual(Object.keys(before));
       const now = () => new Date();
       const oldSource = (await dataSourceStore(old, now).createDataSource(ORG, input, null)).id;
-      const oldTask = (await taskRecords(old, now).create(ORG, config("old task", oldSource))).id;
+      // The task as the store before migration 8 wrote it: without the columns later migrations add.
+      const { reconcile_every_minutes: _later, ...columns } = configColumns(config("old task", oldSource));
+      const oldTask = "t-old";
+      const at = now().toISOString();
+      await old.db
+        .insertInto("tasks")
+        .values({ id: oldTask, org_id: ORG, created_at: at, updated_at: at, desired_state: "stopped", status: "stopped", ...columns })
+        .execute();
       // A run as the store before migration 8 wrote it (no lag columns yet).
       await sql`insert into task_runs (id, task_id, worker_id, started_at, ended_at, status, messages, messages_deleted,
         messages_skipped, objects_loaded, objects_duplicate, rows_loaded, copy_statements, skipped, errors, more_skipped, more_errors)

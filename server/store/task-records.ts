@@ -57,7 +57,7 @@ export function toTaskRecord(row: TaskRow): TaskRecord {
   };
 }
 
-function configColumns(config: TaskConfig) {
+export function configColumns(config: TaskConfig) {
   return {
     name: config.name,
     data_source_id: config.data_source_id,
