@@ -3,11 +3,8 @@
 // provider's login and consent pages and back, signed in. Nothing is mocked.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Page } from "playwright-core";
-import pino from "pino";
 import { sessionSchema } from "#contracts/session.ts";
 import { startOidcStandIn, type OidcStandIn } from "../../sandbox/oidc/server.ts";
-import { seedFirstRun } from "../../server/auth/seed.ts";
-import { loadConfig } from "../../server/config.ts";
 import { openStore, type Stores } from "../../server/store/open.ts";
 import { startConsoleHarness, type ConsoleHarness } from "./console-harness.ts";
 import { DESKTOP } from "./viewports.ts";
@@ -54,9 +51,8 @@ describe("console in Chromium: single sign-on through the OIDC stand-in", () => 
     idp = await startOidcStandIn({ port: 0 });
     h = await startConsoleHarness({ prefix: "e2e-sso-" }, async (dataDir) => {
       const env = { ...CLIENT, ...ADMIN, OIDC_ISSUER: idp.issuer, OIDC_LABEL: LABEL };
-      // The organization SSO users join (ORG_ID, local-org) is made by ADMIN_* seeding.
+      // The organization SSO users join (ORG_ID, local-org) is the one the harness seeds.
       stores = await openStore({ dataDir });
-      await seedFirstRun(loadConfig({ ...env, DATA_DIR: dataDir, ORG_ID: "local-org" }), stores.db, pino({ level: "silent" }));
       return { stores, env };
     });
     idp.register({ clientId: CLIENT.OIDC_CLIENT_ID, clientSecret: CLIENT.OIDC_CLIENT_SECRET, redirectUris: [`${h.baseUrl}/api/auth/callback/oidc`] });
@@ -70,7 +66,7 @@ describe("console in Chromium: single sign-on through the OIDC stand-in", () => 
   });
 
   it("a wrong password stays on the provider's page, signed out", async () => {
-    const page = await h.openPage(DESKTOP, "/");
+    const page = await h.openPage(DESKTOP, "/", { signedIn: false });
     await startSingleSignOn(page);
     await page.getByLabel("Email").fill(idp.user.email);
     await page.getByLabel("Password").fill("not the password");
@@ -83,7 +79,7 @@ describe("console in Chromium: single sign-on through the OIDC stand-in", () => 
   });
 
   it("signs in through the provider and lands on the console as a viewer of the organization", async () => {
-    const page = await h.openPage(DESKTOP, "/");
+    const page = await h.openPage(DESKTOP, "/", { signedIn: false });
     const how = await startSingleSignOn(page);
     console.info(`single sign-on started by the ${how}`);
     await page.getByLabel("Email").fill(idp.user.email);

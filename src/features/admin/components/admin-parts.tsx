@@ -20,7 +20,10 @@ export function RoleBadge({ role }: { role: Role }) {
       radius="sm"
       tt="none"
       fw={600}
+      // Never cut to "Op…" when a narrow table squeezes its column: the badge keeps its word's width.
+      miw="max-content"
       style={{ flexShrink: 0, overflow: "visible" }}
+      styles={{ label: { overflow: "visible", textOverflow: "clip" } }}
     >
       {ROLE_LABELS[role]}
     </Badge>

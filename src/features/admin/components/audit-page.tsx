@@ -103,20 +103,22 @@ export function AuditPage() {
       trail={[{ label: "Organization" }, { label: "Audit log" }]}
     />
   );
+  // Every state renders the header at the same place in the tree: were it remounted when the log
+  // arrives, the focus route-focus put on the h1 would drop to <body>.
   if (log.isPending) {
     return (
-      <>
+      <Existing.Provider value={existing}>
         {header}
         <Loading what="audit log" />
-      </>
+      </Existing.Provider>
     );
   }
   if (log.isError && !log.data) {
     return (
-      <>
+      <Existing.Provider value={existing}>
         {header}
         <AdminLoadError error={log.error} what="audit log" retry={() => void log.refetch()} />
-      </>
+      </Existing.Provider>
     );
   }
 

@@ -21,6 +21,7 @@ export function useInvitation(id: string) {
   });
 }
 
-export function acceptInvitation(id: string, input: AcceptInvitationInput): Promise<unknown> {
+/** A new person sends a name and password; someone whose account exists, signed in as it, sends `{}`. */
+export function acceptInvitation(id: string, input: AcceptInvitationInput | Record<string, never>): Promise<unknown> {
   return apiRequest<unknown>(`/api/invitations/${encodeURIComponent(id)}/accept`, { method: "POST", body: input });
 }

@@ -1,5 +1,6 @@
 // Accept an invitation (the link is the secret): what one is joining, then a name and a password;
-// the API signs the new member in, and on to the data sources.
+// the API signs the new member in, and on to the data sources. Someone who already has an account
+// joins while signed in as it (the API checks that it is the invitation's email).
 import { zodResolver } from "@hookform/resolvers/zod";
 import { Alert, Anchor, Button, PasswordInput, Stack, Text, TextInput } from "@mantine/core";
 import { useState } from "react";
@@ -26,6 +27,46 @@ function Gone() {
         </Anchor>
       </Text>
     </Alert>
+  );
+}
+
+function JoinWithAccount({ id, email, organizationName, onJoined }: { id: string; email: string; organizationName: string; onJoined: () => Promise<void> }) {
+  const [failure, setFailure] = useState<ApiRequestError | null>(null);
+  const [busy, setBusy] = useState(false);
+  async function join() {
+    setFailure(null);
+    setBusy(true);
+    try {
+      await acceptInvitation(id, {});
+    } catch (error) {
+      if (!(error instanceof ApiRequestError)) throw error;
+      setBusy(false);
+      return setFailure(error);
+    }
+    await onJoined();
+  }
+  const signIn = `/sign-in?next=${encodeURIComponent(`/invite/${id}`)}`;
+  return (
+    <Stack gap="sm">
+      <Text size="sm">
+        <strong>{email}</strong> already has an account here: join while signed in as it.
+      </Text>
+      {failure?.status === 401 ? (
+        <Alert color="blue" variant="light" title="Sign in first">
+          <Text size="sm">
+            Sign in as {email}, then this page opens again.{" "}
+            <Anchor component={Link} to={signIn} size="sm">
+              Sign in
+            </Anchor>
+          </Text>
+        </Alert>
+      ) : failure ? (
+        <ErrorAlert title="Could not accept the invitation" message={failure.message} detail={failure.detail} />
+      ) : null}
+      <Button onClick={() => void join()} loading={busy} w="fit-content">
+        Join {organizationName}
+      </Button>
+    </Stack>
   );
 }
 
@@ -70,13 +111,17 @@ export function InvitePage() {
     );
   } else if (failure && gone(failure)) body = <Gone />;
   else {
-    const { organization_name, email, role } = invitation.data;
+    const { organization_name, email, role, account_exists } = invitation.data;
+    const joined = async () => {
+      forget();
+      await navigate(HOME, { replace: true });
+    };
     body = (
       <Stack gap="md">
         <Text>
           You are invited to <strong>{organization_name}</strong> as {ROLE_LABELS[role]} ({ROLE_DESCRIPTIONS[role].toLowerCase()}).
         </Text>
-        <form noValidate onSubmit={handleSubmit(onValid)} aria-label="Accept invitation">
+        {account_exists ? <JoinWithAccount id={id} email={email} organizationName={organization_name} onJoined={joined} /> : <form noValidate onSubmit={handleSubmit(onValid)} aria-label="Accept invitation">
           <Stack gap="sm">
             <TextInput label="Email" value={email} readOnly description="The invitation is for this address" />
             <TextInput {...register("name")} label="Name" autoComplete="name" error={formState.errors.name?.message} />
@@ -92,7 +137,7 @@ export function InvitePage() {
               Join {organization_name}
             </Button>
           </Stack>
-        </form>
+        </form>}
       </Stack>
     );
   }
