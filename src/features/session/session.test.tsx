@@ -169,7 +169,7 @@ describe("first run and invitations", () => {
   it("accepts an invitation with a name and password and signs in", async () => {
     let body: unknown;
     server.use(
-      http.get("/api/invitations/inv-1", () => HttpResponse.json({ organization_name: "Acme", email: "bo@example.com", role: "operator" })),
+      http.get("/api/invitations/inv-1", () => HttpResponse.json({ organization_name: "Acme", email: "bo@example.com", role: "operator", account_exists: false })),
       http.post("/api/invitations/inv-1/accept", async ({ request }) => {
         body = await request.json();
         return HttpResponse.json(sessionAs("operator"));
@@ -187,6 +187,29 @@ describe("first run and invitations", () => {
     await user.click(screen.getByRole("button", { name: "Join Acme" }));
     await waitFor(() => expect(router.state.location.pathname).toBe("/data/sources"));
     expect(body).toEqual({ name: "Bo", password: "a long enough password" });
+  });
+
+  it("lets an existing account join while signed in as it, and says to sign in first otherwise", async () => {
+    const bodies: unknown[] = [];
+    let signedIn = false;
+    server.use(
+      http.get("/api/invitations/inv-2", () => HttpResponse.json({ organization_name: "Acme", email: "bo@example.com", role: "viewer", account_exists: true })),
+      http.post("/api/invitations/inv-2/accept", async ({ request }) => {
+        bodies.push(await request.json());
+        return signedIn
+          ? HttpResponse.json(sessionAs("viewer"))
+          : HttpResponse.json({ error: "Sign in as bo@example.com to accept this invitation" }, { status: 401 });
+      }),
+    );
+    const { user, router } = renderApp("/invite/inv-2");
+    await user.click(await screen.findByRole("button", { name: "Join Acme" }));
+    expect(screen.queryByLabelText(/^Password/)).toBeNull();
+    const signIn = await screen.findByRole("link", { name: "Sign in" });
+    expect(signIn).toHaveAttribute("href", "/sign-in?next=%2Finvite%2Finv-2");
+    signedIn = true;
+    await user.click(screen.getByRole("button", { name: "Join Acme" }));
+    await waitFor(() => expect(router.state.location.pathname).toBe("/data/sources"));
+    expect(bodies).toEqual([{}, {}]);
   });
 
   it("says an invitation that is gone (404) is not valid anymore", async () => {
