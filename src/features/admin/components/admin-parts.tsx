@@ -7,6 +7,7 @@ import { ApiRequestError } from "../../../lib/api-client.ts";
 import { ErrorAlert } from "../../../lib/error-detail.tsx";
 import { formatDateTime } from "../../../lib/format.ts";
 import { LoadError } from "../../../lib/page-states.tsx";
+import { Controller, type Control, type FieldPath, type FieldValues } from "react-hook-form";
 
 const ROLE_COLOR: Record<Role, string> = { admin: "grape", operator: "blue", viewer: "gray" };
 
@@ -123,4 +124,24 @@ export function fieldErrorsOrSentence(
     if (named.length > 0) return null;
   }
   return error instanceof Error ? error.message : String(error);
+}
+
+/** The role field of a react-hook-form form (the invite and create-key modals). */
+export function RoleController<T extends FieldValues>({ control, name, description }: { control: Control<T>; name: FieldPath<T>; description?: string }) {
+  return (
+    <Controller
+      control={control}
+      name={name}
+      render={({ field, fieldState }) => (
+        <RoleField
+          value={field.value as Role | undefined}
+          onChange={field.onChange}
+          onBlur={field.onBlur}
+          inputRef={field.ref}
+          error={fieldState.error?.message}
+          {...(description ? { description } : {})}
+        />
+      )}
+    />
+  );
 }

@@ -3,7 +3,7 @@
 import { zodResolver } from "@hookform/resolvers/zod";
 import { Alert, Button, Group, Modal, Stack, Text, TextInput } from "@mantine/core";
 import { useState } from "react";
-import { Controller, useForm } from "react-hook-form";
+import { useForm } from "react-hook-form";
 import { apiKeyInputSchema, type ApiKeyInput } from "#contracts/identity.ts";
 import { ROLE_LABELS } from "#contracts/roles.ts";
 import type { z } from "#contracts/zod.ts";
@@ -11,7 +11,7 @@ import { CodeBlock } from "../../../lib/copy-button.tsx";
 import { ErrorAlert } from "../../../lib/error-detail.tsx";
 import { notifySuccess } from "../../../lib/notify.ts";
 import { useCreateApiKey, type CreatedApiKey } from "../api/api-keys.ts";
-import { fieldErrorsOrSentence, ModalActions, RoleField } from "./admin-parts.tsx";
+import { fieldErrorsOrSentence, ModalActions, RoleController } from "./admin-parts.tsx";
 
 const FIELDS = ["name", "role"] as const;
 
@@ -74,20 +74,7 @@ function KeyForm({ onCreated, onCancel }: { onCreated: (key: CreatedApiKey) => v
           error={form.formState.errors.name?.message}
           {...form.register("name")}
         />
-        <Controller
-          control={form.control}
-          name="role"
-          render={({ field, fieldState }) => (
-            <RoleField
-              value={field.value}
-              onChange={field.onChange}
-              onBlur={field.onBlur}
-              inputRef={field.ref}
-              error={fieldState.error?.message}
-              description="The key acts with this role, and never with more than its creator has at the time."
-            />
-          )}
-        />
+        <RoleController control={form.control} name="role" description="The key acts with this role, and never with more than its creator has at the time." />
         {sentence ? <ErrorAlert title="Could not create the key" message={sentence} /> : null}
       </Stack>
       <ModalActions submit="Create key" pending={create.isPending} onCancel={onCancel} />

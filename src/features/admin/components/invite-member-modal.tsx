@@ -3,7 +3,7 @@
 import { zodResolver } from "@hookform/resolvers/zod";
 import { Alert, Button, Group, Modal, Stack, Text, TextInput } from "@mantine/core";
 import { useState } from "react";
-import { Controller, useForm } from "react-hook-form";
+import { useForm } from "react-hook-form";
 import { invitationInputSchema, type InvitationInput } from "#contracts/identity.ts";
 import { ROLE_LABELS } from "#contracts/roles.ts";
 import type { z } from "#contracts/zod.ts";
@@ -12,7 +12,7 @@ import { ErrorAlert } from "../../../lib/error-detail.tsx";
 import { formatDateTime } from "../../../lib/format.ts";
 import { notifySuccess } from "../../../lib/notify.ts";
 import { useCreateInvitation, type CreatedInvitation } from "../api/invitations.ts";
-import { fieldErrorsOrSentence, ModalActions, RoleField } from "./admin-parts.tsx";
+import { fieldErrorsOrSentence, ModalActions, RoleController } from "./admin-parts.tsx";
 
 const FIELDS = ["email", "role"] as const;
 
@@ -71,19 +71,7 @@ function InviteForm({ onCreated, onCancel }: { onCreated: (invitation: CreatedIn
           error={form.formState.errors.email?.message}
           {...form.register("email")}
         />
-        <Controller
-          control={form.control}
-          name="role"
-          render={({ field, fieldState }) => (
-            <RoleField
-              value={field.value}
-              onChange={field.onChange}
-              onBlur={field.onBlur}
-              inputRef={field.ref}
-              error={fieldState.error?.message}
-            />
-          )}
-        />
+        <RoleController control={form.control} name="role" />
         {sentence ? <ErrorAlert title="Could not invite" message={sentence} /> : null}
       </Stack>
       <ModalActions submit="Create invitation" pending={create.isPending} onCancel={onCancel} />
