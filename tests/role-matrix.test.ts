@@ -103,7 +103,7 @@ const taskBody = (f: Fixture) => ({
 
 const ROUTES: RouteCase[] = [
   { method: "GET", url: "/api/health", access: "public", request: () => ({ url: "/api/health" }) },
-  { method: "GET", url: "/api/openapi.json", access: "public", request: () => ({ url: "/api/openapi.json" }) },
+  { method: "GET", url: "/api/openapi.json", access: "signed-in", request: () => ({ url: "/api/openapi.json" }) },
   { method: "GET", url: "/api/sign-in-options", access: "public", request: () => ({ url: "/api/sign-in-options" }) },
   {
     method: "POST",

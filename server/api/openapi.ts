@@ -78,7 +78,8 @@ const openapiRoute: FastifyPluginAsyncZod = async (app) => {
   app.get(
     OPENAPI_PATH,
     {
-      config: { access: "public" },
+      // Signed in, as every route but health and the sign-in flow: the API's shape is not for strangers.
+      config: { access: "signed-in" },
       schema: {
         summary: "This document: every route of the API with its parameters, bodies and responses",
         tags: ["api"],

@@ -107,6 +107,9 @@ function Settings({ task }: { task: TaskRecord }) {
           "Off (source objects are kept)"
         )}
       </DescriptionItem>
+      <DescriptionItem label="Reconcile">
+        {task.reconcile_every_minutes ? `Every ${task.reconcile_every_minutes} minutes` : "Off"}
+      </DescriptionItem>
       <DescriptionItem label="Created">
         <When iso={task.created_at} never="" />
       </DescriptionItem>

@@ -1,8 +1,9 @@
-// Part of step 4 (Target): what a bad row does (On error) and whether loaded objects are deleted (Purge).
-import { Alert, Radio, Stack, Switch } from "@mantine/core";
+// Part of step 4 (Target): what a bad row does (On error), whether loaded objects are deleted (Purge)
+// and how often the scope is listed for objects whose events never came (Reconcile every).
+import { Alert, NumberInput, Radio, Stack, Switch } from "@mantine/core";
 import { useId } from "react";
 import { Controller, useWatch } from "react-hook-form";
-import { ON_ERROR_HELP, ON_ERROR_MODES, PURGE_WARNING, type OnError } from "#contracts/task.ts";
+import { ON_ERROR_HELP, ON_ERROR_MODES, PURGE_WARNING, RECONCILE_MINUTES, type OnError } from "#contracts/task.ts";
 import { useTaskForm } from "./form-context.ts";
 
 export const ON_ERROR_LABELS: Record<OnError, string> = { abort: "Abort", continue: "Continue" };
@@ -68,6 +69,29 @@ export function LoadOptions() {
           {PURGE_WARNING}
         </Alert>
       ) : null}
+
+      <Controller
+        control={control}
+        name="reconcile_every_minutes"
+        render={({ field, fieldState }) => (
+          <NumberInput
+            ref={field.ref}
+            name={field.name}
+            label="Reconcile every (minutes)"
+            description={`Optional. Lists the task's objects on this schedule and loads any whose S3 event never arrived (${RECONCILE_MINUTES.min} to ${RECONCILE_MINUTES.max}); empty: off.`}
+            placeholder="Off"
+            min={RECONCILE_MINUTES.min}
+            max={RECONCILE_MINUTES.max}
+            allowDecimal={false}
+            allowNegative={false}
+            clampBehavior="none"
+            value={field.value ?? ""}
+            onChange={(value) => field.onChange(value === "" ? null : Number(value))}
+            onBlur={field.onBlur}
+            error={fieldState.error?.message}
+          />
+        )}
+      />
     </>
   );
 }

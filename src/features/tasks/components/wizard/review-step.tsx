@@ -52,6 +52,9 @@ export function ReviewStep({ source }: { source: DataSourceRecord | undefined })
           </DescriptionItem>
           <DescriptionItem label="On error">{ON_ERROR_LABELS[onError]}</DescriptionItem>
           <DescriptionItem label="Purge">{values.purge ? "On (objects are deleted once loaded)" : "Off"}</DescriptionItem>
+          <DescriptionItem label="Reconcile">
+            {values.reconcile_every_minutes ? `Every ${values.reconcile_every_minutes} minutes` : "Off"}
+          </DescriptionItem>
         </SimpleGrid>
       </Paper>
       <TextInput

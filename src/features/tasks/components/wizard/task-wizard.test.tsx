@@ -275,9 +275,15 @@ describe("Create Integration Task", () => {
     await screen.findByRole("textbox", { name: "Table" });
     await replace(user, "Table", "  orders ");
     await user.click(screen.getByRole("switch", { name: "Purge loaded files" }));
+    // Reconcile: below the contract's 5 minutes is refused on Next with its message, then 30 passes.
+    await user.type(screen.getByRole("textbox", { name: "Reconcile every (minutes)" }), "2");
+    await next(user);
+    expect(errorOf("Reconcile every (minutes)")).toBe(TASK_MESSAGES.reconcileRange);
+    await replace(user, "Reconcile every (minutes)", "30");
     await next(user);
 
     const summary = screen.getByLabelText("Summary");
+    expect(summary).toHaveTextContent("Every 30 minutes");
     expect(summary).toHaveTextContent("s3://orders-bucket/incoming/eu/*.csv");
     expect(summary).toHaveTextContent("default.orders");
     expect(summary).toHaveTextContent("Delimiter: \";\"");
@@ -299,8 +305,7 @@ describe("Create Integration Task", () => {
       target: { database: "default", table: "orders" },
       on_error: "abort",
       purge: true,
-      // Not asked by the wizard yet: the contract's default (off).
-      reconcile_every_minutes: null,
+      reconcile_every_minutes: 30,
     });
     expect(taskInputSchema.safeParse(body).success).toBe(true);
     expect(await screen.findByText("Created task load-orders")).toBeInTheDocument();

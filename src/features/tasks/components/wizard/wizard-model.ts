@@ -34,7 +34,7 @@ export const STEPS = [
   },
   // Advice, not a gate: it validates nothing, so a preview that fails never holds the user back.
   { title: "Preview", description: "Objects and sample", fields: [] },
-  { title: "Target", description: "Databend table", fields: ["target.database", "target.table", "on_error", "purge"] },
+  { title: "Target", description: "Databend table", fields: ["target.database", "target.table", "on_error", "purge", "reconcile_every_minutes"] },
   { title: "Review", description: "Name and check", fields: ["name"] },
 ] as const satisfies readonly { title: string; description: string; fields: readonly Field[] }[];
 
@@ -70,6 +70,7 @@ export const EMPTY_TASK: TaskFormValues = {
   target: { database: "default", table: "" },
   on_error: "abort",
   purge: false,
+  reconcile_every_minutes: null,
 };
 
 /** A stored task as the form's values: Edit opens the wizard on these. */
