@@ -225,8 +225,10 @@ export function TaskWizard({ sources, task }: { sources: DataSourceRecord[]; tas
             {STEPS.map((s, index) => (
               <Stepper.Step
                 key={s.title}
-                label={s.title}
-                // On a phone the steps fit one row only without their descriptions.
+                // On a phone five labelled steps wrap onto two rows: the numbered circles alone fit
+                // one row, the step's own heading below says "Step N of 5: <title>", and each step
+                // keeps its name for screen readers (aria-label).
+                label={phone ? undefined : s.title}
                 description={phone ? undefined : s.description}
                 aria-label={`Step ${index + 1}: ${s.title}`}
                 aria-current={index === step ? "step" : undefined}
