@@ -1,7 +1,7 @@
 // Pieces the organization's pages share: the role badge, the role choice (with what each role may
 // do), a failed load that says "only admins" in the API's own words for a 403, and a date cell.
-import { Badge, Button, Group, Radio, Stack, Text } from "@mantine/core";
-import type { Ref } from "react";
+import { Badge, Button, Group, Modal, Radio, Stack, Text } from "@mantine/core";
+import { useState, type ReactNode, type Ref } from "react";
 import { ROLE_DESCRIPTIONS, ROLE_LABELS, ROLES, type Role } from "#contracts/roles.ts";
 import { ApiRequestError } from "../../../lib/api-client.ts";
 import { ErrorAlert } from "../../../lib/error-detail.tsx";
@@ -143,5 +143,42 @@ export function RoleController<T extends FieldValues>({ control, name, descripti
         />
       )}
     />
+  );
+}
+
+/**
+ * A modal whose form makes a secret (an API key, an invitation link) and then shows it once. The
+ * secret lives only in this modal's state, so closing it forgets the secret for good, and a stray
+ * click outside cannot close it while it is shown.
+ */
+export function ShownOnceModal<T>({
+  opened,
+  onClose,
+  title,
+  form,
+  shown,
+}: {
+  opened: boolean;
+  onClose: () => void;
+  title: (created: T | null) => string;
+  form: (onCreated: (created: T) => void, onCancel: () => void) => ReactNode;
+  shown: (created: T, onDone: () => void) => ReactNode;
+}) {
+  const [created, setCreated] = useState<T | null>(null);
+  const close = () => {
+    setCreated(null);
+    onClose();
+  };
+  return (
+    <Modal
+      opened={opened}
+      onClose={close}
+      title={title(created)}
+      closeButtonProps={{ "aria-label": "Close" }}
+      closeOnClickOutside={!created}
+      size="lg"
+    >
+      {created ? shown(created, close) : form(setCreated, close)}
+    </Modal>
   );
 }

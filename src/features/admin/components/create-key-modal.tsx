@@ -1,7 +1,7 @@
 // "Create key": a name and a role; the API answers the key itself, which is shown here once (it is
 // stored hashed) with a request that uses it.
 import { zodResolver } from "@hookform/resolvers/zod";
-import { Alert, Button, Group, Modal, Stack, Text, TextInput } from "@mantine/core";
+import { Alert, Button, Group, Stack, Text, TextInput } from "@mantine/core";
 import { useState } from "react";
 import { useForm } from "react-hook-form";
 import { apiKeyInputSchema, type ApiKeyInput } from "#contracts/identity.ts";
@@ -11,7 +11,7 @@ import { CodeBlock } from "../../../lib/copy-button.tsx";
 import { ErrorAlert } from "../../../lib/error-detail.tsx";
 import { notifySuccess } from "../../../lib/notify.ts";
 import { useCreateApiKey, type CreatedApiKey } from "../api/api-keys.ts";
-import { fieldErrorsOrSentence, ModalActions, RoleController } from "./admin-parts.tsx";
+import { fieldErrorsOrSentence, ModalActions, RoleController, ShownOnceModal } from "./admin-parts.tsx";
 
 const FIELDS = ["name", "role"] as const;
 
@@ -21,24 +21,14 @@ export function usageExample(key: string, origin: string): string {
 }
 
 export function CreateKeyModal({ opened, onClose }: { opened: boolean; onClose: () => void }) {
-  // The key lives only in this modal's state: closing it forgets the key for good.
-  const [created, setCreated] = useState<CreatedApiKey | null>(null);
-  const close = () => {
-    setCreated(null);
-    onClose();
-  };
   return (
-    <Modal
+    <ShownOnceModal<CreatedApiKey>
       opened={opened}
-      onClose={close}
-      title={created ? `API key "${created.name}"` : "Create API key"}
-      closeButtonProps={{ "aria-label": "Close" }}
-      // A stray click outside must not lose a key that is shown only once.
-      closeOnClickOutside={!created}
-      size="lg"
-    >
-      {created ? <CreatedKey apiKey={created} onDone={close} /> : <KeyForm onCreated={setCreated} onCancel={close} />}
-    </Modal>
+      onClose={onClose}
+      title={(created) => (created ? `API key "${created.name}"` : "Create API key")}
+      form={(onCreated, onCancel) => <KeyForm onCreated={onCreated} onCancel={onCancel} />}
+      shown={(created, onDone) => <CreatedKey apiKey={created} onDone={onDone} />}
+    />
   );
 }
 

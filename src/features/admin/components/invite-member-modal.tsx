@@ -1,7 +1,7 @@
 // "Invite member": an email and a role; the API answers an invitation link, which is shown here
 // once (nobody emails it; the admin hands it over) with the time it stops working.
 import { zodResolver } from "@hookform/resolvers/zod";
-import { Alert, Button, Group, Modal, Stack, Text, TextInput } from "@mantine/core";
+import { Alert, Button, Group, Stack, Text, TextInput } from "@mantine/core";
 import { useState } from "react";
 import { useForm } from "react-hook-form";
 import { invitationInputSchema, type InvitationInput } from "#contracts/identity.ts";
@@ -12,29 +12,19 @@ import { ErrorAlert } from "../../../lib/error-detail.tsx";
 import { formatDateTime } from "../../../lib/format.ts";
 import { notifySuccess } from "../../../lib/notify.ts";
 import { useCreateInvitation, type CreatedInvitation } from "../api/invitations.ts";
-import { fieldErrorsOrSentence, ModalActions, RoleController } from "./admin-parts.tsx";
+import { fieldErrorsOrSentence, ModalActions, RoleController, ShownOnceModal } from "./admin-parts.tsx";
 
 const FIELDS = ["email", "role"] as const;
 
 export function InviteMemberModal({ opened, onClose }: { opened: boolean; onClose: () => void }) {
-  // The link lives only in this modal's state: closing it forgets the link for good.
-  const [created, setCreated] = useState<CreatedInvitation | null>(null);
-  const close = () => {
-    setCreated(null);
-    onClose();
-  };
   return (
-    <Modal
+    <ShownOnceModal<CreatedInvitation>
       opened={opened}
-      onClose={close}
-      title={created ? "Invitation link" : "Invite member"}
-      closeButtonProps={{ "aria-label": "Close" }}
-      // A stray click outside must not lose a link that is shown only once.
-      closeOnClickOutside={!created}
-      size="lg"
-    >
-      {created ? <CreatedLink invitation={created} onDone={close} /> : <InviteForm onCreated={setCreated} onCancel={close} />}
-    </Modal>
+      onClose={onClose}
+      title={(created) => (created ? "Invitation link" : "Invite member")}
+      form={(onCreated, onCancel) => <InviteForm onCreated={onCreated} onCancel={onCancel} />}
+      shown={(created, onDone) => <CreatedLink invitation={created} onDone={onDone} />}
+    />
   );
 }
 
