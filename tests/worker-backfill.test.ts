@@ -22,6 +22,7 @@ import {
   expectExactRows,
   useWorkerEnv,
   waitFor,
+  workerProcessEnv,
   type Scenario,
   type WorkerEnv,
 } from "./worker-env.ts";
@@ -180,15 +181,7 @@ describe("backfill", () => {
 
     const child: ChildProcess = spawn(process.execPath, [path.resolve("server/worker/main.ts")], {
       env: {
-        PATH: process.env.PATH ?? "",
-        ...env.storeEnv,
-        DATABEND_DSN: env.dsn,
-        ORG_ID,
-        AWS_ENDPOINT_URL: env.sandbox.url,
-        AWS_ACCESS_KEY_ID: "platform-load",
-        AWS_SECRET_ACCESS_KEY: "platform-load",
-        AWS_REGION: REGION,
-        LOG_LEVEL: "warn",
+        ...workerProcessEnv(env),
         WORKER_ID: "doomed",
         WORKER_POLL_MS: "200",
         WORKER_METRICS_PORT: "off",

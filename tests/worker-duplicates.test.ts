@@ -6,7 +6,7 @@ import path from "node:path";
 import { SQSClient } from "@aws-sdk/client-sqs";
 import { describe, expect, it } from "vitest";
 import { SqsQueue, type MessageQueue } from "../server/worker/queue.ts";
-import { CUSTOMER, ORG_ID, REGION, eventForObject, useWorkerEnv, waitFor, type WorkerEnv, drained, expectExactRows } from "./worker-env.ts";
+import { CUSTOMER, ORG_ID, REGION, eventForObject, useWorkerEnv, waitFor, workerProcessEnv, type WorkerEnv, drained, expectExactRows } from "./worker-env.ts";
 
 let env: WorkerEnv;
 useWorkerEnv((e) => (env = e));
@@ -107,15 +107,7 @@ describe("worker: duplicates never become duplicate rows", () => {
     const spawnWorker = (script: string, extra: Record<string, string>): ChildProcess =>
       spawn(process.execPath, [path.resolve(script)], {
         env: {
-          PATH: process.env.PATH ?? "",
-          ...env.storeEnv,
-          DATABEND_DSN: env.dsn,
-          ORG_ID,
-          AWS_ENDPOINT_URL: env.sandbox.url,
-          AWS_ACCESS_KEY_ID: "platform-load",
-          AWS_SECRET_ACCESS_KEY: "platform-load",
-          AWS_REGION: REGION,
-          LOG_LEVEL: "warn",
+          ...workerProcessEnv(env),
           WORKER_POLL_MS: "200",
           WORKER_METRICS_PORT: "off",
           WORKER_WAIT_SECONDS: "1",

@@ -233,6 +233,25 @@ export async function expectExactRows(env: WorkerEnv, table: string, expected: n
 }
 
 /**
+ * What a worker process (`server/worker/main.ts` or a test wrapper of it) started by a test needs
+ * to reach this environment: the same store, warehouse and sandbox, as the platform load identity.
+ * Tests add their WORKER_* settings.
+ */
+export function workerProcessEnv(env: WorkerEnv): Record<string, string> {
+  return {
+    PATH: process.env.PATH ?? "",
+    ...env.storeEnv,
+    DATABEND_DSN: env.dsn,
+    ORG_ID,
+    AWS_ENDPOINT_URL: env.sandbox.url,
+    AWS_ACCESS_KEY_ID: "platform-load",
+    AWS_SECRET_ACCESS_KEY: "platform-load",
+    AWS_REGION: REGION,
+    LOG_LEVEL: "warn",
+  };
+}
+
+/**
  * DATABEND_DSN runs every worker suite against that Databend instead of the embedded engine (it
  * must reach the sandbox on 127.0.0.1). The few tests that stop the warehouse are skipped then.
  */
