@@ -74,6 +74,18 @@ export async function sendWebResponse(reply: FastifyReply, response: Response): 
   return reply.send(response.body ? Buffer.from(await response.arrayBuffer()) : null);
 }
 
+/**
+ * Signs a person in whose password the server just set (first-run setup, an accepted invitation):
+ * better-auth's sign-in, its session cookie passed on to the browser. Returns the cookies.
+ */
+export async function signInAndSetCookie(auth: Auth, reply: FastifyReply, email: string, password: string): Promise<string[]> {
+  const response = await auth.api.signInEmail({ body: { email, password }, asResponse: true });
+  const cookies = response.headers.getSetCookie();
+  if (!response.ok || cookies.length === 0) throw new Error(`signing ${email} in after the password was set failed (${response.status})`);
+  reply.header("set-cookie", cookies);
+  return cookies;
+}
+
 export function sessionOf(principal: Principal): Session {
   return {
     user: principal.user,
@@ -167,10 +179,7 @@ export const authRoutes: FastifyPluginAsyncZod<AuthRoutesOptions & { config: Con
       const made = await run.finally(() => (settingUp = undefined));
       if (!made) throw new HttpError(409, "This console is already set up: sign in, or ask an admin to invite you");
       options.setupToken.used = true;
-      const auth = await app.auth();
-      const response = await auth.api.signInEmail({ body: { email, password }, asResponse: true });
-      const cookies = response.headers.getSetCookie();
-      if (cookies.length > 0) reply.header("set-cookie", cookies);
+      await signInAndSetCookie(await app.auth(), reply, email, password);
       const membership = { org_id: made.organizationId, name: organization_name, role: "admin" as const };
       return { user: { id: made.userId, email, name }, via: "session" as const, organizations: [membership], active: membership };
     },

@@ -24,7 +24,7 @@ import { memberDirectory } from "../auth/members.ts";
 import { createAuthenticate } from "../auth/principal.ts";
 import type { Config } from "../config.ts";
 import { headersOf } from "./access.ts";
-import { sessionOf } from "./auth.ts";
+import { sessionOf, signInAndSetCookie } from "./auth.ts";
 import { ERROR_RESPONSES, HttpError, invalidFields } from "./errors.ts";
 
 export interface InvitationRoutesOptions {
@@ -178,10 +178,7 @@ export const invitationRoutes: FastifyPluginAsyncZod<InvitationRoutesOptions> = 
         };
         if (name === undefined || password === undefined) throw invalidFields(missing);
         await (await signUpAuth()).api.signUpEmail({ body: { email: row.email, password, name } }).catch(refusal);
-        const signedIn = await auth.api.signInEmail({ body: { email: row.email, password }, asResponse: true });
-        const cookies = signedIn.headers.getSetCookie();
-        if (!signedIn.ok || cookies.length === 0) throw new Error("accepting an invitation: the new account could not be signed in");
-        reply.header("set-cookie", cookies);
+        const cookies = await signInAndSetCookie(auth, reply, row.email, password);
         headers = new Headers({ cookie: cookies.map((c) => c.split(";")[0]).join("; ") });
       }
       // better-auth's accept: marks the invitation accepted only while it is still pending (so a
