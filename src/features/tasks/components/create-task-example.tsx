@@ -14,6 +14,7 @@ export const EXAMPLE_TASK: TaskFormValues = {
 export function createTaskCurl(origin: string, body: TaskFormValues = EXAMPLE_TASK): string {
   return [
     `curl -X POST ${origin}/api/tasks \\`,
+    `  -H 'authorization: Bearer <API key>' \\`,
     `  -H 'content-type: application/json' \\`,
     `  -d '${JSON.stringify(body, null, 2).replaceAll("'", "'\\''")}'`,
   ].join("\n");
@@ -28,7 +29,8 @@ export function CreateTaskExample() {
         <Accordion.Panel>
           <Stack gap="sm">
             <Text size="sm">
-              Replace <Code>&lt;data source id&gt;</Code> with the id at the end of the data source's page address (Data
+              Replace <Code>&lt;API key&gt;</Code> with a key of the operator or admin role (Organization, then API keys),{" "}
+              <Code>&lt;data source id&gt;</Code> with the id at the end of the data source's page address (Data
               Sources, then the source), and the table with one that exists in Databend. Prefix and suffix default to the
               data source's; on_error defaults to abort and purge to off.
             </Text>

@@ -72,6 +72,8 @@ describe("Data Integration page", () => {
     expect(toggle).toHaveAttribute("aria-expanded", "true");
     const code = screen.getByLabelText("Create a task").textContent ?? "";
     expect(code).toContain(`curl -X POST ${window.location.origin}/api/tasks`);
+    // Every route but health and the sign-in flow needs a session or key: the command carries one.
+    expect(code).toContain("-H 'authorization: Bearer <API key>'");
     const body = /-d '([\s\S]*)'$/.exec(code)?.[1];
     expect(body).toBeDefined();
     expect(taskInputSchema.parse(JSON.parse(body!))).toMatchObject({ file_format: { type: "csv" }, target: { table: "orders" } });
