@@ -165,6 +165,12 @@ export const taskInputSchema = z.strictObject({
   prefix: keyFilter.optional(),
   suffix: keyFilter.optional(),
   target: targetSchema,
+  /**
+   * The organization's warehouse (GET /api/org/warehouses) the target lives in. Left out or null:
+   * the organization's default at the time the task is saved, stored on the task so a later change
+   * of default never moves a running task's rows.
+   */
+  warehouse_id: z.string().trim().min(1).max(64).nullable().default(null),
   on_error: onErrorSchema.default("abort"),
   purge: z.boolean().default(false),
   /** Minutes between reconciling listings; null or left out: off. */
