@@ -1,7 +1,9 @@
-// Where the dev warehouse's engine lives: a git-ignored Python virtual environment
-// (sandbox/warehouse/.venv) holding the pinned PyPI `databend` (Databend's embedded engine) and
-// pyarrow. `npm install` provisions it (scripts/provision-engine.ts); everything that starts the
-// warehouse asks here first, and a missing engine is one sentence that says what to do.
+// Where the dev warehouse's engines live: git-ignored Python virtual environments holding a pinned
+// PyPI `databend` (Databend's embedded engine) and pyarrow. Two engines are provisioned: the newest
+// PyPI serves (the default, sandbox/warehouse/.venv) and the oldest the product supports
+// (sandbox/warehouse/.venv-oldest), chosen by WAREHOUSE_ENGINE=newest|oldest. `npm install`
+// provisions both (scripts/provision-engine.ts); everything that starts the warehouse asks here
+// first, and a missing engine is one sentence that says what to do.
 import { createHash } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
@@ -9,34 +11,84 @@ import { fileURLToPath } from "node:url";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 export const FRONT_DIR = path.join(here, "front");
-export const REQUIREMENTS = path.join(FRONT_DIR, "requirements.txt");
-export const VENV_DIR = process.env.WAREHOUSE_VENV ? path.resolve(process.env.WAREHOUSE_VENV) : path.join(here, ".venv");
-export const VENV_PYTHON = path.join(VENV_DIR, "bin", "python");
-/** Written after a successful install; names the requirements it installed. */
-export const MARKER = path.join(VENV_DIR, ".provisioned");
 
-export function requirementsHash(): string {
-  return createHash("sha256").update(readFileSync(REQUIREMENTS)).digest("hex").slice(0, 16);
+export type EngineName = "newest" | "oldest";
+export const ENGINE_NAMES: readonly EngineName[] = ["newest", "oldest"];
+
+export interface EngineEnv {
+  name: EngineName;
+  requirements: string;
+  venvDir: string;
+  python: string;
+  /** Written after a successful install; names the requirements it installed. */
+  marker: string;
+  /**
+   * The preload library that keeps 1.2.895's embedded meta store across processes (see
+   * front/keepmeta.c and the sandbox README); built by provisioning, undefined where not needed.
+   */
+  preload?: string;
+}
+
+/** 1.2.895's binding opens a new meta store per process; older ones keep theirs (README). */
+const NEEDS_PRELOAD: Record<EngineName, boolean> = { newest: true, oldest: false };
+
+export function engineEnv(name: EngineName): EngineEnv {
+  const override = name === "newest" ? process.env.WAREHOUSE_VENV : process.env.WAREHOUSE_VENV_OLDEST;
+  const venvDir = override ? path.resolve(override) : path.join(here, name === "newest" ? ".venv" : ".venv-oldest");
+  return {
+    name,
+    requirements: path.join(FRONT_DIR, name === "newest" ? "requirements.txt" : "requirements-oldest.txt"),
+    venvDir,
+    python: path.join(venvDir, "bin", "python"),
+    marker: path.join(venvDir, ".provisioned"),
+    preload: NEEDS_PRELOAD[name] ? path.join(venvDir, "keepmeta.so") : undefined,
+  };
+}
+
+export function engineNameError(value: string): string {
+  return `WAREHOUSE_ENGINE is "${value}": use "newest" (the default, the newest databend PyPI serves) or "oldest" (the oldest the product supports).`;
+}
+
+/** WAREHOUSE_ENGINE (newest by default). Throws with a sentence naming the variable when it is neither. */
+export function selectedEngineName(value = process.env.WAREHOUSE_ENGINE): EngineName {
+  const v = (value ?? "").trim().toLowerCase();
+  if (v === "") return "newest";
+  if (v === "newest" || v === "oldest") return v;
+  throw new Error(engineNameError(value!));
+}
+
+export function requirementsHash(env: EngineEnv): string {
+  const h = createHash("sha256").update(readFileSync(env.requirements));
+  // The preload library is part of what makes the engine usable: rebuilt when its source changes.
+  if (env.preload) h.update(readFileSync(path.join(FRONT_DIR, "keepmeta.c")));
+  return h.digest("hex").slice(0, 16);
 }
 
 export const ENGINE_MISSING =
-  "The dev warehouse needs Databend's embedded engine: install CPython 3.12 or newer (python3.12 or python3.13 on PATH) and run `npm install`, or set DATABEND_DSN to a Databend you run.";
+  "The dev warehouse needs Databend's embedded engine: install CPython 3.12 or newer (python3.12 or python3.13 on PATH) and a C compiler (cc), and run `npm install`, or set DATABEND_DSN to a Databend you run.";
 
-/** The venv's python when the pinned engine is installed, otherwise undefined. */
+/** The venv's python when that engine is installed as pinned, otherwise undefined. */
+export function provisioned(name: EngineName): EngineEnv | undefined {
+  const env = engineEnv(name);
+  if (!existsSync(env.python) || !existsSync(env.marker)) return undefined;
+  if (env.preload && !existsSync(env.preload)) return undefined;
+  return readFileSync(env.marker, "utf8").trim() === requirementsHash(env) ? env : undefined;
+}
+
+/** The selected engine's python (WAREHOUSE_ENGINE), or undefined when it is not provisioned. */
 export function provisionedPython(): string | undefined {
-  if (!existsSync(VENV_PYTHON) || !existsSync(MARKER)) return undefined;
-  return readFileSync(MARKER, "utf8").trim() === requirementsHash() ? VENV_PYTHON : undefined;
+  return provisioned(selectedEngineName())?.python;
 }
 
 export class EngineMissingError extends Error {
-  constructor() {
-    super(ENGINE_MISSING);
+  constructor(name: EngineName = "newest") {
+    super(name === "newest" ? ENGINE_MISSING : `${ENGINE_MISSING} (WAREHOUSE_ENGINE=oldest needs sandbox/warehouse/.venv-oldest, which \`npm install\` makes too.)`);
     this.name = "EngineMissingError";
   }
 }
 
-export function requireEngine(): string {
-  const python = provisionedPython();
-  if (!python) throw new EngineMissingError();
-  return python;
+export function requireEngine(name: EngineName = selectedEngineName()): EngineEnv {
+  const env = provisioned(name);
+  if (!env) throw new EngineMissingError(name);
+  return env;
 }

@@ -11,7 +11,7 @@ try {
   console.error(e instanceof EngineMissingError ? e.message : `dev warehouse: ${(e as Error).message}`);
   process.exit(1);
 }
-console.log(`dev warehouse ready in ${warehouse.startupMs} ms: ${warehouse.url}  DSN ${warehouse.dsn}\n  engine: ${warehouse.version}`);
+console.log(`dev warehouse ready in ${warehouse.startupMs} ms: ${warehouse.url}  DSN ${warehouse.dsn}\n  engine (${warehouse.engine}, WAREHOUSE_ENGINE=newest|oldest): ${warehouse.version}`);
 
 let stopping = false;
 for (const signal of ["SIGINT", "SIGTERM"] as const) {

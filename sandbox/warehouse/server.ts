@@ -5,7 +5,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { mkdirSync, rmSync } from "node:fs";
 import path from "node:path";
 import { createInterface } from "node:readline";
-import { FRONT_DIR, requireEngine } from "./engine-env.ts";
+import { FRONT_DIR, requireEngine, selectedEngineName, type EngineName } from "./engine-env.ts";
 
 export interface WarehouseOptions {
   /** Port on 127.0.0.1; 0 picks a free one. Default: WAREHOUSE_PORT or 8000. */
@@ -16,6 +16,8 @@ export interface WarehouseOptions {
   log?: boolean;
   /** Delete the engine's state first. */
   reset?: boolean;
+  /** Which provisioned engine runs it. Default: WAREHOUSE_ENGINE, else the newest. */
+  engine?: EngineName;
 }
 
 export interface Warehouse {
@@ -26,6 +28,8 @@ export interface Warehouse {
   version: string;
   /** Milliseconds from spawn to ready. */
   startupMs: number;
+  /** The engine chosen (newest or oldest). */
+  engine: EngineName;
   pid: number;
   stop(): Promise<void>;
 }
@@ -37,7 +41,7 @@ export function warehouseStateDir(dataDir: string): string {
 }
 
 export async function startWarehouse(options: WarehouseOptions = {}): Promise<Warehouse> {
-  const python = requireEngine();
+  const engine = requireEngine(options.engine ?? selectedEngineName());
   const port = options.port ?? Number(process.env.WAREHOUSE_PORT || 8000);
   const stateDir = warehouseStateDir(options.dataDir ?? process.env.DATA_DIR ?? "./data");
   if (options.reset) rmSync(stateDir, { recursive: true, force: true });
@@ -45,11 +49,12 @@ export async function startWarehouse(options: WarehouseOptions = {}): Promise<Wa
   const args = [path.join(FRONT_DIR, "server.py"), "--port", String(port), "--data-dir", stateDir, "--exit-with-stdin"];
   if (options.log) args.push("--log");
   const started = Date.now();
-  const child = spawn(python, args, {
+  const child = spawn(engine.python, args, {
     cwd: FRONT_DIR,
     stdio: ["pipe", "pipe", "pipe"],
     // The engine's Rust backtraces are noise in our logs; its error codes and messages are kept.
-    env: { ...process.env, RUST_BACKTRACE: "0", PYTHONUNBUFFERED: "1" },
+    // keepmeta.so: the newest engine finds its catalog again after a restart (front/keepmeta.c).
+    env: { ...process.env, RUST_BACKTRACE: "0", PYTHONUNBUFFERED: "1", ...(engine.preload ? { LD_PRELOAD: engine.preload } : {}) },
   });
   const stderr: string[] = [];
   child.stderr!.setEncoding("utf8");
@@ -84,6 +89,7 @@ export async function startWarehouse(options: WarehouseOptions = {}): Promise<Wa
     url,
     version: ready.version,
     startupMs: Date.now() - started,
+    engine: engine.name,
     pid: child.pid!,
     stop: () => stopChild(child),
   };

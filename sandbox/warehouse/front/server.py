@@ -9,9 +9,12 @@ else: every statement text goes to the engine exactly as received; this file par
   GET|POST /v1/query/:id/kill   release a query (statements run to completion before answering)
   GET  /v1/query/:id            state
   POST /v1/session/heartbeat, /v1/session/logout, GET /v1/verify, GET /health
+  POST /v1/dev/tenants          (root) a user of its own for a tenant (users.py, tenants.py)
 
 Run by sandbox/warehouse/server.ts (npm run warehouse, tests): `python server.py --port N
---data-dir DIR`. The engine keeps its meta store and data under DIR/.databend.
+--data-dir DIR`. The engine keeps its meta store and data under DIR/.databend; users other than
+root are in DIR/users.json; on engines that cannot separate tenants in one process, each tenant's
+engine process keeps its state under DIR/tenants/<tenant>.
 """
 
 import argparse
@@ -25,14 +28,13 @@ import time
 import uuid
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-# `databend` is imported in main(), after chdir: importing it opens the engine's meta store under
-# ./.databend of the working directory and holds its lock until the process exits.
-databend = None
+# The engine is opened in main(), after chdir: opening it opens its meta store under ./.databend
+# of the working directory and holds its lock until the process exits.
+from engine import Binding, open_engine
+from results import rows_of, schema_of
+from tenants import TenantProcesses
+from users import ROOT_TENANT, Users, validate
 
-from results import rows_of, schema_of  # noqa: E402 (after the note above; imports no engine)
-
-USER = "root"
-TENANT = "default"
 NODE_ID = "dev-warehouse"
 RESULT_TIMEOUT_SECS = 60
 IDLE_RESULT_SECS = 300
@@ -42,11 +44,15 @@ DEFAULT_PAGE_ROWS = 10_000
 BAD_ARGUMENTS = 1006
 UNIMPLEMENTED = 1002
 UNKNOWN_QUERY = 1127
+USER_ALREADY_EXISTS = 2202
 AUTHENTICATE_FAILURE = 5100
 
-# The binding raises RuntimeError("Error: <Name>. Code: <n>, Text = <message>" + backtrace).
+# The binding raises RuntimeError("Error: <Name>. Code: <n>, Text = <message>" + backtrace), or on
+# 1.2.895 "DataFrame collect error: <Name>. Code: ..." too. The backtrace is either frames
+# ("\n\n   0: ...") or, with RUST_BACKTRACE unset or 0 on 1.2.895, "\n\n<Backtrace disabled by
+# default. Please use RUST_BACKTRACE=1 to enable>".
 _ENGINE_ERROR = re.compile(r"(?:Error|error): (\w+)\. Code: (\d+), Text = (.*)", re.S)
-_BACKTRACE = re.compile(r"\n\s*\n\s+0: .*", re.S)
+_BACKTRACE = re.compile(r"\n\s*\n(?:\s+0: |<Backtrace disabled).*", re.S)
 
 
 def engine_error(exc: Exception) -> dict:
@@ -69,20 +75,17 @@ def _sql_ident(value: str) -> str:
 
 
 class Engine:
-    """One engine per process; one engine session per statement, carrying the protocol's session
-    (current database, settings) in and out, as Databend's HTTP handler does per request."""
+    """The engine as one tenant sees it; one engine session per statement, carrying the protocol's
+    session (current database, settings) in and out, as Databend's HTTP handler does per request."""
 
-    def __init__(self):
-        self.version_text = self._run_simple("SELECT version()")
-        m = re.search(r"v(\d+\.\d+\.\d+)", self.version_text)
-        self.version = m.group(1) if m else "0.0.0"
-
-    def _run_simple(self, sql: str) -> str:
-        ctx = databend.SessionContext(tenant=TENANT)
-        return ctx.sql(sql).to_arrow_table().column(0)[0].as_py()
+    def __init__(self, binding: Binding, tenant: str = ROOT_TENANT):
+        self.binding = binding
+        self.tenant = tenant
+        self.version_text = binding.version_text
+        self.version = binding.version
 
     def execute(self, sql: str, session: dict):
-        ctx = databend.SessionContext(tenant=TENANT)
+        ctx = self.binding.context(self.tenant)
         database = session.get("database") or "default"
         settings = session.get("settings") or {}
         # Restoring the client's session state is part of the protocol, not of the statement.
@@ -149,11 +152,22 @@ def _response(qid, session, schema, data, state, error, rows, running_ms, next_u
 
 
 class Front:
-    def __init__(self, engine: Engine, log: bool):
+    def __init__(self, engine: Engine, log: bool, users: Users, tenant_processes: TenantProcesses | None):
         self.engine = engine
         self.log = log
         self.queries: dict = {}
         self.lock = threading.Lock()
+        self.users = users
+        # Engines that separate tenants in one process: one Engine per tenant, made on first use.
+        self.engines: dict = {ROOT_TENANT: engine}
+        # Engines that cannot: each tenant but root's in a process of its own (tenants.py).
+        self.tenant_processes = tenant_processes
+
+    def engine_of(self, tenant: str) -> Engine:
+        with self.lock:
+            if tenant not in self.engines:
+                self.engines[tenant] = Engine(self.engine.binding, tenant)
+            return self.engines[tenant]
 
     def page(self, q: Query, n: int) -> dict:
         start = n * q.page_rows
@@ -194,28 +208,63 @@ class Handler(BaseHTTPRequestHandler):
 
     def _body(self) -> dict:
         length = int(self.headers.get("Content-Length") or 0)
+        self.raw_body = b""
         if length <= 0:
             return {}
         try:
-            parsed = json.loads(self.rfile.read(length) or b"{}")
+            self.raw_body = self.rfile.read(length)
+            parsed = json.loads(self.raw_body or b"{}")
             return parsed if isinstance(parsed, dict) else {}
         except ValueError:
             return {}
 
     def _authenticated(self) -> bool:
+        """Sets self.user and self.tenant from HTTP basic auth, or answers 401 (5100)."""
         header = self.headers.get("Authorization") or ""
         m = re.match(r"Basic\s+(.+)$", header, re.I)
         if not m:
-            self._send(401, _error_body(AUTHENTICATE_FAILURE, "the dev warehouse accepts HTTP basic authentication as user root with an empty password"))
+            self._send(401, _error_body(AUTHENTICATE_FAILURE, "the dev warehouse accepts HTTP basic authentication: user root with an empty password, or a user made by POST /v1/dev/tenants"))
             return False
         try:
             user, _, password = base64.b64decode(m.group(1)).decode("utf-8").partition(":")
         except ValueError:
             user, password = "", "?"
-        if user != USER or password != "":
-            self._send(401, _error_body(AUTHENTICATE_FAILURE, f"wrong password or unknown user '{user}' (the dev warehouse has only user root with an empty password)"))
+        tenant = self.front.users.tenant_of(user, password)
+        if tenant is None:
+            shown = user if re.fullmatch(r"[A-Za-z0-9_]{1,64}", user) else "?"
+            self._send(401, _error_body(AUTHENTICATE_FAILURE, f"wrong password or unknown user '{shown}'"))
             return False
+        self.user, self.tenant = user, tenant
         return True
+
+    def _provision(self, body: dict):
+        """POST /v1/dev/tenants (root): {tenant, user, password} -> 201/200 {tenant, user}, 409."""
+        if self.user != "root":
+            return self._send(401, _error_body(AUTHENTICATE_FAILURE, "only root may provision tenants"))
+        problem = validate(body)
+        if problem:
+            return self._send(400, _error_body(BAD_ARGUMENTS, problem))
+        status = self.front.users.put(body["tenant"], body["user"], body["password"])
+        if status == 409:
+            return self._send(409, _error_body(USER_ALREADY_EXISTS, f"user '{body['user']}' exists for another tenant"))
+        if self.front.log:
+            sys.stderr.write(f"warehouse: user {body['user']} of tenant {body['tenant']} {'made' if status == 201 else 'given a new password'}\n")
+        return self._send(status, {"tenant": body["tenant"], "user": body["user"]})
+
+    def _forward(self, method: str, path: str):
+        """A tenant of its own engine process (tenants.py): its answer to the same request."""
+        headers = {k: v for k, v in self.headers.items() if k.lower() in ("content-type",) or k.lower().startswith("x-databend-")}
+        try:
+            status, passed, raw = self.front.tenant_processes.forward(self.tenant, method, self.path, getattr(self, "raw_body", b""), headers)
+        except (OSError, RuntimeError) as exc:
+            return self._send(503, _error_body(1001, f"the engine of tenant {self.tenant} is not answering: {exc}"))
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(raw)))
+        for k, v in passed.items():
+            self.send_header(k, v)
+        self.end_headers()
+        self.wfile.write(raw)
 
     def do_GET(self):
         self._route("GET")
@@ -232,12 +281,17 @@ class Handler(BaseHTTPRequestHandler):
             return
         f = self.front
         if path == "/v1/verify":
-            return self._send(200, {"tenant": TENANT, "user": USER})
+            return self._send(200, {"tenant": self.tenant, "user": self.user})
+        if path == "/v1/dev/tenants" and method == "POST":
+            return self._provision(body)
+        if self.tenant != ROOT_TENANT and f.tenant_processes is not None:
+            return self._forward(method, path)
+        self.engine = f.engine_of(self.tenant)
         if path == "/v1/session/login" and method == "POST":
             database = body.get("database")
             if isinstance(database, str) and database:
                 try:
-                    f.engine.execute("SELECT 1", {"database": database})
+                    self.engine.execute("SELECT 1", {"database": database})
                 except BaseException as exc:
                     if isinstance(exc, (KeyboardInterrupt, SystemExit)):
                         raise
@@ -274,7 +328,7 @@ class Handler(BaseHTTPRequestHandler):
             return self._send(200, _response(qid, session_in, [], [], "Failed", err, 0, 0, None), headers)
         started = time.monotonic()
         try:
-            table, state = f.engine.execute(sql, session_in)
+            table, state = self.engine.execute(sql, session_in)
         except BaseException as exc:  # the engine's own error, passed on with its code
             # The binding raises PanicException (a BaseException) where the engine panics; that is
             # still one failed statement, not a reason to drop the connection.
@@ -292,6 +346,7 @@ class Handler(BaseHTTPRequestHandler):
         pagination = body.get("pagination") if isinstance(body.get("pagination"), dict) else {}
         page_rows = max(1, int(pagination.get("max_rows_per_page") or DEFAULT_PAGE_ROWS))
         q = Query(qid, schema_of(table.schema), rows_of(table), page_rows, session_out, running)
+        q.tenant = self.tenant
         with f.lock:
             f.queries[qid] = q
         if f.log:
@@ -302,7 +357,9 @@ class Handler(BaseHTTPRequestHandler):
         f = self.front
         with f.lock:
             q = f.queries.get(qid)
-            if action in ("final", "kill"):
+            if q is not None and q.tenant != self.tenant:  # another tenant's query is no query
+                q = None
+            elif action in ("final", "kill"):
                 f.queries.pop(qid, None)
         if action == "final":
             if q is None:
@@ -321,23 +378,63 @@ class Handler(BaseHTTPRequestHandler):
         return self._send(200, _response(qid, q.session, q.schema, [], "Succeeded", None, len(q.rows), q.running_ms, None))
 
 
+_META_DIR = os.path.join(".databend", "meta")
+_META_PREFIX = "MetaStoreProvider-created-"
+
+
+def _meta_entries(data_dir: str) -> set:
+    meta = os.path.join(data_dir, _META_DIR)
+    return {n for n in os.listdir(meta) if n.startswith(_META_PREFIX)} if os.path.isdir(meta) else set()
+
+
+def drop_stale_meta_links(data_dir: str) -> set:
+    """The previous process's links (keepmeta.c) name ports that mean nothing now; the stores they
+    point at (store-<k>) stay. Returns the entries left (plain directories of a run without it)."""
+    meta = os.path.join(data_dir, _META_DIR)
+    for n in _meta_entries(data_dir):
+        if os.path.islink(os.path.join(meta, n)):
+            os.unlink(os.path.join(meta, n))
+    return _meta_entries(data_dir)
+
+
+def check_meta_kept(data_dir: str, before: set):
+    """1.2.895 opens its meta stores under .databend/meta/MetaStoreProvider-created-<port>, a new
+    port each process: without front/keepmeta.c preloaded they are plain directories and the
+    catalog would be lost at the next start. Refuse to run like that rather than lose tables."""
+    meta = os.path.join(data_dir, _META_DIR)
+    made = _meta_entries(data_dir) - before
+    if any(not os.path.islink(os.path.join(meta, n)) for n in made):
+        sys.stderr.write(
+            "warehouse: this engine keeps its catalog only with keepmeta.so preloaded (LD_PRELOAD); "
+            "start it with `npm run warehouse`, which does, after `npm install` built it\n"
+        )
+        sys.exit(3)
+
+
 def main():
     parser = argparse.ArgumentParser(description="Databend's embedded engine behind Databend's HTTP query protocol")
     parser.add_argument("--port", type=int, default=8000)
     parser.add_argument("--data-dir", required=True)
     parser.add_argument("--log", action="store_true")
     parser.add_argument("--exit-with-stdin", action="store_true", help="exit when stdin closes (the launcher died)")
+    parser.add_argument("--tenant-child", action="store_true", help="one tenant's engine process behind another front (tenants.py)")
     args = parser.parse_args()
     os.makedirs(args.data_dir, exist_ok=True)
+    data_dir = os.path.abspath(args.data_dir)
     # The binding keeps its meta store, data, cache and logs under ./.databend of the working directory.
-    os.chdir(args.data_dir)
+    os.chdir(data_dir)
     started = time.monotonic()
-    global databend
-    import databend as engine_module
-
-    databend = engine_module
-    engine = Engine()
-    Handler.front = Front(engine, args.log)
+    before = drop_stale_meta_links(data_dir)
+    binding = open_engine()
+    check_meta_kept(data_dir, before)
+    engine = Engine(binding)
+    if args.tenant_child:
+        users = Users(os.path.join(data_dir, "users.json"), root_password=os.environ.pop("WAREHOUSE_ROOT_PASSWORD", ""))
+        tenant_processes = None
+    else:
+        users = Users(os.path.join(data_dir, "users.json"))
+        tenant_processes = None if binding.isolates_tenants else TenantProcesses(data_dir, args.log)
+    Handler.front = Front(engine, args.log, users, tenant_processes)
     httpd = ThreadingHTTPServer(("127.0.0.1", args.port), Handler)
     httpd.daemon_threads = True
 
