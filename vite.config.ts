@@ -75,6 +75,22 @@ export default defineConfig({
           env: { WORKER_STORE: "postgres" },
         },
       },
+      // Databend's load rules, the worker's load-rule suite and the dev warehouse's own tests again on
+      // the oldest engine the product supports (the default project runs the newest). Against a
+      // Databend of your own (DATABEND_DSN) there is no second engine to run them on.
+      ...(process.env.DATABEND_DSN
+        ? []
+        : [
+            {
+              extends: true as const,
+              test: {
+                name: "node-oldest-engine",
+                environment: "node" as const,
+                include: ["tests/databend-rules.test.ts", "tests/worker-load-rules.test.ts", "sandbox/warehouse/*.test.ts"],
+                env: { WAREHOUSE_ENGINE: "oldest" },
+              },
+            },
+          ]),
     ],
   },
 });

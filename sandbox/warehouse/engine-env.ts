@@ -92,3 +92,23 @@ export function requireEngine(name: EngineName = selectedEngineName()): EngineEn
   if (!env) throw new EngineMissingError(name);
   return env;
 }
+
+/**
+ * Rules that differ between the engines, for the tests that pin each engine's truth (listed in the
+ * sandbox README). `deduplicateLabel`: a second statement with the same `deduplicate_label` loads
+ * nothing. The embedded 1.2.895 loads again: its statement checks the label in the users' meta
+ * store (src/query/service/src/interpreters/common/util.rs, `check_deduplicate_label`) while the
+ * table commit writes it into the catalog's (src/meta/api/src/api_impl/table_api.rs), and that
+ * binding gives every component a meta store of its own (src/meta/store/src/lib.rs), so the label
+ * is never found. A databend-query with one meta service, and the embedded 1.2.453 (one global
+ * meta store), find it.
+ */
+export const ENGINE_RULES: Record<EngineName, { deduplicateLabel: boolean }> = {
+  newest: { deduplicateLabel: false },
+  oldest: { deduplicateLabel: true },
+};
+
+/** The rules of the Databend the tests run against: the selected dev warehouse engine, or DATABEND_DSN's. */
+export function testedEngineRules(): { deduplicateLabel: boolean } {
+  return process.env.DATABEND_DSN ? { deduplicateLabel: true } : ENGINE_RULES[selectedEngineName()];
+}
