@@ -264,7 +264,10 @@ describe("POST /api/tasks/preview: what goes wrong, in words", () => {
     const bad = await ok({ format: ndjson, key: "incoming/bad/broken.ndjson" });
     expect(bad.sample).toBeNull();
     expect(bad.sample_error?.error).toMatch(/^Databend cannot read incoming\/bad\/broken\.ndjson as NDJSON \(1046 BadBytes\): the file is malformed or not NDJSON\. Check the file format/);
-    expect(bad.sample_error?.detail).toMatch(/Invalid JSON row/);
+    // The detail is the engine's own text, worded differently by each version ("Invalid JSON row" on
+    // 1.2.453, "Invalid NDJSON row" on 1.2.895): only its code and the absence of a backtrace are ours.
+    expect(bad.sample_error?.detail).toMatch(/\[1046\]/);
+    expect(bad.sample_error?.detail).not.toMatch(/Backtrace|\n\s+0: /);
     expect(bad.objects.length).toBeGreaterThan(0);
 
     await env.put(s.bucket, "incoming/bad/broken.parquet", "PAR1 not a parquet file at all PAR1");
