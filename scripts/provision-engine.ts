@@ -84,6 +84,16 @@ if (!python) {
   console.warn(`dev warehouse engine: not installed. ${ENGINE_MISSING}`);
   process.exit(0);
 }
+const cc = process.env.CC || "cc";
+const hasCompiler = spawnSync(cc, ["--version"], { stdio: "ignore" }).status === 0;
 let ok = true;
-for (const name of missing) ok = provision(engineEnv(name), python) && ok;
+for (const name of missing) {
+  const env = engineEnv(name);
+  if (env.preload && !hasCompiler) {
+    // Like a missing Python: `npm install` succeeds and says what to do.
+    console.warn(`dev warehouse engine (${name}): not installed: it needs a C compiler (${cc}) to build keepmeta.so. Install one (e.g. gcc) and run \`npm install\` again; WAREHOUSE_ENGINE=oldest works without it.`);
+    continue;
+  }
+  ok = provision(env, python) && ok;
+}
 process.exit(ok ? 0 : 1);
