@@ -108,6 +108,7 @@ describe("POST /v1/dev/tenants", () => {
     const made = await provision({ ...A, password: "first-password-0123456789" });
     expect(made.status).toBe(201);
     expect(await made.json()).toEqual({ tenant: A.tenant, user: A.user });
+    await connect({ user: A.user, password: "first-password-0123456789" }); // signed in (and remembered) once
     const again = await provision(A);
     expect(again.status).toBe(200);
     expect(await again.json()).toEqual({ tenant: A.tenant, user: A.user });
