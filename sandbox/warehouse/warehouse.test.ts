@@ -87,6 +87,10 @@ describe("protocol", () => {
     expect(raw.state).toBe("Failed");
     expect(raw.error.code).toBe(1025);
     expect(raw.error.message).not.toMatch(/\n\s+\d+: /); // no engine backtrace
+    // 1.2.895 ends this one with "<Backtrace disabled by default…>", 1.2.453 with frames or nothing.
+    const divide = await (await fetch(`${wh.url}/v1/query`, { method: "POST", headers: auth, body: JSON.stringify({ sql: "SELECT 1/0" }) })).json();
+    expect(divide.error.code).toBe(1006);
+    expect(divide.error.message).not.toMatch(/Backtrace|\n/);
   });
 
   it("maps engine types to values the driver understands", async () => {
