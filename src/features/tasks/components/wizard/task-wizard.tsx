@@ -11,6 +11,7 @@ import type { SourceScope, TaskFormValues, TaskInput, TaskRecord } from "#contra
 import { ApiRequestError } from "../../../../lib/api-client.ts";
 import { ErrorAlert } from "../../../../lib/error-detail.tsx";
 import { notifyFailure, notifySuccess } from "../../../../lib/notify.ts";
+import { useWarehouses } from "../../../admin/api/warehouses.ts";
 import { useCreateTask } from "../../api/create-task.ts";
 import { taskKeys } from "../../api/keys.ts";
 import { startTask } from "../../api/start-task.ts";
@@ -66,11 +67,24 @@ export function TaskWizard({ sources, task }: { sources: DataSourceRecord[]; tas
 
   // Preview and Target read one preview (through the query cache): the settings chosen so far and
   // the sample picked on Preview, which applies only while those settings stay the same.
-  const [dataSourceId, fileFormat, prefix, suffix] = useWatch({ control: form.control, name: ["data_source_id", "file_format", "prefix", "suffix"] });
-  const base = previewRequestOf({ data_source_id: dataSourceId, file_format: fileFormat, prefix, suffix });
+  const [dataSourceId, fileFormat, prefix, suffix, warehouseId] = useWatch({
+    control: form.control,
+    name: ["data_source_id", "file_format", "prefix", "suffix", "warehouse_id"],
+  });
+  const base = previewRequestOf({ data_source_id: dataSourceId, file_format: fileFormat, prefix, suffix, warehouse_id: warehouseId });
   const baseKey = JSON.stringify(base);
   const [sample, setSample] = useState<{ base: string; key: string } | null>(null);
   const previewRequest = base && sample?.base === baseKey ? { ...base, key: sample.key } : base;
+
+  // A new task starts on the organization's default warehouse (Target may choose another), so the
+  // preview, the browsing and the saved task all name the same one. When the warehouses cannot be
+  // listed the field stays empty and the API uses the default.
+  const warehouses = useWarehouses();
+  useEffect(() => {
+    if (!warehouses.data || form.getValues("warehouse_id")) return;
+    const chosen = warehouses.data.find((one) => one.is_default) ?? warehouses.data[0];
+    if (chosen) setValue("warehouse_id", chosen.id);
+  }, [warehouses.data, form, setValue]);
 
   // Target's choice between an existing table and a new one, and the new one's draft, outlive the
   // step so Back and Next keep every edit.
