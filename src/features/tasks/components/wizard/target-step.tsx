@@ -118,7 +118,7 @@ function TableSelect({ warehouse, db, request }: { warehouse: string | null; db:
       {table && names.includes(table) ? (
         <>
           {/* A new tab: leaving the wizard would lose what was chosen so far. */}
-          <Anchor component={Link} to={rowsPath({ db, table, warehouse })} target="_blank" rel="noopener" size="sm">
+          <Anchor component={Link} to={rowsPath({ db, table, warehouse })} target="_blank" rel="noopener" size="sm" style={{ overflowWrap: "anywhere" }}>
             See the rows of {db}.{table} (opens in a new tab)
           </Anchor>
           <TableMapping warehouse={warehouse} db={db} table={table} request={request} />
