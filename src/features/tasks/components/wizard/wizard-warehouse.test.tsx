@@ -125,6 +125,28 @@ describe("Task wizard: warehouse", () => {
     await waitFor(() => expect(made).toBe("/api/warehouse/databases/default/tables?warehouse=wh-main"));
   });
 
+  it("leaves the warehouse to the API's default when the warehouses cannot be listed, and says so", async () => {
+    let created: unknown;
+    server.use(
+      http.get("/api/org/warehouses", () => HttpResponse.json({ error: "The store is unavailable" }, { status: 503 })),
+      http.post("/api/tasks", async ({ request }) => {
+        created = await request.json();
+        return HttpResponse.json(makeTask({ id: "t-3", name: "load-orders" }), { status: 201 });
+      }),
+    );
+    const { user } = renderAt("/data/integration/new");
+    await toTarget(user);
+    expect(screen.getByText("Could not list the organization's warehouses")).toBeInTheDocument();
+    expect(seen.browse[0]).toBe("/api/warehouse/databases");
+    expect(seen.previews[0]).not.toHaveProperty("warehouse_id");
+    await choose(user, "Table", "orders");
+    await next(user);
+    expect(within(screen.getByLabelText("Summary")).getByText("Warehouse").nextElementSibling).toHaveTextContent("The organization's default");
+    await user.type(input("Name"), "load-orders");
+    await user.click(screen.getByRole("button", { name: "Create Task" }));
+    await waitFor(() => expect(created).toMatchObject({ warehouse_id: null }));
+  });
+
   it("only names the warehouse when the organization has one", async () => {
     server.use(warehousesHandler([makeWarehouse({ id: "wh-only", name: "only" })]));
     const { user } = renderAt("/data/integration/new");
