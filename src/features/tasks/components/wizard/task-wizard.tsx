@@ -11,7 +11,6 @@ import type { SourceScope, TaskFormValues, TaskInput, TaskRecord } from "#contra
 import { ApiRequestError } from "../../../../lib/api-client.ts";
 import { ErrorAlert } from "../../../../lib/error-detail.tsx";
 import { notifyFailure, notifySuccess } from "../../../../lib/notify.ts";
-import { useWarehouses } from "../../../admin/api/warehouses.ts";
 import { useCreateTask } from "../../api/create-task.ts";
 import { taskKeys } from "../../api/keys.ts";
 import { startTask } from "../../api/start-task.ts";
@@ -23,6 +22,7 @@ import { PreviewStep } from "./preview-step.tsx";
 import { ReviewStep } from "./review-step.tsx";
 import { SourceStep } from "./source-step.tsx";
 import { TargetStep, type TableMode } from "./target-step.tsx";
+import { useDefaultWarehouse } from "./warehouse-choice.tsx";
 import {
   EMPTY_TASK,
   fieldsBefore,
@@ -76,15 +76,7 @@ export function TaskWizard({ sources, task }: { sources: DataSourceRecord[]; tas
   const [sample, setSample] = useState<{ base: string; key: string } | null>(null);
   const previewRequest = base && sample?.base === baseKey ? { ...base, key: sample.key } : base;
 
-  // A new task starts on the organization's default warehouse (Target may choose another), so the
-  // preview, the browsing and the saved task all name the same one. When the warehouses cannot be
-  // listed the field stays empty and the API uses the default.
-  const warehouses = useWarehouses();
-  useEffect(() => {
-    if (!warehouses.data || form.getValues("warehouse_id")) return;
-    const chosen = warehouses.data.find((one) => one.is_default) ?? warehouses.data[0];
-    if (chosen) setValue("warehouse_id", chosen.id);
-  }, [warehouses.data, form, setValue]);
+  useDefaultWarehouse(form);
 
   // Target's choice between an existing table and a new one, and the new one's draft, outlive the
   // step so Back and Next keep every edit.

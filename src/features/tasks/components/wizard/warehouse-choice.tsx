@@ -3,11 +3,28 @@
 // chosen to begin with; with a single warehouse there is nothing to choose, so it is only named.
 // Another warehouse starts the database over at that warehouse's own database, with no table.
 import { Alert, Select, Text } from "@mantine/core";
-import { Controller } from "react-hook-form";
+import { useEffect } from "react";
+import { Controller, type UseFormReturn } from "react-hook-form";
+import type { SourceScope, TaskFormValues, TaskInput } from "#contracts/task.ts";
 import { Loading } from "../../../../lib/page-states.tsx";
 import { useWarehouses } from "../../../admin/api/warehouses.ts";
 import { warehouseLabel } from "../warehouse-name.tsx";
 import { useTaskForm } from "./form-context.ts";
+
+/**
+ * A task without a warehouse (a new one) starts on the organization's default, so the preview, the
+ * browsing and the saved task all name the same one from the first step. When the warehouses cannot
+ * be listed the field stays null and the API uses the default.
+ */
+export function useDefaultWarehouse(form: UseFormReturn<TaskFormValues, SourceScope | undefined, TaskInput>) {
+  const warehouses = useWarehouses();
+  const { getValues, setValue } = form;
+  useEffect(() => {
+    if (!warehouses.data || getValues("warehouse_id")) return;
+    const chosen = warehouses.data.find((one) => one.is_default) ?? warehouses.data[0];
+    if (chosen) setValue("warehouse_id", chosen.id);
+  }, [warehouses.data, getValues, setValue]);
+}
 
 export function WarehouseChoice() {
   const { control, setValue, clearErrors } = useTaskForm();
