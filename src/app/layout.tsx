@@ -17,24 +17,25 @@ import classes from "./layout.module.css";
 // locking (about 20 kB gzip) that the first page does not need to show.
 const UserMenu = lazy(() => import("../features/session/components/user-menu.tsx"));
 
-// Each group says what it needs (contracts/roles.ts): one place to hide a group from a role that
-// may not use it (`roleAllows(active.role, group.access)`); the API refuses it anyway (403).
-const NAV: { label: string; access: Access; items: { to: string; label: string }[] }[] = [
+// Each link says what it needs (contracts/roles.ts): one place to hide a link from a role that may
+// not use it (`roleAllows(active.role, item.access)`), and a group with none left; the API refuses
+// it anyway (403).
+const NAV: { label: string; items: { to: string; label: string; access: Access }[] }[] = [
   {
     label: "Data",
-    access: "read",
     items: [
-      { to: "/data/sources", label: "Data Sources" },
-      { to: "/data/integration", label: "Data Integration" },
+      { to: "/data/sources", label: "Data Sources", access: "read" },
+      { to: "/data/integration", label: "Data Integration", access: "read" },
     ],
   },
   {
     label: "Organization",
-    access: "admin",
     items: [
-      { to: "/org/members", label: "Members" },
-      { to: "/org/keys", label: "API keys" },
-      { to: "/org/audit", label: "Audit log" },
+      { to: "/org/members", label: "Members", access: "admin" },
+      { to: "/org/keys", label: "API keys", access: "admin" },
+      // Every role reads the warehouses (a task's page and the wizard name them); admins change them.
+      { to: "/org/warehouses", label: "Warehouses", access: "read" },
+      { to: "/org/audit", label: "Audit log", access: "admin" },
     ],
   },
 ];
@@ -43,6 +44,7 @@ export function AppLayout() {
   const org = useOrg();
   // RequireSession renders the layout only once the session has loaded.
   const session = useSession();
+  const active = session.data?.active;
   const [opened, { toggle, close }] = useDisclosure(false);
   const { pathname } = useLocation();
   const main = useRef<HTMLElement>(null);
@@ -98,25 +100,27 @@ export function AppLayout() {
         </Group>
       </AppShell.Header>
       <AppShell.Navbar id="main-navigation" p="xs" aria-label="Main" inert={phone && !opened}>
-        {NAV.filter((group) => session.data?.active && roleAllows(session.data.active.role, group.access)).map((group) => (
-          <Fragment key={group.label}>
-            <Text size="xs" tt="uppercase" c="dimmed" fw={600} px="sm" py={6} mt={group === NAV[0] ? 0 : "sm"}>
-              {group.label}
-            </Text>
-            {group.items.map((item) => (
-              <NavLink
-                key={item.to}
-                component={Link}
-                to={item.to}
-                label={item.label}
-                // Filled keeps the current page's link at AA contrast when hovered as well.
-                variant="filled"
-                active={pathname === item.to || pathname.startsWith(`${item.to}/`)}
-                aria-current={pathname === item.to ? "page" : undefined}
-              />
-            ))}
-          </Fragment>
-        ))}
+        {NAV.map((group) => ({ ...group, items: group.items.filter((item) => active && roleAllows(active.role, item.access)) }))
+          .filter((group) => group.items.length > 0)
+          .map((group, index) => (
+            <Fragment key={group.label}>
+              <Text size="xs" tt="uppercase" c="dimmed" fw={600} px="sm" py={6} mt={index === 0 ? 0 : "sm"}>
+                {group.label}
+              </Text>
+              {group.items.map((item) => (
+                <NavLink
+                  key={item.to}
+                  component={Link}
+                  to={item.to}
+                  label={item.label}
+                  // Filled keeps the current page's link at AA contrast when hovered as well.
+                  variant="filled"
+                  active={pathname === item.to || pathname.startsWith(`${item.to}/`)}
+                  aria-current={pathname === item.to ? "page" : undefined}
+                />
+              ))}
+            </Fragment>
+          ))}
       </AppShell.Navbar>
       <AppShell.Main id="main" ref={main} className={classes.main}>
         <Suspense fallback={<Loading what="page" />}>

@@ -8,6 +8,7 @@ import { RequireSession } from "../features/session/components/require-session.t
 import { sessionRoutes } from "../features/session/routes.tsx";
 import { taskRoutes } from "../features/tasks/routes.tsx";
 import { adminRoutes } from "../features/admin/routes.tsx";
+import { warehouseRoutes } from "../features/warehouse/routes.tsx";
 
 export const routes = [
   // Sign-in, first-run setup and invitations: reachable without a session.
@@ -24,6 +25,7 @@ export const routes = [
       ...dataSourceRoutes,
       ...taskRoutes,
       ...adminRoutes,
+      ...warehouseRoutes,
       { path: "*", element: <NotFound /> },
     ],
   },

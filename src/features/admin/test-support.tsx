@@ -4,6 +4,7 @@ import { HttpResponse } from "msw";
 import type { AuditEvent } from "#contracts/audit.ts";
 import type { ApiKey, Invitation, Member } from "#contracts/identity.ts";
 import { whyNotAllowed } from "#contracts/roles.ts";
+import type { WarehouseConnection } from "#contracts/warehouse-connection.ts";
 import { renderRoutes } from "../../render-routes.test-support.tsx";
 import { adminRoutes } from "./routes.tsx";
 
@@ -36,6 +37,40 @@ export const KEYS: ApiKey[] = [
     created_at: "2026-01-04T10:00:00.000Z",
     last_used_at: null,
   },
+];
+
+export function makeWarehouse(overrides: Partial<WarehouseConnection> = {}): WarehouseConnection {
+  return {
+    id: "wh-main",
+    name: "main",
+    host: "127.0.0.1",
+    port: 8000,
+    user: "org_main",
+    database: "default",
+    tls: false,
+    is_default: true,
+    has_password: true,
+    managed: true,
+    created_at: "2026-01-02T10:00:00.000Z",
+    updated_at: "2026-01-02T10:00:00.000Z",
+    ...overrides,
+  };
+}
+
+/** The organization's managed default and a second warehouse it added. */
+export const WAREHOUSES: WarehouseConnection[] = [
+  makeWarehouse(),
+  makeWarehouse({
+    id: "wh-cloud",
+    name: "cloud",
+    host: "tenant.gw.aws-us-east-2.default.databend.com",
+    port: 443,
+    user: "loader",
+    database: "sales",
+    tls: true,
+    is_default: false,
+    managed: false,
+  }),
 ];
 
 export function auditEvent(n: number, overrides: Partial<AuditEvent> = {}): AuditEvent {

@@ -321,6 +321,15 @@ describe("a viewer", () => {
     }
   });
 
+  it("finds Organization → Warehouses in the navigation, but not the admins' pages", async () => {
+    server.use(sessionHandler(sessionAs("viewer")));
+    renderApp("/data/sources");
+    const nav = await screen.findByRole("navigation", { name: "Main" });
+    await waitFor(() => expect(within(nav).getByRole("link", { name: "Warehouses" })).toHaveAttribute("href", "/org/warehouses"));
+    expect(nav).toHaveTextContent("Organization");
+    for (const name of ["Members", "API keys", "Audit log"]) expect(within(nav).queryByRole("link", { name })).not.toBeInTheDocument();
+  });
+
   it("gets the reason instead of the form at a create address", async () => {
     server.use(sessionHandler(sessionAs("viewer")));
     renderApp("/data/sources/new");

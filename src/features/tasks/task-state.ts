@@ -43,3 +43,13 @@ export const RUN_STATUS_BADGE: Record<RunStatus, { status: BadgeStatus; text: st
 /** The task pages' addresses and the breadcrumb they all start with. */
 export const TASKS_ROOT = { label: "Data Integration", to: "/data/integration" };
 export const taskPath = (id: string) => `/data/integration/${encodeURIComponent(id)}`;
+
+/**
+ * The warehouse a task loads into: the API stores the organization's default on a task saved
+ * without one, so only an API older than per-organization warehouses answers none (null).
+ * TODO(integrator): read `task.warehouse_id` directly once contracts/task.ts's taskRecordSchema has it.
+ */
+export function taskWarehouseId(task: TaskRecord): string | null {
+  const id = (task as TaskRecord & { warehouse_id?: string | null }).warehouse_id;
+  return typeof id === "string" && id !== "" ? id : null;
+}

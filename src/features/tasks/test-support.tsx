@@ -4,9 +4,12 @@
 import { QueryClient } from "@tanstack/react-query";
 import { render } from "@testing-library/react";
 import { userEvent } from "@testing-library/user-event";
+import { http, HttpResponse } from "msw";
 import type { ReactNode } from "react";
+import type { WarehouseConnection } from "#contracts/warehouse-connection.ts";
 import { AppProviders } from "../../app/providers.tsx";
 import { renderRoutes } from "../../render-routes.test-support.tsx";
+import { makeWarehouse } from "../admin/test-support.tsx";
 import { taskRoutes } from "./routes.tsx";
 
 export { makeActivity, makeRun, makeTask } from "#contracts/test-fixtures.ts";
@@ -20,3 +23,10 @@ export function renderWithProviders(ui: ReactNode) {
   const user = userEvent.setup();
   return { ...render(<AppProviders client={new QueryClient()}>{ui}</AppProviders>), user };
 }
+
+/** The organization's one (default) warehouse, as a fresh organization has. */
+export const ONE_WAREHOUSE: WarehouseConnection[] = [makeWarehouse({ id: "wh-main", name: "main" })];
+
+/** GET /api/org/warehouses answering `items` (the task pages and the wizard name and choose a warehouse). */
+export const warehousesHandler = (items: WarehouseConnection[] = ONE_WAREHOUSE) =>
+  http.get("/api/org/warehouses", () => HttpResponse.json({ items }));

@@ -1,5 +1,6 @@
 // GET /api/warehouse/databases, …/:db/tables, …/:db/tables/:table/columns: what the Target step
-// offers. Three reads of one resource in one file: they share the path and the keys.
+// offers. Three reads of one resource in one file: they share the path and the keys. Each names the
+// warehouse it browses (`?warehouse=<id>`); null asks the organization's default.
 import { useQuery } from "@tanstack/react-query";
 import type { WarehouseColumn, WarehouseDatabase, WarehouseTable } from "#contracts/warehouse.ts";
 import { apiRequest } from "../../../lib/api-client.ts";
@@ -10,12 +11,19 @@ interface Capped<T> {
   truncated: boolean;
 }
 
-const databasePath = (db: string) => `/api/warehouse/databases/${encodeURIComponent(db)}`;
+export const databasePath = (db: string) => `/api/warehouse/databases/${encodeURIComponent(db)}`;
+export const tablePath = (db: string, table: string) => `${databasePath(db)}/tables/${encodeURIComponent(table)}`;
 
-export function useWarehouseDatabases() {
+/** `path` with `?warehouse=<id>` (or `&…` after other parameters); unchanged for the default. */
+export function inWarehouse(path: string, warehouse: string | null): string {
+  if (!warehouse) return path;
+  return `${path}${path.includes("?") ? "&" : "?"}warehouse=${encodeURIComponent(warehouse)}`;
+}
+
+export function useWarehouseDatabases(warehouse: string | null) {
   return useQuery({
-    queryKey: warehouseKeys.databases(),
-    queryFn: ({ signal }) => apiRequest<Capped<WarehouseDatabase>>("/api/warehouse/databases", { signal }),
+    queryKey: warehouseKeys.databases(warehouse),
+    queryFn: ({ signal }) => apiRequest<Capped<WarehouseDatabase>>(inWarehouse("/api/warehouse/databases", warehouse), { signal }),
     // 503 (Databend unreachable) is shown at once with the typed fallback, not after retries, and
     // stays until the user asks again: stepping back onto Target must not swap the typed fields
     // for a loader (and lose the focus on a field with an error).
@@ -24,21 +32,20 @@ export function useWarehouseDatabases() {
   });
 }
 
-export function useWarehouseTables(db: string | null) {
+export function useWarehouseTables(warehouse: string | null, db: string | null) {
   return useQuery({
-    queryKey: warehouseKeys.tables(db ?? ""),
-    queryFn: ({ signal }) => apiRequest<Capped<WarehouseTable>>(`${databasePath(db!)}/tables`, { signal }),
+    queryKey: warehouseKeys.tables(warehouse, db ?? ""),
+    queryFn: ({ signal }) => apiRequest<Capped<WarehouseTable>>(inWarehouse(`${databasePath(db!)}/tables`, warehouse), { signal }),
     enabled: Boolean(db),
     retry: false,
     retryOnMount: false,
   });
 }
 
-export function useWarehouseColumns(db: string | null, table: string | null) {
+export function useWarehouseColumns(warehouse: string | null, db: string | null, table: string | null) {
   return useQuery({
-    queryKey: warehouseKeys.columns(db ?? "", table ?? ""),
-    queryFn: ({ signal }) =>
-      apiRequest<Capped<WarehouseColumn>>(`${databasePath(db!)}/tables/${encodeURIComponent(table!)}/columns`, { signal }),
+    queryKey: warehouseKeys.columns(warehouse, db ?? "", table ?? ""),
+    queryFn: ({ signal }) => apiRequest<Capped<WarehouseColumn>>(inWarehouse(`${tablePath(db!, table!)}/columns`, warehouse), { signal }),
     enabled: Boolean(db && table),
     retry: false,
   });

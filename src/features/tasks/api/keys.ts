@@ -14,12 +14,16 @@ export const taskKeys = {
   preview: (input: unknown) => ["task-preview", input] as const,
 };
 
-/** What Databend holds, for the wizard's Target step (GET /api/warehouse/...). */
+/**
+ * What Databend holds, for the wizard's Target step and the rows view (GET /api/warehouse/...), per
+ * warehouse of the organization (`warehouse`: its id, or null for the organization's default).
+ */
 export const warehouseKeys = {
   all: ["warehouse"] as const,
-  databases: () => [...warehouseKeys.all, "databases"] as const,
-  tables: (db: string) => [...warehouseKeys.all, "tables", db] as const,
-  columns: (db: string, table: string) => [...warehouseKeys.all, "columns", db, table] as const,
+  databases: (warehouse: string | null) => [...warehouseKeys.all, warehouse ?? "", "databases"] as const,
+  tables: (warehouse: string | null, db: string) => [...warehouseKeys.all, warehouse ?? "", "tables", db] as const,
+  columns: (warehouse: string | null, db: string, table: string) => [...warehouseKeys.all, warehouse ?? "", "columns", db, table] as const,
+  rows: (warehouse: string | null, db: string, table: string) => [...warehouseKeys.all, warehouse ?? "", "rows", db, table] as const,
 };
 
 /** How often task queries refresh while a task runs or is changing state. */

@@ -7,7 +7,7 @@ import { setupServer } from "msw/node";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { taskInputSchema } from "#contracts/task.ts";
 import { makeRecord } from "../../data-sources/test-support.tsx";
-import { makeTask, renderAt } from "../test-support.tsx";
+import { makeTask, renderAt, warehousesHandler } from "../test-support.tsx";
 import { input } from "./wizard/wizard-test-support.ts";
 import { sessionHandler } from "../../../session.test-support.ts";
 
@@ -24,6 +24,7 @@ const STORED = makeTask({
 
 const server = setupServer(
   sessionHandler(),
+  warehousesHandler(),
   http.get("/api/data-sources", () => HttpResponse.json({ items: [ORDERS] })),
   http.get("/api/tasks/t-1", () => HttpResponse.json(STORED)),
   http.get("/api/tasks/:id/runs", () => HttpResponse.json({ items: [] })),
@@ -69,6 +70,8 @@ describe("Edit integration task", () => {
       prefix: "incoming/eu/",
       suffix: ".csv",
       target: { database: "sales", table: "orders" },
+      // The fixture's task names no warehouse (as from an API before warehouses): the default is chosen.
+      warehouse_id: "wh-main",
       on_error: "continue",
       purge: false,
       // Kept from the task (the wizard does not show it yet).

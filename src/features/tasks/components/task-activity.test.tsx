@@ -9,7 +9,7 @@ import { userEvent } from "@testing-library/user-event";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import type { TaskActivity } from "#contracts/task-activity.ts";
 import { ACTIVITY_REFRESH_MS } from "../api/get-task-activity.ts";
-import { makeActivity, makeTask, renderAt } from "../test-support.tsx";
+import { makeActivity, makeTask, renderAt, warehousesHandler } from "../test-support.tsx";
 import { throughputSummary } from "./task-activity.tsx";
 import { formatLag } from "./task-format.tsx";
 import { sessionHandler } from "../../../session.test-support.ts";
@@ -18,6 +18,7 @@ let activity: TaskActivity = makeActivity();
 let asked = 0;
 const server = setupServer(
   sessionHandler(),
+  warehousesHandler(),
   http.get("/api/tasks/:id/backfill", () => HttpResponse.json({ backfill: null, reconcile: null })),
   http.get("/api/tasks/t-1", () => HttpResponse.json(makeTask({ status: "running", desired_state: "running" }))),
   http.get("/api/tasks/:id/runs", () => HttpResponse.json({ items: [] })),

@@ -8,13 +8,15 @@ import { setupServer } from "msw/node";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { ON_ERROR_HELP, PURGE_WARNING, type TaskRun, type TaskWorker } from "#contracts/task.ts";
 import { RUNS_PAGE_SIZE } from "../api/get-task-runs.ts";
-import { makeActivity, makeRun, makeTask, renderAt, renderWithProviders } from "../test-support.tsx";
+import { makeActivity, makeRun, makeTask, renderAt, renderWithProviders, warehousesHandler } from "../test-support.tsx";
 import { formatDateTimeSeconds } from "./task-format.tsx";
 import { LastError } from "./task-status.tsx";
+import { WAREHOUSES } from "../../admin/test-support.tsx";
 import { sessionHandler } from "../../../session.test-support.ts";
 
 const server = setupServer(
   sessionHandler(),
+  warehousesHandler(),
   http.get("/api/tasks", () => HttpResponse.json({ items: [] })),
   http.get("/api/tasks/:id/runs", () => HttpResponse.json({ items: [] })),
   http.get("/api/tasks/:id/workers", () => HttpResponse.json({ items: [] })),
@@ -57,6 +59,19 @@ const region = (name: string) => screen.getByRole("region", { name });
 const valueOf = (scope: HTMLElement, label: string) => within(scope).getByText(label).nextElementSibling as HTMLElement;
 
 describe("Task detail", () => {
+  it("names the task's warehouse and links its target table's rows in that warehouse", async () => {
+    const task = { ...makeTask(), warehouse_id: "wh-cloud" };
+    server.use(
+      warehousesHandler(WAREHOUSES),
+      http.get("/api/tasks/t-1", () => HttpResponse.json(task)),
+    );
+    renderAt("/data/integration/t-1");
+    await screen.findByRole("heading", { level: 1, name: "load-orders" });
+    const settings = region("Settings");
+    await waitFor(() => expect(valueOf(settings, "Warehouse")).toHaveTextContent("cloud"));
+    expect(within(settings).getByRole("link", { name: "See the rows" })).toHaveAttribute("href", "/warehouse/default/orders?warehouse=wh-cloud");
+  });
+
   it("shows every setting, the purge warning, the failure reason, the last error, heartbeat and counters", async () => {
     server.use(http.get("/api/tasks/t-1", () => HttpResponse.json(failed)));
     renderAt("/data/integration/t-1");

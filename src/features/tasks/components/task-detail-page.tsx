@@ -1,15 +1,17 @@
 // One task: state and its reasons in words, workers, activity (backlog, lag, throughput), counters,
 // loading existing objects, settings and the run history; the header carries Start/Stop, Edit and
 // Delete (Edit and Delete only while the task is stopped).
-import { Code, Paper, SimpleGrid, Stack, Text, Title } from "@mantine/core";
+import { Anchor, Code, Paper, SimpleGrid, Stack, Text, Title } from "@mantine/core";
 import { useId, type ReactNode } from "react";
-import { useParams } from "react-router";
+import { Link, useParams } from "react-router";
 import { ON_ERROR_HELP, PURGE_WARNING } from "#contracts/task-labels.ts";
 import type { TaskCounters, TaskRecord } from "#contracts/task.ts";
 import { formatCount, formatDateTime } from "../../../lib/format.ts";
 import { LoadError, Loading, PageHeader } from "../../../lib/page-states.tsx";
 import { useTask } from "../api/get-task.ts";
-import { isActive, TASKS_ROOT } from "../task-state.ts";
+import { isActive, TASKS_ROOT, taskWarehouseId } from "../task-state.ts";
+import { rowsPath } from "../../warehouse/rows-path.ts";
+import { WarehouseName } from "./warehouse-name.tsx";
 import { DeleteTaskButton, EditTaskButton, StartStopButton } from "./task-actions.tsx";
 import { formatLabel, formatOptions } from "./task-format.tsx";
 import { TaskActivitySection } from "./task-activity.tsx";
@@ -72,14 +74,22 @@ function Counters({ counters }: { counters: TaskCounters }) {
   );
 }
 
+const targetOf = (task: TaskRecord) => ({ db: task.target.database, table: task.target.table });
+
 function Settings({ task }: { task: TaskRecord }) {
   return (
     <SimpleGrid component="dl" m={0} cols={{ base: 1, sm: 2 }} spacing="sm">
       <DescriptionItem label="Data source">
         <DataSourceLink task={task} />
       </DescriptionItem>
+      <DescriptionItem label="Warehouse">
+        <WarehouseName id={taskWarehouseId(task)} />
+      </DescriptionItem>
       <DescriptionItem label="Target table">
-        <TargetTable target={task.target} />
+        <TargetTable target={task.target} />{" "}
+        <Anchor component={Link} to={rowsPath({ ...targetOf(task), warehouse: taskWarehouseId(task) })} size="sm">
+          See the rows
+        </Anchor>
       </DescriptionItem>
       <DescriptionItem label="File format">{formatLabel(task.file_format)}</DescriptionItem>
       {formatOptions(task.file_format).map((option) => (

@@ -39,11 +39,14 @@ const TYPE_OPTIONS: string[] = [...DATABEND_COLUMN_TYPES];
 
 export function NewTableEditor({
   form,
+  warehouse,
   database,
   sampleColumns,
   onCreated,
 }: {
   form: NewTableForm;
+  /** The warehouse the table is made in (null: the organization's default). */
+  warehouse: string | null;
   database: string;
   sampleColumns: PreviewColumn[] | null;
   onCreated: (name: string) => void;
@@ -57,7 +60,7 @@ export function NewTableEditor({
   const submit = handleSubmit(async (table) => {
     setFailure(null);
     try {
-      await create.mutateAsync({ db: database, table });
+      await create.mutateAsync({ warehouse, db: database, table });
     } catch (error) {
       const failed = error instanceof Error ? error : new Error(String(error));
       if (error instanceof ApiRequestError) {

@@ -9,6 +9,7 @@ import { useTaskForm } from "./form-context.ts";
 import { ON_ERROR_LABELS } from "./load-options.tsx";
 import { scopeOf } from "./wizard-model.ts";
 import { DescriptionItem } from "../../../../lib/description-item.tsx";
+import { WarehouseName } from "../warehouse-name.tsx";
 
 export function ReviewStep({ source }: { source: DataSourceRecord | undefined }) {
   const { control, register, formState } = useTaskForm();
@@ -44,6 +45,9 @@ export function ReviewStep({ source }: { source: DataSourceRecord | undefined })
                   </Text>
                 ))
               : null}
+          </DescriptionItem>
+          <DescriptionItem label="Warehouse">
+            <WarehouseName id={values.warehouse_id ?? null} />
           </DescriptionItem>
           <DescriptionItem label="Target table">
             <Code>

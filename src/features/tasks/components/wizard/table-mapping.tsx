@@ -2,17 +2,26 @@
 // NDJSON and Parquet by name, said in words), with missing and extra columns and type mismatches
 // flagged, so a table that would refuse the files is seen before the task is saved.
 import { Alert, Code, List, Stack, Table, Text, Title } from "@mantine/core";
-import type { PreviewRequest } from "#contracts/preview.ts";
 import { ApiRequestError } from "../../../../lib/api-client.ts";
 import { ErrorAlert } from "../../../../lib/error-detail.tsx";
 import { Loading } from "../../../../lib/page-states.tsx";
 import { useWarehouseColumns } from "../../api/get-warehouse.ts";
-import { usePreview } from "../../api/preview-task.ts";
+import { usePreview, type WarehousePreviewRequest } from "../../api/preview-task.ts";
 import { mapColumns } from "./column-mapping.ts";
 import { MATCH_BY_TEXT } from "./preview-sample.tsx";
 
-export function TableMapping({ db, table, request }: { db: string; table: string; request: PreviewRequest | null }) {
-  const columns = useWarehouseColumns(db, table);
+export function TableMapping({
+  warehouse,
+  db,
+  table,
+  request,
+}: {
+  warehouse: string | null;
+  db: string;
+  table: string;
+  request: WarehousePreviewRequest | null;
+}) {
+  const columns = useWarehouseColumns(warehouse, db, table);
   const preview = usePreview(request);
   const name = `${db}.${table}`;
   if (columns.isPending) return <Loading what={`the columns of ${name}`} />;

@@ -1,20 +1,23 @@
-// Step 4: the Databend table the objects load into, then what a bad row does, and purge. The
-// database and table are chosen from what Databend holds (GET /api/warehouse/...): an existing
-// table, shown against the sample's columns, or a new one drafted from the sample and created here.
-// When Databend cannot be listed, the names are typed instead (checked when the task is saved).
-import { Alert, Button, Group, Radio, Select, SimpleGrid, Stack, Text, TextInput } from "@mantine/core";
+// Step 4: the warehouse and the Databend table the objects load into, then what a bad row does, and
+// purge. The database and table are chosen from what the chosen warehouse holds (GET
+// /api/warehouse/...?warehouse=<id>): an existing table, shown against the sample's columns (and
+// its rows a link away), or a new one drafted from the sample and created here. When Databend
+// cannot be listed, the names are typed instead (checked when the task is saved).
+import { Alert, Anchor, Button, Group, Radio, Select, SimpleGrid, Stack, Text, TextInput } from "@mantine/core";
 import { useEffect } from "react";
+import { Link } from "react-router";
 import { Controller, useWatch } from "react-hook-form";
-import type { PreviewRequest } from "#contracts/preview.ts";
 import { ApiRequestError } from "../../../../lib/api-client.ts";
 import { ErrorDetail } from "../../../../lib/error-detail.tsx";
 import { Loading } from "../../../../lib/page-states.tsx";
 import { useWarehouseDatabases, useWarehouseTables } from "../../api/get-warehouse.ts";
-import { usePreview } from "../../api/preview-task.ts";
+import { usePreview, type WarehousePreviewRequest } from "../../api/preview-task.ts";
+import { rowsPath } from "../../../warehouse/rows-path.ts";
 import { useTaskForm } from "./form-context.ts";
 import { LoadOptions } from "./load-options.tsx";
 import { columnsFromSample, NewTableEditor, type NewTableForm } from "./new-table.tsx";
 import { TableMapping } from "./table-mapping.tsx";
+import { WarehouseChoice } from "./warehouse-choice.tsx";
 
 export type TableMode = "existing" | "new";
 export interface TableChoice {
@@ -73,9 +76,9 @@ function TypedTarget({
   );
 }
 
-function TableSelect({ db, request }: { db: string; request: PreviewRequest | null }) {
+function TableSelect({ warehouse, db, request }: { warehouse: string | null; db: string; request: WarehousePreviewRequest | null }) {
   const { control } = useTaskForm();
-  const tables = useWarehouseTables(db);
+  const tables = useWarehouseTables(warehouse, db);
   const table = useWatch({ control, name: "target.table" });
   if (tables.isPending) return <Loading what={`the tables of ${db}`} />;
   if (tables.isError) {
@@ -112,14 +115,23 @@ function TableSelect({ db, request }: { db: string; request: PreviewRequest | nu
           />
         )}
       />
-      {table && names.includes(table) ? <TableMapping db={db} table={table} request={request} /> : null}
+      {table && names.includes(table) ? (
+        <>
+          {/* A new tab: leaving the wizard would lose what was chosen so far. */}
+          <Anchor component={Link} to={rowsPath({ db, table, warehouse })} target="_blank" rel="noopener" size="sm" style={{ overflowWrap: "anywhere" }}>
+            See the rows of {db}.{table} (opens in a new tab)
+          </Anchor>
+          <TableMapping warehouse={warehouse} db={db} table={table} request={request} />
+        </>
+      ) : null}
     </>
   );
 }
 
-export function TargetStep({ request, choice }: { request: PreviewRequest | null; choice: TableChoice }) {
+export function TargetStep({ request, choice }: { request: WarehousePreviewRequest | null; choice: TableChoice }) {
   const { control, setValue, getValues, clearErrors } = useTaskForm();
-  const databases = useWarehouseDatabases();
+  const warehouse = useWatch({ control, name: "warehouse_id" }) ?? null;
+  const databases = useWarehouseDatabases(warehouse);
   const db = useWatch({ control, name: "target.database" })?.trim() ?? "";
   const sampleColumns = usePreview(request).data?.sample?.columns ?? null;
   const { mode, setMode, newTable } = choice;
@@ -188,10 +200,11 @@ export function TargetStep({ request, choice }: { request: PreviewRequest | null
             </Stack>
           </Radio.Group>
         ) : null}
-        {db && mode === "existing" ? <TableSelect db={db} request={request} /> : null}
+        {db && mode === "existing" ? <TableSelect warehouse={warehouse} db={db} request={request} /> : null}
         {db && mode === "new" ? (
           <NewTableEditor
             form={newTable}
+            warehouse={warehouse}
             database={db}
             sampleColumns={sampleColumns}
             onCreated={(name) => {
@@ -206,6 +219,7 @@ export function TargetStep({ request, choice }: { request: PreviewRequest | null
 
   return (
     <Stack gap="md">
+      <WarehouseChoice />
       {table}
       <LoadOptions />
     </Stack>

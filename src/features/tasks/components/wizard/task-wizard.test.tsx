@@ -9,7 +9,7 @@ import { setupServer } from "msw/node";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { ON_ERROR_HELP, PURGE_WARNING, TASK_MESSAGES, taskInputSchema } from "#contracts/task.ts";
 import { makeRecord } from "../../../data-sources/test-support.tsx";
-import { makeTask, renderAt } from "../../test-support.tsx";
+import { makeTask, renderAt, warehousesHandler } from "../../test-support.tsx";
 import { EMPTY_PREVIEW, errorOf, input, type User } from "./wizard-test-support.ts";
 import { sessionHandler } from "../../../../session.test-support.ts";
 
@@ -18,6 +18,7 @@ const ARCHIVE = makeRecord({ id: "ds-2", name: "archive", bucket: "archive-bucke
 
 const server = setupServer(
   sessionHandler(),
+  warehousesHandler(),
   http.get("/api/data-sources", () => HttpResponse.json({ items: [ORDERS, ARCHIVE] })),
   http.get("/api/tasks", () => HttpResponse.json({ items: [] })),
   http.get("/api/tasks/:id", ({ params }) => HttpResponse.json(makeTask({ id: String(params.id), name: "load-orders" }))),
@@ -303,6 +304,8 @@ describe("Create Integration Task", () => {
       // Prefilled with the source's and left as is; an emptied field is left out (the source's applies).
       suffix: ".csv",
       target: { database: "default", table: "orders" },
+      // The organization's only warehouse, its default, chosen for a new task.
+      warehouse_id: "wh-main",
       on_error: "abort",
       purge: true,
       reconcile_every_minutes: 30,

@@ -22,6 +22,7 @@ import { PreviewStep } from "./preview-step.tsx";
 import { ReviewStep } from "./review-step.tsx";
 import { SourceStep } from "./source-step.tsx";
 import { TargetStep, type TableMode } from "./target-step.tsx";
+import { useDefaultWarehouse } from "./warehouse-choice.tsx";
 import {
   EMPTY_TASK,
   fieldsBefore,
@@ -66,11 +67,16 @@ export function TaskWizard({ sources, task }: { sources: DataSourceRecord[]; tas
 
   // Preview and Target read one preview (through the query cache): the settings chosen so far and
   // the sample picked on Preview, which applies only while those settings stay the same.
-  const [dataSourceId, fileFormat, prefix, suffix] = useWatch({ control: form.control, name: ["data_source_id", "file_format", "prefix", "suffix"] });
-  const base = previewRequestOf({ data_source_id: dataSourceId, file_format: fileFormat, prefix, suffix });
+  const [dataSourceId, fileFormat, prefix, suffix, warehouseId] = useWatch({
+    control: form.control,
+    name: ["data_source_id", "file_format", "prefix", "suffix", "warehouse_id"],
+  });
+  const base = previewRequestOf({ data_source_id: dataSourceId, file_format: fileFormat, prefix, suffix, warehouse_id: warehouseId });
   const baseKey = JSON.stringify(base);
   const [sample, setSample] = useState<{ base: string; key: string } | null>(null);
   const previewRequest = base && sample?.base === baseKey ? { ...base, key: sample.key } : base;
+
+  useDefaultWarehouse(form);
 
   // Target's choice between an existing table and a new one, and the new one's draft, outlive the
   // step so Back and Next keep every edit.

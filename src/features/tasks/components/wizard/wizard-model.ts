@@ -3,7 +3,6 @@
 // zodResolver on taskInputSchema plus taskScopeProblems against the chosen data source.
 import { zodResolver } from "@hookform/resolvers/zod";
 import type { FieldPath, Resolver } from "react-hook-form";
-import type { PreviewRequest } from "#contracts/preview.ts";
 import {
   fileFormatSchema,
   taskInputSchema,
@@ -14,6 +13,8 @@ import {
   type TaskInput,
   type TaskRecord,
 } from "#contracts/task.ts";
+import type { WarehousePreviewRequest } from "../../api/preview-task.ts";
+import { taskWarehouseId } from "../../task-state.ts";
 
 export type Field = FieldPath<TaskFormValues>;
 
@@ -34,7 +35,7 @@ export const STEPS = [
   },
   // Advice, not a gate: it validates nothing, so a preview that fails never holds the user back.
   { title: "Preview", description: "Objects and sample", fields: [] },
-  { title: "Target", description: "Databend table", fields: ["target.database", "target.table", "on_error", "purge", "reconcile_every_minutes"] },
+  { title: "Target", description: "Databend table", fields: ["warehouse_id", "target.database", "target.table", "on_error", "purge", "reconcile_every_minutes"] },
   { title: "Review", description: "Name and check", fields: ["name"] },
 ] as const satisfies readonly { title: string; description: string; fields: readonly Field[] }[];
 
@@ -68,6 +69,8 @@ export const EMPTY_TASK: TaskFormValues = {
   prefix: "",
   suffix: "",
   target: { database: "default", table: "" },
+  // Null until the organization's warehouses are listed: the wizard then chooses the default.
+  warehouse_id: null,
   on_error: "abort",
   purge: false,
   reconcile_every_minutes: null,
@@ -82,6 +85,7 @@ export function valuesFromTask(task: TaskRecord): TaskFormValues {
     prefix: task.prefix,
     suffix: task.suffix,
     target: { ...task.target },
+    warehouse_id: taskWarehouseId(task),
     on_error: task.on_error,
     purge: task.purge,
     reconcile_every_minutes: task.reconcile_every_minutes,
@@ -94,13 +98,14 @@ export function scopeOf(values: { prefix?: string | undefined; suffix?: string |
 }
 
 /**
- * The preview request for the form's source, format and scope, with the chosen sample `key` (left
- * out: the newest object); null while the source or format is not valid yet.
+ * The preview request for the form's source, format, scope and warehouse (whose Databend reads the
+ * sample), with the chosen sample `key` (left out: the newest object); null while the source or
+ * format is not valid yet.
  */
 export function previewRequestOf(
-  values: Pick<TaskFormValues, "data_source_id" | "file_format" | "prefix" | "suffix">,
+  values: Pick<TaskFormValues, "data_source_id" | "file_format" | "prefix" | "suffix" | "warehouse_id">,
   key?: string,
-): PreviewRequest | null {
+): WarehousePreviewRequest | null {
   const format = fileFormatSchema.safeParse(values.file_format);
   if (!values.data_source_id || !format.success) return null;
   const scope = scopeOf(values);
@@ -110,6 +115,7 @@ export function previewRequestOf(
     ...(scope.prefix === undefined ? {} : { prefix: scope.prefix }),
     ...(scope.suffix === undefined ? {} : { suffix: scope.suffix }),
     ...(key === undefined ? {} : { key }),
+    ...(values.warehouse_id ? { warehouse_id: values.warehouse_id } : {}),
   };
 }
 

@@ -8,7 +8,7 @@ import { setupServer } from "msw/node";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { PreviewRequest } from "#contracts/preview.ts";
 import { makeRecord } from "../../../data-sources/test-support.tsx";
-import { renderAt } from "../../test-support.tsx";
+import { renderAt, warehousesHandler } from "../../test-support.tsx";
 import { choose, CSV_PREVIEW, currentStep, EMPTY_PREVIEW, next, type User } from "./wizard-test-support.ts";
 import { sessionHandler } from "../../../../session.test-support.ts";
 
@@ -17,6 +17,7 @@ const requests: PreviewRequest[] = [];
 
 const server = setupServer(
   sessionHandler(),
+  warehousesHandler(),
   http.get("/api/data-sources", () => HttpResponse.json({ items: [ORDERS] })),
   http.get("/api/tasks", () => HttpResponse.json({ items: [] })),
   http.get("/api/warehouse/databases", () => HttpResponse.json({ error: "Databend could not be reached" }, { status: 503 })),
@@ -63,7 +64,7 @@ describe("Task wizard: Preview", () => {
     expect(keys).toEqual(["incoming/2026/b.csv", "incoming/2026/a.csv"]);
     expect(within(objects).getByText("2.0 KB")).toBeInTheDocument();
     expect(requests).toEqual([
-      { data_source_id: "ds-1", format: { type: "csv", header: true, delimiter: ",", quote: '"', compression: "auto" }, prefix: "incoming/2026/", suffix: ".csv" },
+      { data_source_id: "ds-1", format: { type: "csv", header: true, delimiter: ",", quote: '"', compression: "auto" }, prefix: "incoming/2026/", suffix: ".csv", warehouse_id: "wh-main" },
     ]);
 
     const sample = screen.getByRole("region", { name: "Sample" });

@@ -9,7 +9,7 @@ import { setupServer } from "msw/node";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { CREATE_TABLE_FIRST } from "./new-table.tsx";
 import { makeRecord } from "../../../data-sources/test-support.tsx";
-import { makeTask, renderAt } from "../../test-support.tsx";
+import { makeTask, renderAt, warehousesHandler } from "../../test-support.tsx";
 import { choose, CSV_PREVIEW, currentStep, errorOf, input, next, type User } from "./wizard-test-support.ts";
 import { sessionHandler } from "../../../../session.test-support.ts";
 
@@ -21,6 +21,7 @@ const tables = [
 
 const server = setupServer(
   sessionHandler(),
+  warehousesHandler(),
   http.get("/api/data-sources", () => HttpResponse.json({ items: [ORDERS] })),
   http.get("/api/tasks", () => HttpResponse.json({ items: [] })),
   http.post("/api/tasks/preview", () => HttpResponse.json(CSV_PREVIEW)),
