@@ -29,6 +29,7 @@ import { DatabendWarehouse, type Warehouse } from "../server/databend/client.ts"
 import { openStore, type Stores } from "../server/store/open.ts";
 import type { TaskStore } from "../server/store/tasks.ts";
 import type { DataSourceStore } from "../server/store/types.ts";
+import type { WarehouseStore } from "../server/store/warehouses.ts";
 import { startPostgres } from "./support/postgres.ts";
 import { loadWorkerConfig, type WorkerConfig } from "../server/worker/config.ts";
 import { Supervisor } from "../server/worker/supervisor.ts";
@@ -84,6 +85,8 @@ export interface WorkerEnv {
   wh: DatabendWarehouse;
   store: TaskStore;
   sources: DataSourceStore;
+  /** The organizations' warehouses (the API's and the worker's view of them). */
+  warehouses: WarehouseStore;
   /** What a worker process needs to open the same store: DATA_DIR, and DATABASE_URL on PostgreSQL. */
   storeEnv: Record<string, string>;
   /** Another connection to the same store (as a second worker process would have); closed with the env. */
@@ -309,6 +312,7 @@ export async function startWorkerEnv(
     wh,
     store,
     sources,
+    warehouses: stores.warehouses,
     storeEnv: { DATA_DIR: dataDir, ...(cluster ? { DATABASE_URL: target } : {}) },
     async openStoreAgain() {
       const again = await openStore(target);

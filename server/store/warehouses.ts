@@ -57,6 +57,14 @@ export class DuplicateWarehouseNameError extends Error {
   }
 }
 
+/** Another writer made the organization's default at the same moment (the partial unique index said so). */
+export class DefaultTakenError extends Error {
+  constructor() {
+    super("Another request made this organization's default warehouse at the same moment; try again");
+    this.name = "DefaultTakenError";
+  }
+}
+
 export interface WarehouseStore {
   /** The organization's warehouses, the default first, then by creation. */
   listWarehouses(orgId: string): Promise<StoredWarehouse[]>;
@@ -117,13 +125,12 @@ export function warehouseStore(s: StoreDb, now: () => Date): WarehouseStore {
   const usedBy = (orgId: string, id: string): Promise<TaskRef[]> =>
     db.selectFrom("tasks").select(["id", "name"]).where("org_id", "=", orgId).where("warehouse_id", "=", id).orderBy("name").execute();
 
-  /** A unique violation on the name becomes DuplicateWarehouseNameError; on the default, it is rethrown as is. */
+  /** A unique violation on the name becomes DuplicateWarehouseNameError; on the default, DefaultTakenError. */
   const duplicate = async (error: unknown, orgId: string, name: string | undefined): Promise<never> => {
-    if (s.isUniqueViolation(error) && name !== undefined) {
-      const taken = await byName(orgId, name);
-      if (taken) throw new DuplicateWarehouseNameError(taken.name);
-    }
-    throw error;
+    if (!s.isUniqueViolation(error)) throw error;
+    const taken = name === undefined ? undefined : await byName(orgId, name);
+    if (taken) throw new DuplicateWarehouseNameError(taken.name);
+    throw new DefaultTakenError();
   };
 
   return {

@@ -7,7 +7,7 @@
 import { sql } from "kysely";
 import type { WarehouseConnection, WarehouseConnectionInput, WarehouseConnectionUpdate } from "#contracts/warehouse-connection.ts";
 import type { StoreDb } from "../store/dialect.ts";
-import { newWarehouseId, type StoredWarehouse, type WarehouseStore } from "../store/warehouses.ts";
+import { DefaultTakenError, DuplicateWarehouseNameError, newWarehouseId, type StoredWarehouse, type WarehouseStore } from "../store/warehouses.ts";
 import type { SecretBox } from "./secret-box.ts";
 
 /** A warehouse ready to be opened: its record and the DSN (with the password: never log it). */
@@ -89,13 +89,11 @@ export class WarehouseConnections {
   private readonly store: WarehouseStore;
   private readonly box: SecretBox;
   private readonly bootstrap: Bootstrap | undefined;
-  private readonly isUniqueViolation: (error: unknown) => boolean;
 
-  constructor(options: { store: WarehouseStore; box: SecretBox; bootstrap?: Bootstrap | undefined; isUniqueViolation: (error: unknown) => boolean }) {
+  constructor(options: { store: WarehouseStore; box: SecretBox; bootstrap?: Bootstrap | undefined }) {
     this.store = options.store;
     this.box = options.box;
     this.bootstrap = options.bootstrap;
-    this.isUniqueViolation = options.isUniqueViolation;
   }
 
   /** The organization's warehouses, the default first (made from DATABEND_DSN for the first organization). */
@@ -119,7 +117,7 @@ export class WarehouseConnections {
       return made;
     } catch (error) {
       // Another process made it first (one default per organization is a unique index).
-      if (this.isUniqueViolation(error) || (error as Error).name === "DuplicateWarehouseNameError") return this.store.defaultWarehouse(orgId);
+      if (error instanceof DefaultTakenError || error instanceof DuplicateWarehouseNameError) return this.store.defaultWarehouse(orgId);
       throw error;
     }
   }
