@@ -28,6 +28,7 @@ import { hostAllowList } from "./host-allow-list.ts";
 import { openapi } from "./openapi.ts";
 import { orgRoutes } from "./org.ts";
 import { orgWarehouseRoutes } from "./org-warehouses.ts";
+import { organizationRoutes } from "./organizations.ts";
 import { accessControl, headersOf } from "./access.ts";
 import { createAuthenticate, type Principal } from "../auth/principal.ts";
 import { ssoButton, ssoEndpoints } from "../auth/sso.ts";
@@ -117,6 +118,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   });
   await app.register(orgRoutes, { config });
   await app.register(orgWarehouseRoutes, { config });
+  await app.register(organizationRoutes, { config });
   await app.register(dataSourceRoutes);
   await app.register(dataSourceTestRoutes, { rateLimit: options.testRateLimit });
   await app.register(taskPreviewRoutes);
