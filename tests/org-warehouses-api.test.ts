@@ -114,6 +114,13 @@ describe("an organization's warehouses", () => {
     const unsetDefault = await call(app, "PUT", `/api/org/warehouses/${(await stores.warehouses.defaultWarehouse(ORG))!.id}`, { is_default: false });
     expect(unsetDefault.statusCode).toBe(400);
     expect(unsetDefault.json().fields.is_default).toMatch(/make another one the default/);
+    // A managed warehouse (the product's tenant) takes only a name and the default.
+    const managed = await stores.warehouses.createWarehouse(ORG, { id: "wh-managed", name: "tenant", host: "127.0.0.1", port: dev.port, user: "org_x", database: "default", tls: false, is_default: false, password_enc: "", managed: true });
+    const moved = await call(app, "PUT", `/api/org/warehouses/${managed.id}`, { host: "elsewhere.example.com", password: "x" });
+    expect(moved.statusCode).toBe(400);
+    expect(Object.keys(moved.json().fields).sort()).toEqual(["host", "password"]);
+    expect((await call(app, "PUT", `/api/org/warehouses/${managed.id}`, { name: "tenant renamed" })).json()).toMatchObject({ name: "tenant renamed", managed: true });
+    expect((await call(app, "DELETE", `/api/org/warehouses/${managed.id}`)).statusCode).toBe(204);
     const gone = await call(app, "DELETE", `/api/org/warehouses/${record.id}`);
     expect(gone.statusCode).toBe(204);
     expect((await call(app, "GET", `/api/org/warehouses/${record.id}`)).statusCode).toBe(404);
