@@ -204,6 +204,17 @@ describe("an organization's warehouses", () => {
     expect(inUse.json().error).toMatch(/Tasks load into this warehouse: t1/);
   });
 
+  it("test connection is limited per client (10 a minute), so it cannot scan ports or guess passwords", async () => {
+    const closed = await freePort();
+    let refused: { statusCode: number; body: string } | undefined;
+    for (let i = 0; i < 12 && !refused; i++) {
+      const res = await call(app, "POST", "/api/org/warehouses/test", connection({ port: closed, password: PASSWORD }));
+      if (res.statusCode === 429) refused = res;
+      else expect(res.statusCode).toBe(200);
+    }
+    expect(refused?.body).toMatch(/Too many connection tests: you may run 10 per minute; try again in \d+ s/);
+  });
+
   it("never shows the password: not in a response, a log line, an audit event or the store's files", async () => {
     const audit = await stores.audit.list(ORG, { limit: 200 });
     expect(audit!.items.filter((e) => e.resource_type === "warehouse").map((e) => e.action)).toEqual(expect.arrayContaining(["created", "edited", "deleted", "tested"]));

@@ -3,6 +3,8 @@
 // at rest, server/warehouses/secret-box.ts); Test connection says in words what failed, for
 // values not saved yet (admin) or a stored warehouse (operate). Each change is audited by id and
 // name only, and closes the connections made to the warehouse as it was.
+import rateLimit from "@fastify/rate-limit";
+import type { FastifyRequest } from "fastify";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import {
@@ -17,6 +19,8 @@ import { testConnection } from "../databend/connection-test.ts";
 import { DuplicateWarehouseNameError } from "../store/warehouses.ts";
 import { dsnOf, publicWarehouse } from "../warehouses/connections.ts";
 import { SecretBoxError } from "../warehouses/secret-box.ts";
+import { clientIdentity } from "./client-identity.ts";
+import { DEFAULT_TEST_RATE_LIMIT } from "./data-sources-test.ts";
 import { ERROR_RESPONSES, HttpError } from "./errors.ts";
 
 const paramsSchema = z.object({ id: z.string().min(1).max(64) });
@@ -26,6 +30,20 @@ const MANAGED_FIELDS = ["host", "port", "user", "password", "database", "tls"] a
 
 export const orgWarehouseRoutes: FastifyPluginAsyncZod<{ config: Config }> = async (app, { config }) => {
   const tags = ["organization"];
+  // Test connection makes the server sign in to a host the caller names: limited per client like
+  // Test Connectivity, so it cannot be turned into a port scanner or a password-guessing loop.
+  await app.register(rateLimit, { global: false });
+  const limited = (access: "admin" | "operate") => ({
+    access,
+    rateLimit: {
+      max: DEFAULT_TEST_RATE_LIMIT.max,
+      timeWindow: DEFAULT_TEST_RATE_LIMIT.timeWindowMs,
+      hook: "preHandler" as const,
+      keyGenerator: (request: FastifyRequest) => `warehouse-test:${request.orgId}:${clientIdentity(request)}`,
+      errorResponseBuilder: (_request: FastifyRequest, context: { ttl: number; max: number }) =>
+        new HttpError(429, `Too many connection tests: you may run ${context.max} per minute; try again in ${Math.max(1, Math.ceil(context.ttl / 1000))} s`),
+    },
+  });
   const connections = () => app.warehouses.connections;
   const notFound = (id: string) => new HttpError(404, `No warehouse with id ${id} in your organization`);
   const duplicate = (error: unknown): never => {
@@ -65,7 +83,7 @@ export const orgWarehouseRoutes: FastifyPluginAsyncZod<{ config: Config }> = asy
   app.post(
     "/api/org/warehouses/test",
     {
-      config: { access: "admin" },
+      config: limited("admin"),
       schema: {
         summary: "Test connection with values not saved yet (nothing is stored): sign in, then open the database",
         tags,
@@ -167,7 +185,7 @@ export const orgWarehouseRoutes: FastifyPluginAsyncZod<{ config: Config }> = asy
   app.post(
     "/api/org/warehouses/:id/test",
     {
-      config: { access: "operate" },
+      config: limited("operate"),
       schema: {
         summary: "Test connection of a stored warehouse: sign in, then open its database",
         tags,
