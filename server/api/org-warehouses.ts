@@ -25,6 +25,9 @@ import { ERROR_RESPONSES, HttpError } from "./errors.ts";
 
 const paramsSchema = z.object({ id: z.string().min(1).max(64) });
 
+/** Warehouses one organization may have (each holds connections in the API and the workers). */
+export const MAX_WAREHOUSES_PER_ORG = 50;
+
 /** Fields of a managed warehouse (the product provisioned it) that only the product sets. */
 const MANAGED_FIELDS = ["host", "port", "user", "password", "database", "tls"] as const;
 
@@ -74,6 +77,9 @@ export const orgWarehouseRoutes: FastifyPluginAsyncZod<{ config: Config }> = asy
       },
     },
     async (request, reply) => {
+      if ((await app.stores.warehouses.listWarehouses(request.orgId)).length >= MAX_WAREHOUSES_PER_ORG) {
+        throw new HttpError(409, `The organization has ${MAX_WAREHOUSES_PER_ORG} warehouses, the most it may have; delete one it no longer uses first`);
+      }
       const made = await connections().create(request.orgId, request.body, { managed: false }).catch(duplicate);
       await app.audit(request, { action: "created", resource_type: "warehouse", resource_id: made.id, resource_name: made.name });
       return reply.code(201).send(publicWarehouse(made));
