@@ -1,9 +1,9 @@
 // The outside systems the API asks, as decorated plugins made on first use: `app.connectivity`
 // runs Test Connectivity (the setup identity, through the SDK's default credential chain),
-// `app.queueBacklog` reads a task queue's backlog the same way (cached briefly), and
-// `app.targetChecker` asks Databend about a task's target table, `app.warehouseBrowser` lists its
-// databases, tables and columns (same DSN and timeout), `app.previewer` lists a task's scope and
-// has Databend read a sample (POST /api/tasks/preview). Any may be handed in (tests).
+// `app.queueBacklog` reads a task queue's backlog the same way (cached briefly), `app.warehouses`
+// reaches a warehouse of the caller's own organization (target checks, browsing, samples, rows;
+// one set of connections per warehouse record), and `app.previewer` lists a task's scope and has
+// that warehouse read a sample (POST /api/tasks/preview). Stand-ins may be handed in (tests).
 import type { FastifyInstance } from "fastify";
 import fp from "fastify-plugin";
 import type { Logger } from "pino";
