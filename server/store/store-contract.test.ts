@@ -129,7 +129,15 @@ describe.each([sqlite, postgres])("store contract on $name", (adapter) => {
       await expect(w.createWarehouse("org-b", { ...fields, id: "wh-b", password_enc: "", managed: false })).resolves.toMatchObject({ is_default: true });
       // The schema refuses a second default should two writers race past the transaction.
       await expect(stores.db.db.insertInto("warehouses").values({ ...fields, id: "wh-3", org_id: ORG, password_enc: "", tls: 0, is_default: 1, managed: 0, created_at: "x", updated_at: "x" }).execute()).rejects.toSatisfy((e) => stores.db.isUniqueViolation(e));
+      // A running task's version follows its warehouse, so a worker restarts it on the edited connection.
+      await stores.tasks.setDesiredState(ORG, taskId, "running", 30_000);
+      const versionBefore = (await stores.tasks.listRunnable()).find((r) => r.id === taskId)!.version;
+      await sleep(2);
       const updated = await w.updateWarehouse(ORG, "wh-1", { port: 443, tls: true, is_default: true });
+      const runnable = (await stores.tasks.listRunnable()).find((r) => r.id === taskId)!;
+      expect(runnable.version).not.toBe(versionBefore);
+      expect(runnable.config.warehouse_id).toBe("wh-1");
+      await stores.tasks.setDesiredState(ORG, taskId, "stopped", 30_000);
       expect(updated).toMatchObject({ port: 443, tls: true, is_default: true, password_enc: "sealed-1" });
       expect((await w.defaultWarehouse(ORG))?.id).toBe("wh-1");
       expect(await w.updateWarehouse("org-b", "wh-1", { port: 1 })).toBeNull();
