@@ -74,7 +74,11 @@ describe("an organization's warehouses", () => {
   it("the first organization's default comes from DATABEND_DSN; another organization starts with none", async () => {
     const list = await call(app, "GET", "/api/org/warehouses");
     expect(list.statusCode, list.body).toBe(200);
-    expect(list.json().items).toMatchObject([{ name: "Default warehouse", host: "127.0.0.1", port: dev.port, user: "root", database: "default", tls: false, is_default: true, has_password: false, managed: false }]);
+    expect(list.json().items).toMatchObject([{ name: "Default warehouse", host: "127.0.0.1", port: dev.port, user: "root", database: "default", tls: false, is_default: true, has_password: false, managed: true }]);
+    // Managed by the variable: its connection is the operator's, not an admin's, to change.
+    const edit = await call(app, "PUT", `/api/org/warehouses/${list.json().items[0].id}`, { port: 1 });
+    expect(edit.statusCode).toBe(400);
+    expect(edit.json().fields.port).toMatch(/^This warehouse is DATABEND_DSN's/);
     expect((await call(other, "GET", "/api/org/warehouses")).json()).toEqual({ items: [] });
     const none = await call(other, "GET", "/api/warehouse/databases");
     expect(none.statusCode).toBe(409);

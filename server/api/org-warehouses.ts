@@ -17,7 +17,7 @@ import {
 import type { Config } from "../config.ts";
 import { testConnection } from "../databend/connection-test.ts";
 import { DuplicateWarehouseNameError } from "../store/warehouses.ts";
-import { dsnOf, publicWarehouse } from "../warehouses/connections.ts";
+import { bootstrapId, dsnOf, publicWarehouse } from "../warehouses/connections.ts";
 import { SecretBoxError } from "../warehouses/secret-box.ts";
 import { clientIdentity } from "./client-identity.ts";
 import { DEFAULT_TEST_RATE_LIMIT } from "./data-sources-test.ts";
@@ -137,7 +137,10 @@ export const orgWarehouseRoutes: FastifyPluginAsyncZod<{ config: Config }> = asy
       if (current.managed) {
         const refused = MANAGED_FIELDS.filter((f) => request.body[f] !== undefined && request.body[f] !== (f === "password" ? undefined : current[f]));
         if (refused.length > 0) {
-          const message = "This warehouse was provisioned by the product (the organization's own tenant); only its name and whether it is the default can change";
+          const message =
+            current.id === bootstrapId(request.orgId)
+              ? "This warehouse is DATABEND_DSN's (the server's configuration): the operator changes the variable and restarts; only its name and whether it is the default can change here (or add another warehouse and make it the default)"
+              : "This warehouse was provisioned by the product (the organization's own tenant); only its name and whether it is the default can change";
           throw new HttpError(400, message, Object.fromEntries(refused.map((f) => [f, message])));
         }
       }

@@ -4,11 +4,11 @@ import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from "vitest";
 import { createAuth } from "../auth/auth.ts";
 import { loadConfig } from "../config.ts";
 import { openStore, type Stores } from "../store/open.ts";
-import { BOOTSTRAP_NAME, WarehouseConnections, connectionOfDsn, dsnOf, firstOrganization } from "./connections.ts";
+import { BOOTSTRAP_NAME, WarehouseConnections, bootstrapId, connectionOfDsn, dsnOf, firstOrganization } from "./connections.ts";
 import { createSecretBox } from "./secret-box.ts";
 
 let dir: string;
@@ -47,13 +47,30 @@ describe("warehouse connections", () => {
     });
     expect(await connections.defaultOf(second.id)).toBeNull();
     const made = await connections.defaultOf(first.id);
-    expect(made).toMatchObject({ name: BOOTSTRAP_NAME, host: "127.0.0.1", port: 8000, is_default: true, managed: false });
+    expect(made).toMatchObject({ id: bootstrapId(first.id), name: BOOTSTRAP_NAME, host: "127.0.0.1", port: 8000, is_default: true, managed: true });
     // Asked again (or by another process), the same one.
     expect((await connections.defaultOf(first.id))?.id).toBe(made!.id);
+    // A process started with another DATABEND_DSN brings the record in line (once), password included.
+    const box = createSecretBox(randomBytes(32));
+    const moved = new WarehouseConnections({
+      store: stores.warehouses,
+      box,
+      bootstrap: { dsn: "databend://loader:n3w@db.internal:8001/sales?sslmode=disable", firstOrgId: firstOrganization(stores.db, undefined) },
+    });
+    const resolved = (await moved.resolve(first.id))!;
+    expect(resolved.record).toMatchObject({ id: made!.id, host: "db.internal", port: 8001, user: "loader", database: "sales" });
+    expect(resolved.password).toBe("n3w");
     expect(await firstOrganization(stores.db, "from-env")()).toBe("from-env");
   });
 
   it("rotation: an old key's passwords open, are sealed again with the new key at start and on write", async () => {
+    // A store of its own: resealAll goes through every organization's warehouses.
+    const own = mkdtempSync(path.join(tmpdir(), "connections-rotation-"));
+    const stores = await openStore(own);
+    onTestFinished(async () => {
+      await stores.close();
+      rmSync(own, { recursive: true, force: true });
+    });
     const oldKey = randomBytes(32);
     const newKey = randomBytes(32);
     const before = new WarehouseConnections({ store: stores.warehouses, box: createSecretBox(oldKey) });

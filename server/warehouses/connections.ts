@@ -4,6 +4,7 @@
 // "First" is ORG_ID when it is set (seeding and first-run setup give the first organization that
 // id), else the organization better-auth created first. Later organizations get theirs from the
 // provisioner (dev warehouse tenants, provisioner.ts) or from an admin (Organization → Warehouses).
+import { createHash } from "node:crypto";
 import { sql } from "kysely";
 import type { WarehouseConnection, WarehouseConnectionInput, WarehouseConnectionUpdate } from "#contracts/warehouse-connection.ts";
 import type { StoreDb } from "../store/dialect.ts";
@@ -26,6 +27,11 @@ export interface Bootstrap {
 
 /** The name the DATABEND_DSN warehouse gets (an admin may rename it). */
 export const BOOTSTRAP_NAME = "Default warehouse";
+
+/** The DATABEND_DSN warehouse's id: one per organization, known without a marker column. */
+export function bootstrapId(orgId: string): string {
+  return `wh-dsn-${createHash("sha256").update(orgId).digest("hex").slice(0, 16)}`;
+}
 
 /** What sealing binds a password to: its organization and record, so it opens nowhere else. */
 const bindingOf = (orgId: string, id: string) => `${orgId}/${id}`;
@@ -106,14 +112,20 @@ export class WarehouseConnections {
     return this.store.getWarehouse(orgId, id);
   }
 
-  /** The organization's default; for the first organization without one, made from DATABEND_DSN. */
+  /**
+   * The organization's default; for the first organization without one, made from DATABEND_DSN. That
+   * warehouse is managed by the variable: once per process it is brought in line with DATABEND_DSN,
+   * so an operator who changes the variable and restarts is followed, as before warehouses existed.
+   */
   async defaultOf(orgId: string): Promise<StoredWarehouse | null> {
+    const first = this.bootstrap ? (await this.bootstrap.firstOrgId()) === orgId : false;
+    if (first) await (this.synced ??= this.syncWithDsn(orgId).catch(() => undefined));
     const found = await this.store.defaultWarehouse(orgId);
-    if (found || !this.bootstrap || (await this.bootstrap.firstOrgId()) !== orgId) return found;
-    const fields = connectionOfDsn(this.bootstrap.dsn);
+    if (found || !first) return found;
+    const fields = connectionOfDsn(this.bootstrap!.dsn);
     if (!fields) return null;
     try {
-      const made = await this.create(orgId, { ...fields, name: BOOTSTRAP_NAME, is_default: true }, { managed: false });
+      const made = await this.create(orgId, { ...fields, name: BOOTSTRAP_NAME, is_default: true }, { managed: true, id: bootstrapId(orgId) });
       return made;
     } catch (error) {
       // Another process made it first (one default per organization is a unique index).
@@ -124,8 +136,34 @@ export class WarehouseConnections {
 
   /** The warehouse `id` of the organization, or its default when `id` is absent; null when there is none. */
   async resolve(orgId: string, id?: string | null): Promise<ResolvedWarehouse | null> {
+    if (id && id === bootstrapId(orgId)) await this.defaultOf(orgId); // brings it in line with DATABEND_DSN first
     const record = id ? await this.store.getWarehouse(orgId, id) : await this.defaultOf(orgId);
     return record ? this.open(record) : null;
+  }
+
+  /** Set once this process has compared the DATABEND_DSN warehouse with the variable. */
+  private synced: Promise<unknown> | undefined;
+
+  /** Updates the DATABEND_DSN warehouse where the variable now says otherwise (its connection fields only). */
+  private async syncWithDsn(orgId: string): Promise<void> {
+    const fields = this.bootstrap && connectionOfDsn(this.bootstrap.dsn);
+    const record = fields ? await this.store.getWarehouse(orgId, bootstrapId(orgId)) : null;
+    if (!fields || !record) return;
+    const { password, ...connection } = fields;
+    const same =
+      record.host === connection.host && record.port === connection.port && record.user === connection.user &&
+      record.database === connection.database && record.tls === connection.tls;
+    let samePassword: boolean;
+    try {
+      samePassword = this.open(record).password === password;
+    } catch {
+      samePassword = false; // sealed with a key this process lacks: DATABEND_DSN's password replaces it
+    }
+    if (same && samePassword) return;
+    await this.store.updateWarehouse(orgId, record.id, {
+      ...connection,
+      ...(samePassword ? {} : { password_enc: this.box.seal(password, bindingOf(orgId, record.id)) }),
+    });
   }
 
   /** The DSN of a record (opens its password; throws SecretBoxError with a sentence when it cannot). */
