@@ -3,7 +3,7 @@
 import { z } from "./zod.ts";
 
 export const AUDIT_ACTIONS = ["created", "edited", "tested", "deleted", "started", "stopped", "invited", "role_changed", "removed", "revoked", "joined"] as const;
-export const AUDIT_RESOURCES = ["data_source", "task", "member", "invitation", "api_key", "organization"] as const;
+export const AUDIT_RESOURCES = ["data_source", "task", "member", "invitation", "api_key", "organization", "warehouse"] as const;
 
 export const auditEventSchema = z.object({
   id: z.string(),

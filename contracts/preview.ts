@@ -39,6 +39,8 @@ export const previewRequestSchema = z.strictObject({
   suffix: keyFilter.optional(),
   /** The object to read; left out, the newest listed one. */
   key: z.string().min(1).refine((v) => utf8Length(v) <= 1024, PREVIEW_MESSAGES.keyTooLong).optional(),
+  /** The organization's warehouse that reads the sample, as on a task; left out or null: the default. */
+  warehouse_id: z.string().trim().min(1).max(64).nullable().optional(),
 });
 export type PreviewRequest = z.output<typeof previewRequestSchema>;
 

@@ -237,6 +237,12 @@ export const taskRecordSchema = z.object({
   prefix: z.string(),
   suffix: z.string(),
   target: storedTargetSchema,
+  /**
+   * The organization's warehouse the task loads into (GET /api/org/warehouses/:id). Null only for a
+   * task saved before warehouses existed whose organization has none yet; it takes the default once
+   * the organization has one.
+   */
+  warehouse_id: z.string().nullable(),
   on_error: onErrorSchema,
   purge: z.boolean(),
   /** Minutes between reconciling listings of the task's scope; null: off. */

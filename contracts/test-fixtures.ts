@@ -29,6 +29,7 @@ export function makeTask(overrides: Partial<TaskRecord> = {}): TaskRecord {
     prefix: "incoming/",
     suffix: ".csv",
     target: { database: "default", table: "orders" },
+    warehouse_id: "wh-1",
     on_error: "abort",
     purge: false,
     reconcile_every_minutes: null,

@@ -44,26 +44,37 @@ const databaseSchema = z
   .max(255, M.databaseInvalid)
   .regex(/^[^`/\p{Cc}]+$/u, M.databaseInvalid);
 
-/** Create: everything but the password is required; an empty password is allowed (a fresh Databend's root has none). */
-export const warehouseConnectionInputSchema = z.strictObject({
+/** The fields of a connection, each with its rule and no default (an update must tell "left out" from "set"). */
+const connectionFields = {
   name: displayNameSchema("warehouse", { required: M.nameRequired, tooLong: M.nameTooLong }),
   host: hostSchema,
-  port: portSchema.default(8000),
+  port: portSchema,
   user: userSchema,
-  password: z.string().max(1024, M.passwordTooLong).default(""),
-  database: databaseSchema.default("default"),
+  password: z.string().max(1024, M.passwordTooLong),
+  database: databaseSchema,
   /** HTTPS to the warehouse (Databend Cloud: true; a local databend-query: false). */
-  tls: z.boolean().default(false),
+  tls: z.boolean(),
   /** Make this the organization's default (the first warehouse always is). */
-  is_default: z.boolean().default(false),
+  is_default: z.boolean(),
+};
+
+/** Create: everything but the password is required; an empty password is allowed (a fresh Databend's root has none). */
+export const warehouseConnectionInputSchema = z.strictObject({
+  ...connectionFields,
+  port: connectionFields.port.default(8000),
+  password: connectionFields.password.default(""),
+  database: connectionFields.database.default("default"),
+  tls: connectionFields.tls.default(false),
+  is_default: connectionFields.is_default.default(false),
 });
 export type WarehouseConnectionFormValues = z.input<typeof warehouseConnectionInputSchema>;
 export type WarehouseConnectionInput = z.output<typeof warehouseConnectionInputSchema>;
 
-/** Update: any subset; a password left out keeps the stored one (it is never sent back to be resent). */
-export const warehouseConnectionUpdateSchema = warehouseConnectionInputSchema
-  .extend({ password: z.string().max(1024, M.passwordTooLong) })
-  .partial();
+/**
+ * Update: any subset; a field left out keeps its stored value (no defaults here, or a rename would
+ * reset the port and TLS), and a password left out keeps the stored one (it is never sent back).
+ */
+export const warehouseConnectionUpdateSchema = z.strictObject(connectionFields).partial();
 export type WarehouseConnectionUpdate = z.output<typeof warehouseConnectionUpdateSchema>;
 
 /** What the API answers: never the password, only whether one is set. */

@@ -14,10 +14,17 @@ if (useWarehouse && !provisionedPython()) {
   console.error(ENGINE_MISSING);
   process.exit(1);
 }
-// The API and the worker reach the dev warehouse wherever WAREHOUSE_PORT put it.
+// The API and the worker reach the dev warehouse wherever WAREHOUSE_PORT put it: DATABEND_DSN is the
+// first organization's default warehouse (root, tenant `default`).
 const databend: Record<string, string> = useWarehouse
   ? { DATABEND_DSN: `databend://root:@127.0.0.1:${warehousePort}/default?sslmode=disable` }
   : {};
+// Each later organization gets a tenant of its own on the dev warehouse, made by the API when the
+// organization is made (POST /api/organizations), unless the operator points it elsewhere.
+const provisioner: Record<string, string> =
+  useWarehouse && process.env.WAREHOUSE_PROVISIONER_URL === undefined
+    ? { WAREHOUSE_PROVISIONER_URL: `http://127.0.0.1:${warehousePort}/v1/dev/tenants` }
+    : {};
 
 // Each product process acts as its own platform identity, through the SDK's default chain.
 function platformIdentity(keys: string): Record<string, string> {
@@ -56,14 +63,15 @@ if (useWarehouse) {
 commands.push({
   name: "api",
   command: `${node} server/main.ts`,
-  env: { ...platformIdentity("platform-setup"), ...databend, ...orgId, ...oidc },
+  env: { ...platformIdentity("platform-setup"), ...databend, ...provisioner, ...orgId, ...oidc },
   prefixColor: "green",
 });
 if (existsSync("server/worker/main.ts")) {
   commands.push({
     name: "worker",
     command: `${node} --max-semi-space-size=4 server/worker/main.ts`,
-    env: { ...platformIdentity("platform-load"), ...databend },
+    // ORG_ID too: DATABEND_DSN belongs to that organization, for the worker as for the API.
+    env: { ...platformIdentity("platform-load"), ...databend, ...orgId },
     prefixColor: "yellow",
   });
 }

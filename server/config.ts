@@ -4,6 +4,7 @@ import path from "node:path";
 import { isRole, ROLES, type Role } from "#contracts/roles.ts";
 import { API_KEY_MIN_LENGTH } from "./auth/key-length.ts";
 import { allowedHostEntry, LOOPBACK_HOSTNAMES } from "./host-names.ts";
+import { secretKeysFromEnv, type SecretKeys } from "./warehouses/secret-box.ts";
 
 export interface Config {
   port: number;
@@ -20,7 +21,17 @@ export interface Config {
   platformLoadRoleArn: string;
   /** Set only when the operator points the SDK somewhere other than AWS (a sandbox). */
   awsEndpointUrl: string | undefined;
+  /** The first organization's default warehouse (server/warehouses/connections.ts); later ones have their own. */
   databendDsn: string;
+  /** WAREHOUSE_SECRET_KEY (and WAREHOUSE_SECRET_KEYS_OLD while rotating): seals warehouse passwords at rest. */
+  warehouseSecretKeys: SecretKeys;
+  /** ALLOW_ORG_CREATION (default true): whether any signed-in person may make an organization (POST /api/organizations). */
+  allowOrgCreation: boolean;
+  /**
+   * WAREHOUSE_PROVISIONER_URL: the dev warehouse's `POST /v1/dev/tenants` (npm start sets it); a new
+   * organization then gets a managed warehouse, a tenant of its own. Unset: an admin adds one.
+   */
+  warehouseProvisionerUrl: string | undefined;
   /** How long the API waits for Databend when it checks a task's target table. */
   databendCheckTimeoutMs: number;
   /** How long a task preview waits for Databend to read the sample object. */
@@ -110,6 +121,28 @@ function positiveInt(value: string | undefined, fallback: number, name: string):
   const n = Number(value);
   if (!Number.isInteger(n) || n <= 0) throw new Error(`${name} must be a whole number above 0, got "${value}"`);
   return n;
+}
+
+function booleanFrom(value: string | undefined, fallback: boolean, name: string): boolean {
+  const text = (value ?? "").trim().toLowerCase();
+  if (text === "") return fallback;
+  if (text === "true" || text === "1") return true;
+  if (text === "false" || text === "0") return false;
+  throw new Error(`${name} must be true or false, got "${value}"`);
+}
+
+function provisionerUrlFrom(value: string | undefined): string | undefined {
+  if (value === undefined || value.trim() === "") return undefined;
+  let url: URL | undefined;
+  try {
+    url = new URL(value.trim());
+  } catch {
+    url = undefined;
+  }
+  if (!url || (url.protocol !== "http:" && url.protocol !== "https:") || url.username || url.password) {
+    throw new Error(`WAREHOUSE_PROVISIONER_URL must be the dev warehouse's tenant endpoint, like http://127.0.0.1:8000/v1/dev/tenants, without credentials; got "${value}"`);
+  }
+  return url.toString();
 }
 
 function publicOriginFrom(value: string | undefined): string | undefined {
@@ -235,6 +268,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     platformLoadRoleArn: env.PLATFORM_LOAD_ROLE_ARN || DEFAULTS.platformLoadRoleArn,
     awsEndpointUrl: env.AWS_ENDPOINT_URL || undefined,
     databendDsn: env.DATABEND_DSN || DEFAULTS.databendDsn,
+    warehouseSecretKeys: secretKeysFromEnv(env),
+    allowOrgCreation: booleanFrom(env.ALLOW_ORG_CREATION, true, "ALLOW_ORG_CREATION"),
+    warehouseProvisionerUrl: provisionerUrlFrom(env.WAREHOUSE_PROVISIONER_URL),
     databendCheckTimeoutMs: positiveInt(env.DATABEND_CHECK_TIMEOUT_MS, DEFAULTS.databendCheckTimeoutMs, "DATABEND_CHECK_TIMEOUT_MS"),
     databendPreviewTimeoutMs: positiveInt(env.DATABEND_PREVIEW_TIMEOUT_MS, DEFAULTS.databendPreviewTimeoutMs, "DATABEND_PREVIEW_TIMEOUT_MS"),
     databendS3EndpointUrl: env.DATABEND_S3_ENDPOINT_URL || undefined,

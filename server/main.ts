@@ -8,6 +8,8 @@ import { hasAnyUser, seedFirstRun } from "./auth/seed.ts";
 import { newSetupToken, setupLink } from "./api/setup-token.ts";
 import { openStore, storeTarget } from "./store/open.ts";
 import { serveMetrics, type MetricsServer } from "./metrics-server.ts";
+import { WarehouseConnections } from "./warehouses/connections.ts";
+import { secretBoxFor } from "./warehouses/secret-box.ts";
 
 const config = loadConfig();
 const logger = createLogger(config.logLevel, "api");
@@ -15,6 +17,13 @@ const logger = createLogger(config.logLevel, "api");
 const stores = await openStore(storeTarget(config));
 // ADMIN_EMAIL/ADMIN_PASSWORD/ADMIN_API_KEY seed an empty store's first organization; ignored later.
 const seed = await seedFirstRun(config, stores.db, logger);
+// Warehouse passwords sealed with an old key (WAREHOUSE_SECRET_KEYS_OLD) are sealed again with
+// WAREHOUSE_SECRET_KEY, so the old key can be dropped once every process has started on the new one.
+const resealed = await new WarehouseConnections({ store: stores.warehouses, box: secretBoxFor(config) }).resealAll();
+if (resealed.resealed > 0) logger.info({ resealed: resealed.resealed }, "warehouse passwords sealed again with WAREHOUSE_SECRET_KEY");
+if (resealed.unopenable > 0) {
+  logger.warn({ unopenable: resealed.unopenable }, "warehouse passwords no configured key opens: set WAREHOUSE_SECRET_KEYS_OLD to the key that sealed them, or enter them again");
+}
 if (seed.seeded) logger.info({ org_id: seed.organizationId }, "seeded the first organization, its admin and API key");
 // An empty store without seeding: a one-time link (printed here only) creates the first
 // organization and its admin in the console.

@@ -71,6 +71,10 @@ const CALLERS: Caller[] = ["none", "viewer", "operator", "admin", "other-org-adm
 interface Fixture {
   dataSourceId: string;
   taskId: string;
+  /** Organization A's default warehouse (from DATABEND_DSN). */
+  warehouseId: string;
+  /** A throwaway warehouse of organization A (see RouteCase.needs). */
+  spareWarehouseId?: string;
   /** Made only for routes that need them (see RouteCase.needs). */
   memberId?: string;
   keyId?: string;
@@ -86,7 +90,7 @@ interface RouteCase {
   /** The route reads or changes one of organization A's records: another organization gets 404. */
   ownRecord?: boolean;
   /** A throwaway member, API key or invitation of organization A that the request names. */
-  needs?: "member" | "key" | "invitation";
+  needs?: "member" | "key" | "invitation" | "warehouse";
 }
 
 const dataSourceBody = () => makeDataSourceInput(ORG_A, { name: `ds-${crypto.randomUUID().slice(0, 8)}` });
@@ -146,20 +150,31 @@ const ROUTES: RouteCase[] = [
   },
   { method: "GET", url: "/api/tasks/:id/backfill", access: "read", ownRecord: true, request: (f) => ({ url: `/api/tasks/${f.taskId}/backfill` }) },
   { method: "DELETE", url: "/api/tasks/:id/backfill", access: "operate", ownRecord: true, request: (f) => ({ url: `/api/tasks/${f.taskId}/backfill` }) },
-  { method: "GET", url: "/api/warehouse/databases", access: "read", request: () => ({ url: "/api/warehouse/databases" }) },
-  { method: "GET", url: "/api/warehouse/databases/:db/tables", access: "read", request: () => ({ url: "/api/warehouse/databases/default/tables" }) },
+  // The /api/warehouse routes name organization A's warehouse: another organization's admin gets 404.
+  { method: "GET", url: "/api/warehouse/databases", access: "read", ownRecord: true, request: (f) => ({ url: `/api/warehouse/databases?warehouse=${f.warehouseId}` }) },
+  {
+    method: "GET",
+    url: "/api/warehouse/databases/:db/tables",
+    access: "read",
+    ownRecord: true,
+    request: (f) => ({ url: `/api/warehouse/databases/default/tables?warehouse=${f.warehouseId}` }),
+  },
   {
     method: "POST",
     url: "/api/tasks/preview",
     access: "operate",
     ownRecord: true,
-    request: (f) => ({ url: "/api/tasks/preview", body: { data_source_id: f.dataSourceId, format: { type: "csv" } } }),
+    request: (f) => ({ url: "/api/tasks/preview", body: { data_source_id: f.dataSourceId, format: { type: "csv" }, warehouse_id: f.warehouseId } }),
   },
   {
     method: "POST",
     url: "/api/warehouse/databases/:db/tables",
     access: "operate",
-    request: () => ({ url: "/api/warehouse/databases/default/tables", body: { name: "t", columns: [{ name: "id", type: "INT", nullable: true }] } }),
+    ownRecord: true,
+    request: (f) => ({
+      url: `/api/warehouse/databases/default/tables?warehouse=${f.warehouseId}`,
+      body: { name: "t", columns: [{ name: "id", type: "INT", nullable: true }] },
+    }),
   },
   { method: "GET", url: "/api/members", access: "admin", request: () => ({ url: "/api/members" }) },
   {
@@ -194,8 +209,37 @@ const ROUTES: RouteCase[] = [
     method: "GET",
     url: "/api/warehouse/databases/:db/tables/:table/columns",
     access: "read",
-    request: () => ({ url: "/api/warehouse/databases/default/tables/orders/columns" }),
+    ownRecord: true,
+    request: (f) => ({ url: `/api/warehouse/databases/default/tables/orders/columns?warehouse=${f.warehouseId}` }),
   },
+  {
+    method: "GET",
+    url: "/api/warehouse/databases/:db/tables/:table/rows",
+    access: "read",
+    ownRecord: true,
+    request: (f) => ({ url: `/api/warehouse/databases/default/tables/orders/rows?warehouse=${f.warehouseId}&limit=5` }),
+  },
+  { method: "GET", url: "/api/org/warehouses", access: "read", request: () => ({ url: "/api/org/warehouses" }) },
+  { method: "POST", url: "/api/org/warehouses", access: "admin", request: () => ({ url: "/api/org/warehouses", body: warehouseBody() }) },
+  { method: "POST", url: "/api/org/warehouses/test", access: "admin", request: () => ({ url: "/api/org/warehouses/test", body: warehouseBody() }) },
+  { method: "GET", url: "/api/org/warehouses/:id", access: "read", ownRecord: true, request: (f) => ({ url: `/api/org/warehouses/${f.warehouseId}` }) },
+  {
+    method: "PUT",
+    url: "/api/org/warehouses/:id",
+    access: "admin",
+    ownRecord: true,
+    request: (f) => ({ url: `/api/org/warehouses/${f.warehouseId}`, body: { name: `renamed-${crypto.randomUUID().slice(0, 8)}` } }),
+  },
+  {
+    method: "DELETE",
+    url: "/api/org/warehouses/:id",
+    access: "admin",
+    ownRecord: true,
+    needs: "warehouse",
+    request: (f) => ({ url: `/api/org/warehouses/${f.spareWarehouseId}` }),
+  },
+  { method: "POST", url: "/api/org/warehouses/:id/test", access: "operate", ownRecord: true, request: (f) => ({ url: `/api/org/warehouses/${f.warehouseId}/test` }) },
+  { method: "POST", url: "/api/organizations", access: "signed-in", request: () => ({ url: "/api/organizations", body: { name: `org ${crypto.randomUUID().slice(0, 8)}` } }) },
 ];
 
 let dir: string;
@@ -204,6 +248,10 @@ let stores: Stores;
 let app: FastifyInstance;
 const keys: Partial<Record<Caller, string>> = {};
 let signUps: ReturnType<typeof createAuth>;
+
+/** A warehouse nothing answers on (port 1 refuses at once): the matrix is about who may call, not what Databend says. */
+const warehouseBody = () => ({ name: `wh-${crypto.randomUUID().slice(0, 8)}`, host: "127.0.0.1", port: 1, user: "root", password: "not-shown" });
+let defaultWarehouseId: string;
 
 /** A user with a key of their role in an organization, made through better-auth's own server API. */
 async function member(auth: ReturnType<typeof createAuth>, orgId: string, role: Role, email: string): Promise<string> {
@@ -216,8 +264,13 @@ async function member(auth: ReturnType<typeof createAuth>, orgId: string, role: 
 async function fixture(needs: RouteCase["needs"]): Promise<Fixture> {
   const passing = { ok: true, tested_at: new Date().toISOString(), checks: [] };
   const source = await stores.dataSources.createDataSource(ORG_A, dataSourceBody(), passing);
-  const task = await stores.tasks.create(ORG_A, { ...taskBody({ dataSourceId: source.id, taskId: "" }), file_format: fileFormatSchema.parse({ type: "csv" }) } as never);
-  const f: Fixture = { dataSourceId: source.id, taskId: task.id };
+  const task = await stores.tasks.create(ORG_A, { ...taskBody({ dataSourceId: source.id, taskId: "", warehouseId: "" }), file_format: fileFormatSchema.parse({ type: "csv" }) } as never);
+  const f: Fixture = { dataSourceId: source.id, taskId: task.id, warehouseId: defaultWarehouseId };
+  if (needs === "warehouse") {
+    const id = `wh-${crypto.randomUUID()}`;
+    await stores.warehouses.createWarehouse(ORG_A, { ...warehouseBody(), password: undefined, id, database: "default", tls: false, is_default: false, password_enc: "", managed: false } as never);
+    f.spareWarehouseId = id;
+  }
   const asAdmin = async (method: "POST", url: string, body: unknown) =>
     (await app.inject({ method, url, headers: { authorization: `Bearer ${ADMIN_KEY}`, "content-type": "application/json" }, payload: JSON.stringify(body) })).json() as { id: string };
   if (needs === "member") {
@@ -232,7 +285,7 @@ async function fixture(needs: RouteCase["needs"]): Promise<Fixture> {
 
 beforeAll(async () => {
   dir = mkdtempSync(path.join(tmpdir(), "role-matrix-"));
-  config = loadConfig({ ORG_ID: ORG_A, DATA_DIR: dir, ADMIN_EMAIL: "admin@a.example.com", ADMIN_PASSWORD: "admin password a", ADMIN_API_KEY: ADMIN_KEY });
+  config = loadConfig({ ORG_ID: ORG_A, DATA_DIR: dir, DATABEND_DSN: "databend://root:@127.0.0.1:1/default?sslmode=disable", ADMIN_EMAIL: "admin@a.example.com", ADMIN_PASSWORD: "admin password a", ADMIN_API_KEY: ADMIN_KEY });
   stores = await openStore({ dataDir: dir, url: undefined });
   const logger = pino({ level: "silent" });
   await seedFirstRun(config, stores.db, logger);
@@ -247,6 +300,9 @@ beforeAll(async () => {
 
   app = await buildApp({ config, logger, stores, connectivity, queueBacklog, targetChecker, warehouseBrowser, previewer });
   await app.ready();
+  // Organization A's default warehouse, made from DATABEND_DSN on first use.
+  const listed = await app.inject({ method: "GET", url: "/api/org/warehouses", headers: { authorization: `Bearer ${ADMIN_KEY}` } });
+  defaultWarehouseId = (listed.json() as { items: { id: string }[] }).items[0]!.id;
 }, 60_000);
 
 afterAll(async () => {
@@ -298,6 +354,9 @@ describe("the role matrix", () => {
           expect(await stores.dataSources.getDataSource(ORG_A, f.dataSourceId)).not.toBeNull();
           const task = await stores.tasks.get(ORG_A, f.taskId);
           expect(task).toMatchObject({ desired_state: "stopped" });
+          const warehouse = await stores.warehouses.getWarehouse(ORG_A, f.warehouseId);
+          expect(warehouse).toMatchObject({ is_default: true, port: 1 });
+          if (f.spareWarehouseId) expect(await stores.warehouses.getWarehouse(ORG_A, f.spareWarehouseId)).not.toBeNull();
         }
       });
     }

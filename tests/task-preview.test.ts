@@ -17,7 +17,6 @@ import * as documents from "../sandbox/aws/documents.ts";
 import { fixedPrincipal } from "../server/api/access.ts";
 import { buildApp } from "../server/api/app.ts";
 import { loadConfig } from "../server/config.ts";
-import { createWarehouseBrowser } from "../server/databend/browse.ts";
 import { buildCopyInto, type S3Connection } from "../server/databend/sql.ts";
 import { createPreviewer } from "../server/preview/previewer.ts";
 import { ACCOUNT, CUSTOMER, ORG_ID, REGION, useWorkerEnv, type Scenario, type WorkerEnv } from "./worker-env.ts";
@@ -122,12 +121,10 @@ beforeAll(async () => {
     authenticate: fixedPrincipal(ORG_ID, "operator"),
     config: loadConfig({ ORG_ID, DATA_DIR: env.dataDir, DATABEND_DSN: env.dsn }),
     logger: pino({ level: "trace" }, { write: (line: string) => void logs.push(line) }),
-    stores: { dataSources: env.sources, tasks: env.store },
-    warehouseBrowser: createWarehouseBrowser({ dsn: env.dsn, timeoutMs: 10_000 }),
+    stores: { dataSources: env.sources, tasks: env.store, warehouses: env.warehouses },
     previewer: createPreviewer({
       platformSetupRoleArn: SETUP_ARN,
       aws: { credentials: SETUP_KEYS, endpoints: { sts: env.sandbox.url, sqs: env.sandbox.url, s3: env.sandbox.url } },
-      dsn: env.dsn,
       timeoutMs: 20_000,
       observeCredentials: (c) => void sessions.push(c),
     }),

@@ -26,9 +26,10 @@ let warehouse: Warehouse;
 let wh: DatabendWarehouse;
 let app: FastifyInstance;
 
-async function appFor(dsn: string): Promise<FastifyInstance> {
+/** DATABEND_DSN is the first organization's default once, so an app for another DSN gets a store of its own. */
+async function appFor(dsn: string, dir = dataDir): Promise<FastifyInstance> {
   return buildApp({ authenticate: fixedPrincipal("org-browse"),
-    config: loadConfig({ ORG_ID: "org-browse", DATA_DIR: dataDir, DATABEND_DSN: dsn, DATABEND_CHECK_TIMEOUT_MS: String(TIMEOUT_MS) }),
+    config: loadConfig({ ORG_ID: "org-browse", DATA_DIR: dir, DATABEND_DSN: dsn, DATABEND_CHECK_TIMEOUT_MS: String(TIMEOUT_MS) }),
     logger: pino({ level: "silent" }),
   });
 }
@@ -167,7 +168,7 @@ describe("when Databend does not answer", () => {
   it("answers 503 within the timeout from a Databend that never answers, without credentials", async () => {
     const blackhole = await openBlackhole();
     const port = new URL(blackhole.url).port;
-    const hanging = await appFor(`databend://root:s3cret@127.0.0.1:${port}/default?sslmode=disable`);
+    const hanging = await appFor(`databend://root:s3cret@127.0.0.1:${port}/default?sslmode=disable`, mkdtempSync(path.join(tmpdir(), "warehouse-browse-hanging-")));
     try {
       const started = Date.now();
       const res = await hanging.inject({ method: "GET", url: "/api/warehouse/databases" });

@@ -31,7 +31,7 @@ beforeAll(async () => {
     authenticate: fixedPrincipal(ORG_ID),
     config: loadConfig({ ORG_ID, DATA_DIR: env.dataDir, DATABEND_DSN: env.dsn }),
     logger: pino({ level: "silent" }),
-    stores: { dataSources: env.sources, tasks: env.store },
+    stores: { dataSources: env.sources, tasks: env.store, warehouses: env.warehouses },
     queueBacklog: backlogReader({ cacheMs: 0 }),
   });
 });

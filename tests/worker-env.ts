@@ -29,9 +29,13 @@ import { DatabendWarehouse, type Warehouse } from "../server/databend/client.ts"
 import { openStore, type Stores } from "../server/store/open.ts";
 import type { TaskStore } from "../server/store/tasks.ts";
 import type { DataSourceStore } from "../server/store/types.ts";
+import type { WarehouseStore } from "../server/store/warehouses.ts";
 import { startPostgres } from "./support/postgres.ts";
 import { loadWorkerConfig, type WorkerConfig } from "../server/worker/config.ts";
 import { Supervisor } from "../server/worker/supervisor.ts";
+import { fixedWarehouse, orgWarehouses, type TaskWarehouses } from "../server/worker/task-warehouses.ts";
+import { WarehouseConnections } from "../server/warehouses/connections.ts";
+import { secretBoxFor } from "../server/warehouses/secret-box.ts";
 import type { MessageQueue } from "../server/worker/queue.ts";
 
 export const ORG_ID = "worker-test-org";
@@ -84,6 +88,13 @@ export interface WorkerEnv {
   wh: DatabendWarehouse;
   store: TaskStore;
   sources: DataSourceStore;
+  /** The organizations' warehouses (the API's and the worker's view of them). */
+  warehouses: WarehouseStore;
+  /**
+   * The same, with passwords sealed by the key in dataDir (as the worker and an API on this
+   * DATA_DIR read them); ORG_ID's default is the dev warehouse (DATABEND_DSN's role).
+   */
+  connections: WarehouseConnections;
   /** What a worker process needs to open the same store: DATA_DIR, and DATABASE_URL on PostgreSQL. */
   storeEnv: Record<string, string>;
   /** Another connection to the same store (as a second worker process would have); closed with the env. */
@@ -104,7 +115,7 @@ export interface WorkerEnv {
   start(task: TaskRecord, orgId?: string): Promise<void>;
   supervisor(
     over?: Partial<WorkerConfig>,
-    extra?: { store?: TaskStore; queueFor?: (taskId: string) => MessageQueue | undefined; warehouse?: Warehouse },
+    extra?: { store?: TaskStore; queueFor?: (taskId: string) => MessageQueue | undefined; warehouse?: Warehouse; warehouses?: TaskWarehouses },
   ): Supervisor;
   /** Stops every supervisor started through `supervisor()` (call in afterEach). */
   stopSupervisors(): Promise<void>;
@@ -295,6 +306,11 @@ export async function startWorkerEnv(
   const store = stores.tasks;
   const sources = stores.dataSources;
   const supervisors: Supervisor[] = [];
+  const connections = new WarehouseConnections({
+    store: stores.warehouses,
+    box: secretBoxFor({ warehouseSecretKeys: { current: undefined, old: [] }, dataDir }),
+    bootstrap: { dsn, firstOrgId: async () => ORG_ID },
+  });
 
   const env: WorkerEnv = {
     dataDir,
@@ -309,6 +325,8 @@ export async function startWorkerEnv(
     wh,
     store,
     sources,
+    warehouses: stores.warehouses,
+    connections,
     storeEnv: { DATA_DIR: dataDir, ...(cluster ? { DATABASE_URL: target } : {}) },
     async openStoreAgain() {
       const again = await openStore(target);
@@ -395,7 +413,9 @@ export async function startWorkerEnv(
     supervisor(over = {}, extra = {}) {
       const sup = new Supervisor({
         store: extra.store ?? store,
-        warehouse: extra.warehouse ?? wh,
+        // Each task's own organization's warehouse, as the worker process picks it, unless a test
+        // about loading (not tenancy) hands in one warehouse for all.
+        warehouses: extra.warehouses ?? (extra.warehouse ? fixedWarehouse(extra.warehouse) : orgWarehouses(connections)),
         config: testWorkerConfig(over),
         log: pino({ level: process.env.WORKER_TEST_LOG ?? "silent" }),
         aws: env.awsOptions,

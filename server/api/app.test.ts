@@ -61,7 +61,7 @@ describe("responses", () => {
   it("are checked against their contract schema: a record that breaks it is a 500 with a sentence, not a leak", async () => {
     const broken = { listDataSources: async () => [{ id: "ds1", secret: "x" }] } as unknown as DataSourceStore;
     const config = loadConfig({ ORG_ID: "org-under-test" });
-    const app = await buildApp({ authenticate: fixedPrincipal(config.orgId!), config, logger: pino({ level: "silent" }), stores: { dataSources: broken, tasks: {} as never } });
+    const app = await buildApp({ authenticate: fixedPrincipal(config.orgId!), config, logger: pino({ level: "silent" }), stores: { dataSources: broken, tasks: {} as never, warehouses: {} as never } });
     const res = await app.inject({ method: "GET", url: "/api/data-sources" });
     expect(res.statusCode).toBe(500);
     expect(res.json()).toEqual({ error: "Internal error; the details are in the server log" });

@@ -27,6 +27,8 @@ import { memberRoutes } from "./members.ts";
 import { hostAllowList } from "./host-allow-list.ts";
 import { openapi } from "./openapi.ts";
 import { orgRoutes } from "./org.ts";
+import { orgWarehouseRoutes } from "./org-warehouses.ts";
+import { organizationRoutes } from "./organizations.ts";
 import { accessControl, headersOf } from "./access.ts";
 import { createAuthenticate, type Principal } from "../auth/principal.ts";
 import { ssoButton, ssoEndpoints } from "../auth/sso.ts";
@@ -56,11 +58,11 @@ export interface AppOptions {
   connectivity?: ConnectivityTester;
   /** A task queue's backlog for GET /api/tasks/:id/activity; by default through the setup identity's default chain. */
   queueBacklog?: BacklogReader;
-  /** Checks task targets in Databend; by default through databend-driver at config.databendDsn. */
+  /** A stand-in for every warehouse's target checks (tests about access); by default databend-driver at each organization's warehouse. */
   targetChecker?: TargetChecker;
-  /** Lists Databend's databases, tables and columns; by default through databend-driver at config.databendDsn. */
+  /** A stand-in for every warehouse's browsing (tests about access); by default databend-driver at each organization's warehouse. */
   warehouseBrowser?: WarehouseBrowser;
-  /** Task previews; by default the setup identity through the SDK's default chain and databend-driver at config.databendDsn. */
+  /** Task previews; by default the setup identity through the SDK's default chain, the sample read by the organization's warehouse. */
   previewer?: Previewer;
   /** Identity (better-auth); by default made over the store's database on first use. */
   auth?: Auth;
@@ -115,6 +117,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     sso: ssoButton(config.oidc),
   });
   await app.register(orgRoutes, { config });
+  await app.register(orgWarehouseRoutes, { config });
+  await app.register(organizationRoutes, { config });
   await app.register(dataSourceRoutes);
   await app.register(dataSourceTestRoutes, { rateLimit: options.testRateLimit });
   await app.register(taskPreviewRoutes);

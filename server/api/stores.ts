@@ -10,12 +10,13 @@ import { openStore, storeTarget, type Stores } from "../store/open.ts";
 import type { StoreDb } from "../store/dialect.ts";
 import type { TaskStore } from "../store/tasks.ts";
 import type { DataSourceStore } from "../store/types.ts";
+import type { WarehouseStore } from "../store/warehouses.ts";
 
 /**
  * The ports handed in. `db` (the whole store) is needed only by identity, and `audit` only for the
  * log to be kept, so tests of other routes may leave them out (their events are then discarded).
  */
-export type ApiStores = Pick<Stores, "dataSources" | "tasks"> & Partial<Pick<Stores, "db" | "audit">>;
+export type ApiStores = Pick<Stores, "dataSources" | "tasks" | "warehouses"> & Partial<Pick<Stores, "db" | "audit">>;
 
 /** The ports the routes use: the audit port is always there. */
 export type AppStores = ApiStores & Pick<Stores, "audit">;
@@ -52,6 +53,7 @@ export const storesPlugin = fp<StoresOptions>(
       dataSources: lazyPort<DataSourceStore>(async () => (await open()).dataSources),
       tasks: lazyPort<TaskStore>(async () => (await open()).tasks),
       audit: lazyPort<AuditStore>(async () => (await open()).audit),
+      warehouses: lazyPort<WarehouseStore>(async () => (await open()).warehouses),
     });
   },
   { name: "stores" },

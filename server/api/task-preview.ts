@@ -30,8 +30,10 @@ export const taskPreviewRoutes: FastifyPluginAsyncZod = async (app) => {
       if (input.key !== undefined && !(input.key.startsWith(scope.prefix) && input.key.endsWith(scope.suffix))) {
         throw invalidFields({ key: PREVIEW_MESSAGES.keyOutOfScope });
       }
+      const warehouse = await app.warehouses.access(request.orgId, input.warehouse_id, "warehouse_id");
       try {
         return await app.previewer.preview({
+          warehouse,
           orgId: request.orgId,
           source,
           prefix: scope.prefix,

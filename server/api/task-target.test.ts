@@ -50,7 +50,7 @@ describe("target checks that could not be made", () => {
     const { status, body } = await answer(classifyTargetError(DRIVER.auth));
     expect(status).toBe(503);
     expect(body.error).toBe(
-      "The target table sales.orders could not be checked: Databend at db.example.com:8000 answered with an error (5100 AuthenticateFailure), so the task was not saved. Correct the user and password in DATABEND_DSN, then try again.",
+      "The target table sales.orders could not be checked: Databend at db.example.com:8000 answered with an error (5100 AuthenticateFailure), so the task was not saved. Correct the warehouse's user and password on Organization → Warehouses (Test connection says what is wrong), then try again.",
     );
     expect(body.error).not.toMatch(FRAMING);
     expect(body.detail).toContain("wrong password or unknown user 'loader'");

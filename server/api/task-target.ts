@@ -52,7 +52,9 @@ export async function assertTargetUsable(checker: TargetChecker, target: Target,
         503,
         `The target table ${shown(target)} could not be checked: Databend at ${checker.address} answered with an error` +
           `${code === null ? "" : ` (${code}${name ? ` ${name}` : ""})`}, so ${NOT_DONE[action]}. ` +
-          (login ? "Correct the user and password in DATABEND_DSN, then try again." : "Try again; if it persists, check the warehouse and DATABEND_DSN."),
+          (login
+            ? "Correct the warehouse's user and password on Organization → Warehouses (Test connection says what is wrong), then try again."
+            : "Try again; if it persists, run Test connection on Organization → Warehouses."),
         undefined,
         result.status === "error" ? result.detail : undefined,
       );
@@ -78,11 +80,16 @@ export async function assertTargetUsable(checker: TargetChecker, target: Target,
 export async function assertNoBucketCollision(
   store: TaskStore,
   orgId: string,
-  task: { id: string | null; target: Target; bucket: string },
+  task: { id: string | null; target: Target; bucket: string; warehouse_id: string | null },
 ): Promise<void> {
+  // Only tasks of the same warehouse share a table: a table of the same name in another warehouse
+  // is another table, with its own load metadata.
   const others = (await store.list(orgId)).filter(
     (other: TaskRecord) =>
-      other.id !== task.id && other.target.database === task.target.database && other.target.table === task.target.table,
+      other.id !== task.id &&
+      (other.warehouse_id ?? null) === task.warehouse_id &&
+      other.target.database === task.target.database &&
+      other.target.table === task.target.table,
   );
   for (const other of others) {
     const source = await store.sourceFor(orgId, other.data_source_id);

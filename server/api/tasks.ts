@@ -42,6 +42,8 @@ export const taskRoutes: FastifyPluginAsyncZod<TaskRoutesOptions> = async (app, 
     const problems = taskScopeProblems(input, source);
     if (Object.keys(problems).length > 0) throw invalidFields(problems);
     const scope = effectiveScope(input, source);
+    // The warehouse is resolved now and stored: a later change of default never moves the task's rows.
+    const warehouse = await app.warehouses.access(orgId, input.warehouse_id, "warehouse_id");
     const config: TaskConfig = {
       name: input.name,
       data_source_id: input.data_source_id,
@@ -49,6 +51,7 @@ export const taskRoutes: FastifyPluginAsyncZod<TaskRoutesOptions> = async (app, 
       prefix: scope.prefix,
       suffix: scope.suffix,
       target: input.target,
+      warehouse_id: warehouse.id,
       on_error: input.on_error,
       purge: input.purge,
       reconcile_every_minutes: input.reconcile_every_minutes,
@@ -63,11 +66,13 @@ export const taskRoutes: FastifyPluginAsyncZod<TaskRoutesOptions> = async (app, 
    */
   async function checkTarget(
     orgId: string,
-    task: { id: string | null; target: TaskConfig["target"]; bucket: string | null },
+    task: { id: string | null; target: TaskConfig["target"]; bucket: string | null; warehouse_id: string | null },
     action: TargetAction,
   ): Promise<void> {
-    if (task.bucket !== null) await assertNoBucketCollision(store(), orgId, { ...task, bucket: task.bucket });
-    await assertTargetUsable(app.targetChecker, task.target, action);
+    // The task's own warehouse (its organization's; a task of a warehouse since deleted is 404 here).
+    const warehouse = await app.warehouses.access(orgId, task.warehouse_id, "warehouse_id");
+    if (task.bucket !== null) await assertNoBucketCollision(store(), orgId, { ...task, bucket: task.bucket, warehouse_id: warehouse.id });
+    await assertTargetUsable(warehouse.checker, task.target, action);
   }
 
   function duplicate(error: unknown): never {
@@ -100,7 +105,7 @@ export const taskRoutes: FastifyPluginAsyncZod<TaskRoutesOptions> = async (app, 
     async (request, reply) => {
       const { orgId } = request;
       const { config, bucket } = await validate(orgId, request.body);
-      await checkTarget(orgId, { id: null, target: config.target, bucket }, "create");
+      await checkTarget(orgId, { id: null, target: config.target, bucket, warehouse_id: config.warehouse_id ?? null }, "create");
       const record = await store().create(orgId, config).catch(duplicate);
       await app.audit(request, { action: "created", resource_type: "task", resource_id: record.id, resource_name: record.name });
       return reply.code(201).send(record);
@@ -145,7 +150,7 @@ export const taskRoutes: FastifyPluginAsyncZod<TaskRoutesOptions> = async (app, 
       const { config, bucket } = await validate(orgId, request.body);
       // Refused before asking Databend; the store refuses it again should a start slip in meanwhile.
       if (existing.desired_state === "running") throw runningEdit();
-      await checkTarget(orgId, { id, target: config.target, bucket }, "update");
+      await checkTarget(orgId, { id, target: config.target, bucket, warehouse_id: config.warehouse_id ?? null }, "update");
       const result = await store().update(orgId, id, config).catch(duplicate);
       if (result === "missing") throw notFound(id);
       if (result === "running") throw runningEdit();
@@ -196,7 +201,7 @@ export const taskRoutes: FastifyPluginAsyncZod<TaskRoutesOptions> = async (app, 
       // A task already meant to run is left as it is (starting it again changes nothing).
       if (task.desired_state !== "running") {
         const source = await store().sourceFor(orgId, task.data_source_id);
-        await checkTarget(orgId, { id: task.id, target: task.target, bucket: source?.bucket ?? null }, "start");
+        await checkTarget(orgId, { id: task.id, target: task.target, bucket: source?.bucket ?? null, warehouse_id: task.warehouse_id }, "start");
       }
       const record = await store().setDesiredState(orgId, request.params.id, "running", staleAfterMs);
       if (!record) throw notFound(request.params.id);

@@ -181,10 +181,10 @@ describe("operator sentences", () => {
     expect(classifyDatabendError(DRIVER.refused).sentence).toBe(
       "Databend is unavailable: connection refused. The batch stays in the queue and is retried.",
     );
-    expect(classifyDatabendError(DRIVER.authFailure).sentence).toMatch(/Correct the user and password in DATABEND_DSN/);
+    expect(classifyDatabendError(DRIVER.authFailure).sentence).toMatch(/Correct the user and password of the task's warehouse on Organization → Warehouses/);
     // At login, a refusal is about DATABEND_DSN, not the task's target.
     expect(classifyDatabendError(DRIVER.loginUnknownDatabase, { during: "connect" }).sentence).toBe(
-      "Databend refused the worker's connection (1003 UnknownDatabase): Unknown database 'nosuchdb'. Correct DATABEND_DSN (user, password, database) and restart the worker.",
+      "Databend refused the worker's connection (1003 UnknownDatabase): Unknown database 'nosuchdb'. Correct the task's warehouse (user, password, database) on Organization → Warehouses, then start the task again.",
     );
     expect(classifyDatabendError(DRIVER.refused, { during: "connect" }).sentence).toMatch(/^Databend is unavailable/);
   });
@@ -318,7 +318,7 @@ describe("operator sentence vs detail", () => {
     expect(sentence(samples.find(([l]) => l === "lost query")![1])).toMatch(/^Databend is unavailable: it lost the query/);
     expect(sentence(samples.find(([l]) => l === "timeout")![1])).toMatch(/^Databend is unavailable: no answer in time\. /);
     expect(sentence(samples.find(([l]) => l === "bad dsn")![1])).toBe(
-      "The worker cannot run the load: Invalid DSN: relative URL without a base. Correct the task or DATABEND_DSN, then start the task again.",
+      "The worker cannot run the load: Invalid DSN: relative URL without a base. Correct the task or its warehouse (Organization → Warehouses), then start the task again.",
     );
   });
 });

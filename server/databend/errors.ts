@@ -234,7 +234,7 @@ function sentenceFor(
           return `Databend's user may not load into the target table${tag}${said}. Grant it INSERT on the table, ${restart}.`;
         case 1051:
         case 5100:
-          return `Databend refused the worker's login${tag}${said}. Correct the user and password in DATABEND_DSN and restart the worker.`;
+          return `Databend refused the worker's login${tag}${said}. Correct the user and password of the task's warehouse on Organization → Warehouses (Test connection says what is wrong), ${restart}.`;
         case 3903:
           return `Databend refuses to read from an http:// storage endpoint${tag}${said}. Use an https endpoint, or allow it in Databend's configuration ([storage] allow_insecure = true) for a test setup, ${restart}.`;
         case 1005:
@@ -245,7 +245,7 @@ function sentenceFor(
         case 2508:
           return `Databend refused the task's file format${tag}${said}. Edit the task's file format, ${restart}.`;
         case undefined:
-          return `The worker cannot run the load${said}. Correct the task or DATABEND_DSN, ${restart}.`;
+          return `The worker cannot run the load${said}. Correct the task or its warehouse (Organization → Warehouses), ${restart}.`;
         default:
           return `Databend refused the load${tag}${said}. Correct the task or the warehouse, ${restart}.`;
       }
@@ -281,7 +281,7 @@ export function classifyDatabendError(
   options: {
     secrets?: readonly string[];
     bucket?: string;
-    /** `connect`: the error came from logging in, so a refusal is about DATABEND_DSN, not the task. */
+    /** `connect`: the error came from logging in, so a refusal is about the warehouse's connection, not the task. */
     during?: "connect" | "statement";
   } = {},
 ): ClassifiedDatabendError {
@@ -303,7 +303,7 @@ export function classifyDatabendError(
   const line = file === undefined ? undefined : failingLine(text);
   const sentence =
     options.during === "connect" && errorClass === "configuration"
-      ? `Databend refused the worker's connection${code === undefined ? "" : ` (${code} ${codeName ?? "error"})`}${reason ? `: ${reason}` : ""}. Correct DATABEND_DSN (user, password, database) and restart the worker.`
+      ? `Databend refused the worker's connection${code === undefined ? "" : ` (${code} ${codeName ?? "error"})`}${reason ? `: ${reason}` : ""}. Correct the task's warehouse (user, password, database) on Organization → Warehouses, then start the task again.`
       : sentenceFor(errorClass, code, codeName, reason, file, line);
   return { errorClass, code, codeName, sentence, detail, file };
 }

@@ -183,7 +183,7 @@ export function targetProblem(
     case "denied":
       return {
         field: "target.table",
-        sentence: `The Databend user ${user || "of DATABEND_DSN"} cannot write to ${shown}; grant that user INSERT on the table, then try again`,
+        sentence: `The Databend user ${user || "of the task's warehouse"} cannot write to ${shown}; grant that user INSERT on the table, then try again`,
       };
     case "not_a_table":
       return {

@@ -13,10 +13,11 @@ import type { FileFormat } from "#contracts/task.ts";
 import type { ApiError } from "#contracts/api.ts";
 import { createS3Client, createStsClient, resolveEndpoint, roleSessionName, stsRegionFor, type AwsClientOptions } from "../aws/clients.ts";
 import { describeAwsError } from "../connectivity/aws-errors.ts";
-import { DatabendWarehouse, WarehouseError, toWarehouseError } from "../databend/client.ts";
+import { WarehouseError, toWarehouseError } from "../databend/client.ts";
 import { readSample } from "../databend/preview.ts";
 import { s3ConnectionOf, scrubSecrets, secretsOf, type S3Connection } from "../databend/sql.ts";
-import { askDatabend, databendAddress, dsnScrubber } from "../databend/target-check.ts";
+import { askDatabend } from "../databend/target-check.ts";
+import type { WarehouseAccess } from "../databend/warehouse-access.ts";
 
 /** Seconds the preview's role session lasts: the shortest STS allows; a preview takes seconds. */
 const SESSION_SECONDS = 900;
@@ -41,7 +42,12 @@ export interface PreviewInput {
   suffix: string;
   format: FileFormat;
   key?: string | undefined;
+  /** The organization's warehouse that reads the sample (the task's own, or the default). */
+  warehouse: PreviewWarehouse;
 }
+
+/** What the preview needs of a warehouse (server/databend/warehouse-access.ts gives it). */
+export type PreviewWarehouse = Pick<WarehouseAccess, "reader" | "address" | "name" | "scrub">;
 
 export interface Previewer {
   preview(input: PreviewInput): Promise<PreviewResponse>;
@@ -52,7 +58,6 @@ export interface PreviewerOptions {
   platformSetupRoleArn: string;
   /** The setup identity and endpoints; by default the SDK's chain and the operator's variables. */
   aws?: AwsClientOptions;
-  dsn: string;
   /** How long Databend may take to read the sample. */
   timeoutMs: number;
   /** ENDPOINT_URL Databend uses for S3 (DATABEND_S3_ENDPOINT_URL), when it differs from the API's. */
@@ -92,8 +97,6 @@ export function newestFirst(objects: readonly PreviewObject[]): PreviewObject[] 
 
 export function createPreviewer(options: PreviewerOptions): Previewer {
   const aws = options.aws ?? {};
-  const scrubDsn = dsnScrubber(options.dsn);
-  let warehouse: DatabendWarehouse | undefined;
 
   async function assume(input: PreviewInput): Promise<S3Connection> {
     const region = input.source.queue_region;
@@ -173,9 +176,8 @@ export function createPreviewer(options: PreviewerOptions): Previewer {
   /** The sample read by Databend, or why not: a file or access problem is the answer's `sample_error`. */
   async function sample(input: PreviewInput, key: string, connection: S3Connection): Promise<{ sample: PreviewSample | null; error: ApiError | null }> {
     const secrets = secretsOf(connection);
-    const scrub = (text: string) => scrubDsn(scrubSecrets(text, secrets));
-    warehouse ??= new DatabendWarehouse(options.dsn, { maxIdle: 2 });
-    const w = warehouse;
+    const scrub = (text: string) => input.warehouse.scrub(scrubSecrets(text, secrets));
+    const w = input.warehouse.reader;
     const answer = await askDatabend(
       () =>
         readSample(w, { bucket: input.source.bucket, key, connection, format: input.format }).then(
@@ -185,11 +187,11 @@ export function createPreviewer(options: PreviewerOptions): Previewer {
       options.timeoutMs,
       scrub,
     );
-    const address = databendAddress(options.dsn);
+    const address = `${input.warehouse.name} (${input.warehouse.address})`;
     if (answer.status === "read") return { sample: answer.sample, error: null };
     if (answer.status !== "failed") {
       // Only the timeout reaches here: the question itself never throws.
-      throw new PreviewFailure(503, `Databend at ${address} did not answer within ${Math.round(options.timeoutMs / 100) / 10} s while reading ${key}. Try again once Databend answers.`);
+      throw new PreviewFailure(503, `The warehouse ${address} did not answer within ${Math.round(options.timeoutMs / 100) / 10} s while reading ${key}. Try again once Databend answers.`);
     }
     const e: WarehouseError = answer.error;
     const detail = scrub(e.detail);
@@ -228,7 +230,7 @@ export function createPreviewer(options: PreviewerOptions): Previewer {
       case "transient":
         break;
     }
-    throw new PreviewFailure(503, `Could not read ${key}: Databend at ${address} answered with an error${tag}. Try again; if it persists, check the warehouse and DATABEND_DSN.`, detail);
+    throw new PreviewFailure(503, `Could not read ${key}: the warehouse ${address} answered with an error${tag}. Try again; if it persists, run Test connection on Organization → Warehouses.`, detail);
   }
 
   return {
@@ -250,9 +252,7 @@ export function createPreviewer(options: PreviewerOptions): Previewer {
         upload_hint: empty ? uploadHint(input, resolveEndpoint("s3", aws)) : null,
       };
     },
-    async close() {
-      await warehouse?.close();
-    },
+    async close() {},
   };
 }
 

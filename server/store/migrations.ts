@@ -270,6 +270,36 @@ const m0009: Migration = {
   },
 };
 
+const m0010: Migration = {
+  async up(db: Db) {
+    // An organization's Databend warehouses (issue 16): each organization loads into and browses
+    // its own. The password is stored encrypted (server/warehouses/secret-box.ts), never in clear.
+    await db.schema
+      .createTable("warehouses")
+      .addColumn("id", "text", (c) => c.primaryKey())
+      .addColumn("org_id", "text", (c) => c.notNull())
+      .addColumn("name", "text", (c) => c.notNull())
+      .addColumn("host", "text", (c) => c.notNull())
+      .addColumn("port", "integer", (c) => c.notNull())
+      .addColumn("user", "text", (c) => c.notNull())
+      .addColumn("password_enc", "text", (c) => c.notNull()) // "" when no password; else secret-box's sealed text
+      .addColumn("database", "text", (c) => c.notNull())
+      .addColumn("tls", "integer", (c) => c.notNull().defaultTo(0))
+      .addColumn("is_default", "integer", (c) => c.notNull().defaultTo(0))
+      .addColumn("managed", "integer", (c) => c.notNull().defaultTo(0))
+      .addColumn("created_at", "text", (c) => c.notNull())
+      .addColumn("updated_at", "text", (c) => c.notNull())
+      .execute();
+    await db.schema.createIndex("warehouses_org_name").on("warehouses").unique().expression(sql`org_id, lower(name)`).execute();
+    // Exactly one default per organization at most, kept by the schema (two API processes may race).
+    await db.schema.createIndex("warehouses_one_default").on("warehouses").column("org_id").unique().where(sql.ref("is_default"), "=", 1).execute();
+    // The warehouse a task loads into; null on tasks saved before, which take their organization's
+    // default (filled in once the organization has one: server/warehouses/connections.ts).
+    await db.schema.alterTable("tasks").addColumn("warehouse_id", "text").execute();
+    await db.schema.createIndex("tasks_org_warehouse").on("tasks").columns(["org_id", "warehouse_id"]).execute();
+  },
+};
+
 export const MIGRATIONS: Record<string, Migration> = {
   "0001_data_sources_and_tasks": m0001,
   "0002_connectivity_tests": m0002,
@@ -280,6 +310,7 @@ export const MIGRATIONS: Record<string, Migration> = {
   "0007_audit_events": m0007,
   "0008_run_lag": m0008,
   "0009_backfills": m0009,
+  "0010_warehouses": m0010,
 };
 
 /** Stores made before Kysely kept their versions in schema_migrations (1..3); adopt them once. */

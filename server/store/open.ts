@@ -20,6 +20,7 @@ import { taskStatus } from "./task-status.ts";
 import { taskWorkers } from "./task-workers.ts";
 import type { TaskStore } from "./tasks.ts";
 import type { DataSourceStore } from "./types.ts";
+import { warehouseStore, type WarehouseStore } from "./warehouses.ts";
 
 export const STORE_FILE = "console.sqlite";
 
@@ -39,6 +40,7 @@ export interface Stores {
   dataSources: DataSourceStore;
   tasks: TaskStore;
   audit: AuditStore;
+  warehouses: WarehouseStore;
   /** The underlying Kysely handle, for tests and tools; product code uses the ports. */
   db: StoreDb;
   close(): Promise<void>;
@@ -75,6 +77,7 @@ export async function openStore(target: string | OpenStoreOptions = {}): Promise
     dataSources: dataSourceStore(s, now),
     tasks: { ...taskRecords(s, now), ...taskWorkers(s), ...taskStatus(s, now), ...loadLedger(s, now), ...runHistory(s, now), ...backfillStore(s, now) },
     audit: auditStore(s, now),
+    warehouses: warehouseStore(s, now),
     db: s,
     close: () => (closed ??= s.db.destroy()),
   };

@@ -65,6 +65,8 @@ export interface TasksTable {
   batches: Generated<Int>;
   /** Minutes between reconciling listings; null: off (migration 9). */
   reconcile_every_minutes: number | null;
+  /** The organization's warehouse the task loads into; null: its default (migration 10). */
+  warehouse_id: string | null;
 }
 
 export interface TaskRunsTable {
@@ -179,7 +181,26 @@ export interface AuditEventsTable {
   outcome: string | null;
 }
 
+/** An organization's Databend warehouse (migration 10); the password sealed by secret-box.ts. */
+export interface WarehousesTable {
+  id: string;
+  org_id: string;
+  name: string;
+  host: string;
+  port: number;
+  user: string;
+  /** "" for no password; otherwise `v1:<key id>:<iv>:<tag>:<ciphertext>` (server/warehouses/secret-box.ts). */
+  password_enc: string;
+  database: string;
+  tls: number;
+  is_default: number;
+  managed: number;
+  created_at: string;
+  updated_at: string;
+}
+
 export interface Database {
+  warehouses: WarehousesTable;
   data_sources: DataSourcesTable;
   connectivity_tests: ConnectivityTestsTable;
   tasks: TasksTable;

@@ -17,6 +17,7 @@ import { STORE_FILE, openStore, type Stores } from "./open.ts";
 import { configColumns } from "./task-records.ts";
 import type { LedgerObject, TaskConfig } from "./tasks.ts";
 import { DuplicateNameError } from "./types.ts";
+import { DuplicateWarehouseNameError } from "./warehouses.ts";
 
 const ORG = "org-a";
 const input: DataSourceInput = makeDataSourceInput(ORG);
@@ -108,6 +109,47 @@ describe.each([sqlite, postgres])("store contract on $name", (adapter) => {
       expect(await stores.dataSources.deleteDataSource(ORG, sourceId)).toMatchObject({ status: "in_use" });
       expect(await stores.dataSources.deleteDataSource(ORG, "nope")).toEqual({ status: "missing" });
       expect((await stores.dataSources.findDataSourceByName(ORG, "Orders"))?.id).toBe(sourceId);
+    });
+
+    it("warehouses: scoped per org, one default per org (moved in one step), sealed password kept when left out, in use by tasks", async () => {
+      const w = stores.warehouses;
+      const fields = { name: "main", host: "db.example.com", port: 8000, user: "u", database: "default", tls: false, is_default: false };
+      const first = await w.createWarehouse(ORG, { ...fields, id: "wh-1", password_enc: "sealed-1", managed: false });
+      // The organization's first warehouse is its default whatever it asked; the task saved before takes it.
+      expect(first).toMatchObject({ id: "wh-1", org_id: ORG, is_default: true, tls: false, managed: false, password_enc: "sealed-1" });
+      expect(await w.assignTasksWithoutWarehouse(ORG, "wh-1")).toBe(1);
+      expect((await stores.tasks.get(ORG, taskId))?.warehouse_id).toBe("wh-1");
+      await expect(w.createWarehouse(ORG, { ...fields, name: "MAIN", id: "wh-x", password_enc: "", managed: false })).rejects.toBeInstanceOf(DuplicateWarehouseNameError);
+      const second = await w.createWarehouse(ORG, { ...fields, name: "second", id: "wh-2", password_enc: "", managed: true, is_default: true });
+      expect(second.is_default).toBe(true);
+      expect((await w.listWarehouses(ORG)).map((x) => [x.id, x.is_default])).toEqual([["wh-2", true], ["wh-1", false]]);
+      // Another organization sees none of them, and may use the same name.
+      expect(await w.getWarehouse("org-b", "wh-1")).toBeNull();
+      expect(await w.listWarehouses("org-b")).toEqual([]);
+      await expect(w.createWarehouse("org-b", { ...fields, id: "wh-b", password_enc: "", managed: false })).resolves.toMatchObject({ is_default: true });
+      // The schema refuses a second default should two writers race past the transaction.
+      await expect(stores.db.db.insertInto("warehouses").values({ ...fields, id: "wh-3", org_id: ORG, password_enc: "", tls: 0, is_default: 1, managed: 0, created_at: "x", updated_at: "x" }).execute()).rejects.toSatisfy((e) => stores.db.isUniqueViolation(e));
+      // A running task's version follows its warehouse, so a worker restarts it on the edited connection.
+      await stores.tasks.setDesiredState(ORG, taskId, "running", 30_000);
+      const versionBefore = (await stores.tasks.listRunnable()).find((r) => r.id === taskId)!.version;
+      await sleep(2);
+      const updated = await w.updateWarehouse(ORG, "wh-1", { port: 443, tls: true, is_default: true });
+      const runnable = (await stores.tasks.listRunnable()).find((r) => r.id === taskId)!;
+      expect(runnable.version).not.toBe(versionBefore);
+      expect(runnable.config.warehouse_id).toBe("wh-1");
+      await stores.tasks.setDesiredState(ORG, taskId, "stopped", 30_000);
+      expect(updated).toMatchObject({ port: 443, tls: true, is_default: true, password_enc: "sealed-1" });
+      expect((await w.defaultWarehouse(ORG))?.id).toBe("wh-1");
+      expect(await w.updateWarehouse("org-b", "wh-1", { port: 1 })).toBeNull();
+      // Deleting: in use by a task, the default while others exist, then gone.
+      expect(await w.deleteWarehouse(ORG, "wh-1")).toMatchObject({ status: "in_use", tasks: [{ id: taskId }] });
+      expect(await w.deleteWarehouse("org-b", "wh-2")).toEqual({ status: "missing" });
+      await stores.tasks.update(ORG, taskId, { ...config("load orders", sourceId), warehouse_id: "wh-2" });
+      expect(await w.deleteWarehouse(ORG, "wh-1")).toEqual({ status: "default" });
+      await w.updateWarehouse(ORG, "wh-2", { is_default: true });
+      expect(await w.deleteWarehouse(ORG, "wh-1")).toEqual({ status: "deleted" });
+      expect(await w.resealPassword(ORG, "wh-2", "stale", "new")).toBe(false);
+      expect((await w.listSealedPasswords()).map((r) => r.id)).toEqual([]);
     });
 
     it("connectivity tests: the latest of exactly these connection values", async () => {
@@ -272,7 +314,7 @@ describe.each([sqlite, postgres])("store contract on $name", (adapter) => {
       const now = () => new Date();
       const oldSource = (await dataSourceStore(old, now).createDataSource(ORG, input, null)).id;
       // The task as the store before migration 8 wrote it: without the columns later migrations add.
-      const { reconcile_every_minutes: _later, ...columns } = configColumns(config("old task", oldSource));
+      const { reconcile_every_minutes: _later, warehouse_id: _later10, ...columns } = configColumns(config("old task", oldSource));
       const oldTask = "t-old";
       const at = now().toISOString();
       await old.db

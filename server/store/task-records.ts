@@ -39,6 +39,7 @@ export function toTaskRecord(row: TaskRow): TaskRecord {
     prefix: row.prefix,
     suffix: row.suffix,
     target: { database: row.target_database, table: row.target_table },
+    warehouse_id: row.warehouse_id,
     on_error: row.on_error as OnError,
     purge: Number(row.purge) === 1,
     reconcile_every_minutes: row.reconcile_every_minutes === null ? null : Number(row.reconcile_every_minutes),
@@ -66,6 +67,7 @@ export function configColumns(config: TaskConfig) {
     suffix: config.suffix,
     target_database: config.target.database,
     target_table: config.target.table,
+    warehouse_id: config.warehouse_id ?? null,
     on_error: config.on_error,
     purge: config.purge ? 1 : 0,
     reconcile_every_minutes: config.reconcile_every_minutes ?? null,
@@ -197,10 +199,13 @@ export function taskRecords(s: StoreDb, now: () => Date): TaskPort {
       const rows = await db
         .selectFrom("tasks as t")
         .innerJoin("data_sources as d", "d.id", "t.data_source_id")
+        // Same organization: a warehouse id is only ever looked up within the task's own organization.
+        .leftJoin("warehouses as w", (j) => j.onRef("w.id", "=", "t.warehouse_id").onRef("w.org_id", "=", "t.org_id"))
         .selectAll("t")
         .select([
           "d.name as data_source_name", "d.queue_url", "d.queue_region", "d.role_arn", "d.external_id", "d.bucket",
           "d.prefix as source_prefix", "d.suffix as source_suffix", "d.updated_at as source_updated_at",
+          "w.updated_at as warehouse_updated_at",
         ])
         .where("t.desired_state", "=", "running")
         .execute();
@@ -216,6 +221,7 @@ export function taskRecords(s: StoreDb, now: () => Date): TaskPort {
             prefix: record.prefix,
             suffix: record.suffix,
             target: record.target,
+            warehouse_id: record.warehouse_id,
             on_error: record.on_error,
             purge: record.purge,
             reconcile_every_minutes: record.reconcile_every_minutes,
@@ -230,7 +236,7 @@ export function taskRecords(s: StoreDb, now: () => Date): TaskPort {
             prefix: row.source_prefix,
             suffix: row.source_suffix,
           },
-          version: `${row.updated_at}|${row.source_updated_at}`,
+          version: `${row.updated_at}|${row.source_updated_at}|${row.warehouse_updated_at ?? ""}`,
         };
       });
     },

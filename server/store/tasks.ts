@@ -23,6 +23,8 @@ export interface TaskConfig {
   prefix: string;
   suffix: string;
   target: { database: string; table: string };
+  /** The organization's warehouse (resolved by the API to its default when the input names none). */
+  warehouse_id?: string | null;
   on_error: OnError;
   purge: boolean;
   /** Minutes between reconciling listings; null: off. */
@@ -35,7 +37,7 @@ export interface RunnableTask {
   org_id: string;
   config: TaskConfig;
   source: Pick<DataSourceRecord, "id" | "queue_url" | "queue_region" | "role_arn" | "external_id" | "bucket" | "prefix" | "suffix">;
-  /** Changes whenever the task or its data source is edited. */
+  /** Changes whenever the task, its data source or its warehouse is edited. */
   version: string;
 }
 

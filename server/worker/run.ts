@@ -1,5 +1,5 @@
-// The worker process: store, warehouse and supervisor wired from the environment, shut down on
-// SIGTERM/SIGINT. `main.ts` runs it as is; tests may hand in their own warehouse (a wrapper
+// The worker process: store, warehouses and supervisor wired from the environment, shut down on
+// SIGTERM/SIGINT. `main.ts` runs it as is; tests may hand in how a warehouse is opened (a wrapper
 // around the real one) without a test hook in product configuration.
 import { loadConfig } from "../config.ts";
 import { DatabendWarehouse, type Warehouse } from "../databend/client.ts";
@@ -7,6 +7,9 @@ import { createLogger } from "../logger.ts";
 import { openStore, storeTarget } from "../store/open.ts";
 import { loadWorkerConfig } from "./config.ts";
 import { Supervisor } from "./supervisor.ts";
+import { orgWarehouses } from "./task-warehouses.ts";
+import { WarehouseConnections, firstOrganization } from "../warehouses/connections.ts";
+import { secretBoxFor } from "../warehouses/secret-box.ts";
 
 export async function runWorker(options: { warehouse?: (dsn: string) => Warehouse } = {}): Promise<void> {
   const config = loadConfig();
@@ -14,8 +17,14 @@ export async function runWorker(options: { warehouse?: (dsn: string) => Warehous
   const log = createLogger(config.logLevel, "worker");
   const stores = await openStore(storeTarget(config));
   const store = stores.tasks;
-  const warehouse = options.warehouse?.(config.databendDsn) ?? new DatabendWarehouse(config.databendDsn, { maxIdle: 8 });
-  const supervisor = new Supervisor({ store, warehouse, config: workerConfig, log });
+  // Each task loads into its own organization's warehouse; DATABEND_DSN is the first organization's default.
+  const connections = new WarehouseConnections({
+    store: stores.warehouses,
+    box: secretBoxFor(config),
+    bootstrap: { dsn: config.databendDsn, firstOrgId: firstOrganization(stores.db, config.orgId) },
+  });
+  const warehouses = orgWarehouses(connections, options.warehouse ?? ((dsn) => new DatabendWarehouse(dsn, { maxIdle: 8 })));
+  const supervisor = new Supervisor({ store, warehouses, config: workerConfig, log });
 
   let closing = false;
   async function shutdown(signal: string): Promise<void> {
@@ -23,7 +32,6 @@ export async function runWorker(options: { warehouse?: (dsn: string) => Warehous
     closing = true;
     log.info({ signal }, "shutting down");
     await supervisor.stop();
-    await warehouse.close();
     await stores.close();
     process.exit(0);
   }

@@ -3,17 +3,18 @@
 // worker's Prometheus metrics (metrics.ts) while it runs.
 import type { Logger } from "pino";
 import type { AwsClientOptions } from "../aws/clients.ts";
-import type { Warehouse } from "../databend/client.ts";
 import type { TaskStore } from "../store/tasks.ts";
 import type { WorkerConfig } from "./config.ts";
 import { startMetricsServer, type MetricsServer } from "./metrics.ts";
 import { errorText } from "./runner-support.ts";
 import { TaskRunner } from "./task-runner.ts";
 import type { MessageQueue } from "./queue.ts";
+import { TaskWarehouseError, type TaskWarehouses } from "./task-warehouses.ts";
 
 export interface SupervisorDeps {
   store: TaskStore;
-  warehouse: Warehouse;
+  /** Each task's warehouse: its own organization's (task-warehouses.ts). */
+  warehouses: TaskWarehouses;
   config: WorkerConfig;
   log: Logger;
   aws?: AwsClientOptions;
@@ -84,9 +85,10 @@ export class Supervisor {
         if (this.runners.has(id)) continue;
         let runner: TaskRunner;
         try {
+          const warehouse = await this.deps.warehouses.forTask(task);
           runner = new TaskRunner(task, {
             store: this.deps.store,
-            warehouse: this.deps.warehouse,
+            warehouse,
             config: this.deps.config,
             log: this.deps.log,
             ...(this.deps.aws ? { aws: this.deps.aws } : {}),
@@ -96,6 +98,10 @@ export class Supervisor {
             },
           });
         } catch (error) {
+          if (error instanceof TaskWarehouseError) {
+            await this.deps.store.reportFailed(id, this.deps.config.workerId, error.message);
+            continue;
+          }
           await this.deps.store.reportFailed(
             id,
             this.deps.config.workerId,
@@ -133,6 +139,7 @@ export class Supervisor {
     this.runners.clear();
     await Promise.allSettled([...all, ...this.stopping]);
     await (await this.metricsServer)?.close();
+    await this.deps.warehouses.close();
     this.deps.log.info("worker stopped");
   }
 }

@@ -90,7 +90,6 @@ export async function startConsoleHarness(
   const previewer = createPreviewer({
     platformSetupRoleArn: config.platformSetupRoleArn,
     aws: setupIdentity,
-    dsn: config.databendDsn,
     timeoutMs: config.databendPreviewTimeoutMs,
   });
   const api = await buildApp({

@@ -8,6 +8,7 @@ import { connectionOf, dataSourceRecordSchema, type DataSourceRecord } from "#co
 import { DatabendWarehouse } from "../../server/databend/client.ts";
 import { openStore, type Stores } from "../../server/store/open.ts";
 import { loadWorkerConfig } from "../../server/worker/config.ts";
+import { fixedWarehouse } from "../../server/worker/task-warehouses.ts";
 import { Supervisor } from "../../server/worker/supervisor.ts";
 import { startConsoleHarness, type ConsoleHarness } from "./console-harness.ts";
 
@@ -71,7 +72,8 @@ export async function startTaskHarness(prefix: string): Promise<TaskHarness> {
 
   const supervisor = new Supervisor({
     store: stores!.tasks,
-    warehouse,
+    // The console's tenancy is the API's business here: every task loads into the dev warehouse.
+    warehouses: fixedWarehouse(warehouse),
     config: { ...loadWorkerConfig({}), pollMs: 200, waitSeconds: 1, visibilitySeconds: 6, batchLingerMs: 300, stopGraceMs: 5_000, metricsPort: null },
     log: pino({ level: process.env.WORKER_TEST_LOG ?? "silent" }),
     aws: {

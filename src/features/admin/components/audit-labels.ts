@@ -22,4 +22,5 @@ export const AUDIT_RESOURCE_LABELS: Record<(typeof AUDIT_RESOURCES)[number], str
   invitation: "Invitation",
   api_key: "API key",
   organization: "Organization",
+  warehouse: "Warehouse",
 };
