@@ -46,10 +46,9 @@ export const taskPath = (id: string) => `/data/integration/${encodeURIComponent(
 
 /**
  * The warehouse a task loads into: the API stores the organization's default on a task saved
- * without one, so only an API older than per-organization warehouses answers none (null).
- * TODO(integrator): read `task.warehouse_id` directly once contracts/task.ts's taskRecordSchema has it.
+ * without one, so only a task saved before per-organization warehouses, in an organization that
+ * still has none, answers null.
  */
 export function taskWarehouseId(task: TaskRecord): string | null {
-  const id = (task as TaskRecord & { warehouse_id?: string | null }).warehouse_id;
-  return typeof id === "string" && id !== "" ? id : null;
+  return task.warehouse_id || null;
 }

@@ -6,7 +6,8 @@ import { ApiRequestError } from "../../../../lib/api-client.ts";
 import { ErrorAlert } from "../../../../lib/error-detail.tsx";
 import { Loading } from "../../../../lib/page-states.tsx";
 import { useWarehouseColumns } from "../../api/get-warehouse.ts";
-import { usePreview, type WarehousePreviewRequest } from "../../api/preview-task.ts";
+import type { PreviewRequest } from "#contracts/preview.ts";
+import { usePreview } from "../../api/preview-task.ts";
 import { mapColumns } from "./column-mapping.ts";
 import { MATCH_BY_TEXT } from "./preview-sample.tsx";
 
@@ -19,7 +20,7 @@ export function TableMapping({
   warehouse: string | null;
   db: string;
   table: string;
-  request: WarehousePreviewRequest | null;
+  request: PreviewRequest | null;
 }) {
   const columns = useWarehouseColumns(warehouse, db, table);
   const preview = usePreview(request);

@@ -11,7 +11,8 @@ import { ApiRequestError } from "../../../../lib/api-client.ts";
 import { ErrorDetail } from "../../../../lib/error-detail.tsx";
 import { Loading } from "../../../../lib/page-states.tsx";
 import { useWarehouseDatabases, useWarehouseTables } from "../../api/get-warehouse.ts";
-import { usePreview, type WarehousePreviewRequest } from "../../api/preview-task.ts";
+import type { PreviewRequest } from "#contracts/preview.ts";
+import { usePreview } from "../../api/preview-task.ts";
 import { rowsPath } from "../../../warehouse/rows-path.ts";
 import { useTaskForm } from "./form-context.ts";
 import { LoadOptions } from "./load-options.tsx";
@@ -76,7 +77,7 @@ function TypedTarget({
   );
 }
 
-function TableSelect({ warehouse, db, request }: { warehouse: string | null; db: string; request: WarehousePreviewRequest | null }) {
+function TableSelect({ warehouse, db, request }: { warehouse: string | null; db: string; request: PreviewRequest | null }) {
   const { control } = useTaskForm();
   const tables = useWarehouseTables(warehouse, db);
   const table = useWatch({ control, name: "target.table" });
@@ -128,7 +129,7 @@ function TableSelect({ warehouse, db, request }: { warehouse: string | null; db:
   );
 }
 
-export function TargetStep({ request, choice }: { request: WarehousePreviewRequest | null; choice: TableChoice }) {
+export function TargetStep({ request, choice }: { request: PreviewRequest | null; choice: TableChoice }) {
   const { control, setValue, getValues, clearErrors } = useTaskForm();
   const warehouse = useWatch({ control, name: "warehouse_id" }) ?? null;
   const databases = useWarehouseDatabases(warehouse);

@@ -13,7 +13,7 @@ import {
   type TaskInput,
   type TaskRecord,
 } from "#contracts/task.ts";
-import type { WarehousePreviewRequest } from "../../api/preview-task.ts";
+import type { PreviewRequest } from "#contracts/preview.ts";
 import { taskWarehouseId } from "../../task-state.ts";
 
 export type Field = FieldPath<TaskFormValues>;
@@ -105,7 +105,7 @@ export function scopeOf(values: { prefix?: string | undefined; suffix?: string |
 export function previewRequestOf(
   values: Pick<TaskFormValues, "data_source_id" | "file_format" | "prefix" | "suffix" | "warehouse_id">,
   key?: string,
-): WarehousePreviewRequest | null {
+): PreviewRequest | null {
   const format = fileFormatSchema.safeParse(values.file_format);
   if (!values.data_source_id || !format.success) return null;
   const scope = scopeOf(values);
