@@ -5,6 +5,7 @@ import { useState, type ReactNode, type Ref } from "react";
 import { ROLE_DESCRIPTIONS, ROLE_LABELS, ROLES, type Role } from "#contracts/roles.ts";
 import { ApiRequestError } from "../../../lib/api-client.ts";
 import { ErrorAlert } from "../../../lib/error-detail.tsx";
+import { keepFocus } from "../../../lib/keep-focus.ts";
 import { formatDateTime } from "../../../lib/format.ts";
 import { LoadError } from "../../../lib/page-states.tsx";
 import { Controller, type Control, type FieldPath, type FieldValues } from "react-hook-form";
@@ -98,7 +99,8 @@ export function DateCell({ iso }: { iso: string }) {
 /** A modal's closing buttons: Cancel and the action, which shows progress while its request runs. */
 export function ModalActions({ submit, pending, onCancel }: { submit: string; pending: boolean; onCancel: () => void }) {
   return (
-    <Group justify="flex-end" gap="xs" mt="md">
+    // A press on Cancel or submit keeps focus in the field, so its blur error cannot move the button away from the click.
+    <Group justify="flex-end" gap="xs" mt="md" onMouseDown={keepFocus}>
       <Button variant="default" onClick={onCancel} disabled={pending}>
         Cancel
       </Button>

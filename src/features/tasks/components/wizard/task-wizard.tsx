@@ -3,13 +3,14 @@
 // click; a step can be visited once the steps before it are valid; Cancel leaves without saving.
 import { Button, Group, Paper, Stack, Stepper, Text, Title, useMatches } from "@mantine/core";
 import { useQueryClient } from "@tanstack/react-query";
-import { useEffect, useId, useRef, useState, type MouseEvent } from "react";
+import { useEffect, useId, useRef, useState } from "react";
 import { FormProvider, useForm, useWatch } from "react-hook-form";
 import { Link, useNavigate } from "react-router";
 import type { DataSourceRecord } from "#contracts/data-source.ts";
 import type { SourceScope, TaskFormValues, TaskInput, TaskRecord } from "#contracts/task.ts";
 import { ApiRequestError } from "../../../../lib/api-client.ts";
 import { ErrorAlert } from "../../../../lib/error-detail.tsx";
+import { keepFocus } from "../../../../lib/keep-focus.ts";
 import { notifyFailure, notifySuccess } from "../../../../lib/notify.ts";
 import { useCreateTask } from "../../api/create-task.ts";
 import { taskKeys } from "../../api/keys.ts";
@@ -37,12 +38,6 @@ import {
   type Field,
 } from "./wizard-model.ts";
 
-/**
- * Focus stays where it is when a wizard button is pressed with the mouse: otherwise the field being
- * left validates on blur at mousedown, its error pushes the button down, and the mouseup lands
- * elsewhere, so the click is lost ("Next needs two clicks after an error"). Keyboard use is unchanged.
- */
-const keepFocus = (event: MouseEvent) => event.preventDefault();
 
 export function TaskWizard({ sources, task }: { sources: DataSourceRecord[]; task?: TaskRecord }) {
   const navigate = useNavigate();
