@@ -77,7 +77,8 @@ export function AppLayout() {
               aria-expanded={opened}
               aria-controls="main-navigation"
             />
-            <Anchor component={Link} to="/data/sources" c="white" fw={600} underline="never">
+            {/* On one line: on a phone the organization ID beside it gives way (truncated), not the name. */}
+            <Anchor component={Link} to="/data/sources" c="white" fw={600} underline="never" style={{ whiteSpace: "nowrap" }}>
               Databend Cloud
             </Anchor>
           </Group>

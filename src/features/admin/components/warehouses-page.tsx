@@ -34,8 +34,9 @@ const COLUMNS = [
   column.accessor("name", {
     header: "Name",
     sortFn: "text",
+    // The badges go under the name when the column is narrow (a phone), never out of the cell under the pinned actions.
     cell: ({ row }) => (
-      <Group gap={6} wrap="nowrap">
+      <Group gap={6}>
         <Text size="sm" fw={600}>
           {row.original.name}
         </Text>
