@@ -47,7 +47,7 @@ export async function provisionTenant(url: string, orgId: string, timeoutMs = 10
   const tls = target.protocol === "https:";
   return {
     connection: {
-      name: "Dev warehouse (own tenant)",
+      name: "Dev warehouse tenant",
       host: target.hostname.replace(/^\[|\]$/g, ""),
       port: target.port ? Number(target.port) : tls ? 443 : 80,
       user,
