@@ -13,9 +13,10 @@
 // sideways scroll, screenshot) at 1440x900; at 390x844 the task page and the two wizard steps.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { PutBucketNotificationConfigurationCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
-import type { Locator, Page } from "playwright-core";
+import type { Page } from "playwright-core";
 import { taskRecordSchema } from "#contracts/task.ts";
 import { chooseOption } from "./choose-option.ts";
+import { valueOf } from "./described-value.ts";
 import { labelled } from "./labelled.ts";
 import { expectLandedOn, navigateTo } from "./navigation.ts";
 import { expectNotice } from "./notice.ts";
@@ -30,12 +31,6 @@ const TASK = "load-fruit";
 /** A CSV object with a header and a row per id: id, item, price, fresh. */
 const csv = (ids: number[]) => `id,item,price,fresh\n${ids.map((id) => `${id},fruit-${id},${id}.5,${id % 2 === 0}`).join("\n")}\n`;
 
-/** The text of a `<dt>label</dt><dd>value</dd>` pair inside `within` ("" when absent). */
-async function valueOf(within: Locator, label: string): Promise<string> {
-  const text = await within.innerText();
-  const escaped = label.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-  return new RegExp(`(?:^|\\n)${escaped}\\n+([^\\n]*)`).exec(text)?.[1]?.trim() ?? "";
-}
 
 describe("console in Chromium: a task from a preview with a new table, watched, and loading existing objects", () => {
   let h: TaskHarness;

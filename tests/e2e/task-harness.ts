@@ -1,14 +1,19 @@
 // The console harness plus what tasks need: the dev warehouse (the API checks a task's target
 // table there), a store the API and the worker share (as they share DATA_DIR in `npm start`), a
 // data source made through the API (its own e2e test drives the form), and the real worker: a
-// Supervisor in-process with the platform *load* identity.
+// Supervisor in-process with the platform *load* identity. With `tenants`, it is set up as `npm start`
+// sets it up: the API provisions a Databend tenant on the dev warehouse for each organization made
+// after the first (WAREHOUSE_PROVISIONER_URL), and the worker loads each task into its own
+// organization's warehouse, as the worker process does.
 import pino from "pino";
 import { startWarehouse, type Warehouse as DevWarehouse } from "../../sandbox/warehouse/server.ts";
 import { connectionOf, dataSourceRecordSchema, type DataSourceRecord } from "#contracts/data-source.ts";
 import { DatabendWarehouse } from "../../server/databend/client.ts";
 import { openStore, type Stores } from "../../server/store/open.ts";
 import { loadWorkerConfig } from "../../server/worker/config.ts";
-import { fixedWarehouse } from "../../server/worker/task-warehouses.ts";
+import { fixedWarehouse, orgWarehouses } from "../../server/worker/task-warehouses.ts";
+import { WarehouseConnections, firstOrganization } from "../../server/warehouses/connections.ts";
+import { secretBoxFor } from "../../server/warehouses/secret-box.ts";
 import { Supervisor } from "../../server/worker/supervisor.ts";
 import { startConsoleHarness, type ConsoleHarness } from "./console-harness.ts";
 
@@ -18,6 +23,8 @@ export interface TaskHarness extends ConsoleHarness {
   source: DataSourceRecord;
   /** Stops and deletes every task through the API, so a flow starts from an empty list whatever ran before. */
   clearTasks(): Promise<void>;
+  /** Stops the dev warehouse and starts it again on the same port and data directory (a restart). */
+  restartWarehouse(): Promise<DevWarehouse>;
   closeAll(): Promise<void>;
 }
 
@@ -50,13 +57,15 @@ async function saveDemoSource(h: ConsoleHarness): Promise<DataSourceRecord> {
   return dataSourceRecordSchema.parse(await post(h, "/api/data-sources", connection));
 }
 
-export async function startTaskHarness(prefix: string): Promise<TaskHarness> {
+export async function startTaskHarness(prefix: string, options: { tenants?: boolean } = {}): Promise<TaskHarness> {
   let dev: DevWarehouse | undefined;
   let stores: Stores | undefined;
   const h = await startConsoleHarness({ prefix }, async (dataDir) => {
     dev = await startWarehouse({ port: 0, dataDir, log: false });
     stores = await openStore(dataDir);
-    return { stores, env: { DATABEND_DSN: dev.dsn } };
+    // As scripts/start.ts sets it: the dev warehouse's tenant endpoint.
+    const provisioner = options.tenants ? { WAREHOUSE_PROVISIONER_URL: `${dev.url}/v1/dev/tenants` } : {};
+    return { stores, env: { DATABEND_DSN: dev.dsn, ...provisioner } };
   });
   const warehouse = new DatabendWarehouse(dev!.dsn);
   const closeServers = () =>
@@ -72,8 +81,17 @@ export async function startTaskHarness(prefix: string): Promise<TaskHarness> {
 
   const supervisor = new Supervisor({
     store: stores!.tasks,
-    // The console's tenancy is the API's business here: every task loads into the dev warehouse.
-    warehouses: fixedWarehouse(warehouse),
+    // Without `tenants` the console's tenancy is the API's business: every task loads into the dev
+    // warehouse as root. With it, as server/worker/run.ts wires it.
+    warehouses: options.tenants
+      ? orgWarehouses(
+          new WarehouseConnections({
+            store: stores!.warehouses,
+            box: secretBoxFor(h.config),
+            bootstrap: { dsn: dev!.dsn, firstOrgId: firstOrganization(stores!.db, h.config.orgId) },
+          }),
+        )
+      : fixedWarehouse(warehouse),
     config: { ...loadWorkerConfig({}), pollMs: 200, waitSeconds: 1, visibilitySeconds: 6, batchLingerMs: 300, stopGraceMs: 5_000, metricsPort: null },
     log: pino({ level: process.env.WORKER_TEST_LOG ?? "silent" }),
     aws: {
@@ -98,6 +116,12 @@ export async function startTaskHarness(prefix: string): Promise<TaskHarness> {
           if (Date.now() > until) throw new Error(`task ${id} could not be deleted (${status})`);
         }
       }
+    },
+    async restartWarehouse() {
+      const { port } = dev!;
+      await dev!.stop();
+      dev = await startWarehouse({ port, dataDir: h.dataDir, log: false });
+      return dev;
     },
     async closeAll() {
       await supervisor.stop();
