@@ -23,7 +23,10 @@ export interface TaskHarness extends ConsoleHarness {
   source: DataSourceRecord;
   /** Stops and deletes every task through the API, so a flow starts from an empty list whatever ran before. */
   clearTasks(): Promise<void>;
-  /** Stops the dev warehouse and starts it again on the same port and data directory (a restart). */
+  /**
+   * Stops the dev warehouse and starts it again on the same port and data directory (a restart);
+   * resolves on the new process, which is checked to be another one.
+   */
   restartWarehouse(): Promise<DevWarehouse>;
   closeAll(): Promise<void>;
 }
@@ -118,9 +121,10 @@ export async function startTaskHarness(prefix: string, options: { tenants?: bool
       }
     },
     async restartWarehouse() {
-      const { port } = dev!;
+      const { port, pid } = dev!;
       await dev!.stop();
       dev = await startWarehouse({ port, dataDir: h.dataDir, log: false });
+      if (dev.pid === pid) throw new Error("the dev warehouse did not restart");
       return dev;
     },
     async closeAll() {

@@ -207,7 +207,8 @@ describe("console in Chromium: two organizations load the same key into tables o
     expect(foreign.status()).toBe(404);
 
     // A restart of the dev warehouse on the same data directory keeps both tenants' rows.
-    await h.restartWarehouse();
+    const restarted = await h.restartWarehouse();
+    expect(restarted.version, "the dev warehouse runs Databend 1.2.895").toMatch(/1\.2\.895/);
     await page.reload();
     shown = await rowsShown(page, 2);
     expect(shown).toMatch(/alpha/);
