@@ -70,8 +70,8 @@ describe("Edit integration task", () => {
       prefix: "incoming/eu/",
       suffix: ".csv",
       target: { database: "sales", table: "orders" },
-      // The fixture's task names no warehouse (as from an API before warehouses): the default is chosen.
-      warehouse_id: "wh-main",
+      // An edit keeps the warehouse the task was saved with.
+      warehouse_id: "wh-1",
       on_error: "continue",
       purge: false,
       // Kept from the task (the wizard does not show it yet).
