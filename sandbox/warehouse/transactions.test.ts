@@ -8,6 +8,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { Client, type Connection } from "databend-driver";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { DatabendWarehouse } from "../../server/databend/client.ts";
 import { startWarehouse, type Warehouse } from "./server.ts";
 
 let dataDir: string;
@@ -151,6 +152,36 @@ describe("a transaction through databend-driver", () => {
       expect(await count(c, "idle_t")).toBe(0);
     } finally {
       await c.close();
+    }
+  });
+});
+
+describe("DatabendWarehouse.transaction (server/databend/transaction.ts)", () => {
+  it("commits or rolls back as the body decides, rolls back a failed statement, and its pool goes on working", async () => {
+    const pool = new DatabendWarehouse(wh.dsn, { maxIdle: 1 });
+    try {
+      await pool.exec("CREATE OR REPLACE TABLE pool_t (a INT)");
+      const kept = await pool.transaction(async (tx) => {
+        await tx.exec("INSERT INTO pool_t VALUES (1)");
+        return { commit: true, value: (await tx.query("SELECT count(*) AS n FROM pool_t"))[0]!.n };
+      }, []);
+      expect(Number(kept)).toBe(1);
+      await pool.transaction(async (tx) => {
+        await tx.exec("INSERT INTO pool_t VALUES (2)");
+        return { commit: false, value: undefined };
+      }, []);
+      const failed = await pool
+        .transaction(async (tx) => {
+          await tx.exec("INSERT INTO pool_t VALUES (3)");
+          await tx.exec("INSERT INTO no_such_table VALUES (3)");
+          return { commit: true, value: undefined };
+        }, [])
+        .then(() => "committed", (e: Error) => e.message);
+      expect(failed).toContain("no_such_table");
+      // The same pooled connection, back in auto-commit: the failed transaction left nothing.
+      expect(Number((await pool.query("SELECT count(*) AS n FROM pool_t"))[0]!.n)).toBe(1);
+    } finally {
+      await pool.close();
     }
   });
 });
