@@ -4,8 +4,9 @@
 //   receipt says what is loaded; Databend's load metadata and labels are not asked);
 // - a worker frozen (SIGSTOP) inside a load's transaction past its claim lease while another
 //   worker takes over, with the keys overwritten again during the freeze, then resumed
-//   (SIGCONT): its load rolls back, nothing twice, nothing lost, counters exact; and the same
-//   without the overwrite, where the claim check (or the fence row's conflict) stops it.
+//   (SIGCONT): its load rolls back, nothing twice, nothing lost, counters exact; the same without
+//   the overwrite, where the claim check stops it; and frozen after that check, right before
+//   COMMIT, where the fence row's conflict makes its COMMIT fail (2009 on 1.2.453, 4001 on 1.2.895).
 // Bounded: 10 keys, a 3-second lease, every wait with a deadline.
 import { spawn, type ChildProcess } from "node:child_process";
 import path from "node:path";
@@ -126,14 +127,18 @@ describe("worker: a receipt committed with the rows", () => {
     await expectCounters(task.id, 2 * KEYS, 2 * KEYS * ROWS);
   });
 
-  for (const overwriteDuringFreeze of [true, false]) {
-    it(`SIGSTOP inside an overwrite's transaction past the lease, another worker takes over${overwriteDuringFreeze ? ", keys overwritten again meanwhile" : ""}, SIGCONT: rolled back, nothing twice, counters exact`, async () => {
-      const name = overwriteDuringFreeze ? "rcpt-stop-over" : "rcpt-stop";
+  const stalls = [
+    { name: "rcpt-stop-over", at: "copy", overwriteDuringFreeze: true, what: "after its COPY, keys overwritten again meanwhile" },
+    { name: "rcpt-stop", at: "copy", overwriteDuringFreeze: false, what: "after its COPY" },
+    { name: "rcpt-stop-commit", at: "commit", overwriteDuringFreeze: false, what: "right before COMMIT (HEAD and claims checked)" },
+  ];
+  for (const { name, at, overwriteDuringFreeze, what } of stalls) {
+    it(`SIGSTOP inside an overwrite's transaction ${what}, past the lease, another worker takes over, SIGCONT: nothing committed twice, counters exact`, async () => {
       const { s, table, task } = await newTask(name);
       await putVersion(s, 1);
       await loadWith("first", s, table, [1]);
       await putVersion(s, 2);
-      const stalled = startWorker("tests/support/worker-frozen-in-txn.ts", "stalled", { WORKER_TEST_HOLD_MS: "1500" });
+      const stalled = startWorker("tests/support/worker-frozen-in-txn.ts", "stalled", { WORKER_TEST_HOLD_MS: "1500", WORKER_TEST_HOLD_AT: at });
       let takeover: Worker | undefined;
       try {
         await waitFor("the stalled worker inside its transaction", () => stalled.out().includes("WORKER_TEST_IN_TXN") || undefined, 60_000);
