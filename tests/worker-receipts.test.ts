@@ -6,7 +6,9 @@
 //   worker takes over, with the keys overwritten again during the freeze, then resumed
 //   (SIGCONT): its load rolls back, nothing twice, nothing lost, counters exact; the same without
 //   the overwrite, where the claim check stops it; and frozen after that check, right before
-//   COMMIT, where the fence row's conflict makes its COMMIT fail (2009 on 1.2.453, 4001 on 1.2.895).
+//   COMMIT, where the fence row's conflict makes its COMMIT fail (2009 on 1.2.453, 4001 on 1.2.895);
+//   and, unfrozen, a version written while the previous version's FORCE COPY is in its transaction
+//   (the HEAD after the COPY rolls it back).
 // Bounded: 10 keys, a 3-second lease, every wait with a deadline.
 import { spawn, type ChildProcess } from "node:child_process";
 import path from "node:path";
@@ -131,25 +133,27 @@ describe("worker: a receipt committed with the rows", () => {
     { name: "rcpt-stop-over", at: "copy", overwriteDuringFreeze: true, what: "after its COPY, keys overwritten again meanwhile" },
     { name: "rcpt-stop", at: "copy", overwriteDuringFreeze: false, what: "after its COPY" },
     { name: "rcpt-stop-commit", at: "commit", overwriteDuringFreeze: false, what: "right before COMMIT (HEAD and claims checked)" },
+    // No freeze: a version written while the previous version's FORCE COPY is in its transaction.
+    { name: "rcpt-race", at: "copy", overwriteDuringFreeze: true, what: "after its COPY, not frozen, keys overwritten meanwhile", freeze: false },
   ];
-  for (const { name, at, overwriteDuringFreeze, what } of stalls) {
-    it(`SIGSTOP inside an overwrite's transaction ${what}, past the lease, another worker takes over, SIGCONT: nothing committed twice, counters exact`, async () => {
+  for (const { name, at, overwriteDuringFreeze, what, freeze = true } of stalls) {
+    it(`${freeze ? "SIGSTOP" : "a slow load"} inside an overwrite's transaction ${what}, another worker takes over, ${freeze ? "SIGCONT" : "it goes on"}: nothing committed twice, counters exact`, async () => {
       const { s, table, task } = await newTask(name);
       await putVersion(s, 1);
       await loadWith("first", s, table, [1]);
       await putVersion(s, 2);
-      const stalled = startWorker("tests/support/worker-frozen-in-txn.ts", "stalled", { WORKER_TEST_HOLD_MS: "1500", WORKER_TEST_HOLD_AT: at });
+      const stalled = startWorker("tests/support/worker-frozen-in-txn.ts", "stalled", { WORKER_TEST_HOLD_MS: freeze ? "1500" : "3000", WORKER_TEST_HOLD_AT: at });
       let takeover: Worker | undefined;
       try {
         await waitFor("the stalled worker inside its transaction", () => stalled.out().includes("WORKER_TEST_IN_TXN") || undefined, 60_000);
-        stalled.child.kill("SIGSTOP");
+        if (freeze) stalled.child.kill("SIGSTOP");
         const frozenAt = Date.now();
         if (overwriteDuringFreeze) await putVersion(s, 3);
         takeover = startWorker("server/worker/main.ts", "takeover");
         const last = overwriteDuringFreeze ? 3 : 2;
         await waitForIds(table, [1, last]);
         // Frozen well past its 3-second lease and its messages' 4-second visibility.
-        await new Promise((r) => setTimeout(r, Math.max(0, 8000 - (Date.now() - frozenAt))));
+        if (freeze) await new Promise((r) => setTimeout(r, Math.max(0, 8000 - (Date.now() - frozenAt))));
         stalled.child.kill("SIGCONT");
         await waitFor("the stalled load to end", () => stalled.out().includes("WORKER_TEST_TXN_END") || undefined, 60_000);
         await drained(env, s);
