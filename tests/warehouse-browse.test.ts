@@ -195,6 +195,9 @@ describe("bounds and quoting (a recording warehouse, no engine)", () => {
       },
       exec: async () => {},
       copyInto: async () => [],
+      transaction: async () => {
+        throw new Error("browsing runs no transaction");
+      },
       close: async () => {},
     };
     return fake;

@@ -121,12 +121,12 @@ describe("worker: duplicates never become duplicate rows", () => {
       });
 
     // The real worker, whose warehouse never answers after its first COPY committed (test-only wrapper).
-    const first = spawnWorker("tests/support/worker-paused-after-copy.ts", { WORKER_ID: "doomed" });
+    const first = spawnWorker("tests/support/worker-paused-after-commit.ts", { WORKER_ID: "doomed" });
     let out = "";
     first.stdout!.on("data", (d: Buffer) => (out += d.toString()));
     first.stderr!.on("data", (d: Buffer) => (out += d.toString()));
     try {
-      await waitFor("the worker to pause after COPY", () => out.includes("WORKER_TEST_PAUSED_AFTER_COPY") || undefined, 30_000);
+      await waitFor("the worker to pause after COMMIT", () => out.includes("WORKER_TEST_PAUSED_AFTER_COMMIT") || undefined, 30_000);
     } catch (error) {
       first.kill("SIGKILL");
       throw new Error(`${(error as Error).message}\n${out}`, { cause: error });

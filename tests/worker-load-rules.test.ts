@@ -5,7 +5,7 @@
 import { DeleteObjectCommand } from "@aws-sdk/client-s3";
 import { PurgeQueueCommand } from "@aws-sdk/client-sqs";
 import { describe, expect, it } from "vitest";
-import { DatabendWarehouse, type CopyFileResult } from "../server/databend/client.ts";
+import { DatabendWarehouse, type TransactionEnd, type WarehouseSession } from "../server/databend/client.ts";
 import {
   ORG_ID,
   drained,
@@ -50,15 +50,15 @@ describe("worker: overwritten objects", () => {
 
   it("settles each message by the load of its own version, even when events race a slow load", async () => {
     const { s } = await runningTask(env, "race", "rules_race");
-    // The real warehouse, with the first COPY held after it committed (a slow batch).
+    // The real warehouse, with the first load's transaction held after it committed (a slow batch).
     let release!: () => void;
     const held = new Promise<void>((r) => (release = r));
     let copies = 0;
     let firstCommitted!: () => void;
     const committed = new Promise<void>((r) => (firstCommitted = r));
     class SlowFirstCopy extends DatabendWarehouse {
-      override async copyInto(sql: string, secrets: readonly string[]): Promise<CopyFileResult[]> {
-        const result = await super.copyInto(sql, secrets);
+      override async transaction<T>(body: (tx: WarehouseSession) => Promise<TransactionEnd<T>>, secrets: readonly string[]): Promise<T> {
+        const result = await super.transaction(body, secrets);
         if (copies++ === 0) {
           firstCommitted();
           await held;

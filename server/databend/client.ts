@@ -4,6 +4,7 @@
 import { Client, type Connection } from "databend-driver";
 import { classifyDatabendError, type DatabendErrorClass } from "./errors.ts";
 import { UnsafeIdentifierError, scrubSecrets } from "./sql.ts";
+import { RollbackFailed, runTransaction } from "./transaction.ts";
 
 export { classifyDatabendError, databendErrorCode, failingFile, type DatabendErrorClass } from "./errors.ts";
 
@@ -137,12 +138,32 @@ export function copyResultFromRow(data: Record<string, unknown>): CopyFileResult
   };
 }
 
+/** Statements on one connection, inside one Databend transaction (see `Warehouse.transaction`). */
+export interface WarehouseSession {
+  copyInto(sql: string, secrets: readonly string[]): Promise<CopyFileResult[]>;
+  query(sql: string): Promise<Record<string, unknown>[]>;
+  exec(sql: string): Promise<void>;
+}
+
+/** What a transaction's body decides: COMMIT (its writes become one fact) or ROLLBACK (none of them). */
+export interface TransactionEnd<T> {
+  commit: boolean;
+  value: T;
+}
+
 export interface Warehouse {
   /** Runs a COPY INTO; `secrets` are scrubbed from any error. */
   copyInto(sql: string, secrets: readonly string[]): Promise<CopyFileResult[]>;
   query(sql: string): Promise<Record<string, unknown>[]>;
   exec(sql: string): Promise<void>;
   close(): Promise<void>;
+  /**
+   * BEGIN, the body's statements, then COMMIT or ROLLBACK as the body decides, all on ONE
+   * connection (a Databend transaction lives in its HTTP session: server/databend/transaction.ts).
+   * A body that throws, or a failed statement, rolls back; a failed COMMIT (another transaction
+   * committed a conflicting change first: 2009 or 4001) throws and leaves nothing written.
+   */
+  transaction<T>(body: (tx: WarehouseSession) => Promise<TransactionEnd<T>>, secrets: readonly string[]): Promise<T>;
 }
 
 /** A small pool over databend-driver connections; a connection that failed is not reused. */
@@ -201,6 +222,25 @@ export class DatabendWarehouse implements Warehouse {
 
   async exec(sql: string): Promise<void> {
     await this.withConn((conn) => conn.exec(sql), []);
+  }
+
+  async transaction<T>(body: (tx: WarehouseSession) => Promise<TransactionEnd<T>>, secrets: readonly string[]): Promise<T> {
+    let conn: Connection;
+    try {
+      conn = await this.acquire();
+    } catch (error) {
+      throw toWarehouseError(error, secrets, undefined, "connect");
+    }
+    let broken = false;
+    try {
+      const value = await runTransaction(conn, body, () => (broken = true));
+      this.release(conn, true);
+      return value;
+    } catch (error) {
+      const e = toWarehouseError(error instanceof RollbackFailed ? error.cause : error, secrets);
+      this.release(conn, !broken && e.kind !== "unavailable");
+      throw e;
+    }
   }
 
   /**

@@ -129,6 +129,22 @@ export function loadLedger(s: StoreDb, now: () => Date): LoadLedgerPort {
       });
     },
 
+    async confirmClaims(taskId, workerId, objects, leaseMs) {
+      return s.burst(async (q) => {
+        let held = 0;
+        for (const o of objects) {
+          const nowMs = s.nowMs();
+          const row = await sql<{ key: string }>`
+            update task_claims set lease_until = ${nowMs} + ${leaseMs}
+            where task_id = ${taskId} and bucket = ${o.bucket} and key = ${o.key} and etag = ${o.etag}
+              and worker_id = ${workerId} and lease_until > ${nowMs}
+            returning key`.execute(q);
+          if (row.rows.length > 0) held++;
+        }
+        return held === objects.length;
+      });
+    },
+
     async releaseClaims(taskId, workerId, objects) {
       await s.burst(async (q) => {
         for (const o of objects) {

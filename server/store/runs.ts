@@ -51,8 +51,14 @@ export function runHistory(s: StoreDb, now: () => Date): RunHistoryPort {
       const lags = run.lags_ms ?? [];
       const lag = summarize(lags);
       const row = await db.transaction().execute(async (tx) => {
+        // A version is counted once, by the batch that records it first: a stalled worker whose
+        // load committed, and the worker that found its receipt meanwhile, both report it. The
+        // upsert below only moves a row that is not 'loaded' yet (PostgreSQL re-checks that WHERE
+        // on the locked, newest row), so a version it returns nothing for was counted already.
+        let uncountedObjects = 0;
+        let uncountedRows = 0;
         for (const o of [...loaded].sort(byKey)) {
-          await tx
+          const moved = await tx
             .insertInto("task_objects")
             .values({
               task_id: run.task_id, bucket: o.bucket, key: o.key, etag: o.etag, sequencer: o.sequencer, state: "loaded",
@@ -66,9 +72,14 @@ export function runHistory(s: StoreDb, now: () => Date): RunHistoryPort {
                 rows: eb.ref("excluded.rows"),
                 run_id: eb.ref("excluded.run_id"),
                 updated_at: eb.ref("excluded.updated_at"),
-              })),
+              })).where("task_objects.state", "<>", "loaded"),
             )
+            .returning("key")
             .execute();
+          if (moved.length === 0) {
+            uncountedObjects++;
+            uncountedRows += o.rows;
+          }
           // The key's claim row learns the loaded ETag (a racing claim of it is refused from now on)
           // and, when it held this version, its lease ends.
           await tx
@@ -83,13 +94,16 @@ export function runHistory(s: StoreDb, now: () => Date): RunHistoryPort {
             )
             .execute();
         }
+        const objectsLoaded = Math.max(0, run.objects_loaded - uncountedObjects);
+        const rowsLoaded = Math.max(0, run.rows_loaded - uncountedRows);
+        const objectsDuplicate = run.objects_duplicate + (run.objects_loaded - objectsLoaded);
         await tx
           .insertInto("task_runs")
           .values({
             id, task_id: run.task_id, worker_id: run.worker_id, started_at: run.started_at, ended_at: run.ended_at,
             status: run.status, messages: run.messages, messages_deleted: run.messages_deleted,
-            messages_skipped: run.messages_skipped, objects_loaded: run.objects_loaded,
-            objects_duplicate: run.objects_duplicate, rows_loaded: run.rows_loaded, copy_statements: run.copy_statements,
+            messages_skipped: run.messages_skipped, objects_loaded: objectsLoaded,
+            objects_duplicate: objectsDuplicate, rows_loaded: rowsLoaded, copy_statements: run.copy_statements,
             skipped: JSON.stringify(skipped), errors: JSON.stringify(errors),
             more_skipped: run.skipped.length - skipped.length, more_errors: run.errors.length - errors.length,
             lag_objects: lag?.objects ?? 0, lag_p50_ms: lag?.p50_ms ?? null, lag_p95_ms: lag?.p95_ms ?? null,
@@ -104,9 +118,9 @@ export function runHistory(s: StoreDb, now: () => Date): RunHistoryPort {
           .set((eb) => ({
             messages_received: eb("messages_received", "+", run.messages_received),
             messages_skipped: eb("messages_skipped", "+", run.messages_skipped),
-            objects_loaded: eb("objects_loaded", "+", run.objects_loaded),
-            objects_duplicate: eb("objects_duplicate", "+", run.objects_duplicate),
-            rows_loaded: eb("rows_loaded", "+", run.rows_loaded),
+            objects_loaded: eb("objects_loaded", "+", objectsLoaded),
+            objects_duplicate: eb("objects_duplicate", "+", objectsDuplicate),
+            rows_loaded: eb("rows_loaded", "+", rowsLoaded),
             errors: eb("errors", "+", run.errors.length),
             copy_statements: eb("copy_statements", "+", run.copy_statements),
             batches: eb("batches", "+", 1),

@@ -168,6 +168,12 @@ export interface LoadLedgerPort {
   claim(taskId: string, workerId: string, objects: readonly LedgerObject[], leaseMs: number): Promise<ClaimResult>;
   /** Extends our claims while a load runs. */
   extendClaims(taskId: string, workerId: string, objects: readonly LedgerObject[], leaseMs: number): Promise<void>;
+  /**
+   * Right before a load's COMMIT: whether this worker still holds every one of these claims (same
+   * ETag, lease running by the database's clock), extending each it holds by `leaseMs`. One atomic
+   * statement per key, so a claim another worker took over is never taken back.
+   */
+  confirmClaims(taskId: string, workerId: string, objects: readonly LedgerObject[], leaseMs: number): Promise<boolean>;
   /** Gives up our claims (the load failed or was not attempted). */
   releaseClaims(taskId: string, workerId: string, objects: readonly LedgerObject[]): Promise<void>;
   /** Which of these objects the ledger says are loaded (indexes into `objects`). */

@@ -151,6 +151,23 @@ describe("Acknowledger", () => {
     expect(await ack.heartbeat()).toBe(0);
   });
 
+  it("keeps extending a settled message whose delete waits for its batch's record (else SQS hands it out again)", async () => {
+    const now = { t: 0 };
+    const { ack, queue } = make(now);
+    ack.track(msg("skip"), 1);
+    const release = ack.holdDeletes(["skip"]);
+    ack.resolve("skip"); // settled at once (a TestEvent), its delete held while the batch loads
+    await ack.flush();
+    now.t = 31_000;
+    expect(await ack.heartbeat()).toBe(1);
+    expect(queue.changes).toEqual([[{ id: "skip", seconds: 60 }]]);
+    release();
+    await ack.flush();
+    expect(queue.deletes).toEqual([["skip"]]);
+    now.t = 62_000;
+    expect(await ack.heartbeat()).toBe(0);
+  });
+
   it("releases a message back to the queue at once when asked, and forgets abandoned ones", async () => {
     const { ack, queue } = make();
     ack.track(msg("a"), 1);

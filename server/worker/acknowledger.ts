@@ -170,7 +170,10 @@ export class Acknowledger {
   async heartbeat(): Promise<number> {
     const now = this.now();
     const horizon = (this.options.visibilitySeconds * 1000) / 2;
-    const due = [...this.tracked.values()].filter((t) => t.visibleAt - now < horizon);
+    // A settled message whose delete waits for its batch's record (holdDeletes) is still ours
+    // until then: were it let go, SQS would hand it out again and it would be deleted twice.
+    const waiting = this.pendingDeletes.filter((t) => this.heldDeletes.has(t.message.messageId));
+    const due = [...this.tracked.values(), ...waiting].filter((t) => t.visibleAt - now < horizon);
     for (const t of due) t.visibleAt = now + this.options.visibilitySeconds * 1000;
     for (let i = 0; i < due.length; i += 10) {
       const chunk = due.slice(i, i + 10);

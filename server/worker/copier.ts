@@ -1,16 +1,29 @@
 // The copier: one task's COPY INTO statements, built by the one SQL writer from the task's
 // settings and the assumed role's session keys, run through the warehouse, with every error
 // scrubbed of those keys. Also the S3 look-ups the load rules need (HEAD for an ETag or existence)
-// and, after a crash, the row count of a file whose load committed unseen.
+// and each load's one transaction with its receipts.
 import { createHash } from "node:crypto";
 import { HeadObjectCommand, type S3Client } from "@aws-sdk/client-s3";
 import { classifyAwsError } from "../aws/errors.ts";
 import type { CopyFileResult, Warehouse } from "../databend/client.ts";
 import { WarehouseError, toWarehouseError } from "../databend/client.ts";
-import { buildCopyInto, buildCountRows, s3ConnectionOf, scrubSecrets, secretsOf, type S3Connection } from "../databend/sql.ts";
+import { fenceUpdate, insertFences, insertReceipts, missingFencesQuery, pruneReceipts, readReceipts, receiptTablesDdl, resultsByKey, type Receipt, type Version } from "../databend/receipts.ts";
+import { buildCopyInto, s3ConnectionOf, scrubSecrets, secretsOf, type S3Connection } from "../databend/sql.ts";
 import type { RunnableTask } from "../store/tasks.ts";
 import type { CredentialCache } from "./credentials.ts";
+import { resultKey } from "./loader.ts";
 import type { TaskMetrics } from "./metrics.ts";
+
+/** How often a runner drops receipts past their retention. */
+const PRUNE_EVERY_MS = 6 * 3600_000;
+
+/** How a transaction of versions ended: committed (loaded now, or receipted before), or rolled back. */
+export type VersionsLoad =
+  | { kind: "committed"; loaded: Map<string, CopyFileResult>; receipted: Map<string, Receipt> }
+  /** An object is no longer the claimed version (its newer version's event loads it); nothing committed. */
+  | { kind: "superseded"; versions: { key: string; etag: string; current: string | null }[] }
+  /** This worker no longer holds its claims (it stalled past its lease); nothing committed. */
+  | { kind: "claims_lost" };
 
 export interface CopierDeps {
   task: RunnableTask;
@@ -33,6 +46,8 @@ export function sha1(text: string): string {
 
 export class Copier {
   private readonly deps: CopierDeps;
+  private tablesReady: Promise<void> | undefined;
+  private prunedAt = 0;
 
   constructor(deps: CopierDeps) {
     this.deps = deps;
@@ -75,37 +90,96 @@ export class Copier {
     }
   }
 
-  copy(keys: readonly string[], options: { force: boolean; label?: string }): Promise<CopyFileResult[]> {
+  /**
+   * Loads these versions in ONE Databend transaction with their receipts (server/databend/receipts.ts):
+   * BEGIN; move the keys' fence rows; read their receipts (a version with one is loaded already:
+   * its rows are the receipt's); COPY the others with FORCE = TRUE (Databend's path-keyed load
+   * metadata must never skip a new version, nor a key loaded from another bucket); HEAD each copied
+   * object (still the claimed ETag, so what COPY read is that version); write the receipts; ask
+   * `stillOurs` (this worker still holds the claims, by the store's clock); COMMIT. A changed
+   * object or a lost claim rolls everything back. A COMMIT that loses to a racing load of the same
+   * key fails (2009 on 1.2.453, 4001 on 1.2.895: both transient) and leaves nothing.
+   */
+  async loadVersions(versions: readonly Version[], workerId: string, stillOurs: () => Promise<boolean>): Promise<VersionsLoad> {
     const { task } = this.deps;
-    return this.withConnection(keys.length, (connection) => {
-      const sql = buildCopyInto({
-        database: task.config.target.database,
-        table: task.config.target.table,
-        bucket: task.source.bucket,
-        files: keys,
-        connection,
-        fileFormat: task.config.file_format,
-        onError: task.config.on_error,
-        purge: task.config.purge,
-        force: options.force,
-        deduplicateLabel: options.label,
-        metadataExpireHours: this.deps.metadataHours,
-      });
-      const done = this.deps.metrics?.copyTimer();
-      return this.deps.warehouse.copyInto(sql, secretsOf(connection)).finally(() => done?.());
+    const bucket = task.source.bucket;
+    const keys = versions.map((v) => v.key);
+    return this.withConnection(versions.length, async (connection) => {
+      const secrets = secretsOf(connection);
+      await this.prepareFences(keys, workerId);
+      const value = await this.deps.warehouse.transaction<VersionsLoad>(async (tx) => {
+        await tx.exec(fenceUpdate(task.id, bucket, versions, workerId));
+        const receipted = await readReceipts(tx, task.id, bucket, versions);
+        const toCopy = versions.filter((v) => !receipted.has(v.key));
+        let loaded = new Map<string, CopyFileResult>();
+        if (toCopy.length > 0) {
+          const sql = buildCopyInto({
+            database: task.config.target.database,
+            table: task.config.target.table,
+            bucket,
+            files: toCopy.map((v) => v.key),
+            connection,
+            fileFormat: task.config.file_format,
+            onError: task.config.on_error,
+            purge: task.config.purge,
+            force: true,
+            metadataExpireHours: this.deps.metadataHours,
+          });
+          const done = this.deps.metrics?.copyTimer();
+          const results = await tx.copyInto(sql, secrets).finally(() => done?.());
+          loaded = resultsByKey(toCopy.map((v) => v.key), results, (file) => resultKey(file, bucket));
+          // S3 serves whatever is current when Databend reads it: only an ETag unchanged AFTER the
+          // read proves the rows are the claimed version's.
+          const heads = await Promise.all(toCopy.map(async (v) => ({ ...v, current: await this.headForReceipt(v.key) })));
+          const changed = heads.filter((h) => h.current !== undefined && h.current !== h.etag);
+          if (changed.length > 0) {
+            return { commit: false, value: { kind: "superseded", versions: changed.map((c) => ({ key: c.key, etag: c.etag, current: c.current ?? null })) } };
+          }
+          await tx.exec(insertReceipts(task.id, bucket, toCopy.map((v) => ({ ...v, rows: loaded.get(v.key)!.rowsLoaded })), workerId));
+        }
+        // Last, right before COMMIT: a claim that lapsed (a stalled worker) is someone else's load now.
+        if (!(await stillOurs())) return { commit: false, value: { kind: "claims_lost" } };
+        return { commit: true, value: { kind: "committed", loaded, receipted } };
+      }, secrets);
+      if (value.kind === "committed") await this.pruneNowAndThen();
+      return value;
     });
   }
 
-  /** Rows Databend reads from one file with the task's format (a load that committed before a crash). */
-  countRows(key: string): Promise<number> {
+  /** Receipts tables (once per runner) and a fence row for every key (outside the transaction). */
+  private async prepareFences(keys: readonly string[], workerId: string): Promise<void> {
     const { task } = this.deps;
-    return this.withConnection(1, async (connection) => {
-      const { setup, query } = buildCountRows({ bucket: task.source.bucket, key, connection, fileFormat: task.config.file_format, formatName: `sqs_s3_count_${sha1(JSON.stringify(task.config.file_format))}` });
-      if (setup) await this.deps.warehouse.exec(setup);
-      const rows = await this.deps.warehouse.query(query);
-      const value = rows[0] ? Object.values(rows[0])[0] : 0;
-      return Number(value ?? 0);
+    this.tablesReady ??= (async () => {
+      for (const ddl of receiptTablesDdl()) await this.deps.warehouse.exec(ddl);
+    })().catch((error: unknown) => {
+      this.tablesReady = undefined;
+      throw error;
     });
+    await this.tablesReady;
+    const have = new Set((await this.deps.warehouse.query(missingFencesQuery(task.id, task.source.bucket, keys))).map((r) => String(r.object_key)));
+    const missing = [...new Set(keys)].filter((k) => !have.has(k));
+    if (missing.length > 0) await this.deps.warehouse.exec(insertFences(task.id, task.source.bucket, missing, workerId));
+  }
+
+  /** Receipts past their retention go, at most every few hours per runner (never inside a load). */
+  private async pruneNowAndThen(): Promise<void> {
+    const now = Date.now();
+    if (now - this.prunedAt < PRUNE_EVERY_MS) return;
+    this.prunedAt = now;
+    for (const statement of pruneReceipts(this.deps.task.id)) await this.deps.warehouse.exec(statement).catch(() => {});
+  }
+
+  /** HEAD inside a load's transaction; a failure rolls the load back as S3 access trouble (retried). */
+  private async headForReceipt(key: string): Promise<string | null | undefined> {
+    try {
+      return await this.headEtag(key);
+    } catch (error) {
+      const text = scrubSecrets(error instanceof Error ? `${error.name}: ${error.message}` : String(error));
+      throw new WarehouseError("access", `Cannot confirm the object's version with a HEAD: ${text}`, {
+        sentence: `Could not confirm with S3 that '${key}' is still the version being loaded (s3:GetObject on the object lets the role read it); the batch is retried.`,
+        detail: text,
+      });
+    }
   }
 
   /** The object's current ETag (quotes stripped); null when it does not exist; undefined without S3. */

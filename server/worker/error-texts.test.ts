@@ -4,6 +4,7 @@
 // has where they come from); the worker suites check the same against the engine and the sandbox.
 import { describe, expect, it } from "vitest";
 import { toWarehouseError } from "../databend/client.ts";
+import type { VersionsLoad } from "./copier.ts";
 import { loadItems, type FileOutcome } from "./loader.ts";
 import { queueProblem } from "./receiver.ts";
 import { decide, resolveVersions } from "./versions.ts";
@@ -18,9 +19,10 @@ const TEXTS = {
 };
 
 function failing(text: string, onlyFor?: string) {
-  return async (keys: readonly string[]) => {
+  return async (keys: readonly string[]): Promise<VersionsLoad> => {
     if (onlyFor === undefined || keys.includes(onlyFor)) throw toWarehouseError(new Error(text));
-    return keys.map((file) => ({ file, rowsLoaded: 1, errorsSeen: 0, firstError: null, firstErrorLine: null }));
+    const loaded = new Map(keys.map((file) => [file, { file, rowsLoaded: 1, errorsSeen: 0, firstError: null, firstErrorLine: null }]));
+    return { kind: "committed", loaded, receipted: new Map() };
   };
 }
 
@@ -33,7 +35,7 @@ function expectSentences(outcomes: FileOutcome[], raw: string) {
 }
 
 describe("file outcomes", () => {
-  const items = ["in/a.csv", "in/bad.csv", "in/c.csv"].map((key) => ({ key, force: false }));
+  const items = ["in/a.csv", "in/bad.csv", "in/c.csv"].map((key) => ({ key }));
 
   it("a file Databend names: the sentence names the file and line, the detail is the driver's text", async () => {
     const { outcomes } = await loadItems(items, { copy: failing(TEXTS.badCsv, "in/bad.csv"), objectExists: async () => true, maxStatements: 10 });
@@ -45,7 +47,7 @@ describe("file outcomes", () => {
 
   it("an error that stops the batch: every file gets the sentence, never the driver's one-line message", async () => {
     const { outcomes, stoppedBy } = await loadItems(
-      [{ key: "in/a.csv", force: false }, { key: "in/b.csv", force: true, label: "l" }],
+      [{ key: "in/a.csv" }, { key: "in/b.csv" }],
       { copy: failing(TEXTS.unknownTable), objectExists: async () => true, maxStatements: 10 },
     );
     expect(stoppedBy?.kind).toBe("target");

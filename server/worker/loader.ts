@@ -1,21 +1,22 @@
-// Loading a batch of object versions with as few COPY statements as possible, on Databend's own
-// load rules (databendlabs/databend, src/query/storages/common/stage and the COPY interpreter):
-// - COPY keeps load metadata per table keyed by the file's path alone and skips a known path
-//   without comparing ETag or size, so first loads share one statement, while an overwrite (a new
-//   ETag of a key this task loaded before) needs FORCE = TRUE in a statement of its own that
-//   carries a deduplicate label for task/key/ETag: a retry of that statement loads nothing twice.
+// Loading a batch of object versions with as few statements as possible, on Databend's own load
+// rules (databendlabs/databend, src/query/storages/common/stage and the COPY interpreter):
+// - Each attempt is ONE Databend transaction (Copier.loadVersions): the COPY of the versions that
+//   have no receipt yet, with FORCE = TRUE, and their receipts. Databend's path-keyed load metadata
+//   decides nothing: a version with a receipt is loaded; one without loads, whatever the path's
+//   history. An attempt can also end rolled back with nothing written: an object changed under
+//   the COPY (superseded), or this worker's claims lapsed (lost).
 // - COPY with FILES stats every listed file first and one missing file fails the whole statement
 //   (3001, with the file's URI), and ON_ERROR = ABORT fails it on the first bad file, naming it
-//   (`at file '<path>'`). The failing file is taken out by name and the rest retried; only an error
-//   that names no file falls back to halving. Errors that affect every file alike (Databend
-//   unreachable, credentials refused, target unusable) stop the batch at once.
-import { WarehouseError, type CopyFileResult } from "../databend/client.ts";
+//   (`at file '<path>'`). A failed statement rolls its transaction back; the failing file is taken
+//   out by name and the rest retried; only an error that names no file falls back to halving.
+//   Errors that affect every file alike (Databend unreachable, credentials refused, target
+//   unusable) stop the batch at once.
+import { WarehouseError } from "../databend/client.ts";
+import type { VersionsLoad } from "./copier.ts";
 
-/** One object version to load; `force` versions go one per statement with their label. */
+/** One object version to load (its ETag is the caller's: `copy` is given keys). */
 export interface LoadItem {
   key: string;
-  force: boolean;
-  label?: string;
 }
 
 export type FileOutcome =
@@ -29,16 +30,20 @@ export type FileOutcome =
       /** When the COPY that loaded it returned (ms since the epoch, this host's clock): its rows are committed. */
       committedAt: number;
     }
-  /** Not in COPY's result: Databend's load metadata (or the deduplicate label) says it is loaded. */
-  | { key: string; status: "skipped_by_databend" }
+  /** Loaded before (a receipt in Databend says so, e.g. by a worker that died before recording it). */
+  | { key: string; status: "receipted"; rows: number; by: string }
+  /** The object changed under the COPY; rolled back, nothing written (the newer version's event loads it). */
+  | { key: string; status: "superseded"; current: string | null }
+  /** This worker's claim lapsed before COMMIT; rolled back, nothing written (the new holder loads it). */
+  | { key: string; status: "lost" }
   /** The object no longer exists (deleted, or purged by another load). */
   | { key: string; status: "missing"; error: string; detail?: string }
   /** `error` is the operator's sentence; `detail` Databend's own text behind it (scrubbed). */
   | { key: string; status: "failed"; error: string; detail?: string; kind: WarehouseError["kind"] | "budget" };
 
 export interface LoadDeps {
-  /** Runs one COPY INTO for these keys (FORCE and label when given); throws WarehouseError. */
-  copy(keys: readonly string[], options: { force: boolean; label?: string }): Promise<CopyFileResult[]>;
+  /** One transaction loading these keys with their receipts; throws WarehouseError (rolled back). */
+  copy(keys: readonly string[]): Promise<VersionsLoad>;
   /** Whether the object exists now; undefined when that cannot be told. */
   objectExists(key: string): Promise<boolean | undefined>;
   /** At most this many statements for one batch (isolation included). */
@@ -61,15 +66,12 @@ export function resultKey(file: string, bucket?: string): string {
 
 interface Group {
   keys: string[];
-  force: boolean;
-  label?: string;
 }
 
 export async function loadItems(items: readonly LoadItem[], deps: LoadDeps, bucket?: string): Promise<LoadResult> {
   const outcomes = new Map<string, FileOutcome>();
-  const plain = [...new Set(items.filter((i) => !i.force).map((i) => i.key))];
-  const groups: Group[] = plain.length > 0 ? [{ keys: plain, force: false }] : [];
-  for (const item of items) if (item.force) groups.push({ keys: [item.key], force: true, label: item.label });
+  const all = [...new Set(items.map((i) => i.key))];
+  const groups: Group[] = all.length > 0 ? [{ keys: all }] : [];
   let statements = 0;
   let stoppedBy: WarehouseError | undefined;
   let lastError = "";
@@ -88,23 +90,36 @@ export async function loadItems(items: readonly LoadItem[], deps: LoadDeps, buck
     }
     statements++;
     try {
-      const results = await deps.copy(group.keys, { force: group.force, label: group.label });
+      const result = await deps.copy(group.keys);
+      if (result.kind === "claims_lost") {
+        for (const key of group.keys) outcomes.set(key, { key, status: "lost" });
+        continue;
+      }
+      if (result.kind === "superseded") {
+        const changed = new Set(result.versions.map((v) => v.key));
+        for (const v of result.versions) outcomes.set(v.key, { key: v.key, status: "superseded", current: v.current });
+        const rest = group.keys.filter((k) => !changed.has(k));
+        if (rest.length > 0) groups.unshift({ keys: rest });
+        continue;
+      }
       const committedAt = Date.now();
-      const inGroup = new Set(group.keys);
-      for (const r of results) {
-        const key = resultKey(r.file, bucket);
-        if (!inGroup.has(key)) continue;
+      for (const key of group.keys) {
+        const receipt = result.receipted.get(key);
+        if (receipt) {
+          outcomes.set(key, { key, status: "receipted", rows: receipt.rows, by: receipt.workerId });
+          continue;
+        }
+        const r = result.loaded.get(key);
         outcomes.set(key, {
           key,
           status: "loaded",
-          rows: r.rowsLoaded,
-          errorsSeen: r.errorsSeen,
-          firstError: r.firstError,
-          firstErrorLine: r.firstErrorLine,
+          rows: r?.rowsLoaded ?? 0,
+          errorsSeen: r?.errorsSeen ?? 0,
+          firstError: r?.firstError ?? null,
+          firstErrorLine: r?.firstErrorLine ?? null,
           committedAt,
         });
       }
-      for (const key of group.keys) if (!outcomes.has(key)) outcomes.set(key, { key, status: "skipped_by_databend" });
     } catch (error) {
       const e = error instanceof WarehouseError ? error : new WarehouseError("statement", String(error));
       lastError = e.sentence;

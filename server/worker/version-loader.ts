@@ -1,19 +1,20 @@
-// The objects of a batch, loaded by version (key + ETag) on Databend's load rules: which version
-// each event is about (versions.ts), one version of a key at a time in this runner, claims so two
-// workers never load one version, FORCE for overwrites, the loads themselves (loader.ts), a hold
-// while Databend does not answer, and what each outcome means for its messages and the ledger.
+// The objects of a batch, loaded by version (key + ETag): which version each event is about
+// (versions.ts), one version of a key at a time in this runner, claims so two workers never load
+// one version (the fast path), each load one Databend transaction with its receipts (the proof:
+// Copier.loadVersions, loader.ts), a hold while Databend does not answer, and what each outcome
+// means for its messages and the ledger.
 // Just under 300 lines: the outcome rules below read best next to the load they follow.
 import type { Logger } from "pino";
-import { toWarehouseError, type WarehouseError } from "../databend/client.ts";
+import type { WarehouseError } from "../databend/client.ts";
 import type { ClaimedObject, LedgerObject, RunnableTask, TaskStore } from "../store/tasks.ts";
 import type { Acknowledger, Settlement } from "./acknowledger.ts";
 import type { WorkerConfig } from "./config.ts";
-import { sha1, type Copier } from "./copier.ts";
+import type { Copier, VersionsLoad } from "./copier.ts";
 import type { S3ObjectRef } from "./events.ts";
 import { loadItems, type FileOutcome, type LoadItem } from "./loader.ts";
 import type { BatchTally } from "./run-record.ts";
 import { errorText, excerpt, ledgerObject, sleep, type BatchItem } from "./runner-support.ts";
-import { decide, resolveVersions, versionLabel } from "./versions.ts";
+import { REASONS, resolveVersions } from "./versions.ts";
 
 export interface VersionLoaderDeps {
   task: RunnableTask;
@@ -174,37 +175,15 @@ export class VersionLoader {
   private async loadClaimed(claimed: ClaimedObject[], entryOf: (o: LedgerObject) => VersionEntry, tally: BatchTally, settle: Settler): Promise<void> {
     const { deps } = this;
     const release: LedgerObject[] = [];
-    // An overwrite loads with FORCE, and only while its ETag is still the object's content.
-    const plan: (LoadItem & { object: ClaimedObject })[] = [];
-    await Promise.all(
-      claimed.map(async (object) => {
-        if (object.history !== "other_version") {
-          plan.push({ key: object.key, force: false, object });
-          return;
-        }
-        const decision = await decide(object.etag, object.key, (key) => deps.copier.headEtag(key));
-        if (decision.kind === "load") {
-          plan.push({ key: object.key, force: true, label: versionLabel(deps.task.id, object.bucket, object.key, object.etag, sha1), object });
-          return;
-        }
-        release.push(object);
-        for (const id of entryOf(object).messageIds) {
-          if (decision.kind === "unknown") {
-            tally.errors.push({ message_id: id, key: object.key, error: decision.reason, ...detailOf(decision.detail) });
-            tally.note(id, settle.fail(id));
-          } else {
-            tally.skipped.push({ message_id: id, key: object.key, reason: decision.reason });
-            tally.note(id, settle.resolve(id));
-          }
-        }
-      }),
-    );
+    // Every claimed version is one item: its receipt, not the ledger's history or Databend's load
+    // metadata, says whether it is loaded, and the HEAD inside its transaction whether it is current.
+    const plan: (LoadItem & { object: ClaimedObject })[] = claimed.map((object) => ({ key: object.key, object }));
     const planByKey = new Map(plan.map((p) => [p.key, p]));
     const { outcomes, stoppedBy } = await this.loadHoldingThroughOutages(plan, entryOf, planByKey, tally);
     if (deps.abandoned()) return; // stop gave up on this batch: its messages stay in the queue
 
     for (const outcome of outcomes) {
-      const { object, force } = planByKey.get(outcome.key)!;
+      const { object } = planByKey.get(outcome.key)!;
       const entry = entryOf(object);
       const ledgerEntry = ledgerObject(entry.object, entry.messageIds[0]);
       const first = entry.messageIds[0]!;
@@ -224,30 +203,29 @@ export class VersionLoader {
           }
           for (const id of entry.messageIds) tally.note(id, settle.resolve(id));
           break;
-        case "skipped_by_databend":
-          if (object.history === "crashed" || force) {
-            // An earlier attempt at this very version committed, then its worker died before
-            // recording it (the claim or the deduplicate label says so): count its rows now.
-            const rows = await deps.copier.countRows(outcome.key).catch((error: unknown) => {
-              const e = toWarehouseError(error);
-              tally.errors.push({
-                message_id: first,
-                key: outcome.key,
-                error: "Loaded before a worker restart; its rows could not be counted (counted as 0)",
-                ...detailOf(e.detail),
-              });
-              return 0;
-            });
-            tally.objectsLoaded++;
-            tally.rowsLoaded += rows;
-            tally.loaded.push({ ...ledgerEntry, rows });
-          } else {
-            tally.objectsDuplicate++;
-            tally.loaded.push({ ...ledgerEntry, rows: 0 });
-            tally.skipped.push({ message_id: first, key: outcome.key, reason: "Databend's load metadata says this table already loaded this path (loaded outside this task, or before its ledger); not loaded again" });
-          }
+        case "receipted":
+          // Committed earlier with its receipt (a worker that died or stalled before recording it):
+          // its rows are the receipt's. The store counts a version once, whoever records it first.
+          tally.objectsLoaded++;
+          tally.rowsLoaded += outcome.rows;
+          tally.loaded.push({ ...ledgerEntry, rows: outcome.rows });
           for (const id of entry.messageIds) tally.note(id, settle.resolve(id));
           break;
+        case "superseded":
+          release.push(ledgerEntry);
+          for (const id of entry.messageIds) {
+            const reason = outcome.current === null ? REASONS.missing : REASONS.superseded(object.etag, outcome.current);
+            tally.skipped.push({ message_id: id, key: outcome.key, reason });
+            tally.note(id, settle.resolve(id));
+          }
+          break;
+        case "lost": {
+          // Our claim lapsed and nothing was written: the new holder loads it. The messages come
+          // back after a while; by then the version is loaded (a duplicate) or free to claim.
+          const seconds = Math.max(1, Math.min(deps.cfg.visibilitySeconds, deps.cfg.claimLeaseSeconds));
+          for (const id of entry.messageIds) tally.note(id, settle.defer(id, seconds));
+          break;
+        }
         case "missing":
           release.push(ledgerEntry);
           for (const id of entry.messageIds) {
@@ -297,7 +275,7 @@ export class VersionLoader {
     for (;;) {
       const result = await loadItems(
         pending,
-        { copy: (keys, o) => deps.copier.copy(keys, o), objectExists: (key) => deps.copier.objectExists(key), maxStatements: deps.cfg.maxStatementsPerBatch },
+        { copy: (keys) => this.loadInTransaction(keys, planByKey), objectExists: (key) => deps.copier.objectExists(key), maxStatements: deps.cfg.maxStatementsPerBatch },
         deps.task.source.bucket,
       );
       tally.statements += result.statements;
@@ -320,6 +298,18 @@ export class VersionLoader {
       }
       if (!goOn) return { outcomes: [...outcomes, ...failed], stoppedBy: stop };
     }
+  }
+
+  /** One attempt: these keys' claimed versions in one transaction, committed only while our claims hold. */
+  private loadInTransaction(keys: readonly string[], planByKey: Map<string, LoadItem & { object: ClaimedObject }>): Promise<VersionsLoad> {
+    const { deps } = this;
+    const objects = keys.map((k) => planByKey.get(k)!.object);
+    const leaseMs = deps.cfg.claimLeaseSeconds * 1000;
+    return deps.copier.loadVersions(
+      objects.map((o) => ({ key: o.key, etag: o.etag })),
+      deps.cfg.workerId,
+      () => deps.store.confirmClaims(deps.task.id, deps.cfg.workerId, objects, leaseMs),
+    );
   }
 
   /**

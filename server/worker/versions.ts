@@ -1,9 +1,9 @@
 // Which version of an object a message is about, and whether that version can still be loaded.
 // S3 without versioning serves only a key's newest content, and Databend's COPY reads whatever is
 // there under the path, so an event for an older ETag must not load the newer content in its name
-// (that content's own event loads it). A HEAD is made only where the answer matters: the event has
-// no ETag, several ETags of one key meet in a batch, or the task loaded another ETag of the key
-// before (an overwrite, loaded with FORCE).
+// (that content's own event loads it). Before claiming, a HEAD is made only where the answer
+// matters (the event has no ETag, or several ETags of one key meet in a batch); every load then
+// HEADs its objects inside its transaction, after the COPY (server/worker/copier.ts).
 import { scrubSecrets } from "../aws/errors.ts";
 import type { S3ObjectRef } from "./events.ts";
 
@@ -97,13 +97,4 @@ export async function resolveVersions<T>(items: VersionedItem<T>[], head: HeadEt
     }),
   );
   return out;
-}
-
-/**
- * A deduplicate label for the FORCE load of one version: Databend refuses a second statement with
- * the same label (a meta-store key checked before the statement runs), so a retried overwrite
- * loads nothing twice. Task id, a hash of bucket and key, and the ETag.
- */
-export function versionLabel(taskId: string, bucket: string, key: string, etag: string, hash: (s: string) => string): string {
-  return `sqs-s3:${taskId}:${hash(`${bucket}/${key}`)}:${etag.replace(/[^A-Za-z0-9-]/g, "")}`;
 }

@@ -11,6 +11,14 @@ else: every statement text goes to the engine exactly as received; this file par
   POST /v1/session/heartbeat, /v1/session/logout, GET /v1/verify, GET /health
   POST /v1/dev/tenants          (root) a user of its own for a tenant (users.py, tenants.py)
 
+Transactions span several /v1/query calls the way Databend's HTTP handler carries them
+(src/query/service/src/servers/http/v1/query/http_query.rs): the session JSON says `txn_state`
+(AutoCommit, Active, Fail), `need_sticky` (true while Active, so a cluster routes the next call to
+this node) and `internal` (a JSON string naming this node and the last query id). While a
+transaction is Active its engine session is kept here under the last query id, as Databend keeps
+its transaction manager (HttpQueryManager::add_txn), until the next statement of the session takes
+it or `idle_transaction_timeout_secs` passes (then it is rolled back and dropped).
+
 Run by sandbox/warehouse/server.ts (npm run warehouse, tests): `python server.py --port N
 --data-dir DIR`. The engine keeps its meta store and data under DIR/.databend; users other than
 root are in DIR/users.json; on engines that cannot separate tenants in one process, each tenant's
@@ -35,7 +43,10 @@ from results import rows_of, schema_of
 from tenants import TenantProcesses
 from users import ROOT_TENANT, Users, validate
 
-NODE_ID = "dev-warehouse"
+# Databend's node id is per server process: a transaction carried to a restarted front is refused
+# as Databend refuses one routed to another node (check_sticky_for_txn).
+NODE_ID = "dev-warehouse-" + uuid.uuid4().hex[:8]
+NODE_STARTED = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
 RESULT_TIMEOUT_SECS = 60
 IDLE_RESULT_SECS = 300
 DEFAULT_PAGE_ROWS = 10_000
@@ -46,6 +57,28 @@ UNIMPLEMENTED = 1002
 UNKNOWN_QUERY = 1127
 USER_ALREADY_EXISTS = 2202
 AUTHENTICATE_FAILURE = 5100
+# Transaction codes and words (exception_code.rs; interpreter.rs auto_commit_if_not_allowed_in_transaction,
+# http_query.rs try_set_txn).
+CURRENT_TRANSACTION_IS_ABORTED = 4002
+TRANSACTION_TIMEOUT = 4003
+ABORTED_WORDS = "Current transaction is aborted, commands ignored until end of transaction block"
+DEFAULT_IDLE_TXN_SECS = 14400  # the engine's default idle_transaction_timeout_secs
+
+# Databend's Statement::is_transaction_command: Begin (BEGIN, START TRANSACTION), Commit, Abort
+# (ABORT, ROLLBACK). The embedded binding keeps a transaction on one engine session but, unlike
+# Databend's HTTP handler (execute_state.rs: Executor::stop sets the session's transaction Fail on
+# any error), never marks it failed; the front keeps that state, and needs the statement's first
+# words for it. This is the only reading of SQL text in this file.
+_TXN_COMMAND = re.compile(r"\s*(?:/\*.*?\*/\s*|--[^\n]*\n\s*)*(BEGIN|START\s+TRANSACTION|COMMIT|ABORT|ROLLBACK)\b", re.I | re.S)
+
+
+def txn_command(sql: str) -> str | None:
+    """'begin' or 'end' (COMMIT/ABORT/ROLLBACK) for a transaction command, else None."""
+    m = _TXN_COMMAND.match(sql)
+    if not m:
+        return None
+    word = m.group(1).upper()
+    return "begin" if word.startswith(("BEGIN", "START")) else "end"
 
 # The binding raises RuntimeError("Error: <Name>. Code: <n>, Text = <message>" + backtrace), or on
 # 1.2.895 "DataFrame collect error: <Name>. Code: ..." too. The backtrace is either frames
@@ -84,7 +117,8 @@ class Engine:
         self.version_text = binding.version_text
         self.version = binding.version
 
-    def execute(self, sql: str, session: dict):
+    def open(self, session: dict):
+        """A fresh engine session of this tenant carrying the client's session state (current database, settings)."""
         ctx = self.binding.context(self.tenant)
         database = session.get("database") or "default"
         settings = session.get("settings") or {}
@@ -93,10 +127,26 @@ class Engine:
         for name, value in settings.items():
             if re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name):
                 ctx.sql(f"SET {name} = {_sql_string(str(value))}").to_arrow_table()
+        return ctx
+
+    def execute(self, sql: str, session: dict, ctx=None):
+        """Runs one statement on `ctx` (a transaction's kept engine session) or on a fresh one."""
+        if ctx is None:
+            ctx = self.open(session)
         table = ctx.sql(sql).to_arrow_table()
+        return table, self.state_of(ctx), ctx
+
+    def state_of(self, ctx) -> dict:
         new_db = ctx.sql("SELECT currentDatabase()").to_arrow_table().column(0)[0].as_py()
-        new_settings = self._session_settings(ctx)
-        return table, {"database": new_db, "settings": new_settings}
+        return {"database": new_db, "settings": self._session_settings(ctx)}
+
+    @staticmethod
+    def rollback(ctx):
+        try:
+            ctx.sql("ROLLBACK").to_arrow_table()
+        except BaseException as exc:  # a session that cannot roll back is dropped all the same
+            if isinstance(exc, (KeyboardInterrupt, SystemExit)):
+                raise
 
     @staticmethod
     def _session_settings(ctx) -> dict:
@@ -151,11 +201,52 @@ def _response(qid, session, schema, data, state, error, rows, running_ms, next_u
     }
 
 
+class Txn:
+    """An Active transaction between two statements: its engine session and when it expires."""
+
+    def __init__(self, ctx, idle_secs: int, tenant: str):
+        self.ctx = ctx
+        self.tenant = tenant
+        self.expires = time.monotonic() + idle_secs
+
+
+def _idle_txn_secs(settings: dict | None) -> int:
+    try:
+        value = int((settings or {}).get("idle_transaction_timeout_secs") or DEFAULT_IDLE_TXN_SECS)
+    except (TypeError, ValueError):
+        value = DEFAULT_IDLE_TXN_SECS
+    return max(1, value)
+
+
+def _internal(session: dict) -> dict:
+    raw = session.get("internal")
+    if not isinstance(raw, str) or not raw:
+        return {}
+    try:
+        parsed = json.loads(raw)
+        return parsed if isinstance(parsed, dict) else {}
+    except ValueError:
+        return {}
+
+
+def _with_txn(session: dict, txn_state: str, qid: str | None) -> dict:
+    """The session as Databend answers it: txn_state, need_sticky/need_keep_alive while Active, and
+    `internal` naming this node and the last query (where an Active transaction is kept)."""
+    active = txn_state == "Active"
+    internal = _internal(session)
+    internal["last_node_id"] = NODE_ID
+    if qid:
+        internal["last_query_ids"] = [qid]
+    return {**session, "txn_state": txn_state, "need_sticky": active, "need_keep_alive": active, "internal": json.dumps(internal)}
+
+
 class Front:
     def __init__(self, engine: Engine, log: bool, users: Users, tenant_processes: TenantProcesses | None):
         self.engine = engine
         self.log = log
         self.queries: dict = {}
+        # Active transactions by the id of their last query (Databend: HttpQueryManager.txn_managers).
+        self.txns: dict = {}
         self.lock = threading.Lock()
         self.users = users
         # Engines that separate tenants in one process: one Engine per tenant, made on first use.
@@ -169,6 +260,22 @@ class Front:
                 self.engines[tenant] = Engine(self.engine.binding, tenant)
             return self.engines[tenant]
 
+    def take_txn(self, last_query_id: str, tenant: str):
+        with self.lock:
+            txn = self.txns.get(last_query_id)
+            # Another tenant's user naming the query id finds nothing (and takes nothing).
+            if txn is None or txn.tenant != tenant:
+                return None
+            del self.txns[last_query_id]
+        if txn is not None and txn.expires <= time.monotonic():
+            self.engine.rollback(txn.ctx)
+            return None
+        return txn
+
+    def keep_txn(self, qid: str, ctx, idle_secs: int, tenant: str):
+        with self.lock:
+            self.txns[qid] = Txn(ctx, idle_secs, tenant)
+
     def page(self, q: Query, n: int) -> dict:
         start = n * q.page_rows
         data = q.rows[start : start + q.page_rows]
@@ -177,10 +284,15 @@ class Front:
         return _response(q.id, q.session, q.schema, data, "Succeeded", None, len(q.rows), q.running_ms, nxt)
 
     def sweep(self):
-        cutoff = time.monotonic() - IDLE_RESULT_SECS
+        now = time.monotonic()
+        cutoff = now - IDLE_RESULT_SECS
         with self.lock:
             for qid in [k for k, q in self.queries.items() if q.last_access < cutoff]:
                 del self.queries[qid]
+            # An abandoned transaction pins its engine session and buffered writes: roll it back.
+            expired = [self.txns.pop(k) for k, t in list(self.txns.items()) if t.expires <= now]
+        for txn in expired:
+            self.engine.rollback(txn.ctx)
 
 
 def _error_body(code: int, message: str) -> dict:
@@ -315,6 +427,13 @@ class Handler(BaseHTTPRequestHandler):
             return self._query_uri(m.group(1), m.group(2), m.group(3), m.group(4))
         return self._send(404, _error_body(UNIMPLEMENTED, f"{method} {path} is not implemented by the dev warehouse"))
 
+    def _failed(self, qid, session_in: dict, err: dict, running: int, headers: dict, txn_state: str):
+        f = self.front
+        if f.log:
+            sys.stderr.write(f"warehouse: query {qid} failed [{err['code']}] in {running} ms\n")
+        session = _with_txn(session_in, txn_state, qid)
+        return self._send(200, _response(qid, session, [], [], "Failed", err, 0, running, None), headers)
+
     def _query(self, body: dict):
         f = self.front
         qid = uuid.uuid4().hex
@@ -323,25 +442,56 @@ class Handler(BaseHTTPRequestHandler):
         sql = body.get("sql")
         if not isinstance(sql, str):
             return self._send(400, _error_body(BAD_ARGUMENTS, "request body needs a 'sql' string"), headers)
+        txn_in = session_in.get("txn_state") if session_in.get("txn_state") in ("Active", "Fail") else "AutoCommit"
         if body.get("stage_attachment"):
             err = {"code": UNIMPLEMENTED, "message": "stage attachments (driver load/streamLoad) are not supported by the dev warehouse", "detail": None}
-            return self._send(200, _response(qid, session_in, [], [], "Failed", err, 0, 0, None), headers)
+            return self._failed(qid, session_in, err, 0, headers, "Fail" if txn_in == "Active" else txn_in)
+        command = txn_command(sql)
+        ctx = None
+        if txn_in == "Active":
+            # Databend's try_set_txn: the transaction lives on the node that ran its last query.
+            internal = _internal(session_in)
+            last_ids = internal.get("last_query_ids") or []
+            if internal.get("last_node_id") != NODE_ID:
+                err = {"code": CURRENT_TRANSACTION_IS_ABORTED, "message": f"transaction is aborted because server restarted at {NODE_STARTED}.", "detail": None}
+                return self._failed(qid, session_in, err, 0, headers, "Fail")
+            txn = f.take_txn(last_ids[0], self.tenant) if last_ids and isinstance(last_ids[0], str) else None
+            if txn is None:
+                last = last_ids[0] if last_ids else ""
+                err = {"code": TRANSACTION_TIMEOUT, "message": f"Transaction timeout: last_query_id {last} not found on this server", "detail": None}
+                return self._failed(qid, session_in, err, 0, headers, "Fail")
+            ctx = txn.ctx
+        elif txn_in == "Fail" and command is None:
+            # Databend: every statement but BEGIN/COMMIT/ROLLBACK fails until the transaction ends.
+            err = {"code": CURRENT_TRANSACTION_IS_ABORTED, "message": ABORTED_WORDS, "detail": None}
+            return self._failed(qid, session_in, err, 0, headers, "Fail")
         started = time.monotonic()
         try:
-            table, state = self.engine.execute(sql, session_in)
+            table, state, ctx = self.engine.execute(sql, session_in, ctx)
         except BaseException as exc:  # the engine's own error, passed on with its code
             # The binding raises PanicException (a BaseException) where the engine panics; that is
             # still one failed statement, not a reason to drop the connection.
             if isinstance(exc, (KeyboardInterrupt, SystemExit)):
                 raise
-            err = engine_error(exc)
             running = int((time.monotonic() - started) * 1000)
-            if f.log:
-                sys.stderr.write(f"warehouse: query {qid} failed [{err['code']}] in {running} ms\n")
-            return self._send(200, _response(qid, session_in, [], [], "Failed", err, 0, running, None), headers)
+            if txn_in == "Active":
+                # Fail until ROLLBACK, as Databend's handler does; the engine's writes are discarded
+                # now (Databend drops a failed transaction's manager: only Active ones are kept).
+                f.engine.rollback(ctx)
+                return self._failed(qid, session_in, engine_error(exc), running, headers, "Fail")
+            return self._failed(qid, session_in, engine_error(exc), running, headers, "AutoCommit" if txn_in == "AutoCommit" else txn_in)
+        if command == "begin":
+            txn_out = "Active"
+        elif command == "end":
+            txn_out = "AutoCommit"  # COMMIT or ROLLBACK of a failed transaction commits nothing
+        else:
+            txn_out = txn_in
         session_out = {**session_in, "database": state["database"]}
         if state["settings"] or session_in.get("settings"):
             session_out["settings"] = state["settings"]
+        session_out = _with_txn(session_out, txn_out, qid)
+        if txn_out == "Active":
+            f.keep_txn(qid, ctx, _idle_txn_secs(state["settings"]), self.tenant)
         running = int((time.monotonic() - started) * 1000)
         pagination = body.get("pagination") if isinstance(body.get("pagination"), dict) else {}
         page_rows = max(1, int(pagination.get("max_rows_per_page") or DEFAULT_PAGE_ROWS))
