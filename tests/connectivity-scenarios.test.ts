@@ -139,6 +139,22 @@ describe("Test Connectivity against the sandbox", () => {
     }
   });
 
+  it("misspelt queue name, role allowed only on its own queue: sqs_queue leads with the name, then permissions", async () => {
+    // IAM decides before SQS looks the queue up: the role's policy names its own queue's ARN, so any
+    // other name is AccessDenied, existing or not (the sandbox answers as AWS does; see checks/sqs.ts).
+    const s = await createScenario(fx, { name: "misspelt", objects: CSV });
+    const misspelt = s.queue_url.replace(/-queue$/, "-qeueu");
+    const outcome = await fx.tester()({ ...connectionOf(s), queue_url: misspelt });
+    expect(problems(outcome)).toEqual({ sqs_queue: "fail", sqs_standard: "skip", sqs_policy: "skip", sqs_receive: "skip" });
+    const check = byId(outcome).sqs_queue;
+    expect(check.detail).toMatch(/^AccessDenied: /);
+    expect(check.message).toMatch(/^Access denied to queue "misspelt-qeueu" in account 000000000000 in us-east-1: either the Queue URL is wrong/);
+    expect(check.message.indexOf("Queue URL is wrong")).toBeLessThan(check.message.indexOf("lacks sqs:GetQueueAttributes"));
+    expect(check.hint).toMatch(/^First check Queue URL and Queue Region/);
+    expect(check.hint).toContain("aws sqs get-queue-url --region us-east-1 --queue-name misspelt-qeueu");
+    expect(check.hint).toContain('add "sqs:GetQueueAttributes" on "arn:aws:sqs:us-east-1:000000000000:misspelt-qeueu"');
+  });
+
   it("queue in another account: sqs_queue fails saying the accounts differ", async () => {
     const s = await createScenario(fx, { name: "other-account", objects: CSV });
     const input = { ...connectionOf(s), queue_url: s.queue_url.replace("/000000000000/", "/999999999999/") };

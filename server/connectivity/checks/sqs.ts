@@ -42,14 +42,25 @@ export const sqsQueue: Check = {
         };
       }
       if (mapped.kind === "access_denied") {
-        // AWS answers AccessDenied before looking the queue up, so a wrong name or Region looks the same.
+        // IAM decides before SQS looks the queue up, so a role allowed only on its own queue (as the
+        // setup guide's policy is) is refused on any other name, existing or not, and on its own
+        // name in another Region. A misspelt name is the likelier cause, so it leads (issue 17, item
+        // 7). The sandbox answers the same way: `aws sqs get-queue-attributes` as the seed's role on a
+        // misspelt URL gets AccessDenied ("no identity-based policy allows"), an identity allowed on
+        // every queue gets AWS.SimpleQueueService.NonExistentQueue. AWS's troubleshooting page names
+        // both causes for either answer ("The specified queue does not exist or you do not have access
+        // to it"): https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/troubleshooting-api-errors.html
         return {
           id: "sqs_queue",
           status: "fail",
-          message: mapped.message,
+          message:
+            `Access denied to ${queueSubject(ctx)} in ${region}: either the Queue URL is wrong (a role allowed only on its own ` +
+            `queue is refused on any other name, existing or not, and on a queue in another Region), ` +
+            `or the role lacks sqs:GetQueueAttributes on ${queue.arn}`,
           hint:
-            `${mapped.hint}. If the queue name, account or Region in that ARN is wrong (a queue in another Region ` +
-            `is not visible from ${region}), fix Queue URL and Queue Region instead`,
+            `First check Queue URL and Queue Region: copy the URL from aws sqs get-queue-url --region ${region} --queue-name ${queue.name}. ` +
+            `If they are right, add "sqs:GetQueueAttributes" on "${queue.arn}" to the role's permissions policy, ` +
+            "and check that no permissions boundary, SCP or queue policy denies it",
           ...detailOf(mapped),
         };
       }

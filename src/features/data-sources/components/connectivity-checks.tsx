@@ -2,10 +2,12 @@
 // on the check where a problem happened — how to fix it. Checks skipped because of another check say
 // so in one line, so a wrong Role ARN explains itself once instead of under every check.
 import { Group, Paper, Progress, Stack, Text } from "@mantine/core";
+import { useEffect, useRef } from "react";
 import { CHECK_IDS, CHECK_TITLES, type CheckId, type CheckResult } from "#contracts/connectivity.ts";
 import { CodeBlock } from "../../../lib/copy-button.tsx";
 import { ErrorAlert, ErrorDetail } from "../../../lib/error-detail.tsx";
 import { formatDateTime } from "../../../lib/format.ts";
+import { revealBelowHeader } from "../../../lib/reveal.ts";
 import { StatusBadge } from "../../../lib/status-badge.tsx";
 import type { CheckRow, TestRun } from "../api/test-connectivity.ts";
 import classes from "./connectivity-checks.module.css";
@@ -124,13 +126,22 @@ export function ConnectivityTestResult({
   blockedBy?: readonly string[];
 }) {
   const blocked = blockedBy.length > 0;
+  // A test that just failed brings its first failing check into view: the operator pressed the
+  // button below the list and would otherwise see only the summary, or nothing (issue 17, item 7).
+  const root = useRef<HTMLDivElement>(null);
+  const finishedAt = run.phase === "done" ? run.testedAt : null;
+  const failed = run.phase === "done" && !run.ok;
+  useEffect(() => {
+    if (!finishedAt || !failed) return;
+    revealBelowHeader([root.current?.querySelector('li[data-status="fail"]')]);
+  }, [finishedAt, failed]);
   const finished =
     run.phase === "idle"
       ? 0
       : run.checks.filter((check) => check.status !== "pending" && check.status !== "running").length;
   const total = run.phase === "idle" ? CHECK_IDS.length : run.checks.length;
   return (
-    <Stack gap="sm">
+    <Stack gap="sm" ref={root}>
       <div role="status">
         {run.phase === "done" ? (
           <TestSummary checks={run.checks} ok={run.ok} testedAt={run.testedAt} />
