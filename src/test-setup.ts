@@ -8,6 +8,7 @@ const { getComputedStyle } = window;
 window.getComputedStyle = (element: Element) => getComputedStyle(element);
 Element.prototype.scrollIntoView = () => undefined;
 window.scrollTo = () => undefined;
+window.scrollBy = () => undefined;
 Object.defineProperty(window, "matchMedia", {
   writable: true,
   value: (query: string) => ({

@@ -58,10 +58,11 @@ describe("Test Connectivity against the sandbox", () => {
     await waitFor(async () => (await counts(s.realQueueUrl)).visible === 1);
     for (let run = 0; run < 4; run++) {
       const outcome = await fx.tester()(connectionOf(s));
-      expect(problems(outcome)).toEqual({ sqs_receive: "warn" });
+      // Not receiving is said neutrally (skip, never a warning): the task's first receive proves it.
+      expect(problems(outcome)).toEqual({ sqs_receive: "skip" });
       expect(outcome.ok).toBe(true);
       expect(byId(outcome).sqs_receive.message).toMatch(
-        /^Not proven: sqs:ReceiveMessage was not tried because the queue holds 1 visible message, .*maxReceiveCount/,
+        /^Left to the task's first receive: the queue holds 1 visible message .*maxReceiveCount/,
       );
       expect(byId(outcome).sqs_receive.message).toContain("messages were left untouched");
     }
@@ -75,12 +76,38 @@ describe("Test Connectivity against the sandbox", () => {
     expect(got.Messages?.[0]?.Attributes?.ApproximateReceiveCount).toBe("1");
   });
 
+  it("right after setup (only S3's s3:TestEvent waits, as after the seed's steps): nothing warns, the event stays", async () => {
+    // No drain: saving the bucket notification made S3 send its test event to the queue.
+    const s = await createScenario(fx, { name: "fresh-setup" });
+    const sqs = fx.sqs("us-east-1");
+    const visible = async () =>
+      Number((await sqs.send(new GetQueueAttributesCommand({ QueueUrl: s.realQueueUrl, AttributeNames: ["ApproximateNumberOfMessages"] })))
+        .Attributes?.ApproximateNumberOfMessages);
+    await waitFor(async () => (await visible()) === 1);
+    const outcome = await fx.tester()(connectionOf(s));
+    expect(outcome.ok).toBe(true);
+    expect(outcome.checks.filter((c) => c.status === "warn" || c.status === "fail")).toEqual([]);
+    const receive = byId(outcome).sqs_receive;
+    expect(receive.status).toBe("skip");
+    expect(receive.message).toMatch(/^Left to the task's first receive: the queue holds 1 visible message/);
+    expect(receive.message).toContain("s3:TestEvent");
+    expect(receive.message).toContain(`"sqs:ReceiveMessage" on "${s.queueArn}"`);
+    expect(receive.hint).toBeUndefined();
+    // Still there, never received: the task gets it first (ApproximateReceiveCount 1).
+    expect(await visible()).toBe(1);
+    const got = await sqs.send(
+      new ReceiveMessageCommand({ QueueUrl: s.realQueueUrl, MessageSystemAttributeNames: ["ApproximateReceiveCount"], VisibilityTimeout: 60 }),
+    );
+    expect(got.Messages?.[0]?.Body).toContain("s3:TestEvent");
+    expect(got.Messages?.[0]?.Attributes?.ApproximateReceiveCount).toBe("1");
+  });
+
   it("does not receive while a consumer holds a message in flight", async () => {
     const s = await createScenario(fx, { name: "inflight", drainQueue: true, objects: CSV, maxReceiveCount: 2 });
     const sqs = fx.sqs("us-east-1");
     await waitFor(async () => Boolean((await sqs.send(new ReceiveMessageCommand({ QueueUrl: s.realQueueUrl, VisibilityTimeout: 60 }))).Messages?.length));
     const outcome = await fx.tester()(connectionOf(s));
-    expect(byId(outcome).sqs_receive.status).toBe("warn");
+    expect(byId(outcome).sqs_receive.status).toBe("skip");
     expect(byId(outcome).sqs_receive.message).toContain("the queue holds 1 message in flight");
     const a = (await sqs.send(new GetQueueAttributesCommand({ QueueUrl: s.dlqUrl!, AttributeNames: ["ApproximateNumberOfMessages"] }))).Attributes;
     expect(a?.ApproximateNumberOfMessages).toBe("0");
@@ -137,6 +164,22 @@ describe("Test Connectivity against the sandbox", () => {
     for (const id of ["sqs_standard", "sqs_policy", "sqs_receive"] as const) {
       expect(byId(outcome)[id]).toEqual({ id, status: "skip", message: 'Skipped because "SQS queue reachable" failed' });
     }
+  });
+
+  it("misspelt queue name, role allowed only on its own queue: sqs_queue leads with the name, then permissions", async () => {
+    // IAM decides before SQS looks the queue up: the role's policy names its own queue's ARN, so any
+    // other name is AccessDenied, existing or not (the sandbox answers as AWS does; see checks/sqs.ts).
+    const s = await createScenario(fx, { name: "misspelt", objects: CSV });
+    const misspelt = s.queue_url.replace(/-queue$/, "-qeueu");
+    const outcome = await fx.tester()({ ...connectionOf(s), queue_url: misspelt });
+    expect(problems(outcome)).toEqual({ sqs_queue: "fail", sqs_standard: "skip", sqs_policy: "skip", sqs_receive: "skip" });
+    const check = byId(outcome).sqs_queue;
+    expect(check.detail).toMatch(/^AccessDenied: /);
+    expect(check.message).toMatch(/^Access denied to queue "misspelt-qeueu" in account 000000000000 in us-east-1: either the Queue URL is wrong/);
+    expect(check.message.indexOf("Queue URL is wrong")).toBeLessThan(check.message.indexOf("lacks sqs:GetQueueAttributes"));
+    expect(check.hint).toMatch(/^First check Queue URL and Queue Region/);
+    expect(check.hint).toContain("aws sqs get-queue-url --region us-east-1 --queue-name misspelt-qeueu");
+    expect(check.hint).toContain('add "sqs:GetQueueAttributes" on "arn:aws:sqs:us-east-1:000000000000:misspelt-qeueu"');
   });
 
   it("queue in another account: sqs_queue fails saying the accounts differ", async () => {
@@ -229,19 +272,21 @@ describe("Test Connectivity against the sandbox", () => {
     expect(outcome.ok).toBe(false);
   });
 
-  it("role without sqs:ReceiveMessage and a live message: sqs_receive warns that it was not proven, naming the permission", async () => {
+  it("role without sqs:ReceiveMessage and a live message: sqs_receive leaves it to the task, naming the permission", async () => {
     const s = await createScenario(fx, { name: "no-receive-live", drainQueue: true, withoutActions: ["sqs:ReceiveMessage"], objects: CSV });
     const outcome = await fx.tester()(connectionOf(s));
-    expect(problems(outcome)).toEqual({ sqs_receive: "warn" });
-    expect(byId(outcome).sqs_receive.message).toMatch(/^Not proven: sqs:ReceiveMessage was not tried/);
-    expect(byId(outcome).sqs_receive.hint).toContain(`"sqs:ReceiveMessage" on "${s.queueArn}"`);
+    expect(problems(outcome)).toEqual({ sqs_receive: "skip" });
+    expect(byId(outcome).sqs_receive.message).toMatch(/^Left to the task's first receive/);
+    expect(byId(outcome).sqs_receive.message).toContain(`"sqs:ReceiveMessage" on "${s.queueArn}"`);
   });
 
-  it("role without sqs:GetQueueAttributes: sqs_queue fails with its own message", async () => {
+  it("role without sqs:GetQueueAttributes: sqs_queue fails naming the permission (after the name, which AWS cannot tell apart)", async () => {
     const s = await createScenario(fx, { name: "no-getattrs", withoutActions: ["sqs:GetQueueAttributes"], objects: CSV });
     const outcome = await fx.tester()(connectionOf(s));
     expect(problems(outcome)).toEqual({ sqs_queue: "fail", sqs_standard: "skip", sqs_policy: "skip", sqs_receive: "skip" });
-    expect(byId(outcome).sqs_queue.message).toBe(`The role lacks sqs:GetQueueAttributes on ${s.queueArn}`);
+    expect(byId(outcome).sqs_queue.message).toMatch(/^Access denied to queue "no-getattrs-queue" .*either the Queue URL is wrong/);
+    expect(byId(outcome).sqs_queue.message).toMatch(new RegExp(`or the role lacks sqs:GetQueueAttributes on ${s.queueArn}$`));
+    expect(byId(outcome).sqs_queue.hint).toContain(`add "sqs:GetQueueAttributes" on "${s.queueArn}" to the role's permissions policy`);
   });
 
   it("queue policy not naming the bucket: sqs_policy warns and the hint carries the policy to apply", async () => {

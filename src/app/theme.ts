@@ -1,6 +1,7 @@
 // The console's one Mantine theme. Colours follow the system scheme (set on the provider); only the
 // brand colour and the focus ring are ours.
 import { createTheme, darken, Notification, type CSSVariablesResolver } from "@mantine/core";
+import inputClasses from "./inputs.module.css";
 
 export const theme = createTheme({
   primaryColor: "blue",
@@ -15,6 +16,9 @@ export const theme = createTheme({
   components: {
     // A titled notice writes its sentence in gray-6 (3.3:1 on white); "dimmed" (below) passes AA.
     Notification: Notification.extend({ styles: { description: { color: "var(--mantine-color-dimmed)" } } }),
+    // Placeholders never look like values, even in a field in error (inputs.module.css). A plain
+    // object, not Input.extend: importing Input here would move it into the entry chunk (+2.8 kB gzip).
+    Input: { classNames: { wrapper: inputClasses.wrapper } },
   },
 });
 

@@ -119,7 +119,7 @@ describe("console in Chromium: Test Connectivity when something is wrong", () =>
         await freshForm();
         await fillForm(page, valuesOf(s, "redrive"));
         expect(await runConnectivityTest(page)).toMatch(/^Test passed/);
-        expect(await checkItem(page, "sqs_receive").innerText()).toMatch(/Not proven: sqs:ReceiveMessage was not tried/);
+        expect(await checkItem(page, "sqs_receive").innerText()).toMatch(/Left to the task's first receive/);
         await checkPage(page, "create-data-source-live-message", viewport);
 
         expect(await queueCounts(h.sandbox.url, s.realQueueUrl)).toEqual({ visible: 1, inFlight: 0 });

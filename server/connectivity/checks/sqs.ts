@@ -42,14 +42,25 @@ export const sqsQueue: Check = {
         };
       }
       if (mapped.kind === "access_denied") {
-        // AWS answers AccessDenied before looking the queue up, so a wrong name or Region looks the same.
+        // IAM decides before SQS looks the queue up, so a role allowed only on its own queue (as the
+        // setup guide's policy is) is refused on any other name, existing or not, and on its own
+        // name in another Region. A misspelt name is the likelier cause, so it leads (issue 17, item
+        // 7). The sandbox answers the same way: `aws sqs get-queue-attributes` as the seed's role on a
+        // misspelt URL gets AccessDenied ("no identity-based policy allows"), an identity allowed on
+        // every queue gets AWS.SimpleQueueService.NonExistentQueue. AWS's troubleshooting page names
+        // both causes for either answer ("The specified queue does not exist or you do not have access
+        // to it"): https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/troubleshooting-api-errors.html
         return {
           id: "sqs_queue",
           status: "fail",
-          message: mapped.message,
+          message:
+            `Access denied to ${queueSubject(ctx)} in ${region}: either the Queue URL is wrong (a role allowed only on its own ` +
+            `queue is refused on any other name, existing or not, and on a queue in another Region), ` +
+            `or the role lacks sqs:GetQueueAttributes on ${queue.arn}`,
           hint:
-            `${mapped.hint}. If the queue name, account or Region in that ARN is wrong (a queue in another Region ` +
-            `is not visible from ${region}), fix Queue URL and Queue Region instead`,
+            `First check Queue URL and Queue Region: copy the URL from aws sqs get-queue-url --region ${region} --queue-name ${queue.name}. ` +
+            `If they are right, add "sqs:GetQueueAttributes" on "${queue.arn}" to the role's permissions policy, ` +
+            "and check that no permissions boundary, SCP or queue policy denies it",
           ...detailOf(mapped),
         };
       }
@@ -143,8 +154,13 @@ function plural(n: number, one: string, many = `${one}s`): string {
 // SQS has no peek. So the check receives only when GetQueueAttributes shows no visible, no in-flight
 // and no delayed message (https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-resources-required-process-messages.html):
 // a receive of an empty queue returns nothing and counts toward nothing, and still answers
-// AccessDenied when the role lacks the permission. When the queue holds messages it does not receive
-// and says so (warn): the permission is then neither proven nor refuted. The counters are
+// AccessDenied when the role lacks the permission. When the queue holds messages it does not receive:
+// the permission is then neither proven nor refuted, and the task's own first receive proves it (a
+// refusal stops the task with the missing permission in words: server/worker/receiver.ts). That is
+// said neutrally (skip, not a warning, issue 17 item 8): right after setup the queue always holds a
+// message, because S3 sends s3:TestEvent when a notification configuration is saved
+// (https://docs.aws.amazon.com/AmazonS3/latest/userguide/notification-content-structure.html), so a
+// warning would colour every correct first setup yellow with advice nobody can follow. The counters are
 // approximate, so a message that arrives between the count and the receive can still be received
 // once; it is then made visible again at once (VisibilityTimeout 0) and the result says so.
 export const sqsReceive: Check = {
@@ -180,14 +196,13 @@ export const sqsReceive: Check = {
       ].filter(Boolean);
       return {
         id: "sqs_receive",
-        status: "warn",
+        status: "skip",
         message:
-          `Not proven: sqs:ReceiveMessage was not tried because the queue holds ${held.length ? held.join(", ") : "messages it did not count"}, ` +
-          "and a receive would count toward each message's maxReceiveCount (and could move it to a dead-letter queue). " +
-          "The queue's attributes were read; its messages were left untouched",
-        hint:
-          `Make sure the role's permissions policy allows "sqs:ReceiveMessage" on "${queue.arn}"; ` +
-          "run Test Connectivity again when the queue is empty to have it proven",
+          `Left to the task's first receive: the queue holds ${held.length ? held.join(", ") : "messages it did not count"} ` +
+          "(right after setup, usually S3's s3:TestEvent), and Test Connectivity never receives a message meant for a task, " +
+          "as each receive counts toward its maxReceiveCount. " +
+          `The task proves "sqs:ReceiveMessage" on "${queue.arn}" when it starts; if the role lacks it, the task stops and says so. ` +
+          "The queue's messages were left untouched",
       };
     }
     let received;

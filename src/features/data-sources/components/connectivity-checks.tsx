@@ -2,10 +2,12 @@
 // on the check where a problem happened — how to fix it. Checks skipped because of another check say
 // so in one line, so a wrong Role ARN explains itself once instead of under every check.
 import { Group, Paper, Progress, Stack, Text } from "@mantine/core";
+import { useEffect, useRef } from "react";
 import { CHECK_IDS, CHECK_TITLES, type CheckId, type CheckResult } from "#contracts/connectivity.ts";
 import { CodeBlock } from "../../../lib/copy-button.tsx";
 import { ErrorAlert, ErrorDetail } from "../../../lib/error-detail.tsx";
 import { formatDateTime } from "../../../lib/format.ts";
+import { revealBelowHeader } from "../../../lib/reveal.ts";
 import { StatusBadge } from "../../../lib/status-badge.tsx";
 import type { CheckRow, TestRun } from "../api/test-connectivity.ts";
 import classes from "./connectivity-checks.module.css";
@@ -99,21 +101,55 @@ export function TestSummary({ checks, ok, testedAt }: { checks: readonly CheckRo
   );
 }
 
-/** The live result of Test Connectivity: a polite summary, progress, alerts for failures to run, and the checks. */
-export function ConnectivityTestResult({ run, stale }: { run: TestRun; stale: boolean }) {
+/** "Queue URL", "Queue URL and Bucket", "Queue URL, Role ARN and Bucket". */
+function inList(words: readonly string[]): string {
+  return words.length < 2 ? (words[0] ?? "") : `${words.slice(0, -1).join(", ")} and ${words[words.length - 1]}`;
+}
+
+/** Why Test Connectivity did not run: the fields it waits for, by their labels. */
+export function blockedSentence(fields: readonly string[]): string {
+  return `Not tested: fix ${inList(fields)} first (see the message under ${fields.length === 1 ? "the field" : "each field"}), then Test Connectivity.`;
+}
+
+/**
+ * The live result of Test Connectivity: a polite summary, progress, alerts for failures to run, and
+ * the checks. `blockedBy` names the connection fields in error: a test waits for them, and the
+ * panel says so where "Not tested yet" would otherwise stand.
+ */
+export function ConnectivityTestResult({
+  run,
+  stale,
+  blockedBy = [],
+}: {
+  run: TestRun;
+  stale: boolean;
+  blockedBy?: readonly string[];
+}) {
+  const blocked = blockedBy.length > 0;
+  // A test that just failed brings its first failing check into view: the operator pressed the
+  // button below the list and would otherwise see only the summary, or nothing (issue 17, item 7).
+  const root = useRef<HTMLDivElement>(null);
+  const finishedAt = run.phase === "done" ? run.testedAt : null;
+  const failed = run.phase === "done" && !run.ok;
+  useEffect(() => {
+    if (!finishedAt || !failed) return;
+    revealBelowHeader([root.current?.querySelector('li[data-status="fail"]')]);
+  }, [finishedAt, failed]);
   const finished =
     run.phase === "idle"
       ? 0
       : run.checks.filter((check) => check.status !== "pending" && check.status !== "running").length;
   const total = run.phase === "idle" ? CHECK_IDS.length : run.checks.length;
   return (
-    <Stack gap="sm">
+    <Stack gap="sm" ref={root}>
       <div role="status">
         {run.phase === "done" ? (
           <TestSummary checks={run.checks} ok={run.ok} testedAt={run.testedAt} />
         ) : (
-          <Text size="sm" c={run.phase === "idle" ? "dimmed" : undefined}>
-            {run.phase === "running"
+          <Text size="sm" c={run.phase === "idle" && !blocked ? "dimmed" : undefined} fw={run.phase === "idle" && blocked ? 600 : undefined}>
+            {run.phase === "idle" && blocked
+              ? blockedSentence(blockedBy)
+              : run.phase === "running"
               ? `Testing connectivity… ${finished} of ${total} checks finished.`
               : run.phase === "cancelled"
                 ? "Test cancelled. Run Test Connectivity again when ready."
@@ -134,6 +170,11 @@ export function ConnectivityTestResult({ run, stale }: { run: TestRun; stale: bo
       ) : null}
       {run.phase === "error" ? (
         <ErrorAlert title="Test Connectivity could not run" message={run.message} detail={run.detail} />
+      ) : null}
+      {blocked && run.phase !== "idle" && run.phase !== "running" ? (
+        <Text size="sm" fw={600} role="note">
+          {blockedSentence(blockedBy).replace(/^Not tested: f/, "F")}
+        </Text>
       ) : null}
       {stale ? (
         <Text size="sm" fw={600} role="note">

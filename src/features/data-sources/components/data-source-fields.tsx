@@ -43,13 +43,20 @@ export function ConnectionFieldset({
   const regionsId = useId();
   const values = useWatch({ control });
 
+  // A field whose error is on screen is checked again as it changes, so fixing it clears the
+  // message at once (a Test Connectivity that was refused marks fields without touching them).
   const revalidateIfShown = (field: FieldName) => {
-    if (getFieldState(field).isTouched || formState.isSubmitted) void trigger(field);
+    const state = getFieldState(field);
+    if (state.isTouched || state.invalid || formState.isSubmitted) void trigger(field);
   };
 
   /** A registration whose blur validation waits for a pointer press to finish (see use-after-press). */
   const field = (name: FieldName, registration: UseFormRegisterReturn<FieldName> = register(name)) => ({
     ...registration,
+    onChange: async (event: ChangeEvent<HTMLInputElement>) => {
+      await registration.onChange(event);
+      if (getFieldState(name).invalid) void trigger(name);
+    },
     onBlur: (event: FocusEvent<HTMLInputElement>) =>
       new Promise<void>((resolve) => afterPress(() => void registration.onBlur(event).then(() => resolve()))),
     label: FIELD_LABELS[name].label,

@@ -411,6 +411,14 @@ describe("Create Data Source", () => {
     expect(errorOf("Role ARN")).toBe(MESSAGES.roleArnShape);
     expect(errorOf("Bucket")).toBe(MESSAGES.bucketRequired);
     expect(called).toBe(false);
+    // The panel says why nothing ran, naming the fields, instead of "Not tested yet".
+    const panel = screen.getByRole("region", { name: "Connectivity test" });
+    expect(within(panel).getByRole("status")).toHaveTextContent(
+      "Not tested: fix Role ARN and Bucket first (see the message under each field), then Test Connectivity.",
+    );
+    // Typing into a field in error checks it again at once: fixed fields leave the sentence.
+    await user.type(input("Bucket"), "my-bucket");
+    await waitFor(() => expect(within(panel).getByRole("status")).toHaveTextContent("Not tested: fix Role ARN first (see the message under the field)"));
   });
 
   it("saves with OK after a passing test and opens the new data source", async () => {

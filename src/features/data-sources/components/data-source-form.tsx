@@ -2,7 +2,7 @@
 // of exactly the current connection values (or, when editing, while the connection is unchanged).
 import { zodResolver } from "@hookform/resolvers/zod";
 import { Button, Grid, Group, Loader, Paper, Stack, Text, Title } from "@mantine/core";
-import { useId, useState } from "react";
+import { useId, useLayoutEffect, useRef, useState } from "react";
 import { useForm, useWatch, type FieldPath } from "react-hook-form";
 import { useNavigate } from "react-router";
 import type { OrgInfo } from "#contracts/api.ts";
@@ -11,6 +11,7 @@ import {
   connectivityTestInputSchema,
   DATA_SOURCE_FIELDS,
   dataSourceInputSchema,
+  FIELD_LABELS,
   type ConnectionFields,
   type DataSourceFormValues,
   type DataSourceInput,
@@ -19,6 +20,7 @@ import {
 import { ApiRequestError } from "../../../lib/api-client.ts";
 import { ErrorAlert } from "../../../lib/error-detail.tsx";
 import { notifySuccess } from "../../../lib/notify.ts";
+import { revealField } from "../../../lib/reveal.ts";
 import { useConnectivityTest } from "../api/test-connectivity.ts";
 import { AwsSetupPanel } from "./aws-setup-panel.tsx";
 import { ConnectivityTestResult } from "./connectivity-checks.tsx";
@@ -69,13 +71,28 @@ export function DataSourceForm({
     resolver: zodResolver(dataSourceInputSchema),
     mode: "onTouched",
     defaultValues: defaults,
+    // The form reveals the first wrong field itself (whole, below the fixed header): see revealFirstError.
+    shouldFocusError: false,
   });
-  const { control, handleSubmit, getValues, setError, trigger, formState } = form;
+  const { control, handleSubmit, getValues, setError, trigger, formState, getFieldState } = form;
   const { run, start, cancel } = useConnectivityTest({ timeoutMs: testTimeoutMs });
   const [formError, setFormErrorState] = useState<FormError | null>(null);
   const setFormError = (error: Omit<FormError, "n"> | null) =>
     setFormErrorState((current) => (error === null ? null : { ...error, n: (current?.n ?? 0) + 1 }));
   const ids = { connection: useId(), test: useId(), gate: useId() };
+
+  const formRef = useRef<HTMLFormElement>(null);
+  // Bumped to reveal the first field in error once the errors are on screen (after React's commit).
+  const [revealRequest, setRevealRequest] = useState(0);
+  useLayoutEffect(() => {
+    if (revealRequest === 0) return;
+    const first = DATA_SOURCE_FIELDS.find((name) => getFieldState(name).invalid);
+    const input = first ? formRef.current?.elements.namedItem(first) : null;
+    if (input instanceof HTMLElement) revealField(input);
+  }, [revealRequest, getFieldState]);
+  const revealFirstError = () => setRevealRequest((n) => n + 1);
+  // The connection fields in error, which a test waits for: the panel names them.
+  const blockedBy = CONNECTION_FIELDS.filter((name) => formState.errors[name]).map((name) => FIELD_LABELS[name].label);
 
   const values = useWatch({ control }) as Partial<Record<FieldName, string>>;
   const gate = saveGate({ run, currentKey: connectionKey(values), savedKey: record ? connectionKey(record) : null, editing: !!record });
@@ -83,15 +100,16 @@ export function DataSourceForm({
 
   function applyServerFields(fields: Record<string, string>): string[] {
     const unknown: string[] = [];
-    let first = true;
+    let any = false;
     for (const [key, message] of Object.entries(fields)) {
       if (!isFieldName(key)) {
         unknown.push(message);
         continue;
       }
-      setError(key, { type: "server", message }, { shouldFocus: first });
-      first = false;
+      setError(key, { type: "server", message });
+      any = true;
     }
+    if (any) revealFirstError();
     return unknown;
   }
 
@@ -101,7 +119,8 @@ export function DataSourceForm({
     const connection = Object.fromEntries(CONNECTION_FIELDS.map((field) => [field, getValues(field) ?? ""]));
     const parsed = connectivityTestInputSchema.safeParse(connection);
     if (!parsed.success) {
-      await trigger([...CONNECTION_FIELDS] as FieldPath<DataSourceFormValues>[], { shouldFocus: true });
+      await trigger([...CONNECTION_FIELDS] as FieldPath<DataSourceFormValues>[]);
+      revealFirstError();
       return;
     }
     const outcome = await start(parsed.data as ConnectionFields);
@@ -134,7 +153,7 @@ export function DataSourceForm({
   return (
     <Grid gap="lg">
       <Grid.Col span={{ base: 12, lg: 7 }}>
-        <form noValidate onSubmit={handleSubmit(onValid)} aria-label="Data source">
+        <form ref={formRef} noValidate onSubmit={handleSubmit(onValid, revealFirstError)} aria-label="Data source">
           <Stack gap="md">
             <Paper component="section" aria-labelledby={ids.connection} withBorder radius="md" p="md">
               <Title order={2} size="h4" id={ids.connection} mb="sm">
@@ -147,7 +166,7 @@ export function DataSourceForm({
               <Title order={2} size="h4" id={ids.test} mb="sm">
                 Connectivity test
               </Title>
-              <ConnectivityTestResult run={run} stale={gate.stale} />
+              <ConnectivityTestResult run={run} stale={gate.stale} blockedBy={blockedBy} />
             </Paper>
 
             {formError ? (
