@@ -11,6 +11,7 @@ import type { SourceScope, TaskFormValues, TaskInput, TaskRecord } from "#contra
 import { ApiRequestError } from "../../../../lib/api-client.ts";
 import { ErrorAlert } from "../../../../lib/error-detail.tsx";
 import { notifyFailure, notifySuccess } from "../../../../lib/notify.ts";
+import { useInFlight } from "../../../../lib/use-in-flight.ts";
 import { useCreateTask } from "../../api/create-task.ts";
 import { taskKeys } from "../../api/keys.ts";
 import { startTask } from "../../api/start-task.ts";
@@ -206,7 +207,9 @@ export function TaskWizard({ sources, task }: { sources: DataSourceRecord[]; tas
     );
 
   const last = step === STEPS.length - 1;
-  const busy = formState.isSubmitting;
+  // A double click on Create sends one request (the second would be refused as a duplicate name).
+  const flight = useInFlight();
+  const busy = formState.isSubmitting || flight.busy;
   const cancelTo = task ? taskPath(task.id) : "/data/integration";
 
   return (
@@ -216,7 +219,7 @@ export function TaskWizard({ sources, task }: { sources: DataSourceRecord[]; tas
         aria-label={task ? "Edit integration task" : "Integration task"}
         onSubmit={(event) => {
           event.preventDefault();
-          if (last) void submit(false)(event);
+          if (last) void flight.run(() => submit(false)(event));
           else void onNext();
         }}
       >
@@ -285,7 +288,7 @@ export function TaskWizard({ sources, task }: { sources: DataSourceRecord[]; tas
                 </Button>
               ) : (
                 <>
-                  <Button variant="default" onClick={(event) => void submit(true)(event)} disabled={busy}>
+                  <Button variant="default" onClick={(event) => void flight.run(() => submit(true)(event))} disabled={busy}>
                     Create and start
                   </Button>
                   <Button type="submit" loading={busy}>
