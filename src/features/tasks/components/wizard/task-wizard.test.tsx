@@ -249,11 +249,25 @@ describe("Create Integration Task", () => {
     expect(input("Name").value).toBe("load-events");
   });
 
-  it("Cancel goes back to the list without saving", async () => {
+  it("Cancel with edits asks first: Stay keeps the wizard as it was, Leave and discard goes back to the list without saving", async () => {
     const { user, router } = await open();
     await choose(user, "Data source", /^orders/);
     await user.click(screen.getByRole("link", { name: "Cancel" }));
-    expect(router.state.location.pathname).toBe("/data/integration");
+    const dialog = await screen.findByRole("dialog", { name: "Leave without creating the task?" });
+    await user.click(within(dialog).getByRole("button", { name: "Stay" }));
+    await waitFor(() => expect(screen.queryByRole("dialog")).not.toBeInTheDocument());
+    expect(router.state.location.pathname).toBe("/data/integration/new");
+    expect(screen.getByRole("combobox", { name: "Data source" })).toHaveValue("orders — s3://orders-bucket/incoming/*.csv");
+    await user.click(screen.getByRole("link", { name: "Cancel" }));
+    await user.click(within(await screen.findByRole("dialog")).getByRole("button", { name: "Leave and discard" }));
+    await waitFor(() => expect(router.state.location.pathname).toBe("/data/integration"));
+  });
+
+  it("Cancel without edits leaves at once", async () => {
+    const { user, router } = await open();
+    await user.click(screen.getByRole("link", { name: "Cancel" }));
+    await waitFor(() => expect(router.state.location.pathname).toBe("/data/integration"));
+    expect(screen.queryByRole("dialog")).not.toBeInTheDocument();
   });
 
   it("posts exactly the contract's body from Review, says so, then opens the new task's page", async () => {

@@ -1,17 +1,22 @@
 // The task wizard (create and edit): a Stepper over one react-hook-form whose rules are the
 // contract's (wizard-model.ts). Next validates the current step's fields and advances on the same
 // click; a step can be visited once the steps before it are valid; Cancel leaves without saving.
+// The step is in the address (?step=files), so Back and Forward move between steps and a refresh
+// stays on the step; a new task's draft is kept in the tab (wizard-draft.ts), and leaving with
+// edits asks first (useLeaveGuard).
 import { Button, Group, Paper, Stack, Stepper, Text, Title, useMatches } from "@mantine/core";
 import { useQueryClient } from "@tanstack/react-query";
 import { useEffect, useId, useRef, useState, type MouseEvent } from "react";
+import { flushSync } from "react-dom";
 import { FormProvider, useForm, useWatch } from "react-hook-form";
-import { Link, useNavigate } from "react-router";
+import { Link, useNavigate, useSearchParams } from "react-router";
 import type { DataSourceRecord } from "#contracts/data-source.ts";
 import type { SourceScope, TaskFormValues, TaskInput, TaskRecord } from "#contracts/task.ts";
 import { ApiRequestError } from "../../../../lib/api-client.ts";
 import { ErrorAlert } from "../../../../lib/error-detail.tsx";
 import { notifyFailure, notifySuccess } from "../../../../lib/notify.ts";
 import { useInFlight } from "../../../../lib/use-in-flight.ts";
+import { useLeaveGuard } from "../../../../lib/use-leave-guard.ts";
 import { useCreateTask } from "../../api/create-task.ts";
 import { taskKeys } from "../../api/keys.ts";
 import { startTask } from "../../api/start-task.ts";
@@ -24,14 +29,16 @@ import { ReviewStep } from "./review-step.tsx";
 import { SourceStep } from "./source-step.tsx";
 import { TargetStep, type TableMode } from "./target-step.tsx";
 import { useDefaultWarehouse } from "./warehouse-choice.tsx";
+import { startingPoint, useStoredWizardDraft, useWizardDraft } from "./wizard-draft.ts";
 import {
-  EMPTY_TASK,
   fieldsBefore,
   firstInvalid,
   previewRequestOf,
   scopeOf,
   stepOfField,
+  stepOfSlug,
   STEPS,
+  stepSlug,
   TARGET_STEP,
   taskResolver,
   valuesFromTask,
@@ -45,24 +52,49 @@ import {
  */
 const keepFocus = (event: MouseEvent) => event.preventDefault();
 
-export function TaskWizard({ sources, task }: { sources: DataSourceRecord[]; task?: TaskRecord }) {
+const LEAVE_NEW = {
+  title: "Leave without creating the task?",
+  body: "What you chose and typed in this wizard is discarded.",
+};
+const LEAVE_EDIT = {
+  title: "Leave without saving?",
+  body: "Your changes to this task are discarded.",
+};
+
+export function TaskWizard({ sources, task, sourceId = null }: { sources: DataSourceRecord[]; task?: TaskRecord; sourceId?: string | null }) {
   const navigate = useNavigate();
   const queryClient = useQueryClient();
   const create = useCreateTask();
   const update = useUpdateTask(task?.id ?? "");
   const headingId = useId();
   const phone = useMatches({ base: true, sm: false });
-  const [step, setStep] = useState(0);
+  const [search, setSearch] = useSearchParams();
+  // The step is the wizard's state, written to the address as it moves (a history entry per step).
+  // Back and Forward change the address alone: the step follows it on popstate. Not by the router's
+  // location: its updates are transitions, which a quick second press of Next can overtake.
+  const [step, setStep] = useState(() => stepOfSlug(search.get("step")));
+  useEffect(() => {
+    const here = window.location.pathname;
+    const follow = () => {
+      // Back to another page (held by the leave guard, or leaving): not a step of this wizard.
+      if (window.location.pathname !== here) return;
+      setStep(stepOfSlug(new URLSearchParams(window.location.search).get("step")));
+    };
+    window.addEventListener("popstate", follow);
+    return () => window.removeEventListener("popstate", follow);
+  }, []);
   // A field to focus once its step has rendered (a step with an error, a server field error).
-  const [pendingFocus, setPendingFocus] = useState<{ field: Field | null; n: number } | null>(null);
+  const [pendingFocus, setPendingFocus] = useState<{ step: number; field: Field | null; n: number } | null>(null);
   const [formError, setFormError] = useState<{ error: Error; n: number } | null>(null);
-  const [source, setSource] = useState(() => sources.find((candidate) => candidate.id === task?.data_source_id));
+  const stored = useStoredWizardDraft(!!task);
+  const [start] = useState(() => startingPoint(stored.draft, sources, sourceId));
+  const [source, setSource] = useState(() => sources.find((candidate) => candidate.id === (task?.data_source_id ?? start.values.data_source_id)));
 
   const form = useForm<TaskFormValues, SourceScope | undefined, TaskInput>({
     resolver: taskResolver,
     context: source ? { prefix: source.prefix, suffix: source.suffix } : undefined,
     mode: "onTouched",
-    defaultValues: task ? valuesFromTask(task) : EMPTY_TASK,
+    defaultValues: task ? valuesFromTask(task) : start.values,
   });
   const { trigger, getFieldState, setError, setFocus, setValue, clearErrors, handleSubmit, formState } = form;
 
@@ -81,8 +113,12 @@ export function TaskWizard({ sources, task }: { sources: DataSourceRecord[]; tas
 
   // Target's choice between an existing table and a new one, and the new one's draft, outlive the
   // step so Back and Next keep every edit.
-  const [tableMode, setTableMode] = useState<TableMode>("existing");
-  const newTable = useNewTableForm();
+  const [tableMode, setTableMode] = useState<TableMode>(start.tableMode);
+  const newTable = useNewTableForm(start.newTable);
+
+  const draft = useWizardDraft({ key: stored.key, restored: !!stored.draft, start, form, newTable, tableMode });
+  const edited = task ? formState.isDirty : draft.edited;
+  const leave = useLeaveGuard(edited, task ? LEAVE_EDIT : LEAVE_NEW, draft.discard);
 
   // "onTouched" checks a field again on change only after it lost focus once; a field Next marked
   // invalid still has focus, so it is checked here as it changes, and its error clears as soon as
@@ -101,19 +137,59 @@ export function TaskWizard({ sources, task }: { sources: DataSourceRecord[]; tas
 
   const heading = useRef<HTMLHeadingElement>(null);
   // A new step replaces the fields (and the focus with them): focus its field with an error, or else
-  // its heading, so keyboard and screen reader users continue from the top of the step.
+  // its heading, so keyboard and screen reader users continue from the top of the step. The step
+  // comes from the address, which may change after the focus was asked for: each waits for the other.
+  const focused = useRef(0);
+  const shown = useRef(step);
+  // The step the wizard itself moved to last; any other step came by the address (a refresh, Back, Forward).
+  const movedTo = useRef(0);
   useEffect(() => {
-    if (!pendingFocus) return;
-    if (pendingFocus.field) setFocus(pendingFocus.field);
-    else heading.current?.focus();
-  }, [pendingFocus, setFocus]);
+    const moved = shown.current !== step;
+    shown.current = step;
+    if (pendingFocus && pendingFocus.step === step && focused.current !== pendingFocus.n) {
+      focused.current = pendingFocus.n;
+      if (pendingFocus.field) setFocus(pendingFocus.field);
+      else heading.current?.focus();
+    } else if (moved) heading.current?.focus();
+  }, [pendingFocus, step, setFocus]);
 
-  function goTo(index: number, field?: Field) {
+  function goTo(index: number, field?: Field, { replace = false } = {}) {
     setFormError(null);
     if (index === step && !field) return;
-    setStep(index);
-    setPendingFocus((current) => ({ field: field ?? null, n: (current?.n ?? 0) + 1 }));
+    movedTo.current = index;
+    if (index !== step) {
+      // At once: left to the scheduler, the step would wait behind the router's transition for
+      // the address, and a check right after the press would still see the old step.
+      flushSync(() => setStep(index));
+      // A step of its own in the history: the browser's Back goes to the step before.
+      setSearch(
+        (current) => {
+          const next = new URLSearchParams(current);
+          next.set("step", stepSlug(index));
+          return next;
+        },
+        { replace },
+      );
+    }
+    setPendingFocus((current) => ({ step: index, field: field ?? null, n: (current?.n ?? 0) + 1 }));
   }
+
+  // A step reached by the address (a refresh, Forward, a link) is shown only when the steps before
+  // it are valid; otherwise the first step with something to fix, in place of the address's.
+  useEffect(() => {
+    if (movedTo.current === step) return;
+    movedTo.current = step;
+    if (step === 0) return;
+    const fields = fieldsBefore(step);
+    void trigger(fields).then((valid) => {
+      if (valid && !(step > TARGET_STEP && tableMode === "new")) return;
+      const first = valid ? { step: TARGET_STEP } : firstInvalid((field) => getFieldState(field).invalid, fields);
+      clearErrors();
+      goTo(first?.step ?? 0, undefined, { replace: true });
+    });
+    // Only when the address's step changes; goTo and the form's functions are the same throughout.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [step]);
 
   /** A drafted new table must be created before the task can point at it; true when that holds us on Target. */
   function heldForNewTable(): boolean {
@@ -189,6 +265,9 @@ export function TaskWizard({ sources, task }: { sources: DataSourceRecord[]; tas
           return;
         }
         notifySuccess(task ? `Saved task ${record.name}` : `Created task ${record.name}`);
+        // Saved: the draft is done with, and going to the task's page must not ask.
+        draft.discard();
+        leave.allowNextNavigation();
         if (andStart) {
           // The task exists either way; a failed start is a notice, and its page offers Start.
           try {

@@ -145,3 +145,14 @@ export const taskResolver: Resolver<TaskFormValues, SourceScope | undefined, Tas
   }
   return { values: {}, errors };
 };
+
+/** A step's name in the address (`?step=target`), so a refresh, Back and Forward find the step. */
+export function stepSlug(index: number): string {
+  return STEPS[index]!.title.toLowerCase();
+}
+
+/** The step an address names; the first step when it names none. */
+export function stepOfSlug(slug: string | null): number {
+  const index = STEPS.findIndex((step) => step.title.toLowerCase() === slug);
+  return index < 0 ? 0 : index;
+}

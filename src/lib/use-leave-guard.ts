@@ -1,0 +1,67 @@
+// Leaving a form with unsaved edits asks first: a link, Back past the form's first page, or Cancel
+// (react-router's useBlocker: another page, not a change of the same page's search, such as a
+// wizard's step) opens a dialog; closing or reloading the tab gets the browser's own question
+// (beforeunload). "Leave" runs `onLeave` (dropping the draft) and goes on; "Stay" keeps everything.
+import { modals } from "@mantine/modals";
+import { useEffect, useRef } from "react";
+import { useBlocker } from "react-router";
+import { whenModalsReady } from "./overlays.ts";
+
+export interface LeaveWords {
+  title: string;
+  body: string;
+}
+
+export function useLeaveGuard(edited: boolean, words: LeaveWords, onLeave: () => void): { allowNextNavigation: () => void } {
+  // Set once the form is saved: the navigation to the saved record must not ask.
+  const allowed = useRef(false);
+  const blocker = useBlocker(
+    ({ currentLocation, nextLocation }) => edited && !allowed.current && currentLocation.pathname !== nextLocation.pathname,
+  );
+
+  const asking = useRef(false);
+  useEffect(() => {
+    if (blocker.state !== "blocked" || asking.current) return;
+    asking.current = true;
+    let decided = false;
+    void whenModalsReady().then(() =>
+      modals.openConfirmModal({
+        title: words.title,
+        children: words.body,
+        labels: { confirm: "Leave and discard", cancel: "Stay" },
+        confirmProps: { color: "red" },
+        cancelProps: { "data-autofocus": true },
+        closeButtonProps: { "aria-label": "Close" },
+        onConfirm: () => {
+          decided = true;
+          asking.current = false;
+          onLeave();
+          blocker.proceed();
+        },
+        // Stay, the close button, Escape or a click outside: nothing is lost.
+        onClose: () => {
+          asking.current = false;
+          if (!decided) blocker.reset();
+        },
+      }),
+    );
+  }, [blocker, words, onLeave]);
+
+  useEffect(() => {
+    if (!edited) return;
+    const ask = (event: BeforeUnloadEvent) => {
+      if (allowed.current) return;
+      event.preventDefault();
+      // Older Chromium asks only when returnValue is set.
+      event.returnValue = "";
+    };
+    window.addEventListener("beforeunload", ask);
+    return () => window.removeEventListener("beforeunload", ask);
+  }, [edited]);
+
+  return {
+    allowNextNavigation: () => {
+      allowed.current = true;
+    },
+  };
+}
