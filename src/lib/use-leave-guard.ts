@@ -1,7 +1,8 @@
 // Leaving a form with unsaved edits asks first: a link, Back past the form's first page, or Cancel
 // (react-router's useBlocker: another page, not a change of the same page's search, such as a
 // wizard's step) opens a dialog; closing or reloading the tab gets the browser's own question
-// (beforeunload). "Leave" runs `onLeave` (dropping the draft) and goes on; "Stay" keeps everything.
+// (beforeunload). The words say what leaving costs: a form with a draft in the tab keeps it (coming
+// back brings it back), a form without one loses the edits.
 import { modals } from "@mantine/modals";
 import { useEffect, useRef } from "react";
 import { useBlocker } from "react-router";
@@ -10,9 +11,11 @@ import { whenModalsReady } from "./overlays.ts";
 export interface LeaveWords {
   title: string;
   body: string;
+  /** The button that leaves ("Leave", "Leave without saving"). */
+  leave: string;
 }
 
-export function useLeaveGuard(edited: boolean, words: LeaveWords, onLeave: () => void): { allowNextNavigation: () => void } {
+export function useLeaveGuard(edited: boolean, words: LeaveWords): { allowNextNavigation: () => void } {
   // Set once the form is saved: the navigation to the saved record must not ask.
   const allowed = useRef(false);
   const blocker = useBlocker(
@@ -28,14 +31,13 @@ export function useLeaveGuard(edited: boolean, words: LeaveWords, onLeave: () =>
       modals.openConfirmModal({
         title: words.title,
         children: words.body,
-        labels: { confirm: "Leave and discard", cancel: "Stay" },
+        labels: { confirm: words.leave, cancel: "Stay" },
         confirmProps: { color: "red" },
         cancelProps: { "data-autofocus": true },
         closeButtonProps: { "aria-label": "Close" },
         onConfirm: () => {
           decided = true;
           asking.current = false;
-          onLeave();
           blocker.proceed();
         },
         // Stay, the close button, Escape or a click outside: nothing is lost.
@@ -45,7 +47,7 @@ export function useLeaveGuard(edited: boolean, words: LeaveWords, onLeave: () =>
         },
       }),
     );
-  }, [blocker, words, onLeave]);
+  }, [blocker, words]);
 
   useEffect(() => {
     if (!edited) return;

@@ -108,7 +108,8 @@ describe("Create Integration Task", () => {
     const { user } = await open();
     await toTarget(user);
     await next(user);
-    expect(errorOf("Table")).toBe(TASK_MESSAGES.tableRequired);
+    // Validation resolves after the press returns: waited for, not assumed (the box is loaded).
+    await waitFor(() => expect(errorOf("Table")).toBe(TASK_MESSAGES.tableRequired));
     await user.type(input("Table"), "orders");
     // The press must not blur the field: a blur would validate and move the button before the click lands.
     expect(fireEvent.mouseDown(screen.getByRole("button", { name: "Next" }))).toBe(false);
@@ -249,7 +250,7 @@ describe("Create Integration Task", () => {
     expect(input("Name").value).toBe("load-events");
   });
 
-  it("Cancel with edits asks first: Stay keeps the wizard as it was, Leave and discard goes back to the list without saving", async () => {
+  it("Cancel with edits asks first: Stay keeps the wizard as it was, Leave goes back to the list without saving", async () => {
     const { user, router } = await open();
     await choose(user, "Data source", /^orders/);
     await user.click(screen.getByRole("link", { name: "Cancel" }));
@@ -259,7 +260,7 @@ describe("Create Integration Task", () => {
     expect(router.state.location.pathname).toBe("/data/integration/new");
     expect(screen.getByRole("combobox", { name: "Data source" })).toHaveValue("orders — s3://orders-bucket/incoming/*.csv");
     await user.click(screen.getByRole("link", { name: "Cancel" }));
-    await user.click(within(await screen.findByRole("dialog")).getByRole("button", { name: "Leave and discard" }));
+    await user.click(within(await screen.findByRole("dialog")).getByRole("button", { name: "Leave" }));
     await waitFor(() => expect(router.state.location.pathname).toBe("/data/integration"));
   });
 

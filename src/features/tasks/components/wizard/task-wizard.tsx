@@ -4,12 +4,11 @@
 // The step is in the address (?step=files), so Back and Forward move between steps and a refresh
 // stays on the step; a new task's draft is kept in the tab (wizard-draft.ts), and leaving with
 // edits asks first (useLeaveGuard).
-import { Button, Group, Paper, Stack, Stepper, Text, Title, useMatches } from "@mantine/core";
+import { Alert, Button, Group, Paper, Stack, Stepper, Text, Title, useMatches } from "@mantine/core";
 import { useQueryClient } from "@tanstack/react-query";
-import { useEffect, useId, useRef, useState, type MouseEvent } from "react";
-import { flushSync } from "react-dom";
+import { useEffect, useId, useState, type MouseEvent } from "react";
 import { FormProvider, useForm, useWatch } from "react-hook-form";
-import { Link, useNavigate, useSearchParams } from "react-router";
+import { Link, useNavigate } from "react-router";
 import type { DataSourceRecord } from "#contracts/data-source.ts";
 import type { SourceScope, TaskFormValues, TaskInput, TaskRecord } from "#contracts/task.ts";
 import { ApiRequestError } from "../../../../lib/api-client.ts";
@@ -29,6 +28,7 @@ import { ReviewStep } from "./review-step.tsx";
 import { SourceStep } from "./source-step.tsx";
 import { TargetStep, type TableMode } from "./target-step.tsx";
 import { useDefaultWarehouse } from "./warehouse-choice.tsx";
+import { useWizardStep } from "./use-wizard-step.ts";
 import { startingPoint, useStoredWizardDraft, useWizardDraft } from "./wizard-draft.ts";
 import {
   fieldsBefore,
@@ -36,9 +36,7 @@ import {
   previewRequestOf,
   scopeOf,
   stepOfField,
-  stepOfSlug,
   STEPS,
-  stepSlug,
   TARGET_STEP,
   taskResolver,
   valuesFromTask,
@@ -54,11 +52,13 @@ const keepFocus = (event: MouseEvent) => event.preventDefault();
 
 const LEAVE_NEW = {
   title: "Leave without creating the task?",
-  body: "What you chose and typed in this wizard is discarded.",
+  body: "What you chose and typed stays as a draft in this browser tab: Create Integration Task brings it back until the tab is closed.",
+  leave: "Leave",
 };
 const LEAVE_EDIT = {
   title: "Leave without saving?",
-  body: "Your changes to this task are discarded.",
+  body: "Your changes to this task are not saved.",
+  leave: "Leave without saving",
 };
 
 export function TaskWizard({ sources, task, sourceId = null }: { sources: DataSourceRecord[]; task?: TaskRecord; sourceId?: string | null }) {
@@ -68,23 +68,6 @@ export function TaskWizard({ sources, task, sourceId = null }: { sources: DataSo
   const update = useUpdateTask(task?.id ?? "");
   const headingId = useId();
   const phone = useMatches({ base: true, sm: false });
-  const [search, setSearch] = useSearchParams();
-  // The step is the wizard's state, written to the address as it moves (a history entry per step).
-  // Back and Forward change the address alone: the step follows it on popstate. Not by the router's
-  // location: its updates are transitions, which a quick second press of Next can overtake.
-  const [step, setStep] = useState(() => stepOfSlug(search.get("step")));
-  useEffect(() => {
-    const here = window.location.pathname;
-    const follow = () => {
-      // Back to another page (held by the leave guard, or leaving): not a step of this wizard.
-      if (window.location.pathname !== here) return;
-      setStep(stepOfSlug(new URLSearchParams(window.location.search).get("step")));
-    };
-    window.addEventListener("popstate", follow);
-    return () => window.removeEventListener("popstate", follow);
-  }, []);
-  // A field to focus once its step has rendered (a step with an error, a server field error).
-  const [pendingFocus, setPendingFocus] = useState<{ step: number; field: Field | null; n: number } | null>(null);
   const [formError, setFormError] = useState<{ error: Error; n: number } | null>(null);
   const stored = useStoredWizardDraft(!!task);
   const [start] = useState(() => startingPoint(stored.draft, sources, sourceId));
@@ -96,7 +79,7 @@ export function TaskWizard({ sources, task, sourceId = null }: { sources: DataSo
     mode: "onTouched",
     defaultValues: task ? valuesFromTask(task) : start.values,
   });
-  const { trigger, getFieldState, setError, setFocus, setValue, clearErrors, handleSubmit, formState } = form;
+  const { trigger, getFieldState, setError, setValue, clearErrors, handleSubmit, formState } = form;
 
   // Preview and Target read one preview (through the query cache): the settings chosen so far and
   // the sample picked on Preview, which applies only while those settings stay the same.
@@ -115,10 +98,25 @@ export function TaskWizard({ sources, task, sourceId = null }: { sources: DataSo
   // step so Back and Next keep every edit.
   const [tableMode, setTableMode] = useState<TableMode>(start.tableMode);
   const newTable = useNewTableForm(start.newTable);
+  const { step, goTo, heading } = useWizardStep({ form, tableMode, onMove: () => setFormError(null) });
 
   const draft = useWizardDraft({ key: stored.key, restored: !!stored.draft, start, form, newTable, tableMode });
+  const [draftNotice, setDraftNotice] = useState(!!stored.draft);
+
+  /** Drops a restored draft: the wizard as a new visit shows it. */
+  function startOver() {
+    const fresh = startingPoint(null, sources, sourceId);
+    // The warehouse chosen by itself stays (it is not part of the draft's edits).
+    form.reset({ ...fresh.values, warehouse_id: form.getValues("warehouse_id") });
+    newTable.reset(fresh.newTable);
+    setTableMode(fresh.tableMode);
+    setSource(sources.find((candidate) => candidate.id === fresh.values.data_source_id));
+    setDraftNotice(false);
+    draft.restart(fresh);
+    goTo(0);
+  }
   const edited = task ? formState.isDirty : draft.edited;
-  const leave = useLeaveGuard(edited, task ? LEAVE_EDIT : LEAVE_NEW, draft.discard);
+  const leave = useLeaveGuard(edited, task ? LEAVE_EDIT : LEAVE_NEW);
 
   // "onTouched" checks a field again on change only after it lost focus once; a field Next marked
   // invalid still has focus, so it is checked here as it changes, and its error clears as soon as
@@ -135,61 +133,6 @@ export function TaskWizard({ sources, task, sourceId = null }: { sources: DataSo
     [subscribe, getFieldState, trigger],
   );
 
-  const heading = useRef<HTMLHeadingElement>(null);
-  // A new step replaces the fields (and the focus with them): focus its field with an error, or else
-  // its heading, so keyboard and screen reader users continue from the top of the step. The step
-  // comes from the address, which may change after the focus was asked for: each waits for the other.
-  const focused = useRef(0);
-  const shown = useRef(step);
-  // The step the wizard itself moved to last; any other step came by the address (a refresh, Back, Forward).
-  const movedTo = useRef(0);
-  useEffect(() => {
-    const moved = shown.current !== step;
-    shown.current = step;
-    if (pendingFocus && pendingFocus.step === step && focused.current !== pendingFocus.n) {
-      focused.current = pendingFocus.n;
-      if (pendingFocus.field) setFocus(pendingFocus.field);
-      else heading.current?.focus();
-    } else if (moved) heading.current?.focus();
-  }, [pendingFocus, step, setFocus]);
-
-  function goTo(index: number, field?: Field, { replace = false } = {}) {
-    setFormError(null);
-    if (index === step && !field) return;
-    movedTo.current = index;
-    if (index !== step) {
-      // At once: left to the scheduler, the step would wait behind the router's transition for
-      // the address, and a check right after the press would still see the old step.
-      flushSync(() => setStep(index));
-      // A step of its own in the history: the browser's Back goes to the step before.
-      setSearch(
-        (current) => {
-          const next = new URLSearchParams(current);
-          next.set("step", stepSlug(index));
-          return next;
-        },
-        { replace },
-      );
-    }
-    setPendingFocus((current) => ({ step: index, field: field ?? null, n: (current?.n ?? 0) + 1 }));
-  }
-
-  // A step reached by the address (a refresh, Forward, a link) is shown only when the steps before
-  // it are valid; otherwise the first step with something to fix, in place of the address's.
-  useEffect(() => {
-    if (movedTo.current === step) return;
-    movedTo.current = step;
-    if (step === 0) return;
-    const fields = fieldsBefore(step);
-    void trigger(fields).then((valid) => {
-      if (valid && !(step > TARGET_STEP && tableMode === "new")) return;
-      const first = valid ? { step: TARGET_STEP } : firstInvalid((field) => getFieldState(field).invalid, fields);
-      clearErrors();
-      goTo(first?.step ?? 0, undefined, { replace: true });
-    });
-    // Only when the address's step changes; goTo and the form's functions are the same throughout.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [step]);
 
   /** A drafted new table must be created before the task can point at it; true when that holds us on Target. */
   function heldForNewTable(): boolean {
@@ -303,6 +246,16 @@ export function TaskWizard({ sources, task, sourceId = null }: { sources: DataSo
         }}
       >
         <Stack gap="lg">
+          {draftNotice ? (
+            <Alert color="blue" variant="light" title="Your draft is back" withCloseButton closeButtonLabel="Keep the draft" onClose={() => setDraftNotice(false)}>
+              <Group gap="sm" justify="space-between">
+                <Text size="sm">What you chose and typed earlier in this browser tab is filled in again.</Text>
+                <Button size="xs" variant="default" onClick={startOver}>
+                  Start over
+                </Button>
+              </Group>
+            </Alert>
+          ) : null}
           <Stepper
             active={step}
             onStepClick={(index) => void onStepClick(index)}

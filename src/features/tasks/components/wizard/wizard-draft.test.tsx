@@ -60,10 +60,17 @@ describe("the task wizard keeps its place and its draft", () => {
     await waitFor(() => expect(first.router.state.location.search).toBe("?step=files"));
     first.unmount();
 
-    await open("/data/integration/new?step=files");
+    const second = await open("/data/integration/new?step=files");
     expect(currentStep()).toBe("Files");
     expect(input("Object Key Prefix").value).toBe("incoming/2026/");
     expect(input("Object Key Suffix").value).toBe(".csv");
+    // Said, with a way to drop it.
+    expect(screen.getByText("Your draft is back")).toBeInTheDocument();
+    await second.user.click(screen.getByRole("button", { name: "Start over" }));
+    expect(currentStep()).toBe("Source");
+    expect(sourceBox()).toHaveValue("");
+    expect(screen.queryByText("Your draft is back")).not.toBeInTheDocument();
+    expect(window.sessionStorage.length).toBe(0);
   });
 
   it("an address naming a later step without a draft starts where something is to fix", async () => {

@@ -64,8 +64,8 @@ export function useWizardDraft({
   form: UseFormReturn<TaskFormValues, SourceScope | undefined, TaskInput>;
   newTable: NewTableForm;
   tableMode: TableMode;
-}): { edited: boolean; discard: () => void } {
-  const [baseline] = useState(() => (restored ? emptyStart(start) : start));
+}): { edited: boolean; discard: () => void; restart: (fresh: WizardDraft) => void } {
+  const [baseline, setBaseline] = useState(() => (restored ? emptyStart(start) : start));
   const [fieldsEdited, setFieldsEdited] = useState(restored);
 
   useEffect(() => {
@@ -88,7 +88,16 @@ export function useWizardDraft({
   }, [key, baseline, form, newTable, tableMode]);
 
   const discard = useCallback(() => clearDraft(key), [key]);
-  return { edited: fieldsEdited || tableMode !== baseline.tableMode, discard };
+  /** Start over from `fresh`: no draft, nothing edited. */
+  const restart = useCallback(
+    (fresh: WizardDraft) => {
+      clearDraft(key);
+      setBaseline(fresh);
+      setFieldsEdited(false);
+    },
+    [key],
+  );
+  return { edited: fieldsEdited || tableMode !== baseline.tableMode, discard, restart };
 }
 
 /** A restored draft is compared with the empty start, so it still counts as edits after a refresh. */
