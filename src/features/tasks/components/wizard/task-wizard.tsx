@@ -4,7 +4,7 @@
 // The step is in the address (?step=files), so Back and Forward move between steps and a refresh
 // stays on the step; a new task's draft is kept in the tab (wizard-draft.ts), and leaving with
 // edits asks first (useLeaveGuard).
-import { Alert, Button, Group, Paper, Stack, Stepper, Text, Title, useMatches } from "@mantine/core";
+import { Button, Group, Paper, Stack, Stepper, Text, Title, useMatches } from "@mantine/core";
 import { useQueryClient } from "@tanstack/react-query";
 import { useEffect, useId, useState, type MouseEvent } from "react";
 import { FormProvider, useForm, useWatch } from "react-hook-form";
@@ -12,6 +12,7 @@ import { Link, useNavigate } from "react-router";
 import type { DataSourceRecord } from "#contracts/data-source.ts";
 import type { SourceScope, TaskFormValues, TaskInput, TaskRecord } from "#contracts/task.ts";
 import { ApiRequestError } from "../../../../lib/api-client.ts";
+import { DraftNotice } from "../../../../lib/draft-notice.tsx";
 import { ErrorAlert } from "../../../../lib/error-detail.tsx";
 import { notifyFailure, notifySuccess } from "../../../../lib/notify.ts";
 import { useInFlight } from "../../../../lib/use-in-flight.ts";
@@ -247,14 +248,7 @@ export function TaskWizard({ sources, task, sourceId = null }: { sources: DataSo
       >
         <Stack gap="lg">
           {draftNotice ? (
-            <Alert color="blue" variant="light" title="Your draft is back" withCloseButton closeButtonLabel="Keep the draft" onClose={() => setDraftNotice(false)}>
-              <Group gap="sm" justify="space-between">
-                <Text size="sm">What you chose and typed earlier in this browser tab is filled in again.</Text>
-                <Button size="xs" variant="default" onClick={startOver}>
-                  Start over
-                </Button>
-              </Group>
-            </Alert>
+            <DraftNotice onStartOver={startOver} onClose={() => setDraftNotice(false)} />
           ) : null}
           <Stepper
             active={step}
