@@ -13,6 +13,8 @@ export interface LeaveWords {
   body: string;
   /** The button that leaves ("Leave", "Leave without saving"). */
   leave: string;
+  /** Leaving loses the edits (no draft keeps them): the button is red. */
+  loses?: boolean;
 }
 
 export function useLeaveGuard(edited: boolean, words: LeaveWords): { allowNextNavigation: () => void } {
@@ -32,7 +34,7 @@ export function useLeaveGuard(edited: boolean, words: LeaveWords): { allowNextNa
         title: words.title,
         children: words.body,
         labels: { confirm: words.leave, cancel: "Stay" },
-        confirmProps: { color: "red" },
+        confirmProps: words.loses ? { color: "red" } : {},
         cancelProps: { "data-autofocus": true },
         closeButtonProps: { "aria-label": "Close" },
         onConfirm: () => {

@@ -47,6 +47,7 @@ const LEAVE_EDIT = {
   title: "Leave without saving?",
   body: "Your changes to this data source are not saved.",
   leave: "Leave without saving",
+  loses: true,
 };
 
 function focusOnMount(element: HTMLElement | null) {

@@ -60,6 +60,7 @@ const LEAVE_EDIT = {
   title: "Leave without saving?",
   body: "Your changes to this task are not saved.",
   leave: "Leave without saving",
+  loses: true,
 };
 
 export function TaskWizard({ sources, task, sourceId = null }: { sources: DataSourceRecord[]; task?: TaskRecord; sourceId?: string | null }) {
