@@ -147,7 +147,7 @@ describe("console in Chromium: a task from a preview with a new table, watched, 
     await next();
     await labelled(page, "Name").waitFor();
     await labelled(page, "Name").fill(TASK);
-    await page.getByRole("button", { name: "Create Task", exact: true }).click();
+    await page.getByRole("button", { name: "Create stopped", exact: true }).click();
     await expectLandedOn(page, TASK);
     await expectNotice(page, TASK, /created/i);
     taskPath = new URL(page.url()).pathname;

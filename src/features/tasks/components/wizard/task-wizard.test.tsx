@@ -304,11 +304,14 @@ describe("Create Integration Task", () => {
     expect(summary).toHaveTextContent("default.orders");
     expect(summary).toHaveTextContent("Delimiter: \";\"");
     expect(screen.queryByRole("button", { name: "Next" })).not.toBeInTheDocument();
-    await user.click(screen.getByRole("button", { name: "Create Task" }));
-    expect(errorOf("Name")).toBe(TASK_MESSAGES.nameRequired);
+    // A name is suggested from the table (issue 17, item 11); emptied, it is required.
+    await waitFor(() => expect(input("Name").value).toBe("load-orders"));
+    await user.clear(input("Name"));
+    await user.click(screen.getByRole("button", { name: "Create stopped" }));
+    await waitFor(() => expect(errorOf("Name")).toBe(TASK_MESSAGES.nameRequired));
     expect(body).toBeUndefined();
     await replace(user, "Name", "load-orders");
-    await user.click(screen.getByRole("button", { name: "Create Task" }));
+    await user.click(screen.getByRole("button", { name: "Create stopped" }));
 
     await waitFor(() => expect(router.state.location.pathname).toBe("/data/integration/t-9"));
     expect(body).toEqual({
@@ -338,7 +341,7 @@ describe("Create Integration Task", () => {
     );
     const { user } = await open();
     await toReview(user, "missing");
-    await user.click(screen.getByRole("button", { name: "Create Task" }));
+    await user.click(screen.getByRole("button", { name: "Create stopped" }));
 
     await waitFor(() => expect(currentStep()).toBe("Target"));
     expect(errorOf("Table")).toBe("No such table in Databend");
@@ -359,7 +362,7 @@ describe("Create Integration Task", () => {
     );
     const { user } = await open();
     await toReview(user, "orders");
-    await user.click(screen.getByRole("button", { name: "Create Task" }));
+    await user.click(screen.getByRole("button", { name: "Create stopped" }));
     await waitFor(() => expect(currentStep()).toBe("Files"));
     expect(errorOf("Delimiter")).toBe("Server says no");
     await waitFor(() => expect(input("Delimiter")).toHaveFocus());
@@ -367,7 +370,7 @@ describe("Create Integration Task", () => {
     await next(user);
     await next(user);
     await next(user);
-    await user.click(screen.getByRole("button", { name: "Create Task" }));
+    await user.click(screen.getByRole("button", { name: "Create stopped" }));
     await waitFor(() => expect(errorOf("Name")).toBe("A task named load-orders already exists; choose another name"));
     expect(currentStep()).toBe("Review");
     await waitFor(() => expect(input("Name")).toHaveFocus());
@@ -381,7 +384,7 @@ describe("Create Integration Task", () => {
     );
     const { user, router } = await open();
     await toReview(user, "orders");
-    await user.click(screen.getByRole("button", { name: "Create Task" }));
+    await user.click(screen.getByRole("button", { name: "Create stopped" }));
     const alert = await screen.findByRole("alert");
     expect(alert).toHaveTextContent("The store is unavailable");
     expect(within(alert).getByRole("button", { name: "Show details" })).toHaveAttribute("aria-expanded", "false");

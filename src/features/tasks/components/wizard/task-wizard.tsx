@@ -18,6 +18,7 @@ import { notifyFailure, notifySuccess } from "../../../../lib/notify.ts";
 import { useInFlight } from "../../../../lib/use-in-flight.ts";
 import { useLeaveGuard } from "../../../../lib/use-leave-guard.ts";
 import { useCreateTask } from "../../api/create-task.ts";
+import { useTasks } from "../../api/get-tasks.ts";
 import { taskKeys } from "../../api/keys.ts";
 import { startTask } from "../../api/start-task.ts";
 import { useUpdateTask } from "../../api/update-task.ts";
@@ -38,6 +39,7 @@ import {
   scopeOf,
   stepOfField,
   STEPS,
+  suggestTaskName,
   TARGET_STEP,
   taskResolver,
   valuesFromTask,
@@ -101,6 +103,13 @@ export function TaskWizard({ sources, task, sourceId = null }: { sources: DataSo
   const [tableMode, setTableMode] = useState<TableMode>(start.tableMode);
   const newTable = useNewTableForm(start.newTable);
   const { step, goTo, heading } = useWizardStep({ form, tableMode, onMove: () => setFormError(null) });
+  const tasks = useTasks();
+  // Review starts with a name to keep or change, never an empty field (a new task only).
+  useEffect(() => {
+    if (task || step !== STEPS.length - 1 || form.getValues("name")) return;
+    const table = form.getValues("target.table");
+    if (table) form.setValue("name", suggestTaskName(table, (tasks.data ?? []).map((t) => t.name)));
+  }, [task, step, form, tasks.data]);
 
   const draft = useWizardDraft({ key: stored.key, restored: !!stored.draft, start, form, newTable, tableMode });
   const [draftNotice, setDraftNotice] = useState(!!stored.draft);
@@ -243,7 +252,8 @@ export function TaskWizard({ sources, task, sourceId = null }: { sources: DataSo
         aria-label={task ? "Edit integration task" : "Integration task"}
         onSubmit={(event) => {
           event.preventDefault();
-          if (last) void flight.run(() => submit(false)(event));
+          // On Review, Enter does what the primary button does: create and start a new task.
+          if (last) void flight.run(() => submit(!task)(event));
           else void onNext();
         }}
       >
@@ -315,11 +325,12 @@ export function TaskWizard({ sources, task, sourceId = null }: { sources: DataSo
                 </Button>
               ) : (
                 <>
-                  <Button variant="default" onClick={(event) => void flight.run(() => submit(true)(event))} disabled={busy}>
-                    Create and start
+                  {/* What most people came for is the primary button; a task to start later is the other. */}
+                  <Button variant="default" onClick={(event) => void flight.run(() => submit(false)(event))} disabled={busy}>
+                    Create stopped
                   </Button>
                   <Button type="submit" loading={busy}>
-                    Create Task
+                    Create and start
                   </Button>
                 </>
               )}
@@ -327,7 +338,7 @@ export function TaskWizard({ sources, task, sourceId = null }: { sources: DataSo
           </Group>
           {!task && last ? (
             <Text size="sm" c="dimmed">
-              The task is created stopped; Create and start also starts it.
+              Create and start begins loading at once; Create stopped saves the task to start later from its page.
             </Text>
           ) : null}
         </Stack>

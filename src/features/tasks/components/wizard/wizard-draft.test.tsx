@@ -10,6 +10,7 @@ import { makeRecord } from "../../../data-sources/test-support.tsx";
 import { makeTask, renderAt, warehousesHandler } from "../../test-support.tsx";
 import { sessionHandler } from "../../../../session.test-support.ts";
 import { choose, currentStep, EMPTY_PREVIEW, input, next } from "./wizard-test-support.ts";
+import { suggestTaskName } from "./wizard-model.ts";
 
 const ORDERS = makeRecord({ id: "ds-1", name: "orders", bucket: "orders-bucket", prefix: "incoming/", suffix: ".csv" });
 const ARCHIVE = makeRecord({ id: "ds-2", name: "archive", bucket: "archive-bucket", prefix: "", suffix: "" });
@@ -99,5 +100,13 @@ describe("the task wizard keeps its place and its draft", () => {
   it("several sources and none asked for: the user chooses", async () => {
     await open();
     expect(sourceBox()).toHaveValue("");
+  });
+});
+
+describe("suggestTaskName", () => {
+  it("starts from the table and numbers a name the organization has (in any case)", () => {
+    expect(suggestTaskName(" orders ", [])).toBe("load-orders");
+    expect(suggestTaskName("orders", ["LOAD-ORDERS", "load-orders-2"])).toBe("load-orders-3");
+    expect(suggestTaskName("t".repeat(200), []).length).toBeLessThanOrEqual(128);
   });
 });
