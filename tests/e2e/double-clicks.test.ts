@@ -57,9 +57,20 @@ describe("a double click acts once (issue 17, item 5)", () => {
       expect(created.status, await created.clone().text()).toBe(201);
       const task = taskRecordSchema.parse(await created.json());
 
+      // Issue 17, item 11: a task that does not exist is said so in the title, and the way back is readable (axe: contrast).
+      const missing = await h.openPage(viewport, "/data/integration/no-such-task");
+      await missing.getByRole("heading", { level: 1, name: "Task not found" }).waitFor();
+      await missing.getByRole("link", { name: "Back to Data Integration" }).waitFor();
+      await checkPage(missing, "task-missing", viewport);
+      await missing.context().close();
+
       const page = await h.openPage(viewport, `/data/integration/${task.id}`);
       await page.getByRole("heading", { level: 1, name }).waitFor();
       const posts = countPosts(page, task.id);
+      // Issue 17, item 11: the Status section does not say "Status" twice.
+      const status = page.getByRole("region", { name: "Status" });
+      await status.getByText("Current state").waitFor();
+      expect(await status.getByText("Status", { exact: true }).count(), "'Status' said again below the section's own heading").toBe(1);
 
       await page.getByRole("button", { name: "Start", exact: true }).dblclick();
       await expectNotice(page, name, /is starting/);
