@@ -4,9 +4,35 @@
 // (beforeunload). The words say what leaving costs: a form with a draft in the tab keeps it (coming
 // back brings it back), a form without one loses the edits.
 import { modals } from "@mantine/modals";
-import { useEffect, useRef } from "react";
-import { useBlocker } from "react-router";
+import { useContext, useEffect, useRef, useState } from "react";
+import { UNSAFE_DataRouterContext, UNSAFE_DataRouterStateContext, type Blocker, type BlockerFunction } from "react-router";
 import { whenModalsReady } from "./overlays.ts";
+
+const IDLE: Blocker = { state: "unblocked", proceed: undefined, reset: undefined, location: undefined };
+let blockers = 0;
+
+/**
+ * react-router's useBlocker, through the data router it drives (router.getBlocker/deleteBlocker and
+ * state.blockers). Why not useBlocker itself: the hook lives in react-router's module, which the
+ * first route loads, and using it puts its code there (+0.18 kB gzip measured with
+ * `npm run bench:console-size`), while this module loads only with the forms. The console has no
+ * basename, so locations need no stripping. Swap back to useBlocker if the first route may grow.
+ */
+function useRouteBlocker(shouldBlock: BlockerFunction): Blocker {
+  const router = useContext(UNSAFE_DataRouterContext)?.router;
+  const state = useContext(UNSAFE_DataRouterStateContext);
+  const [key, setKey] = useState("");
+  useEffect(() => {
+    if (!router) return;
+    const own = `leave-guard-${++blockers}`;
+    setKey(own);
+    return () => router.deleteBlocker(own);
+  }, [router]);
+  useEffect(() => {
+    if (router && key) router.getBlocker(key, shouldBlock);
+  }, [router, key, shouldBlock]);
+  return (key && state?.blockers.get(key)) || IDLE;
+}
 
 export interface LeaveWords {
   title: string;
@@ -20,7 +46,7 @@ export interface LeaveWords {
 export function useLeaveGuard(edited: boolean, words: LeaveWords): { allowNextNavigation: () => void } {
   // Set once the form is saved: the navigation to the saved record must not ask.
   const allowed = useRef(false);
-  const blocker = useBlocker(
+  const blocker = useRouteBlocker(
     ({ currentLocation, nextLocation }) => edited && !allowed.current && currentLocation.pathname !== nextLocation.pathname,
   );
 
