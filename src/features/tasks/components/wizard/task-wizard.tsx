@@ -4,11 +4,11 @@
 // The step is in the address (?step=files), so Back and Forward move between steps and a refresh
 // stays on the step; a new task's draft is kept in the tab (wizard-draft.ts), and leaving with
 // edits asks first (useLeaveGuard).
-import { Button, Group, Paper, Stack, Stepper, Text, Title, useMatches } from "@mantine/core";
+import { Paper, Stack, Stepper, Title, useMatches } from "@mantine/core";
 import { useQueryClient } from "@tanstack/react-query";
-import { useEffect, useId, useState, type MouseEvent } from "react";
+import { useEffect, useId, useState } from "react";
 import { FormProvider, useForm, useWatch } from "react-hook-form";
-import { Link, useNavigate } from "react-router";
+import { useNavigate } from "react-router";
 import type { DataSourceRecord } from "#contracts/data-source.ts";
 import type { SourceScope, TaskFormValues, TaskInput, TaskRecord } from "#contracts/task.ts";
 import { ApiRequestError } from "../../../../lib/api-client.ts";
@@ -31,7 +31,8 @@ import { SourceStep } from "./source-step.tsx";
 import { TargetStep, type TableMode } from "./target-step.tsx";
 import { useDefaultWarehouse } from "./warehouse-choice.tsx";
 import { useWizardStep } from "./use-wizard-step.ts";
-import { startingPoint, useStoredWizardDraft, useWizardDraft } from "./wizard-draft.ts";
+import { keepFocus, WizardActions } from "./wizard-actions.tsx";
+import { LEAVE_EDIT, LEAVE_NEW, startingPoint, useStoredWizardDraft, useWizardDraft } from "./wizard-draft.ts";
 import {
   fieldsBefore,
   firstInvalid,
@@ -46,24 +47,6 @@ import {
   type Field,
 } from "./wizard-model.ts";
 
-/**
- * Focus stays where it is when a wizard button is pressed with the mouse: otherwise the field being
- * left validates on blur at mousedown, its error pushes the button down, and the mouseup lands
- * elsewhere, so the click is lost ("Next needs two clicks after an error"). Keyboard use is unchanged.
- */
-const keepFocus = (event: MouseEvent) => event.preventDefault();
-
-const LEAVE_NEW = {
-  title: "Leave without creating the task?",
-  body: "What you chose and typed stays as a draft in this browser tab: Create Integration Task brings it back until the tab is closed.",
-  leave: "Leave",
-};
-const LEAVE_EDIT = {
-  title: "Leave without saving?",
-  body: "Your changes to this task are not saved.",
-  leave: "Leave without saving",
-  loses: true,
-};
 
 export function TaskWizard({ sources, task, sourceId = null }: { sources: DataSourceRecord[]; task?: TaskRecord; sourceId?: string | null }) {
   const navigate = useNavigate();
@@ -307,40 +290,14 @@ export function TaskWizard({ sources, task, sourceId = null }: { sources: DataSo
             </div>
           ) : null}
 
-          <Group justify="space-between" gap="sm" onMouseDown={keepFocus}>
-            <Button variant="subtle" component={Link} to={cancelTo} disabled={busy}>
-              Cancel
-            </Button>
-            <Group gap="sm">
-              {step > 0 ? (
-                <Button variant="default" onClick={() => goTo(step - 1)} disabled={busy}>
-                  Back
-                </Button>
-              ) : null}
-              {!last ? (
-                <Button type="submit">Next</Button>
-              ) : task ? (
-                <Button type="submit" loading={busy}>
-                  Save changes
-                </Button>
-              ) : (
-                <>
-                  {/* What most people came for is the primary button; a task to start later is the other. */}
-                  <Button variant="default" onClick={(event) => void flight.run(() => submit(false)(event))} disabled={busy}>
-                    Create stopped
-                  </Button>
-                  <Button type="submit" loading={busy}>
-                    Create and start
-                  </Button>
-                </>
-              )}
-            </Group>
-          </Group>
-          {!task && last ? (
-            <Text size="sm" c="dimmed">
-              Create and start begins loading at once; Create stopped saves the task to start later from its page.
-            </Text>
-          ) : null}
+          <WizardActions
+            mode={task ? "edit" : "create"}
+            cancelTo={cancelTo}
+            busy={busy}
+            back={step > 0 ? () => goTo(step - 1) : null}
+            last={last}
+            createStopped={(event) => void flight.run(() => submit(false)(event))}
+          />
         </Stack>
       </form>
     </FormProvider>

@@ -18,6 +18,19 @@ export interface WizardDraft {
   newTable: NewTableValues;
 }
 
+/** What leaving the wizard with edits costs, in the leave question (useLeaveGuard). */
+export const LEAVE_NEW = {
+  title: "Leave without creating the task?",
+  body: "What you chose and typed stays as a draft in this browser tab: Create Integration Task brings it back until the tab is closed.",
+  leave: "Leave",
+};
+export const LEAVE_EDIT = {
+  title: "Leave without saving?",
+  body: "Your changes to this task are not saved.",
+  leave: "Leave without saving",
+  loses: true,
+};
+
 export const EMPTY_NEW_TABLE: NewTableValues = { name: "", columns: [] };
 
 /**
