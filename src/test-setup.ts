@@ -34,4 +34,6 @@ afterEach(() => {
   // Notices live in a module-level store; one test's notice must not satisfy the next test's query.
   notifications.clean();
   notifications.cleanQueue();
+  // Forms keep drafts in the tab (src/lib/browser-draft.ts): one test's draft must not fill the next test's form.
+  window.sessionStorage.clear();
 });

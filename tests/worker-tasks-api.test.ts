@@ -181,6 +181,28 @@ describe("tasks API", () => {
     await app.inject({ method: "POST", url: `/api/tasks/${id}/stop` });
   });
 
+  it("a double click is one action: two starts at once both succeed with one audit row; two backfills at once answer the same job", async () => {
+    const audited = async (action: string) => (await stores.audit.list(ORG, { limit: 200 }))!.items.filter((e) => e.action === action && e.resource_id === id).length;
+    const startsBefore = await audited("started");
+    const starts = await Promise.all([1, 2].map(() => app.inject({ method: "POST", url: `/api/tasks/${id}/start` })));
+    expect(starts.map((r) => r.statusCode)).toEqual([200, 200]);
+    expect(starts.map((r) => r.json().desired_state)).toEqual(["running", "running"]);
+    expect(await audited("started")).toBe(startsBefore + 1);
+    // Again later (a retry): still success, still one row.
+    expect((await app.inject({ method: "POST", url: `/api/tasks/${id}/start` })).statusCode).toBe(200);
+    expect(await audited("started")).toBe(startsBefore + 1);
+
+    const backfills = await Promise.all([1, 2].map(() => app.inject({ method: "POST", url: `/api/tasks/${id}/backfill`, payload: {} })));
+    expect(backfills.map((r) => r.statusCode).sort()).toEqual([200, 202]);
+    const [a, b] = backfills.map((r) => r.json());
+    expect(a.id).toBe(b.id);
+    expect(a).toMatchObject({ kind: "backfill", status: "running" });
+
+    const stopsBefore = await audited("stopped");
+    await Promise.all([1, 2].map(() => app.inject({ method: "POST", url: `/api/tasks/${id}/stop` })));
+    expect(await audited("stopped")).toBe(stopsBefore + 1);
+  });
+
   it("lists run history newest first", async () => {
     for (const [i, status] of (["succeeded", "partial"] as const).entries()) {
       await taskStore.finishBatch(

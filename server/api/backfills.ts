@@ -20,11 +20,11 @@ export const backfillRoutes: FastifyPluginAsyncZod = async (app) => {
     {
       config: { access: "operate" },
       schema: {
-        summary: "Load existing objects: list the task's prefix and suffix (objects modified since `since`, if given) and load every object not loaded yet",
+        summary: "Load existing objects: list the task's prefix and suffix (objects modified since `since`, if given) and load every object not loaded yet. 202: a new backfill; 200: a backfill of this task was already running, and this is it (a repeated request is the same action)",
         tags,
         params: taskParamsSchema,
         body: backfillInputSchema,
-        response: { 202: backfillJobSchema, ...ERROR_RESPONSES },
+        response: { 200: backfillJobSchema, 202: backfillJobSchema, ...ERROR_RESPONSES },
       },
     },
     async (request, reply) => {
@@ -38,10 +38,13 @@ export const backfillRoutes: FastifyPluginAsyncZod = async (app) => {
       const job = await store().startBackfill(orgId, id, request.body.since ?? null);
       if (job === null) throw notFound(id);
       if (job === "running") {
+        // One job runs per task at a time. A second "Load existing objects" while a backfill runs
+        // (a double click, a second operator) is the same action: answer with the running one. A
+        // running reconcile is a different job: say so, without a raw timestamp (the console shows
+        // when it started in the reader's time zone).
         const state = await store().backfillState(orgId, id);
-        const running = [state?.backfill, state?.reconcile].find((j) => j?.status === "running");
-        const what = running?.kind === "reconcile" ? "A reconcile" : "A backfill";
-        throw new HttpError(409, `${what} of this task is running (started ${running?.started_at ?? "just now"}); wait for it to finish or cancel it first`);
+        if (state?.backfill?.status === "running") return reply.code(200).send(state.backfill);
+        throw new HttpError(409, "A reconcile of this task is running; wait for it to finish or cancel it first");
       }
       return reply.code(202).send(job);
     },

@@ -187,7 +187,7 @@ export const taskRoutes: FastifyPluginAsyncZod<TaskRoutesOptions> = async (app, 
     {
       config: { access: "operate" },
       schema: {
-        summary: "Ask the workers to run the task (its target table is checked again first)",
+        summary: "Ask the workers to run the task (its target table is checked again first); starting a task already meant to run answers its record and changes nothing",
         tags,
         params: taskParamsSchema,
         response: { 200: taskRecordSchema, ...ERROR_RESPONSES },
@@ -203,9 +203,11 @@ export const taskRoutes: FastifyPluginAsyncZod<TaskRoutesOptions> = async (app, 
         const source = await store().sourceFor(orgId, task.data_source_id);
         await checkTarget(orgId, { id: task.id, target: task.target, bucket: source?.bucket ?? null, warehouse_id: task.warehouse_id }, "start");
       }
-      const record = await store().setDesiredState(orgId, request.params.id, "running", staleAfterMs);
-      if (!record) throw notFound(request.params.id);
-      await app.audit(request, { action: "started", resource_type: "task", resource_id: record.id, resource_name: record.name });
+      const result = await store().setDesiredState(orgId, request.params.id, "running", staleAfterMs);
+      if (!result) throw notFound(request.params.id);
+      const { record, changed } = result;
+      // A repeated start (a double click, a retry) is the same action: success, one audit row.
+      if (changed) await app.audit(request, { action: "started", resource_type: "task", resource_id: record.id, resource_name: record.name });
       return record;
     },
   );
@@ -222,11 +224,12 @@ export const taskRoutes: FastifyPluginAsyncZod<TaskRoutesOptions> = async (app, 
       },
     },
     async (request) => {
-      const record = await store().setDesiredState(request.orgId, request.params.id, "stopped", staleAfterMs);
-      if (!record) throw notFound(request.params.id);
+      const result = await store().setDesiredState(request.orgId, request.params.id, "stopped", staleAfterMs);
+      if (!result) throw notFound(request.params.id);
+      const { record, changed } = result;
       // A backfill runs with its task: stopping the task cancels it (start a new one after starting again).
       await store().cancelBackfill(request.orgId, request.params.id, "Cancelled: the task was stopped");
-      await app.audit(request, { action: "stopped", resource_type: "task", resource_id: record.id, resource_name: record.name });
+      if (changed) await app.audit(request, { action: "stopped", resource_type: "task", resource_id: record.id, resource_name: record.name });
       return record;
     },
   );

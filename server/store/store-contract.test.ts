@@ -166,7 +166,9 @@ describe.each([sqlite, postgres])("store contract on $name", (adapter) => {
       const t = stores.tasks;
       await expect(t.create(ORG, config("LOAD ORDERS", sourceId))).rejects.toMatchObject({ existingName: "load orders" });
       expect((await t.get(ORG, taskId))).toMatchObject({ status: "stopped", desired_state: "stopped", purge: false });
-      await t.setDesiredState(ORG, taskId, "running", 30_000);
+      expect((await t.setDesiredState(ORG, taskId, "running", 30_000))?.changed).toBe(true);
+      // A repeated start (a double click) changes nothing and says so.
+      expect(await t.setDesiredState(ORG, taskId, "running", 30_000)).toMatchObject({ record: { desired_state: "running" }, changed: false });
       expect(await t.update(ORG, taskId, config("renamed", sourceId))).toBe("running");
       expect(await t.delete(ORG, taskId)).toBe("running");
       expect((await t.listRunnable()).map((r) => r.id)).toEqual([taskId]);
@@ -176,7 +178,7 @@ describe.each([sqlite, postgres])("store contract on $name", (adapter) => {
       expect(await t.get(ORG, taskId)).toMatchObject({ status: "running", worker_id: "w1", last_error: "boom" });
       expect((await t.get(ORG, taskId))!.counters).toMatchObject({ messages_deleted: 3, rows_loaded: 5, errors: 1 });
       // A live worker reports on it: stopping waits for the worker to say so.
-      expect(await t.setDesiredState(ORG, taskId, "stopped", 30_000)).toMatchObject({ desired_state: "stopped", status: "running" });
+      expect(await t.setDesiredState(ORG, taskId, "stopped", 30_000)).toMatchObject({ record: { desired_state: "stopped", status: "running" }, changed: true });
       await t.reportStopped(taskId, "w1", null);
       expect(await t.get(ORG, taskId)).toMatchObject({ status: "stopped" });
       expect(await t.update(ORG, taskId, { ...config("renamed", sourceId), purge: true })).toMatchObject({ name: "renamed", purge: true });

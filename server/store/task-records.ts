@@ -155,34 +155,45 @@ export function taskRecords(s: StoreDb, now: () => Date): TaskPort {
     async setDesiredState(orgId, id, desired: DesiredState, staleAfterMs) {
       const at = now().toISOString();
       const changed = await db.transaction().execute(async (tx) => {
-        const row = await tx.selectFrom("tasks").select(["heartbeat_at", "status"]).where("org_id", "=", orgId).where("id", "=", id).executeTakeFirst();
-        if (!row) return false;
+        const row = await tx
+          .selectFrom("tasks")
+          .select(["heartbeat_at", "status", "desired_state"])
+          .where("org_id", "=", orgId)
+          .where("id", "=", id)
+          .executeTakeFirst();
+        if (!row) return null;
         const update = tx.updateTable("tasks").where("id", "=", id);
         if (desired === "running") {
-          await update
+          // Conditional on the stored state, so of two starts racing (a double click) exactly one
+          // changes the row: the other is told it changed nothing (PostgreSQL re-checks the WHERE
+          // after the first commits; SQLite runs writers one at a time).
+          const result = await update
+            .where("desired_state", "<>", "running")
             .set((eb) => ({
               desired_state: "running",
               status_reason: null,
               status_reason_detail: null,
               status: eb.case().when("status", "=", "failed").then("stopped").else(eb.ref("status")).end(),
             }))
-            .execute();
-        } else {
-          const live = row.heartbeat_at !== null && Date.parse(at) - Date.parse(row.heartbeat_at) < staleAfterMs;
-          if (live && row.status === "running") {
-            await update.set({ desired_state: "stopped" }).execute();
-          } else {
-            await update
-              .set((eb) => ({
-                desired_state: "stopped",
-                status: eb.case().when("status", "=", "failed").then("failed").else("stopped").end(),
-              }))
-              .execute();
-          }
+            .executeTakeFirst();
+          return Number(result.numUpdatedRows) > 0;
         }
-        return true;
+        const live = row.heartbeat_at !== null && Date.parse(at) - Date.parse(row.heartbeat_at) < staleAfterMs;
+        if (live && row.status === "running") {
+          await update.set({ desired_state: "stopped" }).execute();
+        } else {
+          await update
+            .set((eb) => ({
+              desired_state: "stopped",
+              status: eb.case().when("status", "=", "failed").then("failed").else("stopped").end(),
+            }))
+            .execute();
+        }
+        return row.desired_state !== "stopped";
       });
-      return changed ? get(orgId, id) : null;
+      if (changed === null) return null;
+      const record = await get(orgId, id);
+      return record ? { record, changed } : null;
     },
 
     async sourceFor(orgId, id) {

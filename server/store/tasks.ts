@@ -121,8 +121,9 @@ export interface TaskPort {
   /**
    * Sets the desired state. Starting clears a failure's reason (the worker reports `running` once
    * it picks the task up). Stopping a task no live worker reports on marks it stopped at once.
+   * `changed` is false when the task already had that desired state (a repeated start or stop).
    */
-  setDesiredState(orgId: string, id: string, desired: DesiredState, staleAfterMs: number): Promise<TaskRecord | null>;
+  setDesiredState(orgId: string, id: string, desired: DesiredState, staleAfterMs: number): Promise<{ record: TaskRecord; changed: boolean } | null>;
   /** The scope and name of a data source in the org, for validating a task against it. */
   sourceFor(orgId: string, id: string): Promise<{ id: string; name: string; bucket: string; prefix: string; suffix: string } | null>;
   /** Every task meant to run, with its data source, across organizations (the workers' view). */

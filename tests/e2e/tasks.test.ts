@@ -86,7 +86,7 @@ describe("console in Chromium: create, start, watch, stop and delete an integrat
       await labelled(page, "Name").waitFor();
       await labelled(page, "Name").fill(name);
       await checkPage(page, "create-task-review", viewport);
-      await page.getByRole("button", { name: "Create Task", exact: true }).click();
+      await page.getByRole("button", { name: "Create stopped", exact: true }).click();
 
       // Created stopped, with the data source's prefix and suffix; the detail page opens on its h1.
       await expectLandedOn(page, name);

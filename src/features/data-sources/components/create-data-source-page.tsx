@@ -1,4 +1,5 @@
-// Create Data Source: first the service type (each a link, so Back returns to the choice), then its form.
+// Create Data Source: first the service type (each a link, so Back returns to the choice), then its
+// form. With one service type there is nothing to choose: the form comes at once.
 import { Anchor, Badge, Card, Group, SimpleGrid, Text, Title } from "@mantine/core";
 import { useId } from "react";
 import { Link, useSearchParams } from "react-router";
@@ -46,7 +47,8 @@ function TypeCard({ descriptor }: { descriptor: DataSourceTypeDescriptor }) {
 
 export function CreateDataSourcePage({ testTimeoutMs }: { testTimeoutMs?: number } = {}) {
   const [params] = useSearchParams();
-  const type = dataSourceType(params.get("type"));
+  const only = DATA_SOURCE_TYPES.length === 1 ? DATA_SOURCE_TYPES[0] : undefined;
+  const type = dataSourceType(params.get("type")) ?? only;
   const org = useOrg();
   const create = useCreateDataSource();
 
@@ -58,10 +60,15 @@ export function CreateDataSourcePage({ testTimeoutMs }: { testTimeoutMs?: number
         lede={
           type ? (
             <>
-              Service type: <strong>{type.label}</strong>{" "}
-              <Anchor component={Link} to="/data/sources/new" size="sm" underline="always">
-                Change
-              </Anchor>
+              Service type: <strong>{type.label}</strong>
+              {only ? null : (
+                <>
+                  {" "}
+                  <Anchor component={Link} to="/data/sources/new" size="sm" underline="always">
+                    Change
+                  </Anchor>
+                </>
+              )}
             </>
           ) : (
             "Choose how Databend reaches your data."

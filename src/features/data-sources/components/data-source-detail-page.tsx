@@ -179,9 +179,17 @@ export function DataSourceDetailPage() {
                   ))}
                 </List>
               ) : (
-                <Text size="sm" c="dimmed">
-                  No integration task uses this data source yet.
-                </Text>
+                <Stack gap="xs" align="flex-start">
+                  <Text size="sm" c="dimmed">
+                    No integration task uses this data source yet.
+                  </Text>
+                  {/* Not a dead end: the next step, with this source chosen in the wizard. */}
+                  {can.allowed ? (
+                    <Button component={Link} to={`/data/integration/new?source=${encodeURIComponent(record.id)}`} size="sm">
+                      Create task
+                    </Button>
+                  ) : null}
+                </Stack>
               )}
             </Section>
           </Stack>

@@ -61,9 +61,11 @@ const checkItem = (title: string) =>
     .find((item) => item.textContent?.includes(title))!;
 
 describe("Create Data Source", () => {
-  it("offers the service types first, then the form with the seed's labels and help", async () => {
-    const { user } = renderAt("/data/sources/new");
-    await user.click(await screen.findByRole("link", { name: "Amazon SQS (S3) - IAM Role" }));
+  it("with one service type, shows its form at once (nothing to choose), with the seed's labels and help", async () => {
+    renderAt("/data/sources/new");
+    await screen.findByRole("textbox", { name: "Name" });
+    expect(screen.queryByRole("heading", { name: "Choose a service type" })).not.toBeInTheDocument();
+    expect(screen.getByText("Amazon SQS (S3) - IAM Role", { selector: "strong" })).toBeInTheDocument();
     for (const label of [
       "Name",
       "Queue URL",

@@ -19,8 +19,11 @@ import {
 } from "#contracts/data-source.ts";
 import { ApiRequestError } from "../../../lib/api-client.ts";
 import { ErrorAlert } from "../../../lib/error-detail.tsx";
+import { DraftNotice } from "../../../lib/draft-notice.tsx";
 import { notifySuccess } from "../../../lib/notify.ts";
 import { revealField } from "../../../lib/reveal.ts";
+import { useFormDraft } from "../../../lib/use-form-draft.ts";
+import { useLeaveGuard } from "../../../lib/use-leave-guard.ts";
 import { useConnectivityTest } from "../api/test-connectivity.ts";
 import { AwsSetupPanel } from "./aws-setup-panel.tsx";
 import { ConnectivityTestResult } from "./connectivity-checks.tsx";
@@ -30,6 +33,24 @@ import { connectionKey, saveGate } from "./save-gate.ts";
 function isFieldName(key: string): key is FieldName {
   return (DATA_SOURCE_FIELDS as readonly string[]).includes(key);
 }
+
+/** What a new source's draft keeps: what was typed, without a queue URL's query (never expected, possibly a credential). */
+function draftOf(values: DataSourceFormValues): Partial<DataSourceFormValues> {
+  const { external_id: _decidedByThePlatform, ...typed } = values;
+  return { ...typed, queue_url: values.queue_url.split("?")[0] ?? "" };
+}
+
+const LEAVE_NEW = {
+  title: "Leave without creating the data source?",
+  body: "What you typed stays as a draft in this browser tab: Create Data Source brings it back until the tab is closed.",
+  leave: "Leave",
+};
+const LEAVE_EDIT = {
+  title: "Leave without saving?",
+  body: "Your changes to this data source are not saved.",
+  leave: "Leave without saving",
+  loses: true,
+};
 
 function focusOnMount(element: HTMLElement | null) {
   element?.focus();
@@ -75,6 +96,10 @@ export function DataSourceForm({
     shouldFocusError: false,
   });
   const { control, handleSubmit, getValues, setError, trigger, formState, getFieldState } = form;
+  // Typed values survive a refresh, Back and Forward (a new source only); leaving with edits asks.
+  const draft = useFormDraft(form, record ? null : "new-data-source", draftOf);
+  const [draftNotice, setDraftNotice] = useState(draft.restored);
+  const leave = useLeaveGuard(record ? formState.isDirty : draft.edited, record ? LEAVE_EDIT : LEAVE_NEW);
   const { run, start, cancel } = useConnectivityTest({ timeoutMs: testTimeoutMs });
   const [formError, setFormErrorState] = useState<FormError | null>(null);
   const setFormError = (error: Omit<FormError, "n"> | null) =>
@@ -132,6 +157,8 @@ export function DataSourceForm({
     if (!gate.canSave) return setFormError({ message: gate.note, focus: true });
     try {
       const saved = await onSave(input);
+      draft.discard();
+      leave.allowNextNavigation();
       notifySuccess(`${record ? "Saved" : "Created"} data source "${saved.name}"`);
       await navigate(`/data/sources/${encodeURIComponent(saved.id)}`);
     } catch (error) {
@@ -155,6 +182,16 @@ export function DataSourceForm({
       <Grid.Col span={{ base: 12, lg: 7 }}>
         <form ref={formRef} noValidate onSubmit={handleSubmit(onValid, revealFirstError)} aria-label="Data source">
           <Stack gap="md">
+            {draftNotice ? (
+              <DraftNotice
+                onStartOver={() => {
+                  form.reset(defaults);
+                  draft.discard();
+                  setDraftNotice(false);
+                }}
+                onClose={() => setDraftNotice(false)}
+              />
+            ) : null}
             <Paper component="section" aria-labelledby={ids.connection} withBorder radius="md" p="md">
               <Title order={2} size="h4" id={ids.connection} mb="sm">
                 Connection details

@@ -1,7 +1,7 @@
 // Create Integration Task: the wizard once the data sources are loaded; without one, a way to
 // create it first.
 import { Button, Paper, Stack, Text, Title } from "@mantine/core";
-import { Link } from "react-router";
+import { Link, useSearchParams } from "react-router";
 import { Loading, LoadError, PageHeader } from "../../../lib/page-states.tsx";
 import { useDataSources } from "../../data-sources/api/get-data-sources.ts";
 import { TASKS_ROOT } from "../task-state.ts";
@@ -9,6 +9,8 @@ import { TaskWizard } from "./wizard/task-wizard.tsx";
 
 export function CreateTaskPage() {
   const sources = useDataSources();
+  // "Create task" on a data source's page names it (?source=<id>): the wizard starts with it chosen.
+  const [search] = useSearchParams();
   return (
     <>
       <PageHeader
@@ -35,7 +37,7 @@ export function CreateTaskPage() {
           </Stack>
         </Paper>
       ) : (
-        <TaskWizard sources={sources.data} />
+        <TaskWizard sources={sources.data} sourceId={search.get("source")} />
       )}
     </>
   );

@@ -57,7 +57,7 @@ describe("Edit integration task", () => {
     await user.click(screen.getByRole("button", { name: "Step 5: Review" }));
     expect(currentStep()).toBe("Step 5 of 5: Review");
     expect(input("Name").value).toBe("load-orders");
-    expect(screen.queryByRole("button", { name: "Create Task" })).not.toBeInTheDocument();
+    expect(screen.queryByRole("button", { name: "Create stopped" })).not.toBeInTheDocument();
     await user.clear(input("Name"));
     await user.type(input("Name"), "load-orders-eu");
     await user.click(screen.getByRole("button", { name: "Save changes" }));

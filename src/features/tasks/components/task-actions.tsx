@@ -9,6 +9,7 @@ import { confirmDelete } from "../../../lib/confirm-delete.tsx";
 import { DisabledButton } from "../../../lib/disabled-button.tsx";
 import { withProgressNotice } from "../../../lib/notify.ts";
 import { useCan } from "../../../lib/use-can.ts";
+import { useInFlight } from "../../../lib/use-in-flight.ts";
 import { useDeleteTask } from "../api/delete-task.ts";
 import { useStartTask } from "../api/start-task.ts";
 import { useStopTask } from "../api/stop-task.ts";
@@ -32,7 +33,8 @@ function Named({ task, compact }: { task: TaskRecord; compact: boolean }) {
 export function StartStopButton({ task, compact = false }: { task: TaskRecord; compact?: boolean }) {
   const start = useStartTask(task.id);
   const stop = useStopTask(task.id);
-  const pending = start.isPending || stop.isPending;
+  const flight = useInFlight();
+  const pending = flight.busy || start.isPending || stop.isPending;
   const wantsRunning = task.desired_state === "running";
   const size: Size = compact ? "compact-sm" : "sm";
   const can = useCan("operate");
@@ -41,7 +43,9 @@ export function StartStopButton({ task, compact = false }: { task: TaskRecord; c
     const labels = wantsRunning
       ? { pending: `Stopping ${task.name}…`, success: `Task ${task.name} is stopping`, failure: `Could not stop ${task.name}` }
       : { pending: `Starting ${task.name}…`, success: `Task ${task.name} is starting`, failure: `Could not start ${task.name}` };
-    void withProgressNotice(labels, () => (wantsRunning ? stop : start).mutateAsync());
+    // A second click while the first request runs (a double click) is dropped, so a double click
+    // never starts and then stops, or starts twice.
+    void flight.run(() => withProgressNotice(labels, () => (wantsRunning ? stop : start).mutateAsync()));
   }
 
   if (!can.allowed) return <Blocked label={wantsRunning ? "Stop" : "Start"} reason={can.reason} task={task} compact={compact} />;

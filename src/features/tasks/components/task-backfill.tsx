@@ -10,6 +10,7 @@ import { ApiRequestError } from "../../../lib/api-client.ts";
 import { DescriptionItem } from "../../../lib/description-item.tsx";
 import { formatCount, formatDateTime } from "../../../lib/format.ts";
 import { withProgressNotice } from "../../../lib/notify.ts";
+import { useInFlight } from "../../../lib/use-in-flight.ts";
 import { StatusBadge, type BadgeStatus } from "../../../lib/status-badge.tsx";
 import { useCancelBackfill } from "../api/cancel-backfill.ts";
 import { useTaskBackfill } from "../api/get-task-backfill.ts";
@@ -67,20 +68,27 @@ export function TaskBackfill({ task }: { task: TaskRecord }) {
   const reconcile = state.data?.reconcile ?? null;
   const active = job?.status === "running" || reconcile?.status === "running";
 
+  const starting = useInFlight();
+  const cancelling = useInFlight();
+
   function onStart() {
     setSinceError(undefined);
-    void withProgressNotice(
-      { pending: "Starting to load existing objects…", success: `Loading existing objects of ${task.name}`, failure: "Could not load existing objects" },
-      () =>
-        start.mutateAsync(since || undefined).catch((error: unknown) => {
-          if (error instanceof ApiRequestError && error.fields.since) setSinceError(error.fields.since);
-          throw error;
-        }),
+    void starting.run(() =>
+      withProgressNotice(
+        { pending: "Starting to load existing objects…", success: `Loading existing objects of ${task.name}`, failure: "Could not load existing objects" },
+        () =>
+          start.mutateAsync(since || undefined).catch((error: unknown) => {
+            if (error instanceof ApiRequestError && error.fields.since) setSinceError(error.fields.since);
+            throw error;
+          }),
+      ),
     );
   }
 
   function onCancel() {
-    void withProgressNotice({ pending: "Cancelling…", success: "Cancelled; the batch in hand finishes", failure: "Could not cancel" }, () => cancel.mutateAsync());
+    void cancelling.run(() =>
+      withProgressNotice({ pending: "Cancelling…", success: "Cancelled; the batch in hand finishes", failure: "Could not cancel" }, () => cancel.mutateAsync()),
+    );
   }
 
   return (
@@ -99,11 +107,11 @@ export function TaskBackfill({ task }: { task: TaskRecord }) {
           error={sinceError}
           disabled={!running}
         />
-        <Button onClick={onStart} loading={start.isPending} disabled={!running || active}>
+        <Button onClick={onStart} loading={starting.busy || start.isPending} disabled={!running || active}>
           Load existing objects
         </Button>
         {active ? (
-          <Button variant="default" onClick={onCancel} loading={cancel.isPending}>
+          <Button variant="default" onClick={onCancel} loading={cancelling.busy || cancel.isPending}>
             Cancel
           </Button>
         ) : null}

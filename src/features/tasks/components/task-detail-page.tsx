@@ -18,6 +18,7 @@ import { TaskActivitySection } from "./task-activity.tsx";
 import { TaskBackfill } from "./task-backfill.tsx";
 import { TaskRuns } from "./task-runs.tsx";
 import { LastError, TaskStatus } from "./task-status.tsx";
+import { ApiRequestError } from "../../../lib/api-client.ts";
 import { TaskWorkers } from "./task-workers.tsx";
 import { DataSourceLink, TargetTable } from "./tasks-page.tsx";
 import { DescriptionItem } from "../../../lib/description-item.tsx";
@@ -130,6 +131,8 @@ function Settings({ task }: { task: TaskRecord }) {
   );
 }
 
+const notFound = (error: Error) => error instanceof ApiRequestError && error.status === 404;
+
 export function TaskDetailPage() {
   const id = useParams().id ?? "";
   const task = useTask(id);
@@ -138,7 +141,7 @@ export function TaskDetailPage() {
   if (task.isError) {
     return (
       <>
-        <PageHeader title="Task" trail={[TASKS_ROOT, { label: id }]} />
+        <PageHeader title={notFound(task.error) ? "Task not found" : "Task"} trail={[TASKS_ROOT, { label: id }]} />
         <LoadError error={task.error} what="task" retry={() => void task.refetch()} back={TASKS_ROOT} />
       </>
     );
@@ -164,7 +167,8 @@ export function TaskDetailPage() {
         <Section title="Status">
           <Stack gap="sm">
             <SimpleGrid component="dl" m={0} cols={{ base: 1, xs: 2, md: 4 }} spacing="sm">
-              <DescriptionItem label="Status">
+              {/* Not "Status" again under the section's own "Status". */}
+              <DescriptionItem label="Current state">
                 <TaskStatus task={record} />
               </DescriptionItem>
               <DescriptionItem label="Requested">{record.desired_state === "running" ? "Running" : "Stopped"}</DescriptionItem>

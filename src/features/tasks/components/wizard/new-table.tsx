@@ -22,11 +22,11 @@ export type NewTableForm = UseFormReturn<NewTableValues, unknown, NewTable>;
 /** Shown on Next while a new table is being drafted: the task needs a table that exists. */
 export const CREATE_TABLE_FIRST = "Create the table with Create table first, or choose an existing table";
 
-export function useNewTableForm(): NewTableForm {
+export function useNewTableForm(defaultValues: NewTableValues = { name: "", columns: [] }): NewTableForm {
   return useForm<NewTableValues, unknown, NewTable>({
     resolver: zodResolver(newTableSchema),
     mode: "onTouched",
-    defaultValues: { name: "", columns: [] },
+    defaultValues,
   });
 }
 

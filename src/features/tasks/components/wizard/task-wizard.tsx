@@ -1,18 +1,25 @@
 // The task wizard (create and edit): a Stepper over one react-hook-form whose rules are the
 // contract's (wizard-model.ts). Next validates the current step's fields and advances on the same
 // click; a step can be visited once the steps before it are valid; Cancel leaves without saving.
-import { Button, Group, Paper, Stack, Stepper, Text, Title, useMatches } from "@mantine/core";
+// The step is in the address (?step=files), so Back and Forward move between steps and a refresh
+// stays on the step; a new task's draft is kept in the tab (wizard-draft.ts), and leaving with
+// edits asks first (useLeaveGuard).
+import { Paper, Stack, Stepper, Title, useMatches } from "@mantine/core";
 import { useQueryClient } from "@tanstack/react-query";
-import { useEffect, useId, useRef, useState } from "react";
+import { useEffect, useId, useState } from "react";
 import { FormProvider, useForm, useWatch } from "react-hook-form";
-import { Link, useNavigate } from "react-router";
+import { useNavigate } from "react-router";
 import type { DataSourceRecord } from "#contracts/data-source.ts";
 import type { SourceScope, TaskFormValues, TaskInput, TaskRecord } from "#contracts/task.ts";
 import { ApiRequestError } from "../../../../lib/api-client.ts";
+import { DraftNotice } from "../../../../lib/draft-notice.tsx";
 import { ErrorAlert } from "../../../../lib/error-detail.tsx";
 import { keepFocus } from "../../../../lib/keep-focus.ts";
 import { notifyFailure, notifySuccess } from "../../../../lib/notify.ts";
+import { useInFlight } from "../../../../lib/use-in-flight.ts";
+import { useLeaveGuard } from "../../../../lib/use-leave-guard.ts";
 import { useCreateTask } from "../../api/create-task.ts";
+import { useTasks } from "../../api/get-tasks.ts";
 import { taskKeys } from "../../api/keys.ts";
 import { startTask } from "../../api/start-task.ts";
 import { useUpdateTask } from "../../api/update-task.ts";
@@ -24,14 +31,17 @@ import { ReviewStep } from "./review-step.tsx";
 import { SourceStep } from "./source-step.tsx";
 import { TargetStep, type TableMode } from "./target-step.tsx";
 import { useDefaultWarehouse } from "./warehouse-choice.tsx";
+import { useWizardStep } from "./use-wizard-step.ts";
+import { WizardActions } from "./wizard-actions.tsx";
+import { LEAVE_EDIT, LEAVE_NEW, startingPoint, useStoredWizardDraft, useWizardDraft } from "./wizard-draft.ts";
 import {
-  EMPTY_TASK,
   fieldsBefore,
   firstInvalid,
   previewRequestOf,
   scopeOf,
   stepOfField,
   STEPS,
+  suggestTaskName,
   TARGET_STEP,
   taskResolver,
   valuesFromTask,
@@ -39,26 +49,25 @@ import {
 } from "./wizard-model.ts";
 
 
-export function TaskWizard({ sources, task }: { sources: DataSourceRecord[]; task?: TaskRecord }) {
+export function TaskWizard({ sources, task, sourceId = null }: { sources: DataSourceRecord[]; task?: TaskRecord; sourceId?: string | null }) {
   const navigate = useNavigate();
   const queryClient = useQueryClient();
   const create = useCreateTask();
   const update = useUpdateTask(task?.id ?? "");
   const headingId = useId();
   const phone = useMatches({ base: true, sm: false });
-  const [step, setStep] = useState(0);
-  // A field to focus once its step has rendered (a step with an error, a server field error).
-  const [pendingFocus, setPendingFocus] = useState<{ field: Field | null; n: number } | null>(null);
   const [formError, setFormError] = useState<{ error: Error; n: number } | null>(null);
-  const [source, setSource] = useState(() => sources.find((candidate) => candidate.id === task?.data_source_id));
+  const stored = useStoredWizardDraft(!!task);
+  const [start] = useState(() => startingPoint(stored.draft, sources, sourceId));
+  const [source, setSource] = useState(() => sources.find((candidate) => candidate.id === (task?.data_source_id ?? start.values.data_source_id)));
 
   const form = useForm<TaskFormValues, SourceScope | undefined, TaskInput>({
     resolver: taskResolver,
     context: source ? { prefix: source.prefix, suffix: source.suffix } : undefined,
     mode: "onTouched",
-    defaultValues: task ? valuesFromTask(task) : EMPTY_TASK,
+    defaultValues: task ? valuesFromTask(task) : start.values,
   });
-  const { trigger, getFieldState, setError, setFocus, setValue, clearErrors, handleSubmit, formState } = form;
+  const { trigger, getFieldState, setError, setValue, clearErrors, handleSubmit, formState } = form;
 
   // Preview and Target read one preview (through the query cache): the settings chosen so far and
   // the sample picked on Preview, which applies only while those settings stay the same.
@@ -75,8 +84,34 @@ export function TaskWizard({ sources, task }: { sources: DataSourceRecord[]; tas
 
   // Target's choice between an existing table and a new one, and the new one's draft, outlive the
   // step so Back and Next keep every edit.
-  const [tableMode, setTableMode] = useState<TableMode>("existing");
-  const newTable = useNewTableForm();
+  const [tableMode, setTableMode] = useState<TableMode>(start.tableMode);
+  const newTable = useNewTableForm(start.newTable);
+  const { step, goTo, heading } = useWizardStep({ form, tableMode, onMove: () => setFormError(null) });
+  const tasks = useTasks();
+  // Review starts with a name to keep or change, never an empty field (a new task only).
+  useEffect(() => {
+    if (task || step !== STEPS.length - 1 || form.getValues("name")) return;
+    const table = form.getValues("target.table");
+    if (table) form.setValue("name", suggestTaskName(table, (tasks.data ?? []).map((t) => t.name)));
+  }, [task, step, form, tasks.data]);
+
+  const draft = useWizardDraft({ key: stored.key, restored: !!stored.draft, start, form, newTable, tableMode });
+  const [draftNotice, setDraftNotice] = useState(!!stored.draft);
+
+  /** Drops a restored draft: the wizard as a new visit shows it. */
+  function startOver() {
+    const fresh = startingPoint(null, sources, sourceId);
+    // The warehouse chosen by itself stays (it is not part of the draft's edits).
+    form.reset({ ...fresh.values, warehouse_id: form.getValues("warehouse_id") });
+    newTable.reset(fresh.newTable);
+    setTableMode(fresh.tableMode);
+    setSource(sources.find((candidate) => candidate.id === fresh.values.data_source_id));
+    setDraftNotice(false);
+    draft.restart(fresh);
+    goTo(0);
+  }
+  const edited = task ? formState.isDirty : draft.edited;
+  const leave = useLeaveGuard(edited, task ? LEAVE_EDIT : LEAVE_NEW);
 
   // "onTouched" checks a field again on change only after it lost focus once; a field Next marked
   // invalid still has focus, so it is checked here as it changes, and its error clears as soon as
@@ -93,21 +128,6 @@ export function TaskWizard({ sources, task }: { sources: DataSourceRecord[]; tas
     [subscribe, getFieldState, trigger],
   );
 
-  const heading = useRef<HTMLHeadingElement>(null);
-  // A new step replaces the fields (and the focus with them): focus its field with an error, or else
-  // its heading, so keyboard and screen reader users continue from the top of the step.
-  useEffect(() => {
-    if (!pendingFocus) return;
-    if (pendingFocus.field) setFocus(pendingFocus.field);
-    else heading.current?.focus();
-  }, [pendingFocus, setFocus]);
-
-  function goTo(index: number, field?: Field) {
-    setFormError(null);
-    if (index === step && !field) return;
-    setStep(index);
-    setPendingFocus((current) => ({ field: field ?? null, n: (current?.n ?? 0) + 1 }));
-  }
 
   /** A drafted new table must be created before the task can point at it; true when that holds us on Target. */
   function heldForNewTable(): boolean {
@@ -183,6 +203,9 @@ export function TaskWizard({ sources, task }: { sources: DataSourceRecord[]; tas
           return;
         }
         notifySuccess(task ? `Saved task ${record.name}` : `Created task ${record.name}`);
+        // Saved: the draft is done with, and going to the task's page must not ask.
+        draft.discard();
+        leave.allowNextNavigation();
         if (andStart) {
           // The task exists either way; a failed start is a notice, and its page offers Start.
           try {
@@ -201,7 +224,9 @@ export function TaskWizard({ sources, task }: { sources: DataSourceRecord[]; tas
     );
 
   const last = step === STEPS.length - 1;
-  const busy = formState.isSubmitting;
+  // A double click on Create sends one request (the second would be refused as a duplicate name).
+  const flight = useInFlight();
+  const busy = formState.isSubmitting || flight.busy;
   const cancelTo = task ? taskPath(task.id) : "/data/integration";
 
   return (
@@ -211,11 +236,15 @@ export function TaskWizard({ sources, task }: { sources: DataSourceRecord[]; tas
         aria-label={task ? "Edit integration task" : "Integration task"}
         onSubmit={(event) => {
           event.preventDefault();
-          if (last) void submit(false)(event);
+          // On Review, Enter does what the primary button does: create and start a new task.
+          if (last) void flight.run(() => submit(!task)(event));
           else void onNext();
         }}
       >
         <Stack gap="lg">
+          {draftNotice ? (
+            <DraftNotice onStartOver={startOver} onClose={() => setDraftNotice(false)} />
+          ) : null}
           <Stepper
             active={step}
             onStepClick={(index) => void onStepClick(index)}
@@ -262,39 +291,14 @@ export function TaskWizard({ sources, task }: { sources: DataSourceRecord[]; tas
             </div>
           ) : null}
 
-          <Group justify="space-between" gap="sm" onMouseDown={keepFocus}>
-            <Button variant="subtle" component={Link} to={cancelTo} disabled={busy}>
-              Cancel
-            </Button>
-            <Group gap="sm">
-              {step > 0 ? (
-                <Button variant="default" onClick={() => goTo(step - 1)} disabled={busy}>
-                  Back
-                </Button>
-              ) : null}
-              {!last ? (
-                <Button type="submit">Next</Button>
-              ) : task ? (
-                <Button type="submit" loading={busy}>
-                  Save changes
-                </Button>
-              ) : (
-                <>
-                  <Button variant="default" onClick={(event) => void submit(true)(event)} disabled={busy}>
-                    Create and start
-                  </Button>
-                  <Button type="submit" loading={busy}>
-                    Create Task
-                  </Button>
-                </>
-              )}
-            </Group>
-          </Group>
-          {!task && last ? (
-            <Text size="sm" c="dimmed">
-              The task is created stopped; Create and start also starts it.
-            </Text>
-          ) : null}
+          <WizardActions
+            mode={task ? "edit" : "create"}
+            cancelTo={cancelTo}
+            busy={busy}
+            back={step > 0 ? () => goTo(step - 1) : null}
+            last={last}
+            createStopped={(event) => void flight.run(() => submit(false)(event))}
+          />
         </Stack>
       </form>
     </FormProvider>

@@ -145,3 +145,28 @@ export const taskResolver: Resolver<TaskFormValues, SourceScope | undefined, Tas
   }
   return { values: {}, errors };
 };
+
+/** A step's name in the address (`?step=target`), so a refresh, Back and Forward find the step. */
+export function stepSlug(index: number): string {
+  return STEPS[index]!.title.toLowerCase();
+}
+
+/** The step an address names; the first step when it names none. */
+export function stepOfSlug(slug: string | null): number {
+  const index = STEPS.findIndex((step) => step.title.toLowerCase() === slug);
+  return index < 0 ? 0 : index;
+}
+
+/**
+ * A name to start from on Review (issue 17, item 11): "load-<table>", numbered when the organization
+ * has a task of that name already (names are unique regardless of case), within the 128 characters.
+ */
+export function suggestTaskName(table: string, taken: readonly string[]): string {
+  const base = `load-${table.trim()}`.slice(0, 120);
+  const used = new Set(taken.map((name) => name.toLowerCase()));
+  if (!used.has(base.toLowerCase())) return base;
+  for (let n = 2; ; n++) {
+    const candidate = `${base}-${n}`;
+    if (!used.has(candidate.toLowerCase())) return candidate;
+  }
+}

@@ -188,7 +188,7 @@ describe("Task wizard: Target", () => {
     await next(user);
     expect(currentStep()).toBe("Review");
     await user.type(input("Name"), "load-orders");
-    await user.click(screen.getByRole("button", { name: "Create Task" }));
+    await user.click(screen.getByRole("button", { name: "Create stopped" }));
     await waitFor(() => expect(created).toMatchObject({ target: { database: "default", table: "orders" } }));
   });
 });

@@ -104,7 +104,7 @@ describe("Task wizard: warehouse", () => {
     const summary = screen.getByLabelText("Summary");
     expect(within(summary).getByText("Warehouse").nextElementSibling).toHaveTextContent("cloud");
     await user.type(input("Name"), "load-orders");
-    await user.click(screen.getByRole("button", { name: "Create Task" }));
+    await user.click(screen.getByRole("button", { name: "Create stopped" }));
     await waitFor(() => expect(created).toMatchObject({ warehouse_id: "wh-cloud", target: { database: "sales", table: "orders" } }));
     expect(taskInputSchema.safeParse(created).success).toBe(true);
   });
@@ -143,7 +143,7 @@ describe("Task wizard: warehouse", () => {
     await next(user);
     expect(within(screen.getByLabelText("Summary")).getByText("Warehouse").nextElementSibling).toHaveTextContent("The organization's default");
     await user.type(input("Name"), "load-orders");
-    await user.click(screen.getByRole("button", { name: "Create Task" }));
+    await user.click(screen.getByRole("button", { name: "Create stopped" }));
     await waitFor(() => expect(created).toMatchObject({ warehouse_id: null }));
   });
 
