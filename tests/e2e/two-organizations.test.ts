@@ -169,7 +169,7 @@ describe("console in Chromium: two organizations load the same key into tables o
     await page.getByRole("button", { name: "Next", exact: true }).click();
     await labelled(page, "Name").waitFor();
     await labelled(page, "Name").fill(TASK_B);
-    await page.getByRole("button", { name: "Create Task", exact: true }).click();
+    await page.getByRole("button", { name: "Create stopped", exact: true }).click();
     await expectLandedOn(page, TASK_B);
     const taskIdB = /\/data\/integration\/([^/?]+)/.exec(page.url())?.[1] ?? "";
     const taskB = taskRecordSchema.parse(await (await page.request.get(`${h.baseUrl}/api/tasks/${taskIdB}`)).json());
