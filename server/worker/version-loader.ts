@@ -125,9 +125,9 @@ export class VersionLoader {
 
     const ledger = [...byVersion.values()].map((e) => ledgerObject(e.object, e.messageIds[0]));
     const leaseMs = deps.cfg.claimLeaseSeconds * 1000;
-    // The keys are this runner's from here on, before the claim is awaited: the claim statement
-    // lets a worker take its own keys again, so two loads of one runner (an event batch and a
-    // backfill's page) must never both get to it for the same key.
+    // The keys are this runner's from here on, before the claim is awaited, so a later batch of
+    // this runner parks (events) or defers (backfill) them here; the claim statement refuses a
+    // live claim to its own worker too, which keeps two loads of one key apart whatever the order.
     const reserved = ledger.map((o) => o.key);
     for (const key of reserved) this.keysInFlight.add(key);
     let claim: Awaited<ReturnType<TaskStore["claim"]>>;
