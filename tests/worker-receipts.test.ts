@@ -9,6 +9,8 @@
 //   COMMIT, where the fence row's conflict makes its COMMIT fail (2009 on 1.2.453, 4001 on 1.2.895);
 //   and, unfrozen, a version written while the previous version's FORCE COPY is in its transaction
 //   (the HEAD after the COPY rolls it back).
+// - a worker SIGKILLed right after its first DeleteMessageBatch, and right before it: the task's
+//   messages_deleted is every message once (counted with the batch's record, by message id).
 // Bounded: 10 keys, a 3-second lease, every wait with a deadline.
 import { spawn, type ChildProcess } from "node:child_process";
 import path from "node:path";
@@ -128,6 +130,26 @@ describe("worker: a receipt committed with the rows", () => {
     expect(await ids(table)).toEqual(expectedIds(1, 2));
     await expectCounters(task.id, 2 * KEYS, 2 * KEYS * ROWS);
   });
+
+  for (const at of ["after", "before"] as const) {
+    it(`SIGKILL right ${at} a DeleteMessageBatch: the task's messages_deleted counts every message once`, async () => {
+      const { s, table, task } = await newTask(`del-kill-${at}`);
+      await putVersion(s, 1);
+      const doomed = startWorker("tests/support/worker-paused-at-delete.ts", `doomed-del-${at}`, { WORKER_TEST_DELETE_AT: at });
+      try {
+        await waitFor("the worker to pause at a delete", () => doomed.out().includes("WORKER_TEST_PAUSED_AT_DELETE") || undefined, 60_000);
+      } catch (error) {
+        throw new Error(`${(error as Error).message}\n${doomed.out()}`, { cause: error });
+      } finally {
+        await doomed.stop("SIGKILL");
+      }
+      await loadWith(`survivor-del-${at}`, s, table, [1]);
+      expect(await ids(table)).toEqual(expectedIds(1));
+      // One message per key, plus the s3:TestEvent sent when the notification was configured.
+      expect((await env.store.get(ORG_ID, task.id))!.counters.messages_deleted).toBe(KEYS + 1);
+      await expectCounters(task.id, KEYS, KEYS * ROWS);
+    });
+  }
 
   const stalls = [
     { name: "rcpt-stop-over", at: "copy", overwriteDuringFreeze: true, what: "after its COPY, keys overwritten again meanwhile" },

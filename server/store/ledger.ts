@@ -204,7 +204,9 @@ export function loadLedger(s: StoreDb, now: () => Date): LoadLedgerPort {
         .where("updated_at", "<", cutoff)
         .where("lease_until", "<", s.nowMs())
         .executeTakeFirst();
-      return Number(objects.numDeletedRows) + Number(claims.numDeletedRows);
+      // SQS keeps a message 14 days at most: no redelivery asks about an older delete.
+      const deletes = await db.deleteFrom("task_deleted_messages").where("recorded_at", "<", cutoff).executeTakeFirst();
+      return Number(objects.numDeletedRows) + Number(claims.numDeletedRows) + Number(deletes.numDeletedRows);
     },
   };
 }

@@ -94,6 +94,18 @@ export function runHistory(s: StoreDb, now: () => Date): RunHistoryPort {
             )
             .execute();
         }
+        // Each message once: a message recorded here whose delete a kill cut off comes back, and
+        // the batch that deletes it then finds it counted.
+        let messagesDeleted = 0;
+        for (const messageId of new Set(run.deleted_message_ids ?? [])) {
+          const fresh = await tx
+            .insertInto("task_deleted_messages")
+            .values({ task_id: run.task_id, message_id: messageId, recorded_at: at })
+            .onConflict((oc) => oc.columns(["task_id", "message_id"]).doNothing())
+            .returning("message_id")
+            .execute();
+          messagesDeleted += fresh.length;
+        }
         const objectsLoaded = Math.max(0, run.objects_loaded - uncountedObjects);
         const rowsLoaded = Math.max(0, run.rows_loaded - uncountedRows);
         const objectsDuplicate = run.objects_duplicate + (run.objects_loaded - objectsLoaded);
@@ -117,6 +129,7 @@ export function runHistory(s: StoreDb, now: () => Date): RunHistoryPort {
           .updateTable("tasks")
           .set((eb) => ({
             messages_received: eb("messages_received", "+", run.messages_received),
+            messages_deleted: eb("messages_deleted", "+", messagesDeleted),
             messages_skipped: eb("messages_skipped", "+", run.messages_skipped),
             objects_loaded: eb("objects_loaded", "+", objectsLoaded),
             objects_duplicate: eb("objects_duplicate", "+", objectsDuplicate),

@@ -158,6 +158,12 @@ export interface TaskBackfillsTable {
   error_detail: string | null;
 }
 
+export interface TaskDeletedMessagesTable {
+  task_id: string;
+  message_id: string;
+  recorded_at: string;
+}
+
 export interface TaskMessageErrorsTable {
   task_id: string;
   message_id: string;
@@ -208,6 +214,7 @@ export interface Database {
   task_objects: TaskObjectsTable;
   task_claims: TaskClaimsTable;
   task_message_errors: TaskMessageErrorsTable;
+  task_deleted_messages: TaskDeletedMessagesTable;
   task_workers: TaskWorkersTable;
   audit_events: AuditEventsTable;
   task_backfills: TaskBackfillsTable;

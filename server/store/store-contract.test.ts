@@ -277,6 +277,22 @@ describe.each([sqlite, postgres])("store contract on $name", (adapter) => {
       expect(await t.claim(taskId, "w2", [obj("a")], 60_000)).toMatchObject({ claimed: [], loaded: [obj("a")], held: [] });
     });
 
+    it("runs: a task's messages_deleted counts each message id once, whichever batch records it (a redelivery after a kill)", async () => {
+      const t = stores.tasks;
+      const base = { task_id: taskId, worker_id: "w1", status: "succeeded" as const, messages: 2, messages_skipped: 0, objects_loaded: 0,
+        objects_duplicate: 0, rows_loaded: 0, copy_statements: 0, skipped: [], errors: [], messages_received: 2,
+        started_at: "2030-01-01T00:00:00.000Z", ended_at: "2030-01-01T00:00:01.000Z" };
+      await t.finishBatch({ ...base, messages_deleted: 2, deleted_message_ids: ["m1", "m2"] }, [], "w1");
+      // m2 came back (its delete was cut off) and is deleted again with m3.
+      const again = await t.finishBatch({ ...base, messages_deleted: 2, deleted_message_ids: ["m2", "m3", "m3"] }, [], "w2");
+      expect(again.messages_deleted).toBe(2);
+      expect((await t.get(ORG, taskId))!.counters.messages_deleted).toBe(3);
+      // Pruned with the ledger: nothing here is older than an hour.
+      await t.pruneLedger(3_600_000);
+      await t.finishBatch({ ...base, messages_deleted: 1, deleted_message_ids: ["m1"] }, [], "w1");
+      expect((await t.get(ORG, taskId))!.counters.messages_deleted).toBe(3);
+    });
+
     it("runs: lag per run (exact nearest-rank p50/p95/max); activity merges recent runs' sketches and sums objects and rows per minute", async () => {
       const t = stores.tasks;
       const base = { task_id: taskId, worker_id: "w1", status: "succeeded" as const, messages: 1, messages_deleted: 1, messages_skipped: 0,

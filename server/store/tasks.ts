@@ -77,6 +77,11 @@ export interface RunInput extends Omit<TaskRun, "id" | "more_skipped" | "more_er
   messages_received: number;
   /** Event -> committed lag (ms) of each loaded object whose event time is known; the store keeps a summary and a sketch. */
   lags_ms?: readonly number[];
+  /**
+   * Ids of the messages this batch settled as deleted (their deletes go out once the run is
+   * recorded): the task's messages_deleted counts each id once, whichever batch records it first.
+   */
+  deleted_message_ids?: readonly string[];
 }
 
 /** What the runs say about a task's recent activity (the API adds the queue's backlog). */

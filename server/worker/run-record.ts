@@ -39,22 +39,23 @@ export class BatchTally {
 
   /** The run record; a run succeeded when every message in it was deleted (or handed on). */
   toRun(base: { task_id: string; worker_id: string; messages: number; messages_received: number }): RunInput {
-    let deleted = 0;
+    const deletedIds: string[] = [];
     let messagesSkipped = 0;
     for (const [id, s] of this.settlements) {
       if (s !== "deleted") continue;
-      deleted++;
+      deletedIds.push(id);
       if (!this.withObjects.has(id)) messagesSkipped++;
     }
     const retried = [...this.settlements.values()].filter((s) => s === "retry").length;
     const status: RunStatus =
-      this.errors.length === 0 && retried === 0 ? "succeeded" : this.objectsLoaded > 0 || deleted > 0 ? "partial" : "failed";
+      this.errors.length === 0 && retried === 0 ? "succeeded" : this.objectsLoaded > 0 || deletedIds.length > 0 ? "partial" : "failed";
     return {
       ...base,
       started_at: this.startedAt,
       ended_at: new Date().toISOString(),
       status,
-      messages_deleted: deleted,
+      messages_deleted: deletedIds.length,
+      deleted_message_ids: deletedIds,
       messages_skipped: messagesSkipped,
       objects_loaded: this.objectsLoaded,
       objects_duplicate: this.objectsDuplicate,
