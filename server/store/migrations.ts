@@ -314,6 +314,8 @@ const m0011: Migration = {
       .addPrimaryKeyConstraint("task_deleted_messages_pk", ["task_id", "message_id"])
       .execute();
     await db.schema.createIndex("task_deleted_messages_recorded").on("task_deleted_messages").column("recorded_at").execute();
+    // A run's deferred messages and why (JSON, capped like skipped and errors); null when none.
+    await db.schema.alterTable("task_runs").addColumn("deferred", "text").execute();
   },
 };
 

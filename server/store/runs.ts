@@ -26,6 +26,7 @@ function toRun(row: Selectable<TaskRunsTable>): TaskRun {
     copy_statements: Number(row.copy_statements),
     skipped: JSON.parse(row.skipped) as RunSkip[],
     errors: JSON.parse(row.errors) as RunError[],
+    ...(row.deferred ? { deferred: JSON.parse(row.deferred) as RunSkip[] } : {}),
     more_skipped: Number(row.more_skipped),
     more_errors: Number(row.more_errors),
     lag:
@@ -48,6 +49,7 @@ export function runHistory(s: StoreDb, now: () => Date): RunHistoryPort {
       const at = now().toISOString();
       const skipped = run.skipped.slice(0, RUN_LIST_CAP);
       const errors = run.errors.slice(0, RUN_LIST_CAP);
+      const deferred = (run.deferred ?? []).slice(0, RUN_LIST_CAP);
       const lags = run.lags_ms ?? [];
       const lag = summarize(lags);
       const row = await db.transaction().execute(async (tx) => {
@@ -116,7 +118,7 @@ export function runHistory(s: StoreDb, now: () => Date): RunHistoryPort {
             status: run.status, messages: run.messages, messages_deleted: run.messages_deleted,
             messages_skipped: run.messages_skipped, objects_loaded: objectsLoaded,
             objects_duplicate: objectsDuplicate, rows_loaded: rowsLoaded, copy_statements: run.copy_statements,
-            skipped: JSON.stringify(skipped), errors: JSON.stringify(errors),
+            skipped: JSON.stringify(skipped), errors: JSON.stringify(errors), deferred: deferred.length > 0 ? JSON.stringify(deferred) : null,
             more_skipped: run.skipped.length - skipped.length, more_errors: run.errors.length - errors.length,
             lag_objects: lag?.objects ?? 0, lag_p50_ms: lag?.p50_ms ?? null, lag_p95_ms: lag?.p95_ms ?? null,
             lag_max_ms: lag?.max_ms ?? null, lag_sketch: lag ? JSON.stringify(sketchOf(lags)) : null,

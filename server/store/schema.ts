@@ -85,6 +85,8 @@ export interface TaskRunsTable {
   copy_statements: Int;
   skipped: string;
   errors: string;
+  /** JSON RunSkip[] of deferred messages (migration 11); null when none. */
+  deferred: string | null;
   more_skipped: Int;
   more_errors: Int;
   /** Event -> committed lag of the run's loaded objects (migration 8); null/0 when none is known. */

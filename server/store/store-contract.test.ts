@@ -171,10 +171,9 @@ describe.each([sqlite, postgres])("store contract on $name", (adapter) => {
       expect(await t.delete(ORG, taskId)).toBe("running");
       expect((await t.listRunnable()).map((r) => r.id)).toEqual([taskId]);
       await t.reportRunning(taskId, "w1");
-      await t.addCounters(taskId, { messages_deleted: 3, rows_loaded: 5 });
       await t.reportError(taskId, "boom");
       expect(await t.get(ORG, taskId)).toMatchObject({ status: "running", worker_id: "w1", last_error: "boom" });
-      expect((await t.get(ORG, taskId))!.counters).toMatchObject({ messages_deleted: 3, rows_loaded: 5, errors: 1 });
+      expect((await t.get(ORG, taskId))!.counters).toMatchObject({ errors: 1 });
       // A live worker reports on it: stopping waits for the worker to say so.
       expect(await t.setDesiredState(ORG, taskId, "stopped", 30_000)).toMatchObject({ desired_state: "stopped", status: "running" });
       await t.reportStopped(taskId, "w1", null);
@@ -194,6 +193,11 @@ describe.each([sqlite, postgres])("store contract on $name", (adapter) => {
       await t.reportRunning(taskId, "w1");
       await t.reportError(taskId, "Databend is not answering", "APIError: reqwest::Error [v0.33.7]");
       expect(await t.get(ORG, taskId)).toMatchObject({ last_error: "Databend is not answering", last_error_detail: "APIError: reqwest::Error [v0.33.7]" });
+      // Cleared only while it is still that error: a later one stays.
+      await t.clearError(taskId, "Databend answers");
+      expect(await t.get(ORG, taskId)).toMatchObject({ last_error: "Databend is not answering" });
+      await t.clearError(taskId, "Databend is not answering");
+      expect(await t.get(ORG, taskId)).toMatchObject({ last_error: null, last_error_detail: null });
       await t.reportError(taskId, "Receiving failed"); // no detail: none is left over from before
       expect(await t.get(ORG, taskId)).toMatchObject({ last_error: "Receiving failed", last_error_detail: null });
       await t.reportFailed(taskId, "w1", "The target table does not exist in Databend.", raw);

@@ -8,7 +8,6 @@ import type {
   DesiredState,
   FileFormat,
   OnError,
-  TaskCounters,
   TaskRecord,
   TaskRun,
   TaskWorker,
@@ -160,7 +159,12 @@ export interface TaskStatusPort {
   reportFailed(taskId: string, workerId: string, reason: string, detail?: string): Promise<void>;
   /** Last error seen (shown on the task), without changing its state; `detail` as for reportFailed. */
   reportError(taskId: string, message: string, detail?: string): Promise<void>;
-  addCounters(taskId: string, counters: Partial<TaskCounters>): Promise<void>;
+  /**
+   * A last error that no longer holds (Databend answers again, the task stopped while it did not):
+   * cleared, with its detail, only while it is still this message (a later error stays). Run
+   * history keeps its errors.
+   */
+  clearError(taskId: string, message: string): Promise<void>;
 }
 
 /** Worker side: which versions are loaded, and who may load which now. */

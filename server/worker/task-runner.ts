@@ -162,6 +162,7 @@ export class TaskRunner {
       pauseReceiving: (ms) => this.receiver.pauseFor(ms),
       holding: (delta) => (this.holding += delta),
       reportError: (message, detail) => this.deps.store.reportError(this.task.id, message, detail),
+      clearError: (message) => this.deps.store.clearError(this.task.id, message),
     });
     this.backfill = new Backfiller({
       task,

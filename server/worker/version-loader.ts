@@ -3,7 +3,7 @@
 // one version (the fast path), each load one Databend transaction with its receipts (the proof:
 // Copier.loadVersions, loader.ts), a hold while Databend does not answer, and what each outcome
 // means for its messages and the ledger.
-// Just under 300 lines: the outcome rules below read best next to the load they follow.
+// About 350 lines: the outcome rules below read best next to the load they follow.
 import type { Logger } from "pino";
 import type { WarehouseError } from "../databend/client.ts";
 import type { ClaimedObject, LedgerObject, RunnableTask, TaskStore } from "../store/tasks.ts";
@@ -12,7 +12,7 @@ import type { WorkerConfig } from "./config.ts";
 import type { Copier, VersionsLoad } from "./copier.ts";
 import type { S3ObjectRef } from "./events.ts";
 import { loadItems, type FileOutcome, type LoadItem } from "./loader.ts";
-import type { BatchTally } from "./run-record.ts";
+import { DEFERRALS, type BatchTally } from "./run-record.ts";
 import { errorText, excerpt, ledgerObject, sleep, type BatchItem } from "./runner-support.ts";
 import { REASONS, resolveVersions } from "./versions.ts";
 
@@ -35,6 +35,8 @@ export interface VersionLoaderDeps {
   holding(delta: 1 | -1): void;
   /** `message`: the operator's sentence; `detail`: Databend's own text behind it. */
   reportError(message: string, detail?: string): Promise<void>;
+  /** The error `message` reported no longer holds. */
+  clearError(message: string): Promise<void>;
 }
 
 /** Longest detail kept with a run error or a task's last error. */
@@ -111,6 +113,7 @@ export class VersionLoader {
     for (const [id, entry] of byVersion) {
       const key = entry.object.key;
       if (!this.keysInFlight.has(key)) continue;
+      for (const m of entry.messageIds) tally.noteDeferred(m, key, DEFERRALS.ownBatch);
       if (!via.park) {
         for (const m of entry.messageIds) tally.note(m, settle.defer(m, 1));
         byVersion.delete(id);
@@ -149,7 +152,10 @@ export class VersionLoader {
     for (const { object, leaseMsLeft } of claim.held) {
       // Another worker is loading this key now; look again when its claim would have ended.
       const seconds = Math.max(1, Math.min(deps.cfg.visibilitySeconds, Math.ceil(leaseMsLeft / 1000)));
-      for (const id of entryOf(object).messageIds) tally.note(id, settle.defer(id, seconds));
+      for (const id of entryOf(object).messageIds) {
+        tally.noteDeferred(id, object.key, DEFERRALS.heldElsewhere(seconds));
+        tally.note(id, settle.defer(id, seconds));
+      }
     }
     const extend = setInterval(() => {
       deps.store.extendClaims(deps.task.id, deps.cfg.workerId, claim.claimed, leaseMs).catch((error: unknown) => {
@@ -223,7 +229,10 @@ export class VersionLoader {
           // Our claim lapsed and nothing was written: the new holder loads it. The messages come
           // back after a while; by then the version is loaded (a duplicate) or free to claim.
           const seconds = Math.max(1, Math.min(deps.cfg.visibilitySeconds, deps.cfg.claimLeaseSeconds));
-          for (const id of entry.messageIds) tally.note(id, settle.defer(id, seconds));
+          for (const id of entry.messageIds) {
+            tally.noteDeferred(id, outcome.key, DEFERRALS.lapsed(seconds));
+            tally.note(id, settle.defer(id, seconds));
+          }
           break;
         }
         case "missing":
@@ -322,10 +331,8 @@ export class VersionLoader {
     const { deps } = this;
     deps.holding(1);
     const since = new Date().toISOString();
-    await deps.reportError(
-      `Databend is not answering; holding ${messages} message(s) in the queue and retrying since ${since}. Check that Databend at DATABEND_DSN is up.`,
-      excerpt(cause.detail, DETAIL_MAX),
-    );
+    const sentence = `Databend is not answering; holding ${messages} message(s) in the queue and retrying since ${since}. Check that Databend at DATABEND_DSN is up.`;
+    await deps.reportError(sentence, excerpt(cause.detail, DETAIL_MAX));
     deps.log.warn({ err: cause.detail, messages }, "Databend unreachable: receiving paused, probing");
     try {
       let delay = 500;
@@ -341,6 +348,8 @@ export class VersionLoader {
       return false;
     } finally {
       deps.holding(-1);
+      // Databend answers again, or the task stops: the task no longer holds anything for it.
+      await deps.clearError(sentence).catch((error: unknown) => deps.log.warn({ err: errorText(error) }, "clearing the outage's last error failed"));
     }
   }
 }
