@@ -89,8 +89,22 @@ export class VersionLoader {
     const { settle } = via;
     // Which version each event is about: no ETag, or several ETags of one key, is settled by a HEAD.
     const resolved = await resolveVersions(objects.map((o) => ({ item: o.messageId, object: o.object })), (key) => deps.copier.headEtag(key));
+    const loadedBefore = await this.loadedAfterAll(resolved.drop.filter((d) => d.decision.kind === "superseded").map((d) => d.object));
     for (const d of resolved.drop) {
-      if (d.decision.kind === "unknown") {
+      const version = `${d.object.key}\u0000${d.object.eTag}`;
+      const before = loadedBefore.get(version);
+      if (before === "ledger") {
+        // Loaded, then overwritten: this event is a redelivery of a loaded version.
+        tally.objectsDuplicate++;
+        tally.note(d.item, settle.resolve(d.item));
+      } else if (before) {
+        // Committed with its receipt by a worker that died before recording it: counted here, once.
+        loadedBefore.set(version, "ledger"); // another message of it in this batch is a duplicate
+        tally.objectsLoaded++;
+        tally.rowsLoaded += before.rows;
+        tally.loaded.push({ ...ledgerObject(d.object, d.item), rows: before.rows });
+        tally.note(d.item, settle.resolve(d.item));
+      } else if (d.decision.kind === "unknown") {
         tally.errors.push({ message_id: d.item, key: d.object.key, error: d.decision.reason, ...detailOf(d.decision.detail) });
         tally.note(d.item, settle.fail(d.item));
       } else {
@@ -168,6 +182,24 @@ export class VersionLoader {
       clearInterval(extend);
       for (const key of claimedKeys) this.letGo(key);
     }
+  }
+
+  /**
+   * Of versions a HEAD found overwritten, those that were loaded after all, by `key\0etag`: the
+   * ledger knows it ("ledger"), or only its receipt does (a worker committed it and died before
+   * recording it). The ledger and receipts come before the HEAD, so such an event is not called
+   * "overwritten before it was loaded".
+   */
+  private async loadedAfterAll(objects: S3ObjectRef[]): Promise<Map<string, "ledger" | { rows: number }>> {
+    const out = new Map<string, "ledger" | { rows: number }>();
+    if (objects.length === 0) return out;
+    const id = (o: { key: string; etag: string }) => `${o.key}\u0000${o.etag}`;
+    const versions = objects.map((o) => ({ key: o.key, etag: o.eTag }));
+    const known = await this.deps.store.loadedAmong(this.deps.task.id, objects.map((o) => ledgerObject(o)));
+    for (const i of known) out.set(id(versions[i]!), "ledger");
+    const rest = versions.filter((v) => !out.has(id(v)));
+    if (rest.length > 0) for (const [v, r] of await this.deps.copier.receiptsOf(rest)) out.set(v, { rows: r.rows });
+    return out;
   }
 
   /** The key's load in this runner ended: items that waited for it go back to the batcher. */
