@@ -68,6 +68,18 @@ function startWorker(script: string, id: string, extra: Record<string, string> =
   };
 }
 
+/** Starts a test worker, waits until it prints `line` (it pauses there), then SIGKILLs it. */
+async function killWhenItSays(script: string, id: string, line: string, extra: Record<string, string> = {}): Promise<void> {
+  const w = startWorker(script, id, extra);
+  try {
+    await waitFor(`${id} to print ${line}`, () => w.out().includes(line) || undefined, 60_000);
+  } catch (error) {
+    throw new Error(`${(error as Error).message}\n${w.out()}`, { cause: error });
+  } finally {
+    await w.stop("SIGKILL");
+  }
+}
+
 async function putVersion(s: Scenario, v: number): Promise<void> {
   await Promise.all(Array.from({ length: KEYS }, (_, k) => env.put(s.bucket, `in/k${k}.csv`, csvOf(k, v))));
 }
@@ -138,14 +150,7 @@ describe("worker: a receipt committed with the rows", () => {
     it(`SIGKILL right ${at} a DeleteMessageBatch: the task's messages_deleted counts every message once`, async () => {
       const { s, table, task } = await newTask(`del-kill-${at}`);
       await putVersion(s, 1);
-      const doomed = startWorker("tests/support/worker-paused-at-delete.ts", `doomed-del-${at}`, { WORKER_TEST_DELETE_AT: at });
-      try {
-        await waitFor("the worker to pause at a delete", () => doomed.out().includes("WORKER_TEST_PAUSED_AT_DELETE") || undefined, 60_000);
-      } catch (error) {
-        throw new Error(`${(error as Error).message}\n${doomed.out()}`, { cause: error });
-      } finally {
-        await doomed.stop("SIGKILL");
-      }
+      await killWhenItSays("tests/support/worker-paused-at-delete.ts", `doomed-del-${at}`, "WORKER_TEST_PAUSED_AT_DELETE", { WORKER_TEST_DELETE_AT: at });
       await loadWith(`survivor-del-${at}`, s, table, [1]);
       expect(await ids(table)).toEqual(expectedIds(1));
       // One message per key, plus the s3:TestEvent sent when the notification was configured.
@@ -157,14 +162,7 @@ describe("worker: a receipt committed with the rows", () => {
   it("a version committed and then overwritten: its redelivered event is counted from the receipt, not 'overwritten before it was loaded'", async () => {
     const { s, table, task } = await newTask("rcpt-over-redeliver");
     await env.put(s.bucket, "in/k0.csv", csvOf(0, 1));
-    const doomed = startWorker("tests/support/worker-paused-after-commit.ts", "doomed-over");
-    try {
-      await waitFor("the worker to pause after a COMMIT", () => doomed.out().includes("WORKER_TEST_PAUSED_AFTER_COMMIT") || undefined, 60_000);
-    } catch (error) {
-      throw new Error(`${(error as Error).message}\n${doomed.out()}`, { cause: error });
-    } finally {
-      await doomed.stop("SIGKILL");
-    }
+    await killWhenItSays("tests/support/worker-paused-after-commit.ts", "doomed-over", "WORKER_TEST_PAUSED_AFTER_COMMIT");
     await env.put(s.bucket, "in/k0.csv", csvOf(0, 2));
     // Both events visible together, so the next worker takes them in one batch, where a HEAD sees
     // version 1 overwritten: version 1's message comes back once its 4-second visibility is over.

@@ -270,7 +270,7 @@ export class VersionLoader {
         case "missing":
           release.push(ledgerEntry);
           for (const id of entry.messageIds) {
-            tally.skipped.push({ message_id: id, key: outcome.key, reason: "object no longer exists in the bucket; nothing to load" });
+            tally.skipped.push({ message_id: id, key: outcome.key, reason: REASONS.missing });
             tally.note(id, settle.resolve(id));
           }
           break;
