@@ -141,7 +141,9 @@ export class Copier {
         if (!(await stillOurs())) return { commit: false, value: { kind: "claims_lost" } };
         return { commit: true, value: { kind: "committed", loaded, receipted } };
       }, secrets);
-      if (value.kind === "committed") await this.pruneNowAndThen();
+      // Housekeeping never delays the load's record (and its deletes): a Databend that stops
+      // answering right after the COMMIT would hold the batch for each statement's retries.
+      if (value.kind === "committed") void this.pruneNowAndThen();
       return value;
     });
   }
