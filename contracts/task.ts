@@ -286,7 +286,8 @@ export const taskWorkerSchema = z.object({
 export type TaskWorker = z.infer<typeof taskWorkerSchema>;
 export const taskWorkersResponseSchema = z.object({ items: z.array(taskWorkerSchema) });
 
-export const RUN_STATUSES = ["succeeded", "partial", "failed", "abandoned"] as const;
+/** `deferred`: nothing loaded, deleted or failed; every message waits to be looked at again (see the run's `deferred`). */
+export const RUN_STATUSES = ["succeeded", "partial", "failed", "abandoned", "deferred"] as const;
 export const runStatusSchema = z.enum(RUN_STATUSES);
 export type RunStatus = z.infer<typeof runStatusSchema>;
 
@@ -338,6 +339,11 @@ export const taskRunSchema = z.object({
   copy_statements: z.number(),
   skipped: z.array(runSkipSchema),
   errors: z.array(runErrorSchema),
+  /**
+   * Messages this run left to be looked at again without a failure, and why (another worker or
+   * another batch of this worker holds the key, or this worker's claim lapsed). Absent when none.
+   */
+  deferred: z.array(runSkipSchema).optional(),
   /** Entries beyond the stored lists' caps. */
   more_skipped: z.number(),
   more_errors: z.number(),

@@ -128,6 +128,27 @@ describe("worker: messages that are not loadable", () => {
     await drained(env, s);
     expect(await ids("edge_removed")).toEqual([1]);
   });
+
+  it("a batch whose messages were all deferred is recorded as deferred, with the reason; the object loads once the key is free", async () => {
+    const s = await env.scenario("deferred");
+    await env.wh.exec("CREATE TABLE edge_deferred (id INT, name VARCHAR)");
+    const task = await env.createTask(s, "edge_deferred");
+    await env.start(task);
+    env.supervisor({ visibilitySeconds: 3 });
+    // The s3:TestEvent first, in a batch of its own.
+    await waitFor("the test event's run", async () => (await runs(task.id)).some((r) => r.skipped.some((x) => /TestEvent/.test(x.reason))) || undefined);
+    // Another worker holds the key's claim (whatever the ETag) for a minute.
+    const held = { bucket: s.bucket, key: "held.csv", etag: "another-version", sequencer: "" };
+    expect((await env.store.claim(task.id, "another-worker", [held], 60_000)).claimed).toHaveLength(1);
+    await env.put(s.bucket, "held.csv", "id,name\n1,x\n");
+    const run = await waitFor("a deferred run", async () => (await runs(task.id)).find((r) => r.status === "deferred"));
+    expect(run).toMatchObject({ messages: 1, messages_deleted: 0, objects_loaded: 0, errors: [] });
+    expect(run.deferred).toEqual([{ message_id: expect.any(String), key: "held.csv", reason: expect.stringMatching(/^another worker holds the key's claim; looked at again in [1-3] s$/) }]);
+    await env.store.releaseClaims(task.id, "another-worker", [held]);
+    await waitFor("the row", async () => ((await ids("edge_deferred")).length === 1 ? true : undefined));
+    await drained(env, s);
+    expect(await ids("edge_deferred")).toEqual([1]);
+  });
 });
 
 describe("worker: loading options", () => {

@@ -9,6 +9,11 @@
 //   COMMIT, where the fence row's conflict makes its COMMIT fail (2009 on 1.2.453, 4001 on 1.2.895);
 //   and, unfrozen, a version written while the previous version's FORCE COPY is in its transaction
 //   (the HEAD after the COPY rolls it back).
+// - a worker SIGKILLed right after its first DeleteMessageBatch, and right before it: the task's
+//   messages_deleted is every message once (counted with the batch's record, by message id).
+// - a version committed by a worker SIGKILLed before recording it, then overwritten: its
+//   redelivered event, in one batch with the newer version's, is loaded (counted once from its
+//   receipt), not "overwritten before it was loaded".
 // Bounded: 10 keys, a 3-second lease, every wait with a deadline.
 import { spawn, type ChildProcess } from "node:child_process";
 import path from "node:path";
@@ -61,6 +66,18 @@ function startWorker(script: string, id: string, extra: Record<string, string> =
       await exited;
     },
   };
+}
+
+/** Starts a test worker, waits until it prints `line` (it pauses there), then SIGKILLs it. */
+async function killWhenItSays(script: string, id: string, line: string, extra: Record<string, string> = {}): Promise<void> {
+  const w = startWorker(script, id, extra);
+  try {
+    await waitFor(`${id} to print ${line}`, () => w.out().includes(line) || undefined, 60_000);
+  } catch (error) {
+    throw new Error(`${(error as Error).message}\n${w.out()}`, { cause: error });
+  } finally {
+    await w.stop("SIGKILL");
+  }
 }
 
 async function putVersion(s: Scenario, v: number): Promise<void> {
@@ -127,6 +144,44 @@ describe("worker: a receipt committed with the rows", () => {
     }
     expect(await ids(table)).toEqual(expectedIds(1, 2));
     await expectCounters(task.id, 2 * KEYS, 2 * KEYS * ROWS);
+  });
+
+  for (const at of ["after", "before"] as const) {
+    it(`SIGKILL right ${at} a DeleteMessageBatch: the task's messages_deleted counts every message once`, async () => {
+      const { s, table, task } = await newTask(`del-kill-${at}`);
+      await putVersion(s, 1);
+      await killWhenItSays("tests/support/worker-paused-at-delete.ts", `doomed-del-${at}`, "WORKER_TEST_PAUSED_AT_DELETE", { WORKER_TEST_DELETE_AT: at });
+      await loadWith(`survivor-del-${at}`, s, table, [1]);
+      expect(await ids(table)).toEqual(expectedIds(1));
+      // One message per key, plus the s3:TestEvent sent when the notification was configured.
+      expect((await env.store.get(ORG_ID, task.id))!.counters.messages_deleted).toBe(KEYS + 1);
+      await expectCounters(task.id, KEYS, KEYS * ROWS);
+    });
+  }
+
+  it("a version committed and then overwritten: its redelivered event is counted from the receipt, not 'overwritten before it was loaded'", async () => {
+    const { s, table, task } = await newTask("rcpt-over-redeliver");
+    await env.put(s.bucket, "in/k0.csv", csvOf(0, 1));
+    await killWhenItSays("tests/support/worker-paused-after-commit.ts", "doomed-over", "WORKER_TEST_PAUSED_AFTER_COMMIT");
+    await env.put(s.bucket, "in/k0.csv", csvOf(0, 2));
+    // Both events visible together, so the next worker takes them in one batch, where a HEAD sees
+    // version 1 overwritten: version 1's message comes back once its 4-second visibility is over.
+    // The sandbox counts a message in flight until a receive finds that (its queue depth cannot
+    // tell), so this waits the visibility out: a bounded wait, not a condition.
+    await new Promise((r) => setTimeout(r, 5000));
+    const survivor = startWorker("server/worker/main.ts", "survivor-over", { WORKER_BATCH_LINGER_MS: "3000" });
+    try {
+      await waitFor("both versions' rows", async () => ((await ids(table)).length === 2 * ROWS ? true : undefined), 60_000, 250);
+      await drained(env, s);
+    } finally {
+      await survivor.stop();
+    }
+    expect(await ids(table)).toEqual([...idsOf(0, 1), ...idsOf(0, 2)]);
+    const runs = (await env.store.listRuns(ORG_ID, task.id, 1000))!;
+    // One batch took both events (the case this pins): version 1 from its receipt, version 2 copied.
+    expect(runs.some((r) => r.objects_loaded === 2)).toBe(true);
+    expect(runs.flatMap((r) => r.skipped).filter((x) => /overwritten before it was loaded/.test(x.reason))).toEqual([]);
+    await expectCounters(task.id, 2, 2 * ROWS);
   });
 
   const stalls = [

@@ -95,14 +95,20 @@ export interface Receipt extends Version {
 }
 
 export async function readReceipts(tx: WarehouseSession, taskId: string, bucket: string, versions: readonly Version[]): Promise<Map<string, Receipt>> {
+  const byVersion = await receiptsByVersion(tx, taskId, bucket, versions);
+  return new Map([...byVersion.values()].map((r) => [r.key, r]));
+}
+
+/** The receipts of these versions, by `key\0etag` (several versions of one key may have one each). */
+export async function receiptsByVersion(tx: Pick<WarehouseSession, "query">, taskId: string, bucket: string, versions: readonly Version[]): Promise<Map<string, Receipt>> {
   const wanted = new Set(versions.map((v) => `${v.key}\u0000${v.etag}`));
-  const rows = await tx.query(receiptsQuery(taskId, bucket, versions.map((v) => v.key)));
+  const rows = await tx.query(receiptsQuery(taskId, bucket, [...new Set(versions.map((v) => v.key))]));
   const out = new Map<string, Receipt>();
   for (const r of rows) {
     const key = String(r.object_key);
     const etag = String(r.etag);
-    if (!wanted.has(`${key}\u0000${etag}`)) continue;
-    out.set(key, { key, etag, rows: Number(r.rows_loaded ?? 0), workerId: String(r.worker_id ?? "") });
+    const id = `${key}\u0000${etag}`;
+    if (wanted.has(id)) out.set(id, { key, etag, rows: Number(r.rows_loaded ?? 0), workerId: String(r.worker_id ?? "") });
   }
   return out;
 }

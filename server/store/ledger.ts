@@ -8,7 +8,7 @@
 //
 //   INSERT INTO task_claims ... SELECT ... WHERE NOT EXISTS (this version loaded)
 //   ON CONFLICT (task_id, bucket, key) DO UPDATE SET ... holder, lease ...
-//   WHERE (lease expired OR ours) AND loaded_etag IS DISTINCT FROM this etag
+//   WHERE lease expired AND loaded_etag IS DISTINCT FROM this etag
 //   RETURNING ...
 //
 // PostgreSQL locks the conflicting row and evaluates the DO UPDATE's WHERE against its newest
@@ -16,6 +16,10 @@
 // their isolation level or their hosts' clocks; loaded_etag covers a load that commits while the
 // statement runs (its snapshot cannot see the new task_objects row, the locked claim row can).
 // SQLite has one writer, so the same statement is trivially atomic there.
+//
+// A live lease is "held" for its own worker too: an event batch and a backfill page of one worker
+// (or a restarted process with the same WORKER_ID) never both get a key; a worker ends its own
+// lease by recording the load or releasing the claim, or it lapses.
 import type { Kysely } from "kysely";
 import { sql } from "kysely";
 import type { StoreDb } from "./dialect.ts";
@@ -46,7 +50,7 @@ export function loadLedger(s: StoreDb, now: () => Date): LoadLedgerPort {
         where task_id = ${taskId} and bucket = ${o.bucket} and key = ${o.key} and etag = ${o.etag} and state = 'loaded')
       on conflict (task_id, bucket, key) do update set
         etag = excluded.etag, worker_id = excluded.worker_id, lease_until = excluded.lease_until, updated_at = excluded.updated_at
-      where (task_claims.lease_until <= ${nowMs} or task_claims.worker_id = excluded.worker_id)
+      where task_claims.lease_until <= ${nowMs}
         and (task_claims.loaded_etag is null or task_claims.loaded_etag <> excluded.etag)
       returning etag`.execute(q);
     return row.rows.length > 0;
@@ -200,7 +204,9 @@ export function loadLedger(s: StoreDb, now: () => Date): LoadLedgerPort {
         .where("updated_at", "<", cutoff)
         .where("lease_until", "<", s.nowMs())
         .executeTakeFirst();
-      return Number(objects.numDeletedRows) + Number(claims.numDeletedRows);
+      // SQS keeps a message 14 days at most: no redelivery asks about an older delete.
+      const deletes = await db.deleteFrom("task_deleted_messages").where("recorded_at", "<", cutoff).executeTakeFirst();
+      return Number(objects.numDeletedRows) + Number(claims.numDeletedRows) + Number(deletes.numDeletedRows);
     },
   };
 }

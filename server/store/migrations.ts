@@ -300,6 +300,25 @@ const m0010: Migration = {
   },
 };
 
+const m0011: Migration = {
+  async up(db: Db) {
+    // Messages a recorded batch settled as deleted, once per message id: the task's
+    // messages_deleted counts each message once, in the batch's own transaction, before its delete
+    // goes out (a kill after the delete cannot lose the count; a redelivered message that a later
+    // batch deletes again is not counted twice). Pruned with the ledger.
+    await db.schema
+      .createTable("task_deleted_messages")
+      .addColumn("task_id", "text", (c) => c.notNull().references("tasks.id").onDelete("cascade"))
+      .addColumn("message_id", "text", (c) => c.notNull())
+      .addColumn("recorded_at", "text", (c) => c.notNull())
+      .addPrimaryKeyConstraint("task_deleted_messages_pk", ["task_id", "message_id"])
+      .execute();
+    await db.schema.createIndex("task_deleted_messages_recorded").on("task_deleted_messages").column("recorded_at").execute();
+    // A run's deferred messages and why (JSON, capped like skipped and errors); null when none.
+    await db.schema.alterTable("task_runs").addColumn("deferred", "text").execute();
+  },
+};
+
 export const MIGRATIONS: Record<string, Migration> = {
   "0001_data_sources_and_tasks": m0001,
   "0002_connectivity_tests": m0002,
@@ -311,6 +330,7 @@ export const MIGRATIONS: Record<string, Migration> = {
   "0008_run_lag": m0008,
   "0009_backfills": m0009,
   "0010_warehouses": m0010,
+  "0011_deleted_messages": m0011,
 };
 
 /** Stores made before Kysely kept their versions in schema_migrations (1..3); adopt them once. */

@@ -26,6 +26,7 @@ function toRun(row: Selectable<TaskRunsTable>): TaskRun {
     copy_statements: Number(row.copy_statements),
     skipped: JSON.parse(row.skipped) as RunSkip[],
     errors: JSON.parse(row.errors) as RunError[],
+    ...(row.deferred ? { deferred: JSON.parse(row.deferred) as RunSkip[] } : {}),
     more_skipped: Number(row.more_skipped),
     more_errors: Number(row.more_errors),
     lag:
@@ -48,6 +49,7 @@ export function runHistory(s: StoreDb, now: () => Date): RunHistoryPort {
       const at = now().toISOString();
       const skipped = run.skipped.slice(0, RUN_LIST_CAP);
       const errors = run.errors.slice(0, RUN_LIST_CAP);
+      const deferred = (run.deferred ?? []).slice(0, RUN_LIST_CAP);
       const lags = run.lags_ms ?? [];
       const lag = summarize(lags);
       const row = await db.transaction().execute(async (tx) => {
@@ -94,6 +96,18 @@ export function runHistory(s: StoreDb, now: () => Date): RunHistoryPort {
             )
             .execute();
         }
+        // Each message once: a message recorded here whose delete a kill cut off comes back, and
+        // the batch that deletes it then finds it counted.
+        let messagesDeleted = 0;
+        for (const messageId of new Set(run.deleted_message_ids ?? [])) {
+          const fresh = await tx
+            .insertInto("task_deleted_messages")
+            .values({ task_id: run.task_id, message_id: messageId, recorded_at: at })
+            .onConflict((oc) => oc.columns(["task_id", "message_id"]).doNothing())
+            .returning("message_id")
+            .execute();
+          messagesDeleted += fresh.length;
+        }
         const objectsLoaded = Math.max(0, run.objects_loaded - uncountedObjects);
         const rowsLoaded = Math.max(0, run.rows_loaded - uncountedRows);
         const objectsDuplicate = run.objects_duplicate + (run.objects_loaded - objectsLoaded);
@@ -104,7 +118,7 @@ export function runHistory(s: StoreDb, now: () => Date): RunHistoryPort {
             status: run.status, messages: run.messages, messages_deleted: run.messages_deleted,
             messages_skipped: run.messages_skipped, objects_loaded: objectsLoaded,
             objects_duplicate: objectsDuplicate, rows_loaded: rowsLoaded, copy_statements: run.copy_statements,
-            skipped: JSON.stringify(skipped), errors: JSON.stringify(errors),
+            skipped: JSON.stringify(skipped), errors: JSON.stringify(errors), deferred: deferred.length > 0 ? JSON.stringify(deferred) : null,
             more_skipped: run.skipped.length - skipped.length, more_errors: run.errors.length - errors.length,
             lag_objects: lag?.objects ?? 0, lag_p50_ms: lag?.p50_ms ?? null, lag_p95_ms: lag?.p95_ms ?? null,
             lag_max_ms: lag?.max_ms ?? null, lag_sketch: lag ? JSON.stringify(sketchOf(lags)) : null,
@@ -117,6 +131,7 @@ export function runHistory(s: StoreDb, now: () => Date): RunHistoryPort {
           .updateTable("tasks")
           .set((eb) => ({
             messages_received: eb("messages_received", "+", run.messages_received),
+            messages_deleted: eb("messages_deleted", "+", messagesDeleted),
             messages_skipped: eb("messages_skipped", "+", run.messages_skipped),
             objects_loaded: eb("objects_loaded", "+", objectsLoaded),
             objects_duplicate: eb("objects_duplicate", "+", objectsDuplicate),

@@ -85,6 +85,8 @@ export interface TaskRunsTable {
   copy_statements: Int;
   skipped: string;
   errors: string;
+  /** JSON RunSkip[] of deferred messages (migration 11); null when none. */
+  deferred: string | null;
   more_skipped: Int;
   more_errors: Int;
   /** Event -> committed lag of the run's loaded objects (migration 8); null/0 when none is known. */
@@ -158,6 +160,12 @@ export interface TaskBackfillsTable {
   error_detail: string | null;
 }
 
+export interface TaskDeletedMessagesTable {
+  task_id: string;
+  message_id: string;
+  recorded_at: string;
+}
+
 export interface TaskMessageErrorsTable {
   task_id: string;
   message_id: string;
@@ -208,6 +216,7 @@ export interface Database {
   task_objects: TaskObjectsTable;
   task_claims: TaskClaimsTable;
   task_message_errors: TaskMessageErrorsTable;
+  task_deleted_messages: TaskDeletedMessagesTable;
   task_workers: TaskWorkersTable;
   audit_events: AuditEventsTable;
   task_backfills: TaskBackfillsTable;

@@ -1,9 +1,7 @@
 // TaskStatusPort over Kysely: what workers report about the tasks they run (state, heartbeat,
 // last error, counters). Each report is one UPDATE, so reports from several workers interleave
 // without a transaction.
-import type { TaskCounters } from "#contracts/task.ts";
 import type { StoreDb } from "./dialect.ts";
-import { COUNTERS } from "./task-records.ts";
 import type { TaskStatusPort } from "./tasks.ts";
 import { workerHeartbeats } from "./task-workers.ts";
 
@@ -57,16 +55,12 @@ export function taskStatus(s: StoreDb, now: () => Date): TaskStatusPort {
         .execute();
     },
 
-    async addCounters(taskId, counters: Partial<TaskCounters>) {
-      const entries = Object.entries(counters).filter(
-        ([k, v]) => (COUNTERS as readonly string[]).includes(k) && typeof v === "number" && v !== 0,
-      ) as [(typeof COUNTERS)[number], number][];
-      if (entries.length === 0) return;
-      // column = column + n: increments from several workers add up instead of overwriting.
+    async clearError(taskId, message) {
       await db
         .updateTable("tasks")
-        .set((eb) => Object.fromEntries(entries.map(([k, v]) => [k, eb(k, "+", v)])))
+        .set({ last_error: null, last_error_detail: null })
         .where("id", "=", taskId)
+        .where("last_error", "=", message)
         .execute();
     },
   };

@@ -8,7 +8,6 @@ import type {
   DesiredState,
   FileFormat,
   OnError,
-  TaskCounters,
   TaskRecord,
   TaskRun,
   TaskWorker,
@@ -77,6 +76,11 @@ export interface RunInput extends Omit<TaskRun, "id" | "more_skipped" | "more_er
   messages_received: number;
   /** Event -> committed lag (ms) of each loaded object whose event time is known; the store keeps a summary and a sketch. */
   lags_ms?: readonly number[];
+  /**
+   * Ids of the messages this batch settled as deleted (their deletes go out once the run is
+   * recorded): the task's messages_deleted counts each id once, whichever batch records it first.
+   */
+  deleted_message_ids?: readonly string[];
 }
 
 /** What the runs say about a task's recent activity (the API adds the queue's backlog). */
@@ -156,7 +160,12 @@ export interface TaskStatusPort {
   reportFailed(taskId: string, workerId: string, reason: string, detail?: string): Promise<void>;
   /** Last error seen (shown on the task), without changing its state; `detail` as for reportFailed. */
   reportError(taskId: string, message: string, detail?: string): Promise<void>;
-  addCounters(taskId: string, counters: Partial<TaskCounters>): Promise<void>;
+  /**
+   * A last error that no longer holds (Databend answers again, the task stopped while it did not):
+   * cleared, with its detail, only while it is still this message (a later error stays). Run
+   * history keeps its errors.
+   */
+  clearError(taskId: string, message: string): Promise<void>;
 }
 
 /** Worker side: which versions are loaded, and who may load which now. */

@@ -305,6 +305,10 @@ export class Backfiller {
       ...tally.toRun({ task_id: task.id, worker_id: cfg.workerId, messages: 0, messages_received: 0 }),
       messages_deleted: 0,
       messages_skipped: 0,
+      // A page's objects are not queue messages: nothing here is a deleted message, and a key held
+      // elsewhere is looked at again within this page (its progress says what was not loaded).
+      deleted_message_ids: [],
+      deferred: undefined,
     };
     const allFailed = progress.failed > 0 && progress.failed === toLoad.length;
     await deps.store.finishBatch(input, tally.loaded, cfg.workerId, allFailed && mayRetry ? undefined : { progress, leaseMs: this.leaseMs });

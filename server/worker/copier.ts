@@ -7,7 +7,7 @@ import { HeadObjectCommand, type S3Client } from "@aws-sdk/client-s3";
 import { classifyAwsError } from "../aws/errors.ts";
 import type { CopyFileResult, Warehouse } from "../databend/client.ts";
 import { WarehouseError, toWarehouseError } from "../databend/client.ts";
-import { fenceUpdate, insertFences, insertReceipts, missingFencesQuery, pruneReceipts, readReceipts, receiptTablesDdl, resultsByKey, type Receipt, type Version } from "../databend/receipts.ts";
+import { fenceUpdate, insertFences, insertReceipts, missingFencesQuery, pruneReceipts, readReceipts, receiptsByVersion, receiptTablesDdl, resultsByKey, type Receipt, type Version } from "../databend/receipts.ts";
 import { buildCopyInto, s3ConnectionOf, scrubSecrets, secretsOf, type S3Connection } from "../databend/sql.ts";
 import type { RunnableTask } from "../store/tasks.ts";
 import type { CredentialCache } from "./credentials.ts";
@@ -141,7 +141,9 @@ export class Copier {
         if (!(await stillOurs())) return { commit: false, value: { kind: "claims_lost" } };
         return { commit: true, value: { kind: "committed", loaded, receipted } };
       }, secrets);
-      if (value.kind === "committed") await this.pruneNowAndThen();
+      // Housekeeping never delays the load's record (and its deletes): a Databend that stops
+      // answering right after the COMMIT would hold the batch for each statement's retries.
+      if (value.kind === "committed") void this.pruneNowAndThen();
       return value;
     });
   }
@@ -201,6 +203,19 @@ export class Copier {
       return etag === undefined ? undefined : etag !== null;
     } catch {
       return undefined;
+    }
+  }
+
+  /**
+   * The receipts of these versions by `key\0etag`, read outside any load: what to call an event
+   * whose version was overwritten since, never whether to load. Empty when they cannot be read.
+   */
+  async receiptsOf(versions: readonly Version[]): Promise<Map<string, Receipt>> {
+    const { task } = this.deps;
+    try {
+      return await receiptsByVersion(this.deps.warehouse, task.id, task.source.bucket, versions);
+    } catch {
+      return new Map();
     }
   }
 

@@ -8,6 +8,8 @@ export class BatchTally {
   readonly startedAt = new Date().toISOString();
   readonly skipped: RunSkip[] = [];
   readonly errors: RunError[] = [];
+  /** Messages left to be looked at again without a failure, and why. */
+  readonly deferred: RunSkip[] = [];
   readonly settlements = new Map<string, Settlement>();
   /** Messages that carried objects (the others count as skipped messages when deleted). */
   readonly withObjects = new Set<string>();
@@ -37,24 +39,33 @@ export class BatchTally {
     if (settlement) this.settlements.set(messageId, settlement);
   }
 
+  /** A message of `key` waits to be looked at again, for `reason` (see `DEFERRALS`). */
+  noteDeferred(messageId: string, key: string, reason: string): void {
+    this.deferred.push({ message_id: messageId, key, reason });
+  }
+
   /** The run record; a run succeeded when every message in it was deleted (or handed on). */
   toRun(base: { task_id: string; worker_id: string; messages: number; messages_received: number }): RunInput {
-    let deleted = 0;
+    const deletedIds: string[] = [];
     let messagesSkipped = 0;
     for (const [id, s] of this.settlements) {
       if (s !== "deleted") continue;
-      deleted++;
+      deletedIds.push(id);
       if (!this.withObjects.has(id)) messagesSkipped++;
     }
     const retried = [...this.settlements.values()].filter((s) => s === "retry").length;
+    const didSomething = this.objectsLoaded > 0 || deletedIds.length > 0;
     const status: RunStatus =
-      this.errors.length === 0 && retried === 0 ? "succeeded" : this.objectsLoaded > 0 || deleted > 0 ? "partial" : "failed";
+      this.errors.length === 0 && retried === 0
+        ? !didSomething && this.deferred.length > 0 ? "deferred" : "succeeded"
+        : didSomething ? "partial" : "failed";
     return {
       ...base,
       started_at: this.startedAt,
       ended_at: new Date().toISOString(),
       status,
-      messages_deleted: deleted,
+      messages_deleted: deletedIds.length,
+      deleted_message_ids: deletedIds,
       messages_skipped: messagesSkipped,
       objects_loaded: this.objectsLoaded,
       objects_duplicate: this.objectsDuplicate,
@@ -63,10 +74,18 @@ export class BatchTally {
       // All of them: the store keeps the first RUN_LIST_CAP and counts the rest exactly.
       skipped: this.skipped,
       errors: this.errors,
+      ...(this.deferred.length > 0 ? { deferred: this.deferred } : {}),
       lags_ms: this.lagsMs,
     };
   }
 }
+
+/** Why a message was deferred, as a run's `deferred` entries say it. */
+export const DEFERRALS = {
+  ownBatch: "this worker is loading the key in another batch; the message waits for that load",
+  heldElsewhere: (seconds: number) => `another worker holds the key's claim; looked at again in ${seconds} s`,
+  lapsed: (seconds: number) => `this worker's claim on the key lapsed before its load committed (nothing was written); looked at again in ${seconds} s`,
+};
 
 /** The run recorded when stopping gives up on an in-flight batch. */
 export function abandonedRun(base: { task_id: string; worker_id: string; messages: number; messages_received: number }, graceMs: number): RunInput {

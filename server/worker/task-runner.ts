@@ -124,10 +124,8 @@ export class TaskRunner {
       backoffBaseSeconds: this.cfg.backoffBaseSeconds,
       backoffMaxSeconds: this.cfg.backoffMaxSeconds,
       onReturned: (reason) => metrics.returned(reason),
-      onDeleted: (count) => {
-        metrics.deleted(count);
-        void this.deps.store.addCounters(this.task.id, { messages_deleted: count }).catch((error) => this.log.warn({ err: errorText(error) }, "counting deletes failed"));
-      },
+      // The task's messages_deleted is counted with the batch's record, before the delete (finishBatch).
+      onDeleted: (count) => metrics.deleted(count),
       onQueueError: (what, error) => this.log.warn({ err: errorText(error) }, `SQS: ${what} failed`),
     });
     this.batcher = new Batcher<BatchItem>({
@@ -164,6 +162,7 @@ export class TaskRunner {
       pauseReceiving: (ms) => this.receiver.pauseFor(ms),
       holding: (delta) => (this.holding += delta),
       reportError: (message, detail) => this.deps.store.reportError(this.task.id, message, detail),
+      clearError: (message) => this.deps.store.clearError(this.task.id, message),
     });
     this.backfill = new Backfiller({
       task,

@@ -3,7 +3,7 @@
 // one version (the fast path), each load one Databend transaction with its receipts (the proof:
 // Copier.loadVersions, loader.ts), a hold while Databend does not answer, and what each outcome
 // means for its messages and the ledger.
-// Just under 300 lines: the outcome rules below read best next to the load they follow.
+// About 350 lines: the outcome rules below read best next to the load they follow.
 import type { Logger } from "pino";
 import type { WarehouseError } from "../databend/client.ts";
 import type { ClaimedObject, LedgerObject, RunnableTask, TaskStore } from "../store/tasks.ts";
@@ -12,7 +12,7 @@ import type { WorkerConfig } from "./config.ts";
 import type { Copier, VersionsLoad } from "./copier.ts";
 import type { S3ObjectRef } from "./events.ts";
 import { loadItems, type FileOutcome, type LoadItem } from "./loader.ts";
-import type { BatchTally } from "./run-record.ts";
+import { DEFERRALS, type BatchTally } from "./run-record.ts";
 import { errorText, excerpt, ledgerObject, sleep, type BatchItem } from "./runner-support.ts";
 import { REASONS, resolveVersions } from "./versions.ts";
 
@@ -35,6 +35,8 @@ export interface VersionLoaderDeps {
   holding(delta: 1 | -1): void;
   /** `message`: the operator's sentence; `detail`: Databend's own text behind it. */
   reportError(message: string, detail?: string): Promise<void>;
+  /** The error `message` reported no longer holds. */
+  clearError(message: string): Promise<void>;
 }
 
 /** Longest detail kept with a run error or a task's last error. */
@@ -87,8 +89,22 @@ export class VersionLoader {
     const { settle } = via;
     // Which version each event is about: no ETag, or several ETags of one key, is settled by a HEAD.
     const resolved = await resolveVersions(objects.map((o) => ({ item: o.messageId, object: o.object })), (key) => deps.copier.headEtag(key));
+    const loadedBefore = await this.loadedAfterAll(resolved.drop.filter((d) => d.decision.kind === "superseded").map((d) => d.object));
     for (const d of resolved.drop) {
-      if (d.decision.kind === "unknown") {
+      const version = `${d.object.key}\u0000${d.object.eTag}`;
+      const before = loadedBefore.get(version);
+      if (before === "ledger") {
+        // Loaded, then overwritten: this event is a redelivery of a loaded version.
+        tally.objectsDuplicate++;
+        tally.note(d.item, settle.resolve(d.item));
+      } else if (before) {
+        // Committed with its receipt by a worker that died before recording it: counted here, once.
+        loadedBefore.set(version, "ledger"); // another message of it in this batch is a duplicate
+        tally.objectsLoaded++;
+        tally.rowsLoaded += before.rows;
+        tally.loaded.push({ ...ledgerObject(d.object, d.item), rows: before.rows });
+        tally.note(d.item, settle.resolve(d.item));
+      } else if (d.decision.kind === "unknown") {
         tally.errors.push({ message_id: d.item, key: d.object.key, error: d.decision.reason, ...detailOf(d.decision.detail) });
         tally.note(d.item, settle.fail(d.item));
       } else {
@@ -111,6 +127,7 @@ export class VersionLoader {
     for (const [id, entry] of byVersion) {
       const key = entry.object.key;
       if (!this.keysInFlight.has(key)) continue;
+      for (const m of entry.messageIds) tally.noteDeferred(m, key, DEFERRALS.ownBatch);
       if (!via.park) {
         for (const m of entry.messageIds) tally.note(m, settle.defer(m, 1));
         byVersion.delete(id);
@@ -125,9 +142,9 @@ export class VersionLoader {
 
     const ledger = [...byVersion.values()].map((e) => ledgerObject(e.object, e.messageIds[0]));
     const leaseMs = deps.cfg.claimLeaseSeconds * 1000;
-    // The keys are this runner's from here on, before the claim is awaited: the claim statement
-    // lets a worker take its own keys again, so two loads of one runner (an event batch and a
-    // backfill's page) must never both get to it for the same key.
+    // The keys are this runner's from here on, before the claim is awaited, so a later batch of
+    // this runner parks (events) or defers (backfill) them here; the claim statement refuses a
+    // live claim to its own worker too, which keeps two loads of one key apart whatever the order.
     const reserved = ledger.map((o) => o.key);
     for (const key of reserved) this.keysInFlight.add(key);
     let claim: Awaited<ReturnType<TaskStore["claim"]>>;
@@ -149,7 +166,10 @@ export class VersionLoader {
     for (const { object, leaseMsLeft } of claim.held) {
       // Another worker is loading this key now; look again when its claim would have ended.
       const seconds = Math.max(1, Math.min(deps.cfg.visibilitySeconds, Math.ceil(leaseMsLeft / 1000)));
-      for (const id of entryOf(object).messageIds) tally.note(id, settle.defer(id, seconds));
+      for (const id of entryOf(object).messageIds) {
+        tally.noteDeferred(id, object.key, DEFERRALS.heldElsewhere(seconds));
+        tally.note(id, settle.defer(id, seconds));
+      }
     }
     const extend = setInterval(() => {
       deps.store.extendClaims(deps.task.id, deps.cfg.workerId, claim.claimed, leaseMs).catch((error: unknown) => {
@@ -162,6 +182,24 @@ export class VersionLoader {
       clearInterval(extend);
       for (const key of claimedKeys) this.letGo(key);
     }
+  }
+
+  /**
+   * Of versions a HEAD found overwritten, those that were loaded after all, by `key\0etag`: the
+   * ledger knows it ("ledger"), or only its receipt does (a worker committed it and died before
+   * recording it). The ledger and receipts come before the HEAD, so such an event is not called
+   * "overwritten before it was loaded".
+   */
+  private async loadedAfterAll(objects: S3ObjectRef[]): Promise<Map<string, "ledger" | { rows: number }>> {
+    const out = new Map<string, "ledger" | { rows: number }>();
+    if (objects.length === 0) return out;
+    const id = (o: { key: string; etag: string }) => `${o.key}\u0000${o.etag}`;
+    const versions = objects.map((o) => ({ key: o.key, etag: o.eTag }));
+    const known = await this.deps.store.loadedAmong(this.deps.task.id, objects.map((o) => ledgerObject(o)));
+    for (const i of known) out.set(id(versions[i]!), "ledger");
+    const rest = versions.filter((v) => !out.has(id(v)));
+    if (rest.length > 0) for (const [v, r] of await this.deps.copier.receiptsOf(rest)) out.set(v, { rows: r.rows });
+    return out;
   }
 
   /** The key's load in this runner ended: items that waited for it go back to the batcher. */
@@ -223,13 +261,16 @@ export class VersionLoader {
           // Our claim lapsed and nothing was written: the new holder loads it. The messages come
           // back after a while; by then the version is loaded (a duplicate) or free to claim.
           const seconds = Math.max(1, Math.min(deps.cfg.visibilitySeconds, deps.cfg.claimLeaseSeconds));
-          for (const id of entry.messageIds) tally.note(id, settle.defer(id, seconds));
+          for (const id of entry.messageIds) {
+            tally.noteDeferred(id, outcome.key, DEFERRALS.lapsed(seconds));
+            tally.note(id, settle.defer(id, seconds));
+          }
           break;
         }
         case "missing":
           release.push(ledgerEntry);
           for (const id of entry.messageIds) {
-            tally.skipped.push({ message_id: id, key: outcome.key, reason: "object no longer exists in the bucket; nothing to load" });
+            tally.skipped.push({ message_id: id, key: outcome.key, reason: REASONS.missing });
             tally.note(id, settle.resolve(id));
           }
           break;
@@ -322,10 +363,8 @@ export class VersionLoader {
     const { deps } = this;
     deps.holding(1);
     const since = new Date().toISOString();
-    await deps.reportError(
-      `Databend is not answering; holding ${messages} message(s) in the queue and retrying since ${since}. Check that Databend at DATABEND_DSN is up.`,
-      excerpt(cause.detail, DETAIL_MAX),
-    );
+    const sentence = `Databend is not answering; holding ${messages} message(s) in the queue and retrying since ${since}. Check that Databend at DATABEND_DSN is up.`;
+    await deps.reportError(sentence, excerpt(cause.detail, DETAIL_MAX));
     deps.log.warn({ err: cause.detail, messages }, "Databend unreachable: receiving paused, probing");
     try {
       let delay = 500;
@@ -341,6 +380,8 @@ export class VersionLoader {
       return false;
     } finally {
       deps.holding(-1);
+      // Databend answers again, or the task stops: the task no longer holds anything for it.
+      await deps.clearError(sentence).catch((error: unknown) => deps.log.warn({ err: errorText(error) }, "clearing the outage's last error failed"));
     }
   }
 }

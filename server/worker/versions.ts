@@ -10,8 +10,8 @@ import type { S3ObjectRef } from "./events.ts";
 /** The current ETag of a key (quotes stripped), null when the object is gone, undefined when unknown. */
 export type HeadEtag = (key: string) => Promise<string | null | undefined>;
 
+/** Why an event's version is not loaded. */
 export type VersionDecision =
-  | { kind: "load" }
   /** This ETag is no longer the object's content. */
   | { kind: "superseded"; reason: string }
   | { kind: "missing"; reason: string }
@@ -31,19 +31,6 @@ function headFailure(error: unknown): string {
   return scrubSecrets(text.replace(/\s+/g, " ").trim()).slice(0, 2000);
 }
 
-export async function decide(etag: string, key: string, head: HeadEtag): Promise<VersionDecision> {
-  let current: string | null | undefined;
-  try {
-    current = await head(key);
-  } catch (error) {
-    return { kind: "unknown", reason: REASONS.unknown, detail: headFailure(error) };
-  }
-  if (current === null) return { kind: "missing", reason: REASONS.missing };
-  if (current === undefined) return { kind: "unknown", reason: REASONS.unknown, detail: "HEAD gave no answer" };
-  if (current !== etag) return { kind: "superseded", reason: REASONS.superseded(etag, current) };
-  return { kind: "load" };
-}
-
 export interface VersionedItem<T> {
   item: T;
   object: S3ObjectRef;
@@ -53,7 +40,7 @@ export interface Resolved<T> {
   /** Items whose version is current (or not in doubt), with the ETag filled in. */
   keep: VersionedItem<T>[];
   /** Items settled without loading, with the reason. */
-  drop: { item: T; object: S3ObjectRef; decision: Exclude<VersionDecision, { kind: "load" }> }[];
+  drop: { item: T; object: S3ObjectRef; decision: VersionDecision }[];
 }
 
 /**

@@ -38,6 +38,7 @@ export const RUN_STATUS_BADGE: Record<RunStatus, { status: BadgeStatus; text: st
   partial: { status: "warn", text: "Partial" },
   failed: { status: "fail", text: "Failed" },
   abandoned: { status: "skip", text: "Abandoned" },
+  deferred: { status: "pending", text: "Deferred" },
 };
 
 /** The task pages' addresses and the breadcrumb they all start with. */
