@@ -36,3 +36,10 @@ export const ON_ERROR_HELP: Record<(typeof ON_ERROR_MODES)[number], string> = {
 /** Shown beside the purge switch: the role then needs one more permission. */
 export const PURGE_WARNING =
   "Purge deletes each source object after it is loaded, including a file whose bad rows Continue skipped (those rows are then gone). Grant the IAM role s3:DeleteObject on the object path (arn:aws:s3:::<bucket>/<prefix>*); without it the rows still load but the objects stay in the bucket (Databend's purge is best effort).";
+
+/**
+ * A worker heartbeat older than this no longer counts as a live worker: the API then stops a task
+ * at once, and the console calls a running task whose heartbeat is this old "stalled". Workers beat
+ * every 200 ms to 5 s (server/worker/task-runner.ts), so 30 s is several missed beats.
+ */
+export const WORKER_STALE_AFTER_MS = 30_000;

@@ -14,6 +14,7 @@ import {
   taskWorkersResponseSchema,
   type TaskInput,
 } from "#contracts/task.ts";
+import { WORKER_STALE_AFTER_MS } from "#contracts/task-labels.ts";
 import { DuplicateTaskNameError, type TaskConfig } from "../store/tasks.ts";
 import { ERROR_RESPONSES, HttpError, invalidFields } from "./errors.ts";
 import { assertNoBucketCollision, assertTargetUsable, type TargetAction } from "./task-target.ts";
@@ -32,7 +33,7 @@ const runsQuerySchema = z.object({
 });
 
 export const taskRoutes: FastifyPluginAsyncZod<TaskRoutesOptions> = async (app, options) => {
-  const { staleAfterMs = 30_000 } = options;
+  const { staleAfterMs = WORKER_STALE_AFTER_MS } = options;
   const store = () => app.stores.tasks;
   const tags = ["tasks"];
   /** The config of a valid input and the bucket of its data source, or 400 naming the fields. */

@@ -1,5 +1,6 @@
 // How a task's state reads in the console: the worker's reported status combined with the desired
-// state the API set, so a click shows "Starting…" until a worker reports running.
+// state the API set, so a click shows "Starting…" until a worker reports running. Health (what the
+// record says beyond the status) is in task-health.ts.
 import type { RunStatus, TaskRecord } from "#contracts/task.ts";
 import type { BadgeStatus } from "../../lib/status-badge.tsx";
 
@@ -15,23 +16,6 @@ export function displayState(task: Pick<TaskRecord, "status" | "desired_state">)
 export function isActive(task: Pick<TaskRecord, "status" | "desired_state">): boolean {
   return task.status === "running" || task.desired_state === "running";
 }
-
-export const TASK_STATE_BADGE: Record<TaskDisplayState, { status: BadgeStatus; text: string }> = {
-  stopped: { status: "skip", text: "Stopped" },
-  starting: { status: "pending", text: "Starting…" },
-  running: { status: "running", text: "Running" },
-  stopping: { status: "pending", text: "Stopping…" },
-  failed: { status: "fail", text: "Failed" },
-};
-
-/** Sort order of the states: failed first (needs attention), then running, changing, stopped. */
-export const TASK_STATE_ORDER: Record<TaskDisplayState, number> = {
-  failed: 0,
-  running: 1,
-  starting: 2,
-  stopping: 3,
-  stopped: 4,
-};
 
 export const RUN_STATUS_BADGE: Record<RunStatus, { status: BadgeStatus; text: string }> = {
   succeeded: { status: "pass", text: "Succeeded" },

@@ -96,6 +96,23 @@ describe("Task detail", () => {
     expect(await screen.findByText(/No runs yet/)).toBeInTheDocument();
   });
 
+  it("reads a running task's health as the list does: with errors when an error stands, stalled when its heartbeat is old", async () => {
+    const BAD_VALUE = "Databend refused data/bad.csv: invalid value in column amount; the message is retried";
+    let task = makeTask({ desired_state: "running", status: "running", heartbeat_at: new Date().toISOString(), last_error: BAD_VALUE });
+    server.use(http.get("/api/tasks/t-1", () => HttpResponse.json(task)));
+    const { queryClient } = renderAt("/data/integration/t-1");
+    await screen.findByRole("heading", { level: 1, name: "load-orders" });
+    const state = () => valueOf(region("Status"), "Current state");
+    await waitFor(() => expect(state()).toHaveTextContent(/^\W*Running with errors$/));
+    // The sentence is in the red Last error box, not a second time under the badge.
+    expect(within(region("Status")).getByRole("alert")).toHaveTextContent(BAD_VALUE);
+
+    task = { ...task, last_error: null, heartbeat_at: "2026-01-04T08:00:00.000Z" };
+    await queryClient.invalidateQueries();
+    await waitFor(() => expect(state()).toHaveTextContent(/^\W*Stalled/));
+    expect(state()).toHaveTextContent(/No heartbeat from its worker since .*: check that a worker is running/);
+  });
+
   it("keeps the raw text of the last error behind Show details", async () => {
     // Rendered directly: until the contract carries `last_error_detail`, its schema strips the field
     // from API answers, so the page cannot receive it yet.

@@ -1,26 +1,46 @@
-// A task's state as a badge; a failure comes with its reason in words. The raw text behind an
-// error (driver output, codes: `status_reason_detail`, `last_error_detail`) is shown only behind
-// ErrorDetail.
+// A task's health as a badge (taskHealth: the one definition the list and the task page share); a
+// failure comes with its reason in words. The raw text behind an error (driver output, codes:
+// `status_reason_detail`, `last_error_detail`) is shown only behind ErrorDetail.
 import { Stack, Text } from "@mantine/core";
 import type { TaskRecord } from "#contracts/task.ts";
 import { ErrorAlert, ErrorDetail } from "../../../lib/error-detail.tsx";
 import { StatusBadge } from "../../../lib/status-badge.tsx";
-import { displayState, TASK_STATE_BADGE } from "../task-state.ts";
+import { healthSentence, TASK_HEALTH_BADGE, taskHealth } from "../task-health.ts";
 
+/**
+ * The badge alone (`compact`, the list's Status column: the list shows the sentence under the
+ * task's name), or with the failure's or the stall's sentence under it (the task page, whose red
+ * Last error box already carries a running task's standing error).
+ */
 export function TaskStatus({ task, compact = false }: { task: TaskRecord; compact?: boolean }) {
-  const state = displayState(task);
-  const badge = TASK_STATE_BADGE[state];
-  const reason = state === "failed" ? task.status_reason : null;
+  const health = taskHealth(task);
+  const badge = TASK_HEALTH_BADGE[health];
+  const reason = !compact && (health === "failed" || health === "stalled") ? healthSentence(task, health) : null;
   return (
     <Stack gap={2} align="flex-start">
       <StatusBadge status={badge.status} text={badge.text} />
       {reason ? (
-        <Text size={compact ? "xs" : "sm"} c="red.8" lineClamp={compact ? 2 : undefined} title={compact ? reason : undefined} maw={compact ? 260 : undefined}>
+        <Text size="sm" c={health === "failed" ? "red.8" : undefined}>
           {reason}
         </Text>
       ) : null}
-      {reason && !compact && task.status_reason_detail ? <ErrorDetail detail={task.status_reason_detail} /> : null}
+      {health === "failed" && !compact && task.status_reason_detail ? <ErrorDetail detail={task.status_reason_detail} /> : null}
     </Stack>
+  );
+}
+
+/**
+ * The sentence of a task that needs attention, under its name in the list: two lines at most, the
+ * whole sentence on hover (title) and for screen readers (the clamp only hides it visually).
+ */
+export function HealthSentence({ task }: { task: TaskRecord }) {
+  const health = taskHealth(task);
+  const sentence = healthSentence(task, health);
+  if (!sentence) return null;
+  return (
+    <Text size="xs" c={health === "stalled" ? undefined : "red.8"} lineClamp={2} title={sentence} maw={320}>
+      {sentence}
+    </Text>
   );
 }
 

@@ -53,7 +53,8 @@ const names = () =>
   within(table())
     .getAllByRole("row")
     .slice(1)
-    .map((row) => within(row).getAllByRole("cell")[0]!.textContent);
+    // The name's link: a task needing attention carries its sentence under it in the same cell.
+    .map((row) => within(within(row).getAllByRole("cell")[0]!).getAllByRole("link")[0]!.textContent);
 const rowOf = (name: string) => screen.getByRole("link", { name }).closest("tr")!;
 
 describe("Data Integration page", () => {
@@ -152,7 +153,7 @@ describe("Data Integration page", () => {
     expect(names()).toEqual(["gamma", "Alpha", "beta"]);
 
     // Failed first: it needs attention.
-    await user.click(screen.getByRole("button", { name: /^Status/ }));
+    await user.click(screen.getByRole("button", { name: /^Health/ }));
     expect(names()[0]).toBe("Alpha");
   });
 
@@ -266,5 +267,74 @@ describe("Data Integration page", () => {
     expect(await screen.findByText("Deleted task gamma")).toBeInTheDocument();
     await waitFor(() => expect(names()).toEqual(["Alpha", "beta"]));
     expect(router.state.location.pathname).toBe("/data/integration");
+  });
+
+  describe("health", () => {
+    const fresh = () => new Date(Date.now() - 2_000).toISOString();
+    const BAD_VALUE = "Databend refused data/bad.csv: row 2, column amount: invalid value 'ten'; the message is retried";
+    const HEALTHS: TaskRecord[] = [
+      makeTask({ id: "r", name: "running-ok", desired_state: "running", status: "running", heartbeat_at: fresh() }),
+      makeTask({ id: "e", name: "running-errors", desired_state: "running", status: "running", heartbeat_at: fresh(), last_error: BAD_VALUE }),
+      makeTask({ id: "s", name: "silent", desired_state: "running", status: "running", heartbeat_at: "2026-01-05T00:00:00.000Z" }),
+      makeTask({ id: "f", name: "broken", status: "failed", status_reason: "The role does not allow sqs:ReceiveMessage on orders-events" }),
+      // A stopped task's old error is history, not trouble: it stays out of "Needs attention".
+      makeTask({ id: "o", name: "off", last_error: "An old error" }),
+      makeTask({ id: "g", name: "going", desired_state: "running", status: "stopped" }),
+    ];
+    const badgeOf = (name: string) => within(rowOf(name)).getAllByRole("cell")[3]!;
+
+    it("shows each health as a badge, the sentence of what needs attention under the name in full on hover, and sorts those first", async () => {
+      server.use(http.get("/api/tasks", () => HttpResponse.json({ items: HEALTHS })));
+      const { user } = renderAt("/data/integration");
+      await screen.findByRole("table");
+      expect(screen.getByRole("columnheader", { name: /^Health/ })).toBeInTheDocument();
+      const expected: Record<string, string> = {
+        "running-ok": "Running",
+        "running-errors": "Running with errors",
+        silent: "Stalled",
+        broken: "Failed",
+        off: "Stopped",
+        going: "Starting…",
+      };
+      for (const [name, text] of Object.entries(expected)) expect(badgeOf(name)).toHaveTextContent(new RegExp(`^\\W*${text}$`));
+
+      const nameCell = (name: string) => within(rowOf(name)).getAllByRole("cell")[0]!;
+      const errorLine = within(nameCell("running-errors")).getByText(BAD_VALUE);
+      expect(errorLine).toHaveAttribute("title", BAD_VALUE);
+      expect(within(nameCell("broken")).getByText(/does not allow sqs:ReceiveMessage/)).toHaveAttribute("title");
+      expect(nameCell("silent")).toHaveTextContent(/No heartbeat from its worker since .*: check that a worker is running/);
+      for (const quiet of ["running-ok", "off", "going"]) expect(nameCell(quiet)).toHaveTextContent(new RegExp(`^${quiet}$`));
+
+      await user.click(screen.getByRole("button", { name: /^Health/ }));
+      expect(names().slice(0, 3)).toEqual(["broken", "silent", "running-errors"]);
+    });
+
+    it("filters to the tasks that need attention, with counts kept in the URL, and back to all", async () => {
+      server.use(http.get("/api/tasks", () => HttpResponse.json({ items: HEALTHS })));
+      const { user, router } = renderAt("/data/integration");
+      await screen.findByRole("table");
+      const all = screen.getByRole("radio", { name: "All (6)" });
+      expect(all).toBeChecked();
+      await user.click(screen.getByRole("radio", { name: "Needs attention (3)" }));
+      expect(screen.getByRole("radio", { name: "Needs attention (3)" })).toBeChecked();
+      expect(router.state.location.search).toBe("?show=attention");
+      await waitFor(() => expect(within(table()).getAllByRole("row")).toHaveLength(4));
+      for (const name of ["broken", "silent", "running-errors"]) expect(rowOf(name)).toBeInTheDocument();
+      for (const name of ["running-ok", "off", "going"]) expect(screen.queryByRole("link", { name })).not.toBeInTheDocument();
+
+      await user.click(screen.getByRole("radio", { name: "All (6)" }));
+      expect(router.state.location.search).toBe("");
+      await waitFor(() => expect(within(table()).getAllByRole("row")).toHaveLength(7));
+    });
+
+    it("opens filtered from ?show=attention and explains an empty result", async () => {
+      server.use(http.get("/api/tasks", () => HttpResponse.json({ items: [HEALTHS[0]!, HEALTHS[4]!] })));
+      const { user, router } = renderAt("/data/integration?show=attention");
+      expect(await screen.findByRole("radio", { name: "Needs attention (0)" })).toBeChecked();
+      expect(await screen.findByText("No task needs attention: none has failed, stalled or a standing error.")).toBeInTheDocument();
+      await user.click(screen.getByRole("radio", { name: "All (2)" }));
+      expect(router.state.location.search).toBe("");
+      expect(rowOf("running-ok")).toBeInTheDocument();
+    });
   });
 });

@@ -1,7 +1,7 @@
 // Data Integration: every task with its state and counters, sortable, with Start/Stop, Edit and
 // Delete pinned at the row's end; an empty state explains tasks and keeps the API example at hand.
-import { Anchor, Button, Code, Paper, Stack, Text, Title } from "@mantine/core";
-import { Link } from "react-router";
+import { Anchor, Button, Code, Paper, SegmentedControl, Stack, Text, Title } from "@mantine/core";
+import { Link, useSearchParams } from "react-router";
 import type { TaskRecord } from "#contracts/task.ts";
 import { columnsFor, DataTable } from "../../../lib/data-table.tsx";
 import { DisabledButton } from "../../../lib/disabled-button.tsx";
@@ -9,11 +9,12 @@ import { formatCount, formatDateTime } from "../../../lib/format.ts";
 import { LoadError, Loading, PageHeader } from "../../../lib/page-states.tsx";
 import { useCan } from "../../../lib/use-can.ts";
 import { useTasks } from "../api/get-tasks.ts";
-import { displayState, TASK_STATE_ORDER, TASKS_ROOT, taskPath } from "../task-state.ts";
+import { NEEDS_ATTENTION, TASK_HEALTH_ORDER, taskHealth } from "../task-health.ts";
+import { TASKS_ROOT, taskPath } from "../task-state.ts";
 import { CreateTaskExample } from "./create-task-example.tsx";
 import { formatLabel } from "./task-format.tsx";
 import { TaskRowActions } from "./task-actions.tsx";
-import { TaskStatus } from "./task-status.tsx";
+import { HealthSentence, TaskStatus } from "./task-status.tsx";
 
 export function TargetTable({ target }: { target: TaskRecord["target"] }) {
   return (
@@ -39,10 +40,14 @@ const COLUMNS = [
     id: "name",
     header: "Name",
     sortFn: "alphanumeric",
+    // What needs attention says why under the name, where the eye lands first.
     cell: ({ row }) => (
-      <Anchor component={Link} to={taskPath(row.original.id)} fw={600} size="sm">
-        {row.original.name}
-      </Anchor>
+      <>
+        <Anchor component={Link} to={taskPath(row.original.id)} fw={600} size="sm">
+          {row.original.name}
+        </Anchor>
+        <HealthSentence task={row.original} />
+      </>
     ),
   }),
   column.accessor((task) => task.data_source_name ?? task.data_source_id, {
@@ -65,11 +70,11 @@ const COLUMNS = [
       </>
     ),
   }),
-  column.accessor((task) => TASK_STATE_ORDER[displayState(task)], {
+  column.accessor((task) => TASK_HEALTH_ORDER[taskHealth(task)], {
     id: "status",
-    header: "Status",
+    header: "Health",
     sortFn: "basic",
-    // Failed first: it needs attention.
+    // Failed, stalled, erroring first: they need attention.
     sortDescFirst: false,
     enableGlobalFilter: false,
     cell: ({ row }) => <TaskStatus task={row.original} compact />,
@@ -121,10 +126,42 @@ function CreateButton() {
   );
 }
 
+/** `?show=attention`: the list keeps only failed, stalled and erroring tasks (kept in the URL for Back and links). */
+const ATTENTION = "attention";
+
+function AttentionFilter({ all, attention, value, onChange }: { all: number; attention: number; value: string; onChange: (value: string) => void }) {
+  return (
+    <SegmentedControl
+      aria-label="Show tasks"
+      value={value}
+      onChange={onChange}
+      mb="sm"
+      data={[
+        { value: "all", label: `All (${all})` },
+        { value: ATTENTION, label: `Needs attention (${attention})` },
+      ]}
+    />
+  );
+}
+
 export function TasksPage() {
   const tasks = useTasks();
-  const items = tasks.data ?? [];
-  const empty = tasks.isSuccess && items.length === 0;
+  const [search, setSearch] = useSearchParams();
+  const all = tasks.data ?? [];
+  const empty = tasks.isSuccess && all.length === 0;
+  const needing = all.filter((task) => NEEDS_ATTENTION.has(taskHealth(task)));
+  const show = search.get("show") === ATTENTION ? ATTENTION : "all";
+  const items = show === ATTENTION ? needing : all;
+  const setShow = (value: string) =>
+    setSearch(
+      (previous) => {
+        const next = new URLSearchParams(previous);
+        if (value === ATTENTION) next.set("show", ATTENTION);
+        else next.delete("show");
+        return next;
+      },
+      { replace: true },
+    );
 
   return (
     <>
@@ -154,6 +191,8 @@ export function TasksPage() {
           </Stack>
         </Paper>
       ) : (
+        <>
+        <AttentionFilter all={all.length} attention={needing.length} value={show} onChange={setShow} />
         <DataTable
           label="Integration tasks"
           columns={COLUMNS}
@@ -163,7 +202,9 @@ export function TasksPage() {
           filter={{ label: "Filter tasks", placeholder: "Name, data source or table" }}
           actions={rowActions}
           minWidth={900}
+          empty={show === ATTENTION ? "No task needs attention: none has failed, stalled or a standing error." : undefined}
         />
+        </>
       )}
       {tasks.isSuccess ? <CreateTaskExample /> : null}
     </>
