@@ -30,7 +30,7 @@ export function TaskStatus({ task, compact = false }: { task: TaskRecord; compac
 }
 
 /**
- * The sentence of a task that needs attention, under its name in the list: two lines at most, the
+ * The sentence of a task that needs attention, under its name in the list: three lines at most, the
  * whole sentence on hover (title) and for screen readers (the clamp only hides it visually).
  */
 export function HealthSentence({ task }: { task: TaskRecord }) {
@@ -38,7 +38,18 @@ export function HealthSentence({ task }: { task: TaskRecord }) {
   const sentence = healthSentence(task, health);
   if (!sentence) return null;
   return (
-    <Text size="xs" c={health === "stalled" ? undefined : "red.8"} lineClamp={2} title={sentence} maw={320}>
+    // A width of its own and breaks anywhere: Databend's sentences open with a long object key that
+    // would otherwise leave one clipped word in the narrow name column ("File 'incoming/b…").
+    <Text
+      size="xs"
+      c={health === "stalled" ? undefined : "red.9"}
+      lineClamp={3}
+      title={sentence}
+      // At 1440 px every column still fits beside the pinned Actions (220 px pushed Rows loaded under it).
+      miw={150}
+      maw={240}
+      style={{ overflowWrap: "anywhere" }}
+    >
       {sentence}
     </Text>
   );
