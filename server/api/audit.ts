@@ -75,7 +75,7 @@ export const auditRoutes: FastifyPluginAsyncZod = async (app) => {
     {
       config: { access: "admin" },
       schema: {
-        summary: "The organization's audit log, newest first, paged with `before` (the last id of the previous page)",
+        summary: "The organization's audit log, newest first, paged with `before` (the last id of the previous page), filtered by who (email or key name, part), action, resource_type, record (exact id or part of the name) and from/to (ISO 8601 instants)",
         tags: ["identity"],
         querystring: auditQuerySchema,
         response: { 200: auditPageSchema, ...ERROR_RESPONSES },
