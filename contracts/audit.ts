@@ -2,8 +2,26 @@
 // records are named by type, id and name only, and keys by id and name.
 import { z } from "./zod.ts";
 
-export const AUDIT_ACTIONS = ["created", "edited", "tested", "deleted", "started", "stopped", "invited", "role_changed", "removed", "revoked", "joined"] as const;
-export const AUDIT_RESOURCES = ["data_source", "task", "member", "invitation", "api_key", "organization", "warehouse"] as const;
+export const AUDIT_ACTIONS = [
+  "created",
+  "edited",
+  "tested",
+  "deleted",
+  "started",
+  "stopped",
+  "invited",
+  "role_changed",
+  "removed",
+  "revoked",
+  "joined",
+  /** Load existing objects asked for, and cancelled (of a task). */
+  "backfill_started",
+  "backfill_cancelled",
+  /** First-run setup made the first organization and its admin. */
+  "set_up",
+] as const;
+/** A table is named `database.table` (its resource_id and resource_name). */
+export const AUDIT_RESOURCES = ["data_source", "task", "member", "invitation", "api_key", "organization", "warehouse", "table"] as const;
 
 export const auditEventSchema = z.object({
   id: z.string(),
@@ -26,10 +44,30 @@ export const auditEventSchema = z.object({
 });
 export type AuditEvent = z.infer<typeof auditEventSchema>;
 
-/** GET /api/audit?before=<id>&limit=: newest first. */
-export const auditQuerySchema = z.object({
+/**
+ * The filters GET /api/audit and GET /api/audit.csv share: who (the actor's email or the API key's
+ * name, a substring), action, resource type, record (its id exactly or its name as a substring) and
+ * a time range [from, to). Each is bounded: a filter is a query, never a way to make one expensive.
+ */
+export const auditFilterSchema = z.object({
+  who: z.string().trim().min(1).max(200).optional(),
+  action: z.enum(AUDIT_ACTIONS).optional(),
+  resource_type: z.enum(AUDIT_RESOURCES).optional(),
+  record: z.string().trim().min(1).max(200).optional(),
+  /** Events at or after this instant (ISO 8601 with a zone). */
+  from: z.iso.datetime({ offset: true }).optional(),
+  /** Events before this instant (ISO 8601 with a zone). */
+  to: z.iso.datetime({ offset: true }).optional(),
+});
+export type AuditFilter = z.infer<typeof auditFilterSchema>;
+
+/** GET /api/audit?before=<id>&limit=&<filters>: newest first. */
+export const auditQuerySchema = auditFilterSchema.extend({
   limit: z.coerce.number().int().min(1).max(200).default(50),
   /** The last id of the previous page. */
-  before: z.string().optional(),
+  before: z.string().max(100).optional(),
 });
+
+/** The most rows GET /api/audit.csv writes (newest first); the export says when it was cut. */
+export const AUDIT_CSV_MAX_ROWS = 10_000;
 export const auditPageSchema = z.object({ items: z.array(auditEventSchema), next_before: z.string().nullable() });

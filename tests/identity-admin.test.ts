@@ -285,13 +285,13 @@ describe.each(targets)("members, invitations, keys and audit on $name", (target)
         ["tested", "data_source", "audited-2", "passed"],
         ["edited", "data_source", "audited-2", null],
         ["created", "data_source", "audited", null],
-        ["tested", "data_source", null, "passed"],
+        ["tested", "data_source", "audited", "passed"],
       ]);
       expect(log.items[0]!.actor).toEqual(asOps);
       expect(log.items[5]!.actor).toMatchObject(asKey);
       expect(log.items[6]).toMatchObject({ resource_id: source.json.id, actor: asKey });
       expect(log.items[8]).toMatchObject({ resource_id: source.json.id, actor: asOps });
-      // Tested before it was saved under that name: no record.
+      // Tested before it was saved under that name: no record, named by the name typed.
       expect(log.items[9]!.resource_id).toBeNull();
 
       // Older pages, down to the first event (the ADMIN_* seeding records none).

@@ -205,6 +205,7 @@ const ROUTES: RouteCase[] = [
   { method: "POST", url: "/api/keys", access: "admin", request: () => ({ url: "/api/keys", body: { name: "ci", role: "viewer" } }) },
   { method: "DELETE", url: "/api/keys/:id", access: "admin", ownRecord: true, needs: "key", request: (f) => ({ url: `/api/keys/${f.keyId}` }) },
   { method: "GET", url: "/api/audit", access: "admin", request: () => ({ url: "/api/audit" }) },
+  { method: "GET", url: "/api/audit.csv", access: "admin", request: () => ({ url: "/api/audit.csv" }) },
   {
     method: "GET",
     url: "/api/warehouse/databases/:db/tables/:table/columns",

@@ -15,6 +15,7 @@ import { fileFormatSchema, type FileFormat } from "#contracts/task.ts";
 import { createdTableSchema, warehouseColumnsSchema, WAREHOUSE_MESSAGES } from "#contracts/warehouse.ts";
 import * as documents from "../sandbox/aws/documents.ts";
 import { fixedPrincipal } from "../server/api/access.ts";
+import type { AuditStore } from "../server/store/audit.ts";
 import { buildApp } from "../server/api/app.ts";
 import { loadConfig } from "../server/config.ts";
 import { buildCopyInto, type S3Connection } from "../server/databend/sql.ts";
@@ -29,6 +30,7 @@ let env: WorkerEnv;
 useWorkerEnv((e) => (env = e));
 
 let app: FastifyInstance;
+let audit: AuditStore;
 let s: Scenario;
 const logs: string[] = [];
 const answers: string[] = [];
@@ -117,11 +119,13 @@ const NDJSON_BODY = [
 
 beforeAll(async () => {
   s = await env.scenario("preview", { prefix: "incoming/" });
+  // The real audit port, so creating a table is seen recorded (the env closes this store).
+  audit = (await env.openStoreAgain()).audit;
   app = await buildApp({
     authenticate: fixedPrincipal(ORG_ID, "operator"),
     config: loadConfig({ ORG_ID, DATA_DIR: env.dataDir, DATABEND_DSN: env.dsn }),
     logger: pino({ level: "trace" }, { write: (line: string) => void logs.push(line) }),
-    stores: { dataSources: env.sources, tasks: env.store, warehouses: env.warehouses },
+    stores: { dataSources: env.sources, tasks: env.store, warehouses: env.warehouses, audit },
     previewer: createPreviewer({
       platformSetupRoleArn: SETUP_ARN,
       aws: { credentials: SETUP_KEYS, endpoints: { sts: env.sandbox.url, sqs: env.sandbox.url, s3: env.sandbox.url } },
@@ -351,6 +355,13 @@ describe("POST /api/warehouse/databases/:db/tables", () => {
     }
     const rows = await env.wh.query("SELECT id, obj:nested:deep AS deep FROM `default`.`from_ndjson` ORDER BY id");
     expect(rows.map((r) => [Number(r.id), r.deep === null ? null : String(r.deep)])).toEqual([[1, "true"], [2, null], [3, null]]);
+
+    // Each table made is in the audit log, by its database and name, as the caller.
+    const recorded = (await audit.list(ORG_ID, { limit: 50, resource_type: "table" }))!.items;
+    expect(recorded.map((e) => [e.action, e.resource_id, e.resource_name, e.actor.email]).reverse()).toEqual(
+      cases.map((c) => ["created", `default.${c.table}`, `default.${c.table}`, "test@example.com"]),
+    );
+    expect(recorded.at(-1)!.outcome).toMatch(/^\d+ columns in warehouse /);
   });
 
   it("takes every whitelisted type and DECIMAL, spelled as DESC spells them, and keeps NOT NULL", async () => {

@@ -192,8 +192,11 @@ describe("tasks API", () => {
     expect((await app.inject({ method: "POST", url: `/api/tasks/${id}/start` })).statusCode).toBe(200);
     expect(await audited("started")).toBe(startsBefore + 1);
 
+    const backfillsBefore = await audited("backfill_started");
     const backfills = await Promise.all([1, 2].map(() => app.inject({ method: "POST", url: `/api/tasks/${id}/backfill`, payload: {} })));
     expect(backfills.map((r) => r.statusCode).sort()).toEqual([200, 202]);
+    // One job, one audit row: the second request was the same action.
+    expect(await audited("backfill_started")).toBe(backfillsBefore + 1);
     const [a, b] = backfills.map((r) => r.json());
     expect(a.id).toBe(b.id);
     expect(a).toMatchObject({ kind: "backfill", status: "running" });

@@ -181,6 +181,14 @@ export const authRoutes: FastifyPluginAsyncZod<AuthRoutesOptions & { config: Con
       options.setupToken.used = true;
       await signInAndSetCookie(await app.auth(), reply, email, password);
       const membership = { org_id: made.organizationId, name: organization_name, role: "admin" as const };
+      // Nobody was signed in when the request came: the event names the admin it made, in the
+      // organization it made (never the token or the password).
+      const admin = { user: { id: made.userId, email, name }, via: { kind: "session" as const, sessionId: "" }, organizations: [membership], active: membership };
+      await app.audit(
+        request,
+        { action: "set_up", resource_type: "organization", resource_id: made.organizationId, resource_name: organization_name, outcome: "first-run setup: first organization and its admin" },
+        { orgId: made.organizationId, principal: admin },
+      );
       return { user: { id: made.userId, email, name }, via: "session" as const, organizations: [membership], active: membership };
     },
   );

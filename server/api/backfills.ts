@@ -46,6 +46,8 @@ export const backfillRoutes: FastifyPluginAsyncZod = async (app) => {
         if (state?.backfill?.status === "running") return reply.code(200).send(state.backfill);
         throw new HttpError(409, "A reconcile of this task is running; wait for it to finish or cancel it first");
       }
+      // Only a new job is recorded: the repeated request above is the same action, not a second one.
+      await app.audit(request, { action: "backfill_started", resource_type: "task", resource_id: id, resource_name: task.name, outcome: backfillOutcome(request.body.since ?? null) });
       return reply.code(202).send(job);
     },
   );
@@ -80,10 +82,19 @@ export const backfillRoutes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (request) => {
-      const result = await store().cancelBackfill(request.orgId, request.params.id, "Cancelled by an operator");
-      if (result === null) throw notFound(request.params.id);
+      const { orgId } = request;
+      const { id } = request.params;
+      const result = await store().cancelBackfill(orgId, id, "Cancelled by an operator");
+      if (result === null) throw notFound(id);
       if (result === "none") throw new HttpError(409, "No backfill or reconcile of this task is running");
+      const task = await store().get(orgId, id);
+      await app.audit(request, { action: "backfill_cancelled", resource_type: "task", resource_id: id, resource_name: task?.name ?? null, outcome: result.kind === "reconcile" ? "reconcile" : null });
       return result;
     },
   );
 };
+
+/** The audit outcome of a backfill's start: what it covers. */
+function backfillOutcome(since: string | null): string {
+  return since ? `objects modified since ${since}` : "all objects in scope";
+}

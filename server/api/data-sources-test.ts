@@ -6,7 +6,7 @@ import rateLimit from "@fastify/rate-limit";
 import type { FastifyReply, FastifyRequest } from "fastify";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { CHECK_TITLES, testEventSchema, testOutcomeSchema, type CheckResult, type TestEvent } from "#contracts/connectivity.ts";
-import { connectionOf, connectivityTestInputSchema } from "#contracts/data-source.ts";
+import { connectionOf, connectivityTestInputSchema, dataSourceFieldsSchema } from "#contracts/data-source.ts";
 import { clientIdentity } from "./client-identity.ts";
 import { assertOwnExternalId } from "./data-sources.ts";
 import { ERROR_RESPONSES, HttpError } from "./errors.ts";
@@ -47,14 +47,17 @@ export function testSummary(checks: readonly CheckResult[]): string {
 
 export const dataSourceTestRoutes: FastifyPluginAsyncZod<TestRouteOptions> = async (app, options) => {
   /**
-   * Which saved data source a test was of: the one with the name the form sent (the edit form
-   * sends its record's name), else none: values not saved yet, named by nothing (the unsaved name
-   * was never validated).
+   * Which data source a test was of: the saved one with the name the form sent (the edit form
+   * sends its record's name); else values not saved yet (resource_id null), named by the name
+   * typed when it is a valid data source name, or else by the bucket tested, so the row says what
+   * was tested rather than nothing. Neither is a secret; the queue URL is never recorded.
    */
-  async function testedRecord(orgId: string, name: unknown): Promise<{ resource_id: string | null; resource_name: string | null }> {
-    const named = typeof name === "string" && name.trim() ? name.trim() : null;
+  async function testedRecord(orgId: string, name: unknown, bucket: string): Promise<{ resource_id: string | null; resource_name: string | null }> {
+    const typed = dataSourceFieldsSchema.shape.name.safeParse(name);
+    const named = typed.success ? typed.data : null;
     const saved = named ? await app.stores.dataSources.findDataSourceByName(orgId, named) : null;
-    return { resource_id: saved?.id ?? null, resource_name: saved?.name ?? null };
+    if (saved) return { resource_id: saved.id, resource_name: saved.name };
+    return { resource_id: null, resource_name: named ?? `bucket ${bucket}` };
   }
 
   const limit = options.rateLimit ?? DEFAULT_TEST_RATE_LIMIT;
@@ -137,9 +140,9 @@ export const dataSourceTestRoutes: FastifyPluginAsyncZod<TestRouteOptions> = asy
         }
         await app.stores.dataSources.recordConnectivityTest(orgId, connection, outcome);
         // A failed lookup only costs the event its record: the test's answer must still go out.
-        const tested = await testedRecord(orgId, body.name).catch((error: unknown) => {
+        const tested = await testedRecord(orgId, body.name, connection.bucket).catch((error: unknown) => {
           request.log.error({ err: error }, "audit: the tested data source could not be looked up");
-          return { resource_id: null, resource_name: null };
+          return { resource_id: null, resource_name: `bucket ${connection.bucket}` };
         });
         await app.audit(request, { action: "tested", resource_type: "data_source", ...tested, outcome: testSummary(outcome.checks) });
         if (!stream) return reply.send(outcome);

@@ -67,12 +67,18 @@ function toApiKey(row: OrgKey, emails: Map<string, string>): ApiKey {
   };
 }
 
-/** Deletes a (removed) member's keys for one organization; their keys for other organizations stay. */
-export async function deleteKeysOf(auth: Auth, s: StoreDb, orgId: string, userId: string): Promise<void> {
+/**
+ * Deletes a (removed) member's keys for one organization; their keys for other organizations stay.
+ * Returns the keys deleted, by id and name, for the audit log.
+ */
+export async function deleteKeysOf(auth: Auth, s: StoreDb, orgId: string, userId: string): Promise<{ id: string; name: string | null }[]> {
   const { adapter } = await auth.$context;
+  const deleted: { id: string; name: string | null }[] = [];
   for (const key of (await orgKeys(s, orgId)).filter((k) => k.referenceId === userId)) {
     await adapter.delete({ model: "apikey", where: [{ field: "id", value: key.id }] });
+    deleted.push({ id: key.id, name: key.name });
   }
+  return deleted;
 }
 
 const keyParamsSchema = apiKeySchema.pick({ id: true });

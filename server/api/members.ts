@@ -80,8 +80,12 @@ export const memberRoutes: FastifyPluginAsyncZod = async (app) => {
       const { before } = settled(await (await directory()).remove(request.orgId, user_id), user_id, "removing them");
       // Their keys stop acting at once without this (principal.ts needs the creator's membership),
       // but would come back to life if they were invited again.
-      await deleteKeysOf(await app.auth(), await app.storeDb(), request.orgId, user_id);
+      const revoked = await deleteKeysOf(await app.auth(), await app.storeDb(), request.orgId, user_id);
       await app.audit(request, { action: "removed", resource_type: "member", resource_id: user_id, resource_name: before.email });
+      // Each key revoked with them is a change of its own: recorded by id and name, never its value.
+      for (const key of revoked) {
+        await app.audit(request, { action: "revoked", resource_type: "api_key", resource_id: key.id, resource_name: key.name, outcome: `its creator ${before.email} was removed` });
+      }
       return reply.code(204).send();
     },
   );

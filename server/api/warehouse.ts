@@ -147,6 +147,13 @@ export const warehouseRoutes: FastifyPluginAsyncZod = async (app) => {
       const result = await w.browser.createTable(db, table);
       switch (result.status) {
         case "created":
+          await app.audit(request, {
+            action: "created",
+            resource_type: "table",
+            resource_id: `${db}.${table.name}`,
+            resource_name: `${db}.${table.name}`,
+            outcome: `${result.columns.length} ${result.columns.length === 1 ? "column" : "columns"} in warehouse ${w.name}`,
+          });
           return reply.code(201).send({ database: db, name: table.name, columns: result.columns });
         case "exists":
           throw new HttpError(409, `Databend already has a table ${table.name} in database ${db}; choose it as the target, or another name`, {

@@ -1,8 +1,8 @@
 // The audit log's port: append an event, read an organization's events newest first in pages.
 // Events are scoped to their organization like every other record; nothing here edits or deletes one.
 import { randomBytes } from "node:crypto";
-import type { Selectable } from "kysely";
-import type { AuditEvent } from "#contracts/audit.ts";
+import { sql, type Selectable } from "kysely";
+import type { AuditEvent, AuditFilter } from "#contracts/audit.ts";
 import type { StoreDb } from "./dialect.ts";
 import type { AuditEventsTable } from "./schema.ts";
 
@@ -18,7 +18,7 @@ export interface AuditPage {
 export interface AuditStore {
   record(orgId: string, entry: AuditEntry): Promise<AuditEvent>;
   /** Newest first; `before` is the last id of the previous page. Null when `before` is not this org's event. */
-  list(orgId: string, page: { limit: number; before?: string | undefined }): Promise<AuditPage | null>;
+  list(orgId: string, page: { limit: number; before?: string | undefined } & AuditFilter): Promise<AuditPage | null>;
 }
 
 /**
@@ -74,8 +74,33 @@ export function auditStore(s: StoreDb, now: () => Date): AuditStore {
       return toEvent(row);
     },
 
-    async list(orgId, { limit, before }) {
+    async list(orgId, { limit, before, ...filter }) {
       let query = db.selectFrom("audit_events").selectAll().where("org_id", "=", orgId);
+      // Substring filters escape LIKE's wildcards so "a_b" matches only "a_b" (ESCAPE works alike
+      // on SQLite and PostgreSQL); case is folded on both sides for the same answer on both stores.
+      const contains = (text: string) => `%${text.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+      if (filter.who) {
+        const pattern = contains(filter.who);
+        query = query.where((eb) =>
+          eb.or([
+            eb(sql`lower(actor_email)`, "like", sql`${pattern} escape '\\'`),
+            eb(sql`lower(coalesce(actor_key_name, ''))`, "like", sql`${pattern} escape '\\'`),
+          ]),
+        );
+      }
+      if (filter.action) query = query.where("action", "=", filter.action);
+      if (filter.resource_type) query = query.where("resource_type", "=", filter.resource_type);
+      if (filter.record) {
+        const pattern = contains(filter.record);
+        const record = filter.record;
+        query = query.where((eb) =>
+          eb.or([eb("resource_id", "=", record), eb(sql`lower(coalesce(resource_name, ''))`, "like", sql`${pattern} escape '\\'`)]),
+        );
+      }
+      // Times are stored as UTC ISO strings (record() above), so they compare as text once the
+      // bounds are written the same way.
+      if (filter.from) query = query.where("at", ">=", new Date(filter.from).toISOString());
+      if (filter.to) query = query.where("at", "<", new Date(filter.to).toISOString());
       if (before !== undefined) {
         const last = await db.selectFrom("audit_events").select(["at", "id"]).where("org_id", "=", orgId).where("id", "=", before).executeTakeFirst();
         if (!last) return null;

@@ -13,6 +13,9 @@ export const AUDIT_ACTION_LABELS: Record<(typeof AUDIT_ACTIONS)[number], string>
   removed: "Removed",
   revoked: "Revoked",
   joined: "Joined",
+  backfill_started: "Loaded existing objects",
+  backfill_cancelled: "Cancelled loading existing objects",
+  set_up: "Set up",
 };
 
 export const AUDIT_RESOURCE_LABELS: Record<(typeof AUDIT_RESOURCES)[number], string> = {
@@ -23,4 +26,5 @@ export const AUDIT_RESOURCE_LABELS: Record<(typeof AUDIT_RESOURCES)[number], str
   api_key: "API key",
   organization: "Organization",
   warehouse: "Warehouse",
+  table: "Table",
 };

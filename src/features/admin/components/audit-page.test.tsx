@@ -37,7 +37,7 @@ describe("Audit log page", () => {
       }),
       auditEvent(3, { action: "deleted", resource_id: "ds-gone", resource_name: "old-source" }),
       auditEvent(4, { action: "role_changed", resource_type: "member", resource_id: "u-vic", resource_name: "vic@example.com" }),
-      auditEvent(5, { action: "tested", resource_id: null, resource_name: null, outcome: "passed" }),
+      auditEvent(5, { action: "tested", resource_id: null, resource_name: "draft-orders", outcome: "passed" }),
     ];
     server.use(http.get("/api/audit", () => HttpResponse.json({ items: events, next_before: null })));
     renderAt("/org/audit");
@@ -65,7 +65,8 @@ describe("Audit log page", () => {
     expect(within(rows[2]!).queryByRole("link")).not.toBeInTheDocument();
     expect(rows[3]).toHaveTextContent("Changed role");
     expect(rows[3]).toHaveTextContent("Member vic@example.com");
-    expect(rows[4]).toHaveTextContent("Data source values not saved");
+    // Tested before it was saved: named by the name typed, and said to be unsaved.
+    expect(rows[4]).toHaveTextContent("Data source draft-orders (not saved)");
     expect(rows[4]).toHaveTextContent("passed");
     expect(screen.getByRole("status")).toHaveTextContent("5 events loaded, all there are");
   });
@@ -120,6 +121,69 @@ describe("Audit log page", () => {
     expect(alert).toHaveTextContent("Could not load older events");
     expect(alert).toHaveTextContent("The store is unavailable");
     expect(bodyRows()[0]).toHaveTextContent("source-0");
+  });
+
+  it("filters by who, action, record type, record and time through the address, and exports the same filters as CSV", async () => {
+    const asked: Record<string, string>[] = [];
+    server.use(
+      http.get("/api/audit", ({ request }) => {
+        const query = Object.fromEntries(new URL(request.url).searchParams);
+        asked.push(query);
+        const matching = query.action ? [auditEvent(7, { action: "backfill_started", resource_type: "task", resource_name: "load-orders" })] : [auditEvent(1)];
+        return HttpResponse.json({ items: matching, next_before: null });
+      }),
+    );
+    const { user, router } = renderAt("/org/audit");
+    await screen.findByRole("table", { name: "Audit log, newest first" });
+    const form = screen.getByRole("search", { name: "Filter the audit log" });
+    expect(within(form).getByRole("link", { name: "Export as CSV" })).toHaveAttribute("href", "/api/audit.csv");
+
+    await user.type(within(form).getByRole("textbox", { name: "Who" }), "ana@");
+    // Mantine's dropdowns are still transitioning in jsdom, hence `hidden`.
+    await user.click(within(form).getByRole("combobox", { name: "Action" }));
+    await user.click(await screen.findByRole("option", { name: "Loaded existing objects", hidden: true }));
+    await user.click(within(form).getByRole("combobox", { name: "Record type" }));
+    await user.click(await screen.findByRole("option", { name: "Task", hidden: true }));
+    await user.type(within(form).getByRole("textbox", { name: "Record" }), "orders");
+    const fromInput = within(form).getByLabelText("From");
+    await user.type(fromInput, "2026-01-10T08:00");
+    await user.click(within(form).getByRole("button", { name: "Apply filters" }));
+
+    const from = new Date("2026-01-10T08:00").toISOString();
+    await waitFor(() => expect(asked.at(-1)).toEqual({ limit: "50", who: "ana@", action: "backfill_started", resource_type: "task", record: "orders", from }));
+    await waitFor(() => expect(bodyRows()[0]).toHaveTextContent("Loaded existing objects"));
+    expect(screen.getByRole("status")).toHaveTextContent("1 matching event loaded, all there are");
+    const query = `who=ana%40&action=backfill_started&resource_type=task&record=orders&from=${encodeURIComponent(from)}`;
+    expect(router.state.location.search).toBe(`?${query}`);
+    // The form remounts with the applied filters (the address is its source).
+    expect(within(screen.getByRole("search")).getByRole("link", { name: "Export filtered rows as CSV" })).toHaveAttribute("href", `/api/audit.csv?${query}`);
+
+    // An empty range is refused at the form, before any request.
+    const before = asked.length;
+    await user.type(within(screen.getByRole("search")).getByLabelText("To"), "2026-01-09T08:00");
+    await user.click(within(screen.getByRole("search")).getByRole("button", { name: "Apply filters" }));
+    expect(within(screen.getByRole("search")).getByLabelText("To")).toHaveAccessibleDescription(/Must be after From/);
+    expect(asked).toHaveLength(before);
+
+    await user.click(within(screen.getByRole("search")).getByRole("button", { name: "Clear filters" }));
+    await waitFor(() => expect(asked.at(-1)).toEqual({ limit: "50" }));
+    expect(router.state.location.search).toBe("");
+    expect(within(screen.getByRole("search")).getByRole("link", { name: "Export as CSV" })).toHaveAttribute("href", "/api/audit.csv");
+  });
+
+  it("opens with the filters of its address, and says when none match", async () => {
+    const asked: Record<string, string>[] = [];
+    server.use(
+      http.get("/api/audit", ({ request }) => {
+        asked.push(Object.fromEntries(new URL(request.url).searchParams));
+        return HttpResponse.json({ items: [], next_before: null });
+      }),
+    );
+    // A value the API would refuse (an unknown action) is left out rather than sent.
+    renderAt("/org/audit?resource_type=table&action=exploded&who=%20");
+    expect(await screen.findByText(/No event matches these filters/)).toBeInTheDocument();
+    expect(asked).toEqual([{ limit: "50", resource_type: "table" }]);
+    expect(screen.getByRole("combobox", { name: "Record type" })).toHaveValue("Table");
   });
 
   it("says so when nothing is recorded yet", async () => {
