@@ -111,6 +111,16 @@ describe.each([sqlite, postgres])("store contract on $name", (adapter) => {
       expect((await stores.dataSources.findDataSourceByName(ORG, "Orders"))?.id).toBe(sourceId);
     });
 
+    it("a task saved under an older file-format rule still reads back in the list, by id and for the worker", async () => {
+      // As an older store wrote it: a two-byte delimiter that today's input rule refuses.
+      const older = JSON.stringify({ type: "csv", header: true, delimiter: "||", quote: '"', compression: "auto" });
+      await stores.db.db.updateTable("tasks").set({ file_format: older }).where("id", "=", taskId).execute();
+      expect((await stores.tasks.list(ORG)).map((t) => t.file_format)).toEqual([JSON.parse(older)]);
+      expect((await stores.tasks.get(ORG, taskId))?.file_format).toMatchObject({ delimiter: "||" });
+      await stores.tasks.setDesiredState(ORG, taskId, "running", 30_000);
+      expect((await stores.tasks.listRunnable()).find((r) => r.id === taskId)?.config.file_format).toMatchObject({ delimiter: "||" });
+    });
+
     it("warehouses: scoped per org, one default per org (moved in one step), sealed password kept when left out, in use by tasks", async () => {
       const w = stores.warehouses;
       const fields = { name: "main", host: "db.example.com", port: 8000, user: "u", database: "default", tls: false, is_default: false };

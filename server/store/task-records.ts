@@ -3,7 +3,7 @@
 import { randomUUID } from "node:crypto";
 import type { Selectable } from "kysely";
 import {
-  fileFormatSchema,
+  storedFileFormatSchema,
   type DesiredState,
   type OnError,
   type TaskCounters,
@@ -35,7 +35,7 @@ export function toTaskRecord(row: TaskRow): TaskRecord {
     name: row.name,
     data_source_id: row.data_source_id,
     data_source_name: row.data_source_name,
-    file_format: fileFormatSchema.parse(JSON.parse(row.file_format)),
+    file_format: storedFileFormatSchema.parse(JSON.parse(row.file_format)),
     prefix: row.prefix,
     suffix: row.suffix,
     target: { database: row.target_database, table: row.target_table },
