@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { Acknowledger, backoffSeconds } from "./acknowledger.ts";
+import { Acknowledger } from "./acknowledger.ts";
 import type { BatchEntryFailure, MessageQueue, QueueMessage } from "./queue.ts";
 
 /** An in-memory stand-in for the SQS calls the acknowledger makes (the real queue is exercised in tests/worker*.test.ts). */
@@ -38,12 +38,6 @@ function make(now = { t: 0 }) {
   });
   return { queue, ack, errors, now, deleted: () => deleted };
 }
-
-describe("backoffSeconds", () => {
-  it("doubles per receive and caps", () => {
-    expect([1, 2, 3, 4, 10].map((n) => backoffSeconds(n, 5, 300))).toEqual([5, 10, 20, 40, 300]);
-  });
-});
 
 describe("Acknowledger", () => {
   it("holds a batch's deletes until released (the batch records its run first); other deletes and visibility changes go out", async () => {

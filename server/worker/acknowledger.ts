@@ -3,6 +3,7 @@
 // exponential backoff so it neither spins nor waits forever. While records are buffered or loading,
 // visibility is extended (a heartbeat) so SQS does not hand the message to another consumer.
 import type { MessageQueue, QueueMessage } from "./queue.ts";
+import { backoff } from "./backoff.ts";
 
 export interface AckOptions {
   /** The visibility timeout the worker asks for on receive and extends by. */
@@ -30,11 +31,6 @@ interface Tracked {
 }
 
 export type Settlement = "deleted" | "retry" | "deferred";
-
-export function backoffSeconds(receiveCount: number, base: number, max: number): number {
-  const exponent = Math.max(0, Math.min(30, receiveCount - 1));
-  return Math.min(max, base * 2 ** exponent);
-}
 
 export class Acknowledger {
   private readonly tracked = new Map<string, Tracked>();
@@ -141,7 +137,7 @@ export class Acknowledger {
     if (t.failed) {
       this.settled.retried++;
       this.options.onReturned?.("retry");
-      const seconds = backoffSeconds(t.message.receiveCount, this.options.backoffBaseSeconds, this.options.backoffMaxSeconds);
+      const seconds = backoff(t.message.receiveCount, this.options.backoffBaseSeconds, this.options.backoffMaxSeconds);
       this.pendingChanges.push({ t, seconds });
       outcome = "retry";
     } else if (t.deferSeconds > 0) {

@@ -23,6 +23,7 @@ import type { TaskMetrics } from "./metrics.ts";
 import { BatchTally } from "./run-record.ts";
 import { errorText, excerpt, ledgerObject, sleep } from "./runner-support.ts";
 import type { Settler, VersionLoader } from "./version-loader.ts";
+import { backoff, MAX_PAUSE_MS } from "./backoff.ts";
 
 /** A reconcile lists objects modified since the previous reconcile's start minus this. */
 export const RECONCILE_MARGIN_MS = 15 * 60_000;
@@ -170,7 +171,7 @@ export class Backfiller {
               });
               return;
             }
-            await sleep(1000 * 2 ** failedPages, deps.signal);
+            await sleep(backoff(failedPages, 2000, MAX_PAUSE_MS), deps.signal);
             continue;
           }
           failedPages = 0;
@@ -227,7 +228,7 @@ export class Backfiller {
             : `Listing ${where} failed three times (${classified.code}); start the backfill again later`;
           return { error: { message, detail } };
         }
-        await sleep(500 * 2 ** attempt, deps.signal);
+        await sleep(backoff(attempt, 1000, MAX_PAUSE_MS), deps.signal);
       }
     }
   }

@@ -12,6 +12,7 @@ import type { TaskMetrics } from "./metrics.ts";
 import { parseBody, type TaskScope } from "./events.ts";
 import type { MessageQueue, QueueMessage } from "./queue.ts";
 import { errorText, excerpt, ledgerObject, sleep, type BatchItem } from "./runner-support.ts";
+import { backoff, MAX_PAUSE_MS } from "./backoff.ts";
 
 /** Permanent AWS refusals in a row before the task fails (one could be a blip in IAM propagation). */
 const FATAL_AFTER = 3;
@@ -167,7 +168,7 @@ export class Receiver {
       }
     }
     this.failures++;
-    const delay = Math.min(30_000, 500 * 2 ** Math.min(6, this.failures - 1));
+    const delay = backoff(this.failures, 500, MAX_PAUSE_MS);
     this.deps.log.warn({ err: text, retryInMs: delay }, "receive failed");
     await this.deps.store.reportError(this.deps.taskId, `Receiving from the queue failed: ${problem}. Retrying.`, detail);
     this.pauseFor(delay);

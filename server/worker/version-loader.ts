@@ -15,6 +15,7 @@ import { loadItems, type FileOutcome, type LoadItem } from "./loader.ts";
 import { DEFERRALS, type BatchTally } from "./run-record.ts";
 import { errorText, excerpt, ledgerObject, sleep, type BatchItem } from "./runner-support.ts";
 import { REASONS, resolveVersions } from "./versions.ts";
+import { backoff, MAX_PAUSE_MS } from "./backoff.ts";
 
 export interface VersionLoaderDeps {
   task: RunnableTask;
@@ -290,7 +291,7 @@ export class VersionLoader {
     } else if (stoppedBy?.kind === "access") {
       // S3 refused Databend: affects every file alike; hold off receiving for fresh credentials.
       this.accessFailures++;
-      const delay = Math.min(30_000, 1000 * 2 ** Math.min(5, this.accessFailures - 1));
+      const delay = backoff(this.accessFailures, 1000, MAX_PAUSE_MS);
       deps.pauseReceiving(delay);
       deps.log.warn({ err: stoppedBy.detail, pauseMs: delay }, "load refused; messages stay in the queue");
     } else {
@@ -331,7 +332,7 @@ export class VersionLoader {
       if (!unreachable) {
         transientTries++;
         deps.log.warn({ err: stop.detail, attempt: transientTries }, "transient Databend error; retrying the batch");
-        await sleep(500 * 2 ** transientTries, deps.signal);
+        await sleep(backoff(transientTries, 1000, MAX_PAUSE_MS), deps.signal);
         goOn = !deps.stopping();
       } else {
         const messages = new Set(pending.flatMap((p) => entryOf(planByKey.get(p.key)!.object).messageIds)).size;
