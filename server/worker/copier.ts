@@ -2,7 +2,6 @@
 // settings and the assumed role's session keys, run through the warehouse, with every error
 // scrubbed of those keys. Also the S3 look-ups the load rules need (HEAD for an ETag or existence)
 // and each load's one transaction with its receipts.
-import { createHash } from "node:crypto";
 import { HeadObjectCommand, type S3Client } from "@aws-sdk/client-s3";
 import { classifyAwsError } from "../aws/errors.ts";
 import type { CopyFileResult, Warehouse } from "../databend/client.ts";
@@ -38,10 +37,6 @@ export interface CopierDeps {
   roleSessionSeconds: number;
   /** COPY durations and errors by class. */
   metrics?: TaskMetrics;
-}
-
-export function sha1(text: string): string {
-  return createHash("sha1").update(text).digest("hex").slice(0, 16);
 }
 
 export class Copier {
