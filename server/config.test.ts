@@ -50,7 +50,7 @@ describe("loadConfig", () => {
     const set = loadConfig({ REQUEST_TIMEOUT_MS: "1000", CONNECTION_TIMEOUT_MS: "2000", KEEP_ALIVE_TIMEOUT_MS: "3000", BODY_LIMIT_BYTES: "4096" });
     expect(set).toMatchObject({ requestTimeoutMs: 1000, connectionTimeoutMs: 2000, keepAliveTimeoutMs: 3000, bodyLimitBytes: 4096 });
     for (const name of ["REQUEST_TIMEOUT_MS", "CONNECTION_TIMEOUT_MS", "KEEP_ALIVE_TIMEOUT_MS", "BODY_LIMIT_BYTES"]) {
-      expect(() => loadConfig({ [name]: "0" })).toThrow(new RegExp(`${name} must be a whole number above 0`));
+      expect(() => loadConfig({ [name]: "0" })).toThrow(new RegExp(`${name} must be a whole number of at least 1`));
     }
   });
 

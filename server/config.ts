@@ -3,6 +3,7 @@ import { randomBytes } from "node:crypto";
 import path from "node:path";
 import { isRole, ROLES, type Role } from "#contracts/roles.ts";
 import { API_KEY_MIN_LENGTH } from "./auth/key-length.ts";
+import { envBoolean, envNumber, envPort } from "./env-values.ts";
 import { allowedHostEntry, LOOPBACK_HOSTNAMES } from "./host-names.ts";
 import { secretKeysFromEnv, type SecretKeys } from "./warehouses/secret-box.ts";
 
@@ -107,29 +108,7 @@ export const DEFAULTS = {
   bodyLimitBytes: 64 * 1024,
 } as const;
 
-function portFrom(value: string | undefined, fallback: number, name: string): number {
-  if (value === undefined || value === "") return fallback;
-  const port = Number(value);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) {
-    throw new Error(`${name} must be a port number from 0 to 65535, got "${value}"`);
-  }
-  return port;
-}
-
-function positiveInt(value: string | undefined, fallback: number, name: string): number {
-  if (value === undefined || value === "") return fallback;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n <= 0) throw new Error(`${name} must be a whole number above 0, got "${value}"`);
-  return n;
-}
-
-function booleanFrom(value: string | undefined, fallback: boolean, name: string): boolean {
-  const text = (value ?? "").trim().toLowerCase();
-  if (text === "") return fallback;
-  if (text === "true" || text === "1") return true;
-  if (text === "false" || text === "0") return false;
-  throw new Error(`${name} must be true or false, got "${value}"`);
-}
+const WHOLE_ABOVE_0 = { min: 1, integer: true };
 
 function provisionerUrlFrom(value: string | undefined): string | undefined {
   if (value === undefined || value.trim() === "") return undefined;
@@ -259,7 +238,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const publicOrigin = publicOriginFrom(env.PUBLIC_URL);
   const orgId = env.ORG_ID || undefined;
   return {
-    port: portFrom(env.PORT, DEFAULTS.port, "PORT"),
+    port: envPort(env, "PORT", DEFAULTS.port),
     host: env.HOST || "127.0.0.1",
     dataDir: path.resolve(env.DATA_DIR || DEFAULTS.dataDir),
     databaseUrl: env.DATABASE_URL || undefined,
@@ -269,23 +248,22 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     awsEndpointUrl: env.AWS_ENDPOINT_URL || undefined,
     databendDsn: env.DATABEND_DSN || DEFAULTS.databendDsn,
     warehouseSecretKeys: secretKeysFromEnv(env),
-    allowOrgCreation: booleanFrom(env.ALLOW_ORG_CREATION, true, "ALLOW_ORG_CREATION"),
+    allowOrgCreation: envBoolean(env, "ALLOW_ORG_CREATION", true),
     warehouseProvisionerUrl: provisionerUrlFrom(env.WAREHOUSE_PROVISIONER_URL),
-    databendCheckTimeoutMs: positiveInt(env.DATABEND_CHECK_TIMEOUT_MS, DEFAULTS.databendCheckTimeoutMs, "DATABEND_CHECK_TIMEOUT_MS"),
-    databendPreviewTimeoutMs: positiveInt(env.DATABEND_PREVIEW_TIMEOUT_MS, DEFAULTS.databendPreviewTimeoutMs, "DATABEND_PREVIEW_TIMEOUT_MS"),
+    databendCheckTimeoutMs: envNumber(env, "DATABEND_CHECK_TIMEOUT_MS", DEFAULTS.databendCheckTimeoutMs, WHOLE_ABOVE_0),
+    databendPreviewTimeoutMs: envNumber(env, "DATABEND_PREVIEW_TIMEOUT_MS", DEFAULTS.databendPreviewTimeoutMs, WHOLE_ABOVE_0),
     databendS3EndpointUrl: env.DATABEND_S3_ENDPOINT_URL || undefined,
     logLevel: env.LOG_LEVEL || "info",
     publicOrigin,
     allowedHosts: allowedHostsFrom(env, publicOrigin),
-    requestTimeoutMs: positiveInt(env.REQUEST_TIMEOUT_MS, DEFAULTS.requestTimeoutMs, "REQUEST_TIMEOUT_MS"),
-    connectionTimeoutMs: positiveInt(env.CONNECTION_TIMEOUT_MS, DEFAULTS.connectionTimeoutMs, "CONNECTION_TIMEOUT_MS"),
-    keepAliveTimeoutMs: positiveInt(env.KEEP_ALIVE_TIMEOUT_MS, DEFAULTS.keepAliveTimeoutMs, "KEEP_ALIVE_TIMEOUT_MS"),
-    bodyLimitBytes: positiveInt(env.BODY_LIMIT_BYTES, DEFAULTS.bodyLimitBytes, "BODY_LIMIT_BYTES"),
+    requestTimeoutMs: envNumber(env, "REQUEST_TIMEOUT_MS", DEFAULTS.requestTimeoutMs, WHOLE_ABOVE_0),
+    connectionTimeoutMs: envNumber(env, "CONNECTION_TIMEOUT_MS", DEFAULTS.connectionTimeoutMs, WHOLE_ABOVE_0),
+    keepAliveTimeoutMs: envNumber(env, "KEEP_ALIVE_TIMEOUT_MS", DEFAULTS.keepAliveTimeoutMs, WHOLE_ABOVE_0),
+    bodyLimitBytes: envNumber(env, "BODY_LIMIT_BYTES", DEFAULTS.bodyLimitBytes, WHOLE_ABOVE_0),
     authSecret: authSecretFrom(env.AUTH_SECRET),
     adminSeed: adminSeedFrom(env),
     oidc: oidcFrom(env, orgId),
-    apiMetricsPort:
-      env.API_METRICS_PORT?.trim().toLowerCase() === "off" ? null : portFrom(env.API_METRICS_PORT?.trim(), DEFAULTS.apiMetricsPort, "API_METRICS_PORT (or off)"),
+    apiMetricsPort: envPort(env, "API_METRICS_PORT", DEFAULTS.apiMetricsPort, { off: true }),
     apiMetricsHost: env.API_METRICS_HOST || "127.0.0.1",
   };
 }

@@ -1,6 +1,7 @@
 // Worker tuning, from the environment; defaults suit a real queue.
 import { hostname } from "node:os";
 import { randomBytes } from "node:crypto";
+import { envNumber, envPort } from "../env-values.ts";
 
 export interface WorkerConfig {
   workerId: string;
@@ -47,49 +48,32 @@ export interface WorkerConfig {
   metricsHost: string;
 }
 
-function num(env: NodeJS.ProcessEnv, name: string, dflt: number, min = 0): number {
-  const raw = env[name];
-  if (raw === undefined || raw === "") return dflt;
-  const value = Number(raw);
-  if (!Number.isFinite(value) || value < min) throw new Error(`${name} must be a number of at least ${min}, got "${raw}"`);
-  return value;
-}
-
-/** WORKER_METRICS_PORT: a port (default 9464, 0 for any free one) or "off". */
-function metricsPort(env: NodeJS.ProcessEnv): number | null {
-  const raw = env.WORKER_METRICS_PORT?.trim();
-  if (raw?.toLowerCase() === "off") return null;
-  const port = num(env, "WORKER_METRICS_PORT", 9464, 0);
-  if (!Number.isInteger(port) || port > 65535) throw new Error(`WORKER_METRICS_PORT must be a port (0-65535) or "off", got "${raw}"`);
-  return port;
-}
-
 export function defaultWorkerId(): string {
   return `${hostname()}-${process.pid}-${randomBytes(3).toString("hex")}`;
 }
 
 export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerConfig {
-  const loadMetadataHours = num(env, "WORKER_LOAD_METADATA_HOURS", (14 + 7) * 24, 1);
+  const loadMetadataHours = envNumber(env, "WORKER_LOAD_METADATA_HOURS", (14 + 7) * 24, { min: 1 });
   return {
     workerId: env.WORKER_ID || defaultWorkerId(),
-    pollMs: num(env, "WORKER_POLL_MS", 1000, 50),
-    receiveConcurrency: num(env, "WORKER_RECEIVE_CONCURRENCY", 4, 1),
-    waitSeconds: num(env, "WORKER_WAIT_SECONDS", 20, 0),
-    visibilitySeconds: num(env, "WORKER_VISIBILITY_SECONDS", 60, 2),
-    batchMaxFiles: num(env, "WORKER_BATCH_MAX_FILES", 1000, 1),
-    batchLingerMs: num(env, "WORKER_BATCH_LINGER_MS", 1000, 0),
-    loadConcurrency: num(env, "WORKER_LOAD_CONCURRENCY", 1, 1),
-    backoffBaseSeconds: num(env, "WORKER_BACKOFF_BASE_SECONDS", 10, 0),
-    backoffMaxSeconds: num(env, "WORKER_BACKOFF_MAX_SECONDS", 900, 0),
-    claimLeaseSeconds: num(env, "WORKER_CLAIM_LEASE_SECONDS", 120, 1),
-    roleSessionSeconds: num(env, "WORKER_ROLE_SESSION_SECONDS", 3600, 1),
-    stopGraceMs: num(env, "WORKER_STOP_GRACE_MS", 30_000, 0),
-    maxStatementsPerBatch: num(env, "WORKER_MAX_STATEMENTS_PER_BATCH", 64, 1),
+    pollMs: envNumber(env, "WORKER_POLL_MS", 1000, { min: 50 }),
+    receiveConcurrency: envNumber(env, "WORKER_RECEIVE_CONCURRENCY", 4, { min: 1 }),
+    waitSeconds: envNumber(env, "WORKER_WAIT_SECONDS", 20, { min: 0 }),
+    visibilitySeconds: envNumber(env, "WORKER_VISIBILITY_SECONDS", 60, { min: 2 }),
+    batchMaxFiles: envNumber(env, "WORKER_BATCH_MAX_FILES", 1000, { min: 1 }),
+    batchLingerMs: envNumber(env, "WORKER_BATCH_LINGER_MS", 1000, { min: 0 }),
+    loadConcurrency: envNumber(env, "WORKER_LOAD_CONCURRENCY", 1, { min: 1 }),
+    backoffBaseSeconds: envNumber(env, "WORKER_BACKOFF_BASE_SECONDS", 10, { min: 0 }),
+    backoffMaxSeconds: envNumber(env, "WORKER_BACKOFF_MAX_SECONDS", 900, { min: 0 }),
+    claimLeaseSeconds: envNumber(env, "WORKER_CLAIM_LEASE_SECONDS", 120, { min: 1 }),
+    roleSessionSeconds: envNumber(env, "WORKER_ROLE_SESSION_SECONDS", 3600, { min: 1 }),
+    stopGraceMs: envNumber(env, "WORKER_STOP_GRACE_MS", 30_000, { min: 0 }),
+    maxStatementsPerBatch: envNumber(env, "WORKER_MAX_STATEMENTS_PER_BATCH", 64, { min: 1 }),
     copyEndpointUrl: env.DATABEND_S3_ENDPOINT_URL || undefined,
     loadMetadataHours,
-    ledgerRetentionHours: num(env, "WORKER_LEDGER_RETENTION_HOURS", loadMetadataHours + 24, loadMetadataHours),
-    probeMaxMs: num(env, "WORKER_PROBE_MAX_MS", 30_000, 100),
-    metricsPort: metricsPort(env),
+    ledgerRetentionHours: envNumber(env, "WORKER_LEDGER_RETENTION_HOURS", loadMetadataHours + 24, { min: loadMetadataHours }),
+    probeMaxMs: envNumber(env, "WORKER_PROBE_MAX_MS", 30_000, { min: 100 }),
+    metricsPort: envPort(env, "WORKER_METRICS_PORT", 9464, { off: true }),
     metricsHost: env.WORKER_METRICS_HOST || "127.0.0.1",
   };
 }
