@@ -276,6 +276,19 @@ describe.each([sqlite, postgres])("store contract on $name", (adapter) => {
       expect(await t.listWorkers(ORG, taskId, 30_000)).toEqual([]);
     });
 
+    it("liveness is the database's clock: a worker whose host clock runs 10 minutes behind still holds its task when stopped", async () => {
+      await stores.tasks.setDesiredState(ORG, taskId, "running", 30_000);
+      const where = target.startsWith("postgres") ? { url: target } : { dataDir: target };
+      const behind = await openStore({ ...where, now: () => new Date(Date.now() - 10 * 60_000) });
+      try {
+        await behind.tasks.reportRunning(taskId, "w-behind");
+        expect(await stores.tasks.setDesiredState(ORG, taskId, "stopped", 30_000)).toMatchObject({ record: { status: "running" }, changed: true });
+        expect((await stores.tasks.listWorkers(ORG, taskId, 30_000))!.map((w) => [w.worker_id, w.live])).toEqual([["w-behind", true]]);
+      } finally {
+        await behind.close();
+      }
+    });
+
     it("runs: finishBatch records the run, moves counters and marks the ledger; listRuns pages newest first", async () => {
       const t = stores.tasks;
       const base = { task_id: taskId, worker_id: "w1", status: "succeeded" as const, messages: 1, messages_deleted: 1, messages_skipped: 0,

@@ -12,6 +12,7 @@ import {
 } from "#contracts/task.ts";
 import type { StoreDb } from "./dialect.ts";
 import type { TasksTable } from "./schema.ts";
+import { hasLiveWorker } from "./task-workers.ts";
 import { DuplicateTaskNameError, type TaskConfig, type TaskPort } from "./tasks.ts";
 
 export const COUNTERS = [
@@ -153,11 +154,10 @@ export function taskRecords(s: StoreDb, now: () => Date): TaskPort {
     },
 
     async setDesiredState(orgId, id, desired: DesiredState, staleAfterMs) {
-      const at = now().toISOString();
       const changed = await db.transaction().execute(async (tx) => {
         const row = await tx
           .selectFrom("tasks")
-          .select(["heartbeat_at", "status", "desired_state"])
+          .select(["status", "desired_state"])
           .where("org_id", "=", orgId)
           .where("id", "=", id)
           .executeTakeFirst();
@@ -178,7 +178,7 @@ export function taskRecords(s: StoreDb, now: () => Date): TaskPort {
             .executeTakeFirst();
           return Number(result.numUpdatedRows) > 0;
         }
-        const live = row.heartbeat_at !== null && Date.parse(at) - Date.parse(row.heartbeat_at) < staleAfterMs;
+        const live = await hasLiveWorker(s, tx, id, staleAfterMs);
         if (live && row.status === "running") {
           await update.set({ desired_state: "stopped" }).execute();
         } else {

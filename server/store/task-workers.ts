@@ -2,9 +2,24 @@
 // Several workers may consume one task's queue at once (claims keep each object to one load); the
 // task row keeps the last heartbeat of any of them, task_workers keeps one row per worker. Liveness
 // and pruning compare seen_ms with the database's clock, so hosts' clocks do not matter.
-import { sql } from "kysely";
+import { sql, type Kysely } from "kysely";
 import type { StoreDb } from "./dialect.ts";
+import type { Database } from "./schema.ts";
 import { WORKERS_FORGOTTEN_AFTER_MS, type TaskWorkersPort } from "./tasks.ts";
+
+/**
+ * The one liveness rule: a worker is live while the database's clock says it was heard from less
+ * than `staleAfterMs` ago. `db` may be a transaction.
+ */
+export async function hasLiveWorker(s: StoreDb, db: Kysely<Database>, taskId: string, staleAfterMs: number): Promise<boolean> {
+  const row = await db
+    .selectFrom("task_workers")
+    .select("worker_id")
+    .where("task_id", "=", taskId)
+    .where("seen_ms", ">", sql<number>`${s.nowMs()} - ${staleAfterMs}`)
+    .executeTakeFirst();
+  return row !== undefined;
+}
 
 /** Worker side, used by the status reports (task-status.ts). */
 export function workerHeartbeats(s: StoreDb) {
@@ -57,7 +72,7 @@ export function taskWorkers(s: StoreDb): TaskWorkersPort {
       if (!task) return null;
       const rows = await db
         .selectFrom("task_workers")
-        .select(["worker_id", "started_at", "heartbeat_at", sql<number | string>`${s.nowMs()} - seen_ms`.as("age_ms")])
+        .select(["worker_id", "started_at", "heartbeat_at", sql<number | boolean>`seen_ms > ${s.nowMs()} - ${staleAfterMs}`.as("live")])
         .where("task_id", "=", taskId)
         .orderBy("started_at")
         .orderBy("worker_id")
@@ -66,7 +81,7 @@ export function taskWorkers(s: StoreDb): TaskWorkersPort {
         worker_id: r.worker_id,
         started_at: r.started_at,
         heartbeat_at: r.heartbeat_at,
-        live: Number(r.age_ms) < staleAfterMs,
+        live: Boolean(r.live),
       }));
     },
   };
