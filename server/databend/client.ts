@@ -17,30 +17,6 @@ export interface CopyFileResult {
   firstErrorLine: number | null;
 }
 
-/**
- * The worker's older names for the classes of `classifyDatabendError` (server/databend/errors.ts),
- * kept so callers that switch on `kind` keep working:
- * - `target` = configuration: nothing works until someone changes the task or the warehouse; the
- *   task fails (not only a missing database or table: a syntax error, a refused login, ...).
- * - `unavailable` = transient: retry the whole batch later.
- * - `access` = S3 refused Databend the objects; retry later with fresh credentials.
- * - `statement` = file: a file of the batch is at fault; isolate it (`file` names it when known).
- */
-export type WarehouseErrorKind = "unavailable" | "target" | "access" | "statement";
-
-const KIND_OF_CLASS: Record<DatabendErrorClass, WarehouseErrorKind> = {
-  configuration: "target",
-  transient: "unavailable",
-  access: "access",
-  file: "statement",
-};
-const CLASS_OF_KIND: Record<WarehouseErrorKind, DatabendErrorClass> = {
-  target: "configuration",
-  unavailable: "transient",
-  access: "access",
-  statement: "file",
-};
-
 export interface WarehouseErrorInfo {
   code?: number | undefined;
   codeName?: string | undefined;
@@ -58,29 +34,23 @@ export interface WarehouseErrorInfo {
  * `detail` is the scrubbed driver text with its line breaks.
  */
 export class WarehouseError extends Error {
-  readonly kind: WarehouseErrorKind;
+  /** What the worker does about it (see `DatabendErrorClass`). */
   readonly errorClass: DatabendErrorClass;
   readonly code: number | undefined;
   readonly codeName: string | undefined;
   readonly sentence: string;
   readonly detail: string;
   readonly file: string | undefined;
-  constructor(kind: WarehouseErrorKind, message: string, info: WarehouseErrorInfo = {}) {
+  constructor(errorClass: DatabendErrorClass, message: string, info: WarehouseErrorInfo = {}) {
     super(message);
     this.name = "WarehouseError";
-    this.kind = kind;
-    this.errorClass = CLASS_OF_KIND[kind];
+    this.errorClass = errorClass;
     this.code = info.code;
     this.codeName = info.codeName;
     this.sentence = info.sentence ?? message;
     this.detail = info.detail ?? message;
     this.file = info.file;
   }
-}
-
-/** The class of an error text, under its older name (see `WarehouseErrorKind`); by Databend's code. */
-export function classifyWarehouseError(message: string): WarehouseErrorKind {
-  return KIND_OF_CLASS[classifyDatabendError(message).errorClass];
 }
 
 /**
@@ -97,13 +67,13 @@ export function toWarehouseError(
   if (error instanceof WarehouseError) return error;
   if (error instanceof UnsafeIdentifierError) {
     const detail = scrubSecrets(error.message, secrets);
-    return new WarehouseError("target", detail, {
+    return new WarehouseError("configuration", detail, {
       sentence: `The task's target cannot be written in SQL: ${detail}. Edit the task's target, then start the task again.`,
     });
   }
   const raw = error instanceof Error ? error.message : String(error);
   const c = classifyDatabendError(raw || "Databend request failed", { secrets, during, ...(bucket ? { bucket } : {}) });
-  return new WarehouseError(KIND_OF_CLASS[c.errorClass], c.detail.replace(/\s+/g, " ").trim(), {
+  return new WarehouseError(c.errorClass, c.detail.replace(/\s+/g, " ").trim(), {
     code: c.code,
     codeName: c.codeName,
     sentence: c.sentence,
@@ -214,7 +184,7 @@ export class DatabendWarehouse implements Warehouse {
       return result;
     } catch (error) {
       const e = toWarehouseError(error, secrets);
-      this.release(conn, e.kind !== "unavailable");
+      this.release(conn, e.errorClass !== "transient");
       throw e;
     }
   }
@@ -251,7 +221,7 @@ export class DatabendWarehouse implements Warehouse {
       return value;
     } catch (error) {
       const e = toWarehouseError(error instanceof RollbackFailed ? error.cause : error, secrets);
-      this.release(conn, !broken && e.kind !== "unavailable");
+      this.release(conn, !broken && e.errorClass !== "transient");
       throw e;
     }
   }

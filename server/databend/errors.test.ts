@@ -6,7 +6,7 @@
 // src/query/service/src/servers/http/v1/http_query_handlers.rs); `driver()` frames it the way
 // databend-driver 0.33.7 reports a failed query (bendsql core/src/error.rs).
 import { describe, expect, it } from "vitest";
-import { WarehouseError, classifyWarehouseError, toWarehouseError } from "./client.ts";
+import { WarehouseError, toWarehouseError } from "./client.ts";
 import { DATABEND_ERROR_CODES, classifyDatabendError, databendErrorCode, failingFile } from "./errors.ts";
 import { UnsafeIdentifierError } from "./sql.ts";
 
@@ -226,23 +226,22 @@ describe("failingFile", () => {
 });
 
 describe("toWarehouseError (the worker's entry point)", () => {
-  it("keeps the older kinds for callers that switch on them", () => {
-    const kindOf = (e: Captured) => toWarehouseError(new Error(driver(e))).kind;
-    expect(kindOf(ENGINE.unknown_table)).toBe("target");
-    expect(kindOf(ENGINE.syntax_raw_deflate)).toBe("target");
-    expect(kindOf(ENGINE.unreachable_s3)).toBe("unavailable");
-    expect(kindOf(ENGINE.bad_csv_s3)).toBe("statement");
-    expect(kindOf(ENGINE.missing_s3)).toBe("statement");
-    expect(kindOf(ENGINE.denied_s3)).toBe("access");
-    expect(toWarehouseError(new Error(DRIVER.refused)).kind).toBe("unavailable");
-    expect(classifyWarehouseError(driver(ENGINE.unknown_database))).toBe("target");
+  it("classifies the driver's text by Databend's code, and a refused connection as transient", () => {
+    const classOf = (e: Captured) => toWarehouseError(new Error(driver(e))).errorClass;
+    expect(classOf(ENGINE.unknown_table)).toBe("configuration");
+    expect(classOf(ENGINE.syntax_raw_deflate)).toBe("configuration");
+    expect(classOf(ENGINE.unknown_database)).toBe("configuration");
+    expect(classOf(ENGINE.unreachable_s3)).toBe("transient");
+    expect(classOf(ENGINE.bad_csv_s3)).toBe("file");
+    expect(classOf(ENGINE.missing_s3)).toBe("file");
+    expect(classOf(ENGINE.denied_s3)).toBe("access");
+    expect(toWarehouseError(new Error(DRIVER.refused)).errorClass).toBe("transient");
   });
 
   it("keeps message as the driver's text on one line, and adds the sentence, class, code, detail and file", () => {
     const e = toWarehouseError(new Error(driver(ENGINE.missing_s3)), [], "databend-demo-bucket");
     expect(e).toBeInstanceOf(WarehouseError);
     expect(e).toMatchObject({
-      kind: "statement",
       errorClass: "file",
       code: 3001,
       codeName: "StorageNotFound",
@@ -263,7 +262,7 @@ describe("toWarehouseError (the worker's entry point)", () => {
     expect(toWarehouseError(own)).toBe(own);
     expect(own).toMatchObject({ errorClass: "access", detail: own.message, sentence: own.message, code: undefined });
     const ident = toWarehouseError(new UnsafeIdentifierError('Databend cannot quote a name containing a backtick: "t`x"'));
-    expect(ident).toMatchObject({ kind: "target", errorClass: "configuration" });
+    expect(ident).toMatchObject({ errorClass: "configuration" });
     expect(ident.sentence).toMatch(/^The task's target cannot be written in SQL: .*backtick.*Edit the task's target/);
     expect(ident.message).toMatch(/^Databend cannot quote a name containing a backtick/);
   });

@@ -50,14 +50,14 @@ describe("file outcomes", () => {
       [{ key: "in/a.csv" }, { key: "in/b.csv" }],
       { copy: failing(TEXTS.unknownTable), objectExists: async () => true, maxStatements: 10 },
     );
-    expect(stoppedBy?.kind).toBe("target");
+    expect(stoppedBy?.errorClass).toBe("configuration");
     expect(outcomes.map((o) => o.status)).toEqual(["failed", "failed"]);
     expectSentences(outcomes, TEXTS.unknownTable);
   });
 
   it("isolation out of budget: the last sentence, and the last detail", async () => {
     const { outcomes } = await loadItems(items, { copy: failing(TEXTS.corrupt), objectExists: async () => true, maxStatements: 2 });
-    expect(outcomes.some((o) => o.status === "failed" && o.kind === "budget")).toBe(true);
+    expect(outcomes.some((o) => o.status === "failed" && o.errorClass === "budget")).toBe(true);
     expectSentences(outcomes, TEXTS.corrupt);
   });
 });

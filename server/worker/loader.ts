@@ -39,7 +39,7 @@ export type FileOutcome =
   /** The object no longer exists (deleted, or purged by another load). */
   | { key: string; status: "missing"; error: string; detail?: string }
   /** `error` is the operator's sentence; `detail` Databend's own text behind it (scrubbed). */
-  | { key: string; status: "failed"; error: string; detail?: string; kind: WarehouseError["kind"] | "budget" };
+  | { key: string; status: "failed"; error: string; detail?: string; errorClass: WarehouseError["errorClass"] | "budget" };
 
 export interface LoadDeps {
   /** One transaction loading these keys with their receipts; throws WarehouseError (rolled back). */
@@ -80,12 +80,12 @@ export async function loadItems(items: readonly LoadItem[], deps: LoadDeps, buck
   while (groups.length > 0) {
     const group = groups.shift()!;
     if (stoppedBy) {
-      for (const key of group.keys) outcomes.set(key, { key, status: "failed", error: stoppedBy.sentence, detail: stoppedBy.detail, kind: stoppedBy.kind });
+      for (const key of group.keys) outcomes.set(key, { key, status: "failed", error: stoppedBy.sentence, detail: stoppedBy.detail, errorClass: stoppedBy.errorClass });
       continue;
     }
     if (statements >= deps.maxStatements) {
       const error = `not loaded: isolating failing files took more than ${deps.maxStatements} statements; last error: ${lastError}`;
-      for (const key of group.keys) outcomes.set(key, { key, status: "failed", error, ...(lastDetail ? { detail: lastDetail } : {}), kind: "budget" });
+      for (const key of group.keys) outcomes.set(key, { key, status: "failed", error, ...(lastDetail ? { detail: lastDetail } : {}), errorClass: "budget" });
       continue;
     }
     statements++;
@@ -121,12 +121,12 @@ export async function loadItems(items: readonly LoadItem[], deps: LoadDeps, buck
         });
       }
     } catch (error) {
-      const e = error instanceof WarehouseError ? error : new WarehouseError("statement", String(error));
+      const e = error instanceof WarehouseError ? error : new WarehouseError("file", String(error));
       lastError = e.sentence;
       lastDetail = e.detail;
-      if (e.kind !== "statement") {
+      if (e.errorClass !== "file") {
         stoppedBy = e;
-        for (const key of group.keys) outcomes.set(key, { key, status: "failed", error: e.sentence, detail: e.detail, kind: e.kind });
+        for (const key of group.keys) outcomes.set(key, { key, status: "failed", error: e.sentence, detail: e.detail, errorClass: e.errorClass });
         continue;
       }
       const named = e.file === undefined ? undefined : resultKey(e.file, bucket);
@@ -136,7 +136,7 @@ export async function loadItems(items: readonly LoadItem[], deps: LoadDeps, buck
         // does not exist makes it "missing" (skipped); anything else is a failure, retried later.
         const exists = await deps.objectExists(named).catch(() => undefined);
         if (exists === false) outcomes.set(named, { key: named, status: "missing", error: e.sentence, detail: e.detail });
-        else outcomes.set(named, { key: named, status: "failed", error: e.sentence, detail: e.detail, kind: e.kind });
+        else outcomes.set(named, { key: named, status: "failed", error: e.sentence, detail: e.detail, errorClass: e.errorClass });
         const rest = group.keys.filter((k) => k !== named);
         if (rest.length > 0) groups.unshift({ ...group, keys: rest });
         continue;
@@ -150,7 +150,7 @@ export async function loadItems(items: readonly LoadItem[], deps: LoadDeps, buck
       // One file failed on its own: if the object is gone, there is nothing to load and nothing to retry.
       const exists = await deps.objectExists(key).catch(() => undefined);
       if (exists === false) outcomes.set(key, { key, status: "missing", error: e.sentence, detail: e.detail });
-      else outcomes.set(key, { key, status: "failed", error: e.sentence, detail: e.detail, kind: e.kind });
+      else outcomes.set(key, { key, status: "failed", error: e.sentence, detail: e.detail, errorClass: e.errorClass });
     }
   }
   const keys = [...new Set(items.map((i) => i.key))];

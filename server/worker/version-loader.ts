@@ -285,10 +285,10 @@ export class VersionLoader {
       }
     }
     if (release.length > 0) await deps.store.releaseClaims(deps.task.id, deps.cfg.workerId, release);
-    if (stoppedBy?.kind === "target") {
+    if (stoppedBy?.errorClass === "configuration") {
       tally.fatal = excerpt(stoppedBy.sentence, 500);
       tally.fatalDetail = excerpt(stoppedBy.detail, DETAIL_MAX);
-    } else if (stoppedBy?.kind === "access") {
+    } else if (stoppedBy?.errorClass === "access") {
       // S3 refused Databend: affects every file alike; hold off receiving for fresh credentials.
       this.accessFailures++;
       const delay = backoff(this.accessFailures, 1000, MAX_PAUSE_MS);
@@ -322,8 +322,8 @@ export class VersionLoader {
       );
       tally.statements += result.statements;
       const stop = result.stoppedBy;
-      const unreachable = stop?.kind === "unavailable" && stop.code === undefined;
-      const retryable = stop && (unreachable || (stop.kind === "unavailable" && transientTries < 3));
+      const unreachable = stop?.errorClass === "transient" && stop.code === undefined;
+      const retryable = stop && (unreachable || (stop.errorClass === "transient" && transientTries < 3));
       if (!retryable || deps.abandoned()) return { outcomes: [...outcomes, ...result.outcomes], stoppedBy: stop };
       const failed = result.outcomes.filter((o) => o.status === "failed");
       outcomes.push(...result.outcomes.filter((o) => o.status !== "failed"));
