@@ -8,12 +8,12 @@ import path from "node:path";
 import { Client, type Connection } from "databend-driver";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { fileFormatSchema } from "#contracts/task.ts";
+import { scrubSecrets } from "../server/error-text.ts";
 import { startWarehouse, type Warehouse } from "../sandbox/warehouse/server.ts";
 import {
   UnsafeIdentifierError,
   buildCopyInto,
   buildCountRows,
-  scrubSecrets,
   secretsOf,
   sqlIdent,
   sqlString,

@@ -1,6 +1,7 @@
 // The one classification of AWS SDK and network errors into kinds, shared by Test Connectivity
 // (which turns a kind into a sentence, server/connectivity/aws-errors.ts) and the worker (which
 // decides from it whether retrying can help).
+import { scrubSecrets } from "../error-text.ts";
 
 export type AwsErrorKind =
   | "access_denied"
@@ -86,13 +87,6 @@ const TLS_CODES = [
   "SELF_SIGNED_CERT_IN_CHAIN",
   "EPROTO",
 ];
-
-/** Access key ids and long opaque tokens never leave this module, even inside an AWS message. */
-export function scrubSecrets(text: string): string {
-  return text
-    .replace(/\b(AKIA|ASIA|AROA|AIDA)[A-Z0-9]{12,}\b/g, "[redacted]")
-    .replace(/[A-Za-z0-9+/=]{80,}/g, "[redacted]");
-}
 
 const str = (value: unknown): string | undefined => (typeof value === "string" && value ? value : undefined);
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { classifyAwsError, describeAwsError, scrubSecrets, type AwsCallContext } from "./aws-errors.ts";
+import { scrubSecrets } from "../error-text.ts";
+import { classifyAwsError, describeAwsError, type AwsCallContext } from "./aws-errors.ts";
 
 // SDK-shaped errors built by hand: the mapping is a pure function of name/code/status/headers.
 const awsError = (name: string, status = 400, extra: Record<string, unknown> = {}) =>

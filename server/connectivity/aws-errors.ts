@@ -2,7 +2,7 @@
 // on: each names the missing permission or the wrong value, and the hint says what to change in AWS.
 import { classifyAwsError, type AwsErrorKind } from "../aws/errors.ts";
 
-export { classifyAwsError, scrubSecrets, type AwsErrorKind, type ClassifiedError } from "../aws/errors.ts";
+export { classifyAwsError, type AwsErrorKind, type ClassifiedError } from "../aws/errors.ts";
 
 export interface AwsCallContext {
   service: "sts" | "sqs" | "s3";
@@ -25,11 +25,6 @@ export interface MappedError {
   hint: string;
   /** AWS's own answer, code and message (scrubbed), for a details view; never part of `message`. */
   detail?: string;
-}
-
-/** `{ detail }` for a check result when AWS said something (spread into the result). */
-export function detailOf(error: { detail?: string | undefined }): { detail?: string } {
-  return error.detail ? { detail: error.detail.slice(0, 2000) } : {};
 }
 
 const SERVICE_NAMES = { sts: "AWS STS", sqs: "Amazon SQS", s3: "Amazon S3" } as const;

@@ -9,7 +9,8 @@ import type { AwsCredentialIdentity } from "@aws-sdk/types";
 import type { ConnectionFields } from "#contracts/data-source.ts";
 import type { TaskBacklog } from "#contracts/task-activity.ts";
 import { createSqsClient, stsRegionFor, type AwsClientOptions } from "../aws/clients.ts";
-import { describeAwsError, detailOf, type MappedError } from "./aws-errors.ts";
+import { detailOf } from "../error-text.ts";
+import { describeAwsError, type MappedError } from "./aws-errors.ts";
 import { assumeSetupSession, SETUP_SESSION_SECONDS } from "./checks/assume-role.ts";
 import { targetOf } from "./engine.ts";
 
@@ -98,7 +99,7 @@ export function createBacklogReader(options: BacklogOptions = {}): BacklogReader
             ? `The backlog cannot be read: Databend's setup role may not assume ${source.role_arn} with external ID "${orgId}" ` +
               "(the role's trust policy must allow both platform roles; Test Connectivity on the data source says more)"
             : sentence(mapped);
-        return { unavailable, ...detailOf(mapped), checked_at: checkedAt() };
+        return { unavailable, ...detailOf(mapped.detail), checked_at: checkedAt() };
       }
     }
 
@@ -128,7 +129,7 @@ export function createBacklogReader(options: BacklogOptions = {}): BacklogReader
           ? `The backlog cannot be read: the role ${source.role_arn} lacks sqs:GetQueueAttributes on ${queue.arn}. ` +
             "Add it to the role's permissions policy to see the backlog here (loading does not need it)"
           : sentence(mapped);
-      return { unavailable, ...detailOf(mapped), checked_at: checkedAt() };
+      return { unavailable, ...detailOf(mapped.detail), checked_at: checkedAt() };
     } finally {
       sqs.destroy();
     }

@@ -3,7 +3,8 @@
 // (server/databend/errors.ts).
 import { Client, type Connection } from "databend-driver";
 import { classifyDatabendError, type DatabendErrorClass } from "./errors.ts";
-import { UnsafeIdentifierError, scrubSecrets } from "./sql.ts";
+import { scrubSecrets } from "../error-text.ts";
+import { UnsafeIdentifierError } from "./sql.ts";
 import { RollbackFailed, runTransaction } from "./transaction.ts";
 
 export { classifyDatabendError, databendErrorCode, failingFile, type DatabendErrorClass } from "./errors.ts";

@@ -8,7 +8,8 @@
 import { Client } from "databend-driver";
 import type { WarehouseTestResult } from "#contracts/warehouse-connection.ts";
 import { DATABEND_ERROR_CODES, databendErrorCode } from "./errors.ts";
-import { scrubSecrets, sqlIdent } from "./sql.ts";
+import { scrubSecrets } from "../error-text.ts";
+import { sqlIdent } from "./sql.ts";
 
 export interface ConnectionUnderTest {
   host: string;

@@ -7,7 +7,7 @@
 // core/src/error.rs + error_code.rs) writes a failed query as `APIError: QueryFailed: [<code>]<text>`
 // (`BadRequest:(<status>)[<code>]` for a non-200 answer, `AuthFailure: [<code>]` on login); the
 // engine's own rendering is `<Name>. Code: <code>, Text = <text>`. Both are read here.
-import { scrubSecrets } from "./sql.ts";
+import { scrubSecrets } from "../error-text.ts";
 
 /**
  * What the worker does about a failed load:

@@ -201,24 +201,6 @@ export function secretsOf(connection: S3Connection): string[] {
 }
 
 /**
- * Removes credentials from a text (a driver error may echo the statement): the literal values,
- * their SQL-escaped forms, and any `KEY = '...'` credential assignment whatever its value.
- */
-export function scrubSecrets(text: string, secrets: readonly string[] = []): string {
-  let out = text;
-  for (const secret of secrets) {
-    if (!secret) continue;
-    out = out.replaceAll(secret, "[redacted]");
-    const escaped = sqlString(secret).slice(1, -1);
-    if (escaped !== secret) out = out.replaceAll(escaped, "[redacted]");
-  }
-  return out.replace(
-    /\b(ACCESS_KEY_ID|SECRET_ACCESS_KEY|SESSION_TOKEN|AWS_KEY_ID|AWS_SECRET_KEY|AWS_TOKEN|SECURITY_TOKEN)(\s*=\s*)'(?:[^'\\]|\\.|'')*'/gi,
-    "$1$2'[redacted]'",
-  );
-}
-
-/**
  * Per-statement settings as a SET_VAR hint (Databend: "Query Hints", `/*+ SET_VAR(name=value) *\/`
  * right after the statement keyword), so they hold for this statement alone on any connection.
  */

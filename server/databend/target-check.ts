@@ -3,7 +3,8 @@
 // Only the outcome is classified here; what to tell a person is the API's business.
 import { DatabendWarehouse, type Warehouse } from "./client.ts";
 import { databendErrorCode } from "./errors.ts";
-import { qualifiedTable, scrubSecrets, sqlIdent, sqlString } from "./sql.ts";
+import { scrubSecrets } from "../error-text.ts";
+import { qualifiedTable, sqlIdent, sqlString } from "./sql.ts";
 
 /** Databend error codes the check tells apart (the driver's message carries them as `[1025]`). */
 export const DATABEND_CODES = {

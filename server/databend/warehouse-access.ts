@@ -4,7 +4,7 @@
 import type { StoredWarehouse } from "../store/warehouses.ts";
 import { createWarehouseBrowser, type WarehouseBrowser } from "./browse.ts";
 import { DatabendWarehouse } from "./client.ts";
-import { scrubSecrets } from "./sql.ts";
+import { scrubSecrets } from "../error-text.ts";
 import { createTargetChecker, databendAddress, type TargetChecker } from "./target-check.ts";
 
 export interface WarehouseAccess {
@@ -42,7 +42,7 @@ export function createWarehouseAccess(record: StoredWarehouse, dsn: string, pass
     get reader() {
       return (reader ??= new DatabendWarehouse(dsn, { maxIdle: 2 }));
     },
-    scrub: (text) => scrubSecrets(text, password ? [password, encodeURIComponent(password)] : []),
+    scrub: (text) => scrubSecrets(text, password ? [password] : []),
     async close() {
       await Promise.allSettled([browser.close(), checker.close(), reader?.close()]);
     },

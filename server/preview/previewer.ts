@@ -15,7 +15,8 @@ import { createS3Client, createStsClient, resolveEndpoint, roleSessionName, stsR
 import { describeAwsError } from "../connectivity/aws-errors.ts";
 import { WarehouseError, toWarehouseError } from "../databend/client.ts";
 import { readSample } from "../databend/preview.ts";
-import { s3ConnectionOf, scrubSecrets, secretsOf, type S3Connection } from "../databend/sql.ts";
+import { s3ConnectionOf, secretsOf, type S3Connection } from "../databend/sql.ts";
+import { scrubSecrets } from "../error-text.ts";
 import { askDatabend } from "../databend/target-check.ts";
 import type { WarehouseAccess } from "../databend/warehouse-access.ts";
 

@@ -13,7 +13,8 @@
 import { ListObjectsV2Command, type S3Client, type _Object } from "@aws-sdk/client-s3";
 import type { Logger } from "pino";
 import type { BackfillJob } from "#contracts/backfill.ts";
-import { classifyAwsError, PERMANENT_AWS_KINDS, scrubSecrets } from "../aws/errors.ts";
+import { classifyAwsError, PERMANENT_AWS_KINDS } from "../aws/errors.ts";
+import { errorText, excerpt, scrubSecrets, SENTENCE_MAX } from "../error-text.ts";
 import type { BackfillProgress } from "../store/backfills.ts";
 import type { RunnableTask, TaskStore } from "../store/tasks.ts";
 import type { Settlement } from "./acknowledger.ts";
@@ -21,7 +22,7 @@ import type { WorkerConfig } from "./config.ts";
 import { keyAddressProblem, type S3ObjectRef } from "./events.ts";
 import type { TaskMetrics } from "./metrics.ts";
 import { BatchTally } from "./run-record.ts";
-import { errorText, excerpt, ledgerObject, sleep } from "./runner-support.ts";
+import { ledgerObject, sleep } from "./runner-support.ts";
 import type { Settler, VersionLoader } from "./version-loader.ts";
 import { backoff, MAX_PAUSE_MS } from "./backoff.ts";
 
@@ -301,7 +302,7 @@ export class Backfiller {
     progress.rows = tally.rowsLoaded;
     progress.skipped += resolved - tally.objectsLoaded;
     const firstError = tally.errors[0];
-    if (firstError) progress.error = { message: `${firstError.key ?? ""}: ${excerpt(firstError.error)}`, detail: firstError.detail };
+    if (firstError) progress.error = { message: `${firstError.key ?? ""}: ${excerpt(firstError.error, SENTENCE_MAX)}`, detail: firstError.detail };
     const input = {
       ...tally.toRun({ task_id: task.id, worker_id: cfg.workerId, messages: 0, messages_received: 0 }),
       messages_deleted: 0,

@@ -7,7 +7,8 @@ import { classifyAwsError } from "../aws/errors.ts";
 import type { CopyFileResult, Warehouse } from "../databend/client.ts";
 import { WarehouseError, toWarehouseError } from "../databend/client.ts";
 import { fenceUpdate, insertFences, insertReceipts, missingFencesQuery, pruneReceipts, readReceipts, receiptsByVersion, receiptTablesDdl, resultsByKey, type Receipt, type Version } from "../databend/receipts.ts";
-import { buildCopyInto, s3ConnectionOf, scrubSecrets, secretsOf, type S3Connection } from "../databend/sql.ts";
+import { buildCopyInto, s3ConnectionOf, secretsOf, type S3Connection } from "../databend/sql.ts";
+import { errorText, scrubSecrets } from "../error-text.ts";
 import type { RunnableTask } from "../store/tasks.ts";
 import type { CredentialCache } from "./credentials.ts";
 import { resultKey } from "./loader.ts";
@@ -65,7 +66,7 @@ export class Copier {
     try {
       connection = await this.connection(files);
     } catch (error) {
-      const text = scrubSecrets(error instanceof Error ? `${error.name}: ${error.message}` : String(error));
+      const text = scrubSecrets(errorText(error));
       const { code, kind } = classifyAwsError(error);
       this.deps.metrics?.awsError(kind);
       throw new WarehouseError("access", `Cannot assume the data source's role: ${text}`, {
@@ -171,7 +172,7 @@ export class Copier {
     try {
       return await this.headEtag(key);
     } catch (error) {
-      const text = scrubSecrets(error instanceof Error ? `${error.name}: ${error.message}` : String(error));
+      const text = scrubSecrets(errorText(error));
       throw new WarehouseError("access", `Cannot confirm the object's version with a HEAD: ${text}`, {
         sentence: `Could not confirm with S3 that '${key}' is still the version being loaded (s3:GetObject on the object lets the role read it); the batch is retried.`,
         detail: text,

@@ -11,6 +11,7 @@
 //   invalid. The worker records it once and leaves it to the queue's redrive policy.
 // Bodies that SNS wrapped (`Type: Notification`, `Message: "<json>"`) are unwrapped first.
 import { scopeMiss } from "#contracts/aws-names.ts";
+import { excerpt, oneLine } from "../error-text.ts";
 
 export interface S3ObjectRef {
   bucket: string;
@@ -50,11 +51,6 @@ export function decodeS3Key(encoded: string): string {
 
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-
-function excerpt(text: string, max = 120): string {
-  const flat = text.replace(/\s+/g, " ").trim();
-  return flat.length > max ? `${flat.slice(0, max)}…` : flat;
 }
 
 /**
@@ -131,7 +127,7 @@ function parseRecord(record: unknown, index: number, scope: TaskScope): RecordOu
   try {
     key = decodeS3Key(rawKey);
   } catch {
-    return `record ${index} has an object key that is not valid URL encoding: ${excerpt(rawKey, 80)}`;
+    return `record ${index} has an object key that is not valid URL encoding: ${excerpt(oneLine(rawKey), 80)}`;
   }
   const created = eventName.startsWith("ObjectCreated:");
   if (!created) {
@@ -167,7 +163,7 @@ export function parseBody(body: string | undefined, scope: TaskScope): ParsedBod
   try {
     doc = JSON.parse(body);
   } catch {
-    return { kind: "invalid", reason: `body is not JSON: ${excerpt(body)}` };
+    return { kind: "invalid", reason: `body is not JSON: ${excerpt(oneLine(body), 120)}` };
   }
   // S3 -> SNS -> SQS without raw message delivery wraps the notification in an SNS envelope.
   if (isObject(doc) && doc.Type === "Notification" && typeof doc.Message === "string") {
@@ -175,10 +171,10 @@ export function parseBody(body: string | undefined, scope: TaskScope): ParsedBod
     try {
       doc = JSON.parse(inner);
     } catch {
-      return { kind: "invalid", reason: `SNS notification whose Message is not JSON: ${excerpt(inner)}` };
+      return { kind: "invalid", reason: `SNS notification whose Message is not JSON: ${excerpt(oneLine(inner), 120)}` };
     }
   }
-  if (!isObject(doc)) return { kind: "invalid", reason: `body is JSON but not an object: ${excerpt(body)}` };
+  if (!isObject(doc)) return { kind: "invalid", reason: `body is JSON but not an object: ${excerpt(oneLine(body), 120)}` };
   if (doc.Event === "s3:TestEvent") {
     return { kind: "test_event", bucket: typeof doc.Bucket === "string" ? doc.Bucket : undefined };
   }
@@ -187,8 +183,8 @@ export function parseBody(body: string | undefined, scope: TaskScope): ParsedBod
     return {
       kind: "invalid",
       reason: service
-        ? `not an S3 event notification (from ${service}): ${excerpt(body)}`
-        : `not an S3 event notification (no Records): ${excerpt(body)}`,
+        ? `not an S3 event notification (from ${service}): ${excerpt(oneLine(body), 120)}`
+        : `not an S3 event notification (no Records): ${excerpt(oneLine(body), 120)}`,
     };
   }
   if (!Array.isArray(doc.Records) || doc.Records.length === 0) {

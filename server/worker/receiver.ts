@@ -4,14 +4,14 @@
 // off after errors; AWS refusals that persist fail the task.
 import type { Logger } from "pino";
 import { PERMANENT_AWS_KINDS, classifyAwsError, type AwsErrorKind } from "../aws/errors.ts";
-import { scrubSecrets } from "../databend/sql.ts";
+import { DETAIL_MAX, errorText, excerpt, scrubSecrets } from "../error-text.ts";
 import type { TaskStore } from "../store/tasks.ts";
 import type { Acknowledger } from "./acknowledger.ts";
 import type { WorkerConfig } from "./config.ts";
 import type { TaskMetrics } from "./metrics.ts";
 import { parseBody, type TaskScope } from "./events.ts";
 import type { MessageQueue, QueueMessage } from "./queue.ts";
-import { errorText, excerpt, ledgerObject, sleep, type BatchItem } from "./runner-support.ts";
+import { ledgerObject, sleep, type BatchItem } from "./runner-support.ts";
 import { backoff, MAX_PAUSE_MS } from "./backoff.ts";
 
 /** Permanent AWS refusals in a row before the task fails (one could be a blip in IAM propagation). */
@@ -156,7 +156,7 @@ export class Receiver {
   private async onError(error: unknown): Promise<void> {
     // The SDK's text goes to the detail; the operator reads what happened and what to change.
     const text = scrubSecrets(errorText(error));
-    const detail = excerpt(text, 2000);
+    const detail = excerpt(text, DETAIL_MAX);
     const classified = classifyAwsError(error);
     this.deps.metrics?.awsError(classified.kind);
     const problem = queueProblem(classified.kind, classified.code);

@@ -1,5 +1,4 @@
-// What the pieces of a task runner share: the items a batch is made of, and small helpers for
-// error text and waiting.
+// What the pieces of a task runner share: the items a batch is made of, and waiting.
 import type { LedgerObject } from "../store/tasks.ts";
 import type { S3ObjectRef } from "./events.ts";
 
@@ -10,18 +9,6 @@ export type BatchItem =
   | { kind: "skip"; messageId: string; key: string | undefined; reason: string }
   | { kind: "test"; messageId: string; bucket: string | undefined }
   | { kind: "invalid"; messageId: string; reason: string };
-
-export function errorText(error: unknown): string {
-  if (error instanceof Error) {
-    const name = error.name && error.name !== "Error" ? `${error.name}: ` : "";
-    return `${name}${error.message}`.replace(/\s+/g, " ").trim();
-  }
-  return String(error);
-}
-
-export function excerpt(text: string, max = 500): string {
-  return text.length > max ? `${text.slice(0, max)}…` : text;
-}
 
 /** Waits `ms`, or less when the signal aborts. */
 export function sleep(ms: number, signal?: AbortSignal): Promise<void> {

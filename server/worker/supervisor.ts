@@ -6,7 +6,7 @@ import type { AwsClientOptions } from "../aws/clients.ts";
 import type { TaskStore } from "../store/tasks.ts";
 import type { WorkerConfig } from "./config.ts";
 import { startMetricsServer, type MetricsServer } from "./metrics.ts";
-import { errorText } from "./runner-support.ts";
+import { errorText } from "../error-text.ts";
 import { TaskRunner } from "./task-runner.ts";
 import type { MessageQueue } from "./queue.ts";
 import { TaskWarehouseError, type TaskWarehouses } from "./task-warehouses.ts";

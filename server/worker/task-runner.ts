@@ -32,7 +32,8 @@ import { taskMetrics, type TaskMetrics } from "./metrics.ts";
 import { SqsQueue, type MessageQueue, type QueueMessage } from "./queue.ts";
 import { Receiver } from "./receiver.ts";
 import { BatchTally, abandonedRun } from "./run-record.ts";
-import { errorText, sleep, type BatchItem } from "./runner-support.ts";
+import { errorText } from "../error-text.ts";
+import { sleep, type BatchItem } from "./runner-support.ts";
 import { VersionLoader } from "./version-loader.ts";
 
 export type { BatchItem } from "./runner-support.ts";

@@ -13,7 +13,8 @@ import type { Copier, VersionsLoad } from "./copier.ts";
 import type { S3ObjectRef } from "./events.ts";
 import { loadItems, type FileOutcome, type LoadItem } from "./loader.ts";
 import { DEFERRALS, type BatchTally } from "./run-record.ts";
-import { errorText, excerpt, ledgerObject, sleep, type BatchItem } from "./runner-support.ts";
+import { DETAIL_MAX, detailOf, errorText, excerpt, SENTENCE_MAX } from "../error-text.ts";
+import { ledgerObject, sleep, type BatchItem } from "./runner-support.ts";
 import { REASONS, resolveVersions } from "./versions.ts";
 import { backoff, MAX_PAUSE_MS } from "./backoff.ts";
 
@@ -40,13 +41,6 @@ export interface VersionLoaderDeps {
   clearError(message: string): Promise<void>;
 }
 
-/** Longest detail kept with a run error or a task's last error. */
-const DETAIL_MAX = 2000;
-
-/** `{ detail }` for a run error when there is one (the outside system's text, capped). */
-function detailOf(detail: string | undefined): { detail?: string } {
-  return detail ? { detail: excerpt(detail, DETAIL_MAX) } : {};
-}
 
 /**
  * Where a record's outcome goes: for a queue message the acknowledger (deleted, retried, deferred);
@@ -237,7 +231,7 @@ export class VersionLoader {
             tally.errors.push({
               message_id: first,
               key: outcome.key,
-              error: excerpt(`${outcome.errorsSeen} bad row(s) skipped (ON_ERROR = ${deps.task.config.on_error.toUpperCase()}); first${at}: ${outcome.firstError ?? "unknown"}`),
+              error: excerpt(`${outcome.errorsSeen} bad row(s) skipped (ON_ERROR = ${deps.task.config.on_error.toUpperCase()}); first${at}: ${outcome.firstError ?? "unknown"}`, SENTENCE_MAX),
             });
           }
           for (const id of entry.messageIds) tally.note(id, settle.resolve(id));
@@ -278,7 +272,7 @@ export class VersionLoader {
         case "failed":
           release.push(ledgerEntry);
           for (const id of entry.messageIds) {
-            tally.errors.push({ message_id: id, key: outcome.key, error: excerpt(outcome.error), ...detailOf(outcome.detail) });
+            tally.errors.push({ message_id: id, key: outcome.key, error: excerpt(outcome.error, SENTENCE_MAX), ...detailOf(outcome.detail) });
             tally.note(id, settle.fail(id));
           }
           break;
@@ -286,7 +280,7 @@ export class VersionLoader {
     }
     if (release.length > 0) await deps.store.releaseClaims(deps.task.id, deps.cfg.workerId, release);
     if (stoppedBy?.errorClass === "configuration") {
-      tally.fatal = excerpt(stoppedBy.sentence, 500);
+      tally.fatal = excerpt(stoppedBy.sentence, SENTENCE_MAX);
       tally.fatalDetail = excerpt(stoppedBy.detail, DETAIL_MAX);
     } else if (stoppedBy?.errorClass === "access") {
       // S3 refused Databend: affects every file alike; hold off receiving for fresh credentials.

@@ -4,7 +4,7 @@
 // (that content's own event loads it). Before claiming, a HEAD is made only where the answer
 // matters (the event has no ETag, or several ETags of one key meet in a batch); every load then
 // HEADs its objects inside its transaction, after the COPY (server/worker/copier.ts).
-import { scrubSecrets } from "../aws/errors.ts";
+import { DETAIL_MAX, errorText, excerpt, scrubSecrets } from "../error-text.ts";
 import type { S3ObjectRef } from "./events.ts";
 
 /** The current ETag of a key (quotes stripped), null when the object is gone, undefined when unknown. */
@@ -27,8 +27,7 @@ export const REASONS = {
 
 /** The S3 client's text for a failed HEAD, for a run error's detail (never its sentence). */
 function headFailure(error: unknown): string {
-  const text = error instanceof Error ? `${error.name && error.name !== "Error" ? `${error.name}: ` : ""}${error.message}` : String(error);
-  return scrubSecrets(text.replace(/\s+/g, " ").trim()).slice(0, 2000);
+  return excerpt(scrubSecrets(errorText(error)), DETAIL_MAX);
 }
 
 export interface VersionedItem<T> {

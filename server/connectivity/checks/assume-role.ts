@@ -3,7 +3,8 @@ import type { AwsCredentialIdentity } from "@aws-sdk/types";
 import type { AwsPartition } from "#contracts/aws-names.ts";
 import type { CheckResult } from "#contracts/connectivity.ts";
 import { createStsClient, roleSessionName, stsRegionFor, type AwsClientOptions } from "../../aws/clients.ts";
-import { describeAwsError, detailOf } from "../aws-errors.ts";
+import { detailOf } from "../../error-text.ts";
+import { describeAwsError } from "../aws-errors.ts";
 import type { Check, CheckContext } from "../context.ts";
 
 /** Seconds the setup session lasts; the shortest STS allows, since a test takes seconds. */
@@ -93,10 +94,10 @@ export const assumeRole: Check = {
             `Databend's setup role ${ctx.platform.setupRoleArn} may not assume ${target.input.role_arn} ` +
             `with external ID "${ctx.orgId}": the role's trust policy does not allow it, or the role does not exist`,
           hint: trustPolicyHint(ctx),
-          ...detailOf(mapped),
+          ...detailOf(mapped.detail),
         };
       }
-      return { id: "assume_role", status: "fail", message: mapped.message, hint: mapped.hint, ...detailOf(mapped) };
+      return { id: "assume_role", status: "fail", message: mapped.message, hint: mapped.hint, ...detailOf(mapped.detail) };
     }
   },
 };

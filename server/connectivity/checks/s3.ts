@@ -4,7 +4,8 @@ import { randomUUID } from "node:crypto";
 import { GetBucketLocationCommand, GetObjectCommand, HeadBucketCommand, ListObjectsV2Command } from "@aws-sdk/client-s3";
 import { keyInScope } from "#contracts/aws-names.ts";
 import type { CheckResult } from "#contracts/connectivity.ts";
-import { classifyAwsError, describeAwsError, detailOf } from "../aws-errors.ts";
+import { detailOf } from "../../error-text.ts";
+import { classifyAwsError, describeAwsError } from "../aws-errors.ts";
 import type { Check, CheckContext } from "../context.ts";
 
 /** LocationConstraint as S3 reports it → Region: empty means us-east-1, "EU" is eu-west-1. */
@@ -54,7 +55,7 @@ export const s3Bucket: Check = {
       if (c.kind === "wrong_region") return regionMismatch(ctx, c.bucketRegion ?? "another Region");
       if (c.kind !== "access_denied") {
         const mapped = describe(error, "s3:GetBucketLocation");
-        return { id: "s3_bucket", status: "fail", message: mapped.message, hint: mapped.hint, ...detailOf(mapped) };
+        return { id: "s3_bucket", status: "fail", message: mapped.message, hint: mapped.hint, ...detailOf(mapped.detail) };
       }
       locationError = error;
     }
@@ -68,14 +69,14 @@ export const s3Bucket: Check = {
         status: "warn",
         message: `Bucket ${bucket} exists in ${head.BucketRegion ?? region}, but ${missing.message.replace(/^The role/, "the role")}`,
         hint: missing.hint,
-        ...detailOf(missing),
+        ...detailOf(missing.detail),
       };
     } catch (error) {
       const c = classifyAwsError(error);
       if (c.kind === "wrong_region") return regionMismatch(ctx, c.bucketRegion ?? "another Region");
       if (c.kind === "bucket_not_found") {
         const mapped = describe(error, "s3:ListBucket");
-        return { id: "s3_bucket", status: "fail", message: mapped.message, hint: mapped.hint, ...detailOf(mapped) };
+        return { id: "s3_bucket", status: "fail", message: mapped.message, hint: mapped.hint, ...detailOf(mapped.detail) };
       }
       if (c.kind === "access_denied") {
         // S3 checks permissions before it looks the bucket up, so a role scoped to one bucket is refused
@@ -89,11 +90,11 @@ export const s3Bucket: Check = {
           hint:
             `First check Bucket: it must be the exact name of the bucket that sends the events (aws s3api get-bucket-location --bucket ${bucket}). ` +
             `If the name is right, add "s3:GetBucketLocation" and "s3:ListBucket" on "${bucketArn}" to the role's permissions policy`,
-          ...detailOf(describe(error, "s3:ListBucket")),
+          ...detailOf(describe(error, "s3:ListBucket").detail),
         };
       }
       const mapped = describe(error, "s3:ListBucket");
-      return { id: "s3_bucket", status: "fail", message: mapped.message, hint: mapped.hint, ...detailOf(mapped) };
+      return { id: "s3_bucket", status: "fail", message: mapped.message, hint: mapped.hint, ...detailOf(mapped.detail) };
     }
   },
 };
@@ -123,7 +124,7 @@ export const s3List: Check = {
         error,
         ctx.callContext({ service: "s3", action: "s3:ListBucket", resource: bucketArn, subject: `bucket ${bucket}` }),
       );
-      return { id: "s3_list", status: "fail", message: mapped.message, hint: mapped.hint, ...detailOf(mapped) };
+      return { id: "s3_list", status: "fail", message: mapped.message, hint: mapped.hint, ...detailOf(mapped.detail) };
     }
   },
 };
@@ -194,10 +195,10 @@ export const s3Read: Check = {
             `${mapped.hint}. No object matches yet, so a key that does not exist was read: S3 refuses that with AccessDenied when the role ` +
             "lacks s3:GetObject (s3:ListBucket was proven above). If s3:ListBucket is allowed only under an s3:prefix condition, " +
             `S3 may refuse it even with s3:GetObject: then upload a test object, e.g. aws s3 cp ./test.csv "s3://${bucket}/${input.prefix}databend-test${input.suffix}", and test again`,
-          ...detailOf(mapped),
+          ...detailOf(mapped.detail),
         };
       }
-      return { id: "s3_read", status: "fail", message: mapped.message, hint: mapped.hint, ...detailOf(mapped) };
+      return { id: "s3_read", status: "fail", message: mapped.message, hint: mapped.hint, ...detailOf(mapped.detail) };
     }
   },
 };

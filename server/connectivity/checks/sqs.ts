@@ -1,7 +1,8 @@
 // The SQS group: queue reachable, standard, policy lets S3 send, receive permitted.
 import { GetQueueAttributesCommand, ReceiveMessageCommand } from "@aws-sdk/client-sqs";
 import type { CheckResult } from "#contracts/connectivity.ts";
-import { describeAwsError, detailOf } from "../aws-errors.ts";
+import { detailOf } from "../../error-text.ts";
+import { describeAwsError } from "../aws-errors.ts";
 import type { Check, CheckContext } from "../context.ts";
 import { evaluateQueuePolicy, recommendedQueuePolicy } from "../queue-policy.ts";
 
@@ -38,7 +39,7 @@ export const sqsQueue: Check = {
           hint:
             "Check Queue URL and Role ARN: use a queue and a role in the same account, or let the role in " +
             "through the queue policy (and its own permissions policy) for every SQS action it needs",
-          ...detailOf(mapped),
+          ...detailOf(mapped.detail),
         };
       }
       if (mapped.kind === "access_denied") {
@@ -61,10 +62,10 @@ export const sqsQueue: Check = {
             `First check Queue URL and Queue Region: copy the URL from aws sqs get-queue-url --region ${region} --queue-name ${queue.name}. ` +
             `If they are right, add "sqs:GetQueueAttributes" on "${queue.arn}" to the role's permissions policy, ` +
             "and check that no permissions boundary, SCP or queue policy denies it",
-          ...detailOf(mapped),
+          ...detailOf(mapped.detail),
         };
       }
-      return { id: "sqs_queue", status: "fail", message: mapped.message, hint: mapped.hint, ...detailOf(mapped) };
+      return { id: "sqs_queue", status: "fail", message: mapped.message, hint: mapped.hint, ...detailOf(mapped.detail) };
     }
   },
 };
@@ -185,7 +186,7 @@ export const sqsReceive: Check = {
       };
     } catch (error) {
       const mapped = describe(error, "sqs:GetQueueAttributes");
-      return { id: "sqs_receive", status: "fail", message: mapped.message, hint: mapped.hint, ...detailOf(mapped) };
+      return { id: "sqs_receive", status: "fail", message: mapped.message, hint: mapped.hint, ...detailOf(mapped.detail) };
     }
     const { visible, inFlight, delayed } = counts;
     if (![visible, inFlight, delayed].every((v) => Number.isFinite(v) && v === 0)) {
@@ -216,7 +217,7 @@ export const sqsReceive: Check = {
       received = out.Messages?.length ?? 0;
     } catch (error) {
       const mapped = describe(error, "sqs:ReceiveMessage");
-      return { id: "sqs_receive", status: "fail", message: mapped.message, hint: mapped.hint, ...detailOf(mapped) };
+      return { id: "sqs_receive", status: "fail", message: mapped.message, hint: mapped.hint, ...detailOf(mapped.detail) };
     }
     if (received > 0) {
       return {
