@@ -59,6 +59,19 @@ export function toTaskRecord(row: TaskRow): TaskRecord {
   };
 }
 
+/** The fields of a task that make up its configuration, each named once. */
+const CONFIG_KEYS = [
+  "name", "data_source_id", "file_format", "prefix", "suffix", "target", "warehouse_id", "on_error", "purge", "reconcile_every_minutes",
+] as const satisfies readonly (keyof TaskConfig)[];
+// Fails to compile when TaskConfig gains a field CONFIG_KEYS does not list.
+const everyConfigKey: Exclude<keyof TaskConfig, (typeof CONFIG_KEYS)[number]> extends never ? true : never = true;
+void everyConfigKey;
+
+/** A record's configuration, as the API stored it and a worker runs it. */
+export function configOf(record: TaskRecord): TaskConfig {
+  return Object.fromEntries(CONFIG_KEYS.map((key) => [key, record[key]])) as unknown as TaskConfig;
+}
+
 export function configColumns(config: TaskConfig) {
   return {
     name: config.name,
@@ -225,18 +238,7 @@ export function taskRecords(s: StoreDb, now: () => Date): TaskPort {
         return {
           id: row.id,
           org_id: row.org_id,
-          config: {
-            name: record.name,
-            data_source_id: record.data_source_id,
-            file_format: record.file_format,
-            prefix: record.prefix,
-            suffix: record.suffix,
-            target: record.target,
-            warehouse_id: record.warehouse_id,
-            on_error: record.on_error,
-            purge: record.purge,
-            reconcile_every_minutes: record.reconcile_every_minutes,
-          },
+          config: configOf(record),
           source: {
             id: row.data_source_id,
             queue_url: row.queue_url,
