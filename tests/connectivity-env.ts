@@ -1,6 +1,6 @@
 // Test-only: builds AWS-side scenarios in the local sandbox with real SDK clients and the
 // customer's keys, the way the seed page's Steps 1–6 do. Never imported by product code.
-import { CreateRoleCommand, IAMClient, PutRolePolicyCommand } from "@aws-sdk/client-iam";
+import { IAMClient } from "@aws-sdk/client-iam";
 import {
   CreateBucketCommand,
   PutBucketNotificationConfigurationCommand,
@@ -20,6 +20,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { startSandbox, type Sandbox } from "../sandbox/aws/server.ts";
 import * as documents from "../sandbox/aws/documents.ts";
+import { createCustomerRole, PLATFORM_LOAD_ROLE_ARN, PLATFORM_SETUP_ROLE_ARN, platformTrust } from "./support/customer-aws.ts";
 import type { ConnectionFields } from "#contracts/data-source.ts";
 import type { AwsClientOptions } from "../server/aws/clients.ts";
 import { createConnectivityTester, type ConnectivityOptions, type ConnectivityTester } from "../server/connectivity/engine.ts";
@@ -27,8 +28,6 @@ import { createConnectivityTester, type ConnectivityOptions, type ConnectivityTe
 export const CUSTOMER_ACCOUNT = "000000000000";
 export const CUSTOMER_KEYS = { accessKeyId: "test", secretAccessKey: "test" };
 export const SETUP_KEYS = { accessKeyId: "platform-setup", secretAccessKey: "platform-setup" };
-export const PLATFORM_SETUP_ROLE_ARN = "arn:aws:iam::111111111111:role/platform-setup";
-export const PLATFORM_LOAD_ROLE_ARN = "arn:aws:iam::111111111111:role/platform-load";
 
 export interface Fixture {
   sandbox: Sandbox;
@@ -208,15 +207,12 @@ export async function createScenario(fx: Fixture, o: ScenarioOptions): Promise<S
   }
   if (o.emptyQueue && exists) await drain(sqs, queueUrl);
 
-  const trust = documents.trustPolicy(PLATFORM_SETUP_ROLE_ARN, PLATFORM_LOAD_ROLE_ARN, o.trustExternalId ?? fx.orgId);
+  const trust = platformTrust(o.trustExternalId ?? fx.orgId);
   if (o.trustedPrincipals) {
     trust.Statement = o.trustedPrincipals.map((arn, i) => ({ ...trust.Statement[0]!, Sid: `Trust${i}`, Principal: { AWS: arn } }));
   }
-  await fx.iam.send(new CreateRoleCommand({ RoleName: roleName, AssumeRolePolicyDocument: JSON.stringify(trust) }));
   const permissions = withoutActions(documents.permissionsPolicy(bucketArn, believedQueueArn), o.withoutActions ?? []);
-  await fx.iam.send(
-    new PutRolePolicyCommand({ RoleName: roleName, PolicyName: "databend-s3-sqs-access", PolicyDocument: JSON.stringify(permissions) }),
-  );
+  await createCustomerRole(fx.iam, { roleName, trust, policy: permissions, policyName: "databend-s3-sqs-access" });
 
   return {
     // The data source names the queue in `region`, wherever it really is.

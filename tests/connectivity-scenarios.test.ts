@@ -5,7 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { CheckId, CheckResult } from "#contracts/connectivity.ts";
 import type { TestEvent } from "#contracts/connectivity.ts";
 import { connectionOf } from "#contracts/data-source.ts";
-import { createScenario, PLATFORM_LOAD_ROLE_ARN, PLATFORM_SETUP_ROLE_ARN, startFixture, type Fixture } from "./connectivity-env.ts";
+import { PLATFORM_LOAD_ROLE_ARN, PLATFORM_SETUP_ROLE_ARN } from "./support/customer-aws.ts";
+import { createScenario, startFixture, type Fixture } from "./connectivity-env.ts";
 import { createConnectivityTester, type TestOutcome } from "../server/connectivity/engine.ts";
 
 const ORG = "org-engine-test";

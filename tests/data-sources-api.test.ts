@@ -11,7 +11,8 @@ import { connectionOf, DATA_SOURCE_FIELDS, dataSourceRecordSchema, MESSAGES, typ
 import { loadConfig } from "../server/config.ts";
 import { REDACTED_PATHS } from "../server/logger.ts";
 import { createConnectivityTester } from "../server/connectivity/engine.ts";
-import { createScenario, PLATFORM_LOAD_ROLE_ARN, PLATFORM_SETUP_ROLE_ARN, startFixture, type Fixture, type Scenario } from "./connectivity-env.ts";
+import { PLATFORM_LOAD_ROLE_ARN, PLATFORM_SETUP_ROLE_ARN } from "./support/customer-aws.ts";
+import { createScenario, startFixture, type Fixture, type Scenario } from "./connectivity-env.ts";
 import { openStore, type Stores } from "../server/store/open.ts";
 import type { DataSourceStore } from "../server/store/types.ts";
 import { buildApp } from "../server/api/app.ts";

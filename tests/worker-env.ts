@@ -4,21 +4,9 @@ import { afterAll, afterEach, beforeAll, expect } from "vitest";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { CreateRoleCommand, IAMClient, PutRolePolicyCommand } from "@aws-sdk/client-iam";
-import {
-  CreateBucketCommand,
-  HeadObjectCommand,
-  PutBucketNotificationConfigurationCommand,
-  PutObjectCommand,
-  S3Client,
-} from "@aws-sdk/client-s3";
-import {
-  CreateQueueCommand,
-  GetQueueAttributesCommand,
-  SendMessageCommand,
-  SetQueueAttributesCommand,
-  SQSClient,
-} from "@aws-sdk/client-sqs";
+import { IAMClient } from "@aws-sdk/client-iam";
+import { HeadObjectCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
+import { GetQueueAttributesCommand, SendMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
 import pino from "pino";
 import { startSandbox, type Sandbox } from "../sandbox/aws/server.ts";
 import * as documents from "../sandbox/aws/documents.ts";
@@ -30,6 +18,7 @@ import { openStore, type Stores } from "../server/store/open.ts";
 import type { TaskStore } from "../server/store/tasks.ts";
 import type { DataSourceStore } from "../server/store/types.ts";
 import type { WarehouseStore } from "../server/store/warehouses.ts";
+import { createCustomerRole, createNotifyingBucket, platformTrust } from "./support/customer-aws.ts";
 import { startPostgres } from "./support/postgres.ts";
 import { loadWorkerConfig, type WorkerConfig } from "../server/worker/config.ts";
 import { Supervisor } from "../server/worker/supervisor.ts";
@@ -43,8 +32,6 @@ export const ACCOUNT = "000000000000";
 export const REGION = "us-east-1";
 export const CUSTOMER = { accessKeyId: "test", secretAccessKey: "test" };
 export const PLATFORM_LOAD = { accessKeyId: "platform-load", secretAccessKey: "platform-load" };
-const PLATFORM_SETUP_ARN = "arn:aws:iam::111111111111:role/platform-setup";
-const PLATFORM_LOAD_ARN = "arn:aws:iam::111111111111:role/platform-load";
 
 /** Short timings so the suites finish quickly; every test still uses the real queue semantics. */
 export function testWorkerConfig(over: Partial<WorkerConfig> = {}): WorkerConfig {
@@ -344,36 +331,12 @@ export async function startWorkerEnv(
       const suffix = opts.suffix ?? "";
       const bucket = `wt-${name}`;
       const queueName = `wt-${name}`;
-      const queueArn = `arn:aws:sqs:${REGION}:${ACCOUNT}:${queueName}`;
-      const bucketArn = `arn:aws:s3:::${bucket}`;
-      const created = await sqs.send(new CreateQueueCommand({ QueueName: queueName }));
-      await sqs.send(
-        new SetQueueAttributesCommand({
-          QueueUrl: created.QueueUrl!,
-          Attributes: { Policy: JSON.stringify(documents.queuePolicy(queueName, queueArn, bucketArn, ACCOUNT)) },
-        }),
-      );
-      await s3.send(new CreateBucketCommand({ Bucket: bucket }));
-      await s3.send(
-        new PutBucketNotificationConfigurationCommand({
-          Bucket: bucket,
-          NotificationConfiguration: documents.bucketNotification(queueName, queueArn, prefix, suffix) as never,
-        }),
-      );
-      const roleName = `wt-role-${name}`;
-      const role = await iam.send(
-        new CreateRoleCommand({
-          RoleName: roleName,
-          AssumeRolePolicyDocument: JSON.stringify(documents.trustPolicy(PLATFORM_SETUP_ARN, PLATFORM_LOAD_ARN, opts.trustedExternalId ?? orgId)),
-        }),
-      );
-      await iam.send(
-        new PutRolePolicyCommand({
-          RoleName: roleName,
-          PolicyName: "access",
-          PolicyDocument: JSON.stringify(documents.permissionsPolicy(bucketArn, queueArn, opts.allowDelete ?? false)),
-        }),
-      );
+      const { sdkQueueUrl, queueArn, bucketArn } = await createNotifyingBucket({ s3, sqs }, { bucket, queueName, region: REGION, account: ACCOUNT, prefix, suffix });
+      const roleArn = await createCustomerRole(iam, {
+        roleName: `wt-role-${name}`,
+        trust: platformTrust(opts.trustedExternalId ?? orgId),
+        policy: documents.permissionsPolicy(bucketArn, queueArn, opts.allowDelete ?? false),
+      });
       const queueUrl = `https://sqs.${REGION}.amazonaws.com/${ACCOUNT}/${queueName}`;
       const source = await sources.createDataSource(
         orgId,
@@ -381,7 +344,7 @@ export async function startWorkerEnv(
           name: `source ${name}`,
           queue_url: queueUrl,
           queue_region: REGION,
-          role_arn: role.Role!.Arn!,
+          role_arn: roleArn,
           external_id: orgId,
           bucket,
           prefix,
@@ -389,7 +352,7 @@ export async function startWorkerEnv(
         },
         null,
       );
-      return { name, bucket, queueName, queueUrl, sdkQueueUrl: created.QueueUrl!, roleArn: role.Role!.Arn!, dataSourceId: source.id, orgId };
+      return { name, bucket, queueName, queueUrl, sdkQueueUrl, roleArn, dataSourceId: source.id, orgId };
     },
 
     async createTask(s, table, over = {}) {
