@@ -128,3 +128,12 @@ export function scopeMiss(key: string, scope: { prefix: string; suffix: string }
 export function keyInScope(key: string, scope: { prefix: string; suffix: string }): boolean {
   return scopeMiss(key, scope) === null;
 }
+
+/**
+ * A zero-byte key ending in "/": what the S3 console writes for "Create folder". It is no object
+ * to load, to count or to preview. (A key ending in "/" with content is an object Databend cannot
+ * address; callers report that one instead of passing over it.)
+ */
+export function isFolderMarker(key: string, size: number | undefined): boolean {
+  return key.endsWith("/") && (size ?? 0) === 0;
+}

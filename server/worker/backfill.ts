@@ -13,6 +13,7 @@
 import { ListObjectsV2Command, type S3Client, type _Object } from "@aws-sdk/client-s3";
 import type { Logger } from "pino";
 import type { BackfillJob } from "#contracts/backfill.ts";
+import { isFolderMarker, keyInScope } from "#contracts/aws-names.ts";
 import { classifyAwsError, PERMANENT_AWS_KINDS } from "../aws/errors.ts";
 import { errorText, excerpt, scrubSecrets, SENTENCE_MAX } from "../error-text.ts";
 import type { BackfillProgress } from "../store/backfills.ts";
@@ -81,9 +82,7 @@ export function objectsInScope(
   const inScope: InScope[] = [];
   for (const o of contents) {
     const key = o.Key;
-    if (key === undefined || !key.startsWith(scope.prefix) || !key.endsWith(scope.suffix)) continue;
-    // A "folder" marker is no object to load, not even to count.
-    if (key.endsWith("/") && (o.Size ?? 0) === 0) continue;
+    if (key === undefined || !keyInScope(key, scope) || isFolderMarker(key, o.Size)) continue;
     if (since !== null && (o.LastModified === undefined || o.LastModified.getTime() < since)) continue;
     inScope.push({
       key,

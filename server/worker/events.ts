@@ -10,7 +10,7 @@
 // - Anything else (bad JSON, another service, a record without bucket/key, an undecodable key):
 //   invalid. The worker records it once and leaves it to the queue's redrive policy.
 // Bodies that SNS wrapped (`Type: Notification`, `Message: "<json>"`) are unwrapped first.
-import { scopeMiss } from "#contracts/aws-names.ts";
+import { isFolderMarker, scopeMiss } from "#contracts/aws-names.ts";
 import { excerpt, oneLine } from "../error-text.ts";
 
 export interface S3ObjectRef {
@@ -137,7 +137,7 @@ function parseRecord(record: unknown, index: number, scope: TaskScope): RecordOu
     return { kind: "skip", key, reason: `bucket "${bucket}" is not the data source's bucket "${scope.bucket}"` };
   }
   const size = typeof s3.object.size === "number" ? s3.object.size : Number(s3.object.size ?? NaN);
-  if (key.endsWith("/") && size === 0) {
+  if (isFolderMarker(key, size)) {
     return { kind: "skip", key, reason: "zero-byte folder marker" };
   }
   const problem = keyAddressProblem(key) ?? scopeProblem(key, scope);
