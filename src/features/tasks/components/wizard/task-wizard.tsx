@@ -136,6 +136,19 @@ export function TaskWizard({ sources, task, sourceId = null }: { sources: DataSo
   );
 
 
+  // With "Create a new table", the target's table is the drafted table's name, as it is typed (so
+  // Review and a step reached by Back or Forward agree with what Create sends).
+  useEffect(() => {
+    if (mode !== "new") return;
+    return newTable.subscribe({
+      formState: { values: true },
+      callback: () => {
+        const name = newTable.getValues("name").trim();
+        if (name !== form.getValues("target.table")) form.setValue("target.table", name);
+      },
+    });
+  }, [mode, newTable, form]);
+
   /**
    * With "Create a new table", its draft must pass the create-table rules before the wizard goes on;
    * its name becomes the target's table. False holds the wizard on Target with the errors shown.
