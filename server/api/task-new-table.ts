@@ -18,7 +18,8 @@ export type SaveAction = keyof typeof NOT_SAVED;
 
 /** The same refusal with a sentence added (status, fields and detail kept). */
 function withSentence(error: HttpError, sentence: string): HttpError {
-  return new HttpError(error.statusCode, `${error.message.replace(/\s*$/, "")} ${sentence}`, error.fields, error.detail);
+  const message = error.message.trim();
+  return new HttpError(error.statusCode, `${message}${/[.!?]$/.test(message) ? "" : "."} ${sentence}`, error.fields, error.detail);
 }
 
 /** Makes the table, or throws the refusal that names its field and the fix (nothing was made). */
