@@ -122,20 +122,23 @@ export type NewColumn = z.output<typeof newColumnSchema>;
 
 export const NEW_TABLE_MAX_COLUMNS = 1000;
 
+/** A new table's columns in order: at least one, names unique. */
+export const newTableColumnsSchema = z
+  .array(newColumnSchema)
+  .min(1, WAREHOUSE_MESSAGES.columnsRequired)
+  .max(NEW_TABLE_MAX_COLUMNS, WAREHOUSE_MESSAGES.tooManyColumns(NEW_TABLE_MAX_COLUMNS))
+  .superRefine((columns, ctx) => {
+    const seen = new Set<string>();
+    columns.forEach((column, index) => {
+      if (seen.has(column.name)) ctx.addIssue({ code: "custom", path: [index, "name"], message: WAREHOUSE_MESSAGES.duplicateColumn(column.name) });
+      seen.add(column.name);
+    });
+  });
+
 /** POST /api/warehouse/databases/:db/tables: the table's name (a task target's rules) and its columns in order. */
 export const newTableSchema = z.strictObject({
   name: targetSchema.shape.table,
-  columns: z
-    .array(newColumnSchema)
-    .min(1, WAREHOUSE_MESSAGES.columnsRequired)
-    .max(NEW_TABLE_MAX_COLUMNS, WAREHOUSE_MESSAGES.tooManyColumns(NEW_TABLE_MAX_COLUMNS))
-    .superRefine((columns, ctx) => {
-      const seen = new Set<string>();
-      columns.forEach((column, index) => {
-        if (seen.has(column.name)) ctx.addIssue({ code: "custom", path: [index, "name"], message: WAREHOUSE_MESSAGES.duplicateColumn(column.name) });
-        seen.add(column.name);
-      });
-    }),
+  columns: newTableColumnsSchema,
 });
 export type NewTable = z.output<typeof newTableSchema>;
 

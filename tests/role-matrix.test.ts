@@ -47,6 +47,7 @@ const warehouseBrowser: WarehouseBrowser = {
   tables: async () => ({ status: "ok", items: [], truncated: false }),
   columns: async () => ({ status: "ok", items: [], truncated: false }),
   createTable: async () => ({ status: "exists" }),
+  dropTable: async () => ({ status: "dropped" }),
   close: async () => {},
 };
 const previewer: Previewer = {

@@ -5,7 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { apiErrorSchema } from "#contracts/api.ts";
 import { CHECK_IDS } from "#contracts/connectivity.ts";
 import { DATA_SOURCE_FIELDS, dataSourceRecordSchema } from "#contracts/data-source.ts";
-import { taskInputSchema, taskRecordSchema } from "#contracts/task.ts";
+import { taskRecordSchema } from "#contracts/task.ts";
+import { taskSaveSchema } from "#contracts/task-create.ts";
 import { loadConfig } from "../config.ts";
 import { buildApp } from "./app.ts";
 import { OPENAPI_PATH } from "./openapi.ts";
@@ -115,7 +116,7 @@ describe("GET /api/openapi.json", () => {
     expect(Object.keys(record.properties!).sort()).toEqual(Object.keys(dataSourceRecordSchema.shape).sort());
 
     const task = component(doc.paths["/api/tasks"]!.post!.requestBody!.content["application/json"]!.schema);
-    expect(Object.keys(task.properties!).sort()).toEqual(Object.keys(taskInputSchema.shape).sort());
+    expect(Object.keys(task.properties!).sort()).toEqual(Object.keys(taskSaveSchema.shape).sort());
     const taskRecord = component(doc.paths["/api/tasks/{id}"]!.get!.responses["200"]!.content!["application/json"]!.schema);
     expect(Object.keys(taskRecord.properties!).sort()).toEqual(Object.keys(taskRecordSchema.shape).sort());
 

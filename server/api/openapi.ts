@@ -15,7 +15,8 @@ import { z } from "zod";
 import { apiErrorSchema, orgInfoSchema } from "#contracts/api.ts";
 import { checkResultSchema, testEventSchema, testOutcomeSchema } from "#contracts/connectivity.ts";
 import { connectivityTestInputSchema, dataSourceInputSchema, dataSourceRecordSchema } from "#contracts/data-source.ts";
-import { taskInputSchema, taskRecordSchema, taskRunSchema } from "#contracts/task.ts";
+import { taskRecordSchema, taskRunSchema } from "#contracts/task.ts";
+import { taskSaveSchema } from "#contracts/task-create.ts";
 import { warehouseColumnSchema, warehouseDatabaseSchema, warehouseTableSchema } from "#contracts/warehouse.ts";
 
 export const OPENAPI_PATH = "/api/openapi.json";
@@ -31,7 +32,7 @@ components.add(connectivityTestInputSchema, { id: "ConnectivityTest" });
 components.add(testOutcomeSchema, { id: "ConnectivityTestResult" });
 components.add(testEventSchema, { id: "ConnectivityTestEvent" });
 components.add(checkResultSchema, { id: "CheckResult" });
-components.add(taskInputSchema, { id: "Task" });
+components.add(taskSaveSchema, { id: "Task" });
 components.add(taskRecordSchema, { id: "TaskRecord" });
 components.add(taskRunSchema, { id: "TaskRun" });
 components.add(orgInfoSchema, { id: "OrgInfo" });

@@ -4,10 +4,10 @@
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { listOf } from "#contracts/api.ts";
+import { taskSaveSchema, type TaskNewTable } from "#contracts/task-create.ts";
 import {
   TASK_MESSAGES,
   effectiveScope,
-  taskInputSchema,
   taskRecordSchema,
   taskRunSchema,
   taskScopeProblems,
@@ -17,6 +17,7 @@ import {
 import { WORKER_STALE_AFTER_MS } from "#contracts/task-labels.ts";
 import { DuplicateTaskNameError, type TaskConfig } from "../store/tasks.ts";
 import { ERROR_RESPONSES, HttpError, invalidFields } from "./errors.ts";
+import { saveWithNewTable } from "./task-new-table.ts";
 import { assertNoBucketCollision, assertTargetUsable, type TargetAction } from "./task-target.ts";
 
 export interface TaskRoutesOptions {
@@ -63,17 +64,45 @@ export const taskRoutes: FastifyPluginAsyncZod<TaskRoutesOptions> = async (app, 
   /**
    * The target checks, cheapest first: no other bucket loads into the table (409, the store), then
    * Databend has the table and lets us use it (400 on the field, or 503 when it cannot be asked).
-   * Nothing is saved or started unless both pass.
+   * Nothing is saved or started unless both pass. A table the request creates (`newTable`) is not
+   * asked about: creating it is its check (./task-new-table.ts). Answers the task's warehouse.
    */
   async function checkTarget(
     orgId: string,
     task: { id: string | null; target: TaskConfig["target"]; bucket: string | null; warehouse_id: string | null },
     action: TargetAction,
-  ): Promise<void> {
+    newTable = false,
+  ) {
     // The task's own warehouse (its organization's; a task of a warehouse since deleted is 404 here).
     const warehouse = await app.warehouses.access(orgId, task.warehouse_id, "warehouse_id");
     if (task.bucket !== null) await assertNoBucketCollision(store(), orgId, { ...task, bucket: task.bucket, warehouse_id: warehouse.id });
-    await assertTargetUsable(warehouse.checker, task.target, action);
+    if (!newTable) await assertTargetUsable(warehouse.checker, task.target, action);
+    return warehouse;
+  }
+
+  /**
+   * The store's name rule (unique in the organization regardless of case), asked before a new table
+   * is made so a taken name costs no table; the store's unique index still decides a race.
+   */
+  async function assertNameFree(orgId: string, name: string, exceptId: string | null): Promise<void> {
+    const taken = (await store().list(orgId)).find((t) => t.id !== exceptId && t.name.toLowerCase() === name.toLowerCase());
+    if (taken) duplicate(new DuplicateTaskNameError(taken.name));
+  }
+
+  /** Saves with `save`, creating the target table first when the request asks for one (both or neither). */
+  async function saveTask<T>(
+    request: Parameters<typeof saveWithNewTable>[1],
+    task: { id: string | null; config: TaskConfig; bucket: string; newTable: TaskNewTable | undefined },
+    action: "create" | "update",
+    save: () => Promise<T>,
+  ): Promise<T> {
+    const { orgId } = request;
+    const { config, newTable } = task;
+    if (newTable) await assertNameFree(orgId, config.name, task.id);
+    const target = { id: task.id, target: config.target, bucket: task.bucket, warehouse_id: config.warehouse_id ?? null };
+    const warehouse = await checkTarget(orgId, target, action, !!newTable);
+    if (!newTable) return save();
+    return saveWithNewTable(app, request, warehouse, config.target, newTable, action, save);
   }
 
   function duplicate(error: unknown): never {
@@ -97,17 +126,18 @@ export const taskRoutes: FastifyPluginAsyncZod<TaskRoutesOptions> = async (app, 
     {
       config: { access: "operate" },
       schema: {
-        summary: "Create a task (stopped); its target table must exist in Databend",
+        summary:
+          "Create a task (stopped); its target table must exist in Databend, or be given in `create_table` to be created with the task (both or neither)",
         tags,
-        body: taskInputSchema,
+        body: taskSaveSchema,
         response: { 201: taskRecordSchema, ...ERROR_RESPONSES },
       },
     },
     async (request, reply) => {
       const { orgId } = request;
       const { config, bucket } = await validate(orgId, request.body);
-      await checkTarget(orgId, { id: null, target: config.target, bucket, warehouse_id: config.warehouse_id ?? null }, "create");
-      const record = await store().create(orgId, config).catch(duplicate);
+      const task = { id: null, config, bucket, newTable: request.body.create_table };
+      const record = await saveTask(request, task, "create", () => store().create(orgId, config).catch(duplicate));
       await app.audit(request, { action: "created", resource_type: "task", resource_id: record.id, resource_name: record.name });
       return reply.code(201).send(record);
     },
@@ -136,10 +166,10 @@ export const taskRoutes: FastifyPluginAsyncZod<TaskRoutesOptions> = async (app, 
     {
       config: { access: "operate" },
       schema: {
-        summary: "Replace a stopped task",
+        summary: "Replace a stopped task (`create_table`: its new target table, created with the change, both or neither)",
         tags,
         params: taskParamsSchema,
-        body: taskInputSchema,
+        body: taskSaveSchema,
         response: { 200: taskRecordSchema, ...ERROR_RESPONSES },
       },
     },
@@ -151,10 +181,14 @@ export const taskRoutes: FastifyPluginAsyncZod<TaskRoutesOptions> = async (app, 
       const { config, bucket } = await validate(orgId, request.body);
       // Refused before asking Databend; the store refuses it again should a start slip in meanwhile.
       if (existing.desired_state === "running") throw runningEdit();
-      await checkTarget(orgId, { id, target: config.target, bucket, warehouse_id: config.warehouse_id ?? null }, "update");
-      const result = await store().update(orgId, id, config).catch(duplicate);
-      if (result === "missing") throw notFound(id);
-      if (result === "running") throw runningEdit();
+      const task = { id, config, bucket, newTable: request.body.create_table };
+      const result = await saveTask(request, task, "update", async () => {
+        const updated = await store().update(orgId, id, config).catch(duplicate);
+        // Thrown inside: a refusal here drops a table made for the change.
+        if (updated === "missing") throw notFound(id);
+        if (updated === "running") throw runningEdit();
+        return updated;
+      });
       await app.audit(request, { action: "edited", resource_type: "task", resource_id: id, resource_name: result.name });
       return result;
     },

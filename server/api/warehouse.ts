@@ -20,10 +20,22 @@ import { readRows } from "../databend/rows.ts";
 import { askDatabend, type DatabendFailure } from "../databend/target-check.ts";
 import type { WarehouseAccess } from "../databend/warehouse-access.ts";
 import { DATABEND_ERROR_CODES } from "../databend/errors.ts";
+import type { AuditFacts } from "./audit.ts";
 import { ERROR_RESPONSES, HttpError } from "./errors.ts";
 
 /** How messages name a warehouse: its name and where it is, never its user's password. */
 export const warehouseLabel = (w: Pick<WarehouseAccess, "name" | "address">) => `warehouse ${w.name} (${w.address})`;
+
+/** The audit row of a table the API made (here, or with a task: ./task-new-table.ts). */
+export function tableCreatedFacts(w: Pick<WarehouseAccess, "name">, db: string, table: string, columns: number): AuditFacts {
+  return {
+    action: "created",
+    resource_type: "table",
+    resource_id: `${db}.${table}`,
+    resource_name: `${db}.${table}`,
+    outcome: `${columns} ${columns === 1 ? "column" : "columns"} in warehouse ${w.name}`,
+  };
+}
 
 /** The items of an answer, or the HttpError that says, in one sentence, why there are none. */
 function answer<T>(w: WarehouseAccess, result: BrowseResult<T>, what: string, target: { db: string; table?: string }) {
@@ -147,13 +159,7 @@ export const warehouseRoutes: FastifyPluginAsyncZod = async (app) => {
       const result = await w.browser.createTable(db, table);
       switch (result.status) {
         case "created":
-          await app.audit(request, {
-            action: "created",
-            resource_type: "table",
-            resource_id: `${db}.${table.name}`,
-            resource_name: `${db}.${table.name}`,
-            outcome: `${result.columns.length} ${result.columns.length === 1 ? "column" : "columns"} in warehouse ${w.name}`,
-          });
+          await app.audit(request, tableCreatedFacts(w, db, table.name, result.columns.length));
           return reply.code(201).send({ database: db, name: table.name, columns: result.columns });
         case "exists":
           throw new HttpError(409, `Databend already has a table ${table.name} in database ${db}; choose it as the target, or another name`, {

@@ -12,7 +12,7 @@ import {
 } from "#contracts/warehouse.ts";
 import { DatabendWarehouse, type Warehouse } from "./client.ts";
 import { databendErrorCode } from "./errors.ts";
-import { buildCreateTable, qualifiedTable, sqlString } from "./sql.ts";
+import { buildCreateTable, buildDropTable, qualifiedTable, sqlString } from "./sql.ts";
 import { askDatabend, databendAddress, databendUser, dsnScrubber, type DatabendFailure } from "./target-check.ts";
 
 export type BrowseResult<T> = { status: "ok"; items: T[]; truncated: boolean } | DatabendFailure;
@@ -21,6 +21,7 @@ export type BrowseResult<T> = { status: "ok"; items: T[]; truncated: boolean } |
 export const TABLE_ALREADY_EXISTS = 2302;
 
 export type CreateTableResult = { status: "created"; columns: WarehouseColumn[] } | { status: "exists" } | DatabendFailure;
+export type DropTableResult = { status: "dropped" } | DatabendFailure;
 
 export interface WarehouseBrowser {
   /** host:port of the warehouse, without credentials. */
@@ -31,6 +32,8 @@ export interface WarehouseBrowser {
   tables(database: string): Promise<BrowseResult<WarehouseTable>>;
   columns(database: string, table: string): Promise<BrowseResult<WarehouseColumn>>;
   createTable(database: string, table: NewTable): Promise<CreateTableResult>;
+  /** Drops a table this process has just created (a task that could not be saved with it). */
+  dropTable(database: string, table: string): Promise<DropTableResult>;
   close(): Promise<void>;
 }
 
@@ -116,6 +119,12 @@ export async function createTable(warehouse: Warehouse, database: string, table:
   return described.status === "ok" ? { status: "created", columns: described.items } : described;
 }
 
+/** DROP TABLE (see buildDropTable): the undo of createTable when what the table was made for fails. */
+export async function dropTable(warehouse: Warehouse, database: string, table: string): Promise<DropTableResult> {
+  await warehouse.exec(buildDropTable({ database, table }));
+  return { status: "dropped" };
+}
+
 export function createWarehouseBrowser(options: { dsn: string; timeoutMs: number }): WarehouseBrowser {
   const { dsn, timeoutMs } = options;
   const scrub = dsnScrubber(dsn);
@@ -136,6 +145,11 @@ export function createWarehouseBrowser(options: { dsn: string; timeoutMs: number
       warehouse ??= new DatabendWarehouse(dsn, { maxIdle: 2 });
       const w = warehouse;
       return askDatabend(() => createTable(w, database, table), timeoutMs, scrub);
+    },
+    dropTable: (database, table) => {
+      warehouse ??= new DatabendWarehouse(dsn, { maxIdle: 2 });
+      const w = warehouse;
+      return askDatabend(() => dropTable(w, database, table), timeoutMs, scrub);
     },
     async close() {
       await warehouse?.close();

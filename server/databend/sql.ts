@@ -304,3 +304,13 @@ export function buildCreateTable(spec: { database: string; table: string; column
   });
   return `CREATE TABLE ${qualifiedTable(spec.database, spec.table)} (${columns.join(", ")})`;
 }
+
+/**
+ * DROP TABLE without IF EXISTS (a table gone meanwhile is Databend's 1025 and says so) and without
+ * ALL: Databend keeps a dropped table restorable with UNDROP TABLE for its retention period
+ * (databend-docs, sql-reference "UNDROP TABLE": 24 hours by default). Only for a table this
+ * process has just created (see server/api/task-new-table.ts).
+ */
+export function buildDropTable(spec: { database: string; table: string }): string {
+  return `DROP TABLE ${qualifiedTable(spec.database, spec.table)}`;
+}

@@ -1,11 +1,12 @@
 import { useMutation, useQueryClient } from "@tanstack/react-query";
-import type { TaskInput, TaskRecord } from "#contracts/task.ts";
+import type { TaskRecord } from "#contracts/task.ts";
+import type { TaskSave } from "#contracts/task-create.ts";
 import { apiRequest } from "../../../lib/api-client.ts";
 import { dataSourceKeys } from "../../data-sources/api/keys.ts";
-import { taskKeys } from "./keys.ts";
+import { taskKeys, warehouseKeys } from "./keys.ts";
 
-/** POST /api/tasks: the task is created stopped. */
-export async function createTask(input: TaskInput): Promise<TaskRecord> {
+/** POST /api/tasks: the task is created stopped (with its new table when `create_table` is given: both or neither). */
+export async function createTask(input: TaskSave): Promise<TaskRecord> {
   return apiRequest<TaskRecord>("/api/tasks", { method: "POST", body: input });
 }
 
@@ -13,12 +14,13 @@ export function useCreateTask() {
   const queryClient = useQueryClient();
   return useMutation({
     mutationFn: createTask,
-    onSuccess: async (record) => {
+    onSuccess: async (record, input) => {
       queryClient.setQueryData(taskKeys.detail(record.id), record);
-      // Data sources list the tasks that use them.
+      // Data sources list the tasks that use them; a table made with the task is listed from now on.
       await Promise.all([
         queryClient.invalidateQueries({ queryKey: taskKeys.list() }),
         queryClient.invalidateQueries({ queryKey: dataSourceKeys.all }),
+        input.create_table ? queryClient.invalidateQueries({ queryKey: warehouseKeys.all }) : null,
       ]);
     },
   });

@@ -39,6 +39,9 @@ export function useWarehouseTables(warehouse: string | null, db: string | null) 
     enabled: Boolean(db),
     retry: false,
     retryOnMount: false,
+    // One listing serves Target's choice (table-mode.ts) and its table select, which mounts right
+    // after it; saving a task with a new table invalidates it.
+    staleTime: 10_000,
   });
 }
 

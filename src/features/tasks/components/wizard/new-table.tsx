@@ -1,26 +1,18 @@
 // "Create a new table": the sample's inferred columns as an editable list (name, type over the
-// contract's allowed types, nullability), created with an explicit Create table button. Explicit,
-// not as a side effect of Create Task: the table is made where its columns are edited, a refusal
-// (409 exists, a bad column) is shown beside them, and a task that later fails to save never
-// leaves an unexplained table behind. The form lives in the wizard (useNewTableForm), so Back,
-// Next and a refusal never lose an edit.
+// contract's allowed types, nullability). Nothing is made here: Create on Review sends the columns
+// with the task (`create_table`, contracts/task-create.ts) and the API makes both or neither, so
+// Cancel at any step leaves no table behind (issue 17, item 2). Next checks the draft by the same
+// rules the API applies. The form lives in the wizard (useNewTableForm), so Back, Next and a
+// refusal never lose an edit; a refusal about the table is shown on its fields here.
 import { zodResolver } from "@hookform/resolvers/zod";
 import { ActionIcon, Button, Checkbox, Code, Group, Select, Stack, Table, Text, TextInput, VisuallyHidden } from "@mantine/core";
-import { useState } from "react";
-import { Controller, useFieldArray, useForm, type FieldPath, type UseFormReturn } from "react-hook-form";
+import { Controller, useFieldArray, useForm, type UseFormReturn } from "react-hook-form";
 import type { z } from "zod";
 import type { PreviewColumn } from "#contracts/preview.ts";
 import { canonicalColumnType, DATABEND_COLUMN_TYPES, newTableSchema, type NewTable } from "#contracts/warehouse.ts";
-import { ApiRequestError } from "../../../../lib/api-client.ts";
-import { ErrorAlert } from "../../../../lib/error-detail.tsx";
-import { notifySuccess } from "../../../../lib/notify.ts";
-import { useCreateTable } from "../../api/create-table.ts";
 
 export type NewTableValues = z.input<typeof newTableSchema>;
 export type NewTableForm = UseFormReturn<NewTableValues, unknown, NewTable>;
-
-/** Shown on Next while a new table is being drafted: the task needs a table that exists. */
-export const CREATE_TABLE_FIRST = "Create the table with Create table first, or choose an existing table";
 
 export function useNewTableForm(defaultValues: NewTableValues = { name: "", columns: [] }): NewTableForm {
   return useForm<NewTableValues, unknown, NewTable>({
@@ -37,48 +29,16 @@ export function columnsFromSample(columns: PreviewColumn[]): NewTableValues["col
 
 const TYPE_OPTIONS: string[] = [...DATABEND_COLUMN_TYPES];
 
-export function NewTableEditor({
-  form,
-  warehouse,
-  database,
-  sampleColumns,
-  onCreated,
-}: {
-  form: NewTableForm;
-  /** The warehouse the table is made in (null: the organization's default). */
-  warehouse: string | null;
-  database: string;
-  sampleColumns: PreviewColumn[] | null;
-  onCreated: (name: string) => void;
-}) {
-  const { control, register, formState, handleSubmit, setError, reset, getValues } = form;
+export function NewTableEditor({ form, database, sampleColumns }: { form: NewTableForm; database: string; sampleColumns: PreviewColumn[] | null }) {
+  const { control, register, formState, reset, getValues } = form;
   const { fields, append, remove } = useFieldArray({ control, name: "columns" });
-  const create = useCreateTable();
-  const [failure, setFailure] = useState<ApiRequestError | Error | null>(null);
   const errors = formState.errors;
-
-  const submit = handleSubmit(async (table) => {
-    setFailure(null);
-    try {
-      await create.mutateAsync({ warehouse, db: database, table });
-    } catch (error) {
-      const failed = error instanceof Error ? error : new Error(String(error));
-      if (error instanceof ApiRequestError) {
-        for (const [path, message] of Object.entries(error.fields)) setError(path as FieldPath<NewTableValues>, { type: "server", message });
-      }
-      // The edits stay as they are: only the reason is added.
-      setFailure(failed);
-      return;
-    }
-    notifySuccess(`Created table ${database}.${table.name} with ${table.columns.length} columns`);
-    onCreated(table.name);
-  });
 
   return (
     <Stack gap="sm" component="section" aria-label="New table">
       <Text size="sm">
-        The table is created in <Code>{database}</Code> when you press Create table, before the task is saved; check the names and
-        types first.{" "}
+        The table is created in <Code>{database}</Code> together with the task, when you press Create on Review; nothing is created
+        before, so Cancel leaves nothing behind.{" "}
         {sampleColumns ? "The columns start as the sample's." : "No sample was read, so add the columns yourself."}
       </Text>
       <TextInput
@@ -174,20 +134,6 @@ export function NewTableEditor({
             Start again from the sample
           </Button>
         ) : null}
-      </Group>
-      {failure ? (
-        <ErrorAlert
-          title="Could not create the table"
-          message={failure.message}
-          detail={failure instanceof ApiRequestError ? failure.detail : undefined}
-        >
-          <Text size="sm">Your columns are kept; change what the message says and press Create table again.</Text>
-        </ErrorAlert>
-      ) : null}
-      <Group>
-        <Button onClick={() => void submit()} loading={create.isPending}>
-          Create table
-        </Button>
       </Group>
     </Stack>
   );

@@ -1,7 +1,10 @@
-// Step 4: everything chosen, in words, and the task's name; Create (or Save) sends it.
-import { Code, Paper, SimpleGrid, Stack, Text, TextInput, Title } from "@mantine/core";
+// Step 5: everything chosen, in words, and the task's name; Create (or Save) sends it. A new table
+// drafted on Target is said in words with its columns: it is made by that same press, with the
+// task (both or neither), never before.
+import { Code, Paper, SimpleGrid, Stack, Table, Text, TextInput, Title } from "@mantine/core";
 import { useId } from "react";
 import { useWatch } from "react-hook-form";
+import { canonicalColumnType } from "#contracts/warehouse.ts";
 import type { DataSourceRecord } from "#contracts/data-source.ts";
 import { effectiveScope, FILE_FORMAT_LABELS, fileFormatSchema } from "#contracts/task.ts";
 import { formatOptions } from "../task-format.tsx";
@@ -10,8 +13,47 @@ import { ON_ERROR_LABELS } from "./load-options.tsx";
 import { scopeOf } from "./wizard-model.ts";
 import { DescriptionItem } from "../../../../lib/description-item.tsx";
 import { WarehouseName } from "../warehouse-name.tsx";
+import type { NewTableForm } from "./new-table.tsx";
 
-export function ReviewStep({ source }: { source: DataSourceRecord | undefined }) {
+/** The table Create makes, in words and as a list of columns. */
+function NewTableSummary({ form, database }: { form: NewTableForm; database: string }) {
+  const { name = "", columns = [] } = useWatch({ control: form.control });
+  const shown = `${database}.${name.trim()}`;
+  const titleId = useId();
+  return (
+    <Paper withBorder p="md" radius="sm" component="section" aria-label={`New table ${shown}`}>
+      <Title order={3} size="h5" id={titleId} mb="xs">
+        New table
+      </Title>
+      <Text size="sm" mb="xs">
+        The table <Code>{shown}</Code> will be created with these {columns.length} {columns.length === 1 ? "column" : "columns"} when
+        the task is saved: both are made, or neither. Nothing has been created yet.
+      </Text>
+      <Table.ScrollContainer minWidth={300} type="native">
+        <Table verticalSpacing={4} aria-labelledby={titleId}>
+          <Table.Thead>
+            <Table.Tr>
+              <Table.Th scope="col">Column</Table.Th>
+              <Table.Th scope="col">Type</Table.Th>
+              <Table.Th scope="col">Takes NULL</Table.Th>
+            </Table.Tr>
+          </Table.Thead>
+          <Table.Tbody>
+            {columns.map((column, index) => (
+              <Table.Tr key={index}>
+                <Table.Td style={{ overflowWrap: "anywhere" }}>{column?.name?.trim()}</Table.Td>
+                <Table.Td>{canonicalColumnType(column?.type ?? "") ?? column?.type}</Table.Td>
+                <Table.Td>{column?.nullable === false ? "No" : "Yes"}</Table.Td>
+              </Table.Tr>
+            ))}
+          </Table.Tbody>
+        </Table>
+      </Table.ScrollContainer>
+    </Paper>
+  );
+}
+
+export function ReviewStep({ source, newTable }: { source: DataSourceRecord | undefined; newTable: NewTableForm | null }) {
   const { control, register, formState } = useTaskForm();
   const values = useWatch({ control });
   const summaryId = useId();
@@ -53,6 +95,12 @@ export function ReviewStep({ source }: { source: DataSourceRecord | undefined })
             <Code>
               {values.target?.database?.trim()}.{values.target?.table?.trim()}
             </Code>
+            {newTable ? (
+              <Text span size="sm">
+                {" "}
+                (new: created with the task)
+              </Text>
+            ) : null}
           </DescriptionItem>
           <DescriptionItem label="On error">{ON_ERROR_LABELS[onError]}</DescriptionItem>
           <DescriptionItem label="Purge">{values.purge ? "On (objects are deleted once loaded)" : "Off"}</DescriptionItem>
@@ -61,6 +109,7 @@ export function ReviewStep({ source }: { source: DataSourceRecord | undefined })
           </DescriptionItem>
         </SimpleGrid>
       </Paper>
+      {newTable ? <NewTableSummary form={newTable} database={values.target?.database?.trim() ?? ""} /> : null}
       <TextInput
         label="Name"
         description="A name for the task, unique in your organization."

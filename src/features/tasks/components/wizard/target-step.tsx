@@ -1,10 +1,12 @@
 // Step 4: the warehouse and the Databend table the objects load into, then what a bad row does, and
 // purge. The database and table are chosen from what the chosen warehouse holds (GET
 // /api/warehouse/...?warehouse=<id>): an existing table, shown against the sample's columns (and
-// its rows a link away), or a new one drafted from the sample and created here. When Databend
-// cannot be listed, the names are typed instead (checked when the task is saved).
+// its rows a link away), or a new one drafted from the sample, which Create on Review makes with
+// the task (both or neither; nothing is made here). Which of the two is on follows what the
+// database holds until the person chooses (table-mode.ts). When Databend cannot be listed, the
+// names are typed instead (checked when the task is saved).
 import { Alert, Anchor, Button, Group, Radio, Select, SimpleGrid, Stack, Text, TextInput } from "@mantine/core";
-import { useEffect } from "react";
+import { useEffect, useRef } from "react";
 import { Link } from "react-router";
 import { Controller, useWatch } from "react-hook-form";
 import { ApiRequestError } from "../../../../lib/api-client.ts";
@@ -18,12 +20,14 @@ import { useTaskForm } from "./form-context.ts";
 import { LoadOptions } from "./load-options.tsx";
 import { columnsFromSample, NewTableEditor, type NewTableForm } from "./new-table.tsx";
 import { TableMapping } from "./table-mapping.tsx";
+import type { TableMode } from "./table-mode.ts";
 import { WarehouseChoice } from "./warehouse-choice.tsx";
 
-export type TableMode = "existing" | "new";
 export interface TableChoice {
-  mode: TableMode;
-  setMode: (mode: TableMode) => void;
+  /** What is shown: the person's choice, else what the database holds (null while it is listed). */
+  mode: TableMode | null;
+  /** The person's choice; null lets it follow what the database holds. */
+  setMode: (mode: TableMode | null) => void;
   newTable: NewTableForm;
 }
 
@@ -102,7 +106,7 @@ function TableSelect({ warehouse, db, request }: { warehouse: string | null; db:
             name={field.name}
             label="Table"
             description={`A table of ${db} whose columns match the files. A table takes files from one bucket only.`}
-            placeholder={names.length ? "Choose a table" : `${db} has no tables yet: create one`}
+            placeholder={names.length ? "Choose a table" : `${db} has no tables yet: choose Create a new table`}
             withAsterisk
             searchable
             nothingFoundMessage="No table of that name"
@@ -134,7 +138,10 @@ export function TargetStep({ request, choice }: { request: PreviewRequest | null
   const warehouse = useWatch({ control, name: "warehouse_id" }) ?? null;
   const databases = useWarehouseDatabases(warehouse);
   const db = useWatch({ control, name: "target.database" })?.trim() ?? "";
-  const sampleColumns = usePreview(request).data?.sample?.columns ?? null;
+  const preview = usePreview(request);
+  const sampleColumns = preview.data?.sample?.columns ?? null;
+  // Nothing more to wait for: no sample will come to draft the columns from.
+  const sampleSettled = !request || !preview.isFetching;
   const { mode, setMode, newTable } = choice;
   const listed = databases.isSuccess;
   // Typing by hand has no "new table" mode: a draft left from before applies no more.
@@ -142,16 +149,31 @@ export function TargetStep({ request, choice }: { request: PreviewRequest | null
     if (databases.isError && mode === "new") setMode("existing");
   }, [databases.isError, mode, setMode]);
 
+  // A new table starts as the sample's columns (once read), or one empty column when there is no
+  // sample; its name as the target's table, if one was typed. Edits are never overwritten.
+  useEffect(() => {
+    if (mode !== "new" || newTable.getValues("columns").length > 0) return;
+    if (!sampleColumns?.length && !sampleSettled) return;
+    newTable.reset({
+      name: newTable.getValues("name") || (getValues("target.table") ?? ""),
+      columns: sampleColumns?.length ? columnsFromSample(sampleColumns) : [{ name: "", type: "VARCHAR", nullable: true }],
+    });
+  }, [mode, sampleColumns, sampleSettled, newTable, getValues]);
+
   function chooseMode(next: TableMode) {
-    if (next === "new" && newTable.getValues("columns").length === 0) {
-      newTable.reset({
-        name: getValues("target.table") ?? "",
-        columns: sampleColumns?.length ? columnsFromSample(sampleColumns) : [{ name: "", type: "VARCHAR", nullable: true }],
-      });
-    }
+    // The target's table named the drafted table: an existing one is chosen afresh.
+    if (next === "existing" && mode === "new") setValue("target.table", "");
     clearErrors("target.table");
     setMode(next);
   }
+
+  // Another database: the choice follows what that one holds again.
+  const shownDb = useRef(db);
+  useEffect(() => {
+    if (shownDb.current === db) return;
+    shownDb.current = db;
+    setMode(null);
+  }, [db, setMode]);
 
   let table;
   if (databases.isPending) table = <Loading what="Databend's databases" />;
@@ -193,7 +215,8 @@ export function TargetStep({ request, choice }: { request: PreviewRequest | null
             />
           )}
         />
-        {db ? (
+        {db && !mode ? <Loading what={`the tables of ${db}`} /> : null}
+        {db && mode ? (
           <Radio.Group label="Target table" value={mode} onChange={(value) => chooseMode(value as TableMode)}>
             <Stack gap="sm" mt="xs">
               <Radio value="existing" label="An existing table" description={`Choose one of the tables of ${db}.`} />
@@ -203,16 +226,7 @@ export function TargetStep({ request, choice }: { request: PreviewRequest | null
         ) : null}
         {db && mode === "existing" ? <TableSelect warehouse={warehouse} db={db} request={request} /> : null}
         {db && mode === "new" ? (
-          <NewTableEditor
-            form={newTable}
-            warehouse={warehouse}
-            database={db}
-            sampleColumns={sampleColumns}
-            onCreated={(name) => {
-              setValue("target.table", name, { shouldValidate: true });
-              setMode("existing");
-            }}
-          />
+          <NewTableEditor form={newTable} database={db} sampleColumns={sampleColumns} />
         ) : null}
       </>
     );

@@ -3,7 +3,8 @@
 // click; a step can be visited once the steps before it are valid; Cancel leaves without saving.
 // The step is in the address (?step=files), so Back and Forward move between steps and a refresh
 // stays on the step; a new task's draft is kept in the tab (wizard-draft.ts), and leaving with
-// edits asks first (useLeaveGuard).
+// edits asks first (useLeaveGuard). A new table drafted on Target is sent with the task
+// (`create_table`): the API makes both or neither, so nothing is made before Create.
 import { Paper, Stack, Stepper, Title, useMatches } from "@mantine/core";
 import { useQueryClient } from "@tanstack/react-query";
 import { useEffect, useId, useState } from "react";
@@ -11,6 +12,8 @@ import { FormProvider, useForm, useWatch } from "react-hook-form";
 import { useNavigate } from "react-router";
 import type { DataSourceRecord } from "#contracts/data-source.ts";
 import type { SourceScope, TaskFormValues, TaskInput, TaskRecord } from "#contracts/task.ts";
+import type { TaskSave } from "#contracts/task-create.ts";
+import { newTableSchema } from "#contracts/warehouse.ts";
 import { ApiRequestError } from "../../../../lib/api-client.ts";
 import { DraftNotice } from "../../../../lib/draft-notice.tsx";
 import { ErrorAlert } from "../../../../lib/error-detail.tsx";
@@ -25,11 +28,12 @@ import { startTask } from "../../api/start-task.ts";
 import { useUpdateTask } from "../../api/update-task.ts";
 import { taskPath } from "../../task-state.ts";
 import { FilesStep } from "./files-step.tsx";
-import { CREATE_TABLE_FIRST, useNewTableForm } from "./new-table.tsx";
+import { useNewTableForm, type NewTableValues } from "./new-table.tsx";
 import { PreviewStep } from "./preview-step.tsx";
 import { ReviewStep } from "./review-step.tsx";
 import { SourceStep } from "./source-step.tsx";
-import { TargetStep, type TableMode } from "./target-step.tsx";
+import { useTableMode, type TableMode } from "./table-mode.ts";
+import { TargetStep } from "./target-step.tsx";
 import { useDefaultWarehouse } from "./warehouse-choice.tsx";
 import { useWizardStep } from "./use-wizard-step.ts";
 import { WizardActions } from "./wizard-actions.tsx";
@@ -84,9 +88,12 @@ export function TaskWizard({ sources, task, sourceId = null }: { sources: DataSo
 
   // Target's choice between an existing table and a new one, and the new one's draft, outlive the
   // step so Back and Next keep every edit.
-  const [tableMode, setTableMode] = useState<TableMode>(start.tableMode);
+  // `tableMode` is the person's choice (null: it follows what the database holds, see table-mode.ts).
+  const [tableMode, setTableMode] = useState<TableMode | null>(start.tableMode);
   const newTable = useNewTableForm(start.newTable);
-  const { step, goTo, heading } = useWizardStep({ form, tableMode, onMove: () => setFormError(null) });
+  const { step, goTo, heading } = useWizardStep({ form, onMove: () => setFormError(null) });
+  const database = useWatch({ control: form.control, name: "target.database" })?.trim() ?? "";
+  const mode = useTableMode(tableMode, warehouseId ?? null, database, step >= TARGET_STEP);
   const tasks = useTasks();
   // Review starts with a name to keep or change, never an empty field (a new task only).
   useEffect(() => {
@@ -129,18 +136,39 @@ export function TaskWizard({ sources, task, sourceId = null }: { sources: DataSo
   );
 
 
-  /** A drafted new table must be created before the task can point at it; true when that holds us on Target. */
-  function heldForNewTable(): boolean {
-    if (tableMode !== "new") return false;
+  // With "Create a new table", the target's table is the drafted table's name, as it is typed (so
+  // Review and a step reached by Back or Forward agree with what Create sends).
+  useEffect(() => {
+    if (mode !== "new") return;
+    return newTable.subscribe({
+      formState: { values: true },
+      callback: () => {
+        const name = newTable.getValues("name").trim();
+        if (name !== form.getValues("target.table")) form.setValue("target.table", name);
+      },
+    });
+  }, [mode, newTable, form]);
+
+  /**
+   * With "Create a new table", its draft must pass the create-table rules before the wizard goes on;
+   * its name becomes the target's table. False holds the wizard on Target with the errors shown.
+   */
+  async function newTableReady(): Promise<boolean> {
+    if (mode !== "new") return true;
+    if (await newTable.trigger(undefined, { shouldFocus: step === TARGET_STEP })) {
+      setValue("target.table", newTable.getValues("name").trim(), { shouldValidate: true });
+      return true;
+    }
     if (step !== TARGET_STEP) goTo(TARGET_STEP);
-    newTable.setError("name", { type: "wizard", message: CREATE_TABLE_FIRST }, { shouldFocus: step === TARGET_STEP });
-    return true;
+    return false;
   }
 
   async function onNext() {
     if (step === TARGET_STEP) {
+      // Databend's tables not listed yet: which table is meant is not known.
+      if (!mode) return;
       const others = await trigger(["on_error", "purge"], { shouldFocus: true });
-      if (!others || heldForNewTable()) return;
+      if (!others || !(await newTableReady())) return;
     }
     const valid = await trigger([...STEPS[step]!.fields], { shouldFocus: true });
     if (valid) goTo(step + 1);
@@ -149,9 +177,9 @@ export function TaskWizard({ sources, task, sourceId = null }: { sources: DataSo
   /** Back is always allowed; forward only as far as the steps before the target are valid. */
   async function onStepClick(index: number) {
     if (index < step) return goTo(index);
+    if (index > TARGET_STEP && step === TARGET_STEP && !(await newTableReady())) return;
     const fields = fieldsBefore(index);
     if (await trigger(fields)) {
-      if (index > TARGET_STEP && heldForNewTable()) return;
       return goTo(index);
     }
     const first = firstInvalid((field) => getFieldState(field).invalid, fields);
@@ -164,6 +192,27 @@ export function TaskWizard({ sources, task, sourceId = null }: { sources: DataSo
     setValue("prefix", chosen?.prefix ?? "");
     setValue("suffix", chosen?.suffix ?? "");
     clearErrors(["prefix", "suffix"]);
+  }
+
+  /**
+   * Server refusals about a new table (`target.table`, `create_table.columns.N.*`) belong on its
+   * draft's fields on Target; returns the others.
+   */
+  function applyNewTableErrors(fields: Record<string, string>, created: boolean): Record<string, string> {
+    if (!created) return fields;
+    const rest: Record<string, string> = {};
+    let onTable = false;
+    for (const [path, message] of Object.entries(fields)) {
+      const field = path === "target.table" ? "name" : path.startsWith("create_table.") ? path.slice("create_table.".length) : null;
+      if (field === null) {
+        rest[path] = message;
+        continue;
+      }
+      newTable.setError(field as keyof NewTableValues, { type: "server", message });
+      onTable = true;
+    }
+    if (onTable && Object.keys(rest).length === 0) goTo(TARGET_STEP);
+    return rest;
   }
 
   /** Puts server field errors on their steps' fields, shows the earliest and focuses it; returns the rest. */
@@ -187,14 +236,25 @@ export function TaskWizard({ sources, task, sourceId = null }: { sources: DataSo
     handleSubmit(
       async (input) => {
         setFormError(null);
-        const body: TaskInput = { ...input, ...scopeOf(input) };
+        const body: TaskSave = { ...input, ...scopeOf(input) };
+        if (mode === "new") {
+          // Checked again as sent (a restored draft may come straight to Review).
+          const drafted = newTableSchema.safeParse(newTable.getValues());
+          if (!drafted.success) {
+            await newTableReady();
+            return;
+          }
+          body.target = { ...body.target, table: drafted.data.name };
+          body.create_table = { columns: drafted.data.columns };
+        }
         let record: TaskRecord;
         try {
           record = task ? await update.mutateAsync(body) : await create.mutateAsync(body);
         } catch (error) {
           const failure = error instanceof Error ? error : new Error(String(error));
           if (error instanceof ApiRequestError) {
-            const unknown = applyFieldErrors(error.fields);
+            const fields = applyNewTableErrors(error.fields, mode === "new");
+            const unknown = applyFieldErrors(fields);
             const onFields = Object.keys(error.fields).length - unknown.length;
             if (onFields > 0 && unknown.length === 0) return;
             if (unknown.length > 0) failure.message = [error.message, ...unknown].join(" ");
@@ -275,9 +335,9 @@ export function TaskWizard({ sources, task, sourceId = null }: { sources: DataSo
             {step === 1 ? <FilesStep source={source} /> : null}
             {step === 2 ? <PreviewStep request={previewRequest} onChooseSample={(key) => setSample({ base: baseKey, key })} /> : null}
             {step === TARGET_STEP ? (
-              <TargetStep request={previewRequest} choice={{ mode: tableMode, setMode: setTableMode, newTable }} />
+              <TargetStep request={previewRequest} choice={{ mode, setMode: setTableMode, newTable }} />
             ) : null}
-            {step === 4 ? <ReviewStep source={source} /> : null}
+            {step === 4 ? <ReviewStep source={source} newTable={mode === "new" ? newTable : null} /> : null}
           </Paper>
 
           {formError ? (

@@ -7,16 +7,13 @@ import { flushSync } from "react-dom";
 import type { UseFormReturn } from "react-hook-form";
 import { useSearchParams } from "react-router";
 import type { SourceScope, TaskFormValues, TaskInput } from "#contracts/task.ts";
-import type { TableMode } from "./target-step.tsx";
-import { fieldsBefore, firstInvalid, stepOfSlug, stepSlug, TARGET_STEP, type Field } from "./wizard-model.ts";
+import { fieldsBefore, firstInvalid, stepOfSlug, stepSlug, type Field } from "./wizard-model.ts";
 
 export function useWizardStep({
   form,
-  tableMode,
   onMove,
 }: {
   form: UseFormReturn<TaskFormValues, SourceScope | undefined, TaskInput>;
-  tableMode: TableMode;
   /** Called on every move (the wizard clears its form-level error). */
   onMove: () => void;
 }) {
@@ -85,8 +82,8 @@ export function useWizardStep({
     if (step === 0) return;
     const fields = fieldsBefore(step);
     void trigger(fields).then((valid) => {
-      if (valid && !(step > TARGET_STEP && tableMode === "new")) return;
-      const first = valid ? { step: TARGET_STEP } : firstInvalid((field) => getFieldState(field).invalid, fields);
+      if (valid) return;
+      const first = firstInvalid((field) => getFieldState(field).invalid, fields);
       clearErrors();
       goTo(first?.step ?? 0, undefined, { replace: true });
     });

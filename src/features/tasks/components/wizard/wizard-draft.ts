@@ -9,12 +9,13 @@ import type { DataSourceRecord } from "#contracts/data-source.ts";
 import type { SourceScope, TaskFormValues, TaskInput } from "#contracts/task.ts";
 import { clearDraft, readDraft, useDraftKey, writeDraft } from "../../../../lib/browser-draft.ts";
 import type { NewTableForm, NewTableValues } from "./new-table.tsx";
-import type { TableMode } from "./target-step.tsx";
+import type { TableMode } from "./table-mode.ts";
 import { EMPTY_TASK } from "./wizard-model.ts";
 
 export interface WizardDraft {
   values: TaskFormValues;
-  tableMode: TableMode;
+  /** The person's choice on Target; null follows what the database holds. */
+  tableMode: TableMode | null;
   newTable: NewTableValues;
 }
 
@@ -41,7 +42,7 @@ export function startingPoint(draft: WizardDraft | null, sources: DataSourceReco
   if (draft) return draft;
   const source = (asked ? sources.find((s) => s.id === asked) : undefined) ?? (sources.length === 1 ? sources[0] : undefined);
   const values = source ? { ...EMPTY_TASK, data_source_id: source.id, prefix: source.prefix, suffix: source.suffix } : EMPTY_TASK;
-  return { values, tableMode: "existing", newTable: EMPTY_NEW_TABLE };
+  return { values, tableMode: null, newTable: EMPTY_NEW_TABLE };
 }
 
 /** The draft kept for a new task (null when editing a saved task, which keeps none, or before the session is known). */
@@ -76,7 +77,7 @@ export function useWizardDraft({
   start: WizardDraft;
   form: UseFormReturn<TaskFormValues, SourceScope | undefined, TaskInput>;
   newTable: NewTableForm;
-  tableMode: TableMode;
+  tableMode: TableMode | null;
 }): { edited: boolean; discard: () => void; restart: (fresh: WizardDraft) => void } {
   const [baseline, setBaseline] = useState(() => (restored ? emptyStart(start) : start));
   const [fieldsEdited, setFieldsEdited] = useState(restored);
@@ -115,5 +116,5 @@ export function useWizardDraft({
 
 /** A restored draft is compared with the empty start, so it still counts as edits after a refresh. */
 function emptyStart(start: WizardDraft): WizardDraft {
-  return { values: { ...EMPTY_TASK, warehouse_id: start.values.warehouse_id }, tableMode: "existing", newTable: EMPTY_NEW_TABLE };
+  return { values: { ...EMPTY_TASK, warehouse_id: start.values.warehouse_id }, tableMode: null, newTable: EMPTY_NEW_TABLE };
 }

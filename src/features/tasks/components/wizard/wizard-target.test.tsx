@@ -1,13 +1,14 @@
 // The wizard's Target step on what Databend holds: an existing table mapped against the sample
-// (mismatches flagged in words), a new table drafted from the sample, edited and created (Next
-// waits for it), a 409 on create shown with every edit kept, and typed names when Databend cannot
-// be listed. msw stands in for the API (a component test has no server); the routes themselves are
+// (mismatches flagged in words), a new table drafted from the sample when the database has none,
+// edited, checked on Next and sent with the task on Create (nothing made before), a 409 about it
+// shown on its name with every edit kept, and typed names when Databend cannot be listed. msw stands in for the API (a component test has no server); the routes themselves are
 // tested against the dev warehouse.
 import { screen, waitFor, within } from "@testing-library/react";
 import { http, HttpResponse } from "msw";
 import { setupServer } from "msw/node";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { CREATE_TABLE_FIRST } from "./new-table.tsx";
+import { TASK_MESSAGES } from "#contracts/task.ts";
+import { taskSaveSchema } from "#contracts/task-create.ts";
 import { makeRecord } from "../../../data-sources/test-support.tsx";
 import { makeTask, renderAt, warehousesHandler } from "../../test-support.tsx";
 import { choose, CSV_PREVIEW, currentStep, errorOf, input, next, type User } from "./wizard-test-support.ts";
@@ -56,11 +57,6 @@ async function toTarget(user: User) {
   await screen.findByRole("radio", { name: "An existing table" });
 }
 
-const CREATED = [
-  { name: "id", type: "INT", nullable: true },
-  { name: "town", type: "VARCHAR", nullable: true },
-];
-
 describe("Task wizard: Target", () => {
   it("maps an existing table's columns against the CSV sample by position and flags what does not fit", async () => {
     const { user } = renderAt("/data/integration/new");
@@ -81,60 +77,74 @@ describe("Task wizard: Target", () => {
     expect(rows[2]).toMatch(/^noteVARCHAR——Missing: the file has no column 3 for the table's note$/);
   });
 
-  it("creates a new table from the sample's columns as edited, then makes it the target", async () => {
+  it("drafts a new table from the sample when the database has none, checks it on Next and sends it with the task on Create", async () => {
     let body: unknown;
+    const made: string[] = [];
     server.use(
-      http.post("/api/warehouse/databases/default/tables", async ({ request }) => {
-        body = await request.json();
-        tables.push({ name: "orders_2026", is_view: false });
-        return HttpResponse.json({ database: "default", name: "orders_2026", columns: CREATED }, { status: 201 });
+      // Only a view: nothing a task can load into.
+      http.get("/api/warehouse/databases/default/tables", () => HttpResponse.json({ items: [tables[1]], truncated: false })),
+      http.post("/api/warehouse/databases/:db/tables", ({ params }) => {
+        made.push(String(params.db));
+        return HttpResponse.json({ error: "not expected" }, { status: 500 });
       }),
-      http.get("/api/warehouse/databases/default/tables/orders_2026/columns", () => HttpResponse.json({ items: CREATED, truncated: false })),
+      http.post("/api/tasks", async ({ request }) => {
+        body = await request.json();
+        return HttpResponse.json(makeTask({ id: "t-9", name: "load-orders_2026" }), { status: 201 });
+      }),
     );
     const { user } = renderAt("/data/integration/new");
     await toTarget(user);
-    await user.click(screen.getByRole("radio", { name: "Create a new table" }));
-    expect(input("Name of column 1").value).toBe("id");
+    await waitFor(() => expect(screen.getByRole("radio", { name: /Create a new table/ })).toBeChecked());
+    expect(screen.getByRole("radio", { name: /An existing table/ })).not.toBeChecked();
+    await waitFor(() => expect(input("Name of column 1").value).toBe("id"));
     expect(screen.getByRole("combobox", { name: "Type of column 1" })).toHaveValue("BIGINT");
     expect(screen.getByRole("checkbox", { name: "Column 1 takes NULL" })).not.toBeChecked();
     expect(input("Name of column 2").value).toBe("city");
     expect(screen.getByRole("checkbox", { name: "Column 2 takes NULL" })).toBeChecked();
+    expect(screen.queryByRole("button", { name: "Create table" })).toBeNull();
 
-    // The table must exist before the task can point at it.
+    // The draft is checked by the create-table rules: a name first.
     await next(user);
     expect(currentStep()).toBe("Target");
-    expect(errorOf("New table name")).toBe(CREATE_TABLE_FIRST);
+    await waitFor(() => expect(errorOf("New table name")).toBe(TASK_MESSAGES.tableRequired));
 
     await user.type(input("New table name"), "orders_2026");
     await user.clear(input("Name of column 2"));
     await user.type(input("Name of column 2"), "town");
     await choose(user, "Type of column 1", "INT");
     await user.click(screen.getByRole("checkbox", { name: "Column 1 takes NULL" }));
-    await user.click(screen.getByRole("button", { name: "Create table" }));
-
-    await waitFor(() => expect(screen.getByRole("combobox", { name: "Table" })).toHaveValue("orders_2026"));
-    expect(body).toEqual({
-      name: "orders_2026",
-      columns: [
-        { name: "id", type: "INT", nullable: true },
-        { name: "town", type: "VARCHAR", nullable: true },
-      ],
-    });
-    expect(screen.getByRole("radio", { name: "An existing table" })).toBeChecked();
-    expect(await screen.findByText("Created table default.orders_2026 with 2 columns")).toBeInTheDocument();
-    expect(await screen.findByText("The sample fits this table")).toBeInTheDocument();
     await next(user);
     expect(currentStep()).toBe("Review");
-    expect(screen.getByLabelText("Summary")).toHaveTextContent("default.orders_2026");
+    expect(screen.getByLabelText("Summary")).toHaveTextContent("default.orders_2026 (new: created with the task)");
+    const summary = screen.getByRole("region", { name: "New table default.orders_2026" });
+    expect(summary).toHaveTextContent("The table default.orders_2026 will be created with these 2 columns when the task is saved");
+    expect(within(summary).getAllByRole("row").slice(1).map((row) => row.textContent)).toEqual(["idINTYes", "townVARCHARYes"]);
+    expect(input("Name").value).toBe("load-orders_2026");
+
+    await user.click(screen.getByRole("button", { name: "Create stopped" }));
+    await waitFor(() =>
+      expect(body).toMatchObject({
+        name: "load-orders_2026",
+        target: { database: "default", table: "orders_2026" },
+        create_table: {
+          columns: [
+            { name: "id", type: "INT", nullable: true },
+            { name: "town", type: "VARCHAR", nullable: true },
+          ],
+        },
+      }),
+    );
+    expect(taskSaveSchema.safeParse(body).success).toBe(true);
+    expect(made, "no table is made before Create").toEqual([]);
   });
 
-  it("shows a 409 on create beside the name and keeps every edit", async () => {
+  it("puts a 409 about the new table on its name on Target and keeps every edit", async () => {
     server.use(
-      http.post("/api/warehouse/databases/default/tables", () =>
+      http.post("/api/tasks", () =>
         HttpResponse.json(
           {
-            error: "Databend already has a table orders in database default; choose it as the target, or another name",
-            fields: { name: "A table named orders already exists in default" },
+            error: "Databend already has a table orders in database default. No task was saved.",
+            fields: { "target.table": 'A table named orders already exists in default; choose it under "An existing table", or give the new table another name' },
           },
           { status: 409 },
         ),
@@ -142,19 +152,22 @@ describe("Task wizard: Target", () => {
     );
     const { user } = renderAt("/data/integration/new");
     await toTarget(user);
-    await user.click(screen.getByRole("radio", { name: "Create a new table" }));
+    // `default` has tables: an existing one is offered first; a new one is a choice.
+    expect(screen.getByRole("radio", { name: /An existing table/ })).toBeChecked();
+    await user.click(screen.getByRole("radio", { name: /Create a new table/ }));
+    await waitFor(() => expect(input("Name of column 1").value).toBe("id"));
     await user.type(input("New table name"), "orders");
     await user.clear(input("Name of column 1"));
     await user.type(input("Name of column 1"), "order_id");
-    await user.click(screen.getByRole("button", { name: "Create table" }));
+    await next(user);
+    expect(currentStep()).toBe("Review");
+    await user.click(screen.getByRole("button", { name: "Create stopped" }));
 
-    const alert = await screen.findByRole("alert");
-    expect(alert).toHaveTextContent("Could not create the table");
-    expect(alert).toHaveTextContent("Databend already has a table orders in database default");
-    expect(errorOf("New table name")).toBe("A table named orders already exists in default");
+    await waitFor(() => expect(currentStep()).toBe("Target"));
+    await waitFor(() => expect(errorOf("New table name")).toMatch(/^A table named orders already exists in default/));
     expect(input("Name of column 1").value).toBe("order_id");
     expect(input("Name of column 2").value).toBe("city");
-    expect(screen.getByRole("radio", { name: "Create a new table" })).toBeChecked();
+    expect(screen.getByRole("radio", { name: /Create a new table/ })).toBeChecked();
 
     // Back and forth keeps the draft too.
     await user.click(screen.getByRole("button", { name: "Back" }));

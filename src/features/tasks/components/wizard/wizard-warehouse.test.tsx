@@ -63,7 +63,7 @@ async function toTarget(user: User) {
   await screen.findByRole("table", { name: "Objects in scope" });
   await next(user);
   expect(currentStep()).toBe("Target");
-  await screen.findByRole("radio", { name: "An existing table" });
+  await screen.findByRole("radio", { name: /An existing table/ });
 }
 
 describe("Task wizard: warehouse", () => {
@@ -109,20 +109,30 @@ describe("Task wizard: warehouse", () => {
     expect(taskInputSchema.safeParse(created).success).toBe(true);
   });
 
-  it("creates a new table in the chosen warehouse", async () => {
-    let made: string | null = null;
+  it("sends a new table with the task, in the chosen warehouse, and makes nothing before", async () => {
+    let created: unknown;
+    const made: string[] = [];
     server.use(
       http.post("/api/warehouse/databases/:db/tables", ({ request }) => {
-        made = where(request);
-        return HttpResponse.json({ database: "default", name: "orders_new", columns: COLUMNS.items }, { status: 201 });
+        made.push(where(request));
+        return HttpResponse.json({ error: "not expected" }, { status: 500 });
+      }),
+      http.post("/api/tasks", async ({ request }) => {
+        created = await request.json();
+        return HttpResponse.json(makeTask({ id: "t-4", name: "load-orders_new" }), { status: 201 });
       }),
     );
     const { user } = renderAt("/data/integration/new");
     await toTarget(user);
-    await user.click(screen.getByRole("radio", { name: "Create a new table" }));
+    await user.click(screen.getByRole("radio", { name: /Create a new table/ }));
     await user.type(input("New table name"), "orders_new");
-    await user.click(screen.getByRole("button", { name: "Create table" }));
-    await waitFor(() => expect(made).toBe("/api/warehouse/databases/default/tables?warehouse=wh-main"));
+    await next(user);
+    expect(currentStep()).toBe("Review");
+    await user.click(screen.getByRole("button", { name: "Create stopped" }));
+    await waitFor(() =>
+      expect(created).toMatchObject({ warehouse_id: "wh-main", target: { database: "default", table: "orders_new" }, create_table: { columns: COLUMNS.items } }),
+    );
+    expect(made).toEqual([]);
   });
 
   it("leaves the warehouse to the API's default when the warehouses cannot be listed, and says so", async () => {
