@@ -3,7 +3,8 @@
 // the organization's External ID, exactly as Test Connectivity does; lists the bucket under the
 // task's prefix with ListObjectsV2 (newest first, bounded); then has Databend read one object with
 // the task's format options and that role session's keys, through the same SQL writer as the
-// worker's COPY (server/databend/sql.ts). The keys live for this one call: never stored, logged or
+// worker's COPY (server/databend/sql.ts); then up to four more (the newest and oldest others, within
+// PREVIEW_LIMITS' count, size and time) so the columns' types take every file read (across-files.ts). The keys live for this one call: never stored, logged or
 // answered; every Databend text is scrubbed of them before it leaves.
 import { AssumeRoleCommand } from "@aws-sdk/client-sts";
 import { ListObjectsV2Command, type _Object } from "@aws-sdk/client-s3";
@@ -14,10 +15,11 @@ import type { ApiError } from "#contracts/api.ts";
 import { createS3Client, createStsClient, resolveEndpoint, roleSessionName, stsRegionFor, type AwsClientOptions } from "../aws/clients.ts";
 import { describeAwsError } from "../connectivity/aws-errors.ts";
 import { WarehouseError, toWarehouseError } from "../databend/client.ts";
-import { readSample } from "../databend/preview.ts";
+import { readSample, type FileSample } from "../databend/preview.ts";
 import { s3ConnectionOf, scrubSecrets, secretsOf, type S3Connection } from "../databend/sql.ts";
 import { askDatabend } from "../databend/target-check.ts";
 import type { WarehouseAccess } from "../databend/warehouse-access.ts";
+import { joinFiles, typingCandidates } from "./across-files.ts";
 
 /** Seconds the preview's role session lasts: the shortest STS allows; a preview takes seconds. */
 const SESSION_SECONDS = 900;
@@ -90,9 +92,11 @@ export function uploadHint(input: Pick<PreviewInput, "source" | "prefix" | "suff
 
 /** Newest first (then by key), at most PREVIEW_LIMITS.objects. */
 export function newestFirst(objects: readonly PreviewObject[]): PreviewObject[] {
-  return [...objects]
-    .sort((a, b) => (a.last_modified === b.last_modified ? a.key.localeCompare(b.key) : a.last_modified < b.last_modified ? 1 : -1))
-    .slice(0, PREVIEW_LIMITS.objects);
+  return sortNewestFirst(objects).slice(0, PREVIEW_LIMITS.objects);
+}
+
+function sortNewestFirst(objects: readonly PreviewObject[]): PreviewObject[] {
+  return [...objects].sort((a, b) => (a.last_modified === b.last_modified ? a.key.localeCompare(b.key) : a.last_modified < b.last_modified ? 1 : -1));
 }
 
 export function createPreviewer(options: PreviewerOptions): Previewer {
@@ -142,7 +146,8 @@ export function createPreviewer(options: PreviewerOptions): Previewer {
     }
   }
 
-  async function list(input: PreviewInput, connection: S3Connection): Promise<{ objects: PreviewObject[]; truncated: boolean }> {
+  /** The newest PREVIEW_LIMITS.objects for the answer, and every one listed (newest first) for the typing's oldest. */
+  async function list(input: PreviewInput, connection: S3Connection): Promise<{ objects: PreviewObject[]; all: PreviewObject[]; truncated: boolean }> {
     const { bucket, queue_region: region, role_arn: roleArn } = input.source;
     const s3 = createS3Client(region, { accessKeyId: connection.accessKeyId, secretAccessKey: connection.secretAccessKey, sessionToken: connection.sessionToken }, aws);
     const found: PreviewObject[] = [];
@@ -170,11 +175,12 @@ export function createPreviewer(options: PreviewerOptions): Previewer {
       s3.destroy();
     }
     // A token left after the last page read: more keys than were listed.
-    return { objects: newestFirst(found), truncated: token !== undefined || found.length > PREVIEW_LIMITS.objects };
+    const all = sortNewestFirst(found);
+    return { objects: all.slice(0, PREVIEW_LIMITS.objects), all, truncated: token !== undefined || found.length > PREVIEW_LIMITS.objects };
   }
 
-  /** The sample read by Databend, or why not: a file or access problem is the answer's `sample_error`. */
-  async function sample(input: PreviewInput, key: string, connection: S3Connection): Promise<{ sample: PreviewSample | null; error: ApiError | null }> {
+  /** One object read by Databend within `timeoutMs`, or why not: a file or access problem is an ApiError (the answer's `sample_error`). */
+  async function readFile(input: PreviewInput, key: string, connection: S3Connection, timeoutMs: number): Promise<{ file: FileSample | null; error: ApiError | null }> {
     const secrets = secretsOf(connection);
     const scrub = (text: string) => input.warehouse.scrub(scrubSecrets(text, secrets));
     const w = input.warehouse.reader;
@@ -184,14 +190,14 @@ export function createPreviewer(options: PreviewerOptions): Previewer {
           (s) => ({ status: "read" as const, sample: s }),
           (error: unknown) => ({ status: "failed" as const, error: toWarehouseError(error, secrets, input.source.bucket) }),
         ),
-      options.timeoutMs,
+      timeoutMs,
       scrub,
     );
     const address = `${input.warehouse.name} (${input.warehouse.address})`;
-    if (answer.status === "read") return { sample: answer.sample, error: null };
+    if (answer.status === "read") return { file: answer.sample, error: null };
     if (answer.status !== "failed") {
       // Only the timeout reaches here: the question itself never throws.
-      throw new PreviewFailure(503, `The warehouse ${address} did not answer within ${Math.round(options.timeoutMs / 100) / 10} s while reading ${key}. Try again once Databend answers.`);
+      throw new PreviewFailure(503, `The warehouse ${address} did not answer within ${Math.round(timeoutMs / 100) / 10} s while reading ${key}. Try again once Databend answers.`);
     }
     const e: WarehouseError = answer.error;
     const detail = scrub(e.detail);
@@ -200,7 +206,7 @@ export function createPreviewer(options: PreviewerOptions): Previewer {
     switch (e.errorClass) {
       case "access":
         return {
-          sample: null,
+          file: null,
           error: {
             error:
               `S3 refused Databend reading ${key} with the session of role ${input.source.role_arn}${tag}. ` +
@@ -210,10 +216,10 @@ export function createPreviewer(options: PreviewerOptions): Previewer {
         };
       case "file":
         if (e.code === 3001) {
-          return { sample: null, error: { error: `There is no object ${key} in bucket ${input.source.bucket}${tag}; choose one of the listed objects.`, detail } };
+          return { file: null, error: { error: `There is no object ${key} in bucket ${input.source.bucket}${tag}; choose one of the listed objects.`, detail } };
         }
         return {
-          sample: null,
+          file: null,
           error: {
             error:
               `Databend cannot read ${key} as ${format}${tag}: the file is malformed or not ${format}. ` +
@@ -224,7 +230,7 @@ export function createPreviewer(options: PreviewerOptions): Previewer {
       case "configuration":
         if (e.code === undefined || e.code === 1051 || e.code === 5100) break;
         return {
-          sample: null,
+          file: null,
           error: { error: `Databend refused to read ${key} with this file format${tag}. Check the file format settings, then Retry.`, detail },
         };
       case "transient":
@@ -233,13 +239,44 @@ export function createPreviewer(options: PreviewerOptions): Previewer {
     throw new PreviewFailure(503, `Could not read ${key}: the warehouse ${address} answered with an error${tag}. Try again; if it persists, run Test connection on Organization → Warehouses.`, detail);
   }
 
+  /**
+   * The chosen object read, then the others that type the columns with it (typingCandidates), one
+   * after another within PREVIEW_LIMITS.typingMs together: one that is too large, unreadable or late
+   * is left out and named, never failing the preview. Only the chosen object's failure is the answer's.
+   */
+  async function sample(input: PreviewInput, key: string, listed: readonly PreviewObject[], connection: S3Connection): Promise<{ sample: PreviewSample | null; error: ApiError | null }> {
+    const chosen = await readFile(input, key, connection, options.timeoutMs);
+    if (!chosen.file) return { sample: null, error: chosen.error };
+    const files = [chosen.file];
+    const leftOut: PreviewSample["typing_left_out"] = [];
+    const deadline = Date.now() + PREVIEW_LIMITS.typingMs;
+    for (const other of typingCandidates(listed, key)) {
+      const remaining = deadline - Date.now();
+      if (other.size > PREVIEW_LIMITS.typingObjectBytes) {
+        leftOut.push({ key: other.key, reason: `${mib(other.size)}, larger than the ${mib(PREVIEW_LIMITS.typingObjectBytes)} a preview reads for the types` });
+      } else if (remaining <= 0) {
+        leftOut.push({ key: other.key, reason: `not read: the preview reads other files for ${PREVIEW_LIMITS.typingMs / 1000} s at most` });
+      } else {
+        try {
+          const read = await readFile(input, other.key, connection, Math.min(options.timeoutMs, remaining));
+          if (read.file) files.push(read.file);
+          else leftOut.push({ key: other.key, reason: read.error?.error ?? "not read" });
+        } catch (error) {
+          if (!(error instanceof PreviewFailure)) throw error;
+          leftOut.push({ key: other.key, reason: error.message });
+        }
+      }
+    }
+    return { sample: joinFiles(files, leftOut, input.format.type), error: null };
+  }
+
   return {
     async preview(input) {
       const connection = await assume(input);
       const listed = await list(input, connection);
       const key = input.key ?? listed.objects[0]?.key;
       const empty = listed.objects.length === 0;
-      const read = key === undefined ? { sample: null, error: null } : await sample(input, key, connection);
+      const read = key === undefined ? { sample: null, error: null } : await sample(input, key, listed.all, connection);
       return {
         bucket: input.source.bucket,
         prefix: input.prefix,
@@ -264,6 +301,11 @@ function matches(o: _Object, input: Pick<PreviewInput, "prefix" | "suffix">): bo
 
 function objectOf(o: _Object): PreviewObject {
   return { key: o.Key ?? "", size: Number(o.Size ?? 0), last_modified: (o.LastModified ?? new Date(0)).toISOString() };
+}
+
+/** A size in MiB, one decimal: "64.0 MiB". */
+function mib(bytes: number): string {
+  return `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
 }
 
 /** 502 when AWS could not be asked (network, throttling), 422 when it answered no. */
