@@ -105,7 +105,7 @@ describe("joinFiles", () => {
     expect(joined.warnings).toEqual([expect.stringMatching(/^Key "extra" is in some files read but not in a\.ndjson: a COPY into a table with an? extra column refuses/)]);
   });
 
-  it("Parquet: nullable when any file's column is, or a file lacks it", () => {
+  it("Parquet: nullable when any file's column is, or a file lacks it; differing types are warned about", () => {
     const parquet = { match_by: "name" as const, inferred_by: "databend" as const };
     const strict = (key: string, cols: [string, string][]) => ({ ...file(key, cols, [], parquet), columns: cols.map(([name, type]) => ({ name, type, nullable: false })) });
     const joined = joinFiles([strict("a.parquet", [["id", "INT"], ["p", "FLOAT"]]), strict("b.parquet", [["id", "BIGINT"]])], [], "parquet");
@@ -113,5 +113,7 @@ describe("joinFiles", () => {
       { name: "id", type: "BIGINT", nullable: false },
       { name: "p", type: "FLOAT", nullable: true },
     ]);
+    // INT against BIGINT: one COPY of both is refused, and the preview says so.
+    expect(joined.warnings).toEqual([expect.stringMatching(/^The files read disagree on the Parquet type of id: Databend refuses one COPY/)]);
   });
 });

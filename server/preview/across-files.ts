@@ -43,8 +43,26 @@ function slotsOf(files: readonly FileSample[], byPosition: boolean): Slot[] {
 }
 
 /** What a COPY of these files into one table of the joined columns would refuse, beyond each file's own warnings. */
-function acrossWarnings(files: readonly FileSample[], slots: readonly Slot[], byPosition: boolean, format: "csv" | "ndjson" | "parquet"): string[] {
+function acrossWarnings(
+  files: readonly FileSample[],
+  slots: readonly Slot[],
+  byPosition: boolean,
+  format: "csv" | "ndjson" | "parquet",
+  disagreeing: readonly string[],
+): string[] {
   if (files.length < 2) return [];
+  if (format === "parquet") {
+    // Each file loads into the widened column on its own, but one COPY of files whose Parquet
+    // types differ is refused: 1.2.895 answers 1303 "infer schema from <first file>, but get diff
+    // schema in file <other>", 1.2.453 answers 1002 "conversion from arrow type Int32 to
+    // Number(Float64) is not supported" (tests/task-preview.test.ts, "types across files"). A task
+    // loads a batch of new objects with one COPY.
+    if (disagreeing.length === 0) return [];
+    return [
+      `The files read disagree on the Parquet type of ${disagreeing.join(", ")}: Databend refuses one COPY of Parquet files whose schemas differ, ` +
+        "and the task loads new objects in batches. Write the files with one schema, or keep each schema under its own prefix and task.",
+    ];
+  }
   if (byPosition) {
     const widths = new Map<number, string[]>();
     for (const f of files) widths.set(f.columns.length, [...(widths.get(f.columns.length) ?? []), f.key]);
@@ -98,7 +116,7 @@ export function joinFiles(files: readonly FileSample[], leftOut: PreviewSample["
     truncated: bounded.truncated || first.cut,
     inferred_by: first.inferred_by,
     match_by: first.match_by,
-    warnings: [...first.warnings, ...acrossWarnings(files, slots, byPosition, format)],
+    warnings: [...first.warnings, ...acrossWarnings(files, slots, byPosition, format, disagreements.map((d) => d.column))],
     typed_from: files.map((f) => ({ key: f.key, rows: f.rows.length })),
     typing_left_out: leftOut,
     disagreements,
