@@ -31,8 +31,9 @@ export const PREVIEW_LIMITS = {
   typingRows: 100,
   /**
    * An object other than the sample larger than this is left out of the typing (said so in the
-   * answer): with LIMIT, Databend stops after the rows, but a compressed file is decompressed from
-   * its start, and a preview must not pull gigabytes through the warehouse to type five columns.
+   * answer): how much of an object Databend fetches before LIMIT stops it is the engine's business
+   * (and a compressed one is read from its start), so a preview never asks it to open a huge object
+   * only to type a few columns. The sample itself is read whatever its size, as before.
    */
   typingObjectBytes: 64 * 1024 * 1024,
   /** Time all reads after the sample's may take together; a file not read by then is left out (said so). */

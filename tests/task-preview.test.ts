@@ -593,6 +593,29 @@ describe("types across files: the preview reads several objects and widens, and 
     expect(rows.map((r) => Number(r.n))).toEqual([1.5, 2]);
   });
 
+  it("bounds: an object over the size bound, or past the time bound, is left out and named; the sample is read whatever its size", async () => {
+    const warehouse = await app.warehouses.access(ORG_ID, null, "warehouse_id");
+    const source = (await env.sources.getDataSource(ORG_ID, s.dataSourceId))!;
+    const bounded = (typingBounds: { objectBytes: number; ms: number }) =>
+      createPreviewer({ platformSetupRoleArn: SETUP_ARN, aws: { credentials: SETUP_KEYS, endpoints: { sts: env.sandbox.url, s3: env.sandbox.url } }, timeoutMs: 20_000, typingBounds });
+    const input = { orgId: ORG_ID, source, prefix: "incoming/widen/", suffix: "", format: csv(), warehouse };
+
+    // A bound one byte under the smallest object: every other is left out, the sample (over it too) is read.
+    const sizes = (await ok({ format: csv(), prefix: "incoming/widen/" })).objects;
+    const limit = Math.min(...sizes.map((o) => o.size));
+    const bySize = (await bounded({ objectBytes: limit - 1, ms: 20_000 }).preview(input)).sample!;
+    expect(bySize.typed_from.map((f) => f.key)).toEqual([csvKey("w6")]);
+    expect(bySize.typing_left_out.map((f) => f.key)).toEqual(["w5", "w4", "w2", "w1"].map(csvKey));
+    for (const f of bySize.typing_left_out) expect(f.reason).toMatch(new RegExp(`^\\d+ bytes, larger than the ${limit - 1} bytes a preview reads for the types$`));
+    // Read from one file only, amount is the newest's BIGINT, and no disagreement is claimed.
+    expect(bySize.columns.find((c) => c.name === "amount")?.type).toBe("BIGINT");
+    expect(bySize.disagreements.map((d) => d.column)).not.toContain("amount");
+
+    const byTime = (await bounded({ objectBytes: 1024, ms: 0 }).preview(input)).sample!;
+    expect(byTime.typed_from.map((f) => f.key)).toEqual([csvKey("w6")]);
+    expect(byTime.typing_left_out).toEqual(["w5", "w4", "w2", "w1"].map((n) => ({ key: csvKey(n), reason: "not read: a preview reads other files for 0 s at most" })));
+  });
+
   it("a file of another format in the scope is not read for the types, and one that Databend cannot read is left out and named", async () => {
     await env.put(s.bucket, "incoming/widenj/zz-other.csv", "id\n1\n");
     await env.put(s.bucket, "incoming/widenj/j0-broken.ndjson", '{"id": \n');

@@ -64,6 +64,8 @@ export interface PreviewerOptions {
   timeoutMs: number;
   /** ENDPOINT_URL Databend uses for S3 (DATABEND_S3_ENDPOINT_URL), when it differs from the API's. */
   databendS3EndpointUrl?: string | undefined;
+  /** Test hook: smaller typing bounds than PREVIEW_LIMITS' (the suite shows a file left out without writing 64 MiB). */
+  typingBounds?: { objectBytes: number; ms: number };
   /** Test hook: sees the role session's keys (the suite checks they never leave). */
   observeCredentials?: (connection: S3Connection) => void;
 }
@@ -249,13 +251,14 @@ export function createPreviewer(options: PreviewerOptions): Previewer {
     if (!chosen.file) return { sample: null, error: chosen.error };
     const files = [chosen.file];
     const leftOut: PreviewSample["typing_left_out"] = [];
-    const deadline = Date.now() + PREVIEW_LIMITS.typingMs;
+    const bounds = options.typingBounds ?? { objectBytes: PREVIEW_LIMITS.typingObjectBytes, ms: PREVIEW_LIMITS.typingMs };
+    const deadline = Date.now() + bounds.ms;
     for (const other of typingCandidates(listed, key)) {
       const remaining = deadline - Date.now();
-      if (other.size > PREVIEW_LIMITS.typingObjectBytes) {
-        leftOut.push({ key: other.key, reason: `${mib(other.size)}, larger than the ${mib(PREVIEW_LIMITS.typingObjectBytes)} a preview reads for the types` });
+      if (other.size > bounds.objectBytes) {
+        leftOut.push({ key: other.key, reason: `${sizeText(other.size)}, larger than the ${sizeText(bounds.objectBytes)} a preview reads for the types` });
       } else if (remaining <= 0) {
-        leftOut.push({ key: other.key, reason: `not read: the preview reads other files for ${PREVIEW_LIMITS.typingMs / 1000} s at most` });
+        leftOut.push({ key: other.key, reason: `not read: a preview reads other files for ${bounds.ms / 1000} s at most` });
       } else {
         try {
           const read = await readFile(input, other.key, connection, Math.min(options.timeoutMs, remaining));
@@ -303,8 +306,10 @@ function objectOf(o: _Object): PreviewObject {
   return { key: o.Key ?? "", size: Number(o.Size ?? 0), last_modified: (o.LastModified ?? new Date(0)).toISOString() };
 }
 
-/** A size in MiB, one decimal: "64.0 MiB". */
-function mib(bytes: number): string {
+/** A size as a person reads it: "42 bytes", "3.5 KiB", "64.0 MiB". */
+function sizeText(bytes: number): string {
+  if (bytes < 1024) return `${bytes} byte${bytes === 1 ? "" : "s"}`;
+  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KiB`;
   return `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
 }
 
