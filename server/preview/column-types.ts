@@ -8,9 +8,10 @@
 //
 // Why each join is one Databend's COPY INTO accepts for the file formats the preview reads:
 // - CSV: every field is text, cast to the column's type as it is read. BIGINT and DOUBLE join as
-//   DOUBLE (a text "1" is a valid DOUBLE, "10.5" is not a valid BIGINT: 1.2.453 answers 1046
-//   "invalid text for number"); DATE and TIMESTAMP as TIMESTAMP (a date's text is a valid
-//   timestamp, midnight); anything else as VARCHAR, which takes any text.
+//   DOUBLE (a text "1" is a valid DOUBLE; "10.5" into a BIGINT column is stored as 11 without a
+//   word by 1.2.453 and 1.2.895 alike, tests/task-preview.test.ts); DATE and TIMESTAMP as TIMESTAMP
+//   (a date's text is a valid timestamp, midnight; "2024-01-02 03:04:05" into DATE loses the time on 1.2.895);
+//   anything else as VARCHAR, which takes any text.
 // - NDJSON: Databend's JSON field decoder reads a JSON number into a float column
 //   (`read_float`, `Value::Number(v) => v.as_f64()`), and a JSON number or boolean into a string
 //   column as its text (`read_string`; databendlabs/databend
@@ -19,8 +20,10 @@
 //   string ("Incorrect json value, must be string"), so a column where any file holds one is VARIANT,
 //   which keeps any JSON value.
 // - Parquet: the columns are typed by Databend from each file's own schema (columnFromDatabendType);
-//   integers join as the wider integer, any two numbers as DOUBLE, and other pairs as VARCHAR (or
-//   VARIANT with a nested column), as for text.
+//   integers join as the wider integer, any two numbers as DOUBLE (an INT32 file and a DOUBLE file
+//   each load into a DOUBLE column on both engines), other pairs as VARCHAR or VARIANT as for text
+//   (not proven on the engine). One COPY of Parquet files whose types differ is refused whatever
+//   the table, so the preview also warns about it (across-files.ts).
 
 const INTEGER = /^[-+]?\d+$/;
 const NUMBER = /^[-+]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?$/;
