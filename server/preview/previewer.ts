@@ -3,9 +3,10 @@
 // the organization's External ID, exactly as Test Connectivity does; lists the bucket under the
 // task's prefix with ListObjectsV2 (newest first, bounded); then has Databend read one object with
 // the task's format options and that role session's keys, through the same SQL writer as the
-// worker's COPY (server/databend/sql.ts); then up to four more (the newest and oldest others, within
-// PREVIEW_LIMITS' count, size and time) so the columns' types take every file read (across-files.ts). The keys live for this one call: never stored, logged or
-// answered; every Databend text is scrubbed of them before it leaves.
+// worker's COPY (server/databend/sql.ts); then up to four more (the newest and oldest others,
+// within PREVIEW_LIMITS' count, size and time) so the columns' types take every file read
+// (across-files.ts). The keys live for this one call: never stored, logged or answered; every
+// Databend text is scrubbed of them before it leaves.
 import { AssumeRoleCommand } from "@aws-sdk/client-sts";
 import { ListObjectsV2Command, type _Object } from "@aws-sdk/client-s3";
 import { partitionOfRegion } from "#contracts/aws-names.ts";
