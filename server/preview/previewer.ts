@@ -93,11 +93,7 @@ export function uploadHint(input: Pick<PreviewInput, "source" | "prefix" | "suff
   };
 }
 
-/** Newest first (then by key), at most PREVIEW_LIMITS.objects. */
-export function newestFirst(objects: readonly PreviewObject[]): PreviewObject[] {
-  return sortNewestFirst(objects).slice(0, PREVIEW_LIMITS.objects);
-}
-
+/** Newest first, then by key. */
 function sortNewestFirst(objects: readonly PreviewObject[]): PreviewObject[] {
   return [...objects].sort((a, b) => (a.last_modified === b.last_modified ? a.key.localeCompare(b.key) : a.last_modified < b.last_modified ? 1 : -1));
 }
