@@ -1,6 +1,7 @@
 // POST /api/tasks/preview: what a task would see before it exists. The objects under the task's
 // scope (listed with the data source's role), and one sample object as Databend itself reads it
-// with the task's file format: columns (name, type, nullable) and the first rows. The wizard's
+// with the task's file format: its first rows, and columns (name, type, nullable) typed from it and
+// a few other objects (the newest and oldest), widened so a table of them takes every file read. The wizard's
 // Preview step and its Target step (a new table from the columns) read this.
 import { z } from "./zod.ts";
 import { apiErrorSchema } from "./api.ts";
@@ -13,8 +14,30 @@ export const PREVIEW_LIMITS = {
   objects: 50,
   /** ListObjectsV2 pages (1,000 keys each) read to find the newest; more and `objects_truncated`. */
   listPages: 10,
-  /** Rows of the sample (`LIMIT` of Databend's SELECT). */
+  /** Rows of the sample shown in the answer. */
   rows: 20,
+  /**
+   * Objects read to type the columns: the sample, then the newest and the oldest others with the
+   * sample's extension. Five: a new file's columns and an old one's are the likeliest to differ
+   * (a producer changed), and each read is one Databend query of a second or two on a loaded box,
+   * so five keep a preview within seconds while catching "the newest file happens to hold 1".
+   */
+  typingFiles: 5,
+  /**
+   * Rows read from each of them (`LIMIT` of Databend's SELECT). A hundred: enough to meet a
+   * column's decimals or text in a file that starts with whole numbers, few enough that 5 files of
+   * 200 CSV columns stay 100,000 values.
+   */
+  typingRows: 100,
+  /**
+   * An object other than the sample larger than this is left out of the typing (said so in the
+   * answer): how much of an object Databend fetches before LIMIT stops it is the engine's business
+   * (and a compressed one is read from its start), so a preview never asks it to open a huge object
+   * only to type a few columns. The sample itself is read whatever its size, as before.
+   */
+  typingObjectBytes: 64 * 1024 * 1024,
+  /** Time all reads after the sample's may take together; a file not read by then is left out (said so). */
+  typingMs: 15_000,
   /** Columns of a CSV sample Databend is asked for ($1 .. $N). */
   csvColumns: 200,
   /** Characters of one value's text in `rows`; a longer value is cut and `truncated` set. */
@@ -71,8 +94,9 @@ const jsonValueSchema: z.ZodType<JsonValue> = z.lazy(() =>
 
 export const previewSampleSchema = z.object({
   key: z.string(),
+  /** The columns of all the files read (`typed_from`), each of the type that takes all their values. */
   columns: z.array(previewColumnSchema),
-  /** Up to PREVIEW_LIMITS.rows rows, each an array in the order of `columns`. */
+  /** Up to PREVIEW_LIMITS.rows rows of the sample object, each an array in the order of `columns`. */
   rows: z.array(z.array(jsonValueSchema)),
   /** Some value was cut, or some row left out, to keep the answer within PREVIEW_LIMITS. */
   truncated: z.boolean(),
@@ -85,6 +109,24 @@ export const previewSampleSchema = z.object({
   match_by: z.enum(["position", "name"]),
   /** What in the sample a load with this format would refuse, one sentence each (empty when nothing). */
   warnings: z.array(z.string()),
+  /**
+   * The objects whose values typed `columns` (the sample first), with the rows read from each (at
+   * most PREVIEW_LIMITS.typingRows): the types are the widest that takes the values of all of them.
+   */
+  typed_from: z.array(z.object({ key: z.string(), rows: z.number() })),
+  /** Objects chosen for the typing but not read (too large, unreadable, out of time), and why. */
+  typing_left_out: z.array(z.object({ key: z.string(), reason: z.string() })),
+  /**
+   * Columns whose type differs between the files read: each type seen (a file with only NULLs in the
+   * column says none) with the files that hold it, and `type`, the widened one in `columns`.
+   */
+  disagreements: z.array(
+    z.object({
+      column: z.string(),
+      type: z.string(),
+      types: z.array(z.object({ type: z.string(), keys: z.array(z.string()) })),
+    }),
+  ),
 });
 export type PreviewSample = z.infer<typeof previewSampleSchema>;
 

@@ -3,14 +3,16 @@
 // engine (the dev warehouse) reading the objects this suite writes, the real driver and store.
 // CSV, NDJSON and Parquet samples with type inference, newest-first listing, an empty scope, a role
 // that may not list, a role that may not read, malformed files, and a table created from the
-// inferred columns that a COPY with the same format then loads. The role session's secret key and
-// token never appear in any answer or log line.
+// inferred columns that a COPY with the same format then loads. Types across files: several objects
+// of disagreeing types are read, widened, and a table of the widened types loads every one (CSV,
+// NDJSON; Parquet each on its own), where the newest file's own types lose a value. The role
+// session's secret key and token never appear in any answer or log line.
 import { CreateRoleCommand, PutRolePolicyCommand } from "@aws-sdk/client-iam";
 import type { FastifyInstance } from "fastify";
 import { parquetWriteBuffer } from "hyparquet-writer";
 import pino from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { previewResponseSchema, type PreviewResponse } from "#contracts/preview.ts";
+import { previewResponseSchema, type PreviewColumn, type PreviewResponse } from "#contracts/preview.ts";
 import { fileFormatSchema, type FileFormat } from "#contracts/task.ts";
 import { createdTableSchema, warehouseColumnsSchema, WAREHOUSE_MESSAGES } from "#contracts/warehouse.ts";
 import * as documents from "../sandbox/aws/documents.ts";
@@ -322,13 +324,14 @@ describe("POST /api/warehouse/databases/:db/tables", () => {
   it("creates a table from a sample's inferred columns, DESC shows them, and a COPY with the same format loads the file", async () => {
     const cases = [
       { table: "from_csv", key: "incoming/old/sample.csv", format: csv(), rows: 3 },
-      { table: "from_ndjson", key: "incoming/full/sample.ndjson", format: ndjson, rows: 3 },
+      // Its own prefix: the other NDJSON objects under incoming/ (other keys) would join its columns.
+      { table: "from_ndjson", key: "incoming/full/sample.ndjson", format: ndjson, rows: 3, prefix: "incoming/full/" },
       { table: "from_parquet", key: "incoming/new/sample.parquet", format: parquet, rows: 3 },
     ];
     // The NDJSON sample with every key on every line (a missing key fails the COPY; see the warning above).
     await env.put(s.bucket, "incoming/full/sample.ndjson", NDJSON_BODY.replace('"tags":["z"]', '"gone":null,"tags":["z"]'));
     for (const c of cases) {
-      const sample = (await ok({ format: c.format, key: c.key })).sample!;
+      const sample = (await ok({ format: c.format, key: c.key, ...("prefix" in c ? { prefix: c.prefix } : {}) })).sample!;
       expect(sample.warnings, c.table).toEqual([]);
       const res = await create("default", { name: c.table, columns: sample.columns });
       expect(res.statusCode, res.body).toBe(201);
@@ -439,7 +442,185 @@ describe("secrets", () => {
 describe("CSV inference follows what Databend's CSV reader loads", () => {
   it("TRUE/FALSE in capitals stay VARCHAR: Databend loads only true and false into a BOOLEAN", async () => {
     await env.put(s.bucket, "incoming/caps/flags.csv", "flag\nTRUE\nFALSE\n");
-    const body = await ok({ format: csv(), key: "incoming/caps/flags.csv" });
+    const body = await ok({ format: csv(), key: "incoming/caps/flags.csv", prefix: "incoming/caps/" });
     expect(body.sample!.columns).toEqual([{ name: "flag", type: "VARCHAR", nullable: true }]);
+  });
+});
+
+describe("types across files: the preview reads several objects and widens, and a table of the widened types loads them all", () => {
+  /** A table made through the API from `columns`, then one COPY of `files` with `format` into it: its per-file results, or the engine's refusal. */
+  async function tableLoads(table: string, columns: PreviewColumn[], format: FileFormat, files: string[]) {
+    const made = await app.inject({ method: "POST", url: "/api/warehouse/databases/default/tables", payload: { name: table, columns } });
+    expect(made.statusCode, made.body).toBe(201);
+    return env.wh.copyInto(
+      buildCopyInto({
+        database: "default",
+        table,
+        bucket: s.bucket,
+        files,
+        connection: { region: REGION, ...CUSTOMER, endpointUrl: env.sandbox.url },
+        fileFormat: format,
+        onError: "abort",
+        purge: false,
+      }),
+      [],
+    );
+  }
+
+  // Oldest first, a second apart (S3's LastModified has whole seconds). The newest holds amount 1.
+  const CSV_FILES: [string, string][] = [
+    ["w1", "1,0.25,A7,2024-01-01"],
+    ["w2", "2,10.5,,2024-01-02 03:04:05"],
+    ["w3", "3,4,,2024-01-03"],
+    ["w4", "4,3,,2024-01-04"],
+    ["w5", "5,2,x,2024-01-05"],
+    ["w6", "6,1,7,2024-01-06"],
+  ];
+  const csvKey = (name: string) => `incoming/widen/${name}.csv`;
+  const NDJSON_FILES: [string, Record<string, unknown>][] = [
+    ["j1", { id: 1, v: 2.5, o: [1, 2], t: null }],
+    ["j2", { id: 2, v: "one", o: { a: 1 }, t: "2024-01-02 03:04:05" }],
+    ["j3", { id: 3, v: 1, o: null, t: "2024-01-03" }],
+  ];
+  const ndjsonKey = (name: string) => `incoming/widenj/${name}.ndjson`;
+
+  beforeAll(async () => {
+    for (const [i, [name, line]] of CSV_FILES.entries()) {
+      if (i > 0) await sleep(1100);
+      await env.put(s.bucket, csvKey(name), `id,amount,code,day\n${line}\n`);
+    }
+    for (const [i, [name, row]] of NDJSON_FILES.entries()) {
+      if (i > 0) await sleep(1100);
+      await env.put(s.bucket, ndjsonKey(name), `${JSON.stringify(row)}\n`);
+    }
+  }, 60_000);
+
+  it("CSV: BIGINT in the newest 3 files, DOUBLE in the 2 oldest → DOUBLE; 5 of 6 files read, the sample's next newest and the oldest", async () => {
+    const body = await ok({ format: csv(), prefix: "incoming/widen/" });
+    const sample = body.sample!;
+    expect(sample.key).toBe(csvKey("w6"));
+    expect(sample.typed_from).toEqual(["w6", "w5", "w4", "w2", "w1"].map((n) => ({ key: csvKey(n), rows: 1 })));
+    expect(sample.typing_left_out).toEqual([]);
+    expect(sample.columns).toEqual([
+      { name: "id", type: "BIGINT", nullable: true },
+      { name: "amount", type: "DOUBLE", nullable: true },
+      { name: "code", type: "VARCHAR", nullable: true },
+      { name: "day", type: "TIMESTAMP", nullable: true },
+    ]);
+    expect(sample.disagreements).toEqual([
+      { column: "amount", type: "DOUBLE", types: [{ type: "BIGINT", keys: ["w6", "w5", "w4"].map(csvKey) }, { type: "DOUBLE", keys: ["w2", "w1"].map(csvKey) }] },
+      // w5's "x" and w1's "A7" are text, w6's 7 a number; the other files hold no code.
+      { column: "code", type: "VARCHAR", types: [{ type: "BIGINT", keys: [csvKey("w6")] }, { type: "VARCHAR", keys: ["w5", "w1"].map(csvKey) }] },
+      { column: "day", type: "TIMESTAMP", types: [{ type: "DATE", keys: ["w6", "w5", "w4", "w1"].map(csvKey) }, { type: "TIMESTAMP", keys: [csvKey("w2")] }] },
+    ]);
+    // The rows shown are still the sample's own.
+    expect(sample.rows).toEqual([["6", "1", "7", "2024-01-06"]]);
+
+    // What one file alone proposes (the scope narrowed to the newest): amount BIGINT, and the real
+    // engine loses the older file's decimals in it; the widened proposal loads all six files as written.
+    const alone = (await ok({ format: csv(), prefix: "incoming/widen/w6" })).sample!;
+    expect(alone.typed_from).toEqual([{ key: csvKey("w6"), rows: 1 }]);
+    expect(alone.columns.find((c) => c.name === "amount")?.type).toBe("BIGINT");
+    const narrow = await tableLoads("widen_one_file", alone.columns, csv(), [csvKey("w2")]).then(
+      async () => (await env.wh.query("SELECT amount FROM `default`.`widen_one_file`")).map((r) => Number(r.amount)),
+      (error: unknown) => String(error),
+    );
+    // Both engines (1.2.453 and 1.2.895) load the text 10.5 into BIGINT without a word, as 11.
+    expect(narrow).toEqual([11]);
+
+    const loaded = await tableLoads("widen_csv", sample.columns, csv(), CSV_FILES.map(([n]) => csvKey(n)));
+    expect(loaded.map((r) => r.rowsLoaded)).toEqual(CSV_FILES.map(() => 1));
+    const rows = await env.wh.query("SELECT id, amount, code FROM `default`.`widen_csv` ORDER BY id");
+    expect(rows.map((r) => [Number(r.id), Number(r.amount), r.code ?? null])).toEqual([
+      [1, 0.25, "A7"],
+      [2, 10.5, null],
+      [3, 4, null],
+      [4, 3, null],
+      [5, 2, "x"],
+      [6, 1, "7"],
+    ]);
+  });
+
+  it("NDJSON: a number in one file and a word in another → VARCHAR, nested → VARIANT, date and timestamp → TIMESTAMP; the table loads every file", async () => {
+    const body = await ok({ format: ndjson, prefix: "incoming/widenj/" });
+    const sample = body.sample!;
+    expect(sample.typed_from.map((f) => f.key)).toEqual(["j3", "j2", "j1"].map(ndjsonKey));
+    expect(Object.fromEntries(sample.columns.map((c) => [c.name, c.type]))).toEqual({ id: "BIGINT", v: "VARCHAR", o: "VARIANT", t: "TIMESTAMP" });
+    expect(sample.disagreements.map((d) => [d.column, d.types.map((t) => `${t.type} in ${t.keys.length}`).join(", "), d.type])).toEqual([
+      ["t", "DATE in 1, TIMESTAMP in 1", "TIMESTAMP"],
+      ["v", "BIGINT in 1, VARCHAR in 1, DOUBLE in 1", "VARCHAR"],
+    ]);
+    expect(sample.warnings).toEqual([]);
+    const loaded = await tableLoads("widen_ndjson", sample.columns, ndjson, NDJSON_FILES.map(([n]) => ndjsonKey(n)));
+    expect(loaded.map((r) => r.rowsLoaded)).toEqual([1, 1, 1]);
+    const rows = await env.wh.query("SELECT id, v, o::STRING AS o FROM `default`.`widen_ndjson` ORDER BY id");
+    expect(rows.map((r) => [Number(r.id), r.v, r.o ?? null])).toEqual([
+      [1, "2.5", "[1,2]"],
+      [2, "one", '{"a":1}'],
+      [3, "1", null],
+    ]);
+  });
+
+  it("Parquet: INT in one file and DOUBLE in another → DOUBLE; the table loads each, and the preview warns that one COPY of both fails", async () => {
+    const one = (name: string, data: Int32Array | Float64Array, type: "INT32" | "DOUBLE") =>
+      env.put(s.bucket, `incoming/widenp/${name}.parquet`, new Uint8Array(parquetWriteBuffer({ columnData: [{ name: "n", data, type }] })));
+    await one("p1", new Float64Array([1.5]), "DOUBLE");
+    await sleep(1100);
+    await one("p2", new Int32Array([2]), "INT32");
+    const sample = (await ok({ format: parquet, prefix: "incoming/widenp/" })).sample!;
+    expect(sample.typed_from.map((f) => f.key)).toEqual(["incoming/widenp/p2.parquet", "incoming/widenp/p1.parquet"]);
+    expect(sample.columns.map((c) => [c.name, c.type])).toEqual([["n", "DOUBLE"]]);
+    expect(sample.disagreements.map((d) => d.types.map((t) => t.type))).toEqual([["INT", "DOUBLE"]]);
+    const loaded = await tableLoads("widen_parquet", sample.columns, parquet, ["incoming/widenp/p1.parquet"]);
+    expect(loaded.map((r) => r.rowsLoaded)).toEqual([1]);
+    const second = await env.wh.copyInto(
+      buildCopyInto({ database: "default", table: "widen_parquet", bucket: s.bucket, files: ["incoming/widenp/p2.parquet"], connection: { region: REGION, ...CUSTOMER, endpointUrl: env.sandbox.url }, fileFormat: parquet, onError: "abort", purge: false }),
+      [],
+    );
+    expect(second.map((r) => r.rowsLoaded)).toEqual([1]);
+    // One COPY of both (a batch of the task) is refused: 1.2.895 answers 1303 "get diff schema in
+    // file", 1.2.453 1002 "conversion from arrow type Int32 to Number(Float64) is not supported".
+    await expect(
+      env.wh.copyInto(
+        buildCopyInto({ database: "default", table: "widen_parquet", bucket: s.bucket, files: ["incoming/widenp/p1.parquet", "incoming/widenp/p2.parquet"], connection: { region: REGION, ...CUSTOMER, endpointUrl: env.sandbox.url }, fileFormat: parquet, onError: "abort", purge: false, force: true }),
+        [],
+      ),
+    ).rejects.toThrow(/\[1303\]|\[1002\]/);
+    expect(sample.warnings).toEqual([expect.stringMatching(/^The files read disagree on the Parquet type of n: Databend refuses one COPY of Parquet files whose schemas differ/)]);
+    const rows = await env.wh.query("SELECT n FROM `default`.`widen_parquet` ORDER BY n");
+    expect(rows.map((r) => Number(r.n))).toEqual([1.5, 2]);
+  });
+
+  it("bounds: an object over the size bound, or past the time bound, is left out and named; the sample is read whatever its size", async () => {
+    const warehouse = await app.warehouses.access(ORG_ID, null, "warehouse_id");
+    const source = (await env.sources.getDataSource(ORG_ID, s.dataSourceId))!;
+    const bounded = (typingBounds: { objectBytes: number; ms: number }) =>
+      createPreviewer({ platformSetupRoleArn: SETUP_ARN, aws: { credentials: SETUP_KEYS, endpoints: { sts: env.sandbox.url, s3: env.sandbox.url } }, timeoutMs: 20_000, typingBounds });
+    const input = { orgId: ORG_ID, source, prefix: "incoming/widen/", suffix: "", format: csv(), warehouse };
+
+    // A bound one byte under the smallest object: every other is left out, the sample (over it too) is read.
+    const sizes = (await ok({ format: csv(), prefix: "incoming/widen/" })).objects;
+    const limit = Math.min(...sizes.map((o) => o.size));
+    const bySize = (await bounded({ objectBytes: limit - 1, ms: 20_000 }).preview(input)).sample!;
+    expect(bySize.typed_from.map((f) => f.key)).toEqual([csvKey("w6")]);
+    expect(bySize.typing_left_out.map((f) => f.key)).toEqual(["w5", "w4", "w2", "w1"].map(csvKey));
+    for (const f of bySize.typing_left_out) expect(f.reason).toMatch(new RegExp(`^\\d+ bytes, larger than the ${limit - 1} bytes a preview reads for the types$`));
+    // Read from one file only, amount is the newest's BIGINT, and no disagreement is claimed.
+    expect(bySize.columns.find((c) => c.name === "amount")?.type).toBe("BIGINT");
+    expect(bySize.disagreements.map((d) => d.column)).not.toContain("amount");
+
+    const byTime = (await bounded({ objectBytes: 1024, ms: 0 }).preview(input)).sample!;
+    expect(byTime.typed_from.map((f) => f.key)).toEqual([csvKey("w6")]);
+    expect(byTime.typing_left_out).toEqual(["w5", "w4", "w2", "w1"].map((n) => ({ key: csvKey(n), reason: "not read: a preview reads other files for 0 s at most" })));
+  });
+
+  it("a file of another format in the scope is not read for the types, and one that Databend cannot read is left out and named", async () => {
+    await env.put(s.bucket, "incoming/widenj/zz-other.csv", "id\n1\n");
+    await env.put(s.bucket, "incoming/widenj/j0-broken.ndjson", '{"id": \n');
+    const sample = (await ok({ format: ndjson, prefix: "incoming/widenj/", key: ndjsonKey("j2") })).sample!;
+    expect(sample.typed_from.map((f) => f.key)).toEqual(["j2", "j3", "j1"].map(ndjsonKey));
+    expect(sample.typing_left_out).toEqual([
+      { key: "incoming/widenj/j0-broken.ndjson", reason: expect.stringMatching(/^Databend cannot read incoming\/widenj\/j0-broken\.ndjson as NDJSON/) },
+    ]);
   });
 });

@@ -1,7 +1,7 @@
 // POST /api/tasks/preview: what a task with these settings would see, before it is saved. The
 // objects under its prefix and suffix, listed with the data source's role, and one of them read by
-// Databend with the task's file format (server/preview/previewer.ts). Access "operate": it assumes
-// the customer's role.
+// Databend with the task's file format, its columns typed with up to 4 others (the newest and the
+// oldest; server/preview/previewer.ts). Access "operate": it assumes the customer's role.
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { PREVIEW_MESSAGES, previewRequestSchema, previewResponseSchema } from "#contracts/preview.ts";
 import { effectiveScope, taskScopeProblems } from "#contracts/task.ts";
@@ -14,7 +14,8 @@ export const taskPreviewRoutes: FastifyPluginAsyncZod = async (app) => {
     {
       config: { access: "operate" },
       schema: {
-        summary: "Preview a task: the objects under its scope (newest first) and a sample read by Databend with its file format",
+        summary:
+          "Preview a task: the objects under its scope (newest first) and a sample read by Databend with its file format, its column types widened across up to 5 files",
         tags: ["tasks"],
         body: previewRequestSchema,
         response: { 200: previewResponseSchema, ...ERROR_RESPONSES },

@@ -18,10 +18,11 @@
 // - CSV and NDJSON: Databend reads every value (CSV fields as `VARCHAR NULL`, NDJSON rows as one
 //   VARIANT each); the type of each column is inferred here from those values, by the rules
 //   Databend's newer INFER_SCHEMA documents for text files: every column nullable, `column_<n>`
-//   names without a header, and a column whose values disagree falls back to VARCHAR (VARIANT for
-//   NDJSON, whose values are JSON already).
+//   names without a header, and a column whose values disagree takes the widened type of
+//   server/preview/column-types.ts (the one rule, also used across files).
 import { PREVIEW_LIMITS, type JsonValue, type PreviewColumn, type PreviewSample } from "#contracts/preview.ts";
 import type { FileFormat } from "#contracts/task.ts";
+import { typeOfJsonValue, typeOfText, widenAll } from "../preview/column-types.ts";
 import type { DatabendWarehouse } from "./client.ts";
 import { buildSampleRead, secretsOf, type S3Connection } from "./sql.ts";
 
@@ -53,43 +54,23 @@ export function columnFromDatabendType(name: string, dataType: string): PreviewC
   return { name, type, nullable: nullable !== null };
 }
 
-const INTEGER = /^[-+]?\d+$/;
-const NUMBER = /^[-+]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?$/;
-// Databend's CSV reader takes only these two spellings for a BOOLEAN column (1.2.453: "Incorrect
-// boolean value, expect true or false" for FALSE), so only they make a column BOOLEAN.
-const BOOLEAN = /^(true|false)$/;
-const DATE = /^\d{4}-\d{2}-\d{2}$/;
-const TIMESTAMP = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}(:?\d{2})?)?$/;
-const INT64_MAX = 2n ** 63n - 1n;
-
-function fitsInt64(text: string): boolean {
-  const n = BigInt(text.replace(/^\+/, ""));
-  return n <= INT64_MAX && n >= -INT64_MAX - 1n;
+/** A column as one file shows it; `type` null when the file held no value in it (server/preview/column-types.ts). */
+export interface FileColumn {
+  name: string;
+  type: string | null;
+  nullable: boolean;
 }
 
-/** The type of a column of text values (a CSV field, an NDJSON string); null values are left out first. */
-export function typeOfTexts(values: readonly string[], options: { numbers: boolean } = { numbers: true }): string {
-  if (values.length === 0) return "VARCHAR";
-  const all = (re: RegExp) => values.every((v) => re.test(v));
-  if (options.numbers) {
-    if (all(BOOLEAN)) return "BOOLEAN";
-    if (all(INTEGER)) return values.every(fitsInt64) ? "BIGINT" : "VARCHAR";
-    if (all(NUMBER)) return "DOUBLE";
-  }
-  if (all(DATE)) return "DATE";
-  if (values.every((v) => DATE.test(v) || TIMESTAMP.test(v))) return "TIMESTAMP";
-  return "VARCHAR";
-}
-
-/** The type of an NDJSON key from its parsed values (nulls and missing keys left out). */
-export function typeOfJson(values: readonly JsonValue[]): string {
-  if (values.length === 0) return "VARCHAR";
-  if (values.every((v) => typeof v === "boolean")) return "BOOLEAN";
-  if (values.every((v) => typeof v === "number")) {
-    return values.every((v) => Number.isSafeInteger(v)) ? "BIGINT" : "DOUBLE";
-  }
-  if (values.every((v) => typeof v === "string")) return typeOfTexts(values as string[], { numbers: false });
-  return "VARIANT";
+/** One object as Databend read it: its columns, every row read (unbounded: PREVIEW_LIMITS.typingRows at most), and what a load would refuse. */
+export interface FileSample {
+  key: string;
+  columns: FileColumn[];
+  rows: JsonValue[][];
+  /** More CSV columns than were asked for. */
+  cut: boolean;
+  inferred_by: PreviewSample["inferred_by"];
+  match_by: PreviewSample["match_by"];
+  warnings: string[];
 }
 
 /** Names that are unique: a repeated one gets `_2`, `_3`, ...; an empty one `column_<n>`. */
@@ -109,7 +90,7 @@ function uniqueNames(names: readonly string[]): string[] {
  * there is one): the header's names or `column_<n>`, a type per column from its values, every
  * column nullable. A field past a line's end reads NULL, so the width is the longest line's.
  */
-export function csvSample(raw: readonly (string | null)[][], header: boolean): { columns: PreviewColumn[]; rows: JsonValue[][]; cut: boolean } {
+export function csvSample(raw: readonly (string | null)[][], header: boolean): { columns: FileColumn[]; rows: JsonValue[][]; cut: boolean } {
   const width = (row: readonly (string | null)[]) => {
     for (let i = row.length - 1; i >= 0; i--) if (row[i] !== null) return i + 1;
     return 0;
@@ -120,7 +101,7 @@ export function csvSample(raw: readonly (string | null)[][], header: boolean): {
   const names = uniqueNames(Array.from({ length: n }, (_, i) => (header ? (head[i] ?? "") : `column_${i + 1}`)));
   const columns = names.map((name, i) => ({
     name,
-    type: typeOfTexts(body.map((row) => row[i]).filter((v): v is string => v !== null && v !== undefined)),
+    type: widenAll(body.map((row) => (row[i] === null || row[i] === undefined ? null : typeOfText(row[i])))),
     nullable: true,
   }));
   const cut = n >= PREVIEW_LIMITS.csvColumns;
@@ -128,7 +109,7 @@ export function csvSample(raw: readonly (string | null)[][], header: boolean): {
 }
 
 /** NDJSON rows as Databend read them (one VARIANT per line, as JSON text): a column per key, in first-seen order. */
-export function ndjsonSample(raw: readonly unknown[]): { columns: PreviewColumn[]; rows: JsonValue[][]; warnings: string[] } {
+export function ndjsonSample(raw: readonly unknown[]): { columns: FileColumn[]; rows: JsonValue[][]; warnings: string[] } {
   const objects = raw.map((value): Record<string, JsonValue> => {
     const parsed = typeof value === "string" ? (JSON.parse(value) as JsonValue) : ((value ?? null) as JsonValue);
     return parsed !== null && typeof parsed === "object" && !Array.isArray(parsed) ? parsed : { value: parsed };
@@ -144,7 +125,7 @@ export function ndjsonSample(raw: readonly unknown[]): { columns: PreviewColumn[
   }
   const columns = keys.map((name) => ({
     name,
-    type: typeOfJson(objects.map((o) => o[name]).filter((v): v is JsonValue => v !== null && v !== undefined)),
+    type: widenAll(objects.map((o) => typeOfJsonValue(o[name]))),
     nullable: true,
   }));
   // A COPY of NDJSON into a table with a column the line lacks fails the line: Databend's default
@@ -211,24 +192,27 @@ export function boundRows(rows: readonly JsonValue[][]): { rows: JsonValue[][]; 
 }
 
 /**
- * Reads one object with the task's format and the session keys, as a COPY of the same task would.
- * Throws the driver's failure as a WarehouseError scrubbed of the keys (DatabendWarehouse.read).
+ * Reads one object with the task's format and the session keys, as a COPY of the same task would:
+ * up to PREVIEW_LIMITS.typingRows rows, and the columns they show (server/preview/across-files.ts
+ * joins several of these into the preview's sample). Throws the driver's failure as a
+ * WarehouseError scrubbed of the keys (DatabendWarehouse.read).
  */
 export async function readSample(
   warehouse: DatabendWarehouse,
   spec: { bucket: string; key: string; connection: S3Connection; format: FileFormat },
-): Promise<PreviewSample> {
+): Promise<FileSample> {
+  const rowsToRead = PREVIEW_LIMITS.typingRows;
   const { setup, query } = buildSampleRead({
     bucket: spec.bucket,
     key: spec.key,
     connection: spec.connection,
     fileFormat: spec.format,
-    rows: spec.format.type === "csv" && spec.format.header ? PREVIEW_LIMITS.rows + 1 : PREVIEW_LIMITS.rows,
+    rows: spec.format.type === "csv" && spec.format.header ? rowsToRead + 1 : rowsToRead,
     csvColumns: PREVIEW_LIMITS.csvColumns,
   });
   if (setup) await warehouse.exec(setup);
   const { fields, rows } = await warehouse.read(query, secretsOf(spec.connection));
-  let columns: PreviewColumn[];
+  let columns: FileColumn[];
   let values: JsonValue[][];
   let cut = false;
   let warnings: string[] = [];
@@ -244,17 +228,18 @@ export async function readSample(
     case "ndjson":
       ({ columns, rows: values, warnings } = ndjsonSample(rows.map((row) => row[0])));
       break;
-    case "parquet":
-      columns = fields.map((f) => columnFromDatabendType(f.name, f.dataType));
-      values = rows.map((row) => row.map((v, i) => jsonOf(v, columns[i]?.type ?? "")));
+    case "parquet": {
+      const typed = fields.map((f) => columnFromDatabendType(f.name, f.dataType));
+      columns = typed;
+      values = rows.map((row) => row.map((v, i) => jsonOf(v, typed[i]?.type ?? "")));
       break;
+    }
   }
-  const bounded = boundRows(values);
   return {
     key: spec.key,
     columns,
-    rows: bounded.rows,
-    truncated: bounded.truncated || cut,
+    rows: values,
+    cut,
     inferred_by: spec.format.type === "parquet" ? "databend" : "sample",
     match_by: spec.format.type === "csv" ? "position" : "name",
     warnings,

@@ -3,8 +3,10 @@
 // the organization's External ID, exactly as Test Connectivity does; lists the bucket under the
 // task's prefix with ListObjectsV2 (newest first, bounded); then has Databend read one object with
 // the task's format options and that role session's keys, through the same SQL writer as the
-// worker's COPY (server/databend/sql.ts). The keys live for this one call: never stored, logged or
-// answered; every Databend text is scrubbed of them before it leaves.
+// worker's COPY (server/databend/sql.ts); then up to four more (the newest and oldest others,
+// within PREVIEW_LIMITS' count, size and time) so the columns' types take every file read
+// (across-files.ts). The keys live for this one call: never stored, logged or answered; every
+// Databend text is scrubbed of them before it leaves.
 import { AssumeRoleCommand } from "@aws-sdk/client-sts";
 import { ListObjectsV2Command, type _Object } from "@aws-sdk/client-s3";
 import { partitionOfRegion } from "#contracts/aws-names.ts";
@@ -14,11 +16,12 @@ import type { ApiError } from "#contracts/api.ts";
 import { createS3Client, createStsClient, resolveEndpoint, roleSessionName, stsRegionFor, type AwsClientOptions } from "../aws/clients.ts";
 import { describeAwsError } from "../connectivity/aws-errors.ts";
 import { WarehouseError, toWarehouseError } from "../databend/client.ts";
-import { readSample } from "../databend/preview.ts";
+import { readSample, type FileSample } from "../databend/preview.ts";
 import { s3ConnectionOf, secretsOf, type S3Connection } from "../databend/sql.ts";
 import { scrubSecrets } from "../error-text.ts";
 import { askDatabend } from "../databend/target-check.ts";
 import type { WarehouseAccess } from "../databend/warehouse-access.ts";
+import { joinFiles, typingCandidates } from "./across-files.ts";
 
 /** Seconds the preview's role session lasts: the shortest STS allows; a preview takes seconds. */
 const SESSION_SECONDS = 900;
@@ -63,6 +66,8 @@ export interface PreviewerOptions {
   timeoutMs: number;
   /** ENDPOINT_URL Databend uses for S3 (DATABEND_S3_ENDPOINT_URL), when it differs from the API's. */
   databendS3EndpointUrl?: string | undefined;
+  /** Test hook: smaller typing bounds than PREVIEW_LIMITS' (the suite shows a file left out without writing 64 MiB). */
+  typingBounds?: { objectBytes: number; ms: number };
   /** Test hook: sees the role session's keys (the suite checks they never leave). */
   observeCredentials?: (connection: S3Connection) => void;
 }
@@ -89,11 +94,9 @@ export function uploadHint(input: Pick<PreviewInput, "source" | "prefix" | "suff
   };
 }
 
-/** Newest first (then by key), at most PREVIEW_LIMITS.objects. */
-export function newestFirst(objects: readonly PreviewObject[]): PreviewObject[] {
-  return [...objects]
-    .sort((a, b) => (a.last_modified === b.last_modified ? a.key.localeCompare(b.key) : a.last_modified < b.last_modified ? 1 : -1))
-    .slice(0, PREVIEW_LIMITS.objects);
+/** Newest first, then by key. */
+function sortNewestFirst(objects: readonly PreviewObject[]): PreviewObject[] {
+  return [...objects].sort((a, b) => (a.last_modified === b.last_modified ? a.key.localeCompare(b.key) : a.last_modified < b.last_modified ? 1 : -1));
 }
 
 export function createPreviewer(options: PreviewerOptions): Previewer {
@@ -143,7 +146,8 @@ export function createPreviewer(options: PreviewerOptions): Previewer {
     }
   }
 
-  async function list(input: PreviewInput, connection: S3Connection): Promise<{ objects: PreviewObject[]; truncated: boolean }> {
+  /** The newest PREVIEW_LIMITS.objects for the answer, and every one listed (newest first) for the typing's oldest. */
+  async function list(input: PreviewInput, connection: S3Connection): Promise<{ objects: PreviewObject[]; all: PreviewObject[]; truncated: boolean }> {
     const { bucket, queue_region: region, role_arn: roleArn } = input.source;
     const s3 = createS3Client(region, { accessKeyId: connection.accessKeyId, secretAccessKey: connection.secretAccessKey, sessionToken: connection.sessionToken }, aws);
     const found: PreviewObject[] = [];
@@ -171,11 +175,12 @@ export function createPreviewer(options: PreviewerOptions): Previewer {
       s3.destroy();
     }
     // A token left after the last page read: more keys than were listed.
-    return { objects: newestFirst(found), truncated: token !== undefined || found.length > PREVIEW_LIMITS.objects };
+    const all = sortNewestFirst(found);
+    return { objects: all.slice(0, PREVIEW_LIMITS.objects), all, truncated: token !== undefined || found.length > PREVIEW_LIMITS.objects };
   }
 
-  /** The sample read by Databend, or why not: a file or access problem is the answer's `sample_error`. */
-  async function sample(input: PreviewInput, key: string, connection: S3Connection): Promise<{ sample: PreviewSample | null; error: ApiError | null }> {
+  /** One object read by Databend within `timeoutMs`, or why not: a file or access problem is an ApiError (the answer's `sample_error`). */
+  async function readFile(input: PreviewInput, key: string, connection: S3Connection, timeoutMs: number): Promise<{ file: FileSample | null; error: ApiError | null }> {
     const secrets = secretsOf(connection);
     const scrub = (text: string) => input.warehouse.scrub(scrubSecrets(text, secrets));
     const w = input.warehouse.reader;
@@ -185,14 +190,14 @@ export function createPreviewer(options: PreviewerOptions): Previewer {
           (s) => ({ status: "read" as const, sample: s }),
           (error: unknown) => ({ status: "failed" as const, error: toWarehouseError(error, secrets, input.source.bucket) }),
         ),
-      options.timeoutMs,
+      timeoutMs,
       scrub,
     );
     const address = `${input.warehouse.name} (${input.warehouse.address})`;
-    if (answer.status === "read") return { sample: answer.sample, error: null };
+    if (answer.status === "read") return { file: answer.sample, error: null };
     if (answer.status !== "failed") {
       // Only the timeout reaches here: the question itself never throws.
-      throw new PreviewFailure(503, `The warehouse ${address} did not answer within ${Math.round(options.timeoutMs / 100) / 10} s while reading ${key}. Try again once Databend answers.`);
+      throw new PreviewFailure(503, `The warehouse ${address} did not answer within ${Math.round(timeoutMs / 100) / 10} s while reading ${key}. Try again once Databend answers.`);
     }
     const e: WarehouseError = answer.error;
     const detail = scrub(e.detail);
@@ -201,7 +206,7 @@ export function createPreviewer(options: PreviewerOptions): Previewer {
     switch (e.errorClass) {
       case "access":
         return {
-          sample: null,
+          file: null,
           error: {
             error:
               `S3 refused Databend reading ${key} with the session of role ${input.source.role_arn}${tag}. ` +
@@ -211,10 +216,10 @@ export function createPreviewer(options: PreviewerOptions): Previewer {
         };
       case "file":
         if (e.code === 3001) {
-          return { sample: null, error: { error: `There is no object ${key} in bucket ${input.source.bucket}${tag}; choose one of the listed objects.`, detail } };
+          return { file: null, error: { error: `There is no object ${key} in bucket ${input.source.bucket}${tag}; choose one of the listed objects.`, detail } };
         }
         return {
-          sample: null,
+          file: null,
           error: {
             error:
               `Databend cannot read ${key} as ${format}${tag}: the file is malformed or not ${format}. ` +
@@ -225,7 +230,7 @@ export function createPreviewer(options: PreviewerOptions): Previewer {
       case "configuration":
         if (e.code === undefined || e.code === 1051 || e.code === 5100) break;
         return {
-          sample: null,
+          file: null,
           error: { error: `Databend refused to read ${key} with this file format${tag}. Check the file format settings, then Retry.`, detail },
         };
       case "transient":
@@ -234,13 +239,45 @@ export function createPreviewer(options: PreviewerOptions): Previewer {
     throw new PreviewFailure(503, `Could not read ${key}: the warehouse ${address} answered with an error${tag}. Try again; if it persists, run Test connection on Organization → Warehouses.`, detail);
   }
 
+  /**
+   * The chosen object read, then the others that type the columns with it (typingCandidates), one
+   * after another within PREVIEW_LIMITS.typingMs together: one that is too large, unreadable or late
+   * is left out and named, never failing the preview. Only the chosen object's failure is the answer's.
+   */
+  async function sample(input: PreviewInput, key: string, listed: readonly PreviewObject[], connection: S3Connection): Promise<{ sample: PreviewSample | null; error: ApiError | null }> {
+    const chosen = await readFile(input, key, connection, options.timeoutMs);
+    if (!chosen.file) return { sample: null, error: chosen.error };
+    const files = [chosen.file];
+    const leftOut: PreviewSample["typing_left_out"] = [];
+    const bounds = options.typingBounds ?? { objectBytes: PREVIEW_LIMITS.typingObjectBytes, ms: PREVIEW_LIMITS.typingMs };
+    const deadline = Date.now() + bounds.ms;
+    for (const other of typingCandidates(listed, key)) {
+      const remaining = deadline - Date.now();
+      if (other.size > bounds.objectBytes) {
+        leftOut.push({ key: other.key, reason: `${sizeText(other.size)}, larger than the ${sizeText(bounds.objectBytes)} a preview reads for the types` });
+      } else if (remaining <= 0) {
+        leftOut.push({ key: other.key, reason: `not read: a preview reads other files for ${bounds.ms / 1000} s at most` });
+      } else {
+        try {
+          const read = await readFile(input, other.key, connection, Math.min(options.timeoutMs, remaining));
+          if (read.file) files.push(read.file);
+          else leftOut.push({ key: other.key, reason: read.error?.error ?? "not read" });
+        } catch (error) {
+          if (!(error instanceof PreviewFailure)) throw error;
+          leftOut.push({ key: other.key, reason: error.message });
+        }
+      }
+    }
+    return { sample: joinFiles(files, leftOut, input.format.type), error: null };
+  }
+
   return {
     async preview(input) {
       const connection = await assume(input);
       const listed = await list(input, connection);
       const key = input.key ?? listed.objects[0]?.key;
       const empty = listed.objects.length === 0;
-      const read = key === undefined ? { sample: null, error: null } : await sample(input, key, connection);
+      const read = key === undefined ? { sample: null, error: null } : await sample(input, key, listed.all, connection);
       return {
         bucket: input.source.bucket,
         prefix: input.prefix,
@@ -265,6 +302,13 @@ function matches(o: _Object, input: Pick<PreviewInput, "prefix" | "suffix">): bo
 
 function objectOf(o: _Object): PreviewObject {
   return { key: o.Key ?? "", size: Number(o.Size ?? 0), last_modified: (o.LastModified ?? new Date(0)).toISOString() };
+}
+
+/** A size as a person reads it: "42 bytes", "3.5 KiB", "64.0 MiB". */
+function sizeText(bytes: number): string {
+  if (bytes < 1024) return `${bytes} byte${bytes === 1 ? "" : "s"}`;
+  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KiB`;
+  return `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
 }
 
 /** 502 when AWS could not be asked (network, throttling), 422 when it answered no. */

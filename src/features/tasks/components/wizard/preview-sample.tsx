@@ -1,23 +1,61 @@
-// The sample object as Databend read it: its columns (name, type, nullable), how they were found,
-// how a table's columns meet them, what a load would refuse, and up to 20 rows in a frame that
-// scrolls on its own (wide files never push the page sideways).
-import { Alert, Code, Group, List, Loader, Stack, Table, Text, Title } from "@mantine/core";
+// The sample object as Databend read it: its columns (name, type, nullable) typed from it and a few
+// other objects (how many files and rows, and where the files disagree), how they were found, how a
+// table's columns meet them, what a load would refuse, and up to 20 rows in a frame that scrolls on
+// its own (wide files never push the page sideways).
+import { Alert, Badge, Code, Group, List, Loader, Stack, Table, Text, Title } from "@mantine/core";
 import type { ReactNode } from "react";
 import type { JsonValue, PreviewColumn, PreviewResponse, PreviewSample as Sample } from "#contracts/preview.ts";
 import { columnsFor, DataTable } from "../../../../lib/data-table.tsx";
 import { ErrorAlert } from "../../../../lib/error-detail.tsx";
 
-const column = columnsFor<PreviewColumn>();
+type Disagreement = Sample["disagreements"][number];
+type ColumnRow = PreviewColumn & { disagreement: Disagreement | undefined };
+
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
+
+/** "BIGINT in 1 file, DOUBLE in 2 files → DOUBLE": the counts behind a widened type. */
+export function disagreementText(d: Disagreement): string {
+  return `${d.types.map((t) => `${t.type} in ${plural(t.keys.length, "file")}`).join(", ")} → ${d.type}`;
+}
+
+const column = columnsFor<ColumnRow>();
+// The mark sits in the type's own cell, under the type it explains: a fourth column would be cut
+// off behind the table's sideways scroll on a phone.
 const COLUMN_COLUMNS = [
   column.accessor("name", { header: "Column", cell: (info) => <Code>{info.getValue()}</Code> }),
-  column.accessor("type", { header: "Type" }),
+  column.accessor("type", {
+    header: "Type",
+    cell: (info) => {
+      const d = info.row.original.disagreement;
+      if (!d) return info.getValue();
+      return (
+        <Stack gap={4} align="flex-start">
+          <span>{info.getValue()}</span>
+          <Badge color="yellow" variant="light" tt="none" size="md">
+            Files disagree
+          </Badge>
+          <Text size="sm">{disagreementText(d)}</Text>
+        </Stack>
+      );
+    },
+  }),
   column.accessor("nullable", { header: "Nullable", cell: (info) => (info.getValue() ? "yes" : "no") }),
 ];
 
 export const INFERRED_BY_TEXT: Record<Sample["inferred_by"], string> = {
-  databend: "Databend read these columns and their types from the file itself.",
-  sample: "Databend read the values; the types were inferred from the sample values, so check them before creating a table.",
+  databend: "Databend read these columns and their types from each file itself.",
+  sample: "Databend read the values; the types were inferred from the values of the files read, so check them before creating a table.",
 };
+
+/** "Column types from 3 files (42 rows): …": what the types were inferred from. */
+export function typedFromText(sample: Sample): string {
+  const rows = sample.typed_from.reduce((n, f) => n + f.rows, 0);
+  const files = sample.typed_from.length;
+  const what = `Column types from ${plural(files, "file")} (${plural(rows, "row")})`;
+  return files === 1
+    ? `${what}: this object only, as no other object in scope has its extension${sample.typing_left_out.length > 0 ? " and could be read" : ""}.`
+    : `${what}: this object and the ${plural(files - 1, "other")} read with it (the newest and the oldest in scope). Each type takes the values of all of them.`;
+}
 
 export const MATCH_BY_TEXT: Record<Sample["match_by"], string> = {
   position: "CSV columns go into a table by position: the file's first column into the table's first column, and so on.",
@@ -73,6 +111,42 @@ function SampleRows({ sample }: { sample: Sample }) {
   );
 }
 
+function columnRows(sample: Sample): ColumnRow[] {
+  return sample.columns.map((c) => ({ ...c, disagreement: sample.disagreements.find((d) => d.column === c.name) }));
+}
+
+/** Which files hold which type where they disagree, and the files chosen but not read, by key. */
+function TypingDetail({ sample }: { sample: Sample }) {
+  return (
+    <>
+      {sample.disagreements.length > 0 ? (
+        <Stack gap={4}>
+          <Text size="sm">Where the files disagree, the proposed type takes every file&apos;s values:</Text>
+          <List size="sm" spacing={4} aria-label="Where the files disagree" style={{ overflowWrap: "anywhere" }}>
+            {sample.disagreements.map((d) => (
+              <List.Item key={d.column}>
+                {d.column}: {d.types.map((t) => `${t.type} in ${t.keys.join(", ")}`).join("; ")}
+              </List.Item>
+            ))}
+          </List>
+        </Stack>
+      ) : null}
+      {sample.typing_left_out.length > 0 ? (
+        <Stack gap={4}>
+          <Text size="sm">Not read for the types:</Text>
+          <List size="sm" spacing={4} aria-label="Files not read for the types" style={{ overflowWrap: "anywhere" }}>
+            {sample.typing_left_out.map((f) => (
+              <List.Item key={f.key}>
+                {f.key}: {f.reason}
+              </List.Item>
+            ))}
+          </List>
+        </Stack>
+      ) : null}
+    </>
+  );
+}
+
 export function PreviewSample({
   response,
   sampleKey,
@@ -108,6 +182,7 @@ export function PreviewSample({
       <Title order={3} size="h5">
         Sample: <Code>{sample.key}</Code>
       </Title>
+      <Text size="sm">{typedFromText(sample)}</Text>
       <Text size="sm">{INFERRED_BY_TEXT[sample.inferred_by]}</Text>
       <Text size="sm">{MATCH_BY_TEXT[sample.match_by]}</Text>
       {sample.warnings.length > 0 ? (
@@ -119,7 +194,8 @@ export function PreviewSample({
           </List>
         </Alert>
       ) : null}
-      <DataTable label={`Columns of ${sample.key}`} columns={COLUMN_COLUMNS} data={sample.columns} getRowId={(c) => c.name} minWidth={320} pageSize={50} />
+      <DataTable label={`Columns of ${sample.key}`} columns={COLUMN_COLUMNS} data={columnRows(sample)} getRowId={(c) => c.name} minWidth={320} pageSize={50} />
+      <TypingDetail sample={sample} />
       <Text size="sm" c="dimmed">
         {sample.rows.length === 0
           ? "The sample has no rows."

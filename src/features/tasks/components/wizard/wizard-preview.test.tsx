@@ -36,7 +36,8 @@ function previewAnswers(...answers: (() => Response)[]) {
       requests.push((await request.json()) as PreviewRequest);
       // Reading a sample takes a moment: long enough to see the progress.
       await delay(50);
-      return answers[Math.min(requests.length, answers.length) - 1]!();
+      // At least the first: a request still in flight when a test ends lands after afterEach emptied `requests`.
+      return answers[Math.max(0, Math.min(requests.length, answers.length) - 1)]!();
     }),
   );
 }
@@ -57,7 +58,7 @@ describe("Task wizard: Preview", () => {
     const { user } = renderAt("/data/integration/new");
     await toPreview(user);
     // Progress while Databend reads the sample.
-    expect(await screen.findByRole("status")).toHaveTextContent(/reading a sample with Databend/);
+    expect(await screen.findByRole("status")).toHaveTextContent(/reading a sample and a few other objects with Databend/);
 
     const objects = await screen.findByRole("table", { name: "Objects in scope" });
     const keys = within(objects).getAllByRole("row").slice(1).map((row) => within(row).getAllByRole("cell")[0]!.textContent);
@@ -68,7 +69,8 @@ describe("Task wizard: Preview", () => {
     ]);
 
     const sample = screen.getByRole("region", { name: "Sample" });
-    expect(within(sample).getByText(/types were inferred from the sample values/)).toBeInTheDocument();
+    expect(within(sample).getByText(/types were inferred from the values of the files read/)).toBeInTheDocument();
+    expect(within(sample).getByText(/^Column types from 2 files \(3 rows\): this object and the 1 other read with it/)).toBeInTheDocument();
     expect(within(sample).getByText(/CSV columns go into a table by position/)).toBeInTheDocument();
     expect(within(sample).getByText("Line 3 has 3 fields; the others have 2")).toBeInTheDocument();
     const columns = within(sample).getByRole("table", { name: "Columns of incoming/2026/b.csv" });
@@ -79,6 +81,37 @@ describe("Task wizard: Preview", () => {
     // Advice, not a gate.
     await next(user);
     expect(currentStep()).toBe("Target");
+  });
+
+  it("marks a column whose type differs between files, with the counts and, below, the files holding each type; and the files left out", async () => {
+    const sample = {
+      ...CSV_PREVIEW.sample,
+      columns: [
+        { name: "id", type: "BIGINT", nullable: true },
+        { name: "amount", type: "DOUBLE", nullable: true },
+      ],
+      rows: [[1, 1]],
+      typed_from: [
+        { key: "incoming/2026/b.csv", rows: 1 },
+        { key: "incoming/2026/a.csv", rows: 20 },
+      ],
+      typing_left_out: [{ key: "incoming/2026/huge.csv", reason: "100.0 MiB, larger than the 64.0 MiB a preview reads for the types" }],
+      disagreements: [{ column: "amount", type: "DOUBLE", types: [{ type: "BIGINT", keys: ["incoming/2026/b.csv"] }, { type: "DOUBLE", keys: ["incoming/2026/a.csv"] }] }],
+    };
+    previewAnswers(() => HttpResponse.json({ ...CSV_PREVIEW, sample }));
+    const { user } = renderAt("/data/integration/new");
+    await toPreview(user);
+    const region = await screen.findByRole("region", { name: "Sample" });
+    expect(within(region).getByText(/^Column types from 2 files \(21 rows\)/)).toBeInTheDocument();
+    const columns = within(region).getByRole("table", { name: "Columns of incoming/2026/b.csv" });
+    expect(within(columns).getAllByRole("row").slice(1).map((row) => row.textContent)).toEqual([
+      "idBIGINTyes",
+      "amountDOUBLEFiles disagreeBIGINT in 1 file, DOUBLE in 1 file → DOUBLEyes",
+    ]);
+    expect(within(region).getByRole("list", { name: "Where the files disagree" })).toHaveTextContent("amount: BIGINT in incoming/2026/b.csv; DOUBLE in incoming/2026/a.csv");
+    expect(within(region).getByRole("list", { name: "Files not read for the types" })).toHaveTextContent(
+      "incoming/2026/huge.csv: 100.0 MiB, larger than the 64.0 MiB a preview reads for the types",
+    );
   });
 
   it("says to upload a test object into an empty scope, with the command to copy, and Retry asks again", async () => {

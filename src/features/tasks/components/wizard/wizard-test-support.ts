@@ -72,6 +72,12 @@ export const CSV_PREVIEW = {
     inferred_by: "sample",
     match_by: "position",
     warnings: [],
+    typed_from: [
+      { key: "incoming/2026/b.csv", rows: 2 },
+      { key: "incoming/2026/a.csv", rows: 1 },
+    ],
+    typing_left_out: [],
+    disagreements: [],
   },
   sample_error: null,
   empty: false,
