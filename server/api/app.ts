@@ -1,5 +1,5 @@
 // The HTTP app, assembled from plugins: the server's limits and edges (timeouts and body limit,
-// security headers, the host allow-list, same-origin writes), the zod type provider (the
+// JSON nesting depth, security headers, the host allow-list, same-origin writes), the zod type provider (the
 // contracts validate requests and serialize responses), errors, the API's metrics, the decorated
 // store, outside services, identity (better-auth), the audit log and access on every route (access.ts), the
 // OpenAPI document, then one plugin per resource.
@@ -21,6 +21,7 @@ import { dataSourceRoutes } from "./data-sources.ts";
 import { dataSourceTestRoutes, type TestRateLimit } from "./data-sources-test.ts";
 import { errorHandling } from "./errors.ts";
 import { healthRoutes } from "./health.ts";
+import { jsonDepthLimit } from "./json-depth.ts";
 import { invitationRoutes } from "./invitations.ts";
 import { keyRoutes } from "./keys.ts";
 import { memberRoutes } from "./members.ts";
@@ -85,6 +86,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   await app.register(errorHandling);
+  // Every JSON body, on every route: nesting past any contract's depth is a 400 before parsing.
+  await app.register(jsonDepthLimit);
   // First, so that every response carries the headers, refusals included, and a refused request
   // reaches nothing else.
   await securityHeaders(app, config);
