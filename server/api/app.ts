@@ -35,6 +35,7 @@ import { createAuthenticate, type Principal } from "../auth/principal.ts";
 import { ssoButton, ssoEndpoints } from "../auth/sso.ts";
 import type { SetupToken } from "./setup-token.ts";
 import type { FastifyRequest } from "fastify";
+import { serializeRequest } from "./request-log.ts";
 import { sameOriginWrites } from "./same-origin-writes.ts";
 import { securityHeaders } from "./security-headers.ts";
 import { serverLimits } from "./server-limits.ts";
@@ -82,7 +83,9 @@ export interface AppOptions {
 
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const { config, logger, staticDir } = options;
-  const app: FastifyInstance = Fastify({ loggerInstance: logger as FastifyBaseLogger, ...serverLimits(config) });
+  // Request log lines name a request without its secrets (request-log.ts), whatever logger is handed in.
+  const requestLogger = logger.child({}, { serializers: { req: serializeRequest } });
+  const app: FastifyInstance = Fastify({ loggerInstance: requestLogger as FastifyBaseLogger, ...serverLimits(config) });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   await app.register(errorHandling);
