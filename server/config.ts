@@ -4,6 +4,7 @@ import path from "node:path";
 import { isRole, ROLES, type Role } from "#contracts/roles.ts";
 import { API_KEY_MIN_LENGTH } from "./auth/key-length.ts";
 import { allowedHostEntry, LOOPBACK_HOSTNAMES } from "./host-names.ts";
+import { trustProxyFrom } from "./trust-proxy.ts";
 import { secretKeysFromEnv, type SecretKeys } from "./warehouses/secret-box.ts";
 
 export interface Config {
@@ -46,6 +47,8 @@ export interface Config {
    * host of PUBLIC_URL and ALLOWED_HOSTS. Lower case, as `parseAuthority` reads a Host header.
    */
   allowedHosts: readonly string[];
+  /** TRUST_PROXY: the reverse proxies whose X-Forwarded-For names the client (trust-proxy.ts); unset, none. */
+  trustProxy: string[] | undefined;
   /** Time to receive a whole request, headers and body; a slower client gets 408 and is cut. */
   requestTimeoutMs: number;
   /** A connection with no bytes in either direction for this long is closed. */
@@ -277,6 +280,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: env.LOG_LEVEL || "info",
     publicOrigin,
     allowedHosts: allowedHostsFrom(env, publicOrigin),
+    trustProxy: trustProxyFrom(env.TRUST_PROXY),
     requestTimeoutMs: positiveInt(env.REQUEST_TIMEOUT_MS, DEFAULTS.requestTimeoutMs, "REQUEST_TIMEOUT_MS"),
     connectionTimeoutMs: positiveInt(env.CONNECTION_TIMEOUT_MS, DEFAULTS.connectionTimeoutMs, "CONNECTION_TIMEOUT_MS"),
     keepAliveTimeoutMs: positiveInt(env.KEEP_ALIVE_TIMEOUT_MS, DEFAULTS.keepAliveTimeoutMs, "KEEP_ALIVE_TIMEOUT_MS"),

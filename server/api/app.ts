@@ -32,6 +32,7 @@ import { orgWarehouseRoutes } from "./org-warehouses.ts";
 import { organizationRoutes } from "./organizations.ts";
 import { accessControl, headersOf } from "./access.ts";
 import { createAuthenticate, type Principal } from "../auth/principal.ts";
+import type { SignInThrottle } from "../auth/sign-in-throttle.ts";
 import { ssoButton, ssoEndpoints } from "../auth/sso.ts";
 import type { SetupToken } from "./setup-token.ts";
 import type { FastifyRequest } from "fastify";
@@ -79,13 +80,20 @@ export interface AppOptions {
   metrics?: ApiMetrics;
   /** Test Connectivity rate limit per client; 10 per minute by default. */
   testRateLimit?: TestRateLimit;
+  /** Failed sign-ins per account and address; a fresh one with the defaults by default. */
+  signInThrottle?: SignInThrottle;
 }
 
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const { config, logger, staticDir } = options;
   // Request log lines name a request without its secrets (request-log.ts), whatever logger is handed in.
   const requestLogger = logger.child({}, { serializers: { req: serializeRequest } });
-  const app: FastifyInstance = Fastify({ loggerInstance: requestLogger as FastifyBaseLogger, ...serverLimits(config) });
+  const app: FastifyInstance = Fastify({
+    loggerInstance: requestLogger as FastifyBaseLogger,
+    ...serverLimits(config),
+    // request.ip is the address a trusted proxy (TRUST_PROXY) saw, else the socket's peer.
+    trustProxy: config.trustProxy ?? false,
+  });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   await app.register(errorHandling);
@@ -121,6 +129,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     setupToken: options.setupToken,
     passed: config.oidc ? ssoEndpoints(config.oidc) : [],
     sso: ssoButton(config.oidc),
+    signInThrottle: options.signInThrottle,
   });
   await app.register(orgRoutes, { config });
   await app.register(orgWarehouseRoutes, { config });
