@@ -19,6 +19,7 @@ import { authPlugin, authRoutes } from "./auth.ts";
 import { apiOnlyNotFound, serveConsole } from "./console-assets.ts";
 import { dataSourceRoutes } from "./data-sources.ts";
 import { dataSourceTestRoutes, type TestRateLimit } from "./data-sources-test.ts";
+import type { CallLimits } from "./org-limits.ts";
 import { errorHandling } from "./errors.ts";
 import { healthRoutes } from "./health.ts";
 import { jsonDepthLimit } from "./json-depth.ts";
@@ -80,6 +81,8 @@ export interface AppOptions {
   metrics?: ApiMetrics;
   /** Test Connectivity rate limit per client; 10 per minute by default. */
   testRateLimit?: TestRateLimit;
+  /** Test Connectivity's and previews' limits per organization and at once (org-limits.ts); the defaults by default. */
+  callLimits?: { connectivityTest?: CallLimits; preview?: CallLimits };
   /** Failed sign-ins per account and address; a fresh one with the defaults by default. */
   signInThrottle?: SignInThrottle;
 }
@@ -135,8 +138,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(orgWarehouseRoutes, { config });
   await app.register(organizationRoutes, { config });
   await app.register(dataSourceRoutes);
-  await app.register(dataSourceTestRoutes, { rateLimit: options.testRateLimit });
-  await app.register(taskPreviewRoutes);
+  await app.register(dataSourceTestRoutes, { rateLimit: options.testRateLimit, orgLimits: options.callLimits?.connectivityTest });
+  await app.register(taskPreviewRoutes, { limits: options.callLimits?.preview });
   await app.register(taskRoutes);
   await app.register(taskActivityRoutes);
   await app.register(backfillRoutes);
