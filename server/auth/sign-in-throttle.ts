@@ -6,6 +6,7 @@
 // (growing, capped short), while addresses the account has signed in from lately do not.
 // A refused attempt never reaches better-auth and is not counted. In memory, per API process
 // (like the address limit); bounded in size, forgotten after an hour without failures.
+import { createHash } from "node:crypto";
 
 export interface SignInThrottleOptions {
   /** Failures per pair before delays start. */
@@ -59,8 +60,9 @@ export class SignInThrottle {
   /** Whether `email` may be tried from `address` now; if so, report the outcome with `done`. */
   attempt(email: string, address: string): Verdict {
     const at = this.now();
-    const account = email.trim().toLowerCase();
-    const pairKey = `${account}\u0000${address}`;
+    // Hashed: a key's size is fixed whatever a client sends as its email (up to the body limit).
+    const account = digest(email.trim().toLowerCase());
+    const pairKey = digest(`${account}\u0000${address}`);
     const pair = live(this.pairs, pairKey, at);
     const isKnown = (this.known.get(pairKey) ?? -Infinity) > at - KNOWN_FOR_MS;
     const accountEntry = isKnown ? undefined : live(this.accounts, account, at);
@@ -101,6 +103,8 @@ export class SignInThrottle {
     };
   }
 }
+
+const digest = (text: string) => createHash("sha256").update(text).digest("base64url");
 
 /** How long to wait before the next attempt: nothing within the free failures, then doubling to the cap. */
 function waitFor(entry: Failures | undefined, free: number, baseMs: number, maxMs: number, at: number): number {
