@@ -166,7 +166,7 @@ describe("the log of a whole flow", () => {
     expect(created.status, JSON.stringify(created.json)).toBe(201);
     const sts = stsSessions();
     expect(sts.length).toBeGreaterThan(0);
-    for (const credentials of sts) secrets.push(credentials.secretAccessKey, credentials.sessionToken);
+    for (const credentials of sts) secrets.push(credentials.accessKeyId, credentials.secretAccessKey, credentials.sessionToken);
 
     // A warehouse with a password, tested at a port nobody listens on (the driver's failure is logged and answered).
     const closed = await freePort();
