@@ -54,6 +54,14 @@ describe("loadConfig", () => {
     }
   });
 
+  it("trusts no proxy by default; TRUST_PROXY lists addresses and CIDR ranges, never everyone", () => {
+    expect(loadConfig({}).trustProxy).toBeUndefined();
+    expect(loadConfig({ TRUST_PROXY: " 10.0.0.5, 10.1.0.0/16,::1,fd00::/8, Loopback " }).trustProxy).toEqual(["10.0.0.5", "10.1.0.0/16", "::1", "fd00::/8", "loopback"]);
+    for (const bad of ["true", "*", "1", "10.0.0.0/33", "10.0.0.0/0", "proxy.example.com", "10.0.0.5,,x", "::1/129"]) {
+      expect(() => loadConfig({ TRUST_PROXY: bad }), bad).toThrow(/TRUST_PROXY must list the reverse proxies' addresses or CIDR ranges/);
+    }
+  });
+
   it("seeds nothing without the ADMIN_ variables, and reads all three together", () => {
     expect(loadConfig({}).adminSeed).toBeUndefined();
     const key = "k".repeat(32);

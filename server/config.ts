@@ -5,6 +5,7 @@ import { isRole, ROLES, type Role } from "#contracts/roles.ts";
 import { API_KEY_MIN_LENGTH } from "./auth/key-length.ts";
 import { envBoolean, envNumber, envPort } from "./env-values.ts";
 import { allowedHostEntry, LOOPBACK_HOSTNAMES } from "./host-names.ts";
+import { trustProxyFrom } from "./trust-proxy.ts";
 import { secretKeysFromEnv, type SecretKeys } from "./warehouses/secret-box.ts";
 
 export interface Config {
@@ -47,6 +48,8 @@ export interface Config {
    * host of PUBLIC_URL and ALLOWED_HOSTS. Lower case, as `parseAuthority` reads a Host header.
    */
   allowedHosts: readonly string[];
+  /** TRUST_PROXY: the reverse proxies whose X-Forwarded-For names the client (trust-proxy.ts); unset, none. */
+  trustProxy: string[] | undefined;
   /** Time to receive a whole request, headers and body; a slower client gets 408 and is cut. */
   requestTimeoutMs: number;
   /** A connection with no bytes in either direction for this long is closed. */
@@ -256,6 +259,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: env.LOG_LEVEL || "info",
     publicOrigin,
     allowedHosts: allowedHostsFrom(env, publicOrigin),
+    trustProxy: trustProxyFrom(env.TRUST_PROXY),
     requestTimeoutMs: envNumber(env, "REQUEST_TIMEOUT_MS", DEFAULTS.requestTimeoutMs, WHOLE_ABOVE_0),
     connectionTimeoutMs: envNumber(env, "CONNECTION_TIMEOUT_MS", DEFAULTS.connectionTimeoutMs, WHOLE_ABOVE_0),
     keepAliveTimeoutMs: envNumber(env, "KEEP_ALIVE_TIMEOUT_MS", DEFAULTS.keepAliveTimeoutMs, WHOLE_ABOVE_0),

@@ -1,4 +1,4 @@
-import pino, { type Logger } from "pino";
+import pino, { type DestinationStream, type Logger } from "pino";
 
 // Credentials must never reach a log line, whatever object a caller hands to the logger.
 export const REDACTED_PATHS = [
@@ -17,6 +17,7 @@ export const REDACTED_PATHS = [
   'req.headers["x-amz-security-token"]',
 ];
 
-export function createLogger(level: string, name: string): Logger {
-  return pino({ name, level, redact: { paths: REDACTED_PATHS, censor: "[redacted]" } });
+/** The processes' logger; `destination` (stdout by default) lets a test read every line. */
+export function createLogger(level: string, name: string, destination?: DestinationStream): Logger {
+  return pino({ name, level, redact: { paths: REDACTED_PATHS, censor: "[redacted]" } }, destination);
 }

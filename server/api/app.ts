@@ -1,5 +1,5 @@
 // The HTTP app, assembled from plugins: the server's limits and edges (timeouts and body limit,
-// security headers, the host allow-list, same-origin writes), the zod type provider (the
+// JSON nesting depth, security headers, the host allow-list, same-origin writes), the zod type provider (the
 // contracts validate requests and serialize responses), errors, the API's metrics, the decorated
 // store, outside services, identity (better-auth), the audit log and access on every route (access.ts), the
 // OpenAPI document, then one plugin per resource.
@@ -19,8 +19,10 @@ import { authPlugin, authRoutes } from "./auth.ts";
 import { apiOnlyNotFound, serveConsole } from "./console-assets.ts";
 import { dataSourceRoutes } from "./data-sources.ts";
 import { dataSourceTestRoutes, type TestRateLimit } from "./data-sources-test.ts";
+import type { CallLimits } from "./org-limits.ts";
 import { errorHandling } from "./errors.ts";
 import { healthRoutes } from "./health.ts";
+import { jsonDepthLimit } from "./json-depth.ts";
 import { invitationRoutes } from "./invitations.ts";
 import { keyRoutes } from "./keys.ts";
 import { memberRoutes } from "./members.ts";
@@ -31,9 +33,11 @@ import { orgWarehouseRoutes } from "./org-warehouses.ts";
 import { organizationRoutes } from "./organizations.ts";
 import { accessControl, headersOf } from "./access.ts";
 import { createAuthenticate, type Principal } from "../auth/principal.ts";
+import type { SignInThrottle } from "../auth/sign-in-throttle.ts";
 import { ssoButton, ssoEndpoints } from "../auth/sso.ts";
 import type { SetupToken } from "./setup-token.ts";
 import type { FastifyRequest } from "fastify";
+import { serializeRequest } from "./request-log.ts";
 import { sameOriginWrites } from "./same-origin-writes.ts";
 import { securityHeaders } from "./security-headers.ts";
 import { serverLimits } from "./server-limits.ts";
@@ -77,14 +81,27 @@ export interface AppOptions {
   metrics?: ApiMetrics;
   /** Test Connectivity rate limit per client; 10 per minute by default. */
   testRateLimit?: TestRateLimit;
+  /** Test Connectivity's and previews' limits per organization and at once (org-limits.ts); the defaults by default. */
+  callLimits?: { connectivityTest?: CallLimits; preview?: CallLimits };
+  /** Failed sign-ins per account and address; a fresh one with the defaults by default. */
+  signInThrottle?: SignInThrottle;
 }
 
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const { config, logger, staticDir } = options;
-  const app: FastifyInstance = Fastify({ loggerInstance: logger as FastifyBaseLogger, ...serverLimits(config) });
+  // Request log lines name a request without its secrets (request-log.ts), whatever logger is handed in.
+  const requestLogger = logger.child({}, { serializers: { req: serializeRequest } });
+  const app: FastifyInstance = Fastify({
+    loggerInstance: requestLogger as FastifyBaseLogger,
+    ...serverLimits(config),
+    // request.ip is the address a trusted proxy (TRUST_PROXY) saw, else the socket's peer.
+    trustProxy: config.trustProxy ?? false,
+  });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   await app.register(errorHandling);
+  // Every JSON body, on every route: nesting past any contract's depth is a 400 before parsing.
+  await app.register(jsonDepthLimit);
   // First, so that every response carries the headers, refusals included, and a refused request
   // reaches nothing else.
   await securityHeaders(app, config);
@@ -115,13 +132,14 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     setupToken: options.setupToken,
     passed: config.oidc ? ssoEndpoints(config.oidc) : [],
     sso: ssoButton(config.oidc),
+    signInThrottle: options.signInThrottle,
   });
   await app.register(orgRoutes, { config });
   await app.register(orgWarehouseRoutes, { config });
   await app.register(organizationRoutes, { config });
   await app.register(dataSourceRoutes);
-  await app.register(dataSourceTestRoutes, { rateLimit: options.testRateLimit });
-  await app.register(taskPreviewRoutes);
+  await app.register(dataSourceTestRoutes, { rateLimit: options.testRateLimit, orgLimits: options.callLimits?.connectivityTest });
+  await app.register(taskPreviewRoutes, { limits: options.callLimits?.preview });
   await app.register(taskRoutes);
   await app.register(taskActivityRoutes);
   await app.register(backfillRoutes);

@@ -2,7 +2,8 @@
 // database. Of better-auth's own endpoints, /api/auth/* passes on only those the console uses
 // (sign-in, sign-out, session, switching organization); the rest (sign-up, organization and key
 // management, which would let a member grant themselves more) answer 404, and members and keys
-// are managed through our routes, which check roles. GET /api/session says who is asking;
+// are managed through our routes, which check roles. Email sign-in passes the limit per account
+// and address (server/auth/sign-in-throttle.ts) before better-auth's per-address limit. GET /api/session says who is asking;
 // GET /api/sign-in-options what the sign-in page offers; POST /api/setup makes the first
 // organization and admin with the one-time token printed at start.
 import type { FastifyReply, FastifyRequest } from "fastify";
@@ -15,6 +16,7 @@ import { createAuth, type Auth } from "../auth/auth.ts";
 import { CLIENT_ADDRESS_HEADER } from "../auth/options.ts";
 import type { Principal } from "../auth/principal.ts";
 import { createFirstAdmin, hasAnyUser } from "../auth/seed.ts";
+import { SignInThrottle } from "../auth/sign-in-throttle.ts";
 import type { Config } from "../config.ts";
 import { headersOf } from "./access.ts";
 import { ERROR_RESPONSES, HttpError } from "./errors.ts";
@@ -102,10 +104,13 @@ export interface AuthRoutesOptions {
   passed?: ReadonlyArray<readonly [string, RegExp]>;
   /** The single sign-on button, when configured. */
   sso?: { provider_id: string; label: string } | null;
+  /** Failed sign-ins per account and address; a fresh one by default (tests hand one with a clock). */
+  signInThrottle?: SignInThrottle | undefined;
 }
 
 export const authRoutes: FastifyPluginAsyncZod<AuthRoutesOptions & { config: Config }> = async (app, options) => {
   const passed = [...PASSED_AUTH_ENDPOINTS, ...(options.passed ?? [])];
+  const throttle = options.signInThrottle ?? new SignInThrottle();
   app.route({
     method: ["GET", "POST"],
     url: "/api/auth/*",
@@ -123,7 +128,25 @@ export const authRoutes: FastifyPluginAsyncZod<AuthRoutesOptions & { config: Con
       if (!passed.some(([method, pattern]) => method === request.method && pattern.test(path))) {
         throw new HttpError(404, `No such sign-in endpoint: ${request.method} /api/auth${path}`);
       }
-      return sendWebResponse(reply, await (await app.auth()).handler(toWebRequest(request)));
+      const auth = await app.auth();
+      const email = (request.body as { email?: unknown } | undefined)?.email;
+      if (request.method !== "POST" || path !== "/sign-in/email" || typeof email !== "string") {
+        return sendWebResponse(reply, await auth.handler(toWebRequest(request)));
+      }
+      // Per account and address, before better-auth's limit per address (sign-in-throttle.ts).
+      const verdict = throttle.attempt(email, request.ip);
+      if (!verdict.allowed) {
+        const seconds = verdict.retryAfterSeconds;
+        reply.header("retry-after", String(seconds));
+        throw new HttpError(429, `Too many failed sign-ins to this account from your address; try again in ${seconds} second${seconds === 1 ? "" : "s"}`);
+      }
+      let response: Response | undefined;
+      try {
+        response = await auth.handler(toWebRequest(request));
+      } finally {
+        verdict.done(response?.status === 200 ? "success" : response?.status === 401 ? "failure" : "other");
+      }
+      return sendWebResponse(reply, response);
     },
   });
 

@@ -1,7 +1,8 @@
 // POST /api/data-sources/test: Test Connectivity. JSON `{ok, checks, tested_at}` by default;
 // with `Accept: application/x-ndjson` one event per line (`running`, `result`, then `done`),
-// each flushed as it happens. Rate-limited per client within the organization, counting only
-// valid requests; a closed request aborts the test.
+// each flushed as it happens. Rate-limited per client within the organization and per
+// organization, with a cap on tests running at once per organization (org-limits.ts), counting
+// only valid requests; a closed request aborts the test.
 import rateLimit from "@fastify/rate-limit";
 import type { FastifyReply, FastifyRequest } from "fastify";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
@@ -10,6 +11,7 @@ import { connectionOf, connectivityTestInputSchema, dataSourceFieldsSchema } fro
 import { clientIdentity } from "./client-identity.ts";
 import { assertOwnExternalId } from "./data-sources.ts";
 import { ERROR_RESPONSES, HttpError } from "./errors.ts";
+import { callLimits, DEFAULT_CONNECTIVITY_TEST_LIMITS, type CallLimits } from "./org-limits.ts";
 
 export interface TestRateLimit {
   max: number;
@@ -20,6 +22,8 @@ export const DEFAULT_TEST_RATE_LIMIT: TestRateLimit = { max: 10, timeWindowMs: 6
 
 export interface TestRouteOptions {
   rateLimit?: TestRateLimit | undefined;
+  /** Per organization and at once (org-limits.ts); the defaults by default. */
+  orgLimits?: CallLimits | undefined;
 }
 
 export const NDJSON = "application/x-ndjson";
@@ -62,6 +66,7 @@ export const dataSourceTestRoutes: FastifyPluginAsyncZod<TestRouteOptions> = asy
 
   const limit = options.rateLimit ?? DEFAULT_TEST_RATE_LIMIT;
   await app.register(rateLimit, { global: false });
+  const enter = callLimits(app, "connectivity tests", options.orgLimits ?? DEFAULT_CONNECTIVITY_TEST_LIMITS);
 
   app.post(
     "/api/data-sources/test",
@@ -109,52 +114,58 @@ export const dataSourceTestRoutes: FastifyPluginAsyncZod<TestRouteOptions> = asy
       },
     },
     async (request, reply) => {
-      const { orgId, body } = request;
-      const connection = connectionOf(body);
-      const cancel = clientGone(request, reply);
-      const stream = wantsNdjson(request);
-
-      const write = (event: TestEvent) => {
-        if (!reply.raw.destroyed) reply.raw.write(`${JSON.stringify(event)}\n`);
-      };
-      if (stream) {
-        reply.hijack();
-        reply.raw.socket?.setNoDelay(true);
-        reply.raw.writeHead(200, {
-          ...(reply.getHeaders() as Record<string, string>),
-          "content-type": `${NDJSON}; charset=utf-8`,
-          "cache-control": "no-store",
-          "x-content-type-options": "nosniff",
-          "x-accel-buffering": "no",
-        });
-      }
-
+      // The organization's budget and running slot, after the caller's (the route's rate limit).
+      const release = await enter(request, reply);
       try {
-        const outcome = await app.connectivity(connection, { signal: cancel.signal, ...(stream ? { onEvent: write } : {}) });
-        if (cancel.signal.aborted) {
-          // Nobody is waiting for this result, and a cut-short test must not allow a save.
-          request.log.info({ ok: outcome.ok }, "connectivity test cancelled by the client");
-          if (stream) reply.raw.destroy();
-          else return reply.send(outcome);
+        const { orgId, body } = request;
+        const connection = connectionOf(body);
+        const cancel = clientGone(request, reply);
+        const stream = wantsNdjson(request);
+
+        const write = (event: TestEvent) => {
+          if (!reply.raw.destroyed) reply.raw.write(`${JSON.stringify(event)}\n`);
+        };
+        if (stream) {
+          reply.hijack();
+          reply.raw.socket?.setNoDelay(true);
+          reply.raw.writeHead(200, {
+            ...(reply.getHeaders() as Record<string, string>),
+            "content-type": `${NDJSON}; charset=utf-8`,
+            "cache-control": "no-store",
+            "x-content-type-options": "nosniff",
+            "x-accel-buffering": "no",
+          });
+        }
+
+        try {
+          const outcome = await app.connectivity(connection, { signal: cancel.signal, ...(stream ? { onEvent: write } : {}) });
+          if (cancel.signal.aborted) {
+            // Nobody is waiting for this result, and a cut-short test must not allow a save.
+            request.log.info({ ok: outcome.ok }, "connectivity test cancelled by the client");
+            if (stream) reply.raw.destroy();
+            else return reply.send(outcome);
+            return reply;
+          }
+          await app.stores.dataSources.recordConnectivityTest(orgId, connection, outcome);
+          // A failed lookup only costs the event its record: the test's answer must still go out.
+          const tested = await testedRecord(orgId, body.name, connection.bucket).catch((error: unknown) => {
+            request.log.error({ err: error }, "audit: the tested data source could not be looked up");
+            return { resource_id: null, resource_name: `bucket ${connection.bucket}` };
+          });
+          await app.audit(request, { action: "tested", resource_type: "data_source", ...tested, outcome: testSummary(outcome.checks) });
+          if (!stream) return reply.send(outcome);
+          write({ event: "done", result: outcome });
+          reply.raw.end();
+          return reply;
+        } catch (error) {
+          if (!stream) throw error;
+          // The status line is gone; ending without `done` tells the console the test did not finish.
+          request.log.error({ err: error }, "connectivity test failed after streaming started");
+          reply.raw.destroy();
           return reply;
         }
-        await app.stores.dataSources.recordConnectivityTest(orgId, connection, outcome);
-        // A failed lookup only costs the event its record: the test's answer must still go out.
-        const tested = await testedRecord(orgId, body.name, connection.bucket).catch((error: unknown) => {
-          request.log.error({ err: error }, "audit: the tested data source could not be looked up");
-          return { resource_id: null, resource_name: `bucket ${connection.bucket}` };
-        });
-        await app.audit(request, { action: "tested", resource_type: "data_source", ...tested, outcome: testSummary(outcome.checks) });
-        if (!stream) return reply.send(outcome);
-        write({ event: "done", result: outcome });
-        reply.raw.end();
-        return reply;
-      } catch (error) {
-        if (!stream) throw error;
-        // The status line is gone; ending without `done` tells the console the test did not finish.
-        request.log.error({ err: error }, "connectivity test failed after streaming started");
-        reply.raw.destroy();
-        return reply;
+      } finally {
+        release();
       }
     },
   );

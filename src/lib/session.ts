@@ -19,11 +19,16 @@ export function useSession() {
 /** Where a page goes when nobody is signed in. */
 export const HOME = "/data/sources";
 const SIGN_IN = "/sign-in";
+/** A second fixed origin the normalized `next` is resolved against, to see it cannot leave the site. */
+const OTHER_ORIGIN = "https://other.invalid";
 
 /**
  * `next` as a path on this site, or HOME. Only a relative path that stays on this origin passes:
  * `//evil.example`, `/\evil.example`, `https://…` and `javascript:` would send the user elsewhere
- * after signing in (an open redirect).
+ * after signing in (an open redirect). The path is normalized first (URL resolution against a fixed
+ * origin: dot segments, percent-encoded dots), then judged: `/.//evil.example`, `/..//evil.example`
+ * and `/%2e%2e//evil.example` all normalize to `//evil.example`, which a browser reads as another
+ * host, so what comes out must itself resolve to the same origin from any page.
  */
 export function safeNext(raw: string | null | undefined): string {
   if (!raw || !raw.startsWith("/") || raw.startsWith("//") || raw.startsWith("/\\")) return HOME;
@@ -37,7 +42,10 @@ export function safeNext(raw: string | null | undefined): string {
     return HOME;
   }
   if (url.origin !== base || url.pathname === SIGN_IN) return HOME;
-  return `${url.pathname}${url.search}${url.hash}`;
+  const path = `${url.pathname}${url.search}${url.hash}`;
+  // The normalized path must be a path: one leading slash, and the same origin from another page.
+  if (path.startsWith("//") || new URL(path, OTHER_ORIGIN).origin !== OTHER_ORIGIN) return HOME;
+  return path;
 }
 
 /** The sign-in page, coming back to `location` afterwards. */

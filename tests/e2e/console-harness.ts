@@ -11,7 +11,7 @@ import type { FastifyInstance } from "fastify";
 import type { Browser, Page } from "playwright-core";
 import pino from "pino";
 import { startSandbox, type Sandbox } from "../../sandbox/aws/server.ts";
-import { buildApp } from "../../server/api/app.ts";
+import { buildApp, type AppOptions } from "../../server/api/app.ts";
 import { seedFirstRun } from "../../server/auth/seed.ts";
 import { loadConfig, type Config } from "../../server/config.ts";
 import { createBacklogReader } from "../../server/connectivity/backlog.ts";
@@ -51,7 +51,7 @@ export interface ConsoleHarness {
 }
 
 export async function startConsoleHarness(
-  options: { prefix: string; orgId?: string },
+  options: { prefix: string; orgId?: string; /** More of the API's options (e.g. small limits). */ app?: Partial<AppOptions> },
   /**
    * Runs after the sandbox starts and before the API (e.g. a dev warehouse); may hand the API a
    * store and environment for its configuration (e.g. DATABEND_DSN).
@@ -104,6 +104,7 @@ export async function startConsoleHarness(
     }),
     queueBacklog: createBacklogReader({ aws: setupIdentity }),
     previewer,
+    ...options.app,
   });
   const baseUrl = await api.listen({ host: "127.0.0.1", port: 0 });
   const browser = await launchBrowser();
