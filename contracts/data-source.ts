@@ -29,7 +29,7 @@ export const MESSAGES = {
   regionRequired: "Enter the AWS Region of the queue, for example us-east-1",
   regionUnknown: "Not an AWS Region; use a Region code such as us-east-1",
   regionMismatch: (urlRegion: string) =>
-    `Queue Region must match the Region in the Queue URL (${urlRegion})`,
+    `Queue Region must be ${urlRegion}, the Region in the Queue URL: set Queue Region to ${urlRegion}, or correct the Queue URL`,
   roleArnRequired: "Enter the ARN of the IAM role Databend assumes",
   roleArnShape: "Enter a role ARN like arn:aws:iam::123456789012:role/databend-s3-sqs-consumer-role",
   rolePartition: (partition: string) =>

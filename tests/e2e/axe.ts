@@ -20,3 +20,12 @@ export async function seriousAxeViolations(page: Page): Promise<string[]> {
       ),
     );
 }
+
+/**
+ * Every violated rule, whatever its impact, as "<rule> <element>": for checks that a page or dialog
+ * is free of a moderate rule too (landmarks), which `seriousAxeViolations` lets pass.
+ */
+export async function axeViolationIds(page: Page): Promise<string[]> {
+  const { violations } = await new AxeBuilder({ page }).options({ resultTypes: ["violations"] }).analyze();
+  return violations.flatMap((v: Violation) => v.nodes.map((n) => `${v.id} ${n.target.join(" ")}`));
+}

@@ -200,6 +200,15 @@ describe("AWS CLI commands", () => {
     expect(all).toContain('"s3://orders-bucket/incoming/databend-test-$(date +%s).csv"');
   });
 
+  it("names one Region, the Queue URL's, even while Queue Region says another", () => {
+    const mixed = setupVariables({ ...values, queue_region: "us-west-2" }, org);
+    const text = setupSteps(mixed).flatMap((step) => step.items.map((item) => item.code)).join("\n");
+    const regions = new Set([...text.matchAll(/--region (\S+)|:sqs:([a-z0-9-]+):|sqs\.([a-z0-9-]+)\.amazonaws/g)].map((m) => m[1] ?? m[2] ?? m[3]));
+    expect([...regions]).toEqual(["eu-west-1"]);
+    // Without a region in the URL, Queue Region is the one.
+    expect(setupVariables({ ...values, queue_url: "", queue_region: "us-west-2" }, org).queueArn).toBe("arn:aws:sqs:us-west-2:123456789012:<queue-name>");
+  });
+
   it("never offers a FIFO queue: a .fifo Queue URL leaves <queue-name> and says why", () => {
     const fifo = setupVariables(
       { ...values, queue_url: "https://sqs.eu-west-1.amazonaws.com/123456789012/orders-events.fifo" },

@@ -64,12 +64,14 @@ export function setupVariables(values: SetupValues, org?: OrgInfo | null): Setup
   const fifoQueueName = parsedQueue && isFifoQueueName(parsedQueue.queueName) ? parsedQueue.queueName : null;
   const queue = fifoQueueName ? null : parsedQueue;
   const role = parseRoleArn(values.role_arn ?? "");
+  // The Queue URL names the queue's Region; Queue Region counts only without one. Every command,
+  // ARN and URL then names the same Region, even while the two fields disagree (the form says so).
   const typedRegion = (values.queue_region ?? "").trim();
-  const region = isAwsRegion(typedRegion) ? typedRegion : (queue?.region ?? PLACEHOLDER.region);
+  const region = queue?.region ?? (isAwsRegion(typedRegion) ? typedRegion : PLACEHOLDER.region);
   const partition = queue?.partition ?? (region === PLACEHOLDER.region ? "aws" : partitionOfRegion(region));
   const accountId = queue?.accountId ?? role?.accountId ?? PLACEHOLDER.accountId;
   const queueName = queue?.queueName ?? PLACEHOLDER.queueName;
-  const queueRegion = queue?.region ?? region;
+  const queueRegion = region;
   const domain = partition === "aws-cn" ? "amazonaws.com.cn" : "amazonaws.com";
   const bucket = (values.bucket ?? "").trim() || PLACEHOLDER.bucket;
   const bucketArn = `arn:${partition}:s3:::${bucket}`;

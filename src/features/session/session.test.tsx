@@ -128,9 +128,12 @@ describe("single sign-on coming back with an error", () => {
 });
 
 describe("first run and invitations", () => {
+  const setupNeeded = () => http.get("/api/sign-in-options", () => HttpResponse.json({ setup_needed: true, sso: null }));
+
   it("sets up the first organization with the token from the link", async () => {
     let body: unknown;
     server.use(
+      setupNeeded(),
       http.post("/api/setup", async ({ request }) => {
         body = await request.json();
         return HttpResponse.json(sessionAs("admin"));
@@ -149,6 +152,7 @@ describe("first run and invitations", () => {
   it("says when the setup link is not valid (403) or the console is already set up (409)", async () => {
     let status = 403;
     server.use(
+      setupNeeded(),
       http.post("/api/setup", () =>
         HttpResponse.json({ error: status === 403 ? "This setup link is not valid" : "This console is already set up" }, { status }),
       ),
@@ -164,6 +168,14 @@ describe("first run and invitations", () => {
     await user.click(screen.getByRole("button", { name: "Create organization" }));
     const alert = await screen.findByText("Already set up");
     expect(within(alert.closest("[role=alert]")!).getByRole("link", { name: "Go to sign in" })).toHaveAttribute("href", "/sign-in");
+  });
+
+  it("says a used setup link is spent and offers sign-in, without the form", async () => {
+    // The default handler: a user exists, so setup is no longer needed.
+    renderApp("/setup#token=used");
+    expect(await screen.findByText(/This setup link has already been used/)).toBeInTheDocument();
+    expect(screen.getByRole("link", { name: "Sign in" })).toHaveAttribute("href", "/sign-in");
+    expect(screen.queryByLabelText("Organization name")).toBeNull();
   });
 
   it("accepts an invitation with a name and password and signs in", async () => {

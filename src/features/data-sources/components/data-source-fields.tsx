@@ -35,7 +35,9 @@ export function ConnectionFieldset({
 }) {
   const { register, control, getValues, setValue, trigger, getFieldState, formState } = form;
   const afterPress = useAfterPress();
-  // Queue Region follows the Queue URL until the operator types a Region of their own.
+  // Queue Region follows the Queue URL: the URL names the queue's Region, so a Region typed before
+  // the URL (or another one) gives way to it; one typed afterwards against it is refused by the
+  // contract's rule on the field. Then the setup commands never mix two Regions.
   const [suggestedRegion, setSuggestedRegion] = useState<string | null>(() =>
     regionFromQueueUrl(defaults.queue_url) === defaults.queue_region ? defaults.queue_region : null,
   );
@@ -71,11 +73,10 @@ export function ConnectionFieldset({
 
   const queueUrl = register("queue_url", {
     onChange: (event: ChangeEvent<HTMLInputElement>) => {
-      const suggestion = regionFromQueueUrl(event.target.value);
-      const region = getValues("queue_region") ?? "";
-      if (suggestion && (region.trim() === "" || region === suggestedRegion)) {
-        setSuggestedRegion(suggestion);
-        setValue("queue_region", suggestion, { shouldDirty: true });
+      const fromUrl = regionFromQueueUrl(event.target.value);
+      if (fromUrl) {
+        setSuggestedRegion(fromUrl);
+        if ((getValues("queue_region") ?? "") !== fromUrl) setValue("queue_region", fromUrl, { shouldDirty: true });
       }
       revalidateIfShown("queue_region");
     },
@@ -94,7 +95,7 @@ export function ConnectionFieldset({
         spellCheck={false}
         description={
           values.queue_region && values.queue_region === suggestedRegion
-            ? `${FIELD_LABELS.queue_region.help}. Suggested from the Queue URL; type another Region to override it.`
+            ? `${FIELD_LABELS.queue_region.help}. Taken from the Queue URL.`
             : FIELD_LABELS.queue_region.help
         }
       />

@@ -179,17 +179,16 @@ describe("Create Data Source", () => {
     expect(errorOf("Queue Region")).toBeNull();
   });
 
-  it("suggests the Queue Region from the Queue URL without overwriting the operator's own", async () => {
+  it("takes the Queue Region from the Queue URL, whatever was typed before", async () => {
     const { user } = await openForm();
     await fill(user, { queue_url: VALID.queue_url });
     expect(input("Queue Region")).toHaveValue("us-east-1");
-    // Still the suggestion: follows the URL.
     await fill(user, { queue_url: "https://sqs.eu-west-2.amazonaws.com/123456789012/orders-events" });
     expect(input("Queue Region")).toHaveValue("eu-west-2");
-    // Typed by the operator: kept.
+    // Typed by the operator, then the URL changes: the URL's Region wins (the queue lives there).
     await fill(user, { queue_region: "ap-south-1" });
     await fill(user, { queue_url: VALID.queue_url });
-    expect(input("Queue Region")).toHaveValue("ap-south-1");
+    expect(input("Queue Region")).toHaveValue("us-east-1");
   });
 
   it("shows each check as it streams in, then enables OK after a passing test", async () => {

@@ -1,6 +1,8 @@
 // First run: the first organization and its admin, with the one-time token from the link `npm start`
 // printed (`/setup#token=…`; a fragment never reaches a server log). Then signed in, on to the
-// data sources.
+// data sources. Once someone has set the console up (the API's sign-in options say setup is no
+// longer needed), the link is spent: the page says so and offers sign-in instead of a form that
+// could only be refused.
 import { zodResolver } from "@hookform/resolvers/zod";
 import { Alert, Anchor, Button, PasswordInput, Stack, Text, TextInput } from "@mantine/core";
 import { useState } from "react";
@@ -9,10 +11,10 @@ import { Link, useLocation, useNavigate } from "react-router";
 import { IDENTITY_MESSAGES, PASSWORD_MIN_LENGTH, setupInputSchema, type SetupInput } from "#contracts/identity.ts";
 import { ApiRequestError } from "../../../lib/api-client.ts";
 import { ErrorAlert } from "../../../lib/error-detail.tsx";
-import { PageHeader } from "../../../lib/page-states.tsx";
+import { Loading, PageHeader } from "../../../lib/page-states.tsx";
 import { HOME } from "../../../lib/session.ts";
 import { setUp } from "../api/first-run.ts";
-import { useForgetEverything } from "../api/sign-in.ts";
+import { useForgetEverything, useSignInOptions } from "../api/sign-in.ts";
 
 type Failure = { kind: "token" | "done" | "other"; message: string; detail?: string | undefined };
 
@@ -21,6 +23,31 @@ function tokenFrom(hash: string): string {
 }
 
 export function SetupPage() {
+  const options = useSignInOptions();
+  if (options.isPending) return <Loading what="the setup" />;
+  // If the options cannot be read, the form stays: the API's answer to it says what is wrong.
+  if (options.data && !options.data.setup_needed) return <AlreadySetUp />;
+  return <SetupForm />;
+}
+
+function AlreadySetUp() {
+  return (
+    <>
+      <PageHeader title="Already set up" lede="This console has its first organization and admin." />
+      <Stack gap="md" align="flex-start">
+        <Text size="sm">
+          This setup link has already been used, so it no longer works. Sign in with your account, or ask an admin of
+          your organization for an invitation.
+        </Text>
+        <Button component={Link} to="/sign-in">
+          Sign in
+        </Button>
+      </Stack>
+    </>
+  );
+}
+
+function SetupForm() {
   const token = tokenFrom(useLocation().hash);
   const navigate = useNavigate();
   const forget = useForgetEverything();

@@ -8,6 +8,9 @@ import type { ThroughputMinute } from "#contracts/task-activity.ts";
 import { formatCount } from "../../../lib/format.ts";
 import { minuteLabel } from "./task-format.tsx";
 
+/** Minutes between the time axis' ticks: four across the hour, room for "03:45 PM" on a phone. */
+const TICK_MINUTES = 15;
+
 export default function MinuteBars({
   minutes,
   measure,
@@ -22,6 +25,10 @@ export default function MinuteBars({
   height: number;
 }) {
   const data = minutes.map((m) => ({ minute: minuteLabel(m.minute), [measure]: m[measure] }));
+  // Round, evenly spaced ticks: the minutes on a quarter hour, given to recharts as the axis' ticks
+  // (interval 0 shows each). Left to itself, recharts thins the 60 labels from the current minute
+  // backwards and skips by label width, so ticks fall on odd minutes at uneven gaps (11:24, 11:43).
+  const ticks = minutes.filter((m) => new Date(m.minute).getMinutes() % TICK_MINUTES === 0).map((m) => minuteLabel(m.minute));
   return (
     <BarChart
       barChartProps={{ accessibilityLayer: false }}
@@ -32,7 +39,7 @@ export default function MinuteBars({
       tickLine="none"
       gridAxis="x"
       valueFormatter={formatCount}
-      xAxisProps={{ minTickGap: 24 }}
+      xAxisProps={{ ticks, interval: 0 }}
       yAxisProps={{ allowDecimals: false, width: 48, tickCount: 3 }}
     />
   );

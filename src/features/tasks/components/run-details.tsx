@@ -84,7 +84,7 @@ export function RunDetails({ run, id }: { run: TaskRun; id: string }) {
         </div>
       ) : null}
       <Text size="xs" c="dimmed">
-        Messages {formatCount(run.messages)} (deleted {formatCount(run.messages_deleted)}), duplicates left out{" "}
+        Messages {formatCount(run.messages)} (deleted {formatCount(run.messages_deleted)}), skipped as already loaded{" "}
         {formatCount(run.objects_duplicate)}, COPY statements {formatCount(run.copy_statements)}, worker <Code>{run.worker_id}</Code>.
       </Text>
       {run.lag ? (

@@ -81,7 +81,7 @@ describe("Task detail", () => {
       "/data/integration",
     );
     const settings = region("Settings");
-    for (const text of ["CSV", "Header row", '";"', `"'"`, "gzip", "incoming/", ".csv", "default.orders", "continue", ON_ERROR_HELP.continue, PURGE_WARNING]) {
+    for (const text of ["CSV", "Header row", "; (semicolon)", "' (single quote)", "gzip", "incoming/", ".csv", "default.orders", "continue", ON_ERROR_HELP.continue, PURGE_WARNING]) {
       expect(settings).toHaveTextContent(text);
     }
     expect(within(settings).getByRole("link", { name: "orders" })).toHaveAttribute("href", "/data/sources/ds-1");

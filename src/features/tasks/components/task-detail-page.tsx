@@ -26,13 +26,18 @@ import { DescriptionItem } from "../../../lib/description-item.tsx";
 const COUNTER_LABELS: Record<keyof TaskCounters, string> = {
   objects_loaded: "Objects loaded",
   rows_loaded: "Rows loaded",
-  objects_duplicate: "Objects already loaded (left out)",
+  objects_duplicate: "Skipped: already loaded",
   messages_received: "Messages received",
   messages_deleted: "Messages deleted",
   messages_skipped: "Messages skipped",
   errors: "Errors",
   batches: "Batches",
   copy_statements: "COPY statements",
+};
+
+/** A line under a counter whose name alone does not say what it counts. */
+const COUNTER_HELP: Partial<Record<keyof TaskCounters, string>> = {
+  objects_duplicate: "Their rows were loaded before (a repeated event); never loaded twice.",
 };
 
 function When({ iso, never }: { iso: string | null; never: string }) {
@@ -68,6 +73,11 @@ function Counters({ counters }: { counters: TaskCounters }) {
           </Text>
           <Text component="dd" m={0} fw={700} size="lg">
             {formatCount(counters[key])}
+            {COUNTER_HELP[key] ? (
+              <Text span display="block" size="xs" fw={400} c="dimmed">
+                {COUNTER_HELP[key]}
+              </Text>
+            ) : null}
           </Text>
         </Paper>
       ))}
@@ -95,7 +105,7 @@ function Settings({ task }: { task: TaskRecord }) {
       <DescriptionItem label="File format">{formatLabel(task.file_format)}</DescriptionItem>
       {formatOptions(task.file_format).map((option) => (
         <DescriptionItem key={option.label} label={option.label}>
-          <Code>{option.value}</Code>
+          {option.value}
         </DescriptionItem>
       ))}
       <DescriptionItem label="Object Key Prefix">{task.prefix ? <Code>{task.prefix}</Code> : "Not set (all objects)"}</DescriptionItem>

@@ -302,7 +302,7 @@ describe("Create Integration Task", () => {
     expect(summary).toHaveTextContent("Every 30 minutes");
     expect(summary).toHaveTextContent("s3://orders-bucket/incoming/eu/*.csv");
     expect(summary).toHaveTextContent("default.orders");
-    expect(summary).toHaveTextContent("Delimiter: \";\"");
+    expect(summary).toHaveTextContent("Delimiter: ; (semicolon)");
     expect(screen.queryByRole("button", { name: "Next" })).not.toBeInTheDocument();
     // A name is suggested from the table (issue 17, item 11); emptied, it is required.
     await waitFor(() => expect(input("Name").value).toBe("load-orders"));
