@@ -8,7 +8,7 @@
 //
 // Without WAREHOUSE_SECRET_KEY (the embedded run) a key is generated once into
 // DATA_DIR/warehouse-secret.key with mode 0600; every process on this machine sharing DATA_DIR
-// reads the same file. Processes on other hosts need the variable (README, Configuration).
+// reads the same file. Processes on other hosts need the variable (docs/configuration.md).
 import { createCipheriv, createDecipheriv, createHash, randomBytes } from "node:crypto";
 import { existsSync, linkSync, mkdirSync, readFileSync, unlinkSync, writeFileSync } from "node:fs";
 import path from "node:path";
