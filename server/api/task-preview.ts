@@ -10,6 +10,7 @@ import { effectiveScope, taskScopeProblems } from "#contracts/task.ts";
 import { PreviewFailure } from "../preview/previewer.ts";
 import { ERROR_RESPONSES, HttpError, invalidFields } from "./errors.ts";
 import { callLimits, DEFAULT_PREVIEW_LIMITS, type CallLimits } from "./org-limits.ts";
+import { keyInScope } from "#contracts/aws-names.ts";
 
 export interface TaskPreviewRouteOptions {
   /** Per caller, per organization and at once (org-limits.ts); the defaults by default. */
@@ -38,7 +39,7 @@ export const taskPreviewRoutes: FastifyPluginAsyncZod<TaskPreviewRouteOptions> =
       const problems = taskScopeProblems(input, source);
       if (Object.keys(problems).length > 0) throw invalidFields(problems);
       const scope = effectiveScope(input, source);
-      if (input.key !== undefined && !(input.key.startsWith(scope.prefix) && input.key.endsWith(scope.suffix))) {
+      if (input.key !== undefined && !keyInScope(input.key, scope)) {
         throw invalidFields({ key: PREVIEW_MESSAGES.keyOutOfScope });
       }
       const warehouse = await app.warehouses.access(request.orgId, input.warehouse_id, "warehouse_id");

@@ -149,14 +149,43 @@ export function classifyAwsError(error: unknown): ClassifiedError {
   return result("other");
 }
 
+/**
+ * The one table of what each kind means for whoever got it:
+ * - `retry`: whether asking again later can succeed with nothing changed (the worker retries, a
+ *   task does not fail on it);
+ * - `answeredNo`: AWS answered and refused because of how the customer's side is set up, so the
+ *   API answers 422 and names the fix; otherwise AWS could not be asked, or our own identity was
+ *   refused, and the API answers 502.
+ */
+const AWS_KIND_RULES: Readonly<Record<AwsErrorKind, { retry: boolean; answeredNo: boolean }>> = {
+  access_denied: { retry: false, answeredNo: true },
+  kms_denied: { retry: false, answeredNo: true },
+  // Our platform identity's keys are wrong: no retry helps, and it is not the customer's to fix.
+  invalid_credentials: { retry: false, answeredNo: false },
+  expired_credentials: { retry: true, answeredNo: false },
+  missing_credentials: { retry: true, answeredNo: false },
+  queue_not_found: { retry: false, answeredNo: true },
+  bucket_not_found: { retry: false, answeredNo: true },
+  // One object gone: the next one may be there; the task goes on.
+  key_not_found: { retry: true, answeredNo: true },
+  wrong_region: { retry: false, answeredNo: true },
+  region_disabled: { retry: false, answeredNo: true },
+  throttled: { retry: true, answeredNo: false },
+  timeout: { retry: true, answeredNo: false },
+  aborted: { retry: true, answeredNo: false },
+  dns: { retry: true, answeredNo: false },
+  tls: { retry: true, answeredNo: false },
+  connection_refused: { retry: true, answeredNo: false },
+  other: { retry: true, answeredNo: false },
+};
+
 /** Kinds after which retrying cannot help until someone changes the AWS side. */
-export const PERMANENT_AWS_KINDS: ReadonlySet<AwsErrorKind> = new Set([
-  "access_denied",
-  "kms_denied",
-  "invalid_credentials",
-  "queue_not_found",
-  "bucket_not_found",
-  "wrong_region",
-  "region_disabled",
-]);
+export const PERMANENT_AWS_KINDS: ReadonlySet<AwsErrorKind> = new Set(
+  (Object.keys(AWS_KIND_RULES) as AwsErrorKind[]).filter((kind) => !AWS_KIND_RULES[kind].retry),
+);
+
+/** The API's status for a failed AWS call: 422 when the customer's AWS side said no, else 502. */
+export function awsFailureStatus(kind: AwsErrorKind): 422 | 502 {
+  return AWS_KIND_RULES[kind].answeredNo ? 422 : 502;
+}
 

@@ -11,7 +11,7 @@ import type { TaskBacklog } from "#contracts/task-activity.ts";
 import { createSqsClient, stsRegionFor, type AwsClientOptions } from "../aws/clients.ts";
 import { detailOf } from "../error-text.ts";
 import { describeAwsError, type MappedError } from "./aws-errors.ts";
-import { assumeSetupSession, SETUP_SESSION_SECONDS } from "./checks/assume-role.ts";
+import { assumeSetupSession, SETUP_SESSION_SECONDS } from "../aws/setup-session.ts";
 import { targetOf } from "./engine.ts";
 
 export type BacklogSource = Pick<ConnectionFields, "queue_url" | "queue_region" | "role_arn">;

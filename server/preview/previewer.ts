@@ -7,14 +7,15 @@
 // within PREVIEW_LIMITS' count, size and time) so the columns' types take every file read
 // (across-files.ts). The keys live for this one call: never stored, logged or answered; every
 // Databend text is scrubbed of them before it leaves.
-import { AssumeRoleCommand } from "@aws-sdk/client-sts";
 import { ListObjectsV2Command, type _Object } from "@aws-sdk/client-s3";
-import { partitionOfRegion } from "#contracts/aws-names.ts";
+import { keyInScope, partitionOfRegion } from "#contracts/aws-names.ts";
 import { PREVIEW_LIMITS, type PreviewObject, type PreviewResponse, type PreviewSample } from "#contracts/preview.ts";
 import type { FileFormat } from "#contracts/task.ts";
 import type { ApiError } from "#contracts/api.ts";
-import { createS3Client, createStsClient, resolveEndpoint, roleSessionName, stsRegionFor, type AwsClientOptions } from "../aws/clients.ts";
+import { awsFailureStatus } from "../aws/errors.ts";
+import { createS3Client, resolveEndpoint, type AwsClientOptions } from "../aws/clients.ts";
 import { describeAwsError } from "../connectivity/aws-errors.ts";
+import { assumeSetupSession } from "../aws/setup-session.ts";
 import { WarehouseError, toWarehouseError } from "../databend/client.ts";
 import { readSample, type FileSample } from "../databend/preview.ts";
 import { s3ConnectionOf, secretsOf, type S3Connection } from "../databend/sql.ts";
@@ -23,8 +24,6 @@ import { askDatabend } from "../databend/target-check.ts";
 import type { WarehouseAccess } from "../databend/warehouse-access.ts";
 import { joinFiles, typingCandidates } from "./across-files.ts";
 
-/** Seconds the preview's role session lasts: the shortest STS allows; a preview takes seconds. */
-const SESSION_SECONDS = 900;
 
 /** A preview that cannot be answered: the HTTP status, a sentence, and what AWS or Databend said. */
 export class PreviewFailure extends Error {
@@ -104,20 +103,11 @@ export function createPreviewer(options: PreviewerOptions): Previewer {
 
   async function assume(input: PreviewInput): Promise<S3Connection> {
     const region = input.source.queue_region;
-    const sts = createStsClient(stsRegionFor(partitionOfRegion(region)), aws);
     try {
-      const out = await sts.send(
-        new AssumeRoleCommand({
-          RoleArn: input.source.role_arn,
-          ExternalId: input.orgId,
-          RoleSessionName: roleSessionName("setup", input.orgId),
-          DurationSeconds: SESSION_SECONDS,
-        }),
-      );
-      const c = out.Credentials;
-      if (!c?.AccessKeyId || !c.SecretAccessKey) throw new PreviewFailure(502, "AWS STS answered AssumeRole without credentials; try again");
+      const c = await assumeSetupSession({ roleArn: input.source.role_arn, externalId: input.orgId, partition: partitionOfRegion(region), aws });
+      if (!c) throw new PreviewFailure(502, "AWS STS answered AssumeRole without credentials; try again");
       const connection = s3ConnectionOf(
-        { accessKeyId: c.AccessKeyId, secretAccessKey: c.SecretAccessKey, sessionToken: c.SessionToken },
+        { accessKeyId: c.accessKeyId, secretAccessKey: c.secretAccessKey, sessionToken: c.sessionToken },
         region,
         options.databendS3EndpointUrl ?? resolveEndpoint("s3", aws),
       );
@@ -140,9 +130,7 @@ export function createPreviewer(options: PreviewerOptions): Previewer {
           mapped.detail,
         );
       }
-      throw new PreviewFailure(awsStatus(mapped.kind), `${mapped.message}. ${mapped.hint}`, mapped.detail);
-    } finally {
-      sts.destroy();
+      throw new PreviewFailure(awsFailureStatus(mapped.kind), `${mapped.message}. ${mapped.hint}`, mapped.detail);
     }
   }
 
@@ -170,7 +158,7 @@ export function createPreviewer(options: PreviewerOptions): Previewer {
           mapped.detail,
         );
       }
-      throw new PreviewFailure(awsStatus(mapped.kind), `Could not list bucket ${bucket}: ${mapped.message}. ${mapped.hint}`, mapped.detail);
+      throw new PreviewFailure(awsFailureStatus(mapped.kind), `Could not list bucket ${bucket}: ${mapped.message}. ${mapped.hint}`, mapped.detail);
     } finally {
       s3.destroy();
     }
@@ -296,8 +284,9 @@ export function createPreviewer(options: PreviewerOptions): Previewer {
 
 function matches(o: _Object, input: Pick<PreviewInput, "prefix" | "suffix">): boolean {
   const key = o.Key ?? "";
-  // A zero-byte key ending in "/" is a console "folder", not a file.
-  return key !== "" && !key.endsWith("/") && key.startsWith(input.prefix) && key.endsWith(input.suffix);
+  // A key ending in "/" is either a console "folder" or an object Databend cannot address: neither
+  // is a file a task would load, so neither is previewed.
+  return key !== "" && !key.endsWith("/") && keyInScope(key, input);
 }
 
 function objectOf(o: _Object): PreviewObject {
@@ -311,9 +300,3 @@ function sizeText(bytes: number): string {
   return `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
 }
 
-/** 502 when AWS could not be asked (network, throttling), 422 when it answered no. */
-function awsStatus(kind: string): number {
-  return ["timeout", "dns", "tls", "connection_refused", "throttled", "aborted", "other", "missing_credentials", "invalid_credentials", "expired_credentials"].includes(kind)
-    ? 502
-    : 422;
-}

@@ -1,14 +1,10 @@
-import { AssumeRoleCommand } from "@aws-sdk/client-sts";
-import type { AwsCredentialIdentity } from "@aws-sdk/types";
-import type { AwsPartition } from "#contracts/aws-names.ts";
 import type { CheckResult } from "#contracts/connectivity.ts";
-import { createStsClient, roleSessionName, stsRegionFor, type AwsClientOptions } from "../../aws/clients.ts";
+import { roleSessionName } from "../../aws/clients.ts";
+import { assumeSetupSession } from "../../aws/setup-session.ts";
 import { detailOf } from "../../error-text.ts";
 import { describeAwsError } from "../aws-errors.ts";
 import type { Check, CheckContext } from "../context.ts";
 
-/** Seconds the setup session lasts; the shortest STS allows, since a test takes seconds. */
-export const SETUP_SESSION_SECONDS = 900;
 
 export function trustPolicyHint(ctx: Pick<CheckContext, "platform" | "orgId" | "target">): string {
   return (
@@ -18,43 +14,6 @@ export function trustPolicyHint(ctx: Pick<CheckContext, "platform" | "orgId" | "
     "Also check that the role exists in the account named in Role ARN " +
     "(aws iam get-role --role-name <name>; aws iam update-assume-role-policy to fix the trust policy)"
   );
-}
-
-/**
- * Assumes the customer's role as the platform setup identity (`aws.credentials`, else the SDK's
- * default chain) with the organization's External ID, for SETUP_SESSION_SECONDS. Test Connectivity
- * and the task activity's backlog both ask AWS through this session. Null when STS answered
- * without credentials; the SDK's error otherwise.
- */
-export async function assumeSetupSession(args: {
-  roleArn: string;
-  externalId: string;
-  partition: AwsPartition;
-  aws: AwsClientOptions;
-  signal: AbortSignal;
-}): Promise<AwsCredentialIdentity | null> {
-  const sts = createStsClient(stsRegionFor(args.partition), args.aws);
-  try {
-    const out = await sts.send(
-      new AssumeRoleCommand({
-        RoleArn: args.roleArn,
-        ExternalId: args.externalId,
-        RoleSessionName: roleSessionName("setup", args.externalId),
-        DurationSeconds: SETUP_SESSION_SECONDS,
-      }),
-      { abortSignal: args.signal },
-    );
-    const c = out.Credentials;
-    if (!c?.AccessKeyId || !c.SecretAccessKey) return null;
-    return {
-      accessKeyId: c.AccessKeyId,
-      secretAccessKey: c.SecretAccessKey,
-      ...(c.SessionToken ? { sessionToken: c.SessionToken } : {}),
-      ...(c.Expiration ? { expiration: c.Expiration } : {}),
-    };
-  } finally {
-    sts.destroy();
-  }
 }
 
 export const assumeRole: Check = {
