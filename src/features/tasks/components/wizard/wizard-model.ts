@@ -65,7 +65,8 @@ export function firstInvalid(invalid: (field: Field) => boolean, fields: readonl
 export const EMPTY_TASK: TaskFormValues = {
   name: "",
   data_source_id: "",
-  file_format: { type: "csv", header: true, delimiter: ",", quote: '"', compression: "auto" },
+  // The contract's defaults, the one place they are written.
+  file_format: fileFormatSchema.parse({ type: "csv" }),
   prefix: "",
   suffix: "",
   target: { database: "default", table: "" },
@@ -121,15 +122,9 @@ export function previewRequestOf(
 
 /** A new file format of `type`, keeping the compression when both formats have one. */
 export function formatOfType(type: FileFormatType, current: TaskFormValues["file_format"]): TaskFormValues["file_format"] {
-  const compression = "compression" in current && current.compression ? current.compression : "auto";
-  switch (type) {
-    case "csv":
-      return { type, header: true, delimiter: ",", quote: '"', compression };
-    case "ndjson":
-      return { type, compression };
-    case "parquet":
-      return { type };
-  }
+  const compression = "compression" in current && current.compression ? current.compression : undefined;
+  // The contract fills in every other option with its defaults.
+  return fileFormatSchema.parse(type === "parquet" ? { type } : { type, compression });
 }
 
 const contractResolver = zodResolver(taskInputSchema);
