@@ -56,7 +56,7 @@ const keyFilter = z.string().refine((v) => utf8Length(v) <= 1024, TASK_MESSAGES.
 export const previewRequestSchema = z.strictObject({
   data_source_id: z.string().trim().min(1, TASK_MESSAGES.dataSourceRequired),
   /** The task's file format (contracts/task.ts): the preview reads with the options a COPY would use. */
-  format: fileFormatSchema,
+  file_format: fileFormatSchema,
   /** Left out: the data source's; given, within the data source's scope (as a task's). */
   prefix: keyFilter.optional(),
   suffix: keyFilter.optional(),

@@ -115,7 +115,7 @@ async function call(api: Api, url: string, body: unknown, who: { user?: string; 
 const test = (api: Api, who: { user?: string; org?: string } = {}, signal?: AbortSignal) =>
   call(api, "/api/data-sources/test", connection(who.org ?? ORG_A), who, signal);
 const preview = (api: Api, who: { user?: string; org?: string } = {}) =>
-  call(api, "/api/tasks/preview", { data_source_id: api.sources[who.org ?? ORG_A], format: { type: "csv" } }, who);
+  call(api, "/api/tasks/preview", { data_source_id: api.sources[who.org ?? ORG_A], file_format: { type: "csv" } }, who);
 
 /** Polls `predicate` every 20 ms for up to 10 s. */
 async function until(predicate: () => boolean, what: string): Promise<void> {
@@ -169,7 +169,7 @@ describe("rates per caller and per organization (calls that fail fast at a close
 
   it("input refused before the work costs nothing", async () => {
     for (let i = 0; i < 5; i++) {
-      const res = await call(api!, "/api/tasks/preview", { data_source_id: "no-such-source", format: { type: "csv" } }, { user: "eve", org: ORG_B });
+      const res = await call(api!, "/api/tasks/preview", { data_source_id: "no-such-source", file_format: { type: "csv" } }, { user: "eve", org: ORG_B });
       expect(res.status).toBe(404);
     }
     expect((await preview(api!, { user: "eve", org: ORG_B })).status).not.toBe(429);

@@ -200,7 +200,7 @@ describe("an organization's warehouses", () => {
     const foreign = await call(app, "POST", "/api/tasks", { ...task, name: "t2", warehouse_id: theirs.id });
     expect(foreign.statusCode).toBe(404);
     expect(foreign.json().fields.warehouse_id).toMatch(/No warehouse with id wh-theirs in your organization/);
-    const preview = await call(app, "POST", "/api/tasks/preview", { data_source_id: source.id, format: { type: "csv" }, warehouse_id: theirs.id });
+    const preview = await call(app, "POST", "/api/tasks/preview", { data_source_id: source.id, file_format: { type: "csv" }, warehouse_id: theirs.id });
     expect(preview.statusCode).toBe(404);
     // In use: not deleted.
     const inUse = await call(app, "DELETE", `/api/org/warehouses/${created.json().warehouse_id}`);

@@ -165,7 +165,7 @@ const ROUTES: RouteCase[] = [
     url: "/api/tasks/preview",
     access: "operate",
     ownRecord: true,
-    request: (f) => ({ url: "/api/tasks/preview", body: { data_source_id: f.dataSourceId, format: { type: "csv" }, warehouse_id: f.warehouseId } }),
+    request: (f) => ({ url: "/api/tasks/preview", body: { data_source_id: f.dataSourceId, file_format: { type: "csv" }, warehouse_id: f.warehouseId } }),
   },
   {
     method: "POST",

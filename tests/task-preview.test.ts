@@ -150,7 +150,7 @@ afterAll(async () => {
 
 describe("POST /api/tasks/preview: objects", () => {
   it("lists the objects under the data source's prefix, newest first, and reads the newest by default", async () => {
-    const body = await ok({ format: parquet });
+    const body = await ok({ file_format: parquet });
     expect(body).toMatchObject({ bucket: s.bucket, prefix: "incoming/", suffix: "", empty: false, upload_hint: null, objects_truncated: false });
     expect(body.objects.map((o) => o.key)).toEqual(["incoming/new/sample.parquet", "incoming/mid/sample.ndjson", "incoming/old/sample.csv"]);
     expect(body.objects[2]).toEqual({ key: "incoming/old/sample.csv", size: CSV_BODY.length, last_modified: expect.stringMatching(/^\d{4}-\d\d-\d\dT/) });
@@ -158,20 +158,20 @@ describe("POST /api/tasks/preview: objects", () => {
   });
 
   it("narrows to the task's suffix, and refuses a scope outside the data source's or a key outside the scope", async () => {
-    const body = await ok({ format: csv(), suffix: ".csv" });
+    const body = await ok({ file_format: csv(), suffix: ".csv" });
     expect(body.objects.map((o) => o.key)).toEqual(["incoming/old/sample.csv"]);
 
-    const outside = await preview({ format: csv(), prefix: "elsewhere/" });
+    const outside = await preview({ file_format: csv(), prefix: "elsewhere/" });
     expect(outside.statusCode).toBe(400);
     expect(Object.keys(outside.json().fields)).toEqual(["prefix"]);
 
-    const key = await preview({ format: csv(), key: "elsewhere/outside.csv" });
+    const key = await preview({ file_format: csv(), key: "elsewhere/outside.csv" });
     expect(key.statusCode).toBe(400);
     expect(Object.keys(key.json().fields)).toEqual(["key"]);
   });
 
   it("answers an empty scope with a sentence and an AWS CLI command that uploads into it", async () => {
-    const body = await ok({ format: csv(), prefix: "incoming/none/", suffix: ".csv" });
+    const body = await ok({ file_format: csv(), prefix: "incoming/none/", suffix: ".csv" });
     expect(body).toMatchObject({ objects: [], empty: true, sample: null, sample_error: null });
     expect(body.upload_hint?.message).toMatch(/^No object in bucket wt-preview under "incoming\/none\/" and ending in "\.csv" yet\. Upload a test CSV object/);
     expect(body.upload_hint?.command).toBe(
@@ -180,7 +180,7 @@ describe("POST /api/tasks/preview: objects", () => {
   });
 
   it("answers an unknown data source 404", async () => {
-    const res = await preview({ format: csv(), data_source_id: "no-such-source" });
+    const res = await preview({ file_format: csv(), data_source_id: "no-such-source" });
     expect(res.statusCode).toBe(404);
     expect(res.json().error).toMatch(/^No data source with id no-such-source/);
   });
@@ -188,7 +188,7 @@ describe("POST /api/tasks/preview: objects", () => {
 
 describe("POST /api/tasks/preview: the sample as Databend reads it", () => {
   it("CSV: header names, types inferred from the text Databend read, matched by position", async () => {
-    const body = await ok({ format: csv(), key: "incoming/old/sample.csv" });
+    const body = await ok({ file_format: csv(), key: "incoming/old/sample.csv" });
     expect(body.sample_error).toBeNull();
     expect(body.sample).toMatchObject({ key: "incoming/old/sample.csv", inferred_by: "sample", match_by: "position", truncated: false });
     expect(body.sample!.columns).toEqual([
@@ -209,7 +209,7 @@ describe("POST /api/tasks/preview: the sample as Databend reads it", () => {
   });
 
   it("CSV without a header: column_<n> names and the first line as data", async () => {
-    const body = await ok({ format: csv({ header: false }), key: "incoming/old/sample.csv" });
+    const body = await ok({ file_format: csv({ header: false }), key: "incoming/old/sample.csv" });
     expect(body.sample!.columns.map((c) => c.name)).toEqual(["column_1", "column_2", "column_3", "column_4", "column_5", "column_6", "column_7", "column_8"]);
     // The header line is text, so every column is VARCHAR.
     expect(new Set(body.sample!.columns.map((c) => c.type))).toEqual(new Set(["VARCHAR"]));
@@ -217,7 +217,7 @@ describe("POST /api/tasks/preview: the sample as Databend reads it", () => {
   });
 
   it("NDJSON: one column per key, numbers, booleans, timestamps, nulls, and nested JSON as VARIANT, matched by name", async () => {
-    const body = await ok({ format: ndjson, key: "incoming/mid/sample.ndjson" });
+    const body = await ok({ file_format: ndjson, key: "incoming/mid/sample.ndjson" });
     expect(body.sample).toMatchObject({ inferred_by: "sample", match_by: "name", truncated: false });
     const types = Object.fromEntries(body.sample!.columns.map((c) => [c.name, c.type]));
     expect(types).toEqual({ at: "TIMESTAMP", gone: "VARCHAR", id: "BIGINT", name: "VARCHAR", obj: "VARIANT", ok: "BOOLEAN", price: "DOUBLE", tags: "VARIANT" });
@@ -232,7 +232,7 @@ describe("POST /api/tasks/preview: the sample as Databend reads it", () => {
   });
 
   it("Parquet: columns typed by Databend from the file's schema, values as JSON", async () => {
-    const body = await ok({ format: parquet, key: "incoming/new/sample.parquet" });
+    const body = await ok({ file_format: parquet, key: "incoming/new/sample.parquet" });
     expect(body.sample).toMatchObject({ inferred_by: "databend", match_by: "name" });
     expect(body.sample!.columns).toEqual([
       { name: "id", type: "INT", nullable: true },
@@ -253,7 +253,7 @@ describe("POST /api/tasks/preview: the sample as Databend reads it", () => {
     const long = "x".repeat(5000);
     const lines = Array.from({ length: 30 }, (_, i) => JSON.stringify({ id: i, text: i === 0 ? long : "short" }));
     await env.put(s.bucket, "incoming/bounds/many.ndjson", lines.join("\n"));
-    const body = await ok({ format: ndjson, key: "incoming/bounds/many.ndjson" });
+    const body = await ok({ file_format: ndjson, key: "incoming/bounds/many.ndjson" });
     expect(body.sample!.rows).toHaveLength(20);
     expect(body.sample!.truncated).toBe(true);
     const text = body.sample!.columns.findIndex((c) => c.name === "text");
@@ -264,7 +264,7 @@ describe("POST /api/tasks/preview: the sample as Databend reads it", () => {
 describe("POST /api/tasks/preview: what goes wrong, in words", () => {
   it("a malformed file names the key, with Databend's reason only in detail", async () => {
     await env.put(s.bucket, "incoming/bad/broken.ndjson", '{"id": 1\nnot json at all\n');
-    const bad = await ok({ format: ndjson, key: "incoming/bad/broken.ndjson" });
+    const bad = await ok({ file_format: ndjson, key: "incoming/bad/broken.ndjson" });
     expect(bad.sample).toBeNull();
     expect(bad.sample_error?.error).toMatch(/^Databend cannot read incoming\/bad\/broken\.ndjson as NDJSON \(1046 BadBytes\): the file is malformed or not NDJSON\. Check the file format/);
     // The detail is the engine's own text, worded differently by each version ("Invalid JSON row" on
@@ -274,20 +274,20 @@ describe("POST /api/tasks/preview: what goes wrong, in words", () => {
     expect(bad.objects.length).toBeGreaterThan(0);
 
     await env.put(s.bucket, "incoming/bad/broken.parquet", "PAR1 not a parquet file at all PAR1");
-    const parquetBad = await ok({ format: parquet, key: "incoming/bad/broken.parquet" });
+    const parquetBad = await ok({ file_format: parquet, key: "incoming/bad/broken.parquet" });
     expect(parquetBad.sample_error?.error).toMatch(/^Databend cannot read incoming\/bad\/broken\.parquet as PARQUET \(\d+ \w+\): the file is malformed/);
     expect(parquetBad.sample_error?.detail).toBeTruthy();
   });
 
   it("a sample that is not in the bucket says so", async () => {
-    const res = await ok({ format: csv(), key: "incoming/old/missing.csv" });
+    const res = await ok({ file_format: csv(), key: "incoming/old/missing.csv" });
     expect(res.sample_error?.error).toBe(`There is no object incoming/old/missing.csv in bucket ${s.bucket} (3001 StorageNotFound); choose one of the listed objects.`);
   });
 
   it("a role that may not list the bucket: 422 naming the role and s3:ListBucket, AWS's words in detail", async () => {
     const roleArn = await roleWith("preview-no-list", ["s3:GetObject"]);
     const id = await sourceWithRole("no list", roleArn);
-    const res = await preview({ format: csv(), data_source_id: id });
+    const res = await preview({ file_format: csv(), data_source_id: id });
     expect(res.statusCode).toBe(422);
     expect(res.json().error).toBe(
       `The role ${roleArn} may not list bucket ${s.bucket}: it lacks s3:ListBucket on arn:aws:s3:::${s.bucket}. ` +
@@ -299,7 +299,7 @@ describe("POST /api/tasks/preview: what goes wrong, in words", () => {
   it("a role that may list but not read: the objects, and a sample error naming s3:GetObject", async () => {
     const roleArn = await roleWith("preview-no-read", ["s3:ListBucket"]);
     const id = await sourceWithRole("no read", roleArn);
-    const body = await ok({ format: csv(), data_source_id: id, prefix: "incoming/old/" });
+    const body = await ok({ file_format: csv(), data_source_id: id, prefix: "incoming/old/" });
     expect(body.objects.map((o) => o.key)).toEqual(["incoming/old/sample.csv"]);
     expect(body.sample).toBeNull();
     expect(body.sample_error?.error).toMatch(new RegExp(`^S3 refused Databend reading incoming/old/sample\\.csv with the session of role ${roleArn} \\(3002 StoragePermissionDenied\\)\\. Add "s3:GetObject"`));
@@ -312,7 +312,7 @@ describe("POST /api/tasks/preview: what goes wrong, in words", () => {
       new CreateRoleCommand({ RoleName: name, AssumeRolePolicyDocument: JSON.stringify(documents.trustPolicy(SETUP_ARN, LOAD_ARN, "another-org")) }),
     );
     const id = await sourceWithRole("other org", role.Role!.Arn!);
-    const res = await preview({ format: csv(), data_source_id: id });
+    const res = await preview({ file_format: csv(), data_source_id: id });
     expect(res.statusCode).toBe(422);
     expect(res.json().error).toMatch(new RegExp(`^Databend's setup role ${SETUP_ARN} may not assume ${role.Role!.Arn!} with external ID "${ORG_ID}"`));
   });
@@ -331,7 +331,7 @@ describe("POST /api/warehouse/databases/:db/tables", () => {
     // The NDJSON sample with every key on every line (a missing key fails the COPY; see the warning above).
     await env.put(s.bucket, "incoming/full/sample.ndjson", NDJSON_BODY.replace('"tags":["z"]', '"gone":null,"tags":["z"]'));
     for (const c of cases) {
-      const sample = (await ok({ format: c.format, key: c.key, ...("prefix" in c ? { prefix: c.prefix } : {}) })).sample!;
+      const sample = (await ok({ file_format: c.format, key: c.key, ...("prefix" in c ? { prefix: c.prefix } : {}) })).sample!;
       expect(sample.warnings, c.table).toEqual([]);
       const res = await create("default", { name: c.table, columns: sample.columns });
       expect(res.statusCode, res.body).toBe(201);
@@ -442,7 +442,7 @@ describe("secrets", () => {
 describe("CSV inference follows what Databend's CSV reader loads", () => {
   it("TRUE/FALSE in capitals stay VARCHAR: Databend loads only true and false into a BOOLEAN", async () => {
     await env.put(s.bucket, "incoming/caps/flags.csv", "flag\nTRUE\nFALSE\n");
-    const body = await ok({ format: csv(), key: "incoming/caps/flags.csv", prefix: "incoming/caps/" });
+    const body = await ok({ file_format: csv(), key: "incoming/caps/flags.csv", prefix: "incoming/caps/" });
     expect(body.sample!.columns).toEqual([{ name: "flag", type: "VARCHAR", nullable: true }]);
   });
 });
@@ -496,7 +496,7 @@ describe("types across files: the preview reads several objects and widens, and 
   }, 60_000);
 
   it("CSV: BIGINT in the newest 3 files, DOUBLE in the 2 oldest → DOUBLE; 5 of 6 files read, the sample's next newest and the oldest", async () => {
-    const body = await ok({ format: csv(), prefix: "incoming/widen/" });
+    const body = await ok({ file_format: csv(), prefix: "incoming/widen/" });
     const sample = body.sample!;
     expect(sample.key).toBe(csvKey("w6"));
     expect(sample.typed_from).toEqual(["w6", "w5", "w4", "w2", "w1"].map((n) => ({ key: csvKey(n), rows: 1 })));
@@ -518,7 +518,7 @@ describe("types across files: the preview reads several objects and widens, and 
 
     // What one file alone proposes (the scope narrowed to the newest): amount BIGINT, and the real
     // engine loses the older file's decimals in it; the widened proposal loads all six files as written.
-    const alone = (await ok({ format: csv(), prefix: "incoming/widen/w6" })).sample!;
+    const alone = (await ok({ file_format: csv(), prefix: "incoming/widen/w6" })).sample!;
     expect(alone.typed_from).toEqual([{ key: csvKey("w6"), rows: 1 }]);
     expect(alone.columns.find((c) => c.name === "amount")?.type).toBe("BIGINT");
     const narrow = await tableLoads("widen_one_file", alone.columns, csv(), [csvKey("w2")]).then(
@@ -542,7 +542,7 @@ describe("types across files: the preview reads several objects and widens, and 
   });
 
   it("NDJSON: a number in one file and a word in another → VARCHAR, nested → VARIANT, date and timestamp → TIMESTAMP; the table loads every file", async () => {
-    const body = await ok({ format: ndjson, prefix: "incoming/widenj/" });
+    const body = await ok({ file_format: ndjson, prefix: "incoming/widenj/" });
     const sample = body.sample!;
     expect(sample.typed_from.map((f) => f.key)).toEqual(["j3", "j2", "j1"].map(ndjsonKey));
     expect(Object.fromEntries(sample.columns.map((c) => [c.name, c.type]))).toEqual({ id: "BIGINT", v: "VARCHAR", o: "VARIANT", t: "TIMESTAMP" });
@@ -567,7 +567,7 @@ describe("types across files: the preview reads several objects and widens, and 
     await one("p1", new Float64Array([1.5]), "DOUBLE");
     await sleep(1100);
     await one("p2", new Int32Array([2]), "INT32");
-    const sample = (await ok({ format: parquet, prefix: "incoming/widenp/" })).sample!;
+    const sample = (await ok({ file_format: parquet, prefix: "incoming/widenp/" })).sample!;
     expect(sample.typed_from.map((f) => f.key)).toEqual(["incoming/widenp/p2.parquet", "incoming/widenp/p1.parquet"]);
     expect(sample.columns.map((c) => [c.name, c.type])).toEqual([["n", "DOUBLE"]]);
     expect(sample.disagreements.map((d) => d.types.map((t) => t.type))).toEqual([["INT", "DOUBLE"]]);
@@ -596,10 +596,10 @@ describe("types across files: the preview reads several objects and widens, and 
     const source = (await env.sources.getDataSource(ORG_ID, s.dataSourceId))!;
     const bounded = (typingBounds: { objectBytes: number; ms: number }) =>
       createPreviewer({ platformSetupRoleArn: SETUP_ARN, aws: { credentials: SETUP_KEYS, endpoints: { sts: env.sandbox.url, s3: env.sandbox.url } }, timeoutMs: 20_000, typingBounds });
-    const input = { orgId: ORG_ID, source, prefix: "incoming/widen/", suffix: "", format: csv(), warehouse };
+    const input = { orgId: ORG_ID, source, prefix: "incoming/widen/", suffix: "", fileFormat: csv(), warehouse };
 
     // A bound one byte under the smallest object: every other is left out, the sample (over it too) is read.
-    const sizes = (await ok({ format: csv(), prefix: "incoming/widen/" })).objects;
+    const sizes = (await ok({ file_format: csv(), prefix: "incoming/widen/" })).objects;
     const limit = Math.min(...sizes.map((o) => o.size));
     const bySize = (await bounded({ objectBytes: limit - 1, ms: 20_000 }).preview(input)).sample!;
     expect(bySize.typed_from.map((f) => f.key)).toEqual([csvKey("w6")]);
@@ -617,7 +617,7 @@ describe("types across files: the preview reads several objects and widens, and 
   it("a file of another format in the scope is not read for the types, and one that Databend cannot read is left out and named", async () => {
     await env.put(s.bucket, "incoming/widenj/zz-other.csv", "id\n1\n");
     await env.put(s.bucket, "incoming/widenj/j0-broken.ndjson", '{"id": \n');
-    const sample = (await ok({ format: ndjson, prefix: "incoming/widenj/", key: ndjsonKey("j2") })).sample!;
+    const sample = (await ok({ file_format: ndjson, prefix: "incoming/widenj/", key: ndjsonKey("j2") })).sample!;
     expect(sample.typed_from.map((f) => f.key)).toEqual(["j2", "j3", "j1"].map(ndjsonKey));
     expect(sample.typing_left_out).toEqual([
       { key: "incoming/widenj/j0-broken.ndjson", reason: expect.stringMatching(/^Databend cannot read incoming\/widenj\/j0-broken\.ndjson as NDJSON/) },

@@ -52,7 +52,7 @@ export const taskPreviewRoutes: FastifyPluginAsyncZod<TaskPreviewRouteOptions> =
           source,
           prefix: scope.prefix,
           suffix: scope.suffix,
-          format: input.format,
+          fileFormat: input.file_format,
           key: input.key,
         });
       } catch (error) {

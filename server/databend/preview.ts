@@ -199,15 +199,15 @@ export function boundRows(rows: readonly JsonValue[][]): { rows: JsonValue[][]; 
  */
 export async function readSample(
   warehouse: DatabendWarehouse,
-  spec: { bucket: string; key: string; connection: S3Connection; format: FileFormat },
+  spec: { bucket: string; key: string; connection: S3Connection; fileFormat: FileFormat },
 ): Promise<FileSample> {
   const rowsToRead = PREVIEW_LIMITS.typingRows;
   const { setup, query } = buildSampleRead({
     bucket: spec.bucket,
     key: spec.key,
     connection: spec.connection,
-    fileFormat: spec.format,
-    rows: spec.format.type === "csv" && spec.format.header ? rowsToRead + 1 : rowsToRead,
+    fileFormat: spec.fileFormat,
+    rows: spec.fileFormat.type === "csv" && spec.fileFormat.header ? rowsToRead + 1 : rowsToRead,
     csvColumns: PREVIEW_LIMITS.csvColumns,
   });
   if (setup) await warehouse.exec(setup);
@@ -216,11 +216,11 @@ export async function readSample(
   let values: JsonValue[][];
   let cut = false;
   let warnings: string[] = [];
-  switch (spec.format.type) {
+  switch (spec.fileFormat.type) {
     case "csv": {
       const csv = csvSample(
         rows.map((row) => row.map((v) => (v === null || v === undefined ? null : String(v)))),
-        spec.format.header,
+        spec.fileFormat.header,
       );
       ({ columns, rows: values, cut } = csv);
       break;
@@ -240,8 +240,8 @@ export async function readSample(
     columns,
     rows: values,
     cut,
-    inferred_by: spec.format.type === "parquet" ? "databend" : "sample",
-    match_by: spec.format.type === "csv" ? "position" : "name",
+    inferred_by: spec.fileFormat.type === "parquet" ? "databend" : "sample",
+    match_by: spec.fileFormat.type === "csv" ? "position" : "name",
     warnings,
   };
 }

@@ -43,7 +43,7 @@ export interface PreviewInput {
   source: { role_arn: string; bucket: string; queue_region: string };
   prefix: string;
   suffix: string;
-  format: FileFormat;
+  fileFormat: FileFormat;
   key?: string | undefined;
   /** The organization's warehouse that reads the sample (the task's own, or the default). */
   warehouse: PreviewWarehouse;
@@ -79,15 +79,15 @@ function shellWord(text: string): string {
 const EXTENSIONS: Record<FileFormat["type"], string> = { csv: ".csv", ndjson: ".ndjson", parquet: ".parquet" };
 
 /** What to do when nothing matches: upload a test object whose key has the prefix and the suffix. */
-export function uploadHint(input: Pick<PreviewInput, "source" | "prefix" | "suffix" | "format">, endpointUrl: string | undefined): PreviewResponse["upload_hint"] {
-  const key = `${input.prefix}sample${input.suffix || EXTENSIONS[input.format.type]}`;
-  const local = key.slice(key.lastIndexOf("/") + 1) || `sample${EXTENSIONS[input.format.type]}`;
+export function uploadHint(input: Pick<PreviewInput, "source" | "prefix" | "suffix" | "fileFormat">, endpointUrl: string | undefined): PreviewResponse["upload_hint"] {
+  const key = `${input.prefix}sample${input.suffix || EXTENSIONS[input.fileFormat.type]}`;
+  const local = key.slice(key.lastIndexOf("/") + 1) || `sample${EXTENSIONS[input.fileFormat.type]}`;
   const parts = ["aws s3 cp", shellWord(`./${local}`), shellWord(`s3://${input.source.bucket}/${key}`), "--region", shellWord(input.source.queue_region)];
   if (endpointUrl) parts.push("--endpoint-url", shellWord(endpointUrl));
   const scope = [input.prefix ? `under "${input.prefix}"` : "", input.suffix ? `ending in "${input.suffix}"` : ""].filter(Boolean).join(" and ");
   return {
     message:
-      `No object in bucket ${input.source.bucket}${scope ? ` ${scope}` : ""} yet. Upload a test ${input.format.type.toUpperCase()} object ` +
+      `No object in bucket ${input.source.bucket}${scope ? ` ${scope}` : ""} yet. Upload a test ${input.fileFormat.type.toUpperCase()} object ` +
       "with a key that matches (for example with the AWS CLI command below), then Retry.",
     command: parts.join(" "),
   };
@@ -174,7 +174,7 @@ export function createPreviewer(options: PreviewerOptions): Previewer {
     const w = input.warehouse.reader;
     const answer = await askDatabend(
       () =>
-        readSample(w, { bucket: input.source.bucket, key, connection, format: input.format }).then(
+        readSample(w, { bucket: input.source.bucket, key, connection, fileFormat: input.fileFormat }).then(
           (s) => ({ status: "read" as const, sample: s }),
           (error: unknown) => ({ status: "failed" as const, error: toWarehouseError(error, secrets, input.source.bucket) }),
         ),
@@ -189,7 +189,7 @@ export function createPreviewer(options: PreviewerOptions): Previewer {
     }
     const e: WarehouseError = answer.error;
     const detail = scrub(e.detail);
-    const format = input.format.type.toUpperCase();
+    const format = input.fileFormat.type.toUpperCase();
     const tag = e.code === undefined ? "" : ` (${e.code}${e.codeName ? ` ${e.codeName}` : ""})`;
     switch (e.errorClass) {
       case "access":
@@ -256,7 +256,7 @@ export function createPreviewer(options: PreviewerOptions): Previewer {
         }
       }
     }
-    return { sample: joinFiles(files, leftOut, input.format.type), error: null };
+    return { sample: joinFiles(files, leftOut, input.fileFormat.type), error: null };
   }
 
   return {

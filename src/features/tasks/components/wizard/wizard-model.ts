@@ -112,7 +112,7 @@ export function previewRequestOf(
   const scope = scopeOf(values);
   return {
     data_source_id: values.data_source_id,
-    format: format.data,
+    file_format: format.data,
     ...(scope.prefix === undefined ? {} : { prefix: scope.prefix }),
     ...(scope.suffix === undefined ? {} : { suffix: scope.suffix }),
     ...(key === undefined ? {} : { key }),

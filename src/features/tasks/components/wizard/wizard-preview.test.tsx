@@ -65,7 +65,7 @@ describe("Task wizard: Preview", () => {
     expect(keys).toEqual(["incoming/2026/b.csv", "incoming/2026/a.csv"]);
     expect(within(objects).getByText("2.0 KB")).toBeInTheDocument();
     expect(requests).toEqual([
-      { data_source_id: "ds-1", format: { type: "csv", header: true, delimiter: ",", quote: '"', compression: "auto" }, prefix: "incoming/2026/", suffix: ".csv", warehouse_id: "wh-main" },
+      { data_source_id: "ds-1", file_format: { type: "csv", header: true, delimiter: ",", quote: '"', compression: "auto" }, prefix: "incoming/2026/", suffix: ".csv", warehouse_id: "wh-main" },
     ]);
 
     const sample = screen.getByRole("region", { name: "Sample" });
