@@ -1,6 +1,11 @@
 // Every table in the console: TanStack Table (sorting, a text filter, pagination) drawn with
 // Mantine's Table. Wide tables scroll inside their own frame, never the page, and the actions
-// column is pinned to the right edge so Stop or Delete is always in view.
+// column is pinned to the right edge so Stop or Delete is always in view. A list that declares its
+// `card` columns becomes a stack of cards on a phone instead (one per row: title, status, the other
+// columns as labelled lines, the actions), so nothing hides behind a sideways scroll. The cards are
+// the same table elements restyled by CSS below Mantine's `sm` breakpoint (data-table.module.css):
+// no second rendering of the rows, no layout flash while a media query hook settles, and the row
+// buttons keep their focus and pending state when the screen turns.
 import { Group, Pagination, Table, Text, TextInput, UnstyledButton, VisuallyHidden } from "@mantine/core";
 import {
   columnFilteringFeature,
@@ -54,6 +59,26 @@ export interface ServerPages {
   onPageChange: (pageIndex: number) => void;
 }
 
+/**
+ * How a row reads as a card on a phone: the ids of the column that names the row (the card's title)
+ * and of the one that says its state (beside the title). Every other column shows as a line with its
+ * header as the label; the actions (the `actions` prop) close the card.
+ */
+export interface CardLayout {
+  title: string;
+  status?: string;
+}
+
+type CardPart = "title" | "status" | "detail" | "actions";
+
+function cardPart(card: CardLayout | undefined, columnId: string): CardPart | undefined {
+  if (!card) return undefined;
+  if (columnId === "actions") return "actions";
+  if (columnId === card.title) return "title";
+  if (columnId === card.status) return "status";
+  return "detail";
+}
+
 export function DataTable<T extends RowData>({
   label,
   columns,
@@ -67,6 +92,7 @@ export function DataTable<T extends RowData>({
   minWidth = 640,
   empty,
   expandedRow,
+  card,
 }: {
   /** The table's accessible name (and caption for screen readers). */
   label: string;
@@ -89,6 +115,8 @@ export function DataTable<T extends RowData>({
    * collapsed; the caller keeps the state and a toggle (usually in the actions column).
    */
   expandedRow?: (row: T) => ReactNode;
+  /** On a phone, each row as a card with these columns as its title and status (see CardLayout). */
+  card?: CardLayout;
 }) {
   const filterId = useId();
   // The actions column's cells are drawn below by calling `actions` directly, not through the
@@ -127,7 +155,7 @@ export function DataTable<T extends RowData>({
   const filterValue = (table.state.globalFilter as string | undefined) ?? "";
 
   return (
-    <div className={classes.frame}>
+    <div className={card ? `${classes.frame} ${classes.cards}` : classes.frame}>
       {filter ? (
         <TextInput
           id={filterId}
@@ -143,6 +171,7 @@ export function DataTable<T extends RowData>({
       <Table.ScrollContainer
         minWidth={minWidth}
         type="native"
+        classNames={{ scrollContainerInner: classes.inner }}
         // A table without row buttons may have nothing focusable to scroll it sideways with the
         // keyboard on a phone (axe: scrollable-region-focusable); its frame takes focus instead.
         {...(hasActions ? {} : { tabIndex: 0, role: "region", "aria-label": label })}
@@ -181,7 +210,7 @@ export function DataTable<T extends RowData>({
           <Table.Tbody>
             {rows.length === 0 ? (
               <Table.Tr>
-                <Table.Td colSpan={allColumns.length}>
+                <Table.Td colSpan={allColumns.length} data-card="whole">
                   <Text c="dimmed" size="sm" py="sm">
                     {filterValue ? `Nothing matches “${filterValue}”.` : (empty ?? "Nothing to show yet.")}
                   </Text>
@@ -193,21 +222,40 @@ export function DataTable<T extends RowData>({
                 return (
                   <Fragment key={row.id}>
                     <Table.Tr>
-                      {row.getAllCells().map((cell) => (
-                        cell.column.id === "actions" && actions ? (
-                          <Table.Td key={cell.id} className={classes.actions}>
-                            {actions(row.original)}
+                      {row.getAllCells().map((cell) => {
+                        const part = cardPart(card, cell.column.id);
+                        if (cell.column.id === "actions" && actions) {
+                          return (
+                            <Table.Td key={cell.id} className={classes.actions} data-card={part}>
+                              {actions(row.original)}
+                            </Table.Td>
+                          );
+                        }
+                        const header = cell.column.columnDef.header;
+                        return (
+                          <Table.Td
+                            key={cell.id}
+                            data-card={part}
+                            // The card's line label (drawn by CSS on a phone only, where the header row is hidden).
+                            data-label={part === "detail" && typeof header === "string" ? header : undefined}
+                          >
+                            {part === "detail" ? (
+                              // One box for the value, so a cell of several parts stays beside its label.
+                              <div className={classes.value}>
+                                <table.FlexRender cell={cell} />
+                              </div>
+                            ) : (
+                              <table.FlexRender cell={cell} />
+                            )}
                           </Table.Td>
-                        ) : (
-                          <Table.Td key={cell.id}>
-                            <table.FlexRender cell={cell} />
-                          </Table.Td>
-                        )
-                      ))}
+                        );
+                      })}
                     </Table.Tr>
                     {expanded === null ? null : (
                       <Table.Tr>
-                        <Table.Td colSpan={allColumns.length}>{expanded}</Table.Td>
+                        <Table.Td colSpan={allColumns.length} data-card="whole">
+                          {expanded}
+                        </Table.Td>
                       </Table.Tr>
                     )}
                   </Fragment>

@@ -40,15 +40,27 @@ export function formatDuration(startIso: string, endIso: string): string {
   return `${Math.floor(seconds / 3600)} h ${Math.floor((seconds % 3600) / 60)} min`;
 }
 
-const units = ["bytes", "KB", "MB", "GB", "TB"];
+// One formatter per unit, made once: the platform's own unit names and number style (CLDR through
+// Intl), so "1.5 kB" reads "1,5 kB" where a comma is the decimal sign. Decimal multiples (1 kB = 1000
+// bytes), as CLDR's kilobyte/megabyte units are defined and as S3's console shows object sizes.
+const BYTE_UNITS = ["kilobyte", "megabyte", "gigabyte", "terabyte", "petabyte"] as const;
+const byteCount = new Intl.NumberFormat(undefined, { style: "unit", unit: "byte", unitDisplay: "long" });
+const byteMultiples = BYTE_UNITS.map(
+  (unit) => new Intl.NumberFormat(undefined, { style: "unit", unit, unitDisplay: "short", maximumFractionDigits: 1 }),
+);
 
-/** A size as a person reads it: "512 bytes", "1.5 KB", "3.2 MB" (powers of 1024, one decimal). */
+/**
+ * A size as a person reads it, the ONE byte formatter of the console: "56 bytes", "1.5 kB", "3.2 MB".
+ * Below 1 kB whole bytes in words (the short form is "56 byte" in English); above, one decimal.
+ */
 export function formatBytes(bytes: number): string {
-  let value = bytes;
+  if (!Number.isFinite(bytes) || Math.abs(bytes) < 1000) return byteCount.format(bytes);
+  let value = bytes / 1000;
   let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
+  // Rounds to one decimal first, so 999,960 bytes reads "1 MB", not "1,000 kB".
+  while (Math.abs(Math.round(value * 10) / 10) >= 1000 && unit < BYTE_UNITS.length - 1) {
+    value /= 1000;
     unit += 1;
   }
-  return unit === 0 ? `${formatCount(value)} ${value === 1 ? "byte" : "bytes"}` : `${value.toFixed(1)} ${units[unit]}`;
+  return byteMultiples[unit]!.format(value);
 }

@@ -18,9 +18,12 @@ import { VIEWPORTS } from "./viewports.ts";
 
 /** The cell of `row` under the column header `header`. */
 async function cellUnder(page: Page, row: Locator, header: string): Promise<Locator> {
-  const headers = await page.getByRole("columnheader").allInnerTexts();
-  // A header's first line is its name; a sort indicator may follow.
-  const index = headers.findIndex((text) => text.split("\n")[0]!.trim() === header);
+  // On a phone the header row is hidden (each row is a card; its lines carry the labels), so the
+  // headers are read whether shown or not, without their sort indicator.
+  const headers = await page
+    .getByRole("columnheader", { includeHidden: true })
+    .evaluateAll((cells) => cells.map((cell) => (cell.textContent ?? "").replace(/[▲▼↕]/g, "").trim()));
+  const index = headers.indexOf(header);
   if (index < 0) throw new Error(`no column "${header}" among ${JSON.stringify(headers)}`);
   return row.getByRole("cell").nth(index);
 }

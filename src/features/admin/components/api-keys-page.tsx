@@ -93,6 +93,7 @@ export function ApiKeysPage() {
           initialSort={[{ id: "created_at", desc: true }]}
           actions={actions}
           minWidth={860}
+          card={{ title: "name", status: "role" }}
           empty="No API keys yet. Create key makes one for a script or CI job; it is shown once."
         />
       )}

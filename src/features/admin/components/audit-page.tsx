@@ -141,6 +141,7 @@ function AuditResults({ filter, filtered }: { filter: AuditFilter; filtered: boo
         data={shown}
         getRowId={(event) => event.id}
         minWidth={860}
+        card={{ title: "resource", status: "action" }}
         empty={
           filtered
             ? "No event matches these filters. Widen the time range or clear a filter."

@@ -89,6 +89,7 @@ export function MembersPage() {
             filter={members.data.length > 10 ? { label: "Filter members", placeholder: "Name, email, role…" } : undefined}
             actions={actions}
             minWidth={760}
+            card={{ title: "name", status: "role" }}
           />
           <section aria-labelledby="pending-invitations">
             <Title order={2} size="h4" id="pending-invitations" mb="xs">

@@ -52,6 +52,7 @@ export function PendingInvitations() {
       initialSort={[{ id: "expires_at", desc: false }]}
       actions={actions}
       minWidth={680}
+      card={{ title: "email", status: "role" }}
       empty="No pending invitations. Invite member creates a link to hand to someone."
     />
   );

@@ -180,6 +180,7 @@ export function WarehousesPage() {
           actions={actions}
           expandedRow={expandedRow}
           minWidth={980}
+          card={{ title: "name" }}
           empty="No warehouse yet. Add warehouse connects one; the first is the default."
         />
       )}

@@ -1,10 +1,12 @@
-// The AWS setup panel beside the form: documents follow the typed values, parse as the seed's
-// JSON, and copy to the clipboard. msw stands in for the API because a component test has no server.
+// The AWS setup panel beside the form (a wide screen: the media query below answers as one):
+// documents follow the typed values, parse as the seed's JSON, and copy to the clipboard; stacked
+// (narrow), it sits between the fields and Test Connectivity with its steps collapsed. msw stands in
+// for the API because a component test has no server.
 // (That the steps start collapsed on a saved source's page is in data-source-detail-page.test.tsx.)
 import { screen, waitFor, within } from "@testing-library/react";
 import { http, HttpResponse } from "msw";
 import { setupServer } from "msw/node";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { ORG, renderAt, VALID } from "../test-support.tsx";
 import { sessionHandler } from "../../../session.test-support.ts";
 
@@ -15,6 +17,17 @@ const server = setupServer(
 beforeAll(() => server.listen({ onUnhandledRequest: "error" }));
 afterEach(() => server.resetHandlers());
 afterAll(() => server.close());
+
+// jsdom has no layout: answer the form's "wide screen" query (Mantine's lg) as a browser would.
+const { matchMedia } = window;
+let wide = true;
+beforeEach(() => {
+  wide = true;
+  window.matchMedia = (query: string) => ({ ...matchMedia(query), matches: wide && query === "(min-width: 75em)" });
+});
+afterEach(() => {
+  window.matchMedia = matchMedia;
+});
 
 function documentText(panel: HTMLElement, title: string): string {
   return within(panel).getByLabelText(title).textContent ?? "";
@@ -91,5 +104,20 @@ describe("AWS setup panel", () => {
     expect(copied).toBe(documentText(panel, "permissions-policy.json"));
     expect(JSON.parse(copied).Statement[1].Resource).toBe("arn:aws:s3:::orders-bucket/*");
     await waitFor(() => expect(copy).toHaveTextContent("Copy"), { timeout: 4000 });
+  });
+
+  it("stacked on a narrow screen, sits between the fields and Test Connectivity with its steps collapsed", async () => {
+    wide = false;
+    renderAt("/data/sources/new?type=amazon_sqs_s3_iam_role");
+    const panel = await screen.findByRole("complementary", { name: "AWS setup" });
+    const follows = (a: Node, b: Node) => (a.compareDocumentPosition(b) & Node.DOCUMENT_POSITION_FOLLOWING) !== 0;
+    expect(follows(screen.getByLabelText("Object Key Suffix"), panel), "after the last field").toBe(true);
+    expect(follows(panel, screen.getByRole("button", { name: "Test Connectivity" })), "before Test Connectivity").toBe(true);
+    expect(follows(panel, screen.getByRole("button", { name: "OK" })), "before OK").toBe(true);
+    // OK still submits the form it stands outside of.
+    expect(screen.getByRole("button", { name: "OK" })).toHaveAttribute("form", screen.getByRole("form", { name: "Data source" }).id);
+    const steps = within(panel).getAllByRole("button", { name: /^Step \d/ });
+    expect(steps).toHaveLength(6);
+    for (const step of steps) expect(step).toHaveAttribute("aria-expanded", "false");
   });
 });

@@ -1,6 +1,7 @@
 // The AWS-side configuration for these values: documents to save and CLI commands to run, each in a
-// code block with a copy button, one accordion item per step of the seed. Open while creating (the
-// operator is setting AWS up); collapsed on a saved source's page (there it is reference).
+// code block with a copy button, one accordion item per step of the seed. Open while creating beside
+// the form (the operator is setting AWS up); collapsed when stacked on a narrow screen (between the
+// fields and Test Connectivity: titles first) and on a saved source's page (there it is reference).
 import { Accordion, Code, Paper, Stack, Text, Title } from "@mantine/core";
 import { useId } from "react";
 import type { OrgInfo } from "#contracts/api.ts";
@@ -12,18 +13,21 @@ export function AwsSetupPanel({
   values,
   org,
   opened,
+  className,
 }: {
   values: SetupValues;
   org?: OrgInfo | null;
   /** Whether the steps start expanded. */
   opened: boolean;
+  /** Where the page places it (e.g. the form's grid area). */
+  className?: string;
 }) {
   const headingId = useId();
   const variables = setupVariables(values, org);
   const steps = setupSteps(variables);
   const missing = Object.values(variables).some((value) => typeof value === "string" && /<[a-z-]+>/.test(value));
   return (
-    <Paper component="aside" aria-labelledby={headingId} withBorder radius="md" p="md" className={classes.panel}>
+    <Paper component="aside" aria-labelledby={headingId} withBorder radius="md" p="md" className={className ? `${classes.panel} ${className}` : classes.panel}>
       <Stack gap="xs" mb="sm">
         <Title order={2} size="h4" id={headingId}>
           AWS setup

@@ -1,7 +1,8 @@
 // Create or edit an "Amazon SQS (S3) - IAM Role" data source. OK is enabled only after a passing test
 // of exactly the current connection values (or, when editing, while the connection is unchanged).
 import { zodResolver } from "@hookform/resolvers/zod";
-import { Button, Grid, Group, Loader, Paper, Stack, Text, Title } from "@mantine/core";
+import { Button, Group, Loader, Paper, Stack, Text, Title } from "@mantine/core";
+import { useMediaQuery } from "@mantine/hooks";
 import { useId, useLayoutEffect, useRef, useState } from "react";
 import { useForm, useWatch, type FieldPath } from "react-hook-form";
 import { useNavigate } from "react-router";
@@ -28,6 +29,7 @@ import { useConnectivityTest } from "../api/test-connectivity.ts";
 import { AwsSetupPanel } from "./aws-setup-panel.tsx";
 import { ConnectivityTestResult } from "./connectivity-checks.tsx";
 import { ConnectionFieldset, type FieldName } from "./data-source-fields.tsx";
+import classes from "./data-source-form.module.css";
 import { connectionKey, saveGate } from "./save-gate.ts";
 
 function isFieldName(key: string): key is FieldName {
@@ -51,6 +53,9 @@ const LEAVE_EDIT = {
   leave: "Leave without saving",
   loses: true,
 };
+
+/** Where the AWS setup moves beside the form: Mantine's lg breakpoint, as in data-source-form.module.css. */
+const WIDE = "(min-width: 75em)";
 
 function focusOnMount(element: HTMLElement | null) {
   element?.focus();
@@ -104,7 +109,11 @@ export function DataSourceForm({
   const [formError, setFormErrorState] = useState<FormError | null>(null);
   const setFormError = (error: Omit<FormError, "n"> | null) =>
     setFormErrorState((current) => (error === null ? null : { ...error, n: (current?.n ?? 0) + 1 }));
-  const ids = { connection: useId(), test: useId(), gate: useId() };
+  // Beside the form (wide) the steps start open; stacked between the fields and Test Connectivity
+  // (a phone, a tablet) they start collapsed to their titles, so the test stays a few screens away,
+  // not dozens. Read at the first render (no effect), so the accordion starts in the right state.
+  const besideForm = useMediaQuery(WIDE, false, { getInitialValueInEffect: false }) ?? false;
+  const ids = { form: useId(), connection: useId(), test: useId(), gate: useId() };
 
   const formRef = useRef<HTMLFormElement>(null);
   // Bumped to reveal the first field in error once the errors are on screen (after React's commit).
@@ -178,74 +187,84 @@ export function DataSourceForm({
   }
 
   return (
-    <Grid gap="lg">
-      <Grid.Col span={{ base: 12, lg: 7 }}>
-        <form ref={formRef} noValidate onSubmit={handleSubmit(onValid, revealFirstError)} aria-label="Data source">
-          <Stack gap="md">
-            {draftNotice ? (
-              <DraftNotice
-                onStartOver={() => {
-                  form.reset(defaults);
-                  draft.discard();
-                  setDraftNotice(false);
-                }}
-                onClose={() => setDraftNotice(false)}
-              />
+    // The AWS setup sits where the operator acts on it: beside the form on a wide screen; stacked,
+    // after the connection details it fills in from and before Test Connectivity and OK, which need
+    // it done. The fields are the form; Test and OK sit outside it (OK submits it through `form`), so
+    // the guide is a top-level landmark between them rather than nested in the form (layout: CSS grid).
+    <div className={classes.layout}>
+      <form
+        id={ids.form}
+        ref={formRef}
+        noValidate
+        onSubmit={handleSubmit(onValid, revealFirstError)}
+        aria-label="Data source"
+        className={classes.fields}
+      >
+        <Stack gap="md">
+          {draftNotice ? (
+            <DraftNotice
+              onStartOver={() => {
+                form.reset(defaults);
+                draft.discard();
+                setDraftNotice(false);
+              }}
+              onClose={() => setDraftNotice(false)}
+            />
+          ) : null}
+          <Paper component="section" aria-labelledby={ids.connection} withBorder radius="md" p="md">
+            <Title order={2} size="h4" id={ids.connection} mb="sm">
+              Connection details
+            </Title>
+            <ConnectionFieldset form={form} defaults={defaults} />
+          </Paper>
+        </Stack>
+      </form>
+
+      <AwsSetupPanel values={values} org={org} opened={besideForm} className={classes.guide} />
+
+      <Stack gap="md" className={classes.finish}>
+        <Paper component="section" aria-labelledby={ids.test} withBorder radius="md" p="md">
+          <Title order={2} size="h4" id={ids.test} mb="sm">
+            Connectivity test
+          </Title>
+          <ConnectivityTestResult run={run} stale={gate.stale} blockedBy={blockedBy} />
+        </Paper>
+
+        {formError ? (
+          <div key={formError.n} ref={formError.focus ? focusOnMount : undefined} tabIndex={-1}>
+            <ErrorAlert
+              title={record ? "Could not save the data source" : "Could not create the data source"}
+              message={formError.message}
+              detail={formError.detail}
+            />
+          </div>
+        ) : null}
+
+        <Stack gap={6}>
+          <Group gap="sm">
+            <Button
+              type="button"
+              variant="default"
+              onClick={() => void onTest()}
+              aria-disabled={running || undefined}
+              leftSection={running ? <Loader size={14} aria-hidden="true" /> : undefined}
+            >
+              Test Connectivity
+            </Button>
+            {running ? (
+              <Button type="button" variant="subtle" color="gray" onClick={cancel}>
+                Cancel
+              </Button>
             ) : null}
-            <Paper component="section" aria-labelledby={ids.connection} withBorder radius="md" p="md">
-              <Title order={2} size="h4" id={ids.connection} mb="sm">
-                Connection details
-              </Title>
-              <ConnectionFieldset form={form} defaults={defaults} />
-            </Paper>
-
-            <Paper component="section" aria-labelledby={ids.test} withBorder radius="md" p="md">
-              <Title order={2} size="h4" id={ids.test} mb="sm">
-                Connectivity test
-              </Title>
-              <ConnectivityTestResult run={run} stale={gate.stale} blockedBy={blockedBy} />
-            </Paper>
-
-            {formError ? (
-              <div key={formError.n} ref={formError.focus ? focusOnMount : undefined} tabIndex={-1}>
-                <ErrorAlert
-                  title={record ? "Could not save the data source" : "Could not create the data source"}
-                  message={formError.message}
-                  detail={formError.detail}
-                />
-              </div>
-            ) : null}
-
-            <Stack gap={6}>
-              <Group gap="sm">
-                <Button
-                  type="button"
-                  variant="default"
-                  onClick={() => void onTest()}
-                  aria-disabled={running || undefined}
-                  leftSection={running ? <Loader size={14} aria-hidden="true" /> : undefined}
-                >
-                  Test Connectivity
-                </Button>
-                {running ? (
-                  <Button type="button" variant="subtle" color="gray" onClick={cancel}>
-                    Cancel
-                  </Button>
-                ) : null}
-                <Button type="submit" disabled={!gate.canSave || formState.isSubmitting} aria-describedby={ids.gate}>
-                  OK
-                </Button>
-              </Group>
-              <Text id={ids.gate} size="sm" c="dimmed">
-                {gate.note}
-              </Text>
-            </Stack>
-          </Stack>
-        </form>
-      </Grid.Col>
-      <Grid.Col span={{ base: 12, lg: 5 }}>
-        <AwsSetupPanel values={values} org={org} opened />
-      </Grid.Col>
-    </Grid>
+            <Button type="submit" form={ids.form} disabled={!gate.canSave || formState.isSubmitting} aria-describedby={ids.gate}>
+              OK
+            </Button>
+          </Group>
+          <Text id={ids.gate} size="sm" c="dimmed">
+            {gate.note}
+          </Text>
+        </Stack>
+      </Stack>
+    </div>
   );
 }

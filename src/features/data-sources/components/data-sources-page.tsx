@@ -184,6 +184,7 @@ export function DataSourcesPage() {
           filter={{ label: "Filter data sources", placeholder: "Name, bucket, queue…" }}
           actions={actions}
           minWidth={860}
+          card={{ title: "name", status: "last_test" }}
         />
       )}
     </>

@@ -127,6 +127,7 @@ export function TaskRuns({ taskId, live }: { taskId: string; live: boolean }) {
         actions={actions}
         expandedRow={expandedRow}
         minWidth={760}
+        card={{ title: "started_at", status: "status" }}
         server={{
           pageIndex,
           pageSize: RUNS_PAGE_SIZE,

@@ -202,6 +202,7 @@ export function TasksPage() {
           filter={{ label: "Filter tasks", placeholder: "Name, data source or table" }}
           actions={rowActions}
           minWidth={900}
+          card={{ title: "name", status: "status" }}
           empty={show === ATTENTION ? "No task needs attention: none has failed, stalled or a standing error." : undefined}
         />
         </>

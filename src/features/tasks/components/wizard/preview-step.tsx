@@ -101,6 +101,7 @@ export function PreviewStep({ request, onChooseSample }: { request: PreviewReque
         getRowId={(object) => object.key}
         pageSize={10}
         minWidth={560}
+        card={{ title: "key" }}
         actions={(object) =>
           object.key === sampleKey ? (
             // Words, not a Badge: a badge's capitals are cut to "SA…" in the narrow pinned column.

@@ -63,7 +63,7 @@ describe("Task wizard: Preview", () => {
     const objects = await screen.findByRole("table", { name: "Objects in scope" });
     const keys = within(objects).getAllByRole("row").slice(1).map((row) => within(row).getAllByRole("cell")[0]!.textContent);
     expect(keys).toEqual(["incoming/2026/b.csv", "incoming/2026/a.csv"]);
-    expect(within(objects).getByText("2.0 KB")).toBeInTheDocument();
+    expect(within(objects).getByText("2 kB")).toBeInTheDocument(); // 2,048 bytes: decimal kB (src/lib/format.ts)
     expect(requests).toEqual([
       { data_source_id: "ds-1", file_format: { type: "csv", header: true, delimiter: ",", quote: '"', compression: "auto" }, prefix: "incoming/2026/", suffix: ".csv", warehouse_id: "wh-main" },
     ]);
