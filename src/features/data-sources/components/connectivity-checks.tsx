@@ -46,8 +46,12 @@ function Hint({ id, hint }: { id: CheckId; hint: string }) {
   );
 }
 
-/** The checks of one test, each with its title, status in words, message and (where it failed) how to fix it. */
-export function CheckList({ checks, label = "Connectivity checks" }: { checks: readonly CheckRow[]; label?: string }) {
+/**
+ * The checks of one test, each with its title, status in words, message and (where it failed) how
+ * to fix it. `stopped`: the test ended early (cancelled, timed out, refused), so a check that never
+ * ran reads "Not run", not "Pending" as if it were still coming.
+ */
+export function CheckList({ checks, label = "Connectivity checks", stopped = false }: { checks: readonly CheckRow[]; label?: string; stopped?: boolean }) {
   return (
     <Paper withBorder radius="sm" component="ol" aria-label={label} className={classes.list}>
       {checks.map((check) => (
@@ -57,7 +61,10 @@ export function CheckList({ checks, label = "Connectivity checks" }: { checks: r
               {CHECK_TITLES[check.id]}
             </Text>
             <div className={classes.badge}>
-              <StatusBadge status={check.status} />
+              <StatusBadge
+                status={check.status}
+                {...(stopped && (check.status === "pending" || check.status === "running") ? { text: "Not run" } : {})}
+              />
             </div>
           </Group>
           {check.message ? (
@@ -181,7 +188,10 @@ export function ConnectivityTestResult({
           <span aria-hidden="true">⚠ </span>Values changed since the last test; test again.
         </Text>
       ) : null}
-      {run.phase !== "idle" ? <CheckList checks={run.checks} /> : null}
+      {/* A test refused before any check ran (a limit, a bad request) has only its alert to show. */}
+      {run.phase === "idle" || (run.phase === "error" && finished === 0) ? null : (
+        <CheckList checks={run.checks} stopped={run.phase !== "running" && run.phase !== "done"} />
+      )}
     </Stack>
   );
 }

@@ -366,7 +366,8 @@ describe("Create Data Source", () => {
     await user.click(screen.getByRole("button", { name: "Cancel" }));
     await screen.findByText(/Test cancelled/);
     expect(screen.queryByRole("button", { name: "Cancel" })).not.toBeInTheDocument();
-    expect(checkItem("Assume IAM role")).toHaveTextContent("Pending");
+    expect(checkItem("Assume IAM role")).toHaveTextContent("Not run");
+    expect(checkItem("Assume IAM role")).not.toHaveTextContent("Pending");
     expect(okButton()).toBeDisabled();
     await waitFor(() => expect(aborted).toBe(true));
   });
@@ -394,6 +395,9 @@ describe("Create Data Source", () => {
     await fill(user, VALID);
     await user.click(screen.getByRole("button", { name: "Test Connectivity" }));
     expect(await screen.findByRole("alert")).toHaveTextContent("Too many tests; wait 20 seconds and try again");
+    // Refused before any check ran: no list of checks that would read as still to come.
+    expect(screen.queryByRole("list", { name: "Connectivity checks" })).not.toBeInTheDocument();
+    expect(screen.queryByText("Pending")).not.toBeInTheDocument();
     expect(okButton()).toBeDisabled();
   });
 
