@@ -77,7 +77,7 @@ export default defineConfig({
           name: "console",
           environment: "jsdom",
           include: ["src/**/*.test.{ts,tsx}"],
-          setupFiles: ["src/test-setup.ts"],
+          setupFiles: ["src/testing/setup.ts"],
         },
       },
       {

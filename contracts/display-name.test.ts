@@ -5,7 +5,7 @@ import { fieldErrors } from "./api.ts";
 import { dataSourceInputSchema, MESSAGES } from "./data-source.ts";
 import { NAME_MESSAGES } from "./display-name.ts";
 import { taskInputSchema, TASK_MESSAGES } from "./task.ts";
-import { makeDataSourceInput } from "./test-fixtures.ts";
+import { makeDataSourceInput } from "../tests/support/fixtures.ts";
 
 const dataSource = (name: string) => ({ ...makeDataSourceInput("org-1"), name });
 const task = (name: string) => ({ name, data_source_id: "ds-1", file_format: { type: "csv" }, target: { table: "orders" } });

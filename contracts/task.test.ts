@@ -1,7 +1,7 @@
 // The task contract's rules that mirror Databend's own checks. Each refusal below was confirmed on
 // Databend's engine (PyPI `databend` 1.2.453): the value is refused there too, so a task that
 // passed the contract with it would fail every COPY.
-import { makeTask } from "./test-fixtures.ts";
+import { makeTask } from "../tests/support/fixtures.ts";
 import { describe, expect, it } from "vitest";
 import {
   CSV_FIELD_DELIMITER_MAX_BYTES,

@@ -12,7 +12,7 @@ import path from "node:path";
 import pino from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { auditPageSchema, type AuditEvent } from "#contracts/audit.ts";
-import { makeDataSourceInput } from "#contracts/test-fixtures.ts";
+import { makeDataSourceInput } from "./support/fixtures.ts";
 import { buildApp } from "../server/api/app.ts";
 import { newSetupToken, type SetupToken } from "../server/api/setup-token.ts";
 import { seedFirstRun } from "../server/auth/seed.ts";

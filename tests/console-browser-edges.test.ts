@@ -13,7 +13,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { buildApp } from "../server/api/app.ts";
 import { loadConfig } from "../server/config.ts";
 import { chromiumPath } from "./e2e/browser.ts";
-import { fixedPrincipal } from "../server/api/access.ts";
+import { fixedPrincipal } from "./support/fixed-principal.ts";
 
 const DIST = path.resolve("dist");
 

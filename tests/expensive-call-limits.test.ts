@@ -12,7 +12,7 @@ import path from "node:path";
 import type { FastifyInstance } from "fastify";
 import pino from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { fixedPrincipal } from "../server/api/access.ts";
+import { fixedPrincipal } from "./support/fixed-principal.ts";
 import { buildApp } from "../server/api/app.ts";
 import { BUSY_RETRY_SECONDS, type CallLimits } from "../server/api/org-limits.ts";
 import { loadConfig } from "../server/config.ts";

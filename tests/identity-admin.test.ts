@@ -12,7 +12,7 @@ import path from "node:path";
 import pino from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { auditPageSchema } from "#contracts/audit.ts";
-import { makeDataSourceInput } from "#contracts/test-fixtures.ts";
+import { makeDataSourceInput } from "./support/fixtures.ts";
 import { buildApp } from "../server/api/app.ts";
 import { createAuth } from "../server/auth/auth.ts";
 import { invitationBook, invitationHandle } from "../server/auth/invitations.ts";

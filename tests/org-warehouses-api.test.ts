@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { fileFormatSchema } from "#contracts/task.ts";
 import { warehouseConnectionSchema, warehouseTestResultSchema } from "#contracts/warehouse-connection.ts";
 import { buildApp } from "../server/api/app.ts";
-import { fixedPrincipal } from "../server/api/access.ts";
+import { fixedPrincipal } from "./support/fixed-principal.ts";
 import { loadConfig } from "../server/config.ts";
 import { DatabendWarehouse } from "../server/databend/client.ts";
 import { openStore, type Stores } from "../server/store/open.ts";

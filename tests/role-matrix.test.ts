@@ -12,7 +12,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import pino from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { makeDataSourceInput } from "#contracts/test-fixtures.ts";
+import { makeDataSourceInput } from "./support/fixtures.ts";
 import { fileFormatSchema } from "#contracts/task.ts";
 import { roleAllows, type Role } from "#contracts/roles.ts";
 import { buildApp } from "../server/api/app.ts";

@@ -8,7 +8,7 @@ import pino from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { taskRecordSchema } from "#contracts/task.ts";
 import { buildApp } from "../server/api/app.ts";
-import { fixedPrincipal } from "../server/api/access.ts";
+import { fixedPrincipal } from "./support/fixed-principal.ts";
 import { loadConfig } from "../server/config.ts";
 import type { TaskPort } from "../server/store/tasks.ts";
 import { ORG_ID, startWorkerEnv, type Scenario, type WorkerEnv } from "./worker-env.ts";

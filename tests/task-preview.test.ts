@@ -16,7 +16,7 @@ import { previewResponseSchema, type PreviewColumn, type PreviewResponse } from 
 import { fileFormatSchema, type FileFormat } from "#contracts/task.ts";
 import { createdTableSchema, warehouseColumnsSchema, WAREHOUSE_MESSAGES } from "#contracts/warehouse.ts";
 import * as documents from "../sandbox/aws/documents.ts";
-import { fixedPrincipal } from "../server/api/access.ts";
+import { fixedPrincipal } from "./support/fixed-principal.ts";
 import type { AuditStore } from "../server/store/audit.ts";
 import { buildApp } from "../server/api/app.ts";
 import { loadConfig } from "../server/config.ts";

@@ -10,7 +10,7 @@ import { buildApp } from "../server/api/app.ts";
 import { loadConfig } from "../server/config.ts";
 import { openBlackhole } from "./blackhole.ts";
 import { ORG_ID, startWorkerEnv, type Scenario, type WorkerEnv } from "./worker-env.ts";
-import { fixedPrincipal } from "../server/api/access.ts";
+import { fixedPrincipal } from "./support/fixed-principal.ts";
 
 const TIMEOUT_MS = 1500;
 

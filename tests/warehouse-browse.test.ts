@@ -17,7 +17,7 @@ import { listColumns, listDatabases, listTables } from "../server/databend/brows
 import { DatabendWarehouse } from "../server/databend/client.ts";
 import { loadConfig } from "../server/config.ts";
 import { openBlackhole } from "./blackhole.ts";
-import { fixedPrincipal } from "../server/api/access.ts";
+import { fixedPrincipal } from "./support/fixed-principal.ts";
 
 const TIMEOUT_MS = 1500;
 const dataDir = mkdtempSync(path.join(tmpdir(), "warehouse-browse-"));

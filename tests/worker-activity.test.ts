@@ -11,7 +11,7 @@ import pino from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { permissionsPolicy } from "#contracts/aws-setup-documents.ts";
 import { ACTIVITY_MINUTES, taskActivitySchema, type TaskActivity } from "#contracts/task-activity.ts";
-import { fixedPrincipal } from "../server/api/access.ts";
+import { fixedPrincipal } from "./support/fixed-principal.ts";
 import { buildApp } from "../server/api/app.ts";
 import { loadConfig } from "../server/config.ts";
 import { createBacklogReader, type BacklogReader } from "../server/connectivity/backlog.ts";

@@ -11,7 +11,7 @@ import { PutBucketNotificationConfigurationCommand } from "@aws-sdk/client-s3";
 import { afterAll, describe, expect, it } from "vitest";
 import { backfillJobSchema, backfillStateSchema, type BackfillJob } from "#contracts/backfill.ts";
 import * as documents from "../sandbox/aws/documents.ts";
-import { fixedPrincipal } from "../server/api/access.ts";
+import { fixedPrincipal } from "./support/fixed-principal.ts";
 import { buildApp } from "../server/api/app.ts";
 import { loadConfig } from "../server/config.ts";
 import {

@@ -1,7 +1,7 @@
 // /api/tasks through the real app (buildApp), the real SQLite store and the dev warehouse (the API
 // checks each task's target table in Databend; those checks have their own suite,
 // task-target-checks.test.ts).
-import { makeDataSourceInput } from "#contracts/test-fixtures.ts";
+import { makeDataSourceInput } from "./support/fixtures.ts";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -16,7 +16,7 @@ import { DatabendWarehouse } from "../server/databend/client.ts";
 import { openStore, type Stores } from "../server/store/open.ts";
 import type { TaskStore } from "../server/store/tasks.ts";
 import type { DataSourceStore } from "../server/store/types.ts";
-import { fixedPrincipal } from "../server/api/access.ts";
+import { fixedPrincipal } from "./support/fixed-principal.ts";
 
 const ORG = "api-org";
 let dir: string;

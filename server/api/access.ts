@@ -87,15 +87,5 @@ export function headersOf(request: FastifyRequest): Headers {
   return headers;
 }
 
-/** Tests of routes other than identity's: every request acts as this caller (identity has its own tests, on better-auth). */
-export function fixedPrincipal(orgId: string, role: Role = "admin"): (request: FastifyRequest) => Promise<Principal> {
-  const membership = { org_id: orgId, name: orgId, role };
-  return async () => ({
-    user: { id: "test-user", email: "test@example.com", name: "test" },
-    via: { kind: "session", sessionId: "test-session" },
-    organizations: [membership],
-    active: membership,
-  });
-}
 
 export type { Authenticate };

@@ -5,7 +5,7 @@ import { TASK_MESSAGES } from "#contracts/task.ts";
 import { loadConfig } from "../config.ts";
 import type { DataSourceStore } from "../store/types.ts";
 import { buildApp } from "./app.ts";
-import { fixedPrincipal } from "./access.ts";
+import { fixedPrincipal } from "../../tests/support/fixed-principal.ts";
 
 describe("API shell", () => {
   let app: FastifyInstance;

@@ -72,7 +72,7 @@ export interface AppOptions {
   auth?: Auth;
   /**
    * Who a request acts as; by default better-auth's session cookie or API key. Tests of other
-   * routes hand in access.ts's fixedPrincipal.
+   * routes hand in tests/support/fixed-principal.ts.
    */
   authenticate?: (request: FastifyRequest) => Promise<Principal | null>;
   /** The first-run token main.ts printed (empty store only). */

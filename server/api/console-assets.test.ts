@@ -10,13 +10,13 @@ import type { FastifyInstance } from "fastify";
 import pino from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { connectionOf } from "#contracts/data-source.ts";
-import { makeDataSourceInput } from "#contracts/test-fixtures.ts";
+import { makeDataSourceInput } from "../../tests/support/fixtures.ts";
 import type { ConnectivityTester } from "../connectivity/engine.ts";
 import { loadConfig } from "../config.ts";
 import type { ApiStores } from "./stores.ts";
 import { buildApp } from "./app.ts";
 import { IMMUTABLE, REVALIDATE } from "./console-assets.ts";
-import { fixedPrincipal } from "./access.ts";
+import { fixedPrincipal } from "../../tests/support/fixed-principal.ts";
 
 const SHELL = `<!doctype html><html><head><script type="module" src="/assets/index-AbC123.js"></script></head><body><div id="root"></div></body></html>`;
 const ENTRY = `console.log(${JSON.stringify("console ".repeat(200))});`;

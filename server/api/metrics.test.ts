@@ -2,7 +2,7 @@
 // request durations by route pattern and status, and Test Connectivity outcomes per check. Test
 // Connectivity is a stand-in answering a fixed outcome here (its own suites run it against the
 // sandbox): this test is about what is counted, not about AWS.
-import { makeDataSourceInput } from "#contracts/test-fixtures.ts";
+import { makeDataSourceInput } from "../../tests/support/fixtures.ts";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadConfig } from "../config.ts";
 import type { ConnectivityTester } from "../connectivity/engine.ts";
 import { serveMetrics, type MetricsServer } from "../metrics-server.ts";
-import { fixedPrincipal } from "./access.ts";
+import { fixedPrincipal } from "../../tests/support/fixed-principal.ts";
 import { buildApp } from "./app.ts";
 
 const ORG = "org-metrics";

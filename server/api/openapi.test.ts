@@ -10,7 +10,7 @@ import { taskSaveSchema } from "#contracts/task-create.ts";
 import { loadConfig } from "../config.ts";
 import { buildApp } from "./app.ts";
 import { OPENAPI_PATH } from "./openapi.ts";
-import { fixedPrincipal } from "./access.ts";
+import { fixedPrincipal } from "../../tests/support/fixed-principal.ts";
 
 interface Operation {
   parameters?: { in: string; name: string }[];

@@ -10,7 +10,7 @@ import pino from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadConfig } from "../config.ts";
 import { buildApp } from "./app.ts";
-import { fixedPrincipal } from "./access.ts";
+import { fixedPrincipal } from "../../tests/support/fixed-principal.ts";
 
 const CONNECTION_TIMEOUT_MS = 600;
 const REQUEST_TIMEOUT_MS = 1_500;

@@ -1,7 +1,7 @@
 // One contract for every store adapter: the same tests run on SQLite (a temp file) and on
 // PostgreSQL (a throwaway cluster from Debian's postgresql package, see tests/support/postgres.ts).
 // Without PostgreSQL the PostgreSQL half fails with one sentence, unless SKIP_POSTGRES=1 skips it.
-import { makeDataSourceInput } from "#contracts/test-fixtures.ts";
+import { makeDataSourceInput } from "../../tests/support/fixtures.ts";
 import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";

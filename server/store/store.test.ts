@@ -1,6 +1,6 @@
 // SQLite-only concerns of the store: migrations from the pre-Kysely layout, a failing migration,
 // and the connection hash. The ports themselves are held by store-contract.test.ts on both dialects.
-import { makeDataSourceInput } from "#contracts/test-fixtures.ts";
+import { makeDataSourceInput } from "../../tests/support/fixtures.ts";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";

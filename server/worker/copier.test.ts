@@ -2,7 +2,7 @@
 // into CONNECTION. The credential cache is a stand-in here (no STS is involved in this question);
 // the worker suites run the real one against the sandbox's STS.
 import { describe, expect, it } from "vitest";
-import { makeTask } from "#contracts/test-fixtures.ts";
+import { makeTask } from "../../tests/support/fixtures.ts";
 import type { RunnableTask } from "../store/tasks.ts";
 import { Copier } from "./copier.ts";
 import type { CredentialCache } from "./credentials.ts";

@@ -9,11 +9,11 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { RouteObject } from "react-router";
 import { organizationInputSchema } from "#contracts/warehouse-connection.ts";
 import { AppLayout } from "../../app/layout.tsx";
-import { renderRoutes } from "../../render-routes.test-support.tsx";
-import { LOCAL_ORG, sessionAs } from "../../session.test-support.ts";
+import { renderRoutes } from "../../testing/render-routes.tsx";
+import { LOCAL_ORG, sessionAs } from "../../testing/session.ts";
 import { dataSourceRoutes } from "../data-sources/routes.tsx";
-import { makeRecord, ORG } from "../data-sources/test-support.tsx";
-import type { User } from "../tasks/components/wizard/wizard-test-support.ts";
+import { makeRecord, ORG } from "../../testing/data-sources.tsx";
+import type { User } from "../../testing/wizard.ts";
 import { sessionRoutes } from "./routes.tsx";
 
 const BETA = { org_id: "org-beta", name: "Beta", role: "admin" as const };

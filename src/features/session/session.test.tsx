@@ -7,10 +7,10 @@ import { setupServer } from "msw/node";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { RouteObject } from "react-router";
 import { AppLayout } from "../../app/layout.tsx";
-import { renderRoutes } from "../../render-routes.test-support.tsx";
-import { LOCAL_ORG, sessionAs, sessionHandler } from "../../session.test-support.ts";
+import { renderRoutes } from "../../testing/render-routes.tsx";
+import { LOCAL_ORG, sessionAs, sessionHandler } from "../../testing/session.ts";
 import { dataSourceRoutes } from "../data-sources/routes.tsx";
-import { makeRecord, ORG } from "../data-sources/test-support.tsx";
+import { makeRecord, ORG } from "../../testing/data-sources.tsx";
 import { sessionRoutes } from "./routes.tsx";
 
 const server = setupServer(

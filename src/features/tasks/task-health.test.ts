@@ -1,7 +1,7 @@
 // taskHealth: the one definition of a task's health, at its edges (the stall bound, a missing or
 // unreadable heartbeat, an error on a task that is not running).
 import { describe, expect, it } from "vitest";
-import { makeTask } from "#contracts/test-fixtures.ts";
+import { makeTask } from "../../../tests/support/fixtures.ts";
 import { NEEDS_ATTENTION, STALLED_AFTER_MS, taskHealth } from "./task-health.ts";
 
 const NOW = Date.parse("2026-01-05T12:00:00.000Z");

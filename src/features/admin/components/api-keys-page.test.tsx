@@ -4,11 +4,11 @@
 import { screen, waitFor, within } from "@testing-library/react";
 import { http, HttpResponse } from "msw";
 import { setupServer } from "msw/node";
-import { sessionHandler } from "../../../session.test-support.ts";
+import { sessionHandler } from "../../../testing/session.ts";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { ApiKey } from "#contracts/identity.ts";
 import { whyNotAllowed } from "#contracts/roles.ts";
-import { forbidden, KEYS, renderAt } from "../test-support.tsx";
+import { forbidden, KEYS, renderAt } from "../../../testing/admin.tsx";
 
 const server = setupServer(sessionHandler());
 beforeAll(() => server.listen({ onUnhandledRequest: "error" }));

@@ -4,14 +4,14 @@
 import { screen, waitFor, within } from "@testing-library/react";
 import { http, HttpResponse } from "msw";
 import { setupServer } from "msw/node";
-import { sessionHandler } from "../../../session.test-support.ts";
+import { sessionHandler } from "../../../testing/session.ts";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { AuditEvent } from "#contracts/audit.ts";
-import { makeTask } from "#contracts/test-fixtures.ts";
+import { makeTask } from "../../../../tests/support/fixtures.ts";
 import { whyNotAllowed } from "#contracts/roles.ts";
 import { formatDateTimeSeconds } from "../../../lib/format.ts";
-import { makeRecord } from "../../data-sources/test-support.tsx";
-import { auditEvent, forbidden, renderAt } from "../test-support.tsx";
+import { makeRecord } from "../../../testing/data-sources.tsx";
+import { auditEvent, forbidden, renderAt } from "../../../testing/admin.tsx";
 
 const server = setupServer(
   sessionHandler(),

@@ -4,11 +4,11 @@
 import { screen, waitFor, within } from "@testing-library/react";
 import { http, HttpResponse } from "msw";
 import { setupServer } from "msw/node";
-import { sessionHandler } from "../../../session.test-support.ts";
+import { sessionHandler } from "../../../testing/session.ts";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { Invitation, Member } from "#contracts/identity.ts";
 import { whyNotAllowed } from "#contracts/roles.ts";
-import { forbidden, INVITATIONS, MEMBERS, renderAt } from "../test-support.tsx";
+import { forbidden, INVITATIONS, MEMBERS, renderAt } from "../../../testing/admin.tsx";
 
 const server = setupServer(sessionHandler());
 beforeAll(() => server.listen({ onUnhandledRequest: "error" }));

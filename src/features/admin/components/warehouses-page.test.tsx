@@ -8,8 +8,8 @@ import { setupServer } from "msw/node";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { whyNotAllowed } from "#contracts/roles.ts";
 import { WAREHOUSE_CONNECTION_MESSAGES as M, type WarehouseConnection, type WarehouseTestResult } from "#contracts/warehouse-connection.ts";
-import { sessionAs, sessionHandler } from "../../../session.test-support.ts";
-import { makeWarehouse, renderAt, WAREHOUSES } from "../test-support.tsx";
+import { sessionAs, sessionHandler } from "../../../testing/session.ts";
+import { makeWarehouse, renderAt, WAREHOUSES } from "../../../testing/admin.tsx";
 import { KEEP_PASSWORD, PASSWORD_TO_TEST } from "./warehouse-form-modal.tsx";
 import { MANAGED_REASON } from "./warehouses-page.tsx";
 

@@ -7,8 +7,8 @@ import { screen, waitFor, within } from "@testing-library/react";
 import { http, HttpResponse } from "msw";
 import { setupServer } from "msw/node";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { ORG, renderAt, VALID } from "../test-support.tsx";
-import { sessionHandler } from "../../../session.test-support.ts";
+import { ORG, renderAt, VALID } from "../../../testing/data-sources.tsx";
+import { sessionHandler } from "../../../testing/session.ts";
 
 const server = setupServer(
   sessionHandler(),

@@ -5,8 +5,8 @@ import { screen } from "@testing-library/react";
 import { http, HttpResponse } from "msw";
 import { setupServer } from "msw/node";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { makeRecord, ORG, renderAt } from "../test-support.tsx";
-import { sessionAs, sessionHandler } from "../../../session.test-support.ts";
+import { makeRecord, ORG, renderAt } from "../../../testing/data-sources.tsx";
+import { sessionAs, sessionHandler } from "../../../testing/session.ts";
 
 const server = setupServer(
   http.get("/api/org", () => HttpResponse.json(ORG)),

@@ -5,8 +5,8 @@ import { screen, waitFor, within } from "@testing-library/react";
 import { http, HttpResponse } from "msw";
 import { setupServer } from "msw/node";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { ALL_PASS, makeRecord, ORG, renderAt, testResponse } from "../test-support.tsx";
-import { sessionHandler } from "../../../session.test-support.ts";
+import { ALL_PASS, makeRecord, ORG, renderAt, testResponse } from "../../../testing/data-sources.tsx";
+import { sessionHandler } from "../../../testing/session.ts";
 
 const server = setupServer(
   sessionHandler(),

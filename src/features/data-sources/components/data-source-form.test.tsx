@@ -6,10 +6,10 @@ import { http, HttpResponse } from "msw";
 import { setupServer } from "msw/node";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { MESSAGES } from "#contracts/data-source.ts";
-import { ALL_PASS, makeRecord, ORG, renderAt, streamedResponse, testResponse, VALID } from "../test-support.tsx";
+import { ALL_PASS, makeRecord, ORG, renderAt, streamedResponse, testResponse, VALID } from "../../../testing/data-sources.tsx";
 import { CreateDataSourcePage } from "./create-data-source-page.tsx";
 import { DataSourceDetailPage } from "./data-source-detail-page.tsx";
-import { sessionHandler } from "../../../session.test-support.ts";
+import { sessionHandler } from "../../../testing/session.ts";
 
 const server = setupServer(
   sessionHandler(),

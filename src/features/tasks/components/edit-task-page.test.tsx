@@ -6,10 +6,10 @@ import { http, HttpResponse } from "msw";
 import { setupServer } from "msw/node";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { taskInputSchema } from "#contracts/task.ts";
-import { makeRecord } from "../../data-sources/test-support.tsx";
-import { makeTask, renderAt, warehousesHandler } from "../test-support.tsx";
-import { input } from "./wizard/wizard-test-support.ts";
-import { sessionHandler } from "../../../session.test-support.ts";
+import { makeRecord } from "../../../testing/data-sources.tsx";
+import { makeTask, renderAt, warehousesHandler } from "../../../testing/tasks.tsx";
+import { input } from "../../../testing/wizard.ts";
+import { sessionHandler } from "../../../testing/session.ts";
 
 const ORDERS = makeRecord({ id: "ds-1", name: "orders", bucket: "orders-bucket", prefix: "incoming/", suffix: ".csv" });
 const STORED = makeTask({

@@ -9,10 +9,10 @@ import { userEvent } from "@testing-library/user-event";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import type { TaskActivity } from "#contracts/task-activity.ts";
 import { ACTIVITY_REFRESH_MS } from "../api/get-task-activity.ts";
-import { makeActivity, makeTask, renderAt, warehousesHandler } from "../test-support.tsx";
+import { makeActivity, makeTask, renderAt, warehousesHandler } from "../../../testing/tasks.tsx";
 import { throughputSummary } from "./task-activity.tsx";
 import { formatLag } from "./task-format.tsx";
-import { sessionHandler } from "../../../session.test-support.ts";
+import { sessionHandler } from "../../../testing/session.ts";
 
 let activity: TaskActivity = makeActivity();
 let asked = 0;

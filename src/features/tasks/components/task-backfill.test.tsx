@@ -6,7 +6,7 @@ import { http, HttpResponse } from "msw";
 import { setupServer } from "msw/node";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { BackfillJob, BackfillState } from "#contracts/backfill.ts";
-import { makeTask, renderWithProviders } from "../test-support.tsx";
+import { makeTask, renderWithProviders } from "../../../testing/tasks.tsx";
 import { BACKFILL_BLOCKED, TaskBackfill } from "./task-backfill.tsx";
 
 const server = setupServer();

@@ -8,11 +8,11 @@ import { setupServer } from "msw/node";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { ON_ERROR_HELP, PURGE_WARNING, type TaskRun, type TaskWorker } from "#contracts/task.ts";
 import { RUNS_PAGE_SIZE } from "../api/get-task-runs.ts";
-import { makeActivity, makeRun, makeTask, renderAt, renderWithProviders, warehousesHandler } from "../test-support.tsx";
+import { makeActivity, makeRun, makeTask, renderAt, renderWithProviders, warehousesHandler } from "../../../testing/tasks.tsx";
 import { formatDateTimeSeconds } from "./task-format.tsx";
 import { LastError } from "./task-status.tsx";
-import { WAREHOUSES } from "../../admin/test-support.tsx";
-import { sessionHandler } from "../../../session.test-support.ts";
+import { WAREHOUSES } from "../../../testing/admin.tsx";
+import { sessionHandler } from "../../../testing/session.ts";
 
 const server = setupServer(
   sessionHandler(),

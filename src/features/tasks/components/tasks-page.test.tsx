@@ -7,8 +7,8 @@ import { setupServer } from "msw/node";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { taskInputSchema, type TaskRecord } from "#contracts/task.ts";
 import { TASK_REFRESH_MS } from "../api/keys.ts";
-import { makeTask, renderAt } from "../test-support.tsx";
-import { sessionHandler } from "../../../session.test-support.ts";
+import { makeTask, renderAt } from "../../../testing/tasks.tsx";
+import { sessionHandler } from "../../../testing/session.ts";
 
 const server = setupServer(
   sessionHandler(),

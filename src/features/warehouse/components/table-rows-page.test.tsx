@@ -7,9 +7,9 @@ import { http, HttpResponse } from "msw";
 import { setupServer } from "msw/node";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { WarehouseRows } from "#contracts/warehouse-connection.ts";
-import { renderRoutes } from "../../../render-routes.test-support.tsx";
-import { sessionHandler } from "../../../session.test-support.ts";
-import { WAREHOUSES } from "../../admin/test-support.tsx";
+import { renderRoutes } from "../../../testing/render-routes.tsx";
+import { sessionHandler } from "../../../testing/session.ts";
+import { WAREHOUSES } from "../../../testing/admin.tsx";
 import { warehouseRoutes } from "../routes.tsx";
 import { SHOWN_CHARACTERS } from "./row-value.tsx";
 

@@ -8,10 +8,10 @@ import { http, HttpResponse } from "msw";
 import { setupServer } from "msw/node";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { ON_ERROR_HELP, PURGE_WARNING, TASK_MESSAGES, taskInputSchema } from "#contracts/task.ts";
-import { makeRecord } from "../../../data-sources/test-support.tsx";
-import { makeTask, renderAt, warehousesHandler } from "../../test-support.tsx";
-import { EMPTY_PREVIEW, errorOf, input, type User } from "./wizard-test-support.ts";
-import { sessionHandler } from "../../../../session.test-support.ts";
+import { makeRecord } from "../../../../testing/data-sources.tsx";
+import { makeTask, renderAt, warehousesHandler } from "../../../../testing/tasks.tsx";
+import { EMPTY_PREVIEW, errorOf, input, type User } from "../../../../testing/wizard.ts";
+import { sessionHandler } from "../../../../testing/session.ts";
 
 const ORDERS = makeRecord({ id: "ds-1", name: "orders", bucket: "orders-bucket", prefix: "incoming/", suffix: ".csv" });
 const ARCHIVE = makeRecord({ id: "ds-2", name: "archive", bucket: "archive-bucket", prefix: "", suffix: "" });

@@ -6,10 +6,10 @@ import { screen, waitFor } from "@testing-library/react";
 import { http, HttpResponse } from "msw";
 import { setupServer } from "msw/node";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { makeRecord } from "../../../data-sources/test-support.tsx";
-import { makeTask, renderAt, warehousesHandler } from "../../test-support.tsx";
-import { sessionHandler } from "../../../../session.test-support.ts";
-import { choose, currentStep, EMPTY_PREVIEW, input, next } from "./wizard-test-support.ts";
+import { makeRecord } from "../../../../testing/data-sources.tsx";
+import { makeTask, renderAt, warehousesHandler } from "../../../../testing/tasks.tsx";
+import { sessionHandler } from "../../../../testing/session.ts";
+import { choose, currentStep, EMPTY_PREVIEW, input, next } from "../../../../testing/wizard.ts";
 import { suggestTaskName } from "./wizard-model.ts";
 
 const ORDERS = makeRecord({ id: "ds-1", name: "orders", bucket: "orders-bucket", prefix: "incoming/", suffix: ".csv" });

@@ -7,10 +7,10 @@ import { delay, http, HttpResponse } from "msw";
 import { setupServer } from "msw/node";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { PreviewRequest } from "#contracts/preview.ts";
-import { makeRecord } from "../../../data-sources/test-support.tsx";
-import { renderAt, warehousesHandler } from "../../test-support.tsx";
-import { choose, CSV_PREVIEW, currentStep, EMPTY_PREVIEW, next, type User } from "./wizard-test-support.ts";
-import { sessionHandler } from "../../../../session.test-support.ts";
+import { makeRecord } from "../../../../testing/data-sources.tsx";
+import { renderAt, warehousesHandler } from "../../../../testing/tasks.tsx";
+import { choose, CSV_PREVIEW, currentStep, EMPTY_PREVIEW, next, type User } from "../../../../testing/wizard.ts";
+import { sessionHandler } from "../../../../testing/session.ts";
 
 const ORDERS = makeRecord({ id: "ds-1", name: "orders", bucket: "orders-bucket", prefix: "incoming/", suffix: ".csv" });
 const requests: PreviewRequest[] = [];

@@ -9,10 +9,10 @@ import { setupServer } from "msw/node";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { TASK_MESSAGES } from "#contracts/task.ts";
 import { taskSaveSchema } from "#contracts/task-create.ts";
-import { makeRecord } from "../../../data-sources/test-support.tsx";
-import { makeTask, renderAt, warehousesHandler } from "../../test-support.tsx";
-import { choose, CSV_PREVIEW, currentStep, errorOf, input, next, type User } from "./wizard-test-support.ts";
-import { sessionHandler } from "../../../../session.test-support.ts";
+import { makeRecord } from "../../../../testing/data-sources.tsx";
+import { makeTask, renderAt, warehousesHandler } from "../../../../testing/tasks.tsx";
+import { choose, CSV_PREVIEW, currentStep, errorOf, input, next, type User } from "../../../../testing/wizard.ts";
+import { sessionHandler } from "../../../../testing/session.ts";
 
 const ORDERS = makeRecord({ id: "ds-1", name: "orders", bucket: "orders-bucket", prefix: "incoming/", suffix: ".csv" });
 const tables = [

@@ -8,11 +8,11 @@ import { http, HttpResponse } from "msw";
 import { setupServer } from "msw/node";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { taskInputSchema } from "#contracts/task.ts";
-import { makeWarehouse, WAREHOUSES } from "../../../admin/test-support.tsx";
-import { makeRecord } from "../../../data-sources/test-support.tsx";
-import { sessionHandler } from "../../../../session.test-support.ts";
-import { makeTask, renderAt, warehousesHandler } from "../../test-support.tsx";
-import { choose, CSV_PREVIEW, currentStep, input, next, type User } from "./wizard-test-support.ts";
+import { makeWarehouse, WAREHOUSES } from "../../../../testing/admin.tsx";
+import { makeRecord } from "../../../../testing/data-sources.tsx";
+import { sessionHandler } from "../../../../testing/session.ts";
+import { makeTask, renderAt, warehousesHandler } from "../../../../testing/tasks.tsx";
+import { choose, CSV_PREVIEW, currentStep, input, next, type User } from "../../../../testing/wizard.ts";
 
 const ORDERS = makeRecord({ id: "ds-1", name: "orders", bucket: "orders-bucket", prefix: "incoming/", suffix: ".csv" });
 const COLUMNS = { items: [{ name: "id", type: "BIGINT", nullable: false }, { name: "city", type: "VARCHAR", nullable: true }], truncated: false };

@@ -2,11 +2,11 @@
 // streamed test responses. The tests use msw to stand in for the API (a component test has no server).
 import { HttpResponse } from "msw";
 import type { RouteObject } from "react-router";
-import { renderRoutes } from "../../render-routes.test-support.tsx";
+import { renderRoutes } from "./render-routes.tsx";
 import type { OrgInfo } from "#contracts/api.ts";
 import { CHECK_IDS, type CheckResult, type TestEvent } from "#contracts/connectivity.ts";
 import { DATA_SOURCE_TYPE, type DataSourceRecord } from "#contracts/data-source.ts";
-import { dataSourceRoutes } from "./routes.tsx";
+import { dataSourceRoutes } from "../features/data-sources/routes.tsx";
 
 export const ORG: OrgInfo = {
   org_id: "local-org",

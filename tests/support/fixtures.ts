@@ -1,8 +1,8 @@
 // Task and run records for tests, built on the contract's types (no DOM, no React), so contract,
 // component and server tests share one fixture.
-import type { DataSourceInput } from "./data-source.ts";
-import { ACTIVITY_MINUTES, type TaskActivity } from "./task-activity.ts";
-import { fileFormatSchema, type TaskRecord, type TaskRun } from "./task.ts";
+import type { DataSourceInput } from "#contracts/data-source.ts";
+import { ACTIVITY_MINUTES, type TaskActivity } from "#contracts/task-activity.ts";
+import { fileFormatSchema, type TaskRecord, type TaskRun } from "#contracts/task.ts";
 
 /** A data source as an operator enters it (the store and API tests' one fixture). */
 export function makeDataSourceInput(externalId: string, overrides: Partial<DataSourceInput> = {}): DataSourceInput {

@@ -6,8 +6,8 @@ import { render } from "@testing-library/react";
 import { userEvent } from "@testing-library/user-event";
 import { Suspense } from "react";
 import { createMemoryRouter, Outlet, RouterProvider, type RouteObject } from "react-router";
-import { AppProviders } from "./app/providers.tsx";
-import { RequireSession } from "./features/session/components/require-session.tsx";
+import { AppProviders } from "../app/providers.tsx";
+import { RequireSession } from "../features/session/components/require-session.tsx";
 
 const SIGN_IN_STUB: RouteObject = { path: "sign-in", element: <h1>Sign in page</h1> };
 

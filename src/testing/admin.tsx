@@ -5,8 +5,8 @@ import type { AuditEvent } from "#contracts/audit.ts";
 import type { ApiKey, Invitation, Member } from "#contracts/identity.ts";
 import { whyNotAllowed } from "#contracts/roles.ts";
 import type { WarehouseConnection } from "#contracts/warehouse-connection.ts";
-import { renderRoutes } from "../../render-routes.test-support.tsx";
-import { adminRoutes } from "./routes.tsx";
+import { renderRoutes } from "./render-routes.tsx";
+import { adminRoutes } from "../features/admin/routes.tsx";
 
 export const MEMBERS: Member[] = [
   { user_id: "u-ana", email: "ana@example.com", name: "Ana Admin", role: "admin", joined_at: "2026-01-02T10:00:00.000Z" },

@@ -7,12 +7,12 @@ import { userEvent } from "@testing-library/user-event";
 import { http, HttpResponse } from "msw";
 import type { ReactNode } from "react";
 import type { WarehouseConnection } from "#contracts/warehouse-connection.ts";
-import { AppProviders } from "../../app/providers.tsx";
-import { renderRoutes } from "../../render-routes.test-support.tsx";
-import { makeWarehouse } from "../admin/test-support.tsx";
-import { taskRoutes } from "./routes.tsx";
+import { AppProviders } from "../app/providers.tsx";
+import { renderRoutes } from "./render-routes.tsx";
+import { makeWarehouse } from "./admin.tsx";
+import { taskRoutes } from "../features/tasks/routes.tsx";
 
-export { makeActivity, makeRun, makeTask } from "#contracts/test-fixtures.ts";
+export { makeActivity, makeRun, makeTask } from "../../tests/support/fixtures.ts";
 
 export function renderAt(path: string) {
   return renderRoutes(path, [...taskRoutes, { path: "data/sources/:id", element: <h1>Data source page</h1> }]);
