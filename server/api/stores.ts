@@ -2,8 +2,10 @@
 // route plugin uses. By default openStore() on DATABASE_URL or DATA_DIR, opened on first use (so
 // routes that need no store, health and org, answer without one) and closed with the app; stores
 // handed in (server/main.ts opens them before listening, tests bring their own) are the caller's to close.
-// `app.storeDb()` is the store's database itself, for identity (better-auth keeps its tables there).
+// `app.storeDb()` is the store's database itself, for identity (better-auth keeps its tables there; the
+// first ask creates or updates them, server/auth/tables.ts).
 import fp from "fastify-plugin";
+import { ensureAuthTables } from "../auth/tables.ts";
 import type { Config } from "../config.ts";
 import { DISCARDING_AUDIT_STORE, type AuditStore } from "../store/audit.ts";
 import { openStore, storeTarget, type Stores } from "../store/open.ts";
@@ -39,6 +41,7 @@ export const storesPlugin = fp<StoresOptions>(
       app.decorate("stores", { ...stores, audit: stores.audit ?? DISCARDING_AUDIT_STORE });
       app.decorate("storeDb", async () => {
         if (!stores.db) throw new Error("identity needs the store's database: hand the whole store (openStore()) to buildApp");
+        await ensureAuthTables(stores.db);
         return stores.db;
       });
       return;
@@ -48,7 +51,11 @@ export const storesPlugin = fp<StoresOptions>(
     app.addHook("onClose", async () => {
       if (opened) await (await opened).close();
     });
-    app.decorate("storeDb", async () => (await open()).db);
+    app.decorate("storeDb", async () => {
+      const { db } = await open();
+      await ensureAuthTables(db);
+      return db;
+    });
     app.decorate("stores", {
       dataSources: lazyPort<DataSourceStore>(async () => (await open()).dataSources),
       tasks: lazyPort<TaskStore>(async () => (await open()).tasks),

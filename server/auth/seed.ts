@@ -13,6 +13,7 @@ import type { StoreDb } from "../store/dialect.ts";
 import { createAuth, type Auth } from "./auth.ts";
 import { ADMIN_ROLE } from "./options.ts";
 import type { KeyMetadata } from "./principal.ts";
+import { ensureAuthTables } from "./tables.ts";
 
 export type SeedResult = { seeded: false } | { seeded: true; userId: string; organizationId: string };
 
@@ -68,6 +69,7 @@ function slugFor(name: string, id: string | undefined): string {
 }
 
 export async function seedFirstRun(config: Config, store: StoreDb, logger?: Logger): Promise<SeedResult> {
+  await ensureAuthTables(store);
   const seed = config.adminSeed;
   if (!seed) return { seeded: false };
   const made = await createFirstAdmin(

@@ -12,7 +12,6 @@ import { backfillStore } from "./backfills.ts";
 import { dataSourceStore } from "./data-sources.ts";
 import { openPostgresDb, openSqliteDb, type DialectName, type StoreDb } from "./dialect.ts";
 import { loadLedger } from "./ledger.ts";
-import { migrateAuthTables } from "./auth-tables.ts";
 import { migrate } from "./migrations.ts";
 import { runHistory } from "./runs.ts";
 import { taskRecords } from "./task-records.ts";
@@ -66,7 +65,6 @@ export async function openStore(target: string | OpenStoreOptions = {}): Promise
     : openSqliteDb(path.join(options.dataDir ?? "./data", STORE_FILE));
   try {
     await migrate(s.db);
-    await migrateAuthTables(s);
   } catch (error) {
     await s.db.destroy();
     throw error;

@@ -10,6 +10,7 @@ import { loadConfig } from "../config.ts";
 import { openStore, type Stores } from "../store/open.ts";
 import { BOOTSTRAP_NAME, WarehouseConnections, bootstrapId, connectionOfDsn, dsnOf, firstOrganization } from "./connections.ts";
 import { createSecretBox } from "./secret-box.ts";
+import { ensureAuthTables } from "../auth/tables.ts";
 
 let dir: string;
 let stores: Stores;
@@ -35,6 +36,7 @@ describe("warehouse connections", () => {
   });
 
   it("without ORG_ID, DATABEND_DSN belongs to the organization better-auth made first; others get none", async () => {
+    await ensureAuthTables(stores.db);
     const auth = createAuth(loadConfig({ DATA_DIR: dir }), stores.db, { allowSignUp: true });
     const { user } = await auth.api.signUpEmail({ body: { email: "a@example.com", password: "a long enough password", name: "a" } });
     const first = (await auth.api.createOrganization({ body: { name: "first", slug: "first-x", userId: user.id } }))!;
