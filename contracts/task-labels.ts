@@ -2,7 +2,10 @@
 // show them and must not load zod (a form's library) for it. contracts/task.ts builds its schemas
 // from these and re-exports them, so server code and forms may import either module; pages that
 // have no form import this one.
-import type { FileFormatType } from "./task.ts";
+
+/** The file formats a task reads (contracts/task.ts has one schema for each). */
+export const FILE_FORMAT_TYPES = ["csv", "ndjson", "parquet"] as const;
+export type FileFormatType = (typeof FILE_FORMAT_TYPES)[number];
 
 /** Compression of CSV and NDJSON files; `auto` detects it from the file name extension. */
 export const COMPRESSIONS = [

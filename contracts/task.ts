@@ -3,7 +3,7 @@
 import { z } from "./zod.ts";
 import { utf8Length } from "./aws-names.ts";
 import { displayNameSchema } from "./display-name.ts";
-import { COMPRESSIONS, ON_ERROR_MODES } from "./task-labels.ts";
+import { COMPRESSIONS, ON_ERROR_MODES, type FileFormatType } from "./task-labels.ts";
 
 // The words and option lists live in a zod-free module the console's pages import (see there).
 export { COMPRESSIONS, FILE_FORMAT_LABELS, ON_ERROR_HELP, ON_ERROR_MODES, PURGE_WARNING } from "./task-labels.ts";
@@ -121,7 +121,10 @@ export const storedFileFormatSchema = z.discriminatedUnion("type", [
   ndjsonFormatSchema,
   parquetFormatSchema,
 ]);
-export type FileFormatType = FileFormat["type"];
+export type { FileFormatType };
+// Fails to compile when the schemas and FILE_FORMAT_TYPES name different formats.
+const sameFormats: [FileFormat["type"], FileFormatType] extends [FileFormatType, FileFormat["type"]] ? true : never = true;
+void sameFormats;
 
 export const onErrorSchema = z.enum(ON_ERROR_MODES);
 export type OnError = z.infer<typeof onErrorSchema>;

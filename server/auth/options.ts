@@ -16,7 +16,7 @@ import type { OidcConfig } from "../config.ts";
 import type { DialectName } from "../store/dialect.ts";
 import { API_KEY_MIN_LENGTH } from "./key-length.ts";
 import { ORGANIZATION_ACCESS } from "./org-roles.ts";
-import { bearerToken } from "./principal.ts";
+import { bearerToken } from "./bearer.ts";
 import { instanceRateLimitStorage } from "./rate-limit-storage.ts";
 import { ssoDatabaseHooks, ssoPlugin, ssoValidateUserInfo } from "./sso.ts";
 

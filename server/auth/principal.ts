@@ -6,6 +6,7 @@
 import { isRole, lesserRole, type Role } from "#contracts/roles.ts";
 import type { Membership } from "#contracts/session.ts";
 import type { Auth } from "./auth.ts";
+import { bearerToken } from "./bearer.ts";
 
 export interface Principal {
   user: { id: string; email: string; name: string };
@@ -23,11 +24,6 @@ export interface KeyMetadata {
   role: Role;
 }
 
-const BEARER = /^Bearer\s+(\S+)\s*$/i;
-
-export function bearerToken(headers: Headers): string | undefined {
-  return BEARER.exec(headers.get("authorization") ?? "")?.[1];
-}
 
 export function keyMetadataOf(value: unknown): KeyMetadata | null {
   const parsed = typeof value === "string" ? safeJson(value) : value;
