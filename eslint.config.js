@@ -3,6 +3,15 @@ import tseslint from "typescript-eslint";
 import reactHooks from "eslint-plugin-react-hooks";
 import globals from "globals";
 
+// Layers, each rule with the reason it exists (tests/lint-layers.test.ts plants a violation of each).
+const TESTS = ["**/*.test.ts", "**/*.test.tsx"];
+const SANDBOX = { group: ["**/sandbox/**"], message: "sandbox/ is a local stand-in; product code must not import it" };
+const TEST_SUPPORT = {
+  group: ["**/tests/**", "**/testing/**"],
+  message: "product code holds no test helpers; test support lives in tests/support/ and src/testing/",
+};
+const restrict = (...patterns) => ["error", { patterns }];
+
 export default tseslint.config(
   { ignores: ["dist", "node_modules", "data", "test-results"] },
   js.configs.recommended,
@@ -22,25 +31,53 @@ export default tseslint.config(
     rules: { ...reactHooks.configs.recommended.rules },
   },
   {
-    // Product code never reaches into the stand-ins.
+    // Product code never reaches into the stand-ins or the tests' support.
     files: ["server/**"],
+    ignores: TESTS,
+    rules: { "no-restricted-imports": restrict(SANDBOX, TEST_SUPPORT) },
+  },
+  {
+    // The store is the bottom layer of the server: identity, the API and the worker use it, never
+    // the other way round (identity keeps its own tables: server/auth/tables.ts).
+    files: ["server/store/**"],
+    ignores: TESTS,
     rules: {
-      "no-restricted-imports": ["error", { patterns: [{ group: ["**/sandbox/**"], message: "sandbox/ is a local stand-in; product code must not import it" }] }],
+      "no-restricted-imports": restrict(SANDBOX, TEST_SUPPORT, {
+        group: ["**/auth/**", "**/api/**", "**/worker/**"],
+        message: "server/store/ is the bottom layer: it imports neither identity, the API nor the worker",
+      }),
+    },
+  },
+  {
+    // The worker is its own process: it shares the store and the engines' clients, not the API.
+    files: ["server/worker/**"],
+    ignores: TESTS,
+    rules: {
+      "no-restricted-imports": restrict(SANDBOX, TEST_SUPPORT, {
+        group: ["**/api/**"],
+        message: "the worker does not import the API (a rule both need belongs in contracts/ or a shared server module)",
+      }),
     },
   },
   {
     // The console runs in a browser: neither the stand-ins nor the server's modules belong in it.
     files: ["src/**"],
     rules: {
-      "no-restricted-imports": [
-        "error",
-        {
-          patterns: [
-            { group: ["**/sandbox/**"], message: "sandbox/ is a local stand-in; product code must not import it" },
-            { group: ["**/server/**"], message: "the console talks to the server over HTTP; shared rules live in contracts/ (#contracts/...)" },
-          ],
-        },
-      ],
+      "no-restricted-imports": restrict(SANDBOX, {
+        group: ["**/server/**"],
+        message: "the console talks to the server over HTTP; shared rules live in contracts/ (#contracts/...)",
+      }),
+    },
+  },
+  {
+    files: ["src/**"],
+    ignores: ["src/**/*.test.ts", "src/**/*.test.tsx", "src/testing/**"],
+    rules: {
+      "no-restricted-imports": restrict(
+        SANDBOX,
+        { group: ["**/server/**"], message: "the console talks to the server over HTTP; shared rules live in contracts/ (#contracts/...)" },
+        TEST_SUPPORT,
+      ),
     },
   },
   {
