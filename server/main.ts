@@ -5,7 +5,7 @@ import { createLogger } from "./logger.ts";
 import { buildApp } from "./api/app.ts";
 import { createAuth } from "./auth/auth.ts";
 import { hasAnyUser, seedFirstRun } from "./auth/seed.ts";
-import { newSetupToken, setupLink } from "./api/setup-token.ts";
+import { newSetupToken, setupLink } from "./api/routes/setup-token.ts";
 import { openStore, storeTarget } from "./store/open.ts";
 import { serveMetrics, type MetricsServer } from "./metrics-server.ts";
 import { WarehouseConnections } from "./warehouses/connections.ts";

@@ -14,7 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { auditPageSchema, type AuditEvent } from "#contracts/audit.ts";
 import { makeDataSourceInput } from "./support/fixtures.ts";
 import { buildApp } from "../server/api/app.ts";
-import { newSetupToken, type SetupToken } from "../server/api/setup-token.ts";
+import { newSetupToken, type SetupToken } from "../server/api/routes/setup-token.ts";
 import { seedFirstRun } from "../server/auth/seed.ts";
 import { loadConfig } from "../server/config.ts";
 import type { ConnectivityTester } from "../server/connectivity/engine.ts";

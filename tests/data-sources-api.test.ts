@@ -16,7 +16,7 @@ import { createScenario, startFixture, type Fixture, type Scenario } from "./con
 import { openStore, type Stores } from "../server/store/open.ts";
 import type { DataSourceStore } from "../server/store/types.ts";
 import { buildApp } from "../server/api/app.ts";
-import { SAVE_GATE_MESSAGE } from "../server/api/data-sources.ts";
+import { SAVE_GATE_MESSAGE } from "../server/api/routes/data-sources.ts";
 import { fixedPrincipal } from "./support/fixed-principal.ts";
 
 const ORG = "org-api-test";

@@ -14,7 +14,7 @@ import pino from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { fixedPrincipal } from "./support/fixed-principal.ts";
 import { buildApp } from "../server/api/app.ts";
-import { BUSY_RETRY_SECONDS, type CallLimits } from "../server/api/org-limits.ts";
+import { BUSY_RETRY_SECONDS, type CallLimits } from "../server/api/plugins/org-limits.ts";
 import { loadConfig } from "../server/config.ts";
 import { createConnectivityTester } from "../server/connectivity/engine.ts";
 import { createPreviewer } from "../server/preview/previewer.ts";

@@ -12,7 +12,7 @@ import { sessionSchema } from "#contracts/session.ts";
 import { buildApp } from "../server/api/app.ts";
 import { seedFirstRun } from "../server/auth/seed.ts";
 import { SIGN_IN_MAX_ATTEMPTS } from "../server/auth/options.ts";
-import { newSetupToken, type SetupToken } from "../server/api/setup-token.ts";
+import { newSetupToken, type SetupToken } from "../server/api/routes/setup-token.ts";
 import { loadConfig } from "../server/config.ts";
 import { openStore, type Stores } from "../server/store/open.ts";
 import { MISSING, SKIP_POSTGRES, SKIP_REASON, postgresBinDir, startPostgres, type PostgresCluster } from "./support/postgres.ts";

@@ -14,7 +14,7 @@ import type { FastifyInstance } from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startSandbox, type Sandbox } from "../sandbox/aws/server.ts";
 import { buildApp } from "../server/api/app.ts";
-import { newSetupToken } from "../server/api/setup-token.ts";
+import { newSetupToken } from "../server/api/routes/setup-token.ts";
 import { loadConfig } from "../server/config.ts";
 import { createConnectivityTester } from "../server/connectivity/engine.ts";
 import { createLogger } from "../server/logger.ts";

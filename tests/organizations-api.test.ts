@@ -13,7 +13,7 @@ import pino from "pino";
 import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildApp } from "../server/api/app.ts";
-import { ORG_CREATION_OFF } from "../server/api/organizations.ts";
+import { ORG_CREATION_OFF } from "../server/api/routes/organizations.ts";
 import { seedFirstRun } from "../server/auth/seed.ts";
 import { loadConfig } from "../server/config.ts";
 import { openStore, type Stores } from "../server/store/open.ts";

@@ -12,7 +12,7 @@ import type { FastifyInstance } from "fastify";
 import pino from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildApp } from "../server/api/app.ts";
-import { MAX_JSON_DEPTH, jsonDepthExceeds } from "../server/api/json-depth.ts";
+import { MAX_JSON_DEPTH, jsonDepthExceeds } from "../server/api/plugins/json-depth.ts";
 import { seedFirstRun } from "../server/auth/seed.ts";
 import { loadConfig } from "../server/config.ts";
 import { openStore, type Stores } from "../server/store/open.ts";

@@ -16,7 +16,7 @@ import { makeDataSourceInput } from "./support/fixtures.ts";
 import { fileFormatSchema } from "#contracts/task.ts";
 import { roleAllows, type Role } from "#contracts/roles.ts";
 import { buildApp } from "../server/api/app.ts";
-import type { RouteAccess } from "../server/api/access.ts";
+import type { RouteAccess } from "../server/api/plugins/access.ts";
 import { createAuth } from "../server/auth/auth.ts";
 import { seedFirstRun } from "../server/auth/seed.ts";
 import { loadConfig, type Config } from "../server/config.ts";

@@ -2,7 +2,7 @@
 // memberships, invitations and its permission checks (who may invite, change or remove members)
 // speak admin / operator / viewer rather than its default owner / admin / member. Only an admin
 // manages the organization's people; what each role may do on our own routes is decided by
-// contracts/roles.ts and enforced by server/api/access.ts.
+// contracts/roles.ts and enforced by server/api/plugins/access.ts.
 import { createAccessControl } from "better-auth/plugins/access";
 import { adminAc, defaultStatements, memberAc } from "better-auth/plugins/organization/access";
 import type { Role } from "#contracts/roles.ts";

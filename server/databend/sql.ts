@@ -309,7 +309,7 @@ export function buildCreateTable(spec: { database: string; table: string; column
  * DROP TABLE without IF EXISTS (a table gone meanwhile is Databend's 1025 and says so) and without
  * ALL: Databend keeps a dropped table restorable with UNDROP TABLE for its retention period
  * (databend-docs, sql-reference "UNDROP TABLE": 24 hours by default). Only for a table this
- * process has just created (see server/api/task-new-table.ts).
+ * process has just created (see server/api/routes/task-new-table.ts).
  */
 export function buildDropTable(spec: { database: string; table: string }): string {
   return `DROP TABLE ${qualifiedTable(spec.database, spec.table)}`;

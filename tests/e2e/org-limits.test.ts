@@ -1,6 +1,6 @@
 // Real Chromium at 1440x900 and 390x844 against the real API with a small organization budget for
 // Test Connectivity (2 a minute, whoever asks): once it is spent, the form says so in words, with
-// when to try again, as the server wrote it (server/api/org-limits.ts), rather than a bare status.
+// when to try again, as the server wrote it (server/api/plugins/org-limits.ts), rather than a bare status.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startConsoleHarness, type ConsoleHarness } from "./console-harness.ts";
 import { button, chooseType, fillForm } from "./data-source-form.ts";
