@@ -29,3 +29,10 @@ export function allowedHostEntry(entry: string): string | undefined {
   if (!parsed || outsideBrackets.includes(":")) return undefined;
   return parsed.hostname;
 }
+
+/** Whether a bind address (HOST) listens on this machine only: a loopback name or 127.x.y.z. */
+export function isLoopbackHost(host: string): boolean {
+  const parsed = parseAuthority(host.includes(":") && !host.startsWith("[") ? `[${host}]` : host);
+  if (!parsed) return false;
+  return (LOOPBACK_HOSTNAMES as readonly string[]).includes(parsed.hostname) || /^127\.\d+\.\d+\.\d+$/.test(parsed.hostname);
+}

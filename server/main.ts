@@ -5,7 +5,8 @@ import { createLogger } from "./logger.ts";
 import { buildApp } from "./api/app.ts";
 import { createAuth } from "./auth/auth.ts";
 import { hasAnyUser, seedFirstRun } from "./auth/seed.ts";
-import { newSetupToken, setupLink } from "./api/routes/setup-token.ts";
+import { announceSetupLink, newSetupToken, setupLink } from "./api/routes/setup-token.ts";
+import { isLoopbackHost } from "./host-names.ts";
 import { openStore, storeTarget } from "./store/open.ts";
 import { serveMetrics, type MetricsServer } from "./metrics-server.ts";
 import { WarehouseConnections } from "./warehouses/connections.ts";
@@ -62,4 +63,12 @@ served.metrics =
       );
 const origin = config.publicOrigin ?? `http://localhost:${config.port}`;
 logger.info(`console and API on ${origin}`);
-if (setupToken) logger.info(`first run: open ${setupLink(origin, setupToken)} to create the first organization and its admin (this link works once)`);
+if (setupToken) {
+  announceSetupLink({
+    link: setupLink(origin, setupToken),
+    dataDir: config.dataDir,
+    loopbackOnly: isLoopbackHost(config.host),
+    log: (message) => logger.info(message),
+    terminal: (text) => process.stdout.write(text),
+  });
+}
