@@ -11,8 +11,10 @@ afterEach(() => {
 });
 
 function announce(loopbackOnly: boolean) {
-  const dataDir = mkdtempSync(path.join(tmpdir(), "setup-link-"));
-  dirs.push(dataDir);
+  const parent = mkdtempSync(path.join(tmpdir(), "setup-link-"));
+  dirs.push(parent);
+  // Not made yet, as with a PostgreSQL store.
+  const dataDir = path.join(parent, "data");
   const link = setupLink("http://localhost:3000", newSetupToken());
   const logged: string[] = [];
   const shown: string[] = [];

@@ -1,7 +1,7 @@
 // The first-run setup token: made once per start while the store has no user, handed to the
 // operator as a link (announceSetupLink), compared in constant time, and dead once used.
 import { randomBytes, timingSafeEqual } from "node:crypto";
-import { writeFileSync } from "node:fs";
+import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 
 export interface SetupToken {
@@ -42,6 +42,8 @@ export function announceSetupLink(args: {
   terminal: (text: string) => void;
 }): string {
   const file = path.join(args.dataDir, SETUP_LINK_FILE);
+  // DATA_DIR may not exist yet when the store is PostgreSQL.
+  mkdirSync(args.dataDir, { recursive: true, mode: 0o700 });
   writeFileSync(file, `${args.link}\n`, { mode: 0o600 });
   args.log(`first run: the one-time link that creates the first organization and its admin is in ${file} (readable by this user only; it works once)`);
   if (args.loopbackOnly) args.terminal(`\nFirst run: open ${args.link} to create the first organization and its admin (this link works once).\n\n`);
