@@ -30,12 +30,13 @@ export const PREVIEW_LIMITS = {
    */
   typingRows: 100,
   /**
-   * An object other than the sample larger than this is left out of the typing (said so in the
-   * answer): how much of an object Databend fetches before LIMIT stops it is the engine's business
-   * (and a compressed one is read from its start), so a preview never asks it to open a huge object
-   * only to type a few columns. The sample itself is read whatever its size, as before.
+   * The largest object a preview asks Databend to read: how much of an object Databend fetches
+   * before LIMIT stops it is the engine's business (and a compressed one is read from its start),
+   * so a preview never has it open a huge object to show 20 rows. The sample defaults to the newest
+   * object within it; one chosen over it is answered with a sentence instead of read; another over
+   * it is left out of the typing (both said so in the answer).
    */
-  typingObjectBytes: 64 * 1024 * 1024,
+  objectBytes: 64 * 1024 * 1024,
   /** Time all reads after the sample's may take together; a file not read by then is left out (said so). */
   typingMs: 15_000,
   /** Columns of a CSV sample Databend is asked for ($1 .. $N). */

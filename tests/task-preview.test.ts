@@ -591,23 +591,31 @@ describe("types across files: the preview reads several objects and widens, and 
     expect(rows.map((r) => Number(r.n))).toEqual([1.5, 2]);
   });
 
-  it("bounds: an object over the size bound, or past the time bound, is left out and named; the sample is read whatever its size", async () => {
+  it("bounds: the sample is the newest object within the size bound, one chosen over it is refused in words, others over it or past the time bound are left out and named", async () => {
     const warehouse = await app.warehouses.access(ORG_ID, null, "warehouse_id");
     const source = (await env.sources.getDataSource(ORG_ID, s.dataSourceId))!;
-    const bounded = (typingBounds: { objectBytes: number; ms: number }) =>
-      createPreviewer({ platformSetupRoleArn: SETUP_ARN, aws: { credentials: SETUP_KEYS, endpoints: { sts: env.sandbox.url, s3: env.sandbox.url } }, timeoutMs: 20_000, typingBounds });
+    const bounded = (readBounds: { objectBytes: number; ms: number }) =>
+      createPreviewer({ platformSetupRoleArn: SETUP_ARN, aws: { credentials: SETUP_KEYS, endpoints: { sts: env.sandbox.url, s3: env.sandbox.url } }, timeoutMs: 20_000, readBounds });
     const input = { orgId: ORG_ID, source, prefix: "incoming/widen/", suffix: "", fileFormat: csv(), warehouse };
 
-    // A bound one byte under the smallest object: every other is left out, the sample (over it too) is read.
+    // A bound one byte under the smallest object: nothing may be read, and the answer says why.
     const sizes = (await ok({ file_format: csv(), prefix: "incoming/widen/" })).objects;
     const limit = Math.min(...sizes.map((o) => o.size));
-    const bySize = (await bounded({ objectBytes: limit - 1, ms: 20_000 }).preview(input)).sample!;
-    expect(bySize.typed_from.map((f) => f.key)).toEqual([csvKey("w6")]);
-    expect(bySize.typing_left_out.map((f) => f.key)).toEqual(["w5", "w4", "w2", "w1"].map(csvKey));
-    for (const f of bySize.typing_left_out) expect(f.reason).toMatch(new RegExp(`^\\d+ bytes, larger than the ${limit - 1} bytes a preview reads for the types$`));
-    // Read from one file only, amount is the newest's BIGINT, and no disagreement is claimed.
-    expect(bySize.columns.find((c) => c.name === "amount")?.type).toBe("BIGINT");
-    expect(bySize.disagreements.map((d) => d.column)).not.toContain("amount");
+    const none = await bounded({ objectBytes: limit - 1, ms: 20_000 }).preview(input);
+    expect(none.sample).toBeNull();
+    expect(none.sample_error?.error).toMatch(new RegExp(`^${csvKey("w6")} is \\d+ bytes, larger than the ${limit - 1} bytes a preview asks Databend to read\\. Choose a smaller object`));
+    // Chosen by key over the bound: refused the same way, nothing read.
+    const chosen = await bounded({ objectBytes: limit - 1, ms: 20_000 }).preview({ ...input, key: csvKey("w1") });
+    expect(chosen.sample_error?.error).toMatch(/larger than the \d+ bytes a preview asks Databend to read/);
+
+    // A bound at the smallest object's size: the sample is the newest object within it, and every
+    // larger one is left out of the typing with its size.
+    const within = sizes.filter((o) => o.size <= limit);
+    const bySize = (await bounded({ objectBytes: limit, ms: 20_000 }).preview(input)).sample!;
+    expect(bySize.typed_from[0]!.key).toBe(within[0]!.key);
+    const larger = sizes.filter((o) => o.size > limit).map((o) => o.key);
+    expect(bySize.typing_left_out.map((f) => f.key).sort()).toEqual(larger.filter((k) => k !== within[0]!.key).sort());
+    for (const f of bySize.typing_left_out) expect(f.reason).toMatch(new RegExp(`^\\d+ bytes, larger than the ${limit} bytes a preview reads for the types$`));
 
     const byTime = (await bounded({ objectBytes: 1024, ms: 0 }).preview(input)).sample!;
     expect(byTime.typed_from.map((f) => f.key)).toEqual([csvKey("w6")]);

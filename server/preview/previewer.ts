@@ -65,8 +65,8 @@ export interface PreviewerOptions {
   timeoutMs: number;
   /** ENDPOINT_URL Databend uses for S3 (DATABEND_S3_ENDPOINT_URL), when it differs from the API's. */
   databendS3EndpointUrl?: string | undefined;
-  /** Test hook: smaller typing bounds than PREVIEW_LIMITS' (the suite shows a file left out without writing 64 MiB). */
-  typingBounds?: { objectBytes: number; ms: number };
+  /** Test hook: smaller read bounds than PREVIEW_LIMITS' (the suite shows an object refused without writing 64 MiB). */
+  readBounds?: { objectBytes: number; ms: number };
   /** Test hook: sees the role session's keys (the suite checks they never leave). */
   observeCredentials?: (connection: S3Connection) => void;
 }
@@ -233,11 +233,22 @@ export function createPreviewer(options: PreviewerOptions): Previewer {
    * is left out and named, never failing the preview. Only the chosen object's failure is the answer's.
    */
   async function sample(input: PreviewInput, key: string, listed: readonly PreviewObject[], connection: S3Connection): Promise<{ sample: PreviewSample | null; error: ApiError | null }> {
+    const bounds = readBounds();
+    const size = listed.find((o) => o.key === key)?.size;
+    if (size !== undefined && size > bounds.objectBytes) {
+      return {
+        sample: null,
+        error: {
+          error:
+            `${key} is ${sizeText(size)}, larger than the ${sizeText(bounds.objectBytes)} a preview asks Databend to read. ` +
+            "Choose a smaller object of the same kind, or upload a sample file under the prefix.",
+        },
+      };
+    }
     const chosen = await readFile(input, key, connection, options.timeoutMs);
     if (!chosen.file) return { sample: null, error: chosen.error };
     const files = [chosen.file];
     const leftOut: PreviewSample["typing_left_out"] = [];
-    const bounds = options.typingBounds ?? { objectBytes: PREVIEW_LIMITS.typingObjectBytes, ms: PREVIEW_LIMITS.typingMs };
     const deadline = Date.now() + bounds.ms;
     for (const other of typingCandidates(listed, key)) {
       const remaining = deadline - Date.now();
@@ -259,11 +270,16 @@ export function createPreviewer(options: PreviewerOptions): Previewer {
     return { sample: joinFiles(files, leftOut, input.fileFormat.type), error: null };
   }
 
+  function readBounds(): { objectBytes: number; ms: number } {
+    return options.readBounds ?? { objectBytes: PREVIEW_LIMITS.objectBytes, ms: PREVIEW_LIMITS.typingMs };
+  }
+
   return {
     async preview(input) {
       const connection = await assume(input);
       const listed = await list(input, connection);
-      const key = input.key ?? listed.objects[0]?.key;
+      // The newest object a preview may read; when every one is too large, the newest (refused in words).
+      const key = input.key ?? (listed.objects.find((o) => o.size <= readBounds().objectBytes) ?? listed.objects[0])?.key;
       const empty = listed.objects.length === 0;
       const read = key === undefined ? { sample: null, error: null } : await sample(input, key, listed.all, connection);
       return {
