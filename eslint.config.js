@@ -2,6 +2,7 @@ import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 import reactHooks from "eslint-plugin-react-hooks";
 import globals from "globals";
+import { readdirSync } from "node:fs";
 
 // Layers, each rule with the reason it exists (tests/lint-layers.test.ts plants a violation of each).
 const TESTS = ["**/*.test.ts", "**/*.test.tsx"];
@@ -10,6 +11,11 @@ const TEST_SUPPORT = {
   group: ["**/tests/**", "**/testing/**"],
   message: "product code holds no test helpers; test support lives in tests/support/ and src/testing/",
 };
+const SERVER = { group: ["**/server/**"], message: "the console talks to the server over HTTP; shared rules live in contracts/ (#contracts/...)" };
+const CONSOLE_TESTS = ["src/**/*.test.ts", "src/**/*.test.tsx", "src/testing/**"];
+const FEATURES = readdirSync(new URL("./src/features", import.meta.url), { withFileTypes: true })
+  .filter((entry) => entry.isDirectory())
+  .map((entry) => entry.name);
 const restrict = (...patterns) => ["error", { patterns }];
 
 export default tseslint.config(
@@ -71,15 +77,21 @@ export default tseslint.config(
   },
   {
     files: ["src/**"],
-    ignores: ["src/**/*.test.ts", "src/**/*.test.tsx", "src/testing/**"],
-    rules: {
-      "no-restricted-imports": restrict(
-        SANDBOX,
-        { group: ["**/server/**"], message: "the console talks to the server over HTTP; shared rules live in contracts/ (#contracts/...)" },
-        TEST_SUPPORT,
-      ),
-    },
+    ignores: CONSOLE_TESTS,
+    rules: { "no-restricted-imports": restrict(SANDBOX, SERVER, TEST_SUPPORT) },
   },
+  // A console feature uses another only through that feature's public.ts (what it offers the
+  // others); the rest of a feature is its own to change.
+  ...FEATURES.map((feature) => ({
+    files: [`src/features/${feature}/**`],
+    ignores: CONSOLE_TESTS,
+    rules: {
+      "no-restricted-imports": restrict(SANDBOX, SERVER, TEST_SUPPORT, {
+        group: FEATURES.filter((other) => other !== feature).flatMap((other) => [`**/${other}/**`, `!**/${other}/public.ts`]),
+        message: "use another feature through its public.ts; what it does not export there is its own",
+      }),
+    },
+  })),
   {
     // The contracts are the one definition of every field for browser and Node alike: zod only.
     files: ["contracts/**"],

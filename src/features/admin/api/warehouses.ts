@@ -6,7 +6,7 @@ import { useMutation, useQuery, useQueryClient, type QueryClient } from "@tansta
 import { useCallback } from "react";
 import type { WarehouseConnection, WarehouseConnectionInput, WarehouseConnectionUpdate } from "#contracts/warehouse-connection.ts";
 import { apiRequest } from "../../../lib/api-client.ts";
-import { warehouseKeys } from "../../tasks/api/keys.ts";
+import { warehouseKeys } from "../../warehouse/public.ts";
 import { adminKeys } from "./keys.ts";
 
 export const warehousePath = (id: string) => `/api/org/warehouses/${encodeURIComponent(id)}`;

@@ -1,11 +1,10 @@
 // Pieces the organization's pages share: the role badge, the role choice (with what each role may
 // do), a failed load that says "only admins" in the API's own words for a 403, and a date cell.
-import { Badge, Button, Group, Modal, Radio, Stack, Text } from "@mantine/core";
+import { Badge, Modal, Radio, Stack, Text } from "@mantine/core";
 import { useState, type ReactNode, type Ref } from "react";
 import { ROLE_DESCRIPTIONS, ROLE_LABELS, ROLES, type Role } from "#contracts/roles.ts";
 import { ApiRequestError } from "../../../lib/api-client.ts";
 import { ErrorAlert } from "../../../lib/error-detail.tsx";
-import { keepFocus } from "../../../lib/keep-focus.ts";
 import { formatDateTime } from "../../../lib/format.ts";
 import { LoadError } from "../../../lib/page-states.tsx";
 import { Controller, type Control, type FieldPath, type FieldValues } from "react-hook-form";
@@ -94,38 +93,6 @@ export function DateCell({ iso }: { iso: string }) {
       <time dateTime={iso}>{formatDateTime(iso)}</time>
     </Text>
   );
-}
-
-/** A modal's closing buttons: Cancel and the action, which shows progress while its request runs. */
-export function ModalActions({ submit, pending, onCancel }: { submit: string; pending: boolean; onCancel: () => void }) {
-  return (
-    // A press on Cancel or submit keeps focus in the field, so its blur error cannot move the button away from the click.
-    <Group justify="flex-end" gap="xs" mt="md" onMouseDown={keepFocus}>
-      <Button variant="default" onClick={onCancel} disabled={pending}>
-        Cancel
-      </Button>
-      <Button type="submit" loading={pending}>
-        {submit}
-      </Button>
-    </Group>
-  );
-}
-
-/**
- * Puts a refused request's field messages (400 `fields`) under the form's fields; returns the
- * sentence to show above the buttons when no field of this form was named (a 409, a 403, a 5xx).
- */
-export function fieldErrorsOrSentence(
-  error: unknown,
-  fields: readonly string[],
-  setFieldError: (field: string, message: string) => void,
-): string | null {
-  if (error instanceof ApiRequestError) {
-    const named = Object.entries(error.fields).filter(([field]) => fields.includes(field));
-    for (const [field, message] of named) setFieldError(field, message);
-    if (named.length > 0) return null;
-  }
-  return error instanceof Error ? error.message : String(error);
 }
 
 /** The role field of a react-hook-form form (the invite and create-key modals). */

@@ -7,7 +7,8 @@ import { ROLE_LABELS, type Role } from "#contracts/roles.ts";
 import { ErrorAlert } from "../../../lib/error-detail.tsx";
 import { notifySuccess } from "../../../lib/notify.ts";
 import { useChangeRole } from "../api/members.ts";
-import { ModalActions, RoleField } from "./admin-parts.tsx";
+import { RoleField } from "./admin-parts.tsx";
+import { ModalActions } from "../../../lib/modal-form.tsx";
 
 export function ChangeRoleModal({ member, onClose }: { member: Member | null; onClose: () => void }) {
   return (

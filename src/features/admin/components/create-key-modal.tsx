@@ -11,7 +11,8 @@ import { CodeBlock } from "../../../lib/copy-button.tsx";
 import { ErrorAlert } from "../../../lib/error-detail.tsx";
 import { notifySuccess } from "../../../lib/notify.ts";
 import { useCreateApiKey, type CreatedApiKey } from "../api/api-keys.ts";
-import { fieldErrorsOrSentence, ModalActions, RoleController, ShownOnceModal } from "./admin-parts.tsx";
+import { RoleController, ShownOnceModal } from "./admin-parts.tsx";
+import { fieldErrorsOrSentence, ModalActions } from "../../../lib/modal-form.tsx";
 
 const FIELDS = ["name", "role"] as const;
 

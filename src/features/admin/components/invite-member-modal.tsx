@@ -12,7 +12,8 @@ import { ErrorAlert } from "../../../lib/error-detail.tsx";
 import { formatDateTime } from "../../../lib/format.ts";
 import { notifySuccess } from "../../../lib/notify.ts";
 import { useCreateInvitation, type CreatedInvitation } from "../api/invitations.ts";
-import { fieldErrorsOrSentence, ModalActions, RoleController, ShownOnceModal } from "./admin-parts.tsx";
+import { RoleController, ShownOnceModal } from "./admin-parts.tsx";
+import { fieldErrorsOrSentence, ModalActions } from "../../../lib/modal-form.tsx";
 
 const FIELDS = ["email", "role"] as const;
 

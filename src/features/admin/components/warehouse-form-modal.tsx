@@ -18,7 +18,7 @@ import { ErrorAlert } from "../../../lib/error-detail.tsx";
 import { notifySuccess } from "../../../lib/notify.ts";
 import { testSavedWarehouse, testWarehouseInput } from "../api/test-warehouse.ts";
 import { useCreateWarehouse, useUpdateWarehouse } from "../api/warehouses.ts";
-import { fieldErrorsOrSentence, ModalActions } from "./admin-parts.tsx";
+import { fieldErrorsOrSentence, ModalActions } from "../../../lib/modal-form.tsx";
 import { runTest, WarehouseTestOutcome, type TestState } from "./warehouse-test-result.tsx";
 
 const FIELDS = ["name", "host", "port", "user", "password", "database", "tls", "is_default"] as const;

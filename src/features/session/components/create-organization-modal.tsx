@@ -9,7 +9,7 @@ import { useForm } from "react-hook-form";
 import { organizationInputSchema, type OrganizationInput } from "#contracts/warehouse-connection.ts";
 import type { z } from "#contracts/zod.ts";
 import { ErrorAlert } from "../../../lib/error-detail.tsx";
-import { fieldErrorsOrSentence, ModalActions } from "../../admin/components/admin-parts.tsx";
+import { fieldErrorsOrSentence, ModalActions } from "../../../lib/modal-form.tsx";
 import { useCreateOrganization } from "../api/create-organization.ts";
 
 export default function CreateOrganizationModal({ onClose }: { onClose: () => void }) {

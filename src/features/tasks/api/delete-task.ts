@@ -1,6 +1,6 @@
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { apiRequest } from "../../../lib/api-client.ts";
-import { dataSourceKeys } from "../../data-sources/api/keys.ts";
+import { dataSourceKeys } from "../../data-sources/public.ts";
 import { taskKeys } from "./keys.ts";
 
 export async function deleteTask(id: string): Promise<void> {

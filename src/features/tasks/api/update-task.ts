@@ -2,8 +2,9 @@ import { useMutation, useQueryClient } from "@tanstack/react-query";
 import type { TaskRecord } from "#contracts/task.ts";
 import type { TaskSave } from "#contracts/task-create.ts";
 import { apiRequest } from "../../../lib/api-client.ts";
-import { dataSourceKeys } from "../../data-sources/api/keys.ts";
-import { taskKeys, warehouseKeys } from "./keys.ts";
+import { dataSourceKeys } from "../../data-sources/public.ts";
+import { taskKeys } from "./keys.ts";
+import { warehouseKeys } from "../../warehouse/public.ts";
 
 /** PUT /api/tasks/:id replaces a stopped task (409 while it is meant to run). */
 export async function updateTask(id: string, input: TaskSave): Promise<TaskRecord> {

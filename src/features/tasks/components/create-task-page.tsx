@@ -3,7 +3,7 @@
 import { Button, Paper, Stack, Text, Title } from "@mantine/core";
 import { Link, useSearchParams } from "react-router";
 import { Loading, LoadError, PageHeader } from "../../../lib/page-states.tsx";
-import { useDataSources } from "../../data-sources/api/get-data-sources.ts";
+import { useDataSources } from "../../data-sources/public.ts";
 import { TASKS_ROOT } from "../task-state.ts";
 import { TaskWizard } from "./wizard/task-wizard.tsx";
 

@@ -3,7 +3,7 @@
 import { Alert, Anchor } from "@mantine/core";
 import { Link, useParams } from "react-router";
 import { Loading, LoadError, PageHeader } from "../../../lib/page-states.tsx";
-import { useDataSources } from "../../data-sources/api/get-data-sources.ts";
+import { useDataSources } from "../../data-sources/public.ts";
 import { useTask } from "../api/get-task.ts";
 import { TASKS_ROOT, taskPath } from "../task-state.ts";
 import { EDIT_BLOCKED } from "./task-actions.tsx";

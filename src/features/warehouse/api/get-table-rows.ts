@@ -3,8 +3,8 @@
 import { useQuery } from "@tanstack/react-query";
 import { WAREHOUSE_ROWS_MAX, type WarehouseRows } from "#contracts/warehouse-connection.ts";
 import { apiRequest } from "../../../lib/api-client.ts";
-import { inWarehouse, tablePath } from "../../tasks/api/get-warehouse.ts";
-import { warehouseKeys } from "../../tasks/api/keys.ts";
+import { inWarehouse, tablePath } from "./get-warehouse.ts";
+import { warehouseKeys } from "./keys.ts";
 
 export function useTableRows(warehouse: string | null, db: string, table: string) {
   return useQuery({

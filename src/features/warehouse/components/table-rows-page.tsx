@@ -11,7 +11,7 @@ import { formatCount } from "../../../lib/format.ts";
 import { ApiRequestError } from "../../../lib/api-client.ts";
 import { ErrorAlert } from "../../../lib/error-detail.tsx";
 import { Loading, PageHeader } from "../../../lib/page-states.tsx";
-import { WarehouseName } from "../../tasks/components/warehouse-name.tsx";
+import { WarehouseName } from "../../admin/public.ts";
 import { useTableRows } from "../api/get-table-rows.ts";
 import { RowValue } from "./row-value.tsx";
 

@@ -12,7 +12,7 @@ import { useTaskForm } from "./form-context.ts";
 import { ON_ERROR_LABELS } from "./load-options.tsx";
 import { scopeOf } from "./wizard-model.ts";
 import { DescriptionItem } from "../../../../lib/description-item.tsx";
-import { WarehouseName } from "../warehouse-name.tsx";
+import { WarehouseName } from "../../../admin/public.ts";
 import type { NewTableForm } from "./new-table.tsx";
 
 /** The table Create makes, in words and as a list of columns. */

@@ -5,7 +5,7 @@ import { Alert, Code, List, Stack, Table, Text, Title } from "@mantine/core";
 import { ApiRequestError } from "../../../../lib/api-client.ts";
 import { ErrorAlert } from "../../../../lib/error-detail.tsx";
 import { Loading } from "../../../../lib/page-states.tsx";
-import { useWarehouseColumns } from "../../api/get-warehouse.ts";
+import { useWarehouseColumns } from "../../../warehouse/public.ts";
 import type { PreviewRequest } from "#contracts/preview.ts";
 import { usePreview } from "../../api/preview-task.ts";
 import { mapColumns } from "./column-mapping.ts";

@@ -4,7 +4,7 @@
 // the Target step (which radio is on), by Next (a new table's draft must be valid) and by Create
 // (which sends the draft as `create_table`), from the one tables query they share.
 import type { WarehouseTable } from "#contracts/warehouse.ts";
-import { useWarehouseTables } from "../../api/get-warehouse.ts";
+import { useWarehouseTables } from "../../../warehouse/public.ts";
 
 export type TableMode = "existing" | "new";
 

@@ -7,8 +7,7 @@ import { useEffect } from "react";
 import { Controller, type UseFormReturn } from "react-hook-form";
 import type { SourceScope, TaskFormValues, TaskInput } from "#contracts/task.ts";
 import { Loading } from "../../../../lib/page-states.tsx";
-import { useWarehouses } from "../../../admin/api/warehouses.ts";
-import { warehouseLabel } from "../warehouse-name.tsx";
+import { useWarehouses, warehouseLabel } from "../../../admin/public.ts";
 import { useTaskForm } from "./form-context.ts";
 
 /**

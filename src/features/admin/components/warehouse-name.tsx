@@ -2,7 +2,7 @@
 // the wizard's review: its name and "(default)", or its id while the list is not at hand.
 import { Text } from "@mantine/core";
 import type { WarehouseConnection } from "#contracts/warehouse-connection.ts";
-import { useWarehouses } from "../../admin/api/warehouses.ts";
+import { useWarehouses } from "../api/warehouses.ts";
 
 /** A warehouse as the console names it: its name, and "(default)" for the organization's default. */
 export function warehouseLabel(warehouse: Pick<WarehouseConnection, "name" | "is_default">): string {
