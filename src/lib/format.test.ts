@@ -1,6 +1,6 @@
 // The console's one byte formatter: decimal units as the platform names them, one decimal.
 import { describe, expect, it } from "vitest";
-import { formatBytes } from "./format.ts";
+import { countOf, formatBytes } from "./format.ts";
 
 // The test runs in Node's default locale; the expectations below are English, so say so if it is not.
 const english = new Intl.NumberFormat().resolvedOptions().locale.startsWith("en");
@@ -23,5 +23,14 @@ describe.runIf(english)("formatBytes", () => {
   it("moves to the next unit when rounding reaches 1000", () => {
     expect(formatBytes(999_960)).toBe("1 MB");
     expect(formatBytes(999_940)).toBe("999.9 kB");
+  });
+});
+
+describe("countOf", () => {
+  it("puts the noun in the form its count takes", () => {
+    expect(countOf(1, "object")).toBe("1 object");
+    expect(countOf(0, "object")).toBe("0 objects");
+    expect(countOf(1204, "object")).toBe("1,204 objects");
+    expect(countOf(2, "batch", "batches")).toBe("2 batches");
   });
 });

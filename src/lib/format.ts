@@ -29,6 +29,13 @@ export function formatCount(value: number): string {
   return count.format(value);
 }
 
+const pluralRules = new Intl.PluralRules("en-US");
+
+/** A count with its noun in the right form: "1 object", "1,204 objects", "2 batches". */
+export function countOf(value: number, singular: string, plural = `${singular}s`): string {
+  return `${formatCount(value)} ${pluralRules.select(value) === "one" ? singular : plural}`;
+}
+
 /** The time between two timestamps, e.g. "850 ms", "4.2 s", "3 min 5 s", "2 h 4 min". */
 export function formatDuration(startIso: string, endIso: string): string {
   const ms = Date.parse(endIso) - Date.parse(startIso);

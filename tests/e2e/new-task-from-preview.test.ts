@@ -161,8 +161,8 @@ describe("console in Chromium: a task from a preview with a new table, watched, 
         async () => ({
           waiting: await valueOf(activity, "Messages waiting"),
           inFlight: await valueOf(activity, "Messages in flight"),
-          objects: /(\d+) objects loaded in the last hour/.exec(await activity.innerText())?.[1],
-          rows: /(\d+) rows loaded in the last hour/.exec(await activity.innerText())?.[1],
+          objects: /([\d,]+) objects? loaded in the last hour/.exec(await activity.innerText())?.[1],
+          rows: /([\d,]+) rows? loaded in the last hour/.exec(await activity.innerText())?.[1],
         }),
         { timeout: 45_000, interval: 1_000 },
       )

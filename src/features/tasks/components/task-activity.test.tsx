@@ -79,7 +79,7 @@ describe("Task activity", () => {
 
     expect(within(region).getByRole("heading", { level: 3, name: "Objects loaded per minute" })).toBeInTheDocument();
     expect(within(region).getByRole("heading", { level: 3, name: "Rows loaded per minute" })).toBeInTheDocument();
-    expect(region).toHaveTextContent(throughputSummary(activity.throughput.minutes, "objects_loaded", "objects"));
+    expect(region).toHaveTextContent(throughputSummary(activity.throughput.minutes, "objects_loaded", "object"));
     expect(region).toHaveTextContent(/40 objects loaded in the last hour; the busiest minute, .+, had 30; 10 so far this minute\./);
     expect(region).toHaveTextContent(/3,900 rows loaded in the last hour; the busiest minute, .+, had 3,000; 900 so far this minute\./);
     const table = within(region).getByRole("table", { name: /Objects and rows loaded per minute/ });

@@ -8,7 +8,7 @@ import { Alert, Paper, SimpleGrid, Stack, Table, Text, Title, VisuallyHidden } f
 import { lazy, Suspense } from "react";
 import type { TaskActivity, TaskBacklog, TaskLag, ThroughputMinute } from "#contracts/task-activity.ts";
 import { ErrorDetail } from "../../../lib/error-detail.tsx";
-import { formatCount } from "../../../lib/format.ts";
+import { countOf, formatCount } from "../../../lib/format.ts";
 import { useTaskActivity } from "../api/get-task-activity.ts";
 import { formatLag, minuteLabel } from "./task-format.tsx";
 
@@ -56,7 +56,7 @@ function Backlog({ backlog }: { backlog: TaskBacklog }) {
 }
 
 function lagNote(lag: TaskLag): string {
-  return `Over ${formatCount(lag.objects)} object${lag.objects === 1 ? "" : "s"} in the last ${formatCount(lag.batches)} batch${lag.batches === 1 ? "" : "es"}`;
+  return `Over ${countOf(lag.objects, "object")} in the last ${countOf(lag.batches, "batch", "batches")}`;
 }
 
 function Lag({ lag }: { lag: TaskLag }) {
@@ -78,11 +78,11 @@ export type Measure = "objects_loaded" | "rows_loaded";
 /** The chart's numbers in one sentence: the hour's total, the busiest minute and the current one. */
 export function throughputSummary(minutes: ThroughputMinute[], measure: Measure, noun: string): string {
   const total = minutes.reduce((sum, m) => sum + m[measure], 0);
-  if (total === 0) return `No ${noun} loaded in the last hour.`;
+  if (total === 0) return `No ${noun}s loaded in the last hour.`;
   const busiest = minutes.reduce((best, m) => (m[measure] > best[measure] ? m : best));
   const current = minutes.at(-1)!;
   return (
-    `${formatCount(total)} ${noun} loaded in the last hour; the busiest minute, ${minuteLabel(busiest.minute)}, ` +
+    `${countOf(total, noun)} loaded in the last hour; the busiest minute, ${minuteLabel(busiest.minute)}, ` +
     `had ${formatCount(busiest[measure])}; ${formatCount(current[measure])} so far this minute.`
   );
 }
@@ -152,8 +152,8 @@ export function ActivityView({ activity }: { activity: TaskActivity }) {
       ) : (
         <>
           <SimpleGrid cols={{ base: 1, md: 2 }} spacing="md">
-            <ThroughputChart minutes={throughput.minutes} measure="objects_loaded" title="Objects loaded per minute" noun="objects" color="blue.6" />
-            <ThroughputChart minutes={throughput.minutes} measure="rows_loaded" title="Rows loaded per minute" noun="rows" color="teal.6" />
+            <ThroughputChart minutes={throughput.minutes} measure="objects_loaded" title="Objects loaded per minute" noun="object" color="blue.6" />
+            <ThroughputChart minutes={throughput.minutes} measure="rows_loaded" title="Rows loaded per minute" noun="row" color="teal.6" />
           </SimpleGrid>
           <MinutesTable minutes={throughput.minutes} />
         </>
