@@ -3,7 +3,7 @@
 import { Code, List, Stack, Text, Title } from "@mantine/core";
 import type { TaskRun } from "#contracts/task.ts";
 import { ErrorDetail } from "../../../lib/error-detail.tsx";
-import { formatCount } from "../../../lib/format.ts";
+import { countOf, formatCount } from "../../../lib/format.ts";
 import { formatLag } from "./task-format.tsx";
 
 const EXCERPT_CHARS = 200;
@@ -89,7 +89,7 @@ export function RunDetails({ run, id }: { run: TaskRun; id: string }) {
       </Text>
       {run.lag ? (
         <Text size="xs" c="dimmed">
-          Lag from S3 event to rows committed, over {formatCount(run.lag.objects)} object{run.lag.objects === 1 ? "" : "s"}: median{" "}
+          Lag from S3 event to rows committed, over {countOf(run.lag.objects, "object")}: median{" "}
           {formatLag(run.lag.p50_ms)}, p95 {formatLag(run.lag.p95_ms)}, slowest {formatLag(run.lag.max_ms)}.
         </Text>
       ) : null}

@@ -7,15 +7,15 @@ import type { ReactNode } from "react";
 import type { JsonValue, PreviewColumn, PreviewResponse, PreviewSample as Sample } from "#contracts/preview.ts";
 import { columnsFor, DataTable } from "../../../../lib/data-table.tsx";
 import { ErrorAlert } from "../../../../lib/error-detail.tsx";
+import { countOf } from "../../../../lib/format.ts";
 
 type Disagreement = Sample["disagreements"][number];
 type ColumnRow = PreviewColumn & { disagreement: Disagreement | undefined };
 
-const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
 
 /** "BIGINT in 1 file, DOUBLE in 2 files → DOUBLE": the counts behind a widened type. */
 export function disagreementText(d: Disagreement): string {
-  return `${d.types.map((t) => `${t.type} in ${plural(t.keys.length, "file")}`).join(", ")} → ${d.type}`;
+  return `${d.types.map((t) => `${t.type} in ${countOf(t.keys.length, "file")}`).join(", ")} → ${d.type}`;
 }
 
 const column = columnsFor<ColumnRow>();
@@ -51,10 +51,10 @@ export const INFERRED_BY_TEXT: Record<Sample["inferred_by"], string> = {
 export function typedFromText(sample: Sample): string {
   const rows = sample.typed_from.reduce((n, f) => n + f.rows, 0);
   const files = sample.typed_from.length;
-  const what = `Column types from ${plural(files, "file")} (${plural(rows, "row")})`;
+  const what = `Column types from ${countOf(files, "file")} (${countOf(rows, "row")})`;
   return files === 1
     ? `${what}: this object only, as no other object in scope has its extension${sample.typing_left_out.length > 0 ? " and could be read" : ""}.`
-    : `${what}: this object and the ${plural(files - 1, "other")} read with it (the newest and the oldest in scope). Each type takes the values of all of them.`;
+    : `${what}: this object and the ${countOf(files - 1, "other")} read with it (the newest and the oldest in scope). Each type takes the values of all of them.`;
 }
 
 export const MATCH_BY_TEXT: Record<Sample["match_by"], string> = {
