@@ -72,6 +72,8 @@ export interface WorkerEnv {
   dsn: string;
   stopWarehouse(): Promise<void>;
   startWarehouseAgain(): Promise<void>;
+  /** Starts the dev warehouse again if a test stopped it and did not (it failed mid-outage). */
+  ensureWarehouseUp(): Promise<void>;
   wh: DatabendWarehouse;
   store: TaskStore;
   sources: DataSourceStore;
@@ -180,6 +182,7 @@ export function useWorkerEnv(set: (env: WorkerEnv) => void, options: Parameters<
   });
   afterEach(async () => {
     await env?.stopSupervisors();
+    await env?.ensureWarehouseUp();
   });
 }
 
@@ -279,6 +282,7 @@ export async function startWorkerEnv(
     ? { dsn: externalDsn, port: 0, stop: async () => {} }
     : await startWarehouse({ port: 0, dataDir, log: false });
   const dsn = warehouse.dsn;
+  let warehouseDown = false;
   const whPort = warehouse.port;
   const endpoint = sandbox.url;
   const s3 = new S3Client({ endpoint, region: REGION, credentials: CUSTOMER, forcePathStyle: true });
@@ -305,9 +309,15 @@ export async function startWorkerEnv(
     dsn,
     async stopWarehouse() {
       await warehouse.stop();
+      warehouseDown = true;
     },
     async startWarehouseAgain() {
       warehouse = await startWarehouse({ port: whPort, dataDir, log: false });
+      warehouseDown = false;
+    },
+    async ensureWarehouseUp() {
+      // A test that failed mid-outage must not leave the next test without Databend.
+      if (warehouseDown) await this.startWarehouseAgain();
     },
     wh,
     store,
