@@ -22,7 +22,11 @@ import { VIEWPORTS } from "./viewports.ts";
 
 /** Every Region the AWS setup guide's commands and documents name. */
 async function setupRegions(page: Page): Promise<string[]> {
-  const text = (await page.getByRole("complementary", { name: "AWS setup" }).textContent()) ?? "";
+  const guide = page.getByRole("complementary", { name: "AWS setup" });
+  // On a narrow screen the guide's steps start collapsed to their titles: open each, as a person would.
+  const closed = guide.locator('button[aria-expanded="false"]');
+  while ((await closed.count()) > 0) await closed.first().click();
+  const text = (await guide.textContent()) ?? "";
   const found = new Set<string>();
   for (const m of text.matchAll(/--region\s+'?([a-z0-9-]+)|arn:aws[a-z-]*:sqs:([a-z0-9-]+):|sqs\.([a-z0-9-]+)\.amazonaws/g)) {
     found.add((m[1] ?? m[2] ?? m[3])!);
