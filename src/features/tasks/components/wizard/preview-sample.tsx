@@ -199,7 +199,7 @@ export function PreviewSample({
       <Text size="sm" c="dimmed">
         {sample.rows.length === 0
           ? "The sample has no rows."
-          : `The first ${sample.rows.length} row${sample.rows.length === 1 ? "" : "s"}${sample.truncated ? " (long values cut)" : ""}:`}
+          : `${sample.rows.length === 1 ? "The first row" : `The first ${countOf(sample.rows.length, "row")}`}${sample.truncated ? " (long values cut)" : ""}:`}
       </Text>
       {sample.rows.length > 0 ? <SampleRows sample={sample} /> : null}
     </Stack>
