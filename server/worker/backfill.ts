@@ -18,14 +18,13 @@ import { classifyAwsError, PERMANENT_AWS_KINDS } from "../aws/errors.ts";
 import { errorText, excerpt, scrubSecrets, SENTENCE_MAX } from "../error-text.ts";
 import type { BackfillProgress } from "../store/backfills.ts";
 import type { RunnableTask, TaskStore } from "../store/tasks.ts";
-import type { Settlement } from "./acknowledger.ts";
+import type { Settlement } from "./settle.ts";
 import type { WorkerConfig } from "./config.ts";
-import { keyAddressProblem, type S3ObjectRef } from "./events.ts";
+import { keyAddressProblem, ledgerObject, type S3ObjectRef } from "./events.ts";
 import type { TaskMetrics } from "./metrics.ts";
 import { BatchTally } from "./run-record.ts";
-import { ledgerObject, sleep } from "./runner-support.ts";
-import type { Settler, VersionLoader } from "./version-loader.ts";
-import { backoff, MAX_PAUSE_MS } from "./backoff.ts";
+import type { Settler, VersionLoader } from "./load/load-versions.ts";
+import { backoff, MAX_PAUSE_MS, sleep } from "./backoff.ts";
 
 /** A reconcile lists objects modified since the previous reconcile's start minus this. */
 export const RECONCILE_MARGIN_MS = 15 * 60_000;

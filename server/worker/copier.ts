@@ -11,7 +11,7 @@ import { buildCopyInto, s3ConnectionOf, secretsOf, type S3Connection } from "../
 import { errorText, scrubSecrets } from "../error-text.ts";
 import type { RunnableTask } from "../store/tasks.ts";
 import type { CredentialCache } from "./credentials.ts";
-import { resultKey } from "./loader.ts";
+import { resultKey } from "./load/load-items.ts";
 import type { TaskMetrics } from "./metrics.ts";
 
 /** How often a runner drops receipts past their retention. */

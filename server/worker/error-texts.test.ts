@@ -5,9 +5,9 @@
 import { describe, expect, it } from "vitest";
 import { toWarehouseError } from "../databend/client.ts";
 import type { VersionsLoad } from "./copier.ts";
-import { loadItems, type FileOutcome } from "./loader.ts";
-import { queueProblem } from "./receiver.ts";
-import { REASONS, resolveVersions } from "./versions.ts";
+import { loadItems, type FileOutcome } from "./load/load-items.ts";
+import { queueProblem } from "./receive.ts";
+import { REASONS, resolveVersions } from "./load/plan-versions.ts";
 
 const FRAMING = /APIError|QueryFailed|AuthFailure|\[v0\.|Backtrace|reqwest|request_kind|\.rs:\d+|^\s*\d+: \S+::/m;
 

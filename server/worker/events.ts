@@ -12,6 +12,7 @@
 // Bodies that SNS wrapped (`Type: Notification`, `Message: "<json>"`) are unwrapped first.
 import { isFolderMarker, scopeMiss } from "#contracts/aws-names.ts";
 import { excerpt, oneLine } from "../error-text.ts";
+import type { LedgerObject } from "../store/tasks.ts";
 
 export interface S3ObjectRef {
   bucket: string;
@@ -197,4 +198,9 @@ export function parseBody(body: string | undefined, scope: TaskScope): ParsedBod
     records.push(outcome);
   }
   return { kind: "records", records };
+}
+
+/** The ledger's view of an event's object (the message id, when given, names who loaded it). */
+export function ledgerObject(object: S3ObjectRef, messageId?: string): LedgerObject {
+  return { bucket: object.bucket, key: object.key, etag: object.eTag, sequencer: object.sequencer, message_id: messageId };
 }

@@ -2,7 +2,7 @@
 // and the run record it becomes in run history.
 import type { RunError, RunSkip, RunStatus } from "#contracts/task.ts";
 import type { LedgerObject, RunInput } from "../store/tasks.ts";
-import type { Settlement } from "./acknowledger.ts";
+import type { Settlement } from "./settle.ts";
 
 export class BatchTally {
   readonly startedAt = new Date().toISOString();

@@ -22,7 +22,7 @@ import {
 import type { Warehouse } from "../databend/client.ts";
 import { checkTarget, targetProblem } from "../databend/target-check.ts";
 import type { RunnableTask, TaskStore } from "../store/tasks.ts";
-import { Acknowledger } from "./acknowledger.ts";
+import { Acknowledger } from "./settle.ts";
 import { Backfiller } from "./backfill.ts";
 import { Batcher } from "./batcher.ts";
 import type { WorkerConfig } from "./config.ts";
@@ -30,13 +30,11 @@ import { Copier } from "./copier.ts";
 import { CredentialCache } from "./credentials.ts";
 import { taskMetrics, type TaskMetrics } from "./metrics.ts";
 import { SqsQueue, type MessageQueue, type QueueMessage } from "./queue.ts";
-import { Receiver } from "./receiver.ts";
+import { Receiver, type BatchItem } from "./receive.ts";
 import { BatchTally, abandonedRun } from "./run-record.ts";
 import { errorText } from "../error-text.ts";
-import { sleep, type BatchItem } from "./runner-support.ts";
-import { VersionLoader } from "./version-loader.ts";
-
-export type { BatchItem } from "./runner-support.ts";
+import { sleep } from "./backoff.ts";
+import { VersionLoader } from "./load/load-versions.ts";
 
 export interface RunnerDeps {
   store: TaskStore;

@@ -157,7 +157,7 @@ function plural(n: number, one: string, many = `${one}s`): string {
 // a receive of an empty queue returns nothing and counts toward nothing, and still answers
 // AccessDenied when the role lacks the permission. When the queue holds messages it does not receive:
 // the permission is then neither proven nor refuted, and the task's own first receive proves it (a
-// refusal stops the task with the missing permission in words: server/worker/receiver.ts). That is
+// refusal stops the task with the missing permission in words: server/worker/receive.ts). That is
 // said neutrally (skip, not a warning, issue 17 item 8): right after setup the queue always holds a
 // message, because S3 sends s3:TestEvent when a notification configuration is saved
 // (https://docs.aws.amazon.com/AmazonS3/latest/userguide/notification-content-structure.html), so a

@@ -5,18 +5,18 @@
 // means for its messages and the ledger.
 // About 350 lines: the outcome rules below read best next to the load they follow.
 import type { Logger } from "pino";
-import type { WarehouseError } from "../databend/client.ts";
-import type { ClaimedObject, LedgerObject, RunnableTask, TaskStore } from "../store/tasks.ts";
-import type { Acknowledger, Settlement } from "./acknowledger.ts";
-import type { WorkerConfig } from "./config.ts";
-import type { Copier, VersionsLoad } from "./copier.ts";
-import type { S3ObjectRef } from "./events.ts";
-import { loadItems, type FileOutcome, type LoadItem } from "./loader.ts";
-import { DEFERRALS, type BatchTally } from "./run-record.ts";
-import { DETAIL_MAX, detailOf, errorText, excerpt, SENTENCE_MAX } from "../error-text.ts";
-import { ledgerObject, sleep, type BatchItem } from "./runner-support.ts";
-import { REASONS, resolveVersions } from "./versions.ts";
-import { backoff, MAX_PAUSE_MS } from "./backoff.ts";
+import type { WarehouseError } from "../../databend/client.ts";
+import type { ClaimedObject, LedgerObject, RunnableTask, TaskStore } from "../../store/tasks.ts";
+import type { Acknowledger, Settlement } from "../settle.ts";
+import type { WorkerConfig } from "../config.ts";
+import type { Copier, VersionsLoad } from "../copier.ts";
+import { loadItems, type FileOutcome, type LoadItem } from "./load-items.ts";
+import { DEFERRALS, type BatchTally } from "../run-record.ts";
+import { DETAIL_MAX, detailOf, errorText, excerpt, SENTENCE_MAX } from "../../error-text.ts";
+import { ledgerObject, type S3ObjectRef } from "../events.ts";
+import type { BatchItem } from "../receive.ts";
+import { REASONS, resolveVersions } from "./plan-versions.ts";
+import { backoff, MAX_PAUSE_MS, sleep } from "../backoff.ts";
 
 export interface VersionLoaderDeps {
   task: RunnableTask;

@@ -6,13 +6,20 @@ import type { Logger } from "pino";
 import { PERMANENT_AWS_KINDS, classifyAwsError, type AwsErrorKind } from "../aws/errors.ts";
 import { DETAIL_MAX, errorText, excerpt, scrubSecrets } from "../error-text.ts";
 import type { TaskStore } from "../store/tasks.ts";
-import type { Acknowledger } from "./acknowledger.ts";
+import type { Acknowledger } from "./settle.ts";
 import type { WorkerConfig } from "./config.ts";
 import type { TaskMetrics } from "./metrics.ts";
-import { parseBody, type TaskScope } from "./events.ts";
+import { ledgerObject, parseBody, type S3ObjectRef, type TaskScope } from "./events.ts";
 import type { MessageQueue, QueueMessage } from "./queue.ts";
-import { ledgerObject, sleep, type BatchItem } from "./runner-support.ts";
-import { backoff, MAX_PAUSE_MS } from "./backoff.ts";
+import { backoff, MAX_PAUSE_MS, sleep } from "./backoff.ts";
+
+/** What the receive side hands to the batcher: one entry per record (or per message without records). */
+export type BatchItem =
+  | { kind: "object"; messageId: string; object: S3ObjectRef }
+  | { kind: "duplicate"; messageId: string; object: S3ObjectRef }
+  | { kind: "skip"; messageId: string; key: string | undefined; reason: string }
+  | { kind: "test"; messageId: string; bucket: string | undefined }
+  | { kind: "invalid"; messageId: string; reason: string };
 
 /** Permanent AWS refusals in a row before the task fails (one could be a blip in IAM propagation). */
 const FATAL_AFTER = 3;

@@ -11,8 +11,8 @@
 //   out by name and the rest retried; only an error that names no file falls back to halving.
 //   Errors that affect every file alike (Databend unreachable, credentials refused, target
 //   unusable) stop the batch at once.
-import { WarehouseError } from "../databend/client.ts";
-import type { VersionsLoad } from "./copier.ts";
+import { WarehouseError } from "../../databend/client.ts";
+import type { VersionsLoad } from "../copier.ts";
 
 /** One object version to load (its ETag is the caller's: `copy` is given keys). */
 export interface LoadItem {

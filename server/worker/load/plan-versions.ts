@@ -4,8 +4,8 @@
 // (that content's own event loads it). Before claiming, a HEAD is made only where the answer
 // matters (the event has no ETag, or several ETags of one key meet in a batch); every load then
 // HEADs its objects inside its transaction, after the COPY (server/worker/copier.ts).
-import { DETAIL_MAX, errorText, excerpt, scrubSecrets } from "../error-text.ts";
-import type { S3ObjectRef } from "./events.ts";
+import { DETAIL_MAX, errorText, excerpt, scrubSecrets } from "../../error-text.ts";
+import type { S3ObjectRef } from "../events.ts";
 
 /** The current ETag of a key (quotes stripped), null when the object is gone, undefined when unknown. */
 export type HeadEtag = (key: string) => Promise<string | null | undefined>;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { Acknowledger } from "./acknowledger.ts";
+import { Acknowledger } from "./settle.ts";
 import type { BatchEntryFailure, MessageQueue, QueueMessage } from "./queue.ts";
 
 /** An in-memory stand-in for the SQS calls the acknowledger makes (the real queue is exercised in tests/worker*.test.ts). */
