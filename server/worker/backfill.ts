@@ -11,17 +11,14 @@
 // one's start minus RECONCILE_MARGIN_MS: objects whose S3 events were lost get loaded (Databricks
 // Auto Loader's cloudFiles.backfillInterval does this for its file notification mode).
 import { ListObjectsV2Command, type S3Client, type _Object } from "@aws-sdk/client-s3";
-import type { Logger } from "pino";
 import type { BackfillJob } from "#contracts/backfill.ts";
 import { isFolderMarker, keyInScope } from "#contracts/aws-names.ts";
 import { classifyAwsError, PERMANENT_AWS_KINDS } from "../aws/errors.ts";
 import { errorText, excerpt, scrubSecrets, SENTENCE_MAX } from "../error-text.ts";
 import type { BackfillProgress } from "../store/backfills.ts";
-import type { RunnableTask, TaskStore } from "../store/tasks.ts";
 import type { Settlement } from "./settle.ts";
-import type { WorkerConfig } from "./config.ts";
 import { keyAddressProblem, ledgerObject, type S3ObjectRef } from "./events.ts";
-import type { TaskMetrics } from "./metrics.ts";
+import type { TaskContext, TaskFailure } from "./context.ts";
 import { BatchTally } from "./run-record.ts";
 import type { Settler, VersionLoader } from "./load/load-versions.ts";
 import { backoff, MAX_PAUSE_MS, sleep } from "./backoff.ts";
@@ -31,20 +28,12 @@ export const RECONCILE_MARGIN_MS = 15 * 60_000;
 /** How long a backfill's batch waits for keys another worker (or an event batch) is loading. */
 const HELD_WAIT_MAX_MS = 5 * 60_000;
 
-export interface BackfillDeps {
-  task: RunnableTask;
-  cfg: WorkerConfig;
-  store: TaskStore;
-  s3: S3Client | undefined;
-  versions: VersionLoader;
-  log: Logger;
-  metrics: TaskMetrics;
-  stopping(): boolean;
-  abandoned(): boolean;
-  signal: AbortSignal;
-  /** The task cannot go on (the target is gone): fail it with this sentence. */
-  fail(reason: string, detail?: string): void;
-}
+/**
+ * The task cannot go on (the target is gone): fail it. A callback rather than an outcome the
+ * runner acts on: the task must stop at once (no further page starts), while the page in hand
+ * still records its run, so the failure cannot wait for the loop to return.
+ */
+export type FailTask = (failure: TaskFailure) => void;
 
 /** What each listed object's load came to, by its id in the batch (the backfill's Settler). */
 class Book implements Settler {
@@ -95,14 +84,14 @@ export function objectsInScope(
 }
 
 export class Backfiller {
-  private readonly deps: BackfillDeps;
+  private readonly deps: TaskContext & { s3: S3Client | undefined; versions: VersionLoader; fail: FailTask };
   private readonly leaseMs: number;
   /** Resolves when the loop has ended (after stop). */
   private loopDone: Promise<void> = Promise.resolve();
 
-  constructor(deps: BackfillDeps) {
-    this.deps = deps;
-    this.leaseMs = deps.cfg.claimLeaseSeconds * 1000;
+  constructor(ctx: TaskContext, s3: S3Client | undefined, versions: VersionLoader, fail: FailTask) {
+    this.deps = { ...ctx, s3, versions, fail };
+    this.leaseMs = ctx.cfg.claimLeaseSeconds * 1000;
   }
 
   start(): void {
@@ -118,7 +107,7 @@ export class Backfiller {
     const { deps } = this;
     const every = deps.task.config.reconcile_every_minutes ?? null;
     const checkMs = Math.max(200, deps.cfg.pollMs * 5);
-    while (!deps.stopping()) {
+    while (!deps.state.stopping) {
       try {
         if (every !== null) {
           if (await deps.store.startReconcileIfDue(deps.task.id, every, RECONCILE_MARGIN_MS)) deps.log.info({ everyMinutes: every }, "reconcile started");
@@ -148,7 +137,7 @@ export class Backfiller {
     let failedPages = 0;
     try {
       for (;;) {
-        if (deps.stopping() || cancelled) break;
+        if (deps.state.stopping || cancelled) break;
         const page = await this.list(startAfter);
         if (page === "interrupted") break;
         if ("error" in page) {
@@ -215,7 +204,7 @@ export class Backfiller {
         );
         return { contents: out.Contents ?? [], truncated: out.IsTruncated === true };
       } catch (error) {
-        if (deps.stopping()) return "interrupted";
+        if (deps.state.stopping) return "interrupted";
         const classified = classifyAwsError(error);
         deps.metrics.awsError(classified.kind);
         const detail = scrubSecrets(errorText(error));
@@ -273,7 +262,7 @@ export class Backfiller {
     const heldSince = Date.now();
     for (;;) {
       await deps.versions.load(pending, tally, { settle: book, park: false });
-      if (deps.abandoned() || deps.stopping()) return "interrupted";
+      if (deps.state.abandoned || deps.state.stopping) return "interrupted";
       // Keys another worker or an event batch is loading now: look again shortly. Their load either
       // lands in the ledger (then this one finds it loaded) or lets go (then this one loads it).
       const held = pending.filter((o) => book.outcome.get(o.messageId) === "deferred");
@@ -288,7 +277,7 @@ export class Backfiller {
       await sleep(Math.min(1000, this.leaseMs / 4), deps.signal);
       pending = held;
     }
-    if (tally.fatal) deps.fail(tally.fatal, tally.fatalDetail);
+    if (tally.fatal) deps.fail({ reason: tally.fatal, detail: tally.fatalDetail });
 
     let resolved = 0;
     for (const o of toLoad) {

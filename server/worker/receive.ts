@@ -1,17 +1,17 @@
-// The receive side of a task runner: several long polls in flight, each message parsed into batch
-// items and tracked by the acknowledger, objects the ledger already loaded marked as duplicates
-// early. Receiving pauses while the runner is busy (full batcher, Databend unreachable) and backs
-// off after errors; AWS refusals that persist fail the task.
-import type { Logger } from "pino";
+// Step 1 of the pipeline (pipeline.ts), receive and handle each message: several long polls in
+// flight; each message handled into batch items (its records parsed by events.ts), tracked by the
+// settle step, objects the ledger already loaded marked as duplicates early, the items handed to
+// the batcher. Receiving pauses while the pipeline is busy (full batcher, too much tracked,
+// Databend unreachable, S3 refusing Databend) and backs off after errors; AWS refusals that
+// persist end the loop with a failure the runner acts on.
 import { PERMANENT_AWS_KINDS, classifyAwsError, type AwsErrorKind } from "../aws/errors.ts";
 import { DETAIL_MAX, errorText, excerpt, scrubSecrets } from "../error-text.ts";
-import type { TaskStore } from "../store/tasks.ts";
+import type { Batcher } from "./batcher.ts";
 import type { Acknowledger } from "./settle.ts";
-import type { WorkerConfig } from "./config.ts";
-import type { TaskMetrics } from "./metrics.ts";
 import { ledgerObject, parseBody, type S3ObjectRef, type TaskScope } from "./events.ts";
 import type { MessageQueue, QueueMessage } from "./queue.ts";
 import { backoff, MAX_PAUSE_MS, sleep } from "./backoff.ts";
+import { pauseReceiving, type TaskContext, type TaskFailure } from "./context.ts";
 
 /** What the receive side hands to the batcher: one entry per record (or per message without records). */
 export type BatchItem =
@@ -24,22 +24,8 @@ export type BatchItem =
 /** Permanent AWS refusals in a row before the task fails (one could be a blip in IAM propagation). */
 const FATAL_AFTER = 3;
 
-export interface ReceiverDeps {
-  taskId: string;
-  scope: TaskScope;
-  queue: MessageQueue;
-  ack: Acknowledger;
-  store: TaskStore;
-  cfg: WorkerConfig;
-  log: Logger;
-  metrics?: TaskMetrics;
-  /** Whether receiving should wait (batcher full, too much tracked, Databend unreachable). */
-  busy(): boolean;
-  stopping(): boolean;
-  /** Hands parsed items to the batcher. */
-  add(item: BatchItem): void;
-  fail(reason: string, detail?: string): void;
-}
+/** How a receive loop ended: the task stopped, or the queue keeps refusing us (fail the task). */
+export type ReceiveEnd = { kind: "stopped" } | ({ kind: "fatal" } & TaskFailure);
 
 /**
  * What went wrong reading the queue, in words for the operator (the AWS SDK's own text is the
@@ -78,17 +64,24 @@ export function queueProblem(kind: AwsErrorKind, code: string): string {
 }
 
 export class Receiver {
-  private readonly deps: ReceiverDeps;
+  private readonly ctx: TaskContext;
+  private readonly queue: MessageQueue;
+  private readonly ack: Acknowledger;
+  private readonly batcher: Batcher<BatchItem>;
+  private readonly scope: TaskScope;
   /** Aborts waits at once on stop; long polls get their own signal (see `abortPolls`). */
   private readonly stopSignal = new AbortController();
   private readonly pollSignal = new AbortController();
-  private pausedUntil = 0;
   private failures = 0;
   private fatalStreak = 0;
   private received = 0;
 
-  constructor(deps: ReceiverDeps) {
-    this.deps = deps;
+  constructor(ctx: TaskContext, queue: MessageQueue, ack: Acknowledger, batcher: Batcher<BatchItem>) {
+    this.ctx = ctx;
+    this.queue = queue;
+    this.ack = ack;
+    this.batcher = batcher;
+    this.scope = { bucket: ctx.task.source.bucket, prefix: ctx.task.config.prefix, suffix: ctx.task.config.suffix };
   }
 
   /** Messages received since the last call (for the next run record). */
@@ -96,11 +89,6 @@ export class Receiver {
     const n = this.received;
     this.received = 0;
     return n;
-  }
-
-  /** Holds receiving off for a while (e.g. S3 refused Databend: fresh credentials need time). */
-  pauseFor(ms: number): void {
-    this.pausedUntil = Math.max(this.pausedUntil, Date.now() + ms);
   }
 
   /** Stop waiting between polls; polls in flight run to their end (see `abortPolls`). */
@@ -117,36 +105,44 @@ export class Receiver {
     this.pollSignal.abort();
   }
 
-  async loop(index: number): Promise<void> {
-    const { deps } = this;
+  /** Whether receiving should wait: a full batcher, too much tracked, Databend unreachable. */
+  private busy(): boolean {
+    const { cfg, state } = this.ctx;
+    return state.holding > 0 || this.batcher.full || this.ack.size >= cfg.batchMaxFiles * (cfg.loadConcurrency + 1);
+  }
+
+  async loop(index: number): Promise<ReceiveEnd> {
+    const { cfg, log, state } = this.ctx;
+    const { ack } = this;
     const signal = this.stopSignal.signal;
     // Spread the first calls a little so loops do not move in lockstep.
     await sleep(index * 25, signal);
-    while (!deps.stopping()) {
-      if (deps.busy() || Date.now() < this.pausedUntil) {
-        await sleep(Math.min(100, Math.max(10, this.pausedUntil - Date.now())), signal);
+    while (!state.stopping) {
+      if (this.busy() || Date.now() < state.receivePausedUntil) {
+        await sleep(Math.min(100, Math.max(10, state.receivePausedUntil - Date.now())), signal);
         continue;
       }
       let messages: QueueMessage[];
       try {
-        messages = await deps.queue.receive({
+        messages = await this.queue.receive({
           maxMessages: 10,
-          waitSeconds: deps.cfg.waitSeconds,
-          visibilitySeconds: deps.cfg.visibilitySeconds,
+          waitSeconds: cfg.waitSeconds,
+          visibilitySeconds: cfg.visibilitySeconds,
           signal: this.pollSignal.signal,
         });
         this.fatalStreak = 0;
-        if (messages.length > 0) deps.log.debug({ loop: index, messages: messages.length }, "received");
+        if (messages.length > 0) log.debug({ loop: index, messages: messages.length }, "received");
       } catch (error) {
-        if (deps.stopping()) break;
-        await this.onError(error);
+        if (state.stopping) break;
+        const fatal = await this.onError(error);
+        if (fatal) return fatal;
         continue;
       }
-      if (deps.stopping()) {
+      if (state.stopping) {
         // Received while stopping: give them straight back.
         for (const m of messages) {
-          deps.ack.track(m, 1);
-          deps.ack.release(m.messageId);
+          ack.track(m, 1);
+          ack.release(m.messageId);
         }
         break;
       }
@@ -154,45 +150,47 @@ export class Receiver {
         await this.accept(messages);
       } catch (error) {
         // Never lose the loop: give the messages back and note why.
-        deps.log.error({ err: errorText(error) }, "handling received messages failed");
-        for (const m of messages) deps.ack.release(m.messageId);
+        log.error({ err: errorText(error) }, "handling received messages failed");
+        for (const m of messages) ack.release(m.messageId);
       }
     }
+    return { kind: "stopped" };
   }
 
-  private async onError(error: unknown): Promise<void> {
+  /** A failed receive: backs off and reports it, or, after FATAL_AFTER permanent refusals, ends the loop. */
+  private async onError(error: unknown): Promise<ReceiveEnd | undefined> {
     // The SDK's text goes to the detail; the operator reads what happened and what to change.
     const text = scrubSecrets(errorText(error));
     const detail = excerpt(text, DETAIL_MAX);
     const classified = classifyAwsError(error);
-    this.deps.metrics?.awsError(classified.kind);
+    this.ctx.metrics.awsError(classified.kind);
     const problem = queueProblem(classified.kind, classified.code);
     if (PERMANENT_AWS_KINDS.has(classified.kind)) {
       this.fatalStreak++;
       if (this.fatalStreak >= FATAL_AFTER) {
-        this.deps.fail(`Cannot read the queue: ${problem}. Fix it, then start the task again.`, detail);
-        return;
+        return { kind: "fatal", reason: `Cannot read the queue: ${problem}. Fix it, then start the task again.`, detail };
       }
     }
     this.failures++;
     const delay = backoff(this.failures, 500, MAX_PAUSE_MS);
-    this.deps.log.warn({ err: text, retryInMs: delay }, "receive failed");
-    await this.deps.store.reportError(this.deps.taskId, `Receiving from the queue failed: ${problem}. Retrying.`, detail);
-    this.pauseFor(delay);
+    this.ctx.log.warn({ err: text, retryInMs: delay }, "receive failed");
+    await this.ctx.store.reportError(this.ctx.task.id, `Receiving from the queue failed: ${problem}. Retrying.`, detail);
+    pauseReceiving(this.ctx.state, delay);
+    return undefined;
   }
 
-  /** Parses received messages into batch items; marks objects the ledger says are loaded. */
+  /** Handles received messages: parses them into batch items, marks objects the ledger says are loaded. */
   async accept(messages: QueueMessage[]): Promise<void> {
-    const { deps } = this;
+    const { ctx, ack } = this;
     const items: BatchItem[] = [];
     for (const message of messages) {
-      if (deps.ack.has(message.messageId)) {
+      if (ack.has(message.messageId)) {
         // SQS handed us a message we are still working on: keep the newer receipt handle only.
-        deps.ack.track(message, 0);
+        ack.track(message, 0);
         continue;
       }
       this.received++;
-      const parsed = parseBody(message.body, deps.scope);
+      const parsed = parseBody(message.body, this.scope);
       const mine: BatchItem[] = [];
       if (parsed.kind === "invalid") mine.push({ kind: "invalid", messageId: message.messageId, reason: parsed.reason });
       else if (parsed.kind === "test_event") mine.push({ kind: "test", messageId: message.messageId, bucket: parsed.bucket });
@@ -202,22 +200,22 @@ export class Receiver {
           else mine.push({ kind: "object", messageId: message.messageId, object: record.object });
         }
       }
-      deps.ack.track(message, mine.length);
+      ack.track(message, mine.length);
       items.push(...mine);
     }
     const objects = items.filter((i) => i.kind === "object");
     if (objects.length > 0) {
-      const loaded = await deps.store.loadedAmong(deps.taskId, objects.map((i) => ledgerObject(i.object, i.messageId)));
+      const loaded = await ctx.store.loadedAmong(ctx.task.id, objects.map((i) => ledgerObject(i.object, i.messageId)));
       objects.forEach((item, index) => {
         if (loaded.has(index)) (item as BatchItem).kind = "duplicate";
       });
     }
     // A stop may have begun while the store answered: give them back as above.
-    if (deps.stopping()) {
-      for (const id of new Set(items.map((i) => i.messageId))) deps.ack.release(id);
+    if (ctx.state.stopping) {
+      for (const id of new Set(items.map((i) => i.messageId))) ack.release(id);
       return;
     }
-    for (const item of items) deps.add(item);
-    deps.log.debug({ items: items.length, tracked: deps.ack.size }, "accepted");
+    for (const item of items) this.batcher.add(item);
+    ctx.log.debug({ items: items.length, tracked: ack.size }, "accepted");
   }
 }

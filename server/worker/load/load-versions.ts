@@ -4,42 +4,19 @@
 // Copier.loadVersions, loader.ts), a hold while Databend does not answer, and what each outcome
 // means for its messages and the ledger.
 // About 350 lines: the outcome rules below read best next to the load they follow.
-import type { Logger } from "pino";
 import type { WarehouseError } from "../../databend/client.ts";
-import type { ClaimedObject, LedgerObject, RunnableTask, TaskStore } from "../../store/tasks.ts";
+import type { ClaimedObject, LedgerObject, TaskStore } from "../../store/tasks.ts";
 import type { Acknowledger, Settlement } from "../settle.ts";
-import type { WorkerConfig } from "../config.ts";
 import type { Copier, VersionsLoad } from "../copier.ts";
 import { loadItems, type FileOutcome, type LoadItem } from "./load-items.ts";
 import { DEFERRALS, type BatchTally } from "../run-record.ts";
 import { DETAIL_MAX, detailOf, errorText, excerpt, SENTENCE_MAX } from "../../error-text.ts";
 import { ledgerObject, type S3ObjectRef } from "../events.ts";
+import type { Batcher } from "../batcher.ts";
+import { pauseReceiving, type TaskContext } from "../context.ts";
 import type { BatchItem } from "../receive.ts";
 import { REASONS, resolveVersions } from "./plan-versions.ts";
 import { backoff, MAX_PAUSE_MS, sleep } from "../backoff.ts";
-
-export interface VersionLoaderDeps {
-  task: RunnableTask;
-  cfg: WorkerConfig;
-  store: TaskStore;
-  copier: Copier;
-  ack: Acknowledger;
-  log: Logger;
-  stopping(): boolean;
-  abandoned(): boolean;
-  /** Aborts waits when the runner stops. */
-  signal: AbortSignal;
-  /** Back into the batcher (or back to the queue when stopping). */
-  requeue(item: BatchItem): void;
-  /** Hold off receiving for a while. */
-  pauseReceiving(ms: number): void;
-  /** Receiving stops while this is above zero. */
-  holding(delta: 1 | -1): void;
-  /** `message`: the operator's sentence; `detail`: Databend's own text behind it. */
-  reportError(message: string, detail?: string): Promise<void>;
-  /** The error `message` reported no longer holds. */
-  clearError(message: string): Promise<void>;
-}
 
 
 /**
@@ -68,22 +45,29 @@ interface VersionEntry {
 }
 
 export class VersionLoader {
-  private readonly deps: VersionLoaderDeps;
+  private readonly ctx: TaskContext;
+  private readonly copier: Copier;
+  private readonly ack: Acknowledger;
+  /** Where parked items go back to when the load they waited for ends. */
+  private readonly batcher: Batcher<BatchItem>;
   /** Keys a batch of this runner is loading now (one version of a key at a time). */
   private readonly keysInFlight = new Set<string>();
   /** Items waiting for a key in `keysInFlight`, handed back when its load ends. */
   private readonly parked = new Map<string, BatchItem[]>();
   private accessFailures = 0;
 
-  constructor(deps: VersionLoaderDeps) {
-    this.deps = deps;
+  constructor(ctx: TaskContext, copier: Copier, ack: Acknowledger, batcher: Batcher<BatchItem>) {
+    this.ctx = ctx;
+    this.copier = copier;
+    this.ack = ack;
+    this.batcher = batcher;
   }
 
-  async load(objects: { messageId: string; object: S3ObjectRef }[], tally: BatchTally, via: LoadVia = { settle: this.deps.ack, park: true }): Promise<void> {
-    const { deps } = this;
+  async load(objects: { messageId: string; object: S3ObjectRef }[], tally: BatchTally, via: LoadVia = { settle: this.ack, park: true }): Promise<void> {
+    const { ctx } = this;
     const { settle } = via;
     // Which version each event is about: no ETag, or several ETags of one key, is settled by a HEAD.
-    const resolved = await resolveVersions(objects.map((o) => ({ item: o.messageId, object: o.object })), (key) => deps.copier.headEtag(key));
+    const resolved = await resolveVersions(objects.map((o) => ({ item: o.messageId, object: o.object })), (key) => this.copier.headEtag(key));
     const loadedBefore = await this.loadedAfterAll(resolved.drop.filter((d) => d.decision.kind === "superseded").map((d) => d.object));
     for (const d of resolved.drop) {
       const version = `${d.object.key}\u0000${d.object.eTag}`;
@@ -136,7 +120,7 @@ export class VersionLoader {
     if (byVersion.size === 0) return;
 
     const ledger = [...byVersion.values()].map((e) => ledgerObject(e.object, e.messageIds[0]));
-    const leaseMs = deps.cfg.claimLeaseSeconds * 1000;
+    const leaseMs = ctx.cfg.claimLeaseSeconds * 1000;
     // The keys are this runner's from here on, before the claim is awaited, so a later batch of
     // this runner parks (events) or defers (backfill) them here; the claim statement refuses a
     // live claim to its own worker too, which keeps two loads of one key apart whatever the order.
@@ -144,7 +128,7 @@ export class VersionLoader {
     for (const key of reserved) this.keysInFlight.add(key);
     let claim: Awaited<ReturnType<TaskStore["claim"]>>;
     try {
-      claim = await deps.store.claim(deps.task.id, deps.cfg.workerId, ledger, leaseMs);
+      claim = await ctx.store.claim(ctx.task.id, ctx.cfg.workerId, ledger, leaseMs);
     } catch (error) {
       for (const key of reserved) this.letGo(key);
       throw error;
@@ -160,15 +144,15 @@ export class VersionLoader {
     }
     for (const { object, leaseMsLeft } of claim.held) {
       // Another worker is loading this key now; look again when its claim would have ended.
-      const seconds = Math.max(1, Math.min(deps.cfg.visibilitySeconds, Math.ceil(leaseMsLeft / 1000)));
+      const seconds = Math.max(1, Math.min(ctx.cfg.visibilitySeconds, Math.ceil(leaseMsLeft / 1000)));
       for (const id of entryOf(object).messageIds) {
         tally.noteDeferred(id, object.key, DEFERRALS.heldElsewhere(seconds));
         tally.note(id, settle.defer(id, seconds));
       }
     }
     const extend = setInterval(() => {
-      deps.store.extendClaims(deps.task.id, deps.cfg.workerId, claim.claimed, leaseMs).catch((error: unknown) => {
-        deps.log.warn({ err: errorText(error) }, "extending claims failed");
+      ctx.store.extendClaims(ctx.task.id, ctx.cfg.workerId, claim.claimed, leaseMs).catch((error: unknown) => {
+        ctx.log.warn({ err: errorText(error) }, "extending claims failed");
       });
     }, Math.max(500, leaseMs / 3));
     try {
@@ -190,30 +174,33 @@ export class VersionLoader {
     if (objects.length === 0) return out;
     const id = (o: { key: string; etag: string }) => `${o.key}\u0000${o.etag}`;
     const versions = objects.map((o) => ({ key: o.key, etag: o.eTag }));
-    const known = await this.deps.store.loadedAmong(this.deps.task.id, objects.map((o) => ledgerObject(o)));
+    const known = await this.ctx.store.loadedAmong(this.ctx.task.id, objects.map((o) => ledgerObject(o)));
     for (const i of known) out.set(id(versions[i]!), "ledger");
     const rest = versions.filter((v) => !out.has(id(v)));
-    if (rest.length > 0) for (const [v, r] of await this.deps.copier.receiptsOf(rest)) out.set(v, { rows: r.rows });
+    if (rest.length > 0) for (const [v, r] of await this.copier.receiptsOf(rest)) out.set(v, { rows: r.rows });
     return out;
   }
 
-  /** The key's load in this runner ended: items that waited for it go back to the batcher. */
+  /** The key's load in this runner ended: items that waited for it go back to the batcher (to the queue when stopping). */
   private letGo(key: string): void {
     this.keysInFlight.delete(key);
     const parked = this.parked.get(key);
     this.parked.delete(key);
-    for (const item of parked ?? []) this.deps.requeue(item);
+    for (const item of parked ?? []) {
+      if (this.ctx.state.stopping) this.ack.release(item.messageId);
+      else this.batcher.add(item);
+    }
   }
 
   private async loadClaimed(claimed: ClaimedObject[], entryOf: (o: LedgerObject) => VersionEntry, tally: BatchTally, settle: Settler): Promise<void> {
-    const { deps } = this;
+    const { ctx } = this;
     const release: LedgerObject[] = [];
     // Every claimed version is one item: its receipt, not the ledger's history or Databend's load
     // metadata, says whether it is loaded, and the HEAD inside its transaction whether it is current.
     const plan: (LoadItem & { object: ClaimedObject })[] = claimed.map((object) => ({ key: object.key, object }));
     const planByKey = new Map(plan.map((p) => [p.key, p]));
     const { outcomes, stoppedBy } = await this.loadHoldingThroughOutages(plan, entryOf, planByKey, tally);
-    if (deps.abandoned()) return; // stop gave up on this batch: its messages stay in the queue
+    if (ctx.state.abandoned) return; // stop gave up on this batch: its messages stay in the queue
 
     for (const outcome of outcomes) {
       const { object } = planByKey.get(outcome.key)!;
@@ -231,7 +218,7 @@ export class VersionLoader {
             tally.errors.push({
               message_id: first,
               key: outcome.key,
-              error: excerpt(`${outcome.errorsSeen} bad row(s) skipped (ON_ERROR = ${deps.task.config.on_error.toUpperCase()}); first${at}: ${outcome.firstError ?? "unknown"}`, SENTENCE_MAX),
+              error: excerpt(`${outcome.errorsSeen} bad row(s) skipped (ON_ERROR = ${ctx.task.config.on_error.toUpperCase()}); first${at}: ${outcome.firstError ?? "unknown"}`, SENTENCE_MAX),
             });
           }
           for (const id of entry.messageIds) tally.note(id, settle.resolve(id));
@@ -255,7 +242,7 @@ export class VersionLoader {
         case "lost": {
           // Our claim lapsed and nothing was written: the new holder loads it. The messages come
           // back after a while; by then the version is loaded (a duplicate) or free to claim.
-          const seconds = Math.max(1, Math.min(deps.cfg.visibilitySeconds, deps.cfg.claimLeaseSeconds));
+          const seconds = Math.max(1, Math.min(ctx.cfg.visibilitySeconds, ctx.cfg.claimLeaseSeconds));
           for (const id of entry.messageIds) {
             tally.noteDeferred(id, outcome.key, DEFERRALS.lapsed(seconds));
             tally.note(id, settle.defer(id, seconds));
@@ -278,7 +265,7 @@ export class VersionLoader {
           break;
       }
     }
-    if (release.length > 0) await deps.store.releaseClaims(deps.task.id, deps.cfg.workerId, release);
+    if (release.length > 0) await ctx.store.releaseClaims(ctx.task.id, ctx.cfg.workerId, release);
     if (stoppedBy?.errorClass === "configuration") {
       tally.fatal = excerpt(stoppedBy.sentence, SENTENCE_MAX);
       tally.fatalDetail = excerpt(stoppedBy.detail, DETAIL_MAX);
@@ -286,8 +273,8 @@ export class VersionLoader {
       // S3 refused Databend: affects every file alike; hold off receiving for fresh credentials.
       this.accessFailures++;
       const delay = backoff(this.accessFailures, 1000, MAX_PAUSE_MS);
-      deps.pauseReceiving(delay);
-      deps.log.warn({ err: stoppedBy.detail, pauseMs: delay }, "load refused; messages stay in the queue");
+      pauseReceiving(ctx.state, delay);
+      ctx.log.warn({ err: stoppedBy.detail, pauseMs: delay }, "load refused; messages stay in the queue");
     } else {
       this.accessFailures = 0;
     }
@@ -304,30 +291,30 @@ export class VersionLoader {
     planByKey: Map<string, LoadItem & { object: ClaimedObject }>,
     tally: BatchTally,
   ): Promise<{ outcomes: FileOutcome[]; stoppedBy: WarehouseError | undefined }> {
-    const { deps } = this;
+    const { ctx } = this;
     let pending = plan;
     const outcomes: FileOutcome[] = [];
     let transientTries = 0;
     for (;;) {
       const result = await loadItems(
         pending,
-        { copy: (keys) => this.loadInTransaction(keys, planByKey), objectExists: (key) => deps.copier.objectExists(key), maxStatements: deps.cfg.maxStatementsPerBatch },
-        deps.task.source.bucket,
+        { copy: (keys) => this.loadInTransaction(keys, planByKey), objectExists: (key) => this.copier.objectExists(key), maxStatements: ctx.cfg.maxStatementsPerBatch },
+        ctx.task.source.bucket,
       );
       tally.statements += result.statements;
       const stop = result.stoppedBy;
       const unreachable = stop?.errorClass === "transient" && stop.code === undefined;
       const retryable = stop && (unreachable || (stop.errorClass === "transient" && transientTries < 3));
-      if (!retryable || deps.abandoned()) return { outcomes: [...outcomes, ...result.outcomes], stoppedBy: stop };
+      if (!retryable || ctx.state.abandoned) return { outcomes: [...outcomes, ...result.outcomes], stoppedBy: stop };
       const failed = result.outcomes.filter((o) => o.status === "failed");
       outcomes.push(...result.outcomes.filter((o) => o.status !== "failed"));
       pending = failed.map((o) => planByKey.get(o.key)!);
       let goOn: boolean;
       if (!unreachable) {
         transientTries++;
-        deps.log.warn({ err: stop.detail, attempt: transientTries }, "transient Databend error; retrying the batch");
-        await sleep(backoff(transientTries, 1000, MAX_PAUSE_MS), deps.signal);
-        goOn = !deps.stopping();
+        ctx.log.warn({ err: stop.detail, attempt: transientTries }, "transient Databend error; retrying the batch");
+        await sleep(backoff(transientTries, 1000, MAX_PAUSE_MS), ctx.signal);
+        goOn = !ctx.state.stopping;
       } else {
         const messages = new Set(pending.flatMap((p) => entryOf(planByKey.get(p.key)!.object).messageIds)).size;
         goOn = await this.waitForWarehouse(stop, messages);
@@ -338,13 +325,13 @@ export class VersionLoader {
 
   /** One attempt: these keys' claimed versions in one transaction, committed only while our claims hold. */
   private loadInTransaction(keys: readonly string[], planByKey: Map<string, LoadItem & { object: ClaimedObject }>): Promise<VersionsLoad> {
-    const { deps } = this;
+    const { ctx } = this;
     const objects = keys.map((k) => planByKey.get(k)!.object);
-    const leaseMs = deps.cfg.claimLeaseSeconds * 1000;
-    return deps.copier.loadVersions(
+    const leaseMs = ctx.cfg.claimLeaseSeconds * 1000;
+    return this.copier.loadVersions(
       objects.map((o) => ({ key: o.key, etag: o.etag })),
-      deps.cfg.workerId,
-      () => deps.store.confirmClaims(deps.task.id, deps.cfg.workerId, objects, leaseMs),
+      ctx.cfg.workerId,
+      () => ctx.store.confirmClaims(ctx.task.id, ctx.cfg.workerId, objects, leaseMs),
     );
   }
 
@@ -355,28 +342,29 @@ export class VersionLoader {
    * and Databend is probed with backoff until it answers. False when the task stops meanwhile.
    */
   private async waitForWarehouse(cause: WarehouseError, messages: number): Promise<boolean> {
-    const { deps } = this;
-    deps.holding(1);
+    const { ctx } = this;
+    const { state } = ctx;
+    state.holding++;
     const since = new Date().toISOString();
     const sentence = `Databend is not answering; holding ${messages} message(s) in the queue and retrying since ${since}. Check that Databend at DATABEND_DSN is up.`;
-    await deps.reportError(sentence, excerpt(cause.detail, DETAIL_MAX));
-    deps.log.warn({ err: cause.detail, messages }, "Databend unreachable: receiving paused, probing");
+    await ctx.store.reportError(ctx.task.id, sentence, excerpt(cause.detail, DETAIL_MAX));
+    ctx.log.warn({ err: cause.detail, messages }, "Databend unreachable: receiving paused, probing");
     try {
       let delay = 500;
-      while (!deps.stopping()) {
-        await sleep(delay, deps.signal);
-        if (deps.stopping()) break;
-        if (await deps.copier.warehouseAnswers()) {
-          deps.log.info({ since }, "Databend answers again; resuming");
+      while (!state.stopping) {
+        await sleep(delay, ctx.signal);
+        if (state.stopping) break;
+        if (await this.copier.warehouseAnswers()) {
+          ctx.log.info({ since }, "Databend answers again; resuming");
           return true;
         }
-        delay = Math.min(deps.cfg.probeMaxMs, delay * 2);
+        delay = Math.min(ctx.cfg.probeMaxMs, delay * 2);
       }
       return false;
     } finally {
-      deps.holding(-1);
+      state.holding--;
       // Databend answers again, or the task stops: the task no longer holds anything for it.
-      await deps.clearError(sentence).catch((error: unknown) => deps.log.warn({ err: errorText(error) }, "clearing the outage's last error failed"));
+      await ctx.store.clearError(ctx.task.id, sentence).catch((error: unknown) => ctx.log.warn({ err: errorText(error) }, "clearing the outage's last error failed"));
     }
   }
 }
