@@ -5,6 +5,8 @@
 // ledger entries and the job's new position and counts are written in one transaction, so a
 // worker that dies mid-page leaves the job at the previous page, and the claims and Databend's load
 // metadata settle what it had loaded when the page is listed again.
+// A little over 300 lines: the listing, a page's load and its one-transaction record are one job's
+// loop and read best together.
 //
 // A reconcile is the same job, started by the worker holding the task when the task's
 // `reconcile_every_minutes` have passed since the last one, listing objects modified since that

@@ -1,4 +1,4 @@
-// Gathers items into batches: a batch closes when it holds `maxItems` or when its first item has
+// Step 2 of the pipeline (pipeline.ts), gathers items into batches: a batch closes when it holds `maxItems` or when its first item has
 // waited `lingerMs`. A closed batch is handed out only while the consumer has room (`hasRoom`);
 // until then the batch keeps growing up to `maxItems`, so a busy loader gets fewer, larger batches.
 

@@ -1,9 +1,9 @@
 // The worker's Prometheus metrics: one registry, the metric definitions, a per-task view the
 // runner hands to its pieces, and a GET /metrics server (node:http, 127.0.0.1:9464 by default;
 // WORKER_METRICS_PORT, WORKER_METRICS_HOST). Counters are fed where the worker already counts:
-// the run record of each batch (received, loaded, duplicates, rows, event lag), the acknowledger (deletes
+// the run record of each batch (received, loaded, duplicates, rows, event lag), the settle step (deletes
 // sent, messages given back to the queue), the copier (COPY time, errors by Databend's class or
-// AWS's kind), the credential cache (AssumeRole calls) and the receiver (SQS errors by kind).
+// AWS's kind), the credential cache (AssumeRole calls) and the receive step (SQS errors by kind).
 import { Counter, Histogram, Registry, collectDefaultMetrics } from "prom-client";
 import type { AwsErrorKind } from "../aws/errors.ts";
 import type { DatabendErrorClass } from "../databend/errors.ts";

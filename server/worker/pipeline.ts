@@ -1,11 +1,15 @@
-// One task's pipeline, in the order a message goes through it, wired in one place
-// (createTaskPipeline): receive (receive.ts: long polls, each message handled into batch items,
-// its records parsed by events.ts) -> batch (batcher.ts) -> load (load/: plan-versions.ts picks
-// the version each event is about, load-versions.ts claims and loads them, load-items.ts runs the
-// COPY transactions through the copier) -> settle (settle.ts: delete, retry or defer each message).
-// The backfill (backfill.ts) feeds listed objects into the same load step. task-runner.ts drives
-// the pipeline: it starts and stops it, records each batch's run and acts on what the steps report.
-//
+// One task's pipeline, wired in one place (createTaskPipeline). A message goes through it in this
+// order, one module a step:
+//   1. receive.ts       long polls; each message handled into batch items (events.ts parses its
+//                       records), tracked by the settle step, known duplicates marked
+//   2. batcher.ts       items grouped into batches, handed out while the runner has room
+//   3. handle-batch.ts  what needs no load settled; the objects loaded; the batch's run recorded
+//   4. load/            plan-versions.ts picks the version each event is about; load-versions.ts
+//                       claims and loads them, holding through Databend outages; load-items.ts
+//                       runs the COPY transactions (copier.ts), isolating failing files
+//   5. settle.ts        each message deleted, retried with backoff, or deferred
+// The backfill (backfill.ts) feeds listed objects into step 4. task-runner.ts drives the
+// pipeline: it starts and stops it and acts on the outcomes the steps return.
 // Every step gets the same TaskContext (context.ts).
 import type { S3Client } from "@aws-sdk/client-s3";
 import type { SQSClient } from "@aws-sdk/client-sqs";

@@ -1,4 +1,4 @@
-// Acknowledgement: a message is deleted only when every record in it is loaded or deliberately
+// Step 5 of the pipeline (pipeline.ts), settle each message: a message is deleted only when every record in it is loaded or deliberately
 // skipped. A message with a failed record stays in the queue; its visibility is pushed back with
 // exponential backoff so it neither spins nor waits forever. While records are buffered or loading,
 // visibility is extended (a heartbeat) so SQS does not hand the message to another consumer.

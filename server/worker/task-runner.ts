@@ -11,13 +11,13 @@ import { errorText } from "../error-text.ts";
 import type { RunnableTask, TaskStore } from "../store/tasks.ts";
 import { sleep } from "./backoff.ts";
 import type { WorkerConfig } from "./config.ts";
-import type { S3ObjectRef } from "./events.ts";
 import { taskMetrics } from "./metrics.ts";
 import type { RunState, TaskContext, TaskFailure } from "./context.ts";
 import { createTaskPipeline, type TaskPipeline } from "./pipeline.ts";
 import type { MessageQueue, QueueMessage } from "./queue.ts";
 import type { BatchItem, ReceiveEnd } from "./receive.ts";
-import { BatchTally, abandonedRun } from "./run-record.ts";
+import { handleBatch } from "./handle-batch.ts";
+import { abandonedRun } from "./run-record.ts";
 
 export interface RunnerDeps {
   store: TaskStore;
@@ -148,61 +148,12 @@ export class TaskRunner {
     const release = this.pipeline.settle.holdDeletes(items.map((i) => i.messageId));
     let recorded = false;
     try {
-      recorded = await this.loadAndRecord(items);
+      const outcome = await handleBatch(this.ctx, this.pipeline, items);
+      recorded = outcome.kind === "recorded";
+      if (outcome.kind === "recorded" && outcome.fatal) this.fail(outcome.fatal);
     } finally {
       release({ drop: !recorded });
     }
-  }
-
-  /** Settles what needs no load, loads the objects by version, records the run; false if not recorded. */
-  private async loadAndRecord(items: BatchItem[]): Promise<boolean> {
-    const tally = new BatchTally();
-    const objects: { messageId: string; object: S3ObjectRef }[] = [];
-    for (const item of items) {
-      const id = item.messageId;
-      switch (item.kind) {
-        case "skip":
-          tally.skipped.push({ message_id: id, ...(item.key !== undefined ? { key: item.key } : {}), reason: item.reason });
-          tally.note(id, this.pipeline.settle.resolve(id));
-          break;
-        case "test":
-          tally.skipped.push({ message_id: id, reason: "s3:TestEvent (S3 sends it when a notification is configured); acknowledged" });
-          tally.note(id, this.pipeline.settle.resolve(id));
-          break;
-        case "invalid":
-          if (await this.deps.store.firstErrorFor(this.task.id, id)) {
-            tally.errors.push({ message_id: id, error: `Not an S3 event notification; left to the queue's redrive policy: ${item.reason}` });
-          }
-          tally.note(id, this.pipeline.settle.fail(id));
-          break;
-        case "duplicate":
-          tally.withObjects.add(id);
-          tally.objectsDuplicate++;
-          tally.note(id, this.pipeline.settle.resolve(id));
-          break;
-        case "object":
-          tally.withObjects.add(id);
-          objects.push(item);
-          break;
-      }
-    }
-    if (objects.length > 0) await this.pipeline.load.load(objects, tally);
-    if (this.state.abandoned) return false; // stop gave up on this batch: its messages stay in the queue
-
-    const input = tally.toRun({
-      task_id: this.task.id,
-      worker_id: this.ctx.cfg.workerId,
-      messages: new Set(items.map((i) => i.messageId)).size,
-      messages_received: this.pipeline.receive.takeReceivedCount(),
-    });
-    const run = await this.deps.store.finishBatch(input, tally.loaded, this.ctx.cfg.workerId);
-    this.ctx.metrics.run(input);
-    this.ctx.log.info(
-      { run: run.id, status: input.status, messages: run.messages, objects: input.objects_loaded, duplicates: input.objects_duplicate, rows: input.rows_loaded, statements: input.copy_statements, errors: input.errors.length },
-      "batch done",
-    );
-    if (tally.fatal) this.fail({ reason: tally.fatal, detail: tally.fatalDetail });
-    return true;
   }
 
   /**

@@ -1,4 +1,4 @@
-// Loading a batch of object versions with as few statements as possible, on Databend's own load
+// Part of step 4 (load), the statements: loading a batch of object versions with as few statements as possible, on Databend's own load
 // rules (databendlabs/databend, src/query/storages/common/stage and the COPY interpreter):
 // - Each attempt is ONE Databend transaction (Copier.loadVersions): the COPY of the versions that
 //   have no receipt yet, with FORCE = TRUE, and their receipts. Databend's path-keyed load metadata

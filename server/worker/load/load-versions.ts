@@ -1,9 +1,11 @@
-// The objects of a batch, loaded by version (key + ETag): which version each event is about
-// (versions.ts), one version of a key at a time in this runner, claims so two workers never load
-// one version (the fast path), each load one Databend transaction with its receipts (the proof:
-// Copier.loadVersions, loader.ts), a hold while Databend does not answer, and what each outcome
-// means for its messages and the ledger.
-// About 350 lines: the outcome rules below read best next to the load they follow.
+// Step 4 of the pipeline (pipeline.ts), load: a batch's objects, loaded by version (key + ETag):
+// which version each event is about (plan-versions.ts), one version of a key at a time in this
+// runner, claims so two workers never load one version (the fast path), each load one Databend
+// transaction with its receipts (the proof: Copier.loadVersions, load-items.ts), a hold while
+// Databend does not answer, and what each outcome means for its messages and the ledger. The
+// backfill loads its listed objects through here too, with its own Settler.
+// About 370 lines: the outcome rules below read best next to the load they follow, and the hold
+// through an outage is part of the same load (it retries the load's own pending items).
 import type { WarehouseError } from "../../databend/client.ts";
 import type { ClaimedObject, LedgerObject, TaskStore } from "../../store/tasks.ts";
 import type { Acknowledger, Settlement } from "../settle.ts";

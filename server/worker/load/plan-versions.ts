@@ -1,4 +1,4 @@
-// Which version of an object a message is about, and whether that version can still be loaded.
+// Part of step 4 (load), planned before claiming: which version of an object a message is about, and whether that version can still be loaded.
 // S3 without versioning serves only a key's newest content, and Databend's COPY reads whatever is
 // there under the path, so an event for an older ETag must not load the newer content in its name
 // (that content's own event loads it). Before claiming, a HEAD is made only where the answer
