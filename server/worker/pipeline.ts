@@ -5,8 +5,9 @@
 //   2. batcher.ts       items grouped into batches, handed out while the runner has room
 //   3. handle-batch.ts  what needs no load settled; the objects loaded; the batch's run recorded
 //   4. load/            plan-versions.ts picks the version each event is about; load-versions.ts
-//                       claims and loads them, holding through Databend outages; load-items.ts
-//                       runs the COPY transactions (copier.ts), isolating failing files
+//                       claims and loads them and settles each outcome; hold-through-outages.ts
+//                       holds a batch while Databend does not answer; load-items.ts runs the
+//                       COPY transactions (copier.ts), isolating failing files
 //   5. settle.ts        each message deleted, retried with backoff, or deferred
 // The backfill (backfill.ts) feeds listed objects into step 4. task-runner.ts drives the
 // pipeline: it starts and stops it and acts on the outcomes the steps return.

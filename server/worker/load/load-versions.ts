@@ -2,15 +2,13 @@
 // which version each event is about (plan-versions.ts), one version of a key at a time in this
 // runner, claims so two workers never load one version (the fast path), each load one Databend
 // transaction with its receipts (the proof: Copier.loadVersions, load-items.ts), a hold while
-// Databend does not answer, and what each outcome means for its messages and the ledger. The
-// backfill loads its listed objects through here too, with its own Settler.
-// About 370 lines: the outcome rules below read best next to the load they follow, and the hold
-// through an outage is part of the same load (it retries the load's own pending items).
-import type { WarehouseError } from "../../databend/client.ts";
+// Databend does not answer (hold-through-outages.ts), and what each outcome means for its messages
+// and the ledger. The backfill loads its listed objects through here too, with its own Settler.
 import type { ClaimedObject, LedgerObject, TaskStore } from "../../store/tasks.ts";
 import type { Acknowledger, Settlement } from "../settle.ts";
-import type { Copier, VersionsLoad } from "../copier.ts";
-import { loadItems, type FileOutcome, type LoadItem } from "./load-items.ts";
+import type { Copier } from "../copier.ts";
+import type { LoadItem } from "./load-items.ts";
+import { loadHoldingThroughOutages } from "./hold-through-outages.ts";
 import { DEFERRALS, type BatchTally } from "../run-record.ts";
 import { DETAIL_MAX, detailOf, errorText, excerpt, SENTENCE_MAX } from "../../error-text.ts";
 import { ledgerObject, type S3ObjectRef } from "../events.ts";
@@ -18,7 +16,7 @@ import type { Batcher } from "../batcher.ts";
 import { pauseReceiving, type TaskContext } from "../context.ts";
 import type { BatchItem } from "../receive.ts";
 import { REASONS, resolveVersions } from "./plan-versions.ts";
-import { backoff, MAX_PAUSE_MS, sleep } from "../backoff.ts";
+import { backoff, MAX_PAUSE_MS } from "../backoff.ts";
 
 
 /**
@@ -201,7 +199,8 @@ export class VersionLoader {
     // metadata, says whether it is loaded, and the HEAD inside its transaction whether it is current.
     const plan: (LoadItem & { object: ClaimedObject })[] = claimed.map((object) => ({ key: object.key, object }));
     const planByKey = new Map(plan.map((p) => [p.key, p]));
-    const { outcomes, stoppedBy } = await this.loadHoldingThroughOutages(plan, entryOf, planByKey, tally);
+    const messagesOf = (pending: readonly LoadItem[]) => new Set(pending.flatMap((p) => entryOf(planByKey.get(p.key)!.object).messageIds)).size;
+    const { outcomes, stoppedBy } = await loadHoldingThroughOutages(ctx, this.copier, plan, planByKey, messagesOf, tally);
     if (ctx.state.abandoned) return; // stop gave up on this batch: its messages stay in the queue
 
     for (const outcome of outcomes) {
@@ -279,94 +278,6 @@ export class VersionLoader {
       ctx.log.warn({ err: stoppedBy.detail, pauseMs: delay }, "load refused; messages stay in the queue");
     } else {
       this.accessFailures = 0;
-    }
-  }
-
-  /**
-   * Loads the plan. No code means Databend did not answer: hold the batch and probe. A transient
-   * code (a conflicting commit, S3 briefly unreachable): retry the batch a few times, then let it
-   * back off through the queue.
-   */
-  private async loadHoldingThroughOutages(
-    plan: LoadItem[],
-    entryOf: (o: LedgerObject) => VersionEntry,
-    planByKey: Map<string, LoadItem & { object: ClaimedObject }>,
-    tally: BatchTally,
-  ): Promise<{ outcomes: FileOutcome[]; stoppedBy: WarehouseError | undefined }> {
-    const { ctx } = this;
-    let pending = plan;
-    const outcomes: FileOutcome[] = [];
-    let transientTries = 0;
-    for (;;) {
-      const result = await loadItems(
-        pending,
-        { copy: (keys) => this.loadInTransaction(keys, planByKey), objectExists: (key) => this.copier.objectExists(key), maxStatements: ctx.cfg.maxStatementsPerBatch },
-        ctx.task.source.bucket,
-      );
-      tally.statements += result.statements;
-      const stop = result.stoppedBy;
-      const unreachable = stop?.errorClass === "transient" && stop.code === undefined;
-      const retryable = stop && (unreachable || (stop.errorClass === "transient" && transientTries < 3));
-      if (!retryable || ctx.state.abandoned) return { outcomes: [...outcomes, ...result.outcomes], stoppedBy: stop };
-      const failed = result.outcomes.filter((o) => o.status === "failed");
-      outcomes.push(...result.outcomes.filter((o) => o.status !== "failed"));
-      pending = failed.map((o) => planByKey.get(o.key)!);
-      let goOn: boolean;
-      if (!unreachable) {
-        transientTries++;
-        ctx.log.warn({ err: stop.detail, attempt: transientTries }, "transient Databend error; retrying the batch");
-        await sleep(backoff(transientTries, 1000, MAX_PAUSE_MS), ctx.signal);
-        goOn = !ctx.state.stopping;
-      } else {
-        const messages = new Set(pending.flatMap((p) => entryOf(planByKey.get(p.key)!.object).messageIds)).size;
-        goOn = await this.waitForWarehouse(stop, messages);
-      }
-      if (!goOn) return { outcomes: [...outcomes, ...failed], stoppedBy: stop };
-    }
-  }
-
-  /** One attempt: these keys' claimed versions in one transaction, committed only while our claims hold. */
-  private loadInTransaction(keys: readonly string[], planByKey: Map<string, LoadItem & { object: ClaimedObject }>): Promise<VersionsLoad> {
-    const { ctx } = this;
-    const objects = keys.map((k) => planByKey.get(k)!.object);
-    const leaseMs = ctx.cfg.claimLeaseSeconds * 1000;
-    return this.copier.loadVersions(
-      objects.map((o) => ({ key: o.key, etag: o.etag })),
-      ctx.cfg.workerId,
-      () => ctx.store.confirmClaims(ctx.task.id, ctx.cfg.workerId, objects, leaseMs),
-    );
-  }
-
-  /**
-   * Holds a batch while Databend does not answer: receiving stops (each receive of the same message
-   * counts toward the queue's maxReceiveCount, so receiving again during an outage would push
-   * messages into the dead-letter queue), the held messages stay invisible through the heartbeat,
-   * and Databend is probed with backoff until it answers. False when the task stops meanwhile.
-   */
-  private async waitForWarehouse(cause: WarehouseError, messages: number): Promise<boolean> {
-    const { ctx } = this;
-    const { state } = ctx;
-    state.holding++;
-    const since = new Date().toISOString();
-    const sentence = `Databend is not answering; holding ${messages} message(s) in the queue and retrying since ${since}. Check that Databend at DATABEND_DSN is up.`;
-    await ctx.store.reportError(ctx.task.id, sentence, excerpt(cause.detail, DETAIL_MAX));
-    ctx.log.warn({ err: cause.detail, messages }, "Databend unreachable: receiving paused, probing");
-    try {
-      let delay = 500;
-      while (!state.stopping) {
-        await sleep(delay, ctx.signal);
-        if (state.stopping) break;
-        if (await this.copier.warehouseAnswers()) {
-          ctx.log.info({ since }, "Databend answers again; resuming");
-          return true;
-        }
-        delay = Math.min(ctx.cfg.probeMaxMs, delay * 2);
-      }
-      return false;
-    } finally {
-      state.holding--;
-      // Databend answers again, or the task stops: the task no longer holds anything for it.
-      await ctx.store.clearError(ctx.task.id, sentence).catch((error: unknown) => ctx.log.warn({ err: errorText(error) }, "clearing the outage's last error failed"));
     }
   }
 }
