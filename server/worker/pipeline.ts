@@ -45,7 +45,7 @@ export interface PipelineDeps {
   queue?: MessageQueue | undefined;
 }
 
-/** The runner's side of the batcher: whether it can take a batch now, and taking one. */
+/** What the pipeline needs of the runner: whether it can take a batch now, taking one, and failing the task. */
 export interface BatchConsumer {
   hasRoom(): boolean;
   onBatch(items: BatchItem[]): void;
