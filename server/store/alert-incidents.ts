@@ -28,6 +28,7 @@ export interface TaskFacts {
   org_id: string;
   name: string;
   status: string;
+  status_reason: string | null;
 }
 
 export interface RunFacts {
@@ -157,7 +158,7 @@ export function alertIncidentStore(s: StoreDb, now: () => Date): AlertIncidentSt
     },
 
     async tasksOf(orgId) {
-      return db.selectFrom("tasks").select(["id", "org_id", "name", "status"]).where("org_id", "=", orgId).orderBy("id").execute();
+      return db.selectFrom("tasks").select(["id", "org_id", "name", "status", "status_reason"]).where("org_id", "=", orgId).orderBy("id").execute();
     },
 
     async runsSince(taskIds, sinceIso, limit) {
