@@ -21,9 +21,13 @@ export class AlertScheduler {
     this.deps = deps;
   }
 
-  /** The lease lasts three ticks (at least 30 s): a slow tick keeps it, a dead holder loses it soon. */
+  /**
+   * The lease lasts three ticks and 5 s: the holder renews it every tick, a dead holder's passes on
+   * soon after. Should a tick outlast it, a second evaluator may run once beside the first; that
+   * costs work, not a second alert (the store opens and resolves an incident once).
+   */
   private get leaseMs(): number {
-    return Math.max(30_000, this.deps.intervalMs * 3);
+    return this.deps.intervalMs * 3 + 5_000;
   }
 
   start(): void {
