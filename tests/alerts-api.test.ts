@@ -18,6 +18,9 @@ import { alertWebhookPayloadSchema } from "#contracts/alerts.ts";
 import { buildApp } from "../server/api/app.ts";
 import { loadAlertConfig } from "../server/alerts/config.ts";
 import { isPrivateAddress, safePost } from "../server/alerts/safe-post.ts";
+import { AlertDestinations } from "../server/alerts/destinations.ts";
+import { AlertSender } from "../server/alerts/sender.ts";
+import { secretBoxFor } from "../server/warehouses/secret-box.ts";
 import { loadConfig } from "../server/config.ts";
 import { openStore, type Stores } from "../server/store/open.ts";
 import { makeDataSourceInput } from "./support/fixtures.ts";
@@ -34,15 +37,16 @@ interface Hit {
   body: string;
 }
 
-/** A receiver answering `status` (and a Location for 3xx), keeping every request it gets. */
-async function receiver(status = 200, location?: string): Promise<{ url: string; hits: Hit[]; close(): Promise<void> }> {
+/** A receiver answering `status` (or each of a list in turn, the last repeated; a Location for 3xx), keeping every request it gets. */
+async function receiver(status: number | number[] = 200, location?: string): Promise<{ url: string; hits: Hit[]; close(): Promise<void> }> {
   const hits: Hit[] = [];
   const server = http.createServer((req, res) => {
     let body = "";
     req.on("data", (d: Buffer) => (body += d.toString()));
     req.on("end", () => {
       hits.push({ path: req.url ?? "", headers: Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, String(v)])), body });
-      res.writeHead(status, location ? { location } : {}).end("ok");
+      const answer = Array.isArray(status) ? (status[hits.length - 1] ?? status.at(-1)!) : status;
+      res.writeHead(answer, location ? { location } : {}).end("ok");
     });
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
@@ -199,6 +203,38 @@ describe("alert destinations: secrets, Send test, formats", () => {
     expect(logLines.join("\n")).not.toContain(secret.slice(6));
     expect(logLines.join("\n")).not.toContain(rotated.secret.slice(6));
     await Promise.all([hook.close(), failing.close()]);
+  });
+});
+
+describe("alert deliveries: retries", () => {
+  it("retries a 503 with backoff until delivered; gives up after the bounded attempts; fails a 4xx at once", async () => {
+    const flaky = await receiver([503, 503, 200]);
+    const down = await receiver(503);
+    const refusing = await receiver(400);
+    const box = secretBoxFor(loadConfig({ ORG_ID: ORG, DATA_DIR: dir }));
+    const destinations = new AlertDestinations(stores.alerts, box);
+    const sender = new AlertSender(stores.alerts, destinations, { holder: "retry-test", allowPrivate: true, timeoutMs: 3_000, retryBaseMs: 20, retryMaxMs: 80 });
+    const ids: string[] = [];
+    for (const [name, r] of [["flaky", flaky], ["down", down], ["refusing", refusing]] as const) {
+      const made = await destinations.create(ORG, { name: `retry ${name}`, url: `${r.url}/x`, format: "standard" });
+      ids.push(...(await stores.alerts.queue(ORG, [{ destination_id: made.destination.id, destination_name: name, event_type: "test", payload: () => "{}" }])));
+    }
+    const settled = async () => {
+      await sender.sendDue();
+      const rows = await Promise.all(ids.map((id) => stores.alerts.getDelivery(ORG, id)));
+      return rows.every((r) => r!.status !== "pending") ? rows : undefined;
+    };
+    let rows: Awaited<ReturnType<typeof settled>>;
+    for (let i = 0; i < 400 && !(rows = await settled()); i++) await new Promise((r) => setTimeout(r, 25));
+    expect(rows!.map((r) => [r!.status, r!.attempts, r!.response_status])).toEqual([
+      ["delivered", 3, 200],
+      ["failed", 8, 503],
+      ["failed", 1, 400],
+    ]);
+    expect(down.hits).toHaveLength(8);
+    // Every attempt of one delivery carries the same webhook-id and a fresh signature.
+    expect(new Set(flaky.hits.map((h) => h.headers["webhook-id"]))).toEqual(new Set([ids[0]]));
+    await Promise.all([flaky.close(), down.close(), refusing.close()]);
   });
 });
 
