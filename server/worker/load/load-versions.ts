@@ -216,7 +216,9 @@ export class VersionLoader {
     // A zero-byte version (by the size its event, listing or HEAD gave) never reaches COPY: there
     // is nothing to read, and Databend 1.2.453 fails the whole statement on it with 1046
     // "Unexpected EOF <path> expect 0 bytes" without naming it the usual way, so the batch would
-    // be halved down to it and it would be retried forever (tests/databend-rules.test.ts).
+    // be halved down to it and it would be retried forever (tests/databend-rules.test.ts; the
+    // sentence is BytesReader::read_batch's in src/query/storages/stage/src/read/row_based/
+    // processors/reader.rs; 1.2.895 leaves size-0 files out in stage_table.rs, since #17522).
     const toCopy: ClaimedObject[] = [];
     for (const object of claimed) {
       const entry = entryOf(object);
