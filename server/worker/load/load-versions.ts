@@ -87,6 +87,10 @@ export class VersionLoader {
       } else if (before) {
         // Committed with its receipt by a worker that died before recording it: counted here, once.
         loadedBefore.set(version, "ledger"); // another message of it in this batch is a duplicate
+        if (before.rows === 0) {
+          this.settleEmpty({ object: d.object, messageIds: [d.item] }, tally, settle, REASONS.noRows);
+          continue;
+        }
         tally.objectsLoaded++;
         tally.rowsLoaded += before.rows;
         tally.loaded.push({ ...ledgerObject(d.object, d.item), rows: before.rows });
