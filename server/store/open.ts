@@ -13,6 +13,7 @@ import { alertIncidentStore, type AlertIncidentStore } from "./alert-incidents.t
 import { auditStore, type AuditStore } from "./audit.ts";
 import { backfillStore } from "./backfills.ts";
 import { dataSourceStore } from "./data-sources.ts";
+import { failedFilesStore } from "./failed-files.ts";
 import { openPostgresDb, openSqliteDb, type DialectName, type StoreDb } from "./dialect.ts";
 import { loadLedger } from "./ledger.ts";
 import { migrate } from "./migrations.ts";
@@ -80,7 +81,7 @@ export async function openStore(target: string | OpenStoreOptions = {}): Promise
   return {
     dialect: s.dialect,
     dataSources: dataSourceStore(s, now),
-    tasks: { ...taskRecords(s, now), ...taskWorkers(s), ...taskStatus(s, now), ...loadLedger(s, now), ...runHistory(s, now), ...backfillStore(s, now) },
+    tasks: { ...taskRecords(s, now), ...taskWorkers(s), ...taskStatus(s, now), ...loadLedger(s, now), ...runHistory(s, now), ...backfillStore(s, now), ...failedFilesStore(s, now) },
     audit: auditStore(s, now),
     warehouses: warehouseStore(s, now),
     alerts: { ...alertConfigStore(s, now), ...alertIncidentStore(s, now), ...alertDeliveryStore(s, now) },
