@@ -4,7 +4,7 @@
 // (the "Trojan Source" trick: "invoice\u202Etxt.exe" reads "invoiceexe.txt").
 import { z } from "./zod.ts";
 
-export type NamedRecord = "data source" | "task" | "organization" | "API key" | "person" | "warehouse";
+export type NamedRecord = "data source" | "task" | "organization" | "API key" | "person" | "warehouse" | "alert rule" | "destination";
 
 /** C0, DEL and C1 control characters. */
 const CONTROL = /\p{Cc}/u;
