@@ -19,9 +19,11 @@ export const AUDIT_ACTIONS = [
   "backfill_cancelled",
   /** First-run setup made the first organization and its admin. */
   "set_up",
+  /** An alert destination's signing secret replaced (the secret itself is never recorded). */
+  "secret_rotated",
 ] as const;
 /** A table is named `database.table` (its resource_id and resource_name). */
-export const AUDIT_RESOURCES = ["data_source", "task", "member", "invitation", "api_key", "organization", "warehouse", "table"] as const;
+export const AUDIT_RESOURCES = ["data_source", "task", "member", "invitation", "api_key", "organization", "warehouse", "table", "alert_rule", "alert_destination"] as const;
 
 export const auditEventSchema = z.object({
   id: z.string(),

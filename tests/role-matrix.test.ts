@@ -80,6 +80,9 @@ interface Fixture {
   memberId?: string;
   keyId?: string;
   invitationId?: string;
+  /** An alert rule and a destination no rule sends to, of organization A (needs: "alert"). */
+  alertRuleId?: string;
+  alertDestinationId?: string;
 }
 
 interface RouteCase {
@@ -91,7 +94,7 @@ interface RouteCase {
   /** The route reads or changes one of organization A's records: another organization gets 404. */
   ownRecord?: boolean;
   /** A throwaway member, API key or invitation of organization A that the request names. */
-  needs?: "member" | "key" | "invitation" | "warehouse";
+  needs?: "member" | "key" | "invitation" | "warehouse" | "alert";
 }
 
 const dataSourceBody = () => makeDataSourceInput(ORG_A, { name: `ds-${crypto.randomUUID().slice(0, 8)}` });
@@ -241,8 +244,43 @@ const ROUTES: RouteCase[] = [
     request: (f) => ({ url: `/api/org/warehouses/${f.spareWarehouseId}` }),
   },
   { method: "POST", url: "/api/org/warehouses/:id/test", access: "operate", ownRecord: true, request: (f) => ({ url: `/api/org/warehouses/${f.warehouseId}/test` }) },
+  { method: "GET", url: "/api/alerts/rules", access: "read", request: () => ({ url: "/api/alerts/rules" }) },
+  { method: "POST", url: "/api/alerts/rules", access: "admin", request: () => ({ url: "/api/alerts/rules", body: alertRuleBody() }) },
+  { method: "GET", url: "/api/alerts/rules/:id", access: "read", ownRecord: true, needs: "alert", request: (f) => ({ url: `/api/alerts/rules/${f.alertRuleId}` }) },
+  { method: "PUT", url: "/api/alerts/rules/:id", access: "admin", ownRecord: true, needs: "alert", request: (f) => ({ url: `/api/alerts/rules/${f.alertRuleId}`, body: { enabled: false } }) },
+  { method: "DELETE", url: "/api/alerts/rules/:id", access: "admin", ownRecord: true, needs: "alert", request: (f) => ({ url: `/api/alerts/rules/${f.alertRuleId}` }) },
+  { method: "GET", url: "/api/alerts/destinations", access: "read", request: () => ({ url: "/api/alerts/destinations" }) },
+  {
+    method: "POST",
+    url: "/api/alerts/destinations",
+    access: "admin",
+    request: () => ({ url: "/api/alerts/destinations", body: { name: `d-${crypto.randomUUID().slice(0, 8)}`, url: "https://hooks.example.com/x" } }),
+  },
+  { method: "GET", url: "/api/alerts/destinations/:id", access: "read", ownRecord: true, needs: "alert", request: (f) => ({ url: `/api/alerts/destinations/${f.alertDestinationId}` }) },
+  {
+    method: "PUT",
+    url: "/api/alerts/destinations/:id",
+    access: "admin",
+    ownRecord: true,
+    needs: "alert",
+    request: (f) => ({ url: `/api/alerts/destinations/${f.alertDestinationId}`, body: { name: `r-${crypto.randomUUID().slice(0, 8)}` } }),
+  },
+  { method: "DELETE", url: "/api/alerts/destinations/:id", access: "admin", ownRecord: true, needs: "alert", request: (f) => ({ url: `/api/alerts/destinations/${f.alertDestinationId}` }) },
+  {
+    method: "POST",
+    url: "/api/alerts/destinations/:id/rotate-secret",
+    access: "admin",
+    ownRecord: true,
+    needs: "alert",
+    request: (f) => ({ url: `/api/alerts/destinations/${f.alertDestinationId}/rotate-secret` }),
+  },
+  { method: "POST", url: "/api/alerts/destinations/:id/test", access: "admin", ownRecord: true, needs: "alert", request: (f) => ({ url: `/api/alerts/destinations/${f.alertDestinationId}/test` }) },
+  { method: "GET", url: "/api/alerts/deliveries", access: "read", request: () => ({ url: "/api/alerts/deliveries" }) },
+  { method: "GET", url: "/api/alerts/incidents", access: "read", request: () => ({ url: "/api/alerts/incidents" }) },
   { method: "POST", url: "/api/organizations", access: "signed-in", request: () => ({ url: "/api/organizations", body: { name: `org ${crypto.randomUUID().slice(0, 8)}` } }) },
 ];
+
+const alertRuleBody = () => ({ name: `rule-${crypto.randomUUID().slice(0, 8)}`, condition: { kind: "task_failed" } });
 
 let dir: string;
 let config: Config;
@@ -279,6 +317,12 @@ async function fixture(needs: RouteCase["needs"]): Promise<Fixture> {
     const { user } = await signUps.api.signUpEmail({ body: { email: `m-${crypto.randomUUID().slice(0, 8)}@a.example.com`, password: "a long enough password", name: "m" } });
     await signUps.api.addMember({ body: { userId: user.id, organizationId: ORG_A, role: "viewer" } });
     f.memberId = user.id;
+  }
+  if (needs === "alert") {
+    f.alertRuleId = (await stores.alerts.createRule(ORG_A, { ...alertRuleBody(), condition: { kind: "task_failed" }, task_ids: null, quiet_minutes: 0, enabled: true, destination_ids: [] })).id;
+    f.alertDestinationId = `ad_${crypto.randomUUID().slice(0, 12)}`;
+    // Sealed values that do not open: Send test answers a failed delivery with a sentence, which is all this matrix needs.
+    await stores.alerts.createDestination(ORG_A, { id: f.alertDestinationId, name: `d-${crypto.randomUUID().slice(0, 8)}`, format: "standard", url_enc: "v1:x:x:x:x", url_hint: "https://h/…", secret_enc: "v1:x:x:x:x" });
   }
   if (needs === "key") f.keyId = (await asAdmin("POST", "/api/keys", { name: "throwaway", role: "viewer" })).id;
   if (needs === "invitation") f.invitationId = (await asAdmin("POST", "/api/invitations", { email: `i-${crypto.randomUUID().slice(0, 8)}@example.com`, role: "viewer" })).id;
@@ -359,6 +403,8 @@ describe("the role matrix", () => {
           const warehouse = await stores.warehouses.getWarehouse(ORG_A, f.warehouseId);
           expect(warehouse).toMatchObject({ is_default: true, port: 1 });
           if (f.spareWarehouseId) expect(await stores.warehouses.getWarehouse(ORG_A, f.spareWarehouseId)).not.toBeNull();
+          if (f.alertRuleId) expect(await stores.alerts.getRule(ORG_A, f.alertRuleId)).toMatchObject({ enabled: true });
+          if (f.alertDestinationId) expect(await stores.alerts.getDestination(ORG_A, f.alertDestinationId)).toMatchObject({ secret_enc: "v1:x:x:x:x" });
         }
       });
     }

@@ -14,6 +14,8 @@ import type { ConnectivityTester } from "../connectivity/engine.ts";
 import type { WarehouseBrowser } from "../databend/browse.ts";
 import type { TargetChecker } from "../databend/target-check.ts";
 import type { Auth } from "../auth/auth.ts";
+import type { AlertConfig } from "../alerts/config.ts";
+import { alertRoutes } from "./routes/alerts.ts";
 import { auditPlugin, auditRoutes } from "./routes/audit.ts";
 import { authPlugin, authRoutes } from "./routes/auth.ts";
 import { apiOnlyNotFound, serveConsole } from "./routes/console-assets.ts";
@@ -83,6 +85,8 @@ export interface AppOptions {
   testRateLimit?: TestRateLimit;
   /** Test Connectivity's and previews' limits per organization and at once (org-limits.ts); the defaults by default. */
   callLimits?: { connectivityTest?: CallLimits; preview?: CallLimits };
+  /** Alert settings (webhook targets, Send test's timeout); by default from the environment (server/alerts/config.ts). */
+  alerts?: AlertConfig;
   /** Failed sign-ins per account and address; a fresh one with the defaults by default. */
   signInThrottle?: SignInThrottle;
 }
@@ -148,6 +152,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(invitationRoutes, { config });
   await app.register(keyRoutes);
   await app.register(auditRoutes);
+  await app.register(alertRoutes, { config, alerts: options.alerts });
 
   if (staticDir && existsSync(path.join(staticDir, "index.html"))) await serveConsole(app, staticDir);
   else apiOnlyNotFound(app);

@@ -3,6 +3,7 @@
 // Kysely's schema builder so one definition serves SQLite and PostgreSQL. Never edit a released
 // migration; append the next number.
 import { Migrator, sql, type Kysely, type Migration, type MigrationProvider } from "kysely";
+import { m0013Alerts } from "./migration-alerts.ts";
 
 const CSV_DEFAULT = JSON.stringify({ type: "csv", header: true, delimiter: ",", quote: '"', compression: "auto" });
 
@@ -331,6 +332,7 @@ export const MIGRATIONS: Record<string, Migration> = {
   "0009_backfills": m0009,
   "0010_warehouses": m0010,
   "0011_deleted_messages": m0011,
+  "0013_alerts": m0013Alerts,
 };
 
 /** Stores made before Kysely kept their versions in schema_migrations (1..3); adopt them once. */

@@ -7,6 +7,9 @@
 // builder and a Migrator with per-dialect locking, and no code generation or runtime schema of its
 // own (an ORM would hide the claim statement this store depends on). It is pure TypeScript.
 import path from "node:path";
+import { alertConfigStore, type AlertConfigStore } from "./alert-config.ts";
+import { alertDeliveryStore, type AlertDeliveryStore } from "./alert-deliveries.ts";
+import { alertIncidentStore, type AlertIncidentStore } from "./alert-incidents.ts";
 import { auditStore, type AuditStore } from "./audit.ts";
 import { backfillStore } from "./backfills.ts";
 import { dataSourceStore } from "./data-sources.ts";
@@ -40,10 +43,14 @@ export interface Stores {
   tasks: TaskStore;
   audit: AuditStore;
   warehouses: WarehouseStore;
+  /** Alert rules, destinations, incidents, the evaluator's state and the delivery outbox (issue 20). */
+  alerts: AlertStore;
   /** The underlying Kysely handle, for tests and tools; product code uses the ports. */
   db: StoreDb;
   close(): Promise<void>;
 }
+
+export type AlertStore = AlertConfigStore & AlertIncidentStore & AlertDeliveryStore;
 
 export function isPostgresUrl(url: string | undefined): url is string {
   return !!url && /^postgres(ql)?:\/\//i.test(url);
@@ -76,6 +83,7 @@ export async function openStore(target: string | OpenStoreOptions = {}): Promise
     tasks: { ...taskRecords(s, now), ...taskWorkers(s), ...taskStatus(s, now), ...loadLedger(s, now), ...runHistory(s, now), ...backfillStore(s, now) },
     audit: auditStore(s, now),
     warehouses: warehouseStore(s, now),
+    alerts: { ...alertConfigStore(s, now), ...alertIncidentStore(s, now), ...alertDeliveryStore(s, now) },
     db: s,
     close: () => (closed ??= s.db.destroy()),
   };

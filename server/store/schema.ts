@@ -207,7 +207,88 @@ export interface WarehousesTable {
   updated_at: string;
 }
 
+/** Alerts (migration 13, server/store/migration-alerts.ts). */
+export interface AlertRulesTable {
+  id: string;
+  org_id: string;
+  name: string;
+  condition: string;
+  task_ids: string | null;
+  quiet_minutes: number;
+  enabled: number;
+  destination_ids: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface AlertDestinationsTable {
+  id: string;
+  org_id: string;
+  name: string;
+  format: string;
+  url_enc: string;
+  url_hint: string;
+  secret_enc: string;
+  secret_created_at: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface AlertStatesTable {
+  rule_id: string;
+  task_id: string;
+  org_id: string;
+  holding_since_ms: Int | null;
+  clear_since_ms: Int | null;
+}
+
+export interface AlertIncidentsTable {
+  id: string;
+  org_id: string;
+  rule_id: string;
+  rule_name: string;
+  kind: string;
+  task_id: string;
+  task_name: string | null;
+  summary: string;
+  opened_at: string;
+  resolved_at: string | null;
+}
+
+export interface AlertDeliveriesTable {
+  id: string;
+  org_id: string;
+  destination_id: string;
+  destination_name: string | null;
+  event_type: string;
+  incident_id: string | null;
+  payload: string;
+  status: string;
+  attempts: Generated<number>;
+  response_status: number | null;
+  error: string | null;
+  created_at: string;
+  last_attempt_at: string | null;
+  next_attempt_at: string | null;
+  delivered_at: string | null;
+  due_ms: Int;
+  claimed_until_ms: Generated<Int>;
+  claimed_by: string | null;
+}
+
+export interface JobLeasesTable {
+  name: string;
+  holder: string;
+  lease_until_ms: Int;
+}
+
 export interface Database {
+  alert_rules: AlertRulesTable;
+  alert_destinations: AlertDestinationsTable;
+  alert_states: AlertStatesTable;
+  alert_incidents: AlertIncidentsTable;
+  alert_deliveries: AlertDeliveriesTable;
+  job_leases: JobLeasesTable;
   warehouses: WarehousesTable;
   data_sources: DataSourcesTable;
   connectivity_tests: ConnectivityTestsTable;

@@ -8,7 +8,7 @@ import fp from "fastify-plugin";
 import { ensureAuthTables } from "../../auth/tables.ts";
 import type { Config } from "../../config.ts";
 import { DISCARDING_AUDIT_STORE, type AuditStore } from "../../store/audit.ts";
-import { openStore, storeTarget, type Stores } from "../../store/open.ts";
+import { openStore, storeTarget, type AlertStore, type Stores } from "../../store/open.ts";
 import type { StoreDb } from "../../store/dialect.ts";
 import type { TaskStore } from "../../store/tasks.ts";
 import type { DataSourceStore } from "../../store/types.ts";
@@ -18,7 +18,7 @@ import type { WarehouseStore } from "../../store/warehouses.ts";
  * The ports handed in. `db` (the whole store) is needed only by identity, and `audit` only for the
  * log to be kept, so tests of other routes may leave them out (their events are then discarded).
  */
-export type ApiStores = Pick<Stores, "dataSources" | "tasks" | "warehouses"> & Partial<Pick<Stores, "db" | "audit">>;
+export type ApiStores = Pick<Stores, "dataSources" | "tasks" | "warehouses"> & Partial<Pick<Stores, "db" | "audit" | "alerts">>;
 
 /** The ports the routes use: the audit port is always there. */
 export type AppStores = ApiStores & Pick<Stores, "audit">;
@@ -61,6 +61,7 @@ export const storesPlugin = fp<StoresOptions>(
       tasks: lazyPort<TaskStore>(async () => (await open()).tasks),
       audit: lazyPort<AuditStore>(async () => (await open()).audit),
       warehouses: lazyPort<WarehouseStore>(async () => (await open()).warehouses),
+      alerts: lazyPort<AlertStore>(async () => (await open()).alerts),
     });
   },
   { name: "stores" },

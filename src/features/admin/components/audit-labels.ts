@@ -16,6 +16,7 @@ export const AUDIT_ACTION_LABELS: Record<(typeof AUDIT_ACTIONS)[number], string>
   backfill_started: "Loaded existing objects",
   backfill_cancelled: "Cancelled loading existing objects",
   set_up: "Set up",
+  secret_rotated: "Rotated the secret",
 };
 
 export const AUDIT_RESOURCE_LABELS: Record<(typeof AUDIT_RESOURCES)[number], string> = {
@@ -27,4 +28,6 @@ export const AUDIT_RESOURCE_LABELS: Record<(typeof AUDIT_RESOURCES)[number], str
   organization: "Organization",
   warehouse: "Warehouse",
   table: "Table",
+  alert_rule: "Alert rule",
+  alert_destination: "Alert destination",
 };
