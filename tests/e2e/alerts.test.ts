@@ -125,6 +125,8 @@ describe("console in Chromium: Organization → Alerts at each size", () => {
       await expect.poll(() => ruleRow.innerText()).toContain("Disabled");
       await ruleRow.getByRole("button", { name: `Delete ${rule}` }).click();
       const ask = dialog(page, `Delete rule "${rule}"?`);
+      // The confirmation opens once the modals provider is ready: wait for it, named, before checking.
+      await ask.waitFor();
       await checkPage(page, "org-alerts-delete-rule", viewport);
       await ask.getByRole("button", { name: "Delete" }).click();
       await expectNotice(page, rule, /Deleted/);
