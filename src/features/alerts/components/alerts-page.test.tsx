@@ -119,6 +119,7 @@ describe("Alerts page", () => {
     expect(screen.queryByText(SECRET)).not.toBeInTheDocument();
 
     await waitFor(() => expect(rowOf("Destinations", "pager")).toBeInTheDocument());
+    const logReads = state.deliveryPages.length;
     await user.click(within(rowOf("Destinations", "pager")).getByRole("button", { name: "Send test pager" }));
     const refused = await screen.findByRole("alert", { name: "Test not delivered" });
     expect(refused).toHaveTextContent("Nothing answers at hooks.example.com:443 (connection refused)");
@@ -126,6 +127,8 @@ describe("Alerts page", () => {
     expect(refused.closest("tr")!.previousElementSibling).toBe(rowOf("Destinations", "pager"));
     await user.click(within(rowOf("Destinations", "pager")).getByRole("button", { name: "Send test pager" }));
     expect(await screen.findByRole("status", { name: "Test delivered" })).toHaveTextContent("pager answered HTTP 200.");
+    // A test is a delivery: the log is read again at once.
+    await waitFor(() => expect(state.deliveryPages.length).toBeGreaterThan(logReads));
   });
 
   it("rotates a secret after asking, and shows the new one once", async () => {

@@ -2,6 +2,7 @@
 // was made; Send test (its outcome under the row), Rotate secret (the new one shown once) and Delete
 // for admins; read-only for everyone else, each button saying why.
 import { Alert, Button, Code, Group, Stack, Text, Title, VisuallyHidden } from "@mantine/core";
+import { useQueryClient } from "@tanstack/react-query";
 import { useCallback, useState } from "react";
 import { DESTINATION_FORMAT_LABELS, type AlertDestination, type AlertDestinationWithSecret, type AlertRule, type AlertTestResult } from "#contracts/alerts.ts";
 import { confirmDelete } from "../../../lib/confirm-delete.tsx";
@@ -13,6 +14,7 @@ import type { Can } from "../../../lib/use-can.ts";
 import { DateCell } from "../../admin/public.ts";
 import { useDeleteAlertDestination } from "../api/delete-destination.ts";
 import { useAlertDestinations } from "../api/get-destinations.ts";
+import { alertKeys } from "../api/keys.ts";
 import { rotateDestinationSecret } from "../api/rotate-secret.ts";
 import { testAlertDestination } from "../api/test-destination.ts";
 import { DestinationModal } from "./destination-modal.tsx";
@@ -79,15 +81,22 @@ export function DestinationsSection({ admin, rules }: { admin: Can; rules: Alert
   const [rotated, setRotated] = useState<AlertDestinationWithSecret | null>(null);
   const [tests, setTests] = useState<Record<string, TestState>>({});
 
-  const runTest = useCallback(async (d: AlertDestination) => {
-    const report = (state: TestState) => setTests((all) => ({ ...all, [d.id]: state }));
-    report({ phase: "running" });
-    try {
-      report({ phase: "done", result: await testAlertDestination(d.id) });
-    } catch (error) {
-      report({ phase: "refused", error: error instanceof Error ? error : new Error(String(error)) });
-    }
-  }, []);
+  const queryClient = useQueryClient();
+  const runTest = useCallback(
+    async (d: AlertDestination) => {
+      const report = (state: TestState) => setTests((all) => ({ ...all, [d.id]: state }));
+      report({ phase: "running" });
+      try {
+        report({ phase: "done", result: await testAlertDestination(d.id) });
+      } catch (error) {
+        report({ phase: "refused", error: error instanceof Error ? error : new Error(String(error)) });
+      } finally {
+        // The test is a delivery of its own: the log shows it at once.
+        void queryClient.invalidateQueries({ queryKey: alertKeys.deliveries() });
+      }
+    },
+    [queryClient],
+  );
 
   const actions = useCallback(
     (d: AlertDestination) => {
@@ -183,7 +192,8 @@ export function DestinationsSection({ admin, rules }: { admin: Can; rules: Alert
           actions={actions}
           expandedRow={expandedRow}
           minWidth={900}
-          card={{ title: "name", status: "format" }}
+          // The format is a line of its own: beside the name it squeezed the name onto two lines on a phone.
+          card={{ title: "name" }}
           empty="No destination yet. Add destination connects a webhook; rules send their alerts to it."
         />
       )}
