@@ -15,6 +15,7 @@
 //   GET /api/alerts/deliveries?...                 -> {items, next_before}, newest first
 //   GET /api/alerts/incidents?...                  -> {items, next_before}, newest first
 // Bad input: 400 { error, fields: { <field path>: message } } as every route answers it.
+// (Over 300 lines: the whole contract of one page, which its console helper builds against.)
 import { z } from "./zod.ts";
 import { displayNameSchema } from "./display-name.ts";
 

@@ -55,6 +55,11 @@ if (useOidc) {
 // organization (made by the first-run link or by seeding) takes the same one.
 const orgId = { ORG_ID: process.env.ORG_ID || "local-org" };
 
+// Alert webhooks to a receiver on this machine (http://127.0.0.1:...) are allowed in the embedded
+// run, where everything is local; a deployment keeps the default (https only, no private targets).
+const alerts: Record<string, string> =
+  useSandbox && process.env.ALERT_WEBHOOK_ALLOW_PRIVATE === undefined ? { ALERT_WEBHOOK_ALLOW_PRIVATE: "true" } : {};
+
 const commands: ConcurrentlyCommandInput[] = [];
 if (useSandbox) commands.push({ name: "sandbox", command: `${node} sandbox/main.ts`, env: orgId, prefixColor: "magenta" });
 if (useWarehouse) {
@@ -63,7 +68,7 @@ if (useWarehouse) {
 commands.push({
   name: "api",
   command: `${node} server/main.ts`,
-  env: { ...platformIdentity("platform-setup"), ...databend, ...provisioner, ...orgId, ...oidc },
+  env: { ...platformIdentity("platform-setup"), ...databend, ...provisioner, ...orgId, ...oidc, ...alerts },
   prefixColor: "green",
 });
 if (existsSync("server/worker/main.ts")) {
@@ -71,7 +76,7 @@ if (existsSync("server/worker/main.ts")) {
     name: "worker",
     command: `${node} --max-semi-space-size=4 server/worker/main.ts`,
     // ORG_ID too: DATABEND_DSN belongs to that organization, for the worker as for the API.
-    env: { ...platformIdentity("platform-load"), ...databend, ...orgId },
+    env: { ...platformIdentity("platform-load"), ...databend, ...orgId, ...alerts },
     prefixColor: "yellow",
   });
 }

@@ -16,8 +16,8 @@ import { mergeSketches, sketchPercentiles } from "../store/lag-sketch.ts";
 import type { AlertStore } from "../store/open.ts";
 import { alertBody } from "./messages.ts";
 
-/** Failed (quarantined, not dismissed) files per task: the failed-files store answers it (issue 20 §1). */
-export type FailedFileCounter = (orgId: string, taskIds: readonly string[]) => Promise<Map<string, number>>;
+/** Failed (quarantined, not dismissed) files per task (issue 20 §1), or null when that cannot be had now. */
+export type FailedFileCounter = (orgId: string, taskIds: readonly string[]) => Promise<Map<string, number> | null>;
 /** A task queue's visible messages, or null when it cannot be read now. */
 export type BacklogSampler = (orgId: string, taskId: string) => Promise<number | null>;
 
@@ -139,11 +139,11 @@ export class AlertEvaluator {
         break;
       }
       case "failed_files_above": {
-        if (!this.inputs.failedFiles) {
+        const counts = this.inputs.failedFiles ? await this.inputs.failedFiles(rule.org_id, ids) : null;
+        if (!counts) {
           for (const t of tasks) out.set(t.id, null);
           break;
         }
-        const counts = await this.inputs.failedFiles(rule.org_id, ids);
         for (const t of tasks) {
           const n = counts.get(t.id) ?? 0;
           out.set(t.id, n > c.threshold_files ? { holds: true, summary: `${n} failed files (above ${c.threshold_files})` } : { holds: false });

@@ -6,7 +6,8 @@
 //   `id.timestamp.body` under the destination's secret). Spec: https://www.standardwebhooks.com/
 //   and github.com/standard-webhooks/standard-webhooks/blob/main/spec/standard-webhooks.md.
 // - slack: a body Slack's incoming webhooks accept: `text` (the notification's fallback, in Slack's
-//   mrkdwn) plus `blocks` with one section (https://docs.slack.dev/messaging/sending-messages-using-incoming-webhooks/).
+//   mrkdwn) plus `blocks` with one mrkdwn section, the two fields Slack's own webhook client sends
+//   (docs.slack.dev, node-slack-sdk reference: @slack/webhook IncomingWebhookSendArguments).
 //   Slack ignores the signature headers; they are sent anyway, so a relay in between can verify.
 import { randomBytes } from "node:crypto";
 import { Webhook } from "standardwebhooks";

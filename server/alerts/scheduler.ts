@@ -11,11 +11,15 @@ import type { AlertEvaluator } from "./evaluator.ts";
 import type { AlertSender } from "./sender.ts";
 
 export const ALERTS_LEASE = "alerts";
+/** Finished deliveries and resolved incidents are kept this long (the delivery log's horizon). */
+export const ALERT_HISTORY_DAYS = 30;
+const PRUNE_EVERY_MS = 60 * 60_000;
 
 export class AlertScheduler {
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
   private stopped = false;
+  private lastPrune = 0;
   private readonly deps: { store: AlertStore; evaluator: AlertEvaluator; sender: AlertSender; holder: string; intervalMs: number; log: Logger };
   constructor(deps: AlertScheduler["deps"]) {
     this.deps = deps;
@@ -46,6 +50,10 @@ export class AlertScheduler {
       if (await store.claimLease(ALERTS_LEASE, holder, this.leaseMs)) {
         const counts = await evaluator.evaluate();
         if (counts.opened > 0 || counts.resolved > 0) log.info({ ...counts }, "alert rules evaluated");
+        if (Date.now() - this.lastPrune >= PRUNE_EVERY_MS) {
+          this.lastPrune = Date.now();
+          await store.pruneAlertHistory(new Date(Date.now() - ALERT_HISTORY_DAYS * 24 * 3600_000));
+        }
       }
     } catch (error) {
       log.error({ err: errorText(error) }, "alert evaluation failed; trying again next tick");

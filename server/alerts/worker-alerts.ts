@@ -12,16 +12,18 @@ import type { Stores } from "../store/open.ts";
 import type { SecretBox } from "../warehouses/secret-box.ts";
 import type { AlertConfig } from "./config.ts";
 import { AlertDestinations } from "./destinations.ts";
+import { failedFileCounter } from "./failed-file-count.ts";
 import { AlertEvaluator, type BacklogSampler, type FailedFileCounter } from "./evaluator.ts";
 import { AlertScheduler } from "./scheduler.ts";
 import { AlertSender } from "./sender.ts";
 
 export function workerAlerts(args: {
-  stores: Pick<Stores, "alerts" | "tasks" | "dataSources">;
+  stores: Pick<Stores, "alerts" | "tasks" | "dataSources" | "db">;
   box: SecretBox;
   config: AlertConfig;
   workerId: string;
   log: Logger;
+  /** By default the failed-files store's table (failed-file-count.ts). */
   failedFiles?: FailedFileCounter;
 }): AlertScheduler {
   const { stores, config, log } = args;
@@ -41,6 +43,6 @@ export function workerAlerts(args: {
     retryMaxMs: config.retryMaxMs,
     log,
   });
-  const evaluator = new AlertEvaluator(stores.alerts, { backlog, failedFiles: args.failedFiles });
+  const evaluator = new AlertEvaluator(stores.alerts, { backlog, failedFiles: args.failedFiles ?? failedFileCounter(stores.db) });
   return new AlertScheduler({ store: stores.alerts, evaluator, sender, holder: args.workerId, intervalMs: config.intervalMs, log });
 }

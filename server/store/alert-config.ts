@@ -69,6 +69,7 @@ export interface AlertConfigStore {
   getRule(orgId: string, id: string): Promise<AlertRule | null>;
   /** Throws DuplicateAlertNameError when the name is taken in the organization. */
   createRule(orgId: string, input: AlertRuleInput): Promise<AlertRule>;
+  /** Disabling closes the rule's open incidents without a "resolved"; a new condition or scope starts its watch afresh. */
   updateRule(orgId: string, id: string, update: AlertRuleUpdate): Promise<AlertRule | null>;
   /** Deletes the rule; its open incidents are closed without a "resolved" (nobody watches them any more). */
   deleteRule(orgId: string, id: string): Promise<boolean>;
@@ -153,15 +154,29 @@ export function alertConfigStore(s: StoreDb, now: () => Date): AlertConfigStore 
       if (update.quiet_minutes !== undefined) set.quiet_minutes = update.quiet_minutes;
       if (update.enabled !== undefined) set.enabled = update.enabled ? 1 : 0;
       if (update.destination_ids !== undefined) set.destination_ids = JSON.stringify([...new Set(update.destination_ids)]);
-      const result = await db
-        .updateTable("alert_rules")
-        .set(set)
-        .where("org_id", "=", orgId)
-        .where("id", "=", id)
-        .executeTakeFirst()
+      const updated = await db
+        .transaction()
+        .execute(async (tx) => {
+          const result = await tx.updateTable("alert_rules").set(set).where("org_id", "=", orgId).where("id", "=", id).executeTakeFirst();
+          if (Number(result.numUpdatedRows) === 0) return false;
+          // What the rule watches changed: what it saw so far (holding or clearing since) no longer applies.
+          if (update.condition !== undefined || update.task_ids !== undefined || update.enabled === false) {
+            await tx.deleteFrom("alert_states").where("org_id", "=", orgId).where("rule_id", "=", id).execute();
+          }
+          // A disabled rule is not evaluated: its open incidents close now, without a "resolved".
+          if (update.enabled === false) {
+            await tx
+              .updateTable("alert_incidents")
+              .set({ resolved_at: now().toISOString() })
+              .where("org_id", "=", orgId)
+              .where("rule_id", "=", id)
+              .where("resolved_at", "is", null)
+              .execute();
+          }
+          return true;
+        })
         .catch(duplicate("alert rule", update.name ?? ""));
-      if (Number(result.numUpdatedRows) === 0) return null;
-      return store.getRule(orgId, id);
+      return updated ? store.getRule(orgId, id) : null;
     },
 
     async deleteRule(orgId, id) {

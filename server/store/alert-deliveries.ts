@@ -52,6 +52,8 @@ export interface AlertDeliveryStore {
   recordAttempt(id: string, holder: string, outcome: AttemptOutcome): Promise<boolean>;
   getDelivery(orgId: string, id: string): Promise<AlertDelivery | null>;
   listDeliveries(orgId: string, query: AlertDeliveryQuery): Promise<{ items: AlertDelivery[]; next_before: string | null }>;
+  /** Forgets finished deliveries and resolved incidents made before `before`; returns how many rows went. */
+  pruneAlertHistory(before: Date): Promise<number>;
 }
 
 export function alertDeliveryStore(s: StoreDb, now: () => Date): AlertDeliveryStore {
@@ -105,6 +107,14 @@ export function alertDeliveryStore(s: StoreDb, now: () => Date): AlertDeliverySt
     async getDelivery(orgId, id) {
       const row = await db.selectFrom("alert_deliveries").selectAll().where("org_id", "=", orgId).where("id", "=", id).executeTakeFirst();
       return row ? toDelivery(row) : null;
+    },
+
+    async pruneAlertHistory(before) {
+      // Ids begin with their creation time (sortableId), so "made before" is a range of the key.
+      const cutoff = (prefix: string) => `${prefix}_${before.getTime().toString(36).padStart(10, "0")}`;
+      const deliveries = await db.deleteFrom("alert_deliveries").where("id", "<", cutoff("dl")).where("status", "in", ["delivered", "failed"]).executeTakeFirst();
+      const incidents = await db.deleteFrom("alert_incidents").where("id", "<", cutoff("in")).where("resolved_at", "is not", null).executeTakeFirst();
+      return Number(deliveries.numDeletedRows) + Number(incidents.numDeletedRows);
     },
 
     async listDeliveries(orgId, query) {

@@ -92,6 +92,23 @@ describe.each(adapters)("alerts store on $name", (adapter) => {
       expect((await a.listIncidents(OTHER, { limit: 5 })).items).toEqual([]);
     });
 
+    it("disabling a rule closes its open incidents without a resolved; pruning forgets finished history only", async () => {
+      const a = stores.alerts;
+      const rule = await a.createRule(ORG, { name: "Failed", condition: { kind: "task_failed" }, task_ids: null, quiet_minutes: 0, enabled: true, destination_ids: [] });
+      const facts = { org_id: ORG, rule_id: rule.id, rule_name: rule.name, kind: "task_failed" as const, task_id: taskId, task_name: "orders", summary: "failed" };
+      await a.setState(ORG, rule.id, taskId, { holding_since_ms: 1, clear_since_ms: null });
+      const opened = (await a.openIncident(facts, [delivery("alert")]))!;
+      expect((await a.getRule(ORG, rule.id))!.open_incidents).toBe(1);
+      await a.updateRule(ORG, rule.id, { enabled: false });
+      expect((await a.getRule(ORG, rule.id))!.open_incidents).toBe(0);
+      expect((await a.states(rule.id)).size).toBe(0);
+      expect((await a.listDeliveries(ORG, { limit: 50 })).items.map((d) => d.event_type)).toEqual(["alert"]);
+      // The pending alert is not finished: pruning keeps it, and the closed incident goes.
+      expect(await a.pruneAlertHistory(new Date(Date.now() + 60_000))).toBe(1);
+      expect((await a.listIncidents(ORG, { limit: 5 })).items.map((i) => i.id)).not.toContain(opened.id);
+      expect((await a.listDeliveries(ORG, { limit: 50 })).items).toHaveLength(1);
+    });
+
     it("the lease is one holder's until it expires by the database's clock", async () => {
       const a = stores.alerts;
       const won = await Promise.all(["w1", "w2", "w3"].map((w) => a.claimLease("alerts", w, 60_000)));
