@@ -246,7 +246,7 @@ function RuleForm({ rule, tasks, destinations, onDone }: { rule: AlertRule | nul
             <Checkbox
               ref={field.ref}
               label="Enabled"
-              description="A disabled rule opens no incident and sends nothing."
+              description="A disabled rule watches nothing and sends nothing; its open incidents close without a resolved message."
               checked={field.value ?? true}
               onChange={(event) => field.onChange(event.currentTarget.checked)}
             />

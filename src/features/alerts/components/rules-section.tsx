@@ -126,7 +126,7 @@ export function RulesSection({
             onClick={() =>
               confirmDelete({
                 title: `Delete rule "${rule.name}"?`,
-                body: "It watches and sends nothing from now on; the delivery log keeps what it sent. To pause it instead, Disable it.",
+                body: "It watches and sends nothing from now on, and its open incidents close without a resolved message. The delivery log keeps what it sent. To pause it instead, Disable it.",
                 what: `rule "${rule.name}"`,
                 remove: () => remove(rule.id),
                 afterDelete: () => undefined,
