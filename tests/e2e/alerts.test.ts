@@ -3,12 +3,14 @@
 // port 0; the API runs with ALERT_WEBHOOK_ALLOW_PRIVATE so it may post to a loopback http:// URL),
 // sees the signing secret once, presses Send test and the receiver gets one request that the
 // `standardwebhooks` library verifies with that secret (and refuses with another); then creates a
-// rule, sees the test in the delivery log, disables the rule and deletes it. Every page and dialog
+// rule, sees the test in the delivery log, disables the rule and deletes it. A viewer then reads the
+// page with every change disabled and its reason. Every page and dialog
 // is checked (axe, no sideways scroll, screenshot). Nothing is mocked.
-import type { Page } from "playwright-core";
+import type { Locator, Page } from "playwright-core";
 import { Webhook } from "standardwebhooks";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { alertWebhookPayloadSchema } from "#contracts/alerts.ts";
+import { whyNotAllowed } from "#contracts/roles.ts";
 import { chooseOption } from "./choose-option.ts";
 import { startConsoleHarness, type ConsoleHarness } from "./console-harness.ts";
 import { expectLandedOn, navigateTo } from "./navigation.ts";
@@ -18,6 +20,18 @@ import { VIEWPORTS } from "./viewports.ts";
 import { hooksAt, startWebhookReceiver, type ReceivedHook, type WebhookReceiver } from "./webhook-receiver.ts";
 
 const PRIVATE_TARGETS = "ALERT_WEBHOOK_ALLOW_PRIVATE";
+
+/** A control's accessible description: the text of what its aria-describedby names. */
+function described(control: Locator): Promise<string> {
+  return control.evaluate((el) =>
+    (el.getAttribute("aria-describedby") ?? "")
+      .split(/\s+/)
+      .filter(Boolean)
+      .map((id) => document.getElementById(id)?.textContent ?? "")
+      .join(" ")
+      .trim(),
+  );
+}
 
 /** The receiver's headers as the library takes them (one string per name). */
 function headersOf(hook: ReceivedHook): Record<string, string> {
@@ -132,6 +146,34 @@ describe("console in Chromium: Organization → Alerts at each size", () => {
       await expectNotice(page, rule, /Deleted/);
       await expect.poll(() => ruleRow.count()).toBe(0);
       await page.context().close();
+
+      // A viewer (invited through the API, accepted in a browser of their own) reads the same page;
+      // every change is disabled with the API's reason.
+      const email = `viewer-${viewport.name}@example.com`;
+      const invited = await h.apiFetch("/api/invitations", {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ email, role: "viewer" }),
+      });
+      expect(invited.status, await invited.clone().text()).toBe(201);
+      const { url } = (await invited.json()) as { url: string };
+      const viewer = await h.openPage(viewport, "/sign-in", { signedIn: false });
+      const accepted = await viewer.request.post(`${h.baseUrl}/api/invitations/${url.split("/").pop()!}/accept`, {
+        data: { name: `Viewer ${viewport.name}`, password: "viewer horse battery staple" },
+        headers: { origin: h.baseUrl },
+      });
+      expect(accepted.status(), await accepted.text()).toBe(200);
+      await viewer.goto(`${h.baseUrl}/org/alerts`);
+      await viewer.getByRole("heading", { level: 1, name: "Alerts" }).waitFor();
+      const viewerRow = tableRow(viewer, "Destinations", destination);
+      await viewerRow.waitFor();
+      const reason = whyNotAllowed("viewer", "admin");
+      for (const button of [viewer.getByRole("button", { name: "Create rule" }), viewer.getByRole("button", { name: "Add destination" }), viewerRow.getByRole("button", { name: `Send test ${destination}` })]) {
+        expect(await button.getAttribute("aria-disabled")).toBe("true");
+        expect(await described(button)).toBe(reason);
+      }
+      await checkPage(viewer, "org-alerts-viewer", viewport);
+      await viewer.context().close();
     });
   }
 });
