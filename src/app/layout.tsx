@@ -35,6 +35,8 @@ const NAV: { label: string; items: { to: string; label: string; access: Access }
       { to: "/org/keys", label: "API keys", access: "admin" },
       // Every role reads the warehouses (a task's page and the wizard name them); admins change them.
       { to: "/org/warehouses", label: "Warehouses", access: "read" },
+      // Every role sees the alert rules and what was sent; changing them needs more (the page says so).
+      { to: "/org/alerts", label: "Alerts", access: "read" },
       { to: "/org/audit", label: "Audit log", access: "admin" },
     ],
   },

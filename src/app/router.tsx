@@ -8,6 +8,7 @@ import { RequireSession } from "../features/session/components/require-session.t
 import { sessionRoutes } from "../features/session/routes.tsx";
 import { taskRoutes } from "../features/tasks/routes.tsx";
 import { adminRoutes } from "../features/admin/routes.tsx";
+import { alertRoutes } from "../features/alerts/routes.tsx";
 import { warehouseRoutes } from "../features/warehouse/routes.tsx";
 
 export const routes = [
@@ -25,6 +26,7 @@ export const routes = [
       ...dataSourceRoutes,
       ...taskRoutes,
       ...adminRoutes,
+      ...alertRoutes,
       ...warehouseRoutes,
       { path: "*", element: <NotFound /> },
     ],

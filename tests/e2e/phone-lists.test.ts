@@ -1,7 +1,7 @@
 // Issue 17, item 10 in real Chromium against the built console, the real API, the AWS sandbox, the
 // dev warehouse and the real worker, at 390x844 and 1440x900:
 // - every list of the console (tasks, a task's run history, data sources, members, pending
-//   invitations, API keys, audit log, warehouses) fits its frame on a phone: no sideways scroll
+//   invitations, API keys, audit log, warehouses, the alerts page's four) fits its frame on a phone: no sideways scroll
 //   inside the list (its scroll frame's scrollWidth <= clientWidth), each row a card; a task's card
 //   shows its name, its health and its actions, all inside the screen. At 1440x900 the same lists
 //   are the tables they were (header row shown, rows laid out as table rows).
@@ -145,6 +145,7 @@ describe("console in Chromium: lists, sizes and the AWS setup guide on a phone",
         ["/org/keys", "API keys", ["API keys"]],
         ["/org/audit", "Audit log", ["Audit log, newest first"]],
         ["/org/warehouses", "Warehouses", ["Warehouses"]],
+        ["/org/alerts", "Alerts", ["Open incidents", "Rules", "Destinations", "Deliveries, newest first"]],
       ] as const) {
         await page.goto(`${h.baseUrl}${path}`);
         await page.getByRole("heading", { level: 1, name: heading }).waitFor();

@@ -333,11 +333,12 @@ describe("a viewer", () => {
     }
   });
 
-  it("finds Organization → Warehouses in the navigation, but not the admins' pages", async () => {
+  it("finds Organization → Warehouses and Alerts in the navigation, but not the admins' pages", async () => {
     server.use(sessionHandler(sessionAs("viewer")));
     renderApp("/data/sources");
     const nav = await screen.findByRole("navigation", { name: "Main" });
     await waitFor(() => expect(within(nav).getByRole("link", { name: "Warehouses" })).toHaveAttribute("href", "/org/warehouses"));
+    expect(within(nav).getByRole("link", { name: "Alerts" })).toHaveAttribute("href", "/org/alerts");
     expect(nav).toHaveTextContent("Organization");
     for (const name of ["Members", "API keys", "Audit log"]) expect(within(nav).queryByRole("link", { name })).not.toBeInTheDocument();
   });
