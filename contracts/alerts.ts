@@ -49,7 +49,7 @@ export const ALERT_MESSAGES = {
   failedFiles: "Failed files above: a whole number from 0 to 1000000",
   backlogMessages: "Backlog above: a whole number of messages from 0 to 1000000000",
   quietMinutes: `Quiet period: a whole number of minutes from 0 to ${24 * 60}`,
-  taskIds: "Choose at least one task (at most 100), or null for all tasks",
+  taskIds: "Choose at least one task (at most 100), or watch all tasks",
   taskId: "A task id is 1 to 64 characters",
   destinationIds: "Choose at most 10 destinations",
   destinationId: "A destination id is 1 to 64 characters",
