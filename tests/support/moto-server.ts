@@ -1,9 +1,11 @@
 // moto_server (PyPI moto[server], from sandbox/cfn-tools/.venv) as a child process on 127.0.0.1 and a
 // port the OS picks, for the template test: a CloudFormation implementation nobody here wrote.
-// `aws` runs the real AWS CLI against it (no @aws-sdk/client-cloudformation is installed).
+// `aws` runs the real AWS CLI (Debian's, as tests/e2e/aws-cli.ts picks it) against it: no
+// @aws-sdk/client-cloudformation is installed.
 import { execFile, spawn, type ChildProcess } from "node:child_process";
 import { promisify } from "node:util";
 import { CFN_TOOLS, CFN_TOOLS_MISSING, cfnToolsProvisioned } from "../../sandbox/cfn-tools/tools-env.ts";
+import { CLI } from "../e2e/aws-cli.ts";
 
 const run = promisify(execFile);
 
@@ -40,12 +42,13 @@ export async function startMotoServer(): Promise<MotoServer> {
   return {
     endpoint,
     async aws(region, args) {
-      const { stdout } = await run("aws", ["--endpoint-url", endpoint, "--region", region, "--output", "json", ...args], {
+      const { stdout } = await run(CLI, ["--endpoint-url", endpoint, "--region", region, "--output", "json", "--cli-connect-timeout", "5", "--cli-read-timeout", "30", ...args], {
         env: {
           PATH: process.env.PATH,
           HOME: process.env.HOME,
           AWS_ACCESS_KEY_ID: MOTO_KEYS.accessKeyId,
           AWS_SECRET_ACCESS_KEY: MOTO_KEYS.secretAccessKey,
+          AWS_PAGER: "",
           AWS_CONFIG_FILE: "/dev/null",
           AWS_SHARED_CREDENTIALS_FILE: "/dev/null",
         },
