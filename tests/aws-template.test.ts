@@ -3,8 +3,10 @@
 // python-hcl2 on the Terraform file (a syntax check only: Terraform itself is not available here),
 // and moto's CloudFormation, which creates the stack; the product's Test Connectivity then runs
 // against the stack's outputs. What moto cannot judge is asserted as such (docs/aws-template.md).
+// The custom resource's function, which moto cannot run without Docker, runs against moto's S3 directly.
 import { execFile } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { readFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
@@ -16,6 +18,7 @@ import { CFN_TOOLS, CFN_TOOLS_MISSING, cfnToolsProvisioned } from "../sandbox/cf
 import { createConnectivityTester } from "../server/connectivity/engine.ts";
 import { cloudFormationTemplate, cloudFormationTemplateText } from "../src/features/data-sources/aws-cloudformation.ts";
 import { GENERIC_INPUTS, templateInputs, type TemplateInputs } from "../src/features/data-sources/aws-template-model.ts";
+import { NOTIFICATION_FUNCTION_CODE } from "../src/features/data-sources/aws-notification-function.ts";
 import { terraformFile } from "../src/features/data-sources/aws-terraform.ts";
 import { MOTO_KEYS, startMotoServer, type MotoServer } from "./support/moto-server.ts";
 
@@ -230,5 +233,66 @@ describe("the stack moto's CloudFormation makes from the template", () => {
     const wrong = await tester({ ...connection, external_id: "some-other-org" });
     expect(wrong.checks.find((c) => c.id === "assume_role")?.status).toBe("pass");
     expect(Object.keys(NOT_JUDGED_BY_MOTO).sort()).toEqual(["assume_role", "s3_list", "s3_read", "sqs_policy", "sqs_receive"]);
+  });
+
+  // moto cannot run the custom resource (no Docker), so its function runs here as Lambda would call
+  // it: the same Python source, boto3 against moto's S3 and SQS (AWS_ENDPOINT_URL), and in place of
+  // Lambda's cfnresponse module a stand-in that records what the function reports.
+  it("the custom resource's function merges its entry into the bucket's notifications and removes only its entry", { timeout: 120_000 }, async () => {
+    const work = mkdtempSync(path.join(dir, "function-"));
+    writeFileSync(path.join(work, "index.py"), NOTIFICATION_FUNCTION_CODE);
+    writeFileSync(
+      path.join(work, "cfnresponse.py"),
+      [
+        "import json, os",
+        'SUCCESS = "SUCCESS"',
+        'FAILED = "FAILED"',
+        "def send(event, context, status, data, physical_id=None, noEcho=False, reason=None):",
+        '    with open(os.environ["CFN_RESPONSES"], "a") as f:',
+        '        f.write(json.dumps({"status": status, "physical_id": physical_id, "reason": reason}) + "\\n")',
+      ].join("\n"),
+    );
+    const script = [
+      "import boto3, json, index",
+      's3, sqs = boto3.client("s3"), boto3.client("sqs")',
+      's3.create_bucket(Bucket="merge-bucket", CreateBucketConfiguration={"LocationConstraint": "eu-west-1"})',
+      'arn = lambda name: sqs.get_queue_attributes(QueueUrl=sqs.create_queue(QueueName=name)["QueueUrl"], AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]',
+      'theirs = {"Id": "theirs", "QueueArn": arn("theirs"), "Events": ["s3:ObjectRemoved:*"]}',
+      's3.put_bucket_notification_configuration(Bucket="merge-bucket", NotificationConfiguration={"QueueConfigurations": [theirs]})',
+      'ours = {"Id": "ours", "QueueArn": arn("ours"), "Events": ["s3:ObjectCreated:*"], "Filter": {"Key": {"FilterRules": [{"Name": "prefix", "Value": "in/"}]}}}',
+      'event = lambda kind, bucket: {"RequestType": kind, "ResourceProperties": {"Bucket": bucket, "NotificationConfiguration": {"QueueConfigurations": [ours]}}}',
+      'read = lambda: s3.get_bucket_notification_configuration(Bucket="merge-bucket").get("QueueConfigurations", [])',
+      "out = {}",
+      'index.handler(event("Create", "merge-bucket"), None); out["created"] = read()',
+      'index.handler(event("Update", "merge-bucket"), None); out["updated"] = read()',
+      'index.handler(event("Delete", "merge-bucket"), None); out["deleted"] = read()',
+      'index.handler(event("Create", "no-such-bucket"), None)',
+      "print(json.dumps(out))",
+    ].join("\n");
+    const responses = path.join(work, "responses.jsonl");
+    const { stdout } = await run(CFN_TOOLS.python, ["-c", script], {
+      cwd: work,
+      timeout: 60_000,
+      env: {
+        PATH: process.env.PATH,
+        AWS_ENDPOINT_URL: moto.endpoint,
+        AWS_ACCESS_KEY_ID: MOTO_KEYS.accessKeyId,
+        AWS_SECRET_ACCESS_KEY: MOTO_KEYS.secretAccessKey,
+        AWS_DEFAULT_REGION: REGION,
+        AWS_CONFIG_FILE: "/dev/null",
+        AWS_SHARED_CREDENTIALS_FILE: "/dev/null",
+        CFN_RESPONSES: responses,
+      },
+    });
+    const out = JSON.parse(stdout) as Record<"created" | "updated" | "deleted", { Id: string }[]>;
+    expect(out.created.map((c) => c.Id)).toEqual(["theirs", "ours"]);
+    expect(out.created[1]).toMatchObject({ Events: ["s3:ObjectCreated:*"], Filter: { Key: { FilterRules: [{ Name: "prefix", Value: "in/" }] } } });
+    expect(out.updated.map((c) => c.Id), "an update replaces its own entry, once").toEqual(["theirs", "ours"]);
+    expect(out.deleted.map((c) => c.Id), "a delete removes only its own entry").toEqual(["theirs"]);
+    const reported = (await readFile(responses, "utf8")).trim().split("\n").map((line) => JSON.parse(line) as { status: string; physical_id: string; reason: string | null });
+    expect(reported.map((r) => r.status)).toEqual(["SUCCESS", "SUCCESS", "SUCCESS", "FAILED"]);
+    expect(reported[0]!.physical_id).toBe("merge-bucket/ours");
+    // A failure reaches CloudFormation as the stack's reason instead of a hang.
+    expect(reported[3]!.reason).toMatch(/NoSuchBucket/);
   });
 });
