@@ -154,11 +154,12 @@ describe("console in Chromium: Launch stack with a published template", () => {
       const params = new URLSearchParams(query);
       expect(Object.fromEntries(params)).toMatchObject({
         templateURL: TEMPLATE_URL,
-        stackName: `databend-${demo.bucket}-events`,
+        // The bucket's name already says databend: not twice.
+        stackName: `${demo.bucket}-events`,
         param_BucketName: demo.bucket,
         param_ObjectKeyPrefix: demo.prefix,
         param_ObjectKeySuffix: "",
-        param_QueueName: `databend-${demo.bucket}-events`,
+        param_QueueName: `${demo.bucket}-events`,
         param_ExternalId: h.config.orgId,
         param_AllowDeleteObject: "false",
       });

@@ -111,7 +111,8 @@ export type TemplateInputsResult = { ok: true; inputs: TemplateInputs } | { ok: 
 
 /** A queue name for a bucket when the form has no Queue URL yet: queue names allow [A-Za-z0-9_-]. */
 export function defaultQueueName(bucket: string): string {
-  return `databend-${bucket.replace(/[^A-Za-z0-9_-]/g, "-")}-events`.slice(0, 80);
+  const base = bucket.replace(/[^A-Za-z0-9_-]/g, "-");
+  return `${base.startsWith("databend") ? "" : "databend-"}${base}-events`.slice(0, 80);
 }
 
 // IAM reads * and ? in a resource ARN as wildcards and ${...} as a policy variable: a prefix with

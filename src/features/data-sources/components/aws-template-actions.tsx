@@ -1,7 +1,7 @@
 // The AWS side in one step: the CloudFormation template and the Terraform file for the values on
 // screen (downloads), and a Launch stack link when the deployment published the template; otherwise
 // the reason. Part of the AWS setup panel, so the form (create, edit) and the source's page have it.
-import { Anchor, Button, Checkbox, Group, List, Stack, Text, Title } from "@mantine/core";
+import { Anchor, Button, Checkbox, Group, Stack, Text, Title } from "@mantine/core";
 import { useId, useState } from "react";
 import type { OrgInfo } from "#contracts/api.ts";
 import { DisabledButton } from "../../../lib/disabled-button.tsx";
@@ -80,12 +80,10 @@ export function AwsTemplateActions({ values, org, purges }: { values: SetupValue
           Launch stack is unavailable: {launch.reason}
         </Text>
       ) : launch?.ok ? (
-        <List size="sm" c="dimmed">
-          <List.Item>
-            Opens the AWS console in {result.ok ? result.inputs.region : ""} with these values as the stack&apos;s parameters (stack{" "}
-            {launch.stackName}); then copy its outputs into the form.
-          </List.Item>
-        </List>
+        <Text size="sm" c="dimmed">
+          Launch stack opens the AWS console in {result.ok ? result.inputs.region : ""} with these values as the stack&apos;s
+          parameters (stack {launch.stackName}); then copy its outputs into the form.
+        </Text>
       ) : null}
       <Anchor href="https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutBucketNotificationConfiguration.html" target="_blank" rel="noopener noreferrer" size="sm">
         S3: PutBucketNotificationConfiguration replaces the whole configuration
