@@ -19,7 +19,8 @@ const FEATURES = readdirSync(new URL("./src/features", import.meta.url), { withF
 const restrict = (...patterns) => ["error", { patterns }];
 
 export default tseslint.config(
-  { ignores: ["dist", "node_modules", "data", "test-results"] },
+  // Python virtual environments (the dev warehouse's engines, sandbox/cfn-tools) ship JavaScript of their own.
+  { ignores: ["dist", "node_modules", "data", "test-results", "**/.venv*/"] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

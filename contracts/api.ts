@@ -5,6 +5,8 @@ export const orgInfoSchema = z.object({
   org_id: z.string(),
   platform_setup_role_arn: z.string(),
   platform_load_role_arn: z.string(),
+  /** Where the deployment published the AWS-side template (CLOUDFORMATION_TEMPLATE_URL); absent: no Launch stack link. */
+  cloudformation_template_url: z.string().optional(),
 });
 export type OrgInfo = z.infer<typeof orgInfoSchema>;
 

@@ -137,3 +137,16 @@ export function keyInScope(key: string, scope: { prefix: string; suffix: string 
 export function isFolderMarker(key: string, size: number | undefined): boolean {
   return key.endsWith("/") && (size ?? 0) === 0;
 }
+
+/**
+ * Whether a URL can be a CloudFormation quick-create link's templateURL: an https Amazon S3 object
+ * URL (virtual-hosted `bucket.s3.region.amazonaws.com/key` or path-style `s3.region.amazonaws.com/bucket/key`),
+ * as CloudFormation requires of templateURL
+ * (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/cfn-console-create-stacks-quick-create-links.html).
+ */
+export function isS3TemplateUrl(value: string): boolean {
+  if (value.length > 1024) return false;
+  // https, an S3 host (no user, no port), an object key, and at most a versionId (a versioned template).
+  const m = /^https:\/\/([a-z0-9.-]+)\/([^?#\s]*[^/?#\s])(\?versionId=[^&#\s]+)?$/.exec(value);
+  return !!m && /^([a-z0-9][a-z0-9.-]*\.)?s3([.-][a-z0-9-]+)*\.amazonaws\.com(\.cn)?$/.test(m[1]!);
+}

@@ -57,8 +57,13 @@ export function trustPolicy(setupRoleArn: string, loadRoleArn: string, externalI
   };
 }
 
-/** Step 5's permissions; `allowDeleteObject` adds s3:DeleteObject for PURGE (not in the seed by default). */
-export function permissionsPolicy(bucketArn: string, queueArn: string, allowDeleteObject = false) {
+/**
+ * Step 5's permissions; `allowDeleteObject` adds s3:DeleteObject for PURGE (not in the seed by
+ * default). `objectPrefix` narrows object access to keys under it (the CloudFormation/Terraform
+ * template scopes the role to the data source's prefix); listing stays on the whole bucket, since
+ * S3 may not count a ListBucket allowed only under an s3:prefix condition (server/connectivity/checks/s3.ts).
+ */
+export function permissionsPolicy(bucketArn: string, queueArn: string, allowDeleteObject = false, objectPrefix = "") {
   return {
     Version: "2012-10-17",
     Statement: [
@@ -72,7 +77,7 @@ export function permissionsPolicy(bucketArn: string, queueArn: string, allowDele
         Sid: "S3ObjectReadAccess",
         Effect: "Allow",
         Action: allowDeleteObject ? ["s3:GetObject", "s3:DeleteObject"] : ["s3:GetObject"],
-        Resource: `${bucketArn}/*`,
+        Resource: `${bucketArn}/${objectPrefix}*`,
       },
       {
         Sid: "SQSConsumeAccess",

@@ -187,5 +187,7 @@ export const dataSourceRecordSchema = z.object({
     .nullable(),
   /** Integration tasks that use this source; a source in use cannot be deleted. */
   used_by: z.array(z.object({ id: z.string(), name: z.string() })),
+  /** Whether a task using it purges loaded files (its role needs s3:DeleteObject); absent means no. */
+  purges: z.boolean().optional(),
 });
 export type DataSourceRecord = z.infer<typeof dataSourceRecordSchema>;

@@ -40,6 +40,15 @@ describe("loadConfig", () => {
     },
   );
 
+  it("takes CLOUDFORMATION_TEMPLATE_URL only as an https Amazon S3 URL (quick-create links accept nothing else)", () => {
+    expect(loadConfig({}).cloudFormationTemplateUrl).toBeUndefined();
+    const url = "https://my-bucket.s3.us-east-1.amazonaws.com/databend-aws-side.json";
+    expect(loadConfig({ CLOUDFORMATION_TEMPLATE_URL: url }).cloudFormationTemplateUrl).toBe(url);
+    for (const bad of ["https://example.com/t.json", "http://my-bucket.s3.amazonaws.com/t.json"]) {
+      expect(() => loadConfig({ CLOUDFORMATION_TEMPLATE_URL: bad }), bad).toThrow(/^CLOUDFORMATION_TEMPLATE_URL must be the https Amazon S3 URL/);
+    }
+  });
+
   it("refuses a PUBLIC_URL that is not an http(s) URL", () => {
     expect(() => loadConfig({ PUBLIC_URL: "console.example.com" })).toThrow(/PUBLIC_URL must be the http\(s\) address/);
     expect(() => loadConfig({ PUBLIC_URL: "ftp://console.example.com" })).toThrow(/PUBLIC_URL must be/);

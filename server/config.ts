@@ -1,6 +1,7 @@
 // Configuration from the environment, with the defaults of the embedded run (DESIGN.md).
 import { randomBytes } from "node:crypto";
 import path from "node:path";
+import { isS3TemplateUrl } from "#contracts/aws-names.ts";
 import { isRole, ROLES, type Role } from "#contracts/roles.ts";
 import { API_KEY_MIN_LENGTH } from "./auth/key-length.ts";
 import { envBoolean, envNumber, envPort } from "./env-values.ts";
@@ -21,6 +22,12 @@ export interface Config {
   orgId: string | undefined;
   platformSetupRoleArn: string;
   platformLoadRoleArn: string;
+  /**
+   * CLOUDFORMATION_TEMPLATE_URL: the Amazon S3 URL where the deployment published the AWS-side
+   * template (`node scripts/aws-template.ts`); the console's Launch stack links point at it. Unset:
+   * no link, only downloads (docs/aws-template.md).
+   */
+  cloudFormationTemplateUrl: string | undefined;
   /** Set only when the operator points the SDK somewhere other than AWS (a sandbox). */
   awsEndpointUrl: string | undefined;
   /** The first organization's default warehouse (server/warehouses/connections.ts); later ones have their own. */
@@ -112,6 +119,16 @@ export const DEFAULTS = {
 } as const;
 
 const WHOLE_ABOVE_0 = { min: 1, integer: true };
+
+function templateUrlFrom(value: string | undefined): string | undefined {
+  if (!value?.trim()) return undefined;
+  if (!isS3TemplateUrl(value.trim())) {
+    throw new Error(
+      `CLOUDFORMATION_TEMPLATE_URL must be the https Amazon S3 URL of the published template (CloudFormation's quick-create links accept only S3 URLs), like https://my-bucket.s3.us-east-1.amazonaws.com/databend-aws-side.json; got "${value}"`,
+    );
+  }
+  return value.trim();
+}
 
 function provisionerUrlFrom(value: string | undefined): string | undefined {
   if (value === undefined || value.trim() === "") return undefined;
@@ -248,6 +265,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     orgId,
     platformSetupRoleArn: env.PLATFORM_SETUP_ROLE_ARN || DEFAULTS.platformSetupRoleArn,
     platformLoadRoleArn: env.PLATFORM_LOAD_ROLE_ARN || DEFAULTS.platformLoadRoleArn,
+    cloudFormationTemplateUrl: templateUrlFrom(env.CLOUDFORMATION_TEMPLATE_URL),
     awsEndpointUrl: env.AWS_ENDPOINT_URL || undefined,
     databendDsn: env.DATABEND_DSN || DEFAULTS.databendDsn,
     warehouseSecretKeys: secretKeysFromEnv(env),

@@ -16,6 +16,10 @@ export function dataSourceStore(s: StoreDb, now: () => Date): DataSourceStore {
   const usedBy = (orgId: string, id: string): Promise<TaskRef[]> =>
     db.selectFrom("tasks").select(["id", "name"]).where("org_id", "=", orgId).where("data_source_id", "=", id).orderBy("name").execute();
 
+  /** Whether a task of this source deletes loaded files: its role then needs s3:DeleteObject (the AWS-side template). */
+  const anyPurges = async (orgId: string, id: string): Promise<boolean> =>
+    !!(await db.selectFrom("tasks").select("id").where("org_id", "=", orgId).where("data_source_id", "=", id).where("purge", "=", 1).executeTakeFirst());
+
   const toRecord = async (row: Selectable<DataSourcesTable>): Promise<DataSourceRecord> => ({
     id: row.id,
     type: DATA_SOURCE_TYPE,
@@ -31,6 +35,7 @@ export function dataSourceStore(s: StoreDb, now: () => Date): DataSourceStore {
     updated_at: row.updated_at,
     last_test: row.last_test ? (JSON.parse(row.last_test) as StoredTest) : null,
     used_by: await usedBy(row.org_id, row.id),
+    purges: await anyPurges(row.org_id, row.id),
   });
 
   const getRow = (orgId: string, id: string) =>

@@ -101,6 +101,7 @@ describe.each([sqlite, postgres])("store contract on $name", (adapter) => {
     it("data sources: UUID, org, UTC timestamps, names unique per org ignoring case, in use by tasks", async () => {
       const record = (await stores.dataSources.getDataSource(ORG, sourceId))!;
       expect(record.id).toMatch(/^[0-9a-f-]{36}$/);
+      expect(record.purges).toBe(false);
       expect(record.created_at).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
       expect(record).toMatchObject({ ...input, type: "amazon_sqs_s3_iam_role", last_test: null, used_by: [{ id: taskId, name: "load orders" }] });
       expect(await stores.dataSources.getDataSource("org-b", sourceId)).toBeNull();
@@ -191,6 +192,8 @@ describe.each([sqlite, postgres])("store contract on $name", (adapter) => {
       await t.reportStopped(taskId, "w1", null);
       expect(await t.get(ORG, taskId)).toMatchObject({ status: "stopped" });
       expect(await t.update(ORG, taskId, { ...config("renamed", sourceId), purge: true })).toMatchObject({ name: "renamed", purge: true });
+      // A purging task makes its source's role need s3:DeleteObject (the AWS-side template reads this).
+      expect((await stores.dataSources.getDataSource(ORG, sourceId))!.purges).toBe(true);
       await t.reportFailed(taskId, "w1", "no table");
       expect(await t.get(ORG, taskId)).toMatchObject({ status: "failed", status_reason: "no table", desired_state: "stopped" });
       expect(await t.delete(ORG, taskId)).toBe("deleted");

@@ -8,7 +8,7 @@ import { promisify } from "node:util";
 
 const run = promisify(execFile);
 // Debian's package; a pyenv shim or another install earlier on PATH may be an older v1.
-const CLI = ["/usr/bin/aws", "/bin/aws"].find((candidate) => existsSync(candidate)) ?? "aws";
+export const CLI = ["/usr/bin/aws", "/bin/aws"].find((candidate) => existsSync(candidate)) ?? "aws";
 
 export async function awsCli(endpoint: string, args: string[], region = "us-east-1"): Promise<unknown> {
   const { stdout } = await run(

@@ -10,6 +10,7 @@ export function orgInfo(config: Config, orgId: string): OrgInfo {
     org_id: orgId,
     platform_setup_role_arn: config.platformSetupRoleArn,
     platform_load_role_arn: config.platformLoadRoleArn,
+    ...(config.cloudFormationTemplateUrl ? { cloudformation_template_url: config.cloudFormationTemplateUrl } : {}),
   };
 }
 

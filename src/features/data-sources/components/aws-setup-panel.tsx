@@ -8,12 +8,14 @@ import type { OrgInfo } from "#contracts/api.ts";
 import { CodeBlock } from "../../../lib/copy-button.tsx";
 import { setupSteps, setupVariables, type SetupValues } from "../aws-setup.ts";
 import classes from "./aws-setup-panel.module.css";
+import { AwsTemplateActions } from "./aws-template-actions.tsx";
 
 export function AwsSetupPanel({
   values,
   org,
   opened,
   className,
+  purges = false,
 }: {
   values: SetupValues;
   org?: OrgInfo | null;
@@ -21,6 +23,8 @@ export function AwsSetupPanel({
   opened: boolean;
   /** Where the page places it (e.g. the form's grid area). */
   className?: string;
+  /** Whether a task of the source purges loaded files: the template then grants s3:DeleteObject. */
+  purges?: boolean;
 }) {
   const headingId = useId();
   const variables = setupVariables(values, org);
@@ -42,6 +46,12 @@ export function AwsSetupPanel({
           </Text>
         ) : null}
       </Stack>
+      <Paper withBorder radius="sm" p="sm" mb="sm">
+        <AwsTemplateActions values={values} org={org} purges={purges} />
+      </Paper>
+      <Text size="sm" c="dimmed" mb="xs">
+        Or step by step with the AWS CLI:
+      </Text>
       <Accordion
         multiple
         variant="contained"

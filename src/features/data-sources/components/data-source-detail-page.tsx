@@ -195,7 +195,7 @@ export function DataSourceDetailPage() {
           </Stack>
         </Grid.Col>
         <Grid.Col span={{ base: 12, lg: 5 }}>
-          <AwsSetupPanel values={record} org={org.data} opened={false} />
+          <AwsSetupPanel values={record} org={org.data} opened={false} purges={record.purges ?? false} />
         </Grid.Col>
       </Grid>
     </>

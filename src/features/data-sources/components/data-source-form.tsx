@@ -220,7 +220,7 @@ export function DataSourceForm({
         </Stack>
       </form>
 
-      <AwsSetupPanel values={values} org={org} opened={besideForm} className={classes.guide} />
+      <AwsSetupPanel values={values} org={org} opened={besideForm} className={classes.guide} purges={record?.purges ?? false} />
 
       <Stack gap="md" className={classes.finish}>
         <Paper component="section" aria-labelledby={ids.test} withBorder radius="md" p="md">
