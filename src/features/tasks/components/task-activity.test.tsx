@@ -13,10 +13,12 @@ import { makeActivity, makeTask, renderAt, warehousesHandler } from "../../../te
 import { throughputSummary } from "./task-activity.tsx";
 import { formatLag } from "./task-format.tsx";
 import { sessionHandler } from "../../../testing/session.ts";
+import { noFailedFilesHandler } from "../../../testing/failed-files.ts";
 
 let activity: TaskActivity = makeActivity();
 let asked = 0;
 const server = setupServer(
+  noFailedFilesHandler(),
   sessionHandler(),
   warehousesHandler(),
   http.get("/api/tasks/:id/backfill", () => HttpResponse.json({ backfill: null, reconcile: null })),

@@ -1,0 +1,312 @@
+// The task page's Failed files: objects the worker set aside after they failed the same way its
+// attempts per file, each with its key, when, Databend's sentence and the attempts; filtered by
+// state and error, a page at a time. Retry (one, the selected, or all failed) hands them back to
+// the worker, which loads each current version once; Dismiss (a reason required) keeps them as
+// dismissed. Loaded as its own chunk by the task page (issue 21: the page's JS stays small).
+import { Button, Checkbox, Code, Group, NativeSelect, Stack, Text, VisuallyHidden } from "@mantine/core";
+import { createContext, useCallback, useContext, useMemo, useState } from "react";
+import type { FailedFile, FailedFilesDismiss, FailedFilesPage, FailedFileState, FailedFilesRetry } from "#contracts/failed-files.ts";
+import { columnsFor, DataTable } from "../../../lib/data-table.tsx";
+import { DisabledButton } from "../../../lib/disabled-button.tsx";
+import { ErrorAlert } from "../../../lib/error-detail.tsx";
+import { countOf, formatCount, formatDateTime } from "../../../lib/format.ts";
+import { notifySuccess, withProgressNotice } from "../../../lib/notify.ts";
+import { Loading } from "../../../lib/page-states.tsx";
+import { StatusBadge, type BadgeStatus } from "../../../lib/status-badge.tsx";
+import { useCan } from "../../../lib/use-can.ts";
+import { useInFlight } from "../../../lib/use-in-flight.ts";
+import { useDismissFailedFiles } from "../api/dismiss-failed-files.ts";
+import { FAILED_FILES_PAGE_SIZE, useFailedFiles, type FailedFilesFilters } from "../api/get-failed-files.ts";
+import { useRetryFailedFiles } from "../api/retry-failed-files.ts";
+import { DismissFailedFilesModal, type DismissTarget } from "./dismiss-failed-files-modal.tsx";
+
+const STATE_BADGE: Record<FailedFileState, { status: BadgeStatus; text: string }> = {
+  failed: { status: "fail", text: "Failed" },
+  retrying: { status: "running", text: "Retrying" },
+  dismissed: { status: "skip", text: "Dismissed" },
+  cleared: { status: "pass", text: "Cleared" },
+};
+
+const VIEWS = [
+  { value: "", label: "Needing attention (failed or retrying)" },
+  { value: "dismissed", label: "Dismissed" },
+  { value: "cleared", label: "Cleared (loaded later)" },
+] as const;
+
+/** The row actions and the selection, read by cells through context so the columns stay stable. */
+interface Rows {
+  selected: ReadonlySet<string>;
+  toggle: (id: string) => void;
+  retry: (file: FailedFile) => void;
+  dismiss: (file: FailedFile) => void;
+  busy: boolean;
+  can: { allowed: boolean; reason: string };
+}
+const RowsContext = createContext<Rows | null>(null);
+const useRows = () => useContext(RowsContext)!;
+
+function SelectCell({ file }: { file: FailedFile }) {
+  const rows = useRows();
+  if (file.state !== "failed" || !rows.can.allowed) return null;
+  return <Checkbox aria-label={`Select ${file.key}`} checked={rows.selected.has(file.id)} onChange={() => rows.toggle(file.id)} />;
+}
+
+function ErrorCell({ file }: { file: FailedFile }) {
+  return (
+    <Stack gap={2} maw={520}>
+      <Text size="sm" style={{ overflowWrap: "anywhere" }}>
+        {file.error}
+      </Text>
+      {file.detail && file.detail !== file.error ? (
+        <Text size="xs" c="dimmed" ff="monospace" style={{ overflowWrap: "anywhere" }}>
+          {file.error_code !== null ? `${file.error_code}${file.error_code_name ? ` ${file.error_code_name}` : ""}: ` : ""}
+          {file.detail}
+        </Text>
+      ) : null}
+      {file.state === "dismissed" && file.dismiss_reason ? (
+        <Text size="xs">
+          Dismissed{file.dismissed_by ? ` by ${file.dismissed_by}` : ""}: “{file.dismiss_reason}”
+        </Text>
+      ) : null}
+    </Stack>
+  );
+}
+
+const column = columnsFor<FailedFile>();
+const plain = { enableSorting: false, enableGlobalFilter: false } as const;
+const COLUMNS = [
+  column.display({ ...plain, id: "select", header: "Select", cell: ({ row }) => <SelectCell file={row.original} /> }),
+  column.accessor("key", { ...plain, header: "Key", cell: ({ getValue }) => <Code style={{ overflowWrap: "anywhere" }}>{getValue()}</Code> }),
+  column.accessor("state", { ...plain, header: "State", cell: ({ getValue }) => <StatusBadge {...STATE_BADGE[getValue()]} /> }),
+  column.accessor("last_failed_at", {
+    ...plain,
+    header: "Failed",
+    cell: ({ getValue }) => <time dateTime={getValue()}>{formatDateTime(getValue())}</time>,
+  }),
+  column.display({ ...plain, id: "error", header: "Error", cell: ({ row }) => <ErrorCell file={row.original} /> }),
+  column.accessor("attempts", { ...plain, header: "Attempts", cell: ({ getValue }) => formatCount(getValue()) }),
+];
+/** Without the selection: views and roles that cannot act. */
+const COLUMNS_READ_ONLY = COLUMNS.slice(1);
+
+function RowActions({ file }: { file: FailedFile }) {
+  const rows = useRows();
+  if (file.state !== "failed") return null;
+  const named = (
+    <>
+      {" "}
+      <VisuallyHidden>{file.key}</VisuallyHidden>
+    </>
+  );
+  if (!rows.can.allowed) {
+    return (
+      <DisabledButton size="compact-sm" reason={rows.can.reason}>
+        Retry{named}
+      </DisabledButton>
+    );
+  }
+  return (
+    <Group gap={4} wrap="nowrap">
+      <Button size="compact-sm" variant="default" disabled={rows.busy} onClick={() => rows.retry(file)}>
+        Retry{named}
+      </Button>
+      <Button size="compact-sm" variant="subtle" color="gray" c="var(--mantine-color-text)" disabled={rows.busy} onClick={() => rows.dismiss(file)}>
+        Dismiss{named}
+      </Button>
+    </Group>
+  );
+}
+
+function summary(page: FailedFilesPage | undefined): string {
+  if (!page) return "";
+  const { failed, retrying, dismissed, cleared } = page.counts;
+  const parts = [`${countOf(failed, "file")} failed`, `${formatCount(retrying)} being retried`, `${formatCount(dismissed)} dismissed`, `${formatCount(cleared)} cleared by a later load`];
+  return `${parts.join(", ")}.`;
+}
+
+const EMPTY: Record<string, string> = {
+  "": "No failed files. When a file fails to load the same way on each of the worker's attempts (a value that does not fit its column, a broken file), it is set aside here with its key, when it failed, Databend's sentence and the attempts, while the other files keep loading; you can fix the object and Retry it, or Dismiss it with a reason.",
+  dismissed: "No dismissed files. A failed file you dismiss stays here with its reason.",
+  cleared: "No cleared files. A failed file that later loads (by Retry or a new upload of the object) shows here.",
+};
+
+export default function FailedFiles({ taskId }: { taskId: string }) {
+  const [filters, setFilters] = useState<FailedFilesFilters>({});
+  const files = useFailedFiles(taskId, filters);
+  const retry = useRetryFailedFiles(taskId);
+  const dismiss = useDismissFailedFiles(taskId);
+  const flight = useInFlight();
+  const can = useCan("operate");
+  const [wanted, setWanted] = useState(0);
+  const [selected, setSelected] = useState<ReadonlySet<string>>(new Set());
+  const [dismissing, setDismissing] = useState<DismissTarget | null>(null);
+
+  const sendRetry = useCallback(
+    (body: FailedFilesRetry, what: string) =>
+      flight.run(async () => {
+        const ok = await withProgressNotice(
+          { pending: `Asking the worker to retry ${what}…`, success: `Retrying ${what}: each leaves this list once it has loaded`, failure: `Could not retry ${what}` },
+          () => retry.mutateAsync(body),
+        );
+        // Only a retry that was taken clears the selection; a refused one keeps it to try again.
+        if (ok) setSelected(new Set());
+      }),
+    [flight, retry],
+  );
+  const toggle = useCallback(
+    (id: string) =>
+      setSelected((current) => {
+        const next = new Set(current);
+        if (!next.delete(id)) next.add(id);
+        return next;
+      }),
+    [],
+  );
+  const rows = useMemo<Rows>(
+    () => ({
+      selected,
+      toggle,
+      busy: flight.busy,
+      can,
+      retry: (file) => void sendRetry({ ids: [file.id] }, file.key),
+      dismiss: (file) => setDismissing({ what: file.key, count: 1, selection: { ids: [file.id] } }),
+    }),
+    [selected, toggle, flight.busy, can, sendRetry],
+  );
+  const actions = useCallback((file: FailedFile) => <RowActions file={file} />, []);
+
+  if (files.isPending) return <Loading what="failed files" />;
+  if (files.isError && !files.data) {
+    return (
+      <ErrorAlert title="Could not load the failed files" message={files.error.message}>
+        <div>
+          <Button variant="default" size="xs" onClick={() => void files.refetch()}>
+            Try again
+          </Button>
+        </div>
+      </ErrorAlert>
+    );
+  }
+
+  const pages = files.data.pages;
+  const first = pages[0];
+  const loaded = pages.reduce((n, p) => n + p.items.length, 0);
+  const pageIndex = Math.min(wanted, pages.length - (files.hasNextPage ? 0 : 1));
+  const shown = pages[pageIndex]?.items ?? pages[pages.length - 1]?.items ?? [];
+  const failedCount = first?.counts.failed ?? 0;
+  const selectable = shown.filter((f) => f.state === "failed");
+  const allOnPage = selectable.length > 0 && selectable.every((f) => selected.has(f.id));
+  const view = filters.state ?? "";
+  const sendDismiss = (body: FailedFilesDismiss) =>
+    dismiss.mutateAsync(body).then((result) => {
+      notifySuccess(`Dismissed ${countOf(result.updated, "file")}; they are listed under Dismissed with your reason`);
+      setSelected(new Set());
+      setDismissing(null);
+    });
+
+  return (
+    <RowsContext.Provider value={rows}>
+      <Stack gap="sm">
+        <Text size="sm">{summary(first)}</Text>
+        <Group gap="sm" align="flex-end" wrap="wrap">
+          <NativeSelect
+            label="Show"
+            size="sm"
+            data={VIEWS.map((v) => ({ value: v.value, label: v.label }))}
+            value={view}
+            onChange={(event) => {
+              const state = event.currentTarget.value as FailedFileState | "";
+              setFilters((f) => ({ ...f, state: state || undefined }));
+              setWanted(0);
+              setSelected(new Set());
+            }}
+          />
+          <NativeSelect
+            label="Error"
+            size="sm"
+            data={[
+              { value: "", label: "All errors" },
+              ...(first?.errors ?? [])
+                .filter((e) => e.error_code !== null)
+                .map((e) => ({ value: String(e.error_code), label: `${e.error_code}${e.error_code_name ? ` ${e.error_code_name}` : ""} (${formatCount(e.count)})` })),
+            ]}
+            value={filters.error_code === undefined ? "" : String(filters.error_code)}
+            onChange={(event) => {
+              const code = event.currentTarget.value;
+              setFilters((f) => ({ ...f, error_code: code === "" ? undefined : Number(code) }));
+              setWanted(0);
+              setSelected(new Set());
+            }}
+          />
+        </Group>
+        {view === "" && failedCount > 0 ? (
+          can.allowed ? (
+            <Group gap="xs" wrap="wrap">
+              <Checkbox
+                label="Select the failed files on this page"
+                checked={allOnPage}
+                indeterminate={!allOnPage && selectable.some((f) => selected.has(f.id))}
+                disabled={selectable.length === 0}
+                onChange={() => setSelected(allOnPage ? new Set() : new Set(selectable.map((f) => f.id)))}
+              />
+              <Button size="xs" disabled={selected.size === 0} loading={flight.busy} onClick={() => void sendRetry({ ids: [...selected] }, countOf(selected.size, "selected file"))}>
+                Retry selected ({formatCount(selected.size)})
+              </Button>
+              <Button
+                size="xs"
+                variant="default"
+                disabled={selected.size === 0 || flight.busy}
+                onClick={() => setDismissing({ what: countOf(selected.size, "selected file"), count: selected.size, selection: { ids: [...selected] } })}
+              >
+                Dismiss selected ({formatCount(selected.size)})
+              </Button>
+              <Button size="xs" variant="default" loading={flight.busy} onClick={() => void sendRetry({ all: true }, `all ${countOf(failedCount, "failed file")}`)}>
+                Retry all failed ({formatCount(failedCount)})
+              </Button>
+              <Button
+                size="xs"
+                variant="default"
+                disabled={flight.busy}
+                onClick={() => setDismissing({ what: `all ${countOf(failedCount, "failed file")}`, count: failedCount, selection: { all: true } })}
+              >
+                Dismiss all failed ({formatCount(failedCount)})
+              </Button>
+            </Group>
+          ) : (
+            <DisabledButton size="xs" reason={can.reason}>
+              Retry all failed ({formatCount(failedCount)})
+            </DisabledButton>
+          )
+        ) : null}
+        <DataTable
+          label={`Failed files of this task, newest failure first (${VIEWS.find((v) => v.value === view)?.label ?? ""})`}
+          columns={view === "" && can.allowed ? COLUMNS : COLUMNS_READ_ONLY}
+          data={shown}
+          getRowId={(file) => file.id}
+          actions={view === "" ? actions : undefined}
+          minWidth={900}
+          empty={filters.error_code !== undefined ? "No files with this error." : EMPTY[view]}
+          card={{ title: "key", status: "state" }}
+          server={{
+            pageIndex,
+            pageSize: FAILED_FILES_PAGE_SIZE,
+            rowCount: loaded + (files.hasNextPage ? 1 : 0),
+            onPageChange: (index) => {
+              setWanted(index);
+              if (index >= pages.length && files.hasNextPage && !files.isFetchingNextPage) void files.fetchNextPage();
+            },
+          }}
+        />
+        {loaded > 0 ? (
+          <Text role="status" size="sm" c="dimmed">
+            {files.isFetchingNextPage
+              ? "Loading more failed files…"
+              : `${countOf(first?.total ?? loaded, "file")} in this view; ${formatCount(loaded)} loaded${files.hasNextPage ? ", more on the next page" : ""}`}
+          </Text>
+        ) : null}
+        {files.isError ? <ErrorAlert title="Could not refresh the failed files" message={files.error.message} /> : null}
+      </Stack>
+      <DismissFailedFilesModal target={dismissing} onClose={() => setDismissing(null)} dismiss={sendDismiss} />
+    </RowsContext.Provider>
+  );
+}
