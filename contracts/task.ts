@@ -1,6 +1,7 @@
 // The one definition of an "Amazon SQS (S3) Integration Task": the form (zodResolver), the API
 // validation, the worker and the TypeScript types all come from here.
 import { z } from "./zod.ts";
+import { objectOutcomeCountersSchema } from "./failed-files.ts";
 import { utf8Length } from "./aws-names.ts";
 import { displayNameSchema } from "./display-name.ts";
 import { COMPRESSIONS, ON_ERROR_MODES, type FileFormatType } from "./task-labels.ts";
@@ -223,6 +224,7 @@ export const taskCountersSchema = z.object({
   messages_skipped: z.number(),
   objects_loaded: z.number(),
   objects_duplicate: z.number(),
+  ...objectOutcomeCountersSchema.shape,
   rows_loaded: z.number(),
   errors: z.number(),
   copy_statements: z.number(),
@@ -338,6 +340,7 @@ export const taskRunSchema = z.object({
   objects_loaded: z.number(),
   /** Objects left out because the ledger or Databend's load metadata says they are loaded. */
   objects_duplicate: z.number(),
+  ...objectOutcomeCountersSchema.shape,
   rows_loaded: z.number(),
   copy_statements: z.number(),
   skipped: z.array(runSkipSchema),

@@ -319,6 +319,55 @@ const m0011: Migration = {
   },
 };
 
+const m0012: Migration = {
+  async up(db: Db) {
+    // Failed files (contracts/failed-files.ts): one row per object version that failed to load
+    // with a file error. `counting` rows are versions below WORKER_FILE_ATTEMPTS (internal, never
+    // listed); `failed` ones are quarantined (their messages deleted); `retrying`, `dismissed`,
+    // `cleared` as the contract says. The attempt count lives here, not in a worker's memory, so it
+    // survives restarts and is shared by every worker of the task.
+    await db.schema
+      .createTable("failed_files")
+      .addColumn("id", "text", (c) => c.primaryKey())
+      .addColumn("org_id", "text", (c) => c.notNull())
+      .addColumn("task_id", "text", (c) => c.notNull().references("tasks.id").onDelete("cascade"))
+      .addColumn("bucket", "text", (c) => c.notNull())
+      .addColumn("key", "text", (c) => c.notNull())
+      .addColumn("etag", "text", (c) => c.notNull())
+      .addColumn("version_id", "text")
+      .addColumn("size", "bigint")
+      .addColumn("error_class", "text", (c) => c.notNull())
+      .addColumn("error_code", "integer")
+      .addColumn("error_code_name", "text")
+      .addColumn("error", "text", (c) => c.notNull())
+      .addColumn("detail", "text", (c) => c.notNull())
+      .addColumn("file", "text")
+      .addColumn("line", "integer")
+      .addColumn("column_name", "text")
+      .addColumn("value", "text")
+      .addColumn("attempts", "integer", (c) => c.notNull())
+      .addColumn("first_failed_at", "text", (c) => c.notNull())
+      .addColumn("last_failed_at", "text", (c) => c.notNull())
+      .addColumn("state", "text", (c) => c.notNull())
+      .addColumn("dismiss_reason", "text")
+      .addColumn("dismissed_by", "text")
+      .addColumn("dismissed_at", "text")
+      .addColumn("cleared_at", "text")
+      .addColumn("event_name", "text")
+      .addColumn("event_time", "text")
+      .addColumn("sequencer", "text")
+      .addColumn("message_id", "text")
+      .execute();
+    await db.schema.createIndex("failed_files_version").on("failed_files").unique().columns(["task_id", "bucket", "key", "etag"]).execute();
+    await db.schema.createIndex("failed_files_list").on("failed_files").columns(["org_id", "task_id", "state", "last_failed_at"]).execute();
+    // Objects with nothing to load, and objects quarantined: failed + loaded + skipped = seen.
+    for (const name of ["objects_empty", "objects_failed"]) {
+      await db.schema.alterTable("tasks").addColumn(name, "bigint", (c) => c.notNull().defaultTo(0)).execute();
+      await db.schema.alterTable("task_runs").addColumn(name, "integer", (c) => c.notNull().defaultTo(0)).execute();
+    }
+  },
+};
+
 export const MIGRATIONS: Record<string, Migration> = {
   "0001_data_sources_and_tasks": m0001,
   "0002_connectivity_tests": m0002,
@@ -331,6 +380,7 @@ export const MIGRATIONS: Record<string, Migration> = {
   "0009_backfills": m0009,
   "0010_warehouses": m0010,
   "0011_deleted_messages": m0011,
+  "0012_failed_files": m0012,
 };
 
 /** Stores made before Kysely kept their versions in schema_migrations (1..3); adopt them once. */

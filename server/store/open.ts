@@ -10,6 +10,7 @@ import path from "node:path";
 import { auditStore, type AuditStore } from "./audit.ts";
 import { backfillStore } from "./backfills.ts";
 import { dataSourceStore } from "./data-sources.ts";
+import { failedFilesStore } from "./failed-files.ts";
 import { openPostgresDb, openSqliteDb, type DialectName, type StoreDb } from "./dialect.ts";
 import { loadLedger } from "./ledger.ts";
 import { migrate } from "./migrations.ts";
@@ -73,7 +74,7 @@ export async function openStore(target: string | OpenStoreOptions = {}): Promise
   return {
     dialect: s.dialect,
     dataSources: dataSourceStore(s, now),
-    tasks: { ...taskRecords(s, now), ...taskWorkers(s), ...taskStatus(s, now), ...loadLedger(s, now), ...runHistory(s, now), ...backfillStore(s, now) },
+    tasks: { ...taskRecords(s, now), ...taskWorkers(s), ...taskStatus(s, now), ...loadLedger(s, now), ...runHistory(s, now), ...backfillStore(s, now), ...failedFilesStore(s, now) },
     audit: auditStore(s, now),
     warehouses: warehouseStore(s, now),
     db: s,

@@ -4,6 +4,7 @@ import { randomUUID } from "node:crypto";
 import { sql, type Selectable } from "kysely";
 import type { RunError, RunSkip, RunStatus, TaskRun } from "#contracts/task.ts";
 import { applyBackfillProgress } from "./backfills.ts";
+import { clearFailedFiles } from "./failed-files.ts";
 import type { StoreDb } from "./dialect.ts";
 import type { TaskRunsTable } from "./schema.ts";
 import { mergeSketches, sketchOf, summarize, type LagSketch } from "./lag-sketch.ts";
@@ -22,6 +23,8 @@ function toRun(row: Selectable<TaskRunsTable>): TaskRun {
     messages_skipped: Number(row.messages_skipped),
     objects_loaded: Number(row.objects_loaded),
     objects_duplicate: Number(row.objects_duplicate),
+    objects_empty: Number(row.objects_empty),
+    objects_failed: Number(row.objects_failed),
     rows_loaded: Number(row.rows_loaded),
     copy_statements: Number(row.copy_statements),
     skipped: JSON.parse(row.skipped) as RunSkip[],
@@ -59,6 +62,7 @@ export function runHistory(s: StoreDb, now: () => Date): RunHistoryPort {
         // on the locked, newest row), so a version it returns nothing for was counted already.
         let uncountedObjects = 0;
         let uncountedRows = 0;
+        let uncountedEmpty = 0;
         for (const o of [...loaded].sort(byKey)) {
           const moved = await tx
             .insertInto("task_objects")
@@ -79,8 +83,11 @@ export function runHistory(s: StoreDb, now: () => Date): RunHistoryPort {
             .returning("key")
             .execute();
           if (moved.length === 0) {
-            uncountedObjects++;
-            uncountedRows += o.rows;
+            if (o.empty) uncountedEmpty++;
+            else {
+              uncountedObjects++;
+              uncountedRows += o.rows;
+            }
           }
           // The key's claim row learns the loaded ETag (a racing claim of it is refused from now on)
           // and, when it held this version, its lease ends.
@@ -110,14 +117,19 @@ export function runHistory(s: StoreDb, now: () => Date): RunHistoryPort {
         }
         const objectsLoaded = Math.max(0, run.objects_loaded - uncountedObjects);
         const rowsLoaded = Math.max(0, run.rows_loaded - uncountedRows);
-        const objectsDuplicate = run.objects_duplicate + (run.objects_loaded - objectsLoaded);
+        const objectsEmpty = Math.max(0, (run.objects_empty ?? 0) - uncountedEmpty);
+        const objectsFailed = run.objects_failed ?? 0;
+        const objectsDuplicate = run.objects_duplicate + (run.objects_loaded - objectsLoaded) + ((run.objects_empty ?? 0) - objectsEmpty);
+        // A later load of a key (a Retry, a re-upload's own event, a backfill) clears its failed files.
+        await clearFailedFiles(tx, run.task_id, loaded, at);
         await tx
           .insertInto("task_runs")
           .values({
             id, task_id: run.task_id, worker_id: run.worker_id, started_at: run.started_at, ended_at: run.ended_at,
             status: run.status, messages: run.messages, messages_deleted: run.messages_deleted,
             messages_skipped: run.messages_skipped, objects_loaded: objectsLoaded,
-            objects_duplicate: objectsDuplicate, rows_loaded: rowsLoaded, copy_statements: run.copy_statements,
+            objects_duplicate: objectsDuplicate, objects_empty: objectsEmpty, objects_failed: objectsFailed,
+            rows_loaded: rowsLoaded, copy_statements: run.copy_statements,
             skipped: JSON.stringify(skipped), errors: JSON.stringify(errors), deferred: deferred.length > 0 ? JSON.stringify(deferred) : null,
             more_skipped: run.skipped.length - skipped.length, more_errors: run.errors.length - errors.length,
             lag_objects: lag?.objects ?? 0, lag_p50_ms: lag?.p50_ms ?? null, lag_p95_ms: lag?.p95_ms ?? null,
@@ -135,6 +147,8 @@ export function runHistory(s: StoreDb, now: () => Date): RunHistoryPort {
             messages_skipped: eb("messages_skipped", "+", run.messages_skipped),
             objects_loaded: eb("objects_loaded", "+", objectsLoaded),
             objects_duplicate: eb("objects_duplicate", "+", objectsDuplicate),
+            objects_empty: eb("objects_empty", "+", objectsEmpty),
+            objects_failed: eb("objects_failed", "+", objectsFailed),
             rows_loaded: eb("rows_loaded", "+", rowsLoaded),
             errors: eb("errors", "+", run.errors.length),
             copy_statements: eb("copy_statements", "+", run.copy_statements),

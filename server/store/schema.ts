@@ -63,6 +63,9 @@ export interface TasksTable {
   errors: Generated<Int>;
   copy_statements: Generated<Int>;
   batches: Generated<Int>;
+  /** Objects with nothing to load, objects quarantined as failed files (migration 12). */
+  objects_empty: Generated<Int>;
+  objects_failed: Generated<Int>;
   /** Minutes between reconciling listings; null: off (migration 9). */
   reconcile_every_minutes: number | null;
   /** The organization's warehouse the task loads into; null: its default (migration 10). */
@@ -81,6 +84,9 @@ export interface TaskRunsTable {
   messages_skipped: Int;
   objects_loaded: Int;
   objects_duplicate: Int;
+  /** Migration 12. */
+  objects_empty: Generated<Int>;
+  objects_failed: Generated<Int>;
   rows_loaded: Int;
   copy_statements: Int;
   skipped: string;
@@ -207,7 +213,41 @@ export interface WarehousesTable {
   updated_at: string;
 }
 
+/** A failed file (migration 12; contracts/failed-files.ts). `state` adds the internal `counting`. */
+export interface FailedFilesTable {
+  id: string;
+  org_id: string;
+  task_id: string;
+  bucket: string;
+  key: string;
+  etag: string;
+  version_id: string | null;
+  size: Int | null;
+  error_class: string;
+  error_code: number | null;
+  error_code_name: string | null;
+  error: string;
+  detail: string;
+  file: string | null;
+  line: number | null;
+  column_name: string | null;
+  value: string | null;
+  attempts: number;
+  first_failed_at: string;
+  last_failed_at: string;
+  state: string;
+  dismiss_reason: string | null;
+  dismissed_by: string | null;
+  dismissed_at: string | null;
+  cleared_at: string | null;
+  event_name: string | null;
+  event_time: string | null;
+  sequencer: string | null;
+  message_id: string | null;
+}
+
 export interface Database {
+  failed_files: FailedFilesTable;
   warehouses: WarehousesTable;
   data_sources: DataSourcesTable;
   connectivity_tests: ConnectivityTestsTable;

@@ -487,6 +487,67 @@ describe.each([sqlite, postgres])("store contract on $name", (adapter) => {
       expect(new Set([...wonA, ...wonB]).size).toBe(1000);
     }, 120_000);
 
+    it("failed files: attempts count per version and error code, quarantine at the limit, list paged and filtered, retry, dismiss, clear on a later load; scoped by org", async () => {
+      const t = stores.tasks;
+      const failure = (key: string, code: number | null = 1046, etag = "e1") => ({
+        bucket: "b", key, etag, versionId: null, size: 10, errorClass: "file", errorCode: code, errorCodeName: code === null ? null : "BadBytes",
+        error: `File '${key}' cannot be loaded`, detail: `[${code}] bad value at file '${key}', line 2`, file: key, line: 2, column: "id", value: "nope",
+        eventName: "ObjectCreated:Put", eventTime: "2030-01-01T00:00:00.000Z", sequencer: "01", messageId: `m-${key}`,
+      });
+      expect(await t.recordFileFailure(ORG, taskId, failure("a.csv"), 3)).toEqual({ state: "counting", attempts: 1, newly: false });
+      // Another way of failing starts over; the same way again counts.
+      expect(await t.recordFileFailure(ORG, taskId, failure("a.csv", 1005), 3)).toMatchObject({ state: "counting", attempts: 1 });
+      expect(await t.recordFileFailure(ORG, taskId, failure("a.csv", 1005), 3)).toMatchObject({ state: "counting", attempts: 2 });
+      expect((await t.listFailedFiles(ORG, taskId, { page_size: 50 }))!.total).toBe(0);
+      expect(await t.recordFileFailure(ORG, taskId, failure("a.csv", 1005), 3)).toEqual({ state: "failed", attempts: 3, newly: true });
+      expect(await t.recordFileFailure(ORG, taskId, failure("a.csv", 1005), 3)).toMatchObject({ state: "failed", newly: false });
+      await sleep(2);
+      for (const k of ["b.csv", "c.csv", "d_%.csv"]) {
+        await t.recordFileFailure(ORG, taskId, failure(k), 1);
+        await sleep(2);
+      }
+      const first = (await t.listFailedFiles(ORG, taskId, { page_size: 2 }))!;
+      expect(first).toMatchObject({ total: 4, counts: { failed: 4, retrying: 0, dismissed: 0, cleared: 0 } });
+      expect(first.items.map((i) => i.key)).toEqual(["d_%.csv", "c.csv"]);
+      const a = (await t.listFailedFiles(ORG, taskId, { page_size: 50, q: "a.csv" }))!.items;
+      expect(a[0]).toMatchObject({ bucket: "b", etag: "e1", attempts: 4, error_code: 1005, line: 2, column: "id", value: "nope", state: "failed", event_name: "ObjectCreated:Put" });
+      const second = (await t.listFailedFiles(ORG, taskId, { page_size: 2, cursor: first.next_cursor! }))!;
+      expect(second.items.map((i) => i.key)).toEqual(["b.csv", "a.csv"]);
+      expect(second.next_cursor).toBeNull();
+      expect((await t.listFailedFiles(ORG, taskId, { page_size: 50, error_code: 1005 }))!.items.map((i) => i.key)).toEqual(["a.csv"]);
+      expect((await t.listFailedFiles(ORG, taskId, { page_size: 50, q: "_%" }))!.items.map((i) => i.key)).toEqual(["d_%.csv"]);
+      expect(first.errors).toEqual([{ error_code: 1046, error_code_name: "BadBytes", count: 3 }, { error_code: 1005, error_code_name: "BadBytes", count: 1 }]);
+      // Another organization sees nothing and changes nothing.
+      expect(await t.listFailedFiles("org-b", taskId, { page_size: 50 })).toBeNull();
+      expect(await t.retryFailedFiles("org-b", taskId, { all: true })).toBeNull();
+      expect(await t.dismissFailedFiles("org-b", taskId, { all: true }, "no", "x")).toBeNull();
+      expect(await t.retryingFiles("org-b", taskId, 10)).toEqual([]);
+
+      const b = second.items[0]!;
+      expect(await t.retryFailedFiles(ORG, taskId, { ids: [b.id, "nope"] })).toMatchObject({ updated: 1, counts: { failed: 3, retrying: 1 } });
+      expect(await t.retryingFiles(ORG, taskId, 10)).toEqual([{ id: b.id, bucket: "b", key: "b.csv" }]);
+      // A retried file that fails again goes straight back, whatever the limit.
+      expect(await t.recordFileFailure(ORG, taskId, failure("b.csv"), 3)).toMatchObject({ state: "failed", newly: false });
+      await t.retryFailedFiles(ORG, taskId, { ids: [b.id] });
+      await t.retryEnded(ORG, taskId, b.id, "gone");
+      expect((await t.listFailedFiles(ORG, taskId, { page_size: 50, q: "b.csv" }))!.items[0]).toMatchObject({ state: "failed", error: "gone" });
+      expect(await t.dismissFailedFiles(ORG, taskId, { ids: [first.items[0]!.id] }, "bad export, replaced upstream", "ops@example.com")).toMatchObject({ updated: 1 });
+      const dismissed = (await t.listFailedFiles(ORG, taskId, { page_size: 50, state: "dismissed" }))!.items;
+      expect(dismissed).toMatchObject([{ key: "d_%.csv", dismiss_reason: "bad export, replaced upstream", dismissed_by: "ops@example.com" }]);
+      // A later load of a key (any version) clears it, with the batch's record.
+      const run = { task_id: taskId, worker_id: "w1", status: "succeeded" as const, messages: 1, messages_deleted: 1, messages_skipped: 0,
+        objects_loaded: 1, objects_duplicate: 0, objects_empty: 2, objects_failed: 1, rows_loaded: 3, copy_statements: 1, skipped: [], errors: [], messages_received: 1,
+        started_at: "2030-01-01T00:00:00.000Z", ended_at: "2030-01-01T00:00:01.000Z" };
+      await t.recordFileFailure(ORG, taskId, failure("e.csv"), 3);
+      await t.finishBatch(run, [{ ...obj("c.csv", "e2"), rows: 3 }, { ...obj("e.csv"), rows: 0, empty: true }, { ...obj("d_%.csv", "e2"), rows: 0, empty: true }], "w1");
+      const after = (await t.listFailedFiles(ORG, taskId, { page_size: 50, state: "cleared" }))!;
+      expect(after.items.map((i) => i.key)).toEqual(["c.csv"]);
+      expect(after.counts).toEqual({ failed: 2, retrying: 0, dismissed: 1, cleared: 1 });
+      expect((await stores.db.db.selectFrom("failed_files").select("key").where("state", "=", "counting").execute())).toEqual([]);
+      expect((await t.get(ORG, taskId))!.counters).toMatchObject({ objects_loaded: 1, objects_empty: 2, objects_failed: 1 });
+      expect((await t.listRuns(ORG, taskId))![0]).toMatchObject({ objects_empty: 2, objects_failed: 1 });
+    });
+
     it("ledger: an invalid message is recorded once; pruning forgets old versions and claims", async () => {
       const t = stores.tasks;
       expect(await t.firstErrorFor(taskId, "m1")).toBe(true);

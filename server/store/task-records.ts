@@ -21,6 +21,8 @@ export const COUNTERS = [
   "messages_skipped",
   "objects_loaded",
   "objects_duplicate",
+  "objects_empty",
+  "objects_failed",
   "rows_loaded",
   "errors",
   "copy_statements",

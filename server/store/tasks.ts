@@ -13,6 +13,7 @@ import type {
   TaskWorker,
 } from "#contracts/task.ts";
 import type { BackfillPort, BackfillProgress } from "./backfills.ts";
+import type { FailedFilesPort } from "./failed-files.ts";
 
 /** A task's configuration once validated and defaulted (what the API stores). */
 export interface TaskConfig {
@@ -59,6 +60,13 @@ export interface LedgerObject {
  */
 export type KeyHistory = "none" | "crashed" | "other_version";
 
+/** A version a batch settled: loaded with its rows, or (`empty`) with nothing to load; both enter the ledger. */
+export interface LoadedObject extends LedgerObject {
+  rows: number;
+  /** Zero bytes, or no rows: counted in objects_empty, not objects_loaded. */
+  empty?: boolean;
+}
+
 export interface ClaimedObject extends LedgerObject {
   history: KeyHistory;
 }
@@ -71,7 +79,11 @@ export interface ClaimResult {
 }
 
 /** A run as the worker records it: the contract's run without the stored id, overflow counts and lag summary. */
-export interface RunInput extends Omit<TaskRun, "id" | "more_skipped" | "more_errors" | "lag"> {
+export interface RunInput extends Omit<TaskRun, "id" | "more_skipped" | "more_errors" | "lag" | "objects_empty" | "objects_failed"> {
+  /** Objects with nothing to load (zero bytes, no rows); 0 when absent. */
+  objects_empty?: number;
+  /** Objects quarantined as failed files; 0 when absent. */
+  objects_failed?: number;
   /** Counter increments of the task beyond what the run itself says (messages received, etc.). */
   messages_received: number;
   /** Event -> committed lag (ms) of each loaded object whose event time is known; the store keeps a summary and a sketch. */
@@ -202,7 +214,7 @@ export interface RunHistoryPort {
    */
   finishBatch(
     run: RunInput,
-    loaded: readonly (LedgerObject & { rows: number })[],
+    loaded: readonly LoadedObject[],
     workerId: string,
     backfill?: { progress: BackfillProgress; leaseMs: number },
   ): Promise<TaskRun>;
@@ -212,4 +224,4 @@ export interface RunHistoryPort {
   runActivity(orgId: string, taskId: string, options: { since: string; lagRuns: number }): Promise<RunActivity | null>;
 }
 
-export interface TaskStore extends TaskPort, TaskWorkersPort, TaskStatusPort, LoadLedgerPort, RunHistoryPort, BackfillPort {}
+export interface TaskStore extends TaskPort, TaskWorkersPort, TaskStatusPort, LoadLedgerPort, RunHistoryPort, BackfillPort, FailedFilesPort {}

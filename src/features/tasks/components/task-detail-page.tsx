@@ -31,6 +31,8 @@ const COUNTER_LABELS: Record<keyof TaskCounters, string> = {
   objects_loaded: "Objects loaded",
   rows_loaded: "Rows loaded",
   objects_duplicate: "Skipped: already loaded",
+  objects_empty: "Skipped: nothing to load",
+  objects_failed: "Failed files",
   messages_received: "Messages received",
   messages_deleted: "Messages deleted",
   messages_skipped: "Messages skipped",
@@ -42,6 +44,8 @@ const COUNTER_LABELS: Record<keyof TaskCounters, string> = {
 /** A line under a counter whose name alone does not say what it counts. */
 const COUNTER_HELP: Partial<Record<keyof TaskCounters, string>> = {
   objects_duplicate: "Their rows were loaded before (a repeated event); never loaded twice.",
+  objects_empty: "Zero-byte objects, and files with no rows (only a header or blank lines).",
+  objects_failed: "Files that failed the same way on every attempt; set aside, the others load.",
 };
 
 function When({ iso, never }: { iso: string | null; never: string }) {
