@@ -16,7 +16,7 @@ export interface DismissTarget {
   selection: Pick<FailedFilesDismiss, "ids" | "all">;
 }
 
-export function DismissFailedFilesModal({
+export default function DismissFailedFilesModal({
   target,
   onClose,
   dismiss,

@@ -4,7 +4,7 @@
 // the worker, which loads each current version once; Dismiss (a reason required) keeps them as
 // dismissed. Loaded as its own chunk by the task page (issue 21: the page's JS stays small).
 import { Button, Checkbox, Code, Group, NativeSelect, Stack, Text, VisuallyHidden } from "@mantine/core";
-import { createContext, useCallback, useContext, useMemo, useState } from "react";
+import { createContext, lazy, Suspense, useCallback, useContext, useMemo, useState } from "react";
 import type { FailedFile, FailedFilesDismiss, FailedFilesPage, FailedFileState, FailedFilesRetry } from "#contracts/failed-files.ts";
 import { columnsFor, DataTable } from "../../../lib/data-table.tsx";
 import { DisabledButton } from "../../../lib/disabled-button.tsx";
@@ -18,7 +18,11 @@ import { useInFlight } from "../../../lib/use-in-flight.ts";
 import { useDismissFailedFiles } from "../api/dismiss-failed-files.ts";
 import { FAILED_FILES_PAGE_SIZE, useFailedFiles, type FailedFilesFilters } from "../api/get-failed-files.ts";
 import { useRetryFailedFiles } from "../api/retry-failed-files.ts";
-import { DismissFailedFilesModal, type DismissTarget } from "./dismiss-failed-files-modal.tsx";
+import type { DismissTarget } from "./dismiss-failed-files-modal.tsx";
+
+// Loaded when first opened: it checks the reason by the contract's rules, and the contract module
+// brings zod, which the task page otherwise does not download.
+const DismissFailedFilesModal = lazy(() => import("./dismiss-failed-files-modal.tsx"));
 
 const STATE_BADGE: Record<FailedFileState, { status: BadgeStatus; text: string }> = {
   failed: { status: "fail", text: "Failed" },
@@ -306,7 +310,11 @@ export default function FailedFiles({ taskId }: { taskId: string }) {
         ) : null}
         {files.isError ? <ErrorAlert title="Could not refresh the failed files" message={files.error.message} /> : null}
       </Stack>
-      <DismissFailedFilesModal target={dismissing} onClose={() => setDismissing(null)} dismiss={sendDismiss} />
+      {dismissing ? (
+        <Suspense fallback={null}>
+          <DismissFailedFilesModal target={dismissing} onClose={() => setDismissing(null)} dismiss={sendDismiss} />
+        </Suspense>
+      ) : null}
     </RowsContext.Provider>
   );
 }
