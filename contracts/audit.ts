@@ -17,6 +17,9 @@ export const AUDIT_ACTIONS = [
   /** Load existing objects asked for, and cancelled (of a task). */
   "backfill_started",
   "backfill_cancelled",
+  /** Failed files of a task retried, or dismissed with a reason (the outcome names them and the reason). */
+  "failed_files_retried",
+  "failed_files_dismissed",
   /** First-run setup made the first organization and its admin. */
   "set_up",
 ] as const;

@@ -165,7 +165,10 @@ export type FailedFilesActionResult = z.infer<typeof failedFilesActionResultSche
 export const objectOutcomeCountersSchema = z.object({
   /** Objects with nothing to load: zero bytes, or no rows (only a newline, or only a CSV header). */
   objects_empty: z.number(),
-  /** Objects quarantined as failed files after WORKER_FILE_ATTEMPTS failures. */
+  /**
+   * On a task: the objects in Failed files now (failed, retrying or dismissed): a later load that
+   * clears one takes it off, and objects_loaded counts it. On a run: the objects it set aside.
+   */
   objects_failed: z.number(),
 });
 export type ObjectOutcomeCounters = z.infer<typeof objectOutcomeCountersSchema>;

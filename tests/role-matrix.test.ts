@@ -151,6 +151,21 @@ const ROUTES: RouteCase[] = [
   },
   { method: "GET", url: "/api/tasks/:id/backfill", access: "read", ownRecord: true, request: (f) => ({ url: `/api/tasks/${f.taskId}/backfill` }) },
   { method: "DELETE", url: "/api/tasks/:id/backfill", access: "operate", ownRecord: true, request: (f) => ({ url: `/api/tasks/${f.taskId}/backfill` }) },
+  { method: "GET", url: "/api/tasks/:id/failed-files", access: "read", ownRecord: true, request: (f) => ({ url: `/api/tasks/${f.taskId}/failed-files` }) },
+  {
+    method: "POST",
+    url: "/api/tasks/:id/failed-files/retry",
+    access: "operate",
+    ownRecord: true,
+    request: (f) => ({ url: `/api/tasks/${f.taskId}/failed-files/retry`, body: { all: true } }),
+  },
+  {
+    method: "POST",
+    url: "/api/tasks/:id/failed-files/dismiss",
+    access: "operate",
+    ownRecord: true,
+    request: (f) => ({ url: `/api/tasks/${f.taskId}/failed-files/dismiss`, body: { all: true, reason: "role matrix" } }),
+  },
   // The /api/warehouse routes name organization A's warehouse: another organization's admin gets 404.
   { method: "GET", url: "/api/warehouse/databases", access: "read", ownRecord: true, request: (f) => ({ url: `/api/warehouse/databases?warehouse=${f.warehouseId}` }) },
   {

@@ -49,6 +49,7 @@ import { taskRoutes } from "./routes/tasks.ts";
 import { taskPreviewRoutes } from "./routes/task-preview.ts";
 import type { Previewer } from "../preview/previewer.ts";
 import { backfillRoutes } from "./routes/backfills.ts";
+import { failedFileRoutes } from "./routes/failed-files.ts";
 import { warehouseRoutes } from "./routes/warehouse.ts";
 
 export interface AppOptions {
@@ -143,6 +144,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(taskRoutes);
   await app.register(taskActivityRoutes);
   await app.register(backfillRoutes);
+  await app.register(failedFileRoutes);
   await app.register(warehouseRoutes);
   await app.register(memberRoutes);
   await app.register(invitationRoutes, { config });

@@ -211,6 +211,20 @@ function failingLine(text: string): number | undefined {
   return match ? Number(match[1]) : undefined;
 }
 
+/**
+ * Where in its file a row error is, as far as Databend's text says: the line (`at file '<path>',
+ * line <n>`), and from `Invalid value '<value>' for column <n> (<name> <type>)` the column's name
+ * (its index when unnamed) and the value. Each null when the text does not say.
+ */
+export function failurePosition(text: string): { line: number | null; column: string | null; value: string | null } {
+  const invalid = /Invalid value '([\s\S]*?)' for column (\d+)(?: \((\S+)[^)]*\))?/.exec(text);
+  return {
+    line: failingLine(text) ?? null,
+    column: invalid ? (invalid[3] ?? invalid[2]!) : null,
+    value: invalid ? invalid[1]! : null,
+  };
+}
+
 function sentenceFor(
   errorClass: DatabendErrorClass,
   code: number | undefined,

@@ -73,8 +73,12 @@ export interface FailedFilesPort {
   dismissFailedFiles(orgId: string, taskId: string, selection: FailedFileSelection, reason: string, by: string): Promise<{ updated: number; counts: FailedFileCounts; keys: string[] } | null>;
   /** The worker's side of Retry: files of its task in `retrying` (oldest first, at most `limit`). */
   retryingFiles(orgId: string, taskId: string, limit: number): Promise<{ id: string; bucket: string; key: string }[]>;
-  /** A retried file that could not be loaded for a reason other than a file error (gone): back to `failed` with that sentence. */
-  retryEnded(orgId: string, taskId: string, id: string, error: string): Promise<void>;
+  /**
+   * A retried file whose retry ended without a load that clears it: back to `failed` with the
+   * sentence (gone, overwritten, not loaded this time), or `cleared` (the ledger says its current
+   * version is loaded already). Only while it is still `retrying`.
+   */
+  retryEnded(orgId: string, taskId: string, id: string, outcome: { state: "failed"; error: string } | { state: "cleared" }): Promise<void>;
 }
 
 function toFailedFile(row: Selectable<FailedFilesTable>): FailedFile {
@@ -147,23 +151,31 @@ async function taskInOrg(db: Kysely<Database>, orgId: string, taskId: string): P
   return (await db.selectFrom("tasks").select("id").where("org_id", "=", orgId).where("id", "=", taskId).executeTakeFirst()) !== undefined;
 }
 
+/** The states a quarantined file can be in until a load clears it (the task's objects_failed counts them). */
+const QUARANTINED = ["failed", "retrying", "dismissed"];
+
 /**
- * In a batch's record (finishBatch): the keys it loaded (or found empty) clear their failed and
- * retrying entries, and forget versions still counting attempts. Dismissed entries stay as the
- * operator left them.
+ * In a batch's record (finishBatch): the keys it loaded (or found empty) clear their quarantined
+ * entries (a dismissed one too: its data is in now; the reason stays on the record), and forget
+ * versions still counting attempts. Returns how many entries it cleared: the task's objects_failed
+ * drops by that many, so it always equals the failed, retrying and dismissed files of the list.
  */
-export async function clearFailedFiles(tx: Kysely<Database>, taskId: string, loaded: readonly LedgerObject[], at: string): Promise<void> {
+export async function clearFailedFiles(tx: Kysely<Database>, taskId: string, loaded: readonly LedgerObject[], at: string): Promise<number> {
+  let cleared = 0;
   for (const o of loaded) {
-    await tx
+    const rows = await tx
       .updateTable("failed_files")
       .set({ state: "cleared", cleared_at: at })
       .where("task_id", "=", taskId)
       .where("bucket", "=", o.bucket)
       .where("key", "=", o.key)
-      .where("state", "in", ["failed", "retrying"])
+      .where("state", "in", QUARANTINED)
+      .returning("id")
       .execute();
+    cleared += rows.length;
     await tx.deleteFrom("failed_files").where("task_id", "=", taskId).where("bucket", "=", o.bucket).where("key", "=", o.key).where("state", "=", COUNTING).execute();
   }
+  return cleared;
 }
 
 export function failedFilesStore(s: StoreDb, now: () => Date): FailedFilesPort {
@@ -304,15 +316,22 @@ export function failedFilesStore(s: StoreDb, now: () => Date): FailedFilesPort {
         .execute();
     },
 
-    async retryEnded(orgId, taskId, id, error) {
-      await db
-        .updateTable("failed_files")
-        .set({ state: "failed", error, last_failed_at: now().toISOString() })
-        .where("org_id", "=", orgId)
-        .where("task_id", "=", taskId)
-        .where("id", "=", id)
-        .where("state", "=", "retrying")
-        .execute();
+    async retryEnded(orgId, taskId, id, outcome) {
+      const at = now().toISOString();
+      await db.transaction().execute(async (tx) => {
+        const moved = await tx
+          .updateTable("failed_files")
+          .set(outcome.state === "failed" ? { state: "failed", error: outcome.error, last_failed_at: at } : { state: "cleared", cleared_at: at })
+          .where("org_id", "=", orgId)
+          .where("task_id", "=", taskId)
+          .where("id", "=", id)
+          .where("state", "=", "retrying")
+          .returning("id")
+          .execute();
+        if (outcome.state === "cleared" && moved.length > 0) {
+          await tx.updateTable("tasks").set((eb) => ({ objects_failed: eb("objects_failed", "-", moved.length) })).where("id", "=", taskId).execute();
+        }
+      });
     },
   };
 }

@@ -121,7 +121,7 @@ export function runHistory(s: StoreDb, now: () => Date): RunHistoryPort {
         const objectsFailed = run.objects_failed ?? 0;
         const objectsDuplicate = run.objects_duplicate + (run.objects_loaded - objectsLoaded) + ((run.objects_empty ?? 0) - objectsEmpty);
         // A later load of a key (a Retry, a re-upload's own event, a backfill) clears its failed files.
-        await clearFailedFiles(tx, run.task_id, loaded, at);
+        const failedCleared = await clearFailedFiles(tx, run.task_id, loaded, at);
         await tx
           .insertInto("task_runs")
           .values({
@@ -148,7 +148,7 @@ export function runHistory(s: StoreDb, now: () => Date): RunHistoryPort {
             objects_loaded: eb("objects_loaded", "+", objectsLoaded),
             objects_duplicate: eb("objects_duplicate", "+", objectsDuplicate),
             objects_empty: eb("objects_empty", "+", objectsEmpty),
-            objects_failed: eb("objects_failed", "+", objectsFailed),
+            objects_failed: eb("objects_failed", "+", objectsFailed - failedCleared),
             rows_loaded: eb("rows_loaded", "+", rowsLoaded),
             errors: eb("errors", "+", run.errors.length),
             copy_statements: eb("copy_statements", "+", run.copy_statements),

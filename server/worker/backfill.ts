@@ -24,6 +24,7 @@ import type { TaskContext, TaskFailure } from "./context.ts";
 import { BatchTally } from "./run-record.ts";
 import type { Settler, VersionLoader } from "./load/load-versions.ts";
 import { backoff, MAX_PAUSE_MS, sleep } from "./backoff.ts";
+import { retryFailedFiles } from "./retry-failed.ts";
 
 /** A reconcile lists objects modified since the previous reconcile's start minus this. */
 export const RECONCILE_MARGIN_MS = 15 * 60_000;
@@ -38,7 +39,7 @@ const HELD_WAIT_MAX_MS = 5 * 60_000;
 export type FailTask = (failure: TaskFailure) => void;
 
 /** What each listed object's load came to, by its id in the batch (the backfill's Settler). */
-class Book implements Settler {
+export class Book implements Settler {
   readonly outcome = new Map<string, Settlement>();
   resolve(id: string): Settlement {
     this.outcome.set(id, "deleted");
@@ -116,6 +117,8 @@ export class Backfiller {
         }
         const job = await deps.store.takeBackfill(deps.task.id, deps.cfg.workerId, this.leaseMs);
         if (job) await this.runJob(job);
+        // Retry from Failed files: the same loader, the same book, between listing pages' jobs.
+        await retryFailedFiles(deps, deps.s3, deps.versions);
       } catch (error) {
         deps.log.warn({ err: errorText(error) }, "backfill: looking for work failed");
       }
@@ -289,7 +292,9 @@ export class Backfiller {
     }
     progress.loaded = tally.objectsLoaded;
     progress.rows = tally.rowsLoaded;
-    progress.skipped += resolved - tally.objectsLoaded;
+    // A file set aside in Failed files is settled (deleted from the page's book) but not loaded.
+    progress.skipped += resolved - tally.objectsLoaded - tally.objectsFailed;
+    progress.failed += tally.objectsFailed;
     const firstError = tally.errors[0];
     if (firstError) progress.error = { message: `${firstError.key ?? ""}: ${excerpt(firstError.error, SENTENCE_MAX)}`, detail: firstError.detail };
     const input = {

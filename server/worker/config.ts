@@ -26,6 +26,11 @@ export interface WorkerConfig {
   stopGraceMs: number;
   /** Statements allowed per batch while isolating failing files. */
   maxStatementsPerBatch: number;
+  /**
+   * Failures of one object version with the same file error (Databend's code) before it is
+   * quarantined as a failed file and its message deleted; transient failures do not count.
+   */
+  fileAttempts: number;
   /** ENDPOINT_URL written into COPY's CONNECTION; default: the S3 endpoint override, if any. */
   copyEndpointUrl: string | undefined;
   /**
@@ -69,6 +74,7 @@ export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerCo
     roleSessionSeconds: envNumber(env, "WORKER_ROLE_SESSION_SECONDS", 3600, { min: 1 }),
     stopGraceMs: envNumber(env, "WORKER_STOP_GRACE_MS", 30_000, { min: 0 }),
     maxStatementsPerBatch: envNumber(env, "WORKER_MAX_STATEMENTS_PER_BATCH", 64, { min: 1 }),
+    fileAttempts: envNumber(env, "WORKER_FILE_ATTEMPTS", 3, { min: 1, integer: true }),
     copyEndpointUrl: env.DATABEND_S3_ENDPOINT_URL || undefined,
     loadMetadataHours,
     ledgerRetentionHours: envNumber(env, "WORKER_LEDGER_RETENTION_HOURS", loadMetadataHours + 24, { min: loadMetadataHours }),

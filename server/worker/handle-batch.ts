@@ -59,7 +59,7 @@ export async function handleBatch(ctx: TaskContext, pipeline: TaskPipeline, item
   const run = await ctx.store.finishBatch(input, tally.loaded, ctx.cfg.workerId);
   ctx.metrics.run(input);
   ctx.log.info(
-    { run: run.id, status: input.status, messages: run.messages, objects: input.objects_loaded, duplicates: input.objects_duplicate, rows: input.rows_loaded, statements: input.copy_statements, errors: input.errors.length },
+    { run: run.id, status: input.status, messages: run.messages, objects: input.objects_loaded, duplicates: input.objects_duplicate, empty: input.objects_empty, failed: input.objects_failed, rows: input.rows_loaded, statements: input.copy_statements, errors: input.errors.length },
     "batch done",
   );
   return { kind: "recorded", ...(tally.fatal ? { fatal: { reason: tally.fatal, detail: tally.fatalDetail } } : {}) };

@@ -1,7 +1,7 @@
 // One batch's outcome as it builds up (skips, errors, how each message was settled, what loaded)
 // and the run record it becomes in run history.
 import type { RunError, RunSkip, RunStatus } from "#contracts/task.ts";
-import type { LedgerObject, RunInput } from "../store/tasks.ts";
+import type { LoadedObject, RunInput } from "../store/tasks.ts";
 import type { Settlement } from "./settle.ts";
 
 export class BatchTally {
@@ -13,9 +13,14 @@ export class BatchTally {
   readonly settlements = new Map<string, Settlement>();
   /** Messages that carried objects (the others count as skipped messages when deleted). */
   readonly withObjects = new Set<string>();
-  readonly loaded: (LedgerObject & { rows: number })[] = [];
+  /** Versions this batch settled by loading them, or (`empty`) finding nothing to load: the ledger's new entries. */
+  readonly loaded: LoadedObject[] = [];
   objectsLoaded = 0;
   objectsDuplicate = 0;
+  /** Zero bytes, or no rows. */
+  objectsEmpty = 0;
+  /** Quarantined by this batch (server/worker/load/quarantine.ts). */
+  objectsFailed = 0;
   rowsLoaded = 0;
   statements = 0;
   /** Event -> committed lag (ms) of each object this batch loaded whose event time is known. */
@@ -54,7 +59,7 @@ export class BatchTally {
       if (!this.withObjects.has(id)) messagesSkipped++;
     }
     const retried = [...this.settlements.values()].filter((s) => s === "retry").length;
-    const didSomething = this.objectsLoaded > 0 || deletedIds.length > 0;
+    const didSomething = this.objectsLoaded > 0 || this.objectsEmpty > 0 || deletedIds.length > 0;
     const status: RunStatus =
       this.errors.length === 0 && retried === 0
         ? !didSomething && this.deferred.length > 0 ? "deferred" : "succeeded"
@@ -69,6 +74,8 @@ export class BatchTally {
       messages_skipped: messagesSkipped,
       objects_loaded: this.objectsLoaded,
       objects_duplicate: this.objectsDuplicate,
+      objects_empty: this.objectsEmpty,
+      objects_failed: this.objectsFailed,
       rows_loaded: this.rowsLoaded,
       copy_statements: this.statements,
       // All of them: the store keeps the first RUN_LIST_CAP and counts the rest exactly.

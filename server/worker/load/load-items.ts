@@ -39,7 +39,7 @@ export type FileOutcome =
   /** The object no longer exists (deleted, or purged by another load). */
   | { key: string; status: "missing"; error: string; detail?: string }
   /** `error` is the operator's sentence; `detail` Databend's own text behind it (scrubbed). */
-  | { key: string; status: "failed"; error: string; detail?: string; errorClass: WarehouseError["errorClass"] | "budget" };
+  | { key: string; status: "failed"; error: string; detail?: string; errorClass: WarehouseError["errorClass"] | "budget"; code?: number | undefined; codeName?: string | undefined };
 
 export interface LoadDeps {
   /** One transaction loading these keys with their receipts; throws WarehouseError (rolled back). */
@@ -80,7 +80,7 @@ export async function loadItems(items: readonly LoadItem[], deps: LoadDeps, buck
   while (groups.length > 0) {
     const group = groups.shift()!;
     if (stoppedBy) {
-      for (const key of group.keys) outcomes.set(key, { key, status: "failed", error: stoppedBy.sentence, detail: stoppedBy.detail, errorClass: stoppedBy.errorClass });
+      for (const key of group.keys) outcomes.set(key, { key, status: "failed", error: stoppedBy.sentence, detail: stoppedBy.detail, errorClass: stoppedBy.errorClass, code: stoppedBy.code, codeName: stoppedBy.codeName });
       continue;
     }
     if (statements >= deps.maxStatements) {
@@ -126,7 +126,7 @@ export async function loadItems(items: readonly LoadItem[], deps: LoadDeps, buck
       lastDetail = e.detail;
       if (e.errorClass !== "file") {
         stoppedBy = e;
-        for (const key of group.keys) outcomes.set(key, { key, status: "failed", error: e.sentence, detail: e.detail, errorClass: e.errorClass });
+        for (const key of group.keys) outcomes.set(key, { key, status: "failed", error: e.sentence, detail: e.detail, errorClass: e.errorClass, code: e.code, codeName: e.codeName });
         continue;
       }
       const named = e.file === undefined ? undefined : resultKey(e.file, bucket);
@@ -136,7 +136,7 @@ export async function loadItems(items: readonly LoadItem[], deps: LoadDeps, buck
         // does not exist makes it "missing" (skipped); anything else is a failure, retried later.
         const exists = await deps.objectExists(named).catch(() => undefined);
         if (exists === false) outcomes.set(named, { key: named, status: "missing", error: e.sentence, detail: e.detail });
-        else outcomes.set(named, { key: named, status: "failed", error: e.sentence, detail: e.detail, errorClass: e.errorClass });
+        else outcomes.set(named, { key: named, status: "failed", error: e.sentence, detail: e.detail, errorClass: e.errorClass, code: e.code, codeName: e.codeName });
         const rest = group.keys.filter((k) => k !== named);
         if (rest.length > 0) groups.unshift({ ...group, keys: rest });
         continue;
@@ -150,7 +150,7 @@ export async function loadItems(items: readonly LoadItem[], deps: LoadDeps, buck
       // One file failed on its own: if the object is gone, there is nothing to load and nothing to retry.
       const exists = await deps.objectExists(key).catch(() => undefined);
       if (exists === false) outcomes.set(key, { key, status: "missing", error: e.sentence, detail: e.detail });
-      else outcomes.set(key, { key, status: "failed", error: e.sentence, detail: e.detail, errorClass: e.errorClass });
+      else outcomes.set(key, { key, status: "failed", error: e.sentence, detail: e.detail, errorClass: e.errorClass, code: e.code, codeName: e.codeName });
     }
   }
   const keys = [...new Set(items.map((i) => i.key))];

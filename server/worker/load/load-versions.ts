@@ -4,6 +4,8 @@
 // transaction with its receipts (the proof: Copier.loadVersions, load-items.ts), a hold while
 // Databend does not answer (hold-through-outages.ts), and what each outcome means for its messages
 // and the ledger. The backfill loads its listed objects through here too, with its own Settler.
+// A little over 300 lines: the outcomes' settlement (empty, loaded, failed) reads best beside the
+// claims it ends; the failed file's own rules are in quarantine.ts.
 import type { ClaimedObject, LedgerObject, TaskStore } from "../../store/tasks.ts";
 import type { Acknowledger, Settlement } from "../settle.ts";
 import type { Copier } from "../copier.ts";
@@ -16,6 +18,7 @@ import type { Batcher } from "../batcher.ts";
 import { pauseReceiving, type TaskContext } from "../context.ts";
 import type { BatchItem } from "../receive.ts";
 import { REASONS, resolveVersions } from "./plan-versions.ts";
+import { settleFailedVersion } from "./quarantine.ts";
 import { backoff, MAX_PAUSE_MS } from "../backoff.ts";
 
 
@@ -37,6 +40,11 @@ export interface LoadVia {
    * worker holds.
    */
   park: boolean;
+  /**
+   * Failures of a version with the same file error before it is set aside in Failed files
+   * (default WORKER_FILE_ATTEMPTS); a Retry from Failed files is one attempt.
+   */
+  fileAttempts?: number;
 }
 
 interface VersionEntry {
@@ -156,7 +164,7 @@ export class VersionLoader {
       });
     }, Math.max(500, leaseMs / 3));
     try {
-      await this.loadClaimed(claim.claimed, entryOf, tally, settle);
+      await this.loadClaimed(claim.claimed, entryOf, tally, settle, via.fileAttempts ?? ctx.cfg.fileAttempts);
     } finally {
       clearInterval(extend);
       for (const key of claimedKeys) this.letGo(key);
@@ -192,12 +200,32 @@ export class VersionLoader {
     }
   }
 
-  private async loadClaimed(claimed: ClaimedObject[], entryOf: (o: LedgerObject) => VersionEntry, tally: BatchTally, settle: Settler): Promise<void> {
+  /** A version with nothing to load: settled and entered in the ledger (a redelivery is a duplicate), counted as empty. */
+  private settleEmpty(entry: VersionEntry, tally: BatchTally, settle: Settler, reason: string): void {
+    tally.objectsEmpty++;
+    tally.loaded.push({ ...ledgerObject(entry.object, entry.messageIds[0]), rows: 0, empty: true });
+    for (const id of entry.messageIds) {
+      tally.skipped.push({ message_id: id, key: entry.object.key, reason });
+      tally.note(id, settle.resolve(id));
+    }
+  }
+
+  private async loadClaimed(claimed: ClaimedObject[], entryOf: (o: LedgerObject) => VersionEntry, tally: BatchTally, settle: Settler, fileAttempts: number): Promise<void> {
     const { ctx } = this;
     const release: LedgerObject[] = [];
+    // A zero-byte version (by the size its event, listing or HEAD gave) never reaches COPY: there
+    // is nothing to read, and Databend 1.2.453 fails the whole statement on it with 1046
+    // "Unexpected EOF <path> expect 0 bytes" without naming it the usual way, so the batch would
+    // be halved down to it and it would be retried forever (tests/databend-rules.test.ts).
+    const toCopy: ClaimedObject[] = [];
+    for (const object of claimed) {
+      const entry = entryOf(object);
+      if (entry.object.size === 0) this.settleEmpty(entry, tally, settle, REASONS.empty);
+      else toCopy.push(object);
+    }
     // Every claimed version is one item: its receipt, not the ledger's history or Databend's load
     // metadata, says whether it is loaded, and the HEAD inside its transaction whether it is current.
-    const plan: (LoadItem & { object: ClaimedObject })[] = claimed.map((object) => ({ key: object.key, object }));
+    const plan: (LoadItem & { object: ClaimedObject })[] = toCopy.map((object) => ({ key: object.key, object }));
     const planByKey = new Map(plan.map((p) => [p.key, p]));
     const messagesOf = (pending: readonly LoadItem[]) => new Set(pending.flatMap((p) => entryOf(planByKey.get(p.key)!.object).messageIds)).size;
     const { outcomes, stoppedBy } = await loadHoldingThroughOutages(ctx, this.copier, plan, planByKey, messagesOf, tally);
@@ -210,6 +238,12 @@ export class VersionLoader {
       const first = entry.messageIds[0]!;
       switch (outcome.status) {
         case "loaded":
+          // COPY read it and found no row (only a header or blank lines): nothing to load, which is
+          // not a duplicate (tests/databend-rules.test.ts: such a file gets no line in COPY's result).
+          if (outcome.rows === 0 && outcome.errorsSeen === 0) {
+            this.settleEmpty(entry, tally, settle, REASONS.noRows);
+            break;
+          }
           tally.objectsLoaded++;
           tally.rowsLoaded += outcome.rows;
           tally.loaded.push({ ...ledgerEntry, rows: outcome.rows });
@@ -227,6 +261,10 @@ export class VersionLoader {
         case "receipted":
           // Committed earlier with its receipt (a worker that died or stalled before recording it):
           // its rows are the receipt's. The store counts a version once, whoever records it first.
+          if (outcome.rows === 0) {
+            this.settleEmpty(entry, tally, settle, REASONS.noRows);
+            break;
+          }
           tally.objectsLoaded++;
           tally.rowsLoaded += outcome.rows;
           tally.loaded.push({ ...ledgerEntry, rows: outcome.rows });
@@ -259,10 +297,7 @@ export class VersionLoader {
           break;
         case "failed":
           release.push(ledgerEntry);
-          for (const id of entry.messageIds) {
-            tally.errors.push({ message_id: id, key: outcome.key, error: excerpt(outcome.error, SENTENCE_MAX), ...detailOf(outcome.detail) });
-            tally.note(id, settle.fail(id));
-          }
+          await settleFailedVersion(ctx, entry.object, entry.messageIds, outcome, tally, settle, fileAttempts);
           break;
       }
     }

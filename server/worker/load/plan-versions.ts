@@ -23,6 +23,12 @@ export const REASONS = {
     `overwritten before it was loaded (event ETag ${etag}, now ${current}); the newer version's own event loads it`,
   missing: "object no longer exists in the bucket; nothing to load",
   unknown: "could not read the object's current ETag from S3 (s3:GetObject on the object lets the role read it); will retry",
+  /** A zero-byte object: settled by its size (the event's, the listing's or a HEAD's), never handed to COPY. */
+  empty: "empty object: nothing to load (0 bytes)",
+  /** COPY read the file and it held no row (only a newline, or only a CSV header). */
+  noRows: "empty object: nothing to load (the file has no rows: only a header or blank lines)",
+  /** A redelivered event of a version already set aside in Failed files. */
+  quarantined: "already set aside in Failed files (retry it there once it is fixed)",
 } as const;
 
 /** The S3 client's text for a failed HEAD, for a run error's detail (never its sentence). */

@@ -15,6 +15,8 @@ export const AUDIT_ACTION_LABELS: Record<(typeof AUDIT_ACTIONS)[number], string>
   joined: "Joined",
   backfill_started: "Loaded existing objects",
   backfill_cancelled: "Cancelled loading existing objects",
+  failed_files_retried: "Retried failed files",
+  failed_files_dismissed: "Dismissed failed files",
   set_up: "Set up",
 };
 
