@@ -105,7 +105,8 @@ describe("Failed files", () => {
     const rows = within(table(region)).getAllByRole("row");
     expect(rows).toHaveLength(21); // header + a page of 20
     expect(rows[1]).toHaveTextContent("incoming/a.csv");
-    expect(rows[1]).toHaveTextContent("1046 BadBytes: fail to decode column 1 (amount Int32): invalid text for number at line 3");
+    await userEvent.setup().click(within(rows[1]!).getByRole("button", { name: "Show details" }));
+    await waitFor(() => expect(within(rows[1]!).getByText("fail to decode column 1 (amount Int32): invalid text for number at line 3")).toBeVisible());
     expect(rows[1]).toHaveTextContent("line 3, column amount");
     expect(within(rows[1]!).getByText("3")).toBeInTheDocument();
     expect(within(rows[1]!).getByRole("time")).toHaveAttribute("dateTime", "2026-01-03T10:25:00.000Z");

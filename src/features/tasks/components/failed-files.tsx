@@ -8,7 +8,7 @@ import { createContext, lazy, Suspense, useCallback, useContext, useMemo, useSta
 import type { FailedFile, FailedFilesDismiss, FailedFilesPage, FailedFileState, FailedFilesRetry } from "#contracts/failed-files.ts";
 import { columnsFor, DataTable } from "../../../lib/data-table.tsx";
 import { DisabledButton } from "../../../lib/disabled-button.tsx";
-import { ErrorAlert } from "../../../lib/error-detail.tsx";
+import { ErrorAlert, ErrorDetail } from "../../../lib/error-detail.tsx";
 import { countOf, formatCount, formatDateTime } from "../../../lib/format.ts";
 import { notifySuccess, withProgressNotice } from "../../../lib/notify.ts";
 import { Loading } from "../../../lib/page-states.tsx";
@@ -61,12 +61,8 @@ function ErrorCell({ file }: { file: FailedFile }) {
       <Text size="sm" style={{ overflowWrap: "anywhere" }}>
         {file.error}
       </Text>
-      {file.detail && file.detail !== file.error ? (
-        <Text size="xs" c="dimmed" ff="monospace" style={{ overflowWrap: "anywhere" }}>
-          {file.error_code !== null ? `${file.error_code}${file.error_code_name ? ` ${file.error_code_name}` : ""}: ` : ""}
-          {file.detail}
-        </Text>
-      ) : null}
+      {/* Databend's own text (code and raw message) behind a toggle: the sentence above already says it in words. */}
+      {file.detail && file.detail !== file.error ? <ErrorDetail detail={file.detail} /> : null}
       {file.state === "dismissed" && file.dismiss_reason ? (
         <Text size="xs">
           Dismissed{file.dismissed_by ? ` by ${file.dismissed_by}` : ""}: “{file.dismiss_reason}”
