@@ -131,6 +131,8 @@ describe("Databend's COPY failures", () => {
     // Why the worker settles a zero-byte object as empty by its size, before any COPY
     // (load-versions.ts): the older engine's read of it fails the whole statement, naming no file
     // the usual way (`at file`), so the batch would be halved down to it; the newer yields no line.
+    // Source: v1.2.453 BytesReader::read_batch (src/query/storages/stage/src/read/row_based/
+    // processors/reader.rs) fails a read of 0 bytes; v1.2.895's stage_table.rs skips size-0 files (#17522).
     const t = await table("r_zero");
     await env.put(BUCKET, "ok0.csv", "id,name\n1,x\n");
     await env.put(BUCKET, "zero.csv", "");

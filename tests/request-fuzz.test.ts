@@ -24,7 +24,8 @@ const BODIES_PER_ROUTE = 40;
 const BODY_LIMIT_BYTES = 65_536;
 
 const AUTH_ROUTES = ["/api/auth/sign-in/email", "/api/auth/sign-out", "/api/auth/organization/set-active", "/api/auth/change-password"];
-const API_ROUTES = ["/api/data-sources", "/api/tasks", "/api/tasks/preview", "/api/invitations", "/api/invitations/no-such-id/accept", "/api/keys", "/api/setup"];
+const API_ROUTES = ["/api/data-sources", "/api/tasks", "/api/tasks/preview", "/api/invitations", "/api/invitations/no-such-id/accept", "/api/keys", "/api/setup",
+  "/api/tasks/no-such-id/failed-files/retry", "/api/tasks/no-such-id/failed-files/dismiss"];
 
 let dataDir: string;
 let stores: Stores;

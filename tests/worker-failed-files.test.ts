@@ -56,6 +56,8 @@ async function counters(taskId: string) {
 describe("worker: failed files", () => {
   it("sets a bad file among 100 aside after its attempts while the other 99 load; fixed and retried, it loads once; counters agree with the list; another organization sees and changes nothing", async () => {
     const { s, task } = await runningTask(env, "ff-hundred", "ff_hundred");
+    // Two workers on the task: the attempts of the bad file are counted in the store, across both.
+    env.supervisor({ fileAttempts: 3 });
     env.supervisor({ fileAttempts: 3 });
     const started = Date.now();
     const good = Array.from({ length: 99 }, (_, i) => i + 1);
@@ -88,6 +90,8 @@ describe("worker: failed files", () => {
     expect(c.objects_failed).toBe(failed.counts.failed + failed.counts.retrying + failed.counts.dismissed);
     const runs = await taskRuns(env, task.id);
     expect(runs.reduce((n, r) => n + r.objects_failed, 0)).toBe(1);
+    const badErrors = runs.flatMap((r) => r.errors).filter((e) => e.key === "in/bad.csv").map((e) => e.error.replace(/^[\s\S]*?(Attempt \d of 3|Set aside)[\s\S]*$/, "$1")).sort();
+    expect(badErrors).toEqual(["Attempt 1 of 3", "Attempt 2 of 3", "Set aside"]);
     // Filters, and bad input named by field.
     expect((await list(appA, task.id, "?error_code=1005")).page!.total).toBe(0);
     expect((await list(appA, task.id, "?q=bad.csv")).page!.total).toBe(1);
@@ -130,6 +134,8 @@ describe("worker: failed files", () => {
   it("settles zero-byte, header-only and newline-only files as empty; a re-upload of a fixed file loads by its own event and clears its entry; Dismiss keeps a reason", async () => {
     const { s, task } = await runningTask(env, "ff-edge", "ff_edge");
     env.supervisor({ fileAttempts: 2 });
+    const counting = () =>
+      stores.db.db.selectFrom("failed_files").select(["key", "attempts"]).where("task_id", "=", task.id).where("state", "=", "counting").orderBy("key").execute();
     await Promise.all([
       env.put(s.bucket, "zero.csv", ""),
       env.put(s.bucket, "header.csv", "id,name\n"),
@@ -138,6 +144,11 @@ describe("worker: failed files", () => {
       env.put(s.bucket, "bad-a.csv", "id,name\nzz,y\n"),
       env.put(s.bucket, "bad-b.csv", "id,name\nqq,y\n"),
     ]);
+    // The first attempts are in the store; a worker restart (a new worker) goes on from them.
+    await waitFor("first attempts counted", async () => ((await counting()).length === 2 ? true : undefined), 30_000, 100);
+    await env.stopSupervisors();
+    expect((await counting()).map((r) => [r.key, Number(r.attempts)])).toEqual([["bad-a.csv", 1], ["bad-b.csv", 1]]);
+    env.supervisor({ fileAttempts: 2 });
     const page = await waitFor("two files set aside", async () => {
       const { page } = await list(appA, task.id);
       return page && page.total === 2 ? page : undefined;

@@ -27,6 +27,8 @@ const returned = counter(
 );
 const objectsLoaded = counter("worker_objects_loaded_total", "Objects loaded into Databend", ["task"]);
 const objectsDuplicate = counter("worker_objects_duplicate_total", "Objects skipped as already loaded (ledger or Databend's load metadata)", ["task"]);
+const objectsEmpty = counter("worker_objects_empty_total", "Objects with nothing to load (zero bytes, or no rows)", ["task"]);
+const objectsFailed = counter("worker_objects_failed_total", "Objects set aside in Failed files after WORKER_FILE_ATTEMPTS failures", ["task"]);
 const rowsLoaded = counter("worker_rows_loaded_total", "Rows loaded into Databend", ["task"]);
 const errors = counter(
   "worker_errors_total",
@@ -55,7 +57,7 @@ export type ReturnReason = "retry" | "deferred" | "released" | "abandoned";
 /** The metrics of one task, as its runner's pieces record them. */
 export interface TaskMetrics {
   /** A batch's run record, once it is saved (the one place batch outcomes are counted). */
-  run(input: Pick<RunInput, "messages_received" | "objects_loaded" | "objects_duplicate" | "rows_loaded" | "lags_ms">): void;
+  run(input: Pick<RunInput, "messages_received" | "objects_loaded" | "objects_duplicate" | "objects_empty" | "objects_failed" | "rows_loaded" | "lags_ms">): void;
   deleted(count: number): void;
   returned(reason: ReturnReason, count?: number): void;
   /** Starts timing a COPY; call the result when it ends. */
@@ -72,6 +74,8 @@ export function taskMetrics(taskId: string): TaskMetrics {
       received.inc(task, input.messages_received);
       objectsLoaded.inc(task, input.objects_loaded);
       objectsDuplicate.inc(task, input.objects_duplicate);
+      objectsEmpty.inc(task, input.objects_empty ?? 0);
+      objectsFailed.inc(task, input.objects_failed ?? 0);
       rowsLoaded.inc(task, input.rows_loaded);
       for (const ms of input.lags_ms ?? []) eventLag.observe(task, Math.max(0, ms) / 1000);
     },

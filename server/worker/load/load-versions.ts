@@ -87,6 +87,10 @@ export class VersionLoader {
       } else if (before) {
         // Committed with its receipt by a worker that died before recording it: counted here, once.
         loadedBefore.set(version, "ledger"); // another message of it in this batch is a duplicate
+        if (before.rows === 0) {
+          this.settleEmpty({ object: d.object, messageIds: [d.item] }, tally, settle, REASONS.noRows);
+          continue;
+        }
         tally.objectsLoaded++;
         tally.rowsLoaded += before.rows;
         tally.loaded.push({ ...ledgerObject(d.object, d.item), rows: before.rows });
@@ -216,7 +220,9 @@ export class VersionLoader {
     // A zero-byte version (by the size its event, listing or HEAD gave) never reaches COPY: there
     // is nothing to read, and Databend 1.2.453 fails the whole statement on it with 1046
     // "Unexpected EOF <path> expect 0 bytes" without naming it the usual way, so the batch would
-    // be halved down to it and it would be retried forever (tests/databend-rules.test.ts).
+    // be halved down to it and it would be retried forever (tests/databend-rules.test.ts; the
+    // sentence is BytesReader::read_batch's in src/query/storages/stage/src/read/row_based/
+    // processors/reader.rs; 1.2.895 leaves size-0 files out in stage_table.rs, since #17522).
     const toCopy: ClaimedObject[] = [];
     for (const object of claimed) {
       const entry = entryOf(object);
