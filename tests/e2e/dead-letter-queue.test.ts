@@ -88,7 +88,7 @@ describe("console in Chromium: the task page shows the queue's dead-letter queue
       expect(text).toContain("Start DLQ redrive");
       expect(text).toContain(`aws sqs start-message-move-task --source-arn arn:aws:sqs:us-east-1:000000000000:${dlqName}`);
       // maxReceiveCount 1 is below the worker's attempts per file: the page says to raise it.
-      expect(text).toContain("raise maxReceiveCount to at least 3");
+      expect(text).toContain("raise maxReceiveCount above 3 (for example to 5)");
       await checkPage(page, "task-dead-letter-queue", viewport);
       // The section alone, for a person to read at the phone's width.
       await activity.screenshot({ path: screenshotPath("task-dead-letter-queue-activity", viewport) });

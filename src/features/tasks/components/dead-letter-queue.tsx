@@ -79,10 +79,12 @@ export function DeadLetterQueueView({ dlq }: { dlq: DeadLetterQueue }) {
     );
   }
   const rule = `SQS moves a message there after ${receives(dlq.max_receive_count)} (the queue's redrive policy).`;
-  // Below the worker's attempts, SQS gives up on a failing file before the task can set it aside.
+  // Not above the worker's attempts, SQS may give up on a failing file before the task sets it
+  // aside: every attempt is a receive, and so is each return after a failure that is not the file's
+  // (docs/worker.md: keep WORKER_FILE_ATTEMPTS below maxReceiveCount).
   const early =
-    dlq.max_receive_count < DEFAULT_FILE_ATTEMPTS
-      ? ` That is fewer than the task's ${countOf(DEFAULT_FILE_ATTEMPTS, "attempt")} per file (by default): raise maxReceiveCount to at least ${DEFAULT_FILE_ATTEMPTS} so a failing file ends in Failed files, where it can be retried, rather than there.`
+    dlq.max_receive_count <= DEFAULT_FILE_ATTEMPTS
+      ? ` That is not above the task's ${countOf(DEFAULT_FILE_ATTEMPTS, "attempt")} per file (by default): raise maxReceiveCount above ${DEFAULT_FILE_ATTEMPTS} (for example to ${DEFAULT_FILE_ATTEMPTS + 2}) so a failing file ends in Failed files, where it can be retried, rather than there.`
       : "";
   if (dlq.visible + dlq.in_flight === 0) {
     return (
