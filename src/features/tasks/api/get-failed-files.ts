@@ -25,11 +25,15 @@ export async function getFailedFiles(
   return apiRequest<FailedFilesPage>(`/api/tasks/${encodeURIComponent(id)}/failed-files?${query}`, { signal });
 }
 
+/** How often the list refreshes while the task runs (new files may be set aside meanwhile). */
+export const FAILED_FILES_REFRESH_MS = 10_000;
+
 /**
  * The loaded pages of one filter. While Retry is under way (some file is `retrying`) they refresh
- * every few seconds, so a file leaves the list once the worker has loaded it.
+ * every few seconds, so a file leaves the list once the worker has loaded it; while the task runs
+ * (`live`), every FAILED_FILES_REFRESH_MS.
  */
-export function useFailedFiles(id: string, filters: FailedFilesFilters) {
+export function useFailedFiles(id: string, filters: FailedFilesFilters, { live = false }: { live?: boolean } = {}) {
   return useInfiniteQuery({
     queryKey: taskKeys.failedFilesList(id, filters),
     queryFn: ({ pageParam, signal }) => getFailedFiles(id, filters, { cursor: pageParam, signal }),
@@ -37,6 +41,7 @@ export function useFailedFiles(id: string, filters: FailedFilesFilters) {
     getNextPageParam: (page) => page.next_cursor ?? undefined,
     // A new filter keeps the old rows on screen until its first page arrives.
     placeholderData: keepPreviousData,
-    refetchInterval: (query) => ((query.state.data?.pages[0]?.counts.retrying ?? 0) > 0 ? TASK_REFRESH_MS : false),
+    refetchInterval: (query) =>
+      (query.state.data?.pages[0]?.counts.retrying ?? 0) > 0 ? TASK_REFRESH_MS : live ? FAILED_FILES_REFRESH_MS : false,
   });
 }

@@ -130,9 +130,9 @@ const EMPTY: Record<string, string> = {
   cleared: "No cleared files. A failed file that later loads (by Retry or a new upload of the object) shows here.",
 };
 
-export default function FailedFiles({ taskId }: { taskId: string }) {
+export default function FailedFiles({ taskId, live }: { taskId: string; live: boolean }) {
   const [filters, setFilters] = useState<FailedFilesFilters>({});
-  const files = useFailedFiles(taskId, filters);
+  const files = useFailedFiles(taskId, filters, { live });
   const retry = useRetryFailedFiles(taskId);
   const dismiss = useDismissFailedFiles(taskId);
   const flight = useInFlight();

@@ -209,7 +209,7 @@ export function TaskDetailPage() {
         </Section>
         <Section title="Failed files">
           <Suspense fallback={<Loading what="failed files" />}>
-            <FailedFiles taskId={record.id} />
+            <FailedFiles taskId={record.id} live={live} />
           </Suspense>
         </Section>
         <Section title="Counters">
