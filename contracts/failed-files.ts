@@ -27,7 +27,7 @@ export const FAILED_FILES_PAGE_MAX = 200;
 export const FAILED_FILES_PAGE_DEFAULT = 50;
 
 export const FAILED_FILES_MESSAGES = {
-  idsOrAll: "Name the files in ids (at most 500), or set all to true for every failed file of the task",
+  idsOrAll: `Name the files in ids (at most ${FAILED_FILES_MAX_IDS}), or set all to true for every failed file of the task`,
   idsAndAll: "Give either ids or all: true, not both",
   idsTooMany: `Name at most ${FAILED_FILES_MAX_IDS} files in ids, or set all to true`,
   reasonRequired: "Enter a reason for dismissing (it is kept and audited)",
