@@ -46,7 +46,7 @@ function Waiting({ dlq }: { dlq: Extract<DeadLetterQueue, { status: "counted" }>
           </List.Item>
           <List.Item>
             Once the cause is fixed, choose Start DLQ redrive on that queue, with Redrive to source queue(s). The task then loads the objects;
-            one that was loaded already is not loaded twice.
+            one loaded meanwhile (an object uploaded again loads by its own event) is not loaded twice.
           </List.Item>
         </List>
         <CodeBlock
