@@ -124,6 +124,13 @@ describe("SQS dead-letter queue redrive (StartMessageMoveTask, added by the sand
     const back = await sqs.send(new ReceiveMessageCommand({ QueueUrl, MaxNumberOfMessages: 10, MessageSystemAttributeNames: ["ApproximateReceiveCount"] }));
     expect(back.Messages?.map((m) => m.Body).sort()).toEqual(["one", "two"]);
     for (const m of back.Messages ?? []) expect(m.Attributes?.ApproximateReceiveCount).toBe("1");
+    // A role needs sqs:StartMessageMoveTask on the dead-letter queue (the seeded role has none).
+    const role = sb.sqs(await sb.assume(sb.seedValues.roleArn, sb.seedValues.externalId));
+    await expect(role.send(new StartMessageMoveTaskCommand({ SourceArn: dlqArn }))).rejects.toMatchObject({
+      name: "AccessDenied",
+      message: expect.stringContaining(`is not authorized to perform: sqs:StartMessageMoveTask on resource: ${dlqArn}`),
+    });
+    role.destroy();
     const listed = await sqs.send(new ListMessageMoveTasksCommand({ SourceArn: dlqArn }));
     expect(listed.Results).toEqual([
       expect.objectContaining({ Status: "COMPLETED", SourceArn: dlqArn, DestinationArn: "arn:aws:sqs:us-east-1:000000000000:move-src", ApproximateNumberOfMessagesMoved: 2 }),
