@@ -2,120 +2,34 @@
 // attempts per file, each with its key, when, Databend's sentence and the attempts; filtered by
 // state and error, a page at a time. Retry (one, the selected, or all failed) hands them back to
 // the worker, which loads each current version once; Dismiss (a reason required) keeps them as
-// dismissed. Loaded as its own chunk by the task page (issue 21: the page's JS stays small).
-import { Button, Checkbox, Code, Group, NativeSelect, Stack, Text, VisuallyHidden } from "@mantine/core";
-import { createContext, lazy, Suspense, useCallback, useContext, useMemo, useState } from "react";
+// dismissed. Loaded as its own chunk by the task page (issue 21: the page's JS stays small); the
+// rows and their columns are in failed-file-rows.tsx.
+import { Button, Checkbox, Group, NativeSelect, Stack, Text } from "@mantine/core";
+import { lazy, Suspense, useCallback, useMemo, useState } from "react";
 import type { FailedFile, FailedFilesDismiss, FailedFilesPage, FailedFileState, FailedFilesRetry } from "#contracts/failed-files.ts";
-import { columnsFor, DataTable } from "../../../lib/data-table.tsx";
+import { DataTable } from "../../../lib/data-table.tsx";
 import { DisabledButton } from "../../../lib/disabled-button.tsx";
-import { ErrorAlert, ErrorDetail } from "../../../lib/error-detail.tsx";
-import { countOf, formatCount, formatDateTime } from "../../../lib/format.ts";
+import { ErrorAlert } from "../../../lib/error-detail.tsx";
+import { countOf, formatCount } from "../../../lib/format.ts";
 import { notifySuccess, withProgressNotice } from "../../../lib/notify.ts";
 import { Loading } from "../../../lib/page-states.tsx";
-import { StatusBadge, type BadgeStatus } from "../../../lib/status-badge.tsx";
 import { useCan } from "../../../lib/use-can.ts";
 import { useInFlight } from "../../../lib/use-in-flight.ts";
 import { useDismissFailedFiles } from "../api/dismiss-failed-files.ts";
 import { FAILED_FILES_PAGE_SIZE, useFailedFiles, type FailedFilesFilters } from "../api/get-failed-files.ts";
 import { useRetryFailedFiles } from "../api/retry-failed-files.ts";
 import type { DismissTarget } from "./dismiss-failed-files-modal.tsx";
+import { COLUMNS, COLUMNS_READ_ONLY, RowActions, RowsContext, type Rows } from "./failed-file-rows.tsx";
 
 // Loaded when first opened: it checks the reason by the contract's rules, and the contract module
 // brings zod, which the task page otherwise does not download.
 const DismissFailedFilesModal = lazy(() => import("./dismiss-failed-files-modal.tsx"));
-
-const STATE_BADGE: Record<FailedFileState, { status: BadgeStatus; text: string }> = {
-  failed: { status: "fail", text: "Failed" },
-  retrying: { status: "running", text: "Retrying" },
-  dismissed: { status: "skip", text: "Dismissed" },
-  cleared: { status: "pass", text: "Cleared" },
-};
 
 const VIEWS = [
   { value: "", label: "Needing attention (failed or retrying)" },
   { value: "dismissed", label: "Dismissed" },
   { value: "cleared", label: "Cleared (loaded later)" },
 ] as const;
-
-/** The row actions and the selection, read by cells through context so the columns stay stable. */
-interface Rows {
-  selected: ReadonlySet<string>;
-  toggle: (id: string) => void;
-  retry: (file: FailedFile) => void;
-  dismiss: (file: FailedFile) => void;
-  busy: boolean;
-  can: { allowed: boolean; reason: string };
-}
-const RowsContext = createContext<Rows | null>(null);
-const useRows = () => useContext(RowsContext)!;
-
-function SelectCell({ file }: { file: FailedFile }) {
-  const rows = useRows();
-  if (file.state !== "failed" || !rows.can.allowed) return null;
-  return <Checkbox aria-label={`Select ${file.key}`} checked={rows.selected.has(file.id)} onChange={() => rows.toggle(file.id)} />;
-}
-
-function ErrorCell({ file }: { file: FailedFile }) {
-  return (
-    <Stack gap={2} maw={520}>
-      <Text size="sm" style={{ overflowWrap: "anywhere" }}>
-        {file.error}
-      </Text>
-      {/* Databend's own text (code and raw message) behind a toggle: the sentence above already says it in words. */}
-      {file.detail && file.detail !== file.error ? <ErrorDetail detail={file.detail} /> : null}
-      {file.state === "dismissed" && file.dismiss_reason ? (
-        <Text size="xs">
-          Dismissed{file.dismissed_by ? ` by ${file.dismissed_by}` : ""}: “{file.dismiss_reason}”
-        </Text>
-      ) : null}
-    </Stack>
-  );
-}
-
-const column = columnsFor<FailedFile>();
-const plain = { enableSorting: false, enableGlobalFilter: false } as const;
-const COLUMNS = [
-  column.display({ ...plain, id: "select", header: "Select", cell: ({ row }) => <SelectCell file={row.original} /> }),
-  column.accessor("key", { ...plain, header: "Key", cell: ({ getValue }) => <Code style={{ overflowWrap: "anywhere" }}>{getValue()}</Code> }),
-  column.accessor("state", { ...plain, header: "State", cell: ({ getValue }) => <StatusBadge {...STATE_BADGE[getValue()]} /> }),
-  column.accessor("last_failed_at", {
-    ...plain,
-    header: "Failed",
-    cell: ({ getValue }) => <time dateTime={getValue()}>{formatDateTime(getValue())}</time>,
-  }),
-  column.display({ ...plain, id: "error", header: "Error", cell: ({ row }) => <ErrorCell file={row.original} /> }),
-  column.accessor("attempts", { ...plain, header: "Attempts", cell: ({ getValue }) => formatCount(getValue()) }),
-];
-/** Without the selection: views and roles that cannot act. */
-const COLUMNS_READ_ONLY = COLUMNS.slice(1);
-
-function RowActions({ file }: { file: FailedFile }) {
-  const rows = useRows();
-  if (file.state !== "failed") return null;
-  const named = (
-    <>
-      {" "}
-      <VisuallyHidden>{file.key}</VisuallyHidden>
-    </>
-  );
-  if (!rows.can.allowed) {
-    return (
-      <DisabledButton size="compact-sm" reason={rows.can.reason}>
-        Retry{named}
-      </DisabledButton>
-    );
-  }
-  return (
-    <Group gap={4} wrap="nowrap">
-      <Button size="compact-sm" variant="default" disabled={rows.busy} onClick={() => rows.retry(file)}>
-        Retry{named}
-      </Button>
-      <Button size="compact-sm" variant="subtle" color="gray" c="var(--mantine-color-text)" disabled={rows.busy} onClick={() => rows.dismiss(file)}>
-        Dismiss{named}
-      </Button>
-    </Group>
-  );
-}
 
 function summary(page: FailedFilesPage | undefined): string {
   if (!page) return "";
