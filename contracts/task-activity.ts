@@ -9,6 +9,39 @@ export const ACTIVITY_MINUTES = 60;
 export const ACTIVITY_LAG_RUNS = 50;
 
 /**
+ * The task queue's dead-letter queue, as its `RedrivePolicy` attribute names it (AWS SQS API
+ * reference, SetQueueAttributes: `deadLetterTargetArn`, the queue SQS moves a message to once its
+ * receive count exceeds `maxReceiveCount`), and how many messages wait there. Read with the
+ * backlog, through the same role and session, and cached with it.
+ * - `none`: the queue has no redrive policy; SQS never gives up on a message.
+ * - `counted`: the dead-letter queue's approximate counts.
+ * - `unavailable`: a policy exists but its queue cannot be read: a sentence that names the
+ *   permission or the problem, and AWS's text behind it.
+ */
+export const deadLetterQueueSchema = z.discriminatedUnion("status", [
+  z.object({ status: z.literal("none") }),
+  z.object({
+    status: z.literal("counted"),
+    queue_arn: z.string(),
+    queue_name: z.string(),
+    max_receive_count: z.number(),
+    /** ApproximateNumberOfMessages of the dead-letter queue. */
+    visible: z.number(),
+    /** ApproximateNumberOfMessagesNotVisible: received by someone inspecting it, not yet deleted. */
+    in_flight: z.number(),
+  }),
+  z.object({
+    status: z.literal("unavailable"),
+    /** Null when the policy itself could not be read. */
+    queue_arn: z.string().nullable(),
+    max_receive_count: z.number().nullable(),
+    unavailable: z.string(),
+    detail: z.string().optional(),
+  }),
+]);
+export type DeadLetterQueue = z.infer<typeof deadLetterQueueSchema>;
+
+/**
  * The queue's approximate counts (GetQueueAttributes, through the data source's role as the setup
  * identity, the way Test Connectivity asks), or why they cannot be had: a sentence, and AWS's
  * text behind it. `checked_at` is when SQS was asked (answers are cached for a few seconds).
@@ -20,6 +53,7 @@ export const taskBacklogSchema = z.union([
     /** ApproximateNumberOfMessagesNotVisible: received by a worker and not yet deleted. */
     in_flight: z.number(),
     checked_at: z.string(),
+    dead_letter: deadLetterQueueSchema,
   }),
   z.object({
     unavailable: z.string(),

@@ -29,14 +29,24 @@ export interface FauxqsS3Store {
   buckets: Map<string, Map<string, FauxqsS3Object>>;
 }
 
+export interface FauxqsMessage {
+  messageId: string;
+  body: string;
+  messageAttributes: Record<string, unknown>;
+}
+
 export interface FauxqsQueue {
   name: string;
   url: string;
   arn: string;
   attributes: Record<string, string>;
   persistence?: unknown;
+  /** Visible messages, oldest first (standard queues). */
+  messages: FauxqsMessage[];
   isFifo(): boolean;
   enqueue(msg: unknown): void;
+  /** Returns expired in-flight and due delayed messages to `messages`. */
+  processTimers(): void;
 }
 
 export interface FauxqsSqsStore {
@@ -51,6 +61,7 @@ export interface FauxqsSqsStore {
 
 interface PersistenceManagerLike {
   db: { prepare(sql: string): { run(...args: unknown[]): unknown } };
+  deleteMessage(messageId: string): void;
   load(sqs: unknown, sns: unknown, s3: unknown): void;
   updateMessageReady(messageId: string): void;
   close(): void;
@@ -82,6 +93,11 @@ export interface Fauxqs {
   onHandler(observer: (headers: Record<string, unknown>) => void): void;
   /** Put a plain message on a standard queue (the path S3 notifications take). */
   enqueue(queue: FauxqsQueue, body: string): void;
+  /**
+   * Moves every visible message of standard queue `from` to `to` as a new message (new id, receive
+   * count 0; body and message attributes kept), oldest first; returns how many. In-flight messages stay.
+   */
+  moveVisible(from: FauxqsQueue, to: FauxqsQueue): number;
   close(): Promise<void>;
 }
 
@@ -142,6 +158,15 @@ export async function createFauxqs(dataDir: string): Promise<Fauxqs> {
     enqueue(queue, body) {
       const delay = Number(queue.attributes.DelaySeconds ?? "0");
       queue.enqueue(SqsStore.createMessage(body, {}, delay > 0 ? delay : undefined));
+    },
+    moveVisible(from, to) {
+      from.processTimers();
+      const moving = from.messages.splice(0);
+      for (const msg of moving) {
+        persistence.deleteMessage(msg.messageId);
+        to.enqueue(SqsStore.createMessage(msg.body, msg.messageAttributes));
+      }
+      return moving.length;
     },
     async close() {
       await app.close();

@@ -6,11 +6,13 @@ import {
   CreateQueueCommand,
   GetQueueAttributesCommand,
   GetQueueUrlCommand,
+  ListMessageMoveTasksCommand,
   ListQueuesCommand,
   ReceiveMessageCommand,
   SendMessageBatchCommand,
   SendMessageCommand,
   SetQueueAttributesCommand,
+  StartMessageMoveTaskCommand,
 } from "@aws-sdk/client-sqs";
 import { XMLParser } from "fast-xml-parser";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -95,6 +97,44 @@ describe("SQS message lifecycle", () => {
       await own.stop();
       rmSync(dataDir, { recursive: true, force: true });
     }
+  });
+});
+
+describe("SQS dead-letter queue redrive (StartMessageMoveTask, added by the sandbox)", () => {
+  it("moves a dead-letter queue's messages back to its source queue as new messages; ListMessageMoveTasks reports it", async () => {
+    const sqs = sb.sqs();
+    const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: "move-src" }));
+    const dlq = await sqs.send(new CreateQueueCommand({ QueueName: "move-src-dlq" }));
+    const dlqArn = "arn:aws:sqs:us-east-1:000000000000:move-src-dlq";
+    await sqs.send(new SetQueueAttributesCommand({ QueueUrl, Attributes: { RedrivePolicy: JSON.stringify({ deadLetterTargetArn: dlqArn, maxReceiveCount: 1 }) } }));
+    for (const body of ["one", "two"]) await sqs.send(new SendMessageCommand({ QueueUrl, MessageBody: body }));
+    for (let round = 0; round < 2; round++) {
+      const got = await sqs.send(new ReceiveMessageCommand({ QueueUrl, MaxNumberOfMessages: 10, VisibilityTimeout: 60 }));
+      for (const m of got.Messages ?? []) await sqs.send(new ChangeMessageVisibilityCommand({ QueueUrl, ReceiptHandle: m.ReceiptHandle!, VisibilityTimeout: 0 }));
+    }
+    const depth = async (url: string) =>
+      Number((await sqs.send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ["ApproximateNumberOfMessages"] }))).Attributes?.ApproximateNumberOfMessages);
+    expect([await depth(QueueUrl!), await depth(dlq.QueueUrl!)]).toEqual([0, 2]);
+
+    // Not a dead-letter queue of anything: refused.
+    await expect(sqs.send(new StartMessageMoveTaskCommand({ SourceArn: "arn:aws:sqs:us-east-1:000000000000:move-src" }))).rejects.toMatchObject({ name: "InvalidParameterValue" });
+    const started = await sqs.send(new StartMessageMoveTaskCommand({ SourceArn: dlqArn }));
+    expect(started.TaskHandle).toBeTruthy();
+    expect([await depth(QueueUrl!), await depth(dlq.QueueUrl!)]).toEqual([2, 0]);
+    const back = await sqs.send(new ReceiveMessageCommand({ QueueUrl, MaxNumberOfMessages: 10, MessageSystemAttributeNames: ["ApproximateReceiveCount"] }));
+    expect(back.Messages?.map((m) => m.Body).sort()).toEqual(["one", "two"]);
+    for (const m of back.Messages ?? []) expect(m.Attributes?.ApproximateReceiveCount).toBe("1");
+    // A role needs sqs:StartMessageMoveTask on the dead-letter queue (the seeded role has none).
+    const role = sb.sqs(await sb.assume(sb.seedValues.roleArn, sb.seedValues.externalId));
+    await expect(role.send(new StartMessageMoveTaskCommand({ SourceArn: dlqArn }))).rejects.toMatchObject({
+      name: "AccessDenied",
+      message: expect.stringContaining(`is not authorized to perform: sqs:StartMessageMoveTask on resource: ${dlqArn}`),
+    });
+    role.destroy();
+    const listed = await sqs.send(new ListMessageMoveTasksCommand({ SourceArn: dlqArn }));
+    expect(listed.Results).toEqual([
+      expect.objectContaining({ Status: "COMPLETED", SourceArn: dlqArn, DestinationArn: "arn:aws:sqs:us-east-1:000000000000:move-src", ApproximateNumberOfMessagesMoved: 2 }),
+    ]);
   });
 });
 

@@ -16,6 +16,7 @@ import type { Caller, CredentialScope, SandboxRequest } from "./auth.ts";
 import { CUSTOMER_ACCOUNT } from "./auth.ts";
 import { queryResponse, type SandboxContext, type SandboxResponse } from "./context.ts";
 import { AuthError, AwsError, authErrorForQuery, escapeXml, queryErrorXml, requestId } from "./errors.ts";
+import { handleMessageMove, MESSAGE_MOVE_ACTIONS } from "./message-move.ts";
 import { decide, deniedMessage } from "./permissions.ts";
 
 export const SQS_XMLNS = "http://queue.amazonaws.com/doc/2012-11-05/";
@@ -285,6 +286,9 @@ export async function handleSqs(
       const owner = input.QueueOwnerAWSAccountId;
       if (owner !== undefined && owner !== CUSTOMER_ACCOUNT) throw nonExistentQueue();
       resource = `arn:aws:sqs:${region}:${CUSTOMER_ACCOUNT}:${input.QueueName}`;
+    } else if (typeof input.SourceArn === "string") {
+      // A message move task acts on its source queue (the dead-letter queue).
+      resource = input.SourceArn;
     } else {
       resource = `arn:aws:sqs:${region}:${CUSTOMER_ACCOUNT}:*`;
     }
@@ -294,6 +298,19 @@ export async function handleSqs(
   } catch (err) {
     if (err instanceof AwsError) return sqsError(protocol, err);
     throw err;
+  }
+
+  if (MESSAGE_MOVE_ACTIONS.has(action)) {
+    let output: Record<string, unknown>;
+    try {
+      output = handleMessageMove(ctx, action, input);
+    } catch (err) {
+      if (err instanceof AwsError) return sqsError(protocol, err);
+      throw err;
+    }
+    const id = requestId();
+    if (protocol === "json") return { status: 200, headers: { "content-type": "application/x-amz-json-1.0", "x-amzn-requestid": id }, body: JSON.stringify(output) };
+    return { status: 200, headers: { "content-type": "text/xml", "x-amzn-requestid": id }, body: queryResponse(SQS_XMLNS, action, resultXml(action, output), id) };
   }
 
   const res = await ctx.fauxqs.app.inject({

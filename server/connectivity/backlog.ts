@@ -3,7 +3,9 @@
 // organization's External ID; same clients, same error sentences). A page refreshes every few
 // seconds, so answers are cached per task for `cacheMs`, concurrent asks share one call, the setup
 // session is reused until shortly before it expires, and the whole ask is bounded by `timeoutMs`.
-// Whatever goes wrong becomes a sentence (`unavailable`), never an error of the route.
+// Whatever goes wrong becomes a sentence (`unavailable`), never an error of the route. The same
+// ask reads the queue's redrive policy and, when it names a dead-letter queue, that queue's depth
+// (dead-letter.ts), with the same session, bound and cache.
 import { GetQueueAttributesCommand } from "@aws-sdk/client-sqs";
 import type { AwsCredentialIdentity } from "@aws-sdk/types";
 import type { ConnectionFields } from "#contracts/data-source.ts";
@@ -12,6 +14,7 @@ import { createSqsClient, stsRegionFor, type AwsClientOptions } from "../aws/cli
 import { detailOf } from "../error-text.ts";
 import { describeAwsError, type MappedError } from "./aws-errors.ts";
 import { assumeSetupSession, SETUP_SESSION_SECONDS } from "../aws/setup-session.ts";
+import { readDeadLetterQueue } from "./dead-letter.ts";
 import { targetOf } from "./engine.ts";
 
 export type BacklogSource = Pick<ConnectionFields, "queue_url" | "queue_region" | "role_arn">;
@@ -109,13 +112,27 @@ export function createBacklogReader(options: BacklogOptions = {}): BacklogReader
         sqs.send(
           new GetQueueAttributesCommand({
             QueueUrl: target.queue.url,
-            AttributeNames: ["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"],
+            AttributeNames: ["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible", "RedrivePolicy"],
           }),
           { abortSignal: signal },
         ),
       );
       const count = (name: "ApproximateNumberOfMessages" | "ApproximateNumberOfMessagesNotVisible") => Number(out.Attributes?.[name] ?? 0);
-      return { visible: count("ApproximateNumberOfMessages"), in_flight: count("ApproximateNumberOfMessagesNotVisible"), checked_at: checkedAt() };
+      const deadLetter = await readDeadLetterQueue({
+        redrivePolicy: out.Attributes?.RedrivePolicy,
+        roleArn: source.role_arn,
+        credentials: credentials.credentials,
+        aws,
+        signal,
+        bounded,
+        timeoutSeconds: seconds,
+      });
+      return {
+        visible: count("ApproximateNumberOfMessages"),
+        in_flight: count("ApproximateNumberOfMessagesNotVisible"),
+        checked_at: checkedAt(),
+        dead_letter: deadLetter,
+      };
     } catch (error) {
       const queue = target.queue;
       const mapped = describeAwsError(error, {

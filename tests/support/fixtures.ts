@@ -106,7 +106,7 @@ export function makeActivity(
     return { minute: new Date(current - minutesAgo * 60_000).toISOString(), objects_loaded: load?.objects ?? 0, rows_loaded: load?.rows ?? 0 };
   });
   return {
-    backlog: { visible: 0, in_flight: 0, checked_at: new Date(now).toISOString() },
+    backlog: { visible: 0, in_flight: 0, checked_at: new Date(now).toISOString(), dead_letter: { status: "none" } },
     lag: { p50_ms: null, p95_ms: null, max_ms: null, objects: 0, batches: 0, since: null, relative_accuracy: 0.01 },
     throughput: {
       minutes,

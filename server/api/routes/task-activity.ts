@@ -1,5 +1,5 @@
 // GET /api/tasks/:id/activity: the task page's live view. Lag and throughput come from run history
-// (the store); the backlog from SQS through the data source's role (app.queueBacklog, cached per
+// (the store); the backlog and the dead-letter queue's depth from SQS through the data source's role (app.queueBacklog, cached per
 // task for a few seconds and bounded in time). A backlog that cannot be read is a sentence in the
 // answer, never a failed request: the rest still answers.
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
@@ -49,7 +49,8 @@ export const taskActivityRoutes: FastifyPluginAsyncZod = async (app) => {
       config: { access: "read" },
       schema: {
         summary:
-          "The task's queue backlog (SQS's approximate counts, cached 10 s), event -> committed lag over its last " +
+          "The task's queue backlog (SQS's approximate counts, cached 10 s) and, when the queue has a redrive policy, its " +
+          "dead-letter queue's counts (read and cached with the backlog), event -> committed lag over its last " +
           `${ACTIVITY_LAG_RUNS} runs that loaded objects, and objects and rows loaded per minute over the last ${ACTIVITY_MINUTES} minutes`,
         tags: ["tasks"],
         params: taskParamsSchema,

@@ -1,4 +1,4 @@
-// Query keys of the task feature; every list, detail, run-history, workers and activity query lives under `all`.
+// Query keys of the task feature; every list, detail, run-history, workers, activity and failed-files query lives under `all`.
 export const taskKeys = {
   all: ["tasks"] as const,
   list: () => [...taskKeys.all, "list"] as const,
@@ -7,6 +7,9 @@ export const taskKeys = {
   workers: (id: string) => [...taskKeys.all, "workers", id] as const,
   activity: (id: string) => [...taskKeys.all, "activity", id] as const,
   backfill: (id: string) => [...taskKeys.all, "backfill", id] as const,
+  /** Every page and filter of one task's failed files (invalidate this to refresh them all). */
+  failedFiles: (id: string) => [...taskKeys.all, "failed-files", id] as const,
+  failedFilesList: (id: string, filters: object) => [...taskKeys.failedFiles(id), filters] as const,
   /**
    * A wizard preview, by its whole request (source, format, scope, sample key). Outside `all` on
    * purpose: refreshing the task lists must not read a sample object again.

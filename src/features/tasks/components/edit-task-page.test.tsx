@@ -10,6 +10,7 @@ import { makeRecord } from "../../../testing/data-sources.tsx";
 import { makeTask, renderAt, warehousesHandler } from "../../../testing/tasks.tsx";
 import { input } from "../../../testing/wizard.ts";
 import { sessionHandler } from "../../../testing/session.ts";
+import { noFailedFilesHandler } from "../../../testing/failed-files.ts";
 
 const ORDERS = makeRecord({ id: "ds-1", name: "orders", bucket: "orders-bucket", prefix: "incoming/", suffix: ".csv" });
 const STORED = makeTask({
@@ -23,6 +24,7 @@ const STORED = makeTask({
 });
 
 const server = setupServer(
+  noFailedFilesHandler(),
   sessionHandler(),
   warehousesHandler(),
   http.get("/api/data-sources", () => HttpResponse.json({ items: [ORDERS] })),

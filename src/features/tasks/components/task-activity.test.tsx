@@ -13,10 +13,12 @@ import { makeActivity, makeTask, renderAt, warehousesHandler } from "../../../te
 import { throughputSummary } from "./task-activity.tsx";
 import { formatLag } from "./task-format.tsx";
 import { sessionHandler } from "../../../testing/session.ts";
+import { noFailedFilesHandler } from "../../../testing/failed-files.ts";
 
 let activity: TaskActivity = makeActivity();
 let asked = 0;
 const server = setupServer(
+  noFailedFilesHandler(),
   sessionHandler(),
   warehousesHandler(),
   http.get("/api/tasks/:id/backfill", () => HttpResponse.json({ backfill: null, reconcile: null })),
@@ -60,7 +62,7 @@ describe("Task activity", () => {
   it("shows backlog, lag p50/p95 and both charts, each with a heading and a sentence of its numbers; screen readers get a table", async () => {
     activity = makeActivity(
       {
-        backlog: { visible: 1234, in_flight: 56, checked_at: "2026-01-03T10:30:20.000Z" },
+        backlog: { visible: 1234, in_flight: 56, checked_at: "2026-01-03T10:30:20.000Z", dead_letter: { status: "none" } },
         lag: { p50_ms: 1840, p95_ms: 64_000, max_ms: 90_000, objects: 40, batches: 7, since: "2026-01-03T10:00:00.000Z", relative_accuracy: 0.01 },
       },
       [
@@ -120,12 +122,64 @@ describe("Task activity", () => {
     const region = await section();
     expect(valueOf(region, "Messages waiting")).toHaveTextContent("0");
     const before = asked;
-    activity = makeActivity({ backlog: { visible: 17, in_flight: 3, checked_at: "2026-01-03T10:30:30.000Z" } });
+    activity = makeActivity({ backlog: { visible: 17, in_flight: 3, checked_at: "2026-01-03T10:30:30.000Z", dead_letter: { status: "none" } } });
     await act(async () => {
       await vi.advanceTimersByTimeAsync(ACTIVITY_REFRESH_MS + 100);
     });
     await waitFor(() => expect(valueOf(region, "Messages waiting")).toHaveTextContent("17"));
     expect(asked).toBeGreaterThan(before);
+  });
+
+  describe("dead-letter queue", () => {
+    const DLQ_ARN = "arn:aws:sqs:us-east-1:000000000000:orders-dlq";
+    const withDlq = (dead_letter: TaskActivity["backlog"] extends infer B ? (B extends { dead_letter: infer D } ? D : never) : never) =>
+      makeActivity({ backlog: { visible: 0, in_flight: 0, checked_at: "2026-01-03T10:30:20.000Z", dead_letter } });
+    const dlqPart = (region: HTMLElement) => within(region).getByRole("heading", { level: 3, name: "Dead-letter queue" }).parentElement!;
+
+    it("messages waiting there: how many, why SQS moved them, how to look at them and redrive them, with the CLI command to copy", async () => {
+      activity = withDlq({ status: "counted", queue_arn: DLQ_ARN, queue_name: "orders-dlq", max_receive_count: 5, visible: 12, in_flight: 1 });
+      renderAt("/data/integration/t-1");
+      const part = dlqPart(await section());
+      expect(part).toHaveTextContent("13 messages in the dead-letter queue");
+      expect(part).toHaveTextContent("SQS moved these S3 events to orders-dlq after 5 receives each (1 of them received by someone and not yet deleted)");
+      expect(part).toHaveTextContent("Poll for messages");
+      expect(part).toHaveTextContent("Start DLQ redrive");
+      expect(within(part).getByLabelText(/AWS CLI/)).toHaveTextContent(`aws sqs start-message-move-task --source-arn ${DLQ_ARN}`);
+      expect(within(part).getByRole("button", { name: "Copy the redrive command" })).toBeInTheDocument();
+      expect(part).not.toHaveTextContent("raise maxReceiveCount");
+    });
+
+    it("empty: says so and the rule; a maxReceiveCount below the task's attempts says to raise it", async () => {
+      activity = withDlq({ status: "counted", queue_arn: DLQ_ARN, queue_name: "orders-dlq", max_receive_count: 1, visible: 0, in_flight: 0 });
+      renderAt("/data/integration/t-1");
+      const part = dlqPart(await section());
+      expect(part).toHaveTextContent("Dead-letter queue orders-dlq: empty. SQS moves a message there after 1 receive (the queue's redrive policy).");
+      expect(part).toHaveTextContent("raise maxReceiveCount above 3 (for example to 5)");
+      expect(within(part).queryByText(/start-message-move-task/)).toBeNull();
+    });
+
+    it("no redrive policy: says the queue has none and what that means", async () => {
+      activity = withDlq({ status: "none" });
+      renderAt("/data/integration/t-1");
+      const part = dlqPart(await section());
+      expect(part).toHaveTextContent("the task's queue has no redrive policy, so SQS never gives up on a message");
+      expect(part).toHaveTextContent("Failed files");
+    });
+
+    it("cannot be read: the sentence naming the permission, AWS's text behind Show details", async () => {
+      activity = withDlq({
+        status: "unavailable",
+        queue_arn: DLQ_ARN,
+        max_receive_count: 5,
+        unavailable: `The dead-letter queue cannot be read: the role arn:aws:iam::000000000000:role/databend lacks sqs:GetQueueAttributes on ${DLQ_ARN}.`,
+        detail: "AccessDenied: no",
+      });
+      renderAt("/data/integration/t-1");
+      const part = dlqPart(await section());
+      expect(part).toHaveTextContent("Dead-letter queue unavailable");
+      expect(part).toHaveTextContent(`lacks sqs:GetQueueAttributes on ${DLQ_ARN}`);
+      expect(within(part).getByRole("button", { name: "Show details" })).toBeInTheDocument();
+    });
   });
 
   it("formats lags as a person reads them", () => {

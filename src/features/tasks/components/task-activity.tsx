@@ -1,4 +1,5 @@
-// The task's activity: the queue's backlog (SQS's approximate counts), event -> rows lag over recent
+// The task's activity: the queue's backlog (SQS's approximate counts) and its dead-letter queue
+// (dead-letter-queue.tsx), event -> rows lag over recent
 // batches, and objects and rows loaded per minute over the last hour as bar charts. Each chart has
 // a heading and a sentence beside it that says its numbers; the charts themselves are hidden from
 // screen readers, which get the per-minute numbers as a table instead. Refreshed every 10 s while
@@ -10,6 +11,7 @@ import type { TaskActivity, TaskBacklog, TaskLag, ThroughputMinute } from "#cont
 import { ErrorDetail } from "../../../lib/error-detail.tsx";
 import { countOf, formatCount } from "../../../lib/format.ts";
 import { useTaskActivity } from "../api/get-task-activity.ts";
+import { DeadLetterQueueView } from "./dead-letter-queue.tsx";
 import { formatLag, minuteLabel } from "./task-format.tsx";
 
 // recharts is most of the page's weight: loaded on its own, after the page's text is on screen.
@@ -145,6 +147,14 @@ export function ActivityView({ activity }: { activity: TaskActivity }) {
         {"unavailable" in backlog ? null : <Backlog backlog={backlog} />}
         <Lag lag={lag} />
       </SimpleGrid>
+      {"unavailable" in backlog ? null : (
+        <Stack gap={4}>
+          <Title order={3} size="h6">
+            Dead-letter queue
+          </Title>
+          <DeadLetterQueueView dlq={backlog.dead_letter} />
+        </Stack>
+      )}
       {nothingYet ? (
         <Text size="sm" c="dimmed">
           Nothing loaded yet. Once a worker loads objects for this task, the lag and the objects and rows per minute appear here.

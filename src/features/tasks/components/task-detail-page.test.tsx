@@ -13,8 +13,10 @@ import { formatDateTimeSeconds } from "./task-format.tsx";
 import { LastError } from "./task-status.tsx";
 import { WAREHOUSES } from "../../../testing/admin.tsx";
 import { sessionHandler } from "../../../testing/session.ts";
+import { noFailedFilesHandler } from "../../../testing/failed-files.ts";
 
 const server = setupServer(
+  noFailedFilesHandler(),
   sessionHandler(),
   warehousesHandler(),
   http.get("/api/tasks", () => HttpResponse.json({ items: [] })),

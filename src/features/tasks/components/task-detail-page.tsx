@@ -1,8 +1,9 @@
-// One task: state and its reasons in words, workers, activity (backlog, lag, throughput), counters,
+// One task: state and its reasons in words, workers, activity (backlog, dead-letter queue, lag,
+// throughput), failed files, counters,
 // loading existing objects, settings and the run history; the header carries Start/Stop, Edit and
 // Delete (Edit and Delete only while the task is stopped).
 import { Anchor, Code, Paper, SimpleGrid, Stack, Text, Title } from "@mantine/core";
-import { useId, type ReactNode } from "react";
+import { lazy, Suspense, useId, type ReactNode } from "react";
 import { Link, useParams } from "react-router";
 import { ON_ERROR_HELP, PURGE_WARNING } from "#contracts/task-labels.ts";
 import type { TaskCounters, TaskRecord } from "#contracts/task.ts";
@@ -22,6 +23,9 @@ import { ApiRequestError } from "../../../lib/api-client.ts";
 import { TaskWorkers } from "./task-workers.tsx";
 import { DataSourceLink, TargetTable } from "./tasks-page.tsx";
 import { DescriptionItem } from "../../../lib/description-item.tsx";
+
+// Its table, filters and Dismiss modal load as their own chunk, after the page's text (issue 21).
+const FailedFiles = lazy(() => import("./failed-files.tsx"));
 
 const COUNTER_LABELS: Record<keyof TaskCounters, string> = {
   objects_loaded: "Objects loaded",
@@ -202,6 +206,11 @@ export function TaskDetailPage() {
         </Section>
         <Section title="Activity">
           <TaskActivitySection taskId={record.id} />
+        </Section>
+        <Section title="Failed files">
+          <Suspense fallback={<Loading what="failed files" />}>
+            <FailedFiles taskId={record.id} live={live} />
+          </Suspense>
         </Section>
         <Section title="Counters">
           <Counters counters={record.counters} />
