@@ -215,7 +215,8 @@ export default function FailedFiles({ taskId, live }: { taskId: string; live: bo
           <Text role="status" size="sm" c="dimmed">
             {files.isFetchingNextPage
               ? "Loading more failed files…"
-              : `${countOf(first?.total ?? loaded, "file")} in this view; ${formatCount(loaded)} loaded${files.hasNextPage ? ", more on the next page" : ""}`}
+              : // "shown", not "loaded": on this page "loaded" means rows in Databend.
+                `${countOf(first?.total ?? loaded, "file")} in this view${loaded < (first?.total ?? loaded) ? `; ${formatCount(loaded)} fetched so far${files.hasNextPage ? ", more on the next page" : ""}` : ""}`}
           </Text>
         ) : null}
         {files.isError ? <ErrorAlert title="Could not refresh the failed files" message={files.error.message} /> : null}
