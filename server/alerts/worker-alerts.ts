@@ -27,7 +27,7 @@ export function workerAlerts(args: {
   failedFiles?: FailedFileCounter;
 }): AlertScheduler {
   const { stores, config, log } = args;
-  const reader = createBacklogReader();
+  const reader = createBacklogReader({ identity: "load" });
   const backlog: BacklogSampler = async (orgId, taskId) => {
     const task = await stores.tasks.get(orgId, taskId);
     const source = task && (await stores.dataSources.getDataSource(orgId, task.data_source_id));

@@ -20,6 +20,8 @@ export async function assumeSetupSession(args: {
   partition: AwsPartition;
   aws: AwsClientOptions;
   signal?: AbortSignal;
+  /** The identity named in the session (default "setup"); the worker's short asks pass "load". */
+  purpose?: "setup" | "load" | undefined;
 }): Promise<AwsCredentialIdentity | null> {
   const sts = createStsClient(stsRegionFor(args.partition), args.aws);
   try {
@@ -27,7 +29,7 @@ export async function assumeSetupSession(args: {
       new AssumeRoleCommand({
         RoleArn: args.roleArn,
         ExternalId: args.externalId,
-        RoleSessionName: roleSessionName("setup", args.externalId),
+        RoleSessionName: roleSessionName(args.purpose ?? "setup", args.externalId),
         DurationSeconds: SETUP_SESSION_SECONDS,
       }),
       { abortSignal: args.signal },

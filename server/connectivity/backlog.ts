@@ -31,6 +31,11 @@ export interface BacklogOptions {
   timeoutMs?: number;
   /** How long one task's answer is served again, ms. */
   cacheMs?: number;
+  /**
+   * Which platform identity `aws` is, named in the role session (CloudTrail shows it): the API
+   * asks as "setup"; the worker's alert evaluator asks with its own identity, "load".
+   */
+  identity?: "setup" | "load";
   now?: () => number;
 }
 
@@ -84,7 +89,7 @@ export function createBacklogReader(options: BacklogOptions = {}): BacklogReader
       sessions.delete(sessionKey);
       try {
         const got = await bounded(() =>
-          assumeSetupSession({ roleArn: source.role_arn, externalId: orgId, partition: target.partition, aws, signal }),
+          assumeSetupSession({ roleArn: source.role_arn, externalId: orgId, partition: target.partition, aws, signal, purpose: options.identity }),
         );
         if (!got) return { unavailable: "AWS STS answered AssumeRole without credentials; the backlog is asked again on the next refresh", checked_at: checkedAt() };
         const expires = got.expiration?.getTime() ?? now() + SETUP_SESSION_SECONDS * 1000;
