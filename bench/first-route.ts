@@ -18,13 +18,11 @@ export const TARGET_TASK_PAGE_BROTLI = 220_000;
 /**
  * The chunks /data/integration/:id loads on first show: the page, and the lazy chunks it renders
  * whenever a task is shown (not those behind a click, such as the Dismiss dialog, nor the
- * layout's account menu, which every page loads and the list page's figure leaves out too).
+ * layout's account menu, which every page loads and the list page's figure leaves out too). The
+ * activity charts (minute-bars.tsx) were a lazy chunk of their own while they were recharts; now
+ * they are in the page's chunk. A page that lazy-loads more on first show belongs in this list.
  */
-export const TASK_PAGE_CHUNKS = [
-  "src/features/tasks/components/task-detail-page.tsx",
-  "src/features/tasks/components/failed-files.tsx",
-  "src/features/tasks/components/minute-bars.tsx",
-];
+export const TASK_PAGE_CHUNKS = ["src/features/tasks/components/task-detail-page.tsx", "src/features/tasks/components/failed-files.tsx"];
 
 export interface ManifestChunk {
   file: string;
