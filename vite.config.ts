@@ -41,6 +41,15 @@ export default defineConfig({
     // The server never serves it (dot folders are not served).
     manifest: true,
     rolldownOptions: {
+      // Modules that only declare things, so one nobody takes a binding from may be left out. The
+      // bundler otherwise keeps every module a kept module imports: a task's page takes only
+      // WarehouseName from admin/public.ts, and the barrel made it load admin-parts.tsx with Modal,
+      // its focus trap and react-hook-form (23 kB of its 220 kB brotli, issue 21). A feature's
+      // public.ts only re-exports (what another feature may use); admin-parts.tsx has no top-level
+      // effect. A module listed here must stay that way.
+      treeshake: {
+        moduleSideEffects: (id: string) => !/src[\\/]features[\\/](admin[\\/]components[\\/]admin-parts\.tsx|[^\\/]+[\\/]public\.ts)$/.test(id),
+      },
       output: {
         // Libraries only some pages use get chunks of their own, so the bundler does not fold them
         // into a chunk the first page loads: zod (forms), floating-ui (menus, tooltips), TanStack

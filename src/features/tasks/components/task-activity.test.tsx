@@ -91,6 +91,40 @@ describe("Task activity", () => {
     expect(rows[2]).toHaveTextContent(/10\s*900/);
   });
 
+  it("draws a bar per minute with three round y ticks, hidden from screen readers and out of the tab order; a pointer shows a minute's value", async () => {
+    activity = makeActivity({}, [
+      { minutesAgo: 5, objects: 30, rows: 3000 },
+      { minutesAgo: 0, objects: 10, rows: 900 },
+    ]);
+    const { container } = renderAt("/data/integration/t-1");
+    const region = await section();
+    const charts = Array.from(region.querySelectorAll<HTMLElement>('[data-chart="minute-bars"]'));
+    expect(charts).toHaveLength(2);
+    const [objects, rows] = charts as [HTMLElement, HTMLElement];
+    expect(objects.querySelectorAll("rect[data-minute]")).toHaveLength(activity.throughput.minutes.length);
+    expect(objects.querySelector('[data-axis="y"]')).toHaveTextContent(/^0\s*20\s*40$/);
+    expect(rows.querySelector('[data-axis="y"]')).toHaveTextContent(/^0\s*2,000\s*4,000$/);
+    const busiest = objects.querySelector<SVGRectElement>('rect[data-value="30"]')!;
+    expect(Number(busiest.getAttribute("height"))).toBe(30);
+    // The time axis names the quarter hours the window holds (three or four of them).
+    expect(objects.querySelectorAll('[data-axis="x"] span').length).toBeGreaterThanOrEqual(3);
+    for (const chart of charts) {
+      expect(chart.closest('[aria-hidden="true"]')).not.toBeNull();
+      expect(chart.querySelectorAll("[tabindex], a, button, input")).toHaveLength(0);
+    }
+    expect(container.querySelector("[data-chart-tooltip]")).toBeNull();
+
+    // jsdom lays nothing out: give the plot a box, then point at the busiest minute (index 54 of 60).
+    const plot = busiest.closest("svg")!.parentElement!;
+    plot.getBoundingClientRect = () => ({ left: 0, top: 0, width: 600, height: 100, right: 600, bottom: 100, x: 0, y: 0, toJSON: () => ({}) });
+    const index = activity.throughput.minutes.findIndex((m) => m.objects_loaded === 30);
+    const user = userEvent.setup();
+    await user.pointer({ target: plot, coords: { clientX: index * 10 + 5, clientY: 50 } });
+    await waitFor(() => expect(objects.querySelector("[data-chart-tooltip]")).toHaveTextContent("30 objects"));
+    await user.unhover(plot);
+    await waitFor(() => expect(objects.querySelector("[data-chart-tooltip]")).toBeNull());
+  });
+
   it("a backlog that cannot be read says why in words, with AWS's text behind Show details; lag and charts still show", async () => {
     activity = makeActivity(
       {

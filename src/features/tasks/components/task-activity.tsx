@@ -4,18 +4,15 @@
 // a heading and a sentence beside it that says its numbers; the charts themselves are hidden from
 // screen readers, which get the per-minute numbers as a table instead. Refreshed every 10 s while
 // the page is visible. The workers holding the task are shown once, in the Status section. The
-// charts (minute-bars.tsx) load as their own chunk.
+// charts (minute-bars.tsx) are drawn without a chart library, so they come with the page's chunk.
 import { Alert, Paper, SimpleGrid, Stack, Table, Text, Title, VisuallyHidden } from "@mantine/core";
-import { lazy, Suspense } from "react";
 import type { TaskActivity, TaskBacklog, TaskLag, ThroughputMinute } from "#contracts/task-activity.ts";
 import { ErrorDetail } from "../../../lib/error-detail.tsx";
 import { countOf, formatCount } from "../../../lib/format.ts";
 import { useTaskActivity } from "../api/get-task-activity.ts";
 import { DeadLetterQueueView } from "./dead-letter-queue.tsx";
+import MinuteBars from "./minute-bars.tsx";
 import { formatLag, minuteLabel } from "./task-format.tsx";
-
-// recharts is most of the page's weight: loaded on its own, after the page's text is on screen.
-const MinuteBars = lazy(() => import("./minute-bars.tsx"));
 
 const formatTime = (iso: string) => new Date(iso).toLocaleTimeString();
 
@@ -97,11 +94,9 @@ function ThroughputChart({ minutes, measure, title, noun, color }: { minutes: Th
       </Title>
       <Text size="sm">{throughputSummary(minutes, measure, noun)}</Text>
       {/* The sentence above and the table below say the chart's numbers to screen readers, so the
-          chart is hidden from them. The fallback keeps the chart's height while it loads. */}
-      <div aria-hidden="true" style={{ minHeight: CHART_HEIGHT }}>
-        <Suspense fallback={null}>
-          <MinuteBars minutes={minutes} measure={measure} label={title} color={color} height={CHART_HEIGHT} />
-        </Suspense>
+          chart is hidden from them. */}
+      <div aria-hidden="true">
+        <MinuteBars minutes={minutes} measure={measure} noun={noun} color={color} height={CHART_HEIGHT} />
       </div>
     </Stack>
   );
