@@ -101,11 +101,15 @@ describe("task activity", () => {
     // Stopped, the queue keeps what arrives: N messages are a backlog of N.
     await sup.stop();
     await sendMessages(s, 4);
+    // Waiting or in flight: the stopped worker's last long poll was aborted on our side, but the
+    // sandbox (fauxqs keeps a long poll's waiter in sqsStore.pollWaiters until its wait time ends)
+    // may still hand it a message, which is then in flight until its visibility timeout. Either
+    // way the queue holds 4, and the backlog says so.
     const counted = await waitFor("the backlog to count 4", async () => {
       const a = await activity(task.id);
-      return "visible" in a.backlog && a.backlog.visible === 4 ? a : undefined;
-    }, 15_000, 200);
-    expect(counted.backlog).toMatchObject({ visible: 4, in_flight: 0 });
+      return "visible" in a.backlog && a.backlog.visible + a.backlog.in_flight === 4 ? a : undefined;
+    }, 60_000, 200);
+    expect("visible" in counted.backlog && counted.backlog.visible + counted.backlog.in_flight).toBe(4);
   });
 
   it("a role without sqs:GetQueueAttributes: the backlog says so in words, lag and throughput still answer", { timeout: 60_000 }, async () => {
