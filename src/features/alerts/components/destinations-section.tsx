@@ -1,6 +1,6 @@
 // Destinations: each webhook's name, format, URL hint, the rules that send to it and when its secret
-// was made; Send test (its outcome under the row), Rotate secret (the new one shown once) and Delete
-// for admins; read-only for everyone else, each button saying why.
+// was made; Edit (name, format, and a new URL or the current one kept), Send test (its outcome under
+// the row), Rotate secret (the new one shown once) and Delete for admins; read-only for everyone else, each button saying why.
 import { Alert, Button, Code, Group, Stack, Text, Title, VisuallyHidden } from "@mantine/core";
 import { useQueryClient } from "@tanstack/react-query";
 import { useCallback, useState } from "react";
@@ -17,7 +17,7 @@ import { useAlertDestinations } from "../api/get-destinations.ts";
 import { alertKeys } from "../api/keys.ts";
 import { rotateDestinationSecret } from "../api/rotate-secret.ts";
 import { testAlertDestination } from "../api/test-destination.ts";
-import { DestinationModal } from "./destination-modal.tsx";
+import { DestinationModal, EditDestinationModal } from "./destination-modal.tsx";
 import { RotatedSecretModal } from "./signing-secret.tsx";
 
 type TestState = { phase: "running" } | { phase: "done"; result: AlertTestResult } | { phase: "refused"; error: Error };
@@ -78,6 +78,7 @@ export function DestinationsSection({ admin, rules }: { admin: Can; rules: Alert
   const destinations = useAlertDestinations();
   const remove = useDeleteAlertDestination();
   const [adding, setAdding] = useState(false);
+  const [editing, setEditing] = useState<AlertDestination | null>(null);
   const [rotated, setRotated] = useState<AlertDestinationWithSecret | null>(null);
   const [tests, setTests] = useState<Record<string, TestState>>({});
 
@@ -104,7 +105,7 @@ export function DestinationsSection({ admin, rules }: { admin: Can; rules: Alert
       if (!admin.allowed) {
         return (
           <Group gap={6} wrap="nowrap">
-            {["Send test", "Rotate secret", "Delete"].map((label) => (
+            {["Edit", "Send test", "Rotate secret", "Delete"].map((label) => (
               <DisabledButton key={label} reason={admin.reason} size="compact-sm" color={label === "Delete" ? "red" : undefined}>
                 {label} {hidden}
               </DisabledButton>
@@ -115,6 +116,9 @@ export function DestinationsSection({ admin, rules }: { admin: Can; rules: Alert
       const users = rules.filter((rule) => d.rule_ids.includes(rule.id)).map((rule) => `"${rule.name}"`);
       return (
         <Group gap={6} wrap="nowrap">
+          <Button variant="default" size="compact-sm" onClick={() => setEditing(d)}>
+            Edit {hidden}
+          </Button>
           <Button variant="default" size="compact-sm" loading={tests[d.id]?.phase === "running"} onClick={() => void runTest(d)}>
             Send test {hidden}
           </Button>
@@ -198,6 +202,7 @@ export function DestinationsSection({ admin, rules }: { admin: Can; rules: Alert
         />
       )}
       <DestinationModal opened={adding} onClose={() => setAdding(false)} />
+      <EditDestinationModal destination={editing} onClose={() => setEditing(null)} />
       <RotatedSecretModal shown={rotated} onClose={() => setRotated(null)} />
     </section>
   );
