@@ -20,6 +20,12 @@ import { testAlertDestination } from "../api/test-destination.ts";
 import { DestinationModal, EditDestinationModal } from "./destination-modal.tsx";
 import { RotatedSecretModal } from "./signing-secret.tsx";
 
+/**
+ * A test's outcome belongs to the destination as it was tested: an edit (a new URL, say) or a rotated
+ * secret changes `updated_at`, and the stale outcome no longer shows under the row.
+ */
+const testKey = (d: AlertDestination) => `${d.id}@${d.updated_at}`;
+
 type TestState = { phase: "running" } | { phase: "done"; result: AlertTestResult } | { phase: "refused"; error: Error };
 
 const column = columnsFor<AlertDestination>();
@@ -85,7 +91,7 @@ export function DestinationsSection({ admin, rules }: { admin: Can; rules: Alert
   const queryClient = useQueryClient();
   const runTest = useCallback(
     async (d: AlertDestination) => {
-      const report = (state: TestState) => setTests((all) => ({ ...all, [d.id]: state }));
+      const report = (state: TestState) => setTests((all) => ({ ...all, [testKey(d)]: state }));
       report({ phase: "running" });
       try {
         report({ phase: "done", result: await testAlertDestination(d.id) });
@@ -119,7 +125,7 @@ export function DestinationsSection({ admin, rules }: { admin: Can; rules: Alert
           <Button variant="default" size="compact-sm" onClick={() => setEditing(d)}>
             Edit {hidden}
           </Button>
-          <Button variant="default" size="compact-sm" loading={tests[d.id]?.phase === "running"} onClick={() => void runTest(d)}>
+          <Button variant="default" size="compact-sm" loading={tests[testKey(d)]?.phase === "running"} onClick={() => void runTest(d)}>
             Send test {hidden}
           </Button>
           <Button
@@ -165,7 +171,7 @@ export function DestinationsSection({ admin, rules }: { admin: Can; rules: Alert
 
   const expandedRow = useCallback(
     (d: AlertDestination) => {
-      const test = tests[d.id];
+      const test = tests[testKey(d)];
       return test ? <TestOutcome state={test} name={d.name} /> : null;
     },
     [tests],
