@@ -87,11 +87,13 @@ function DeliveryFilters({ filter, onChange }: { filter: DeliveryFilter; onChang
     }
     return options;
   }, [destinations.data, filter.destination_id]);
-  const common = { size: "sm", clearable: true, w: { base: "100%", xs: 200 } } as const;
+  // A phone has the destination on a line of its own and event and status side by side; wider, one row.
+  const common = { size: "sm", clearable: true, w: { base: "calc(50% - var(--mantine-spacing-sm) / 2)", sm: 200 } } as const;
   return (
     <Group gap="sm" mb="sm" align="flex-end">
       <Select
         {...common}
+        w={{ base: "100%", sm: 260 }}
         label="Destination"
         placeholder="Any destination"
         data={destinationOptions}
