@@ -14,7 +14,7 @@ import path from "node:path";
 import pino from "pino";
 import { Webhook } from "standardwebhooks";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { alertWebhookPayloadSchema } from "#contracts/alerts.ts";
+import { ALERT_MESSAGES, alertWebhookPayloadSchema } from "#contracts/alerts.ts";
 import { buildApp } from "../server/api/app.ts";
 import { loadAlertConfig } from "../server/alerts/config.ts";
 import { isPrivateAddress, safePost } from "../server/alerts/safe-post.ts";
@@ -203,6 +203,32 @@ describe("alert destinations: secrets, Send test, formats", () => {
     expect(logLines.join("\n")).not.toContain(secret.slice(6));
     expect(logLines.join("\n")).not.toContain(rotated.secret.slice(6));
     await Promise.all([hook.close(), failing.close()]);
+  });
+
+  it("PUT keeps the stored URL when `url` is left out (what the console's Edit sends with the URL field empty) and replaces it when sent", async () => {
+    const first = await receiver(200);
+    const second = await receiver(200);
+    const made = (await call(open, "POST", "/api/alerts/destinations", { name: "movable", url: `${first.url}/one/a` })).json() as { destination: { id: string }; secret: string };
+    const id = made.destination.id;
+
+    const renamed = await call(open, "PUT", `/api/alerts/destinations/${id}`, { name: "movable-renamed", format: "standard" });
+    expect(renamed.statusCode).toBe(200);
+    expect(renamed.json()).toMatchObject({ name: "movable-renamed", url_hint: `${first.url}/one/…` });
+    await call(open, "POST", `/api/alerts/destinations/${id}/test`);
+    expect([first.hits.length, second.hits.length]).toEqual([1, 0]);
+
+    // An empty URL is not "keep": the contract refuses it, naming the field (the console leaves `url` out instead).
+    const empty = await call(open, "PUT", `/api/alerts/destinations/${id}`, { url: "" });
+    expect(empty.statusCode).toBe(400);
+    expect(empty.json().fields.url).toBe(ALERT_MESSAGES.urlRequired);
+
+    const moved = await call(open, "PUT", `/api/alerts/destinations/${id}`, { url: `${second.url}/two/b` });
+    expect(moved.json()).toMatchObject({ name: "movable-renamed", url_hint: `${second.url}/two/…` });
+    await call(open, "POST", `/api/alerts/destinations/${id}/test`);
+    expect([first.hits.length, second.hits.length]).toEqual([1, 1]);
+    // The secret is the destination's, not the URL's: an edit keeps it.
+    expect(new Webhook(made.secret).verify(second.hits[0]!.body, second.hits[0]!.headers)).toMatchObject({ type: "alert.test" });
+    await Promise.all([first.close(), second.close()]);
   });
 });
 

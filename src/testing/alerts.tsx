@@ -80,9 +80,11 @@ export interface AlertsApi {
   incidents: AlertIncident[];
   /** Every `before` the deliveries were asked for (undefined for the first page). */
   deliveryPages: (string | undefined)[];
+  /** Every deliveries query string, in order (to see the filters sent). */
+  deliveryQueries: string[];
 }
 
-/** GET handlers over `state` (deliveries paged by `before`, `limit`); tests add the writes they check. */
+/** GET handlers over `state` (deliveries filtered as the API filters them, paged by `before`, `limit`); tests add the writes they check. */
 export function alertsHandlers(state: AlertsApi, tasks: TaskRecord[] = TASKS) {
   return [
     http.get("/api/tasks", () => HttpResponse.json({ items: tasks })),
@@ -94,9 +96,15 @@ export function alertsHandlers(state: AlertsApi, tasks: TaskRecord[] = TASKS) {
       const before = url.searchParams.get("before") ?? undefined;
       const limit = Number(url.searchParams.get("limit") ?? 50);
       state.deliveryPages.push(before);
-      const start = before ? state.deliveries.findIndex((d) => d.id === before) + 1 : 0;
-      const items = state.deliveries.slice(start, start + limit);
-      const more = start + limit < state.deliveries.length;
+      state.deliveryQueries.push(url.search);
+      const wanted = (["destination_id", "event_type", "status"] as const).flatMap((key) => {
+        const value = url.searchParams.get(key);
+        return value === null ? [] : [[key, value] as const];
+      });
+      const matching = state.deliveries.filter((d) => wanted.every(([key, value]) => d[key] === value));
+      const start = before ? matching.findIndex((d) => d.id === before) + 1 : 0;
+      const items = matching.slice(start, start + limit);
+      const more = start + limit < matching.length;
       return HttpResponse.json({ items, next_before: more ? items[items.length - 1]!.id : null });
     }),
   ];
@@ -109,6 +117,7 @@ export function alertsState(overrides: Partial<AlertsApi> = {}): AlertsApi {
     deliveries: [makeDelivery(1)],
     incidents: [INCIDENT],
     deliveryPages: [],
+    deliveryQueries: [],
     ...overrides,
   };
 }

@@ -3,8 +3,11 @@
 // port 0; the API runs with ALERT_WEBHOOK_ALLOW_PRIVATE so it may post to a loopback http:// URL),
 // sees the signing secret once, presses Send test and the receiver gets one request that the
 // `standardwebhooks` library verifies with that secret (and refuses with another); then creates a
-// rule, sees the test in the delivery log, disables the rule and deletes it. A viewer then reads the
-// page with every change disabled and its reason. Every page and dialog
+// rule, sees the test in the delivery log; edits the destination's name and URL (to a second
+// receiver of the test's own: the URL is write-only, so the form starts empty) and Send test reaches
+// the new URL, signed with the same secret; filters the log by destination, event and status (kept in
+// the address); disables the rule and deletes it. A viewer then reads the page with every change
+// disabled and its reason. Every page and dialog
 // is checked (axe, no sideways scroll, screenshot). Nothing is mocked.
 import type { Locator, Page } from "playwright-core";
 import { Webhook } from "standardwebhooks";
@@ -41,10 +44,13 @@ function headersOf(hook: ReceivedHook): Record<string, string> {
 describe("console in Chromium: Organization → Alerts at each size", () => {
   let h: ConsoleHarness;
   let receiver: WebhookReceiver;
+  /** Where an edited destination's new URL points. */
+  let moved: WebhookReceiver;
   const before = process.env[PRIVATE_TARGETS];
 
   beforeAll(async () => {
     receiver = await startWebhookReceiver();
+    moved = await startWebhookReceiver();
     // Both ways the API may read it: the harness's configuration and the process environment.
     process.env[PRIVATE_TARGETS] = "true";
     h = await startConsoleHarness({ prefix: "e2e-alerts-" }, () => Promise.resolve({ env: { [PRIVATE_TARGETS]: "true" } }));
@@ -53,10 +59,19 @@ describe("console in Chromium: Organization → Alerts at each size", () => {
   afterAll(async () => {
     await h?.close();
     await receiver?.close();
+    await moved?.close();
     if (before === undefined) delete process.env[PRIVATE_TARGETS];
     else process.env[PRIVATE_TARGETS] = before;
   });
 
+  /**
+   * A log filter chosen as a person does. Not chooseOption: Mantine labels the Select's listbox by the
+   * same label, so a look-up by label alone finds two elements; the combobox role is the control.
+   */
+  const filterBy = async (page: Page, label: string, option: string) => {
+    await page.getByRole("combobox", { name: label, exact: true }).click();
+    await page.getByRole("option", { name: option, exact: true }).click();
+  };
   const dialog = (page: Page, name: string | RegExp) => page.getByRole("dialog", { name });
   const tableRow = (page: Page, table: string, text: string) =>
     page.getByRole("table", { name: table, exact: true }).getByRole("row").filter({ hasText: text });
@@ -134,6 +149,49 @@ describe("console in Chromium: Organization → Alerts at each size", () => {
       expect(logged).toContain("Delivered");
       await checkPage(page, "org-alerts", viewport);
 
+      // Edit: a new name and a new URL (the receiver moved); the URL field starts empty, as the API never answers it.
+      const renamed = `${destination}-moved`;
+      await row.getByRole("button", { name: `Edit ${destination}` }).click();
+      const edit = dialog(page, `Edit destination "${destination}"`);
+      const urlField = edit.getByRole("textbox", { name: "URL" });
+      expect(await urlField.inputValue()).toBe("");
+      expect(await described(urlField)).toContain(`Leave it empty to keep the current URL (${receiver.url}/hooks/…)`);
+      await edit.getByRole("textbox", { name: "Name" }).fill(renamed);
+      await urlField.fill(`${moved.url}${path}`);
+      await checkPage(page, "org-alerts-destination-edit", viewport);
+      await edit.getByRole("button", { name: "Save destination" }).click();
+      await expectNotice(page, renamed, /Saved destination/);
+      const movedRow = tableRow(page, "Destinations", renamed);
+      await expect.poll(() => movedRow.innerText()).toContain(`${moved.url}/hooks/…`);
+      // The first test's outcome was the old URL's: it no longer shows under the row.
+      await expect.poll(() => outcome.count()).toBe(0);
+      expect(await ruleRow.innerText()).toContain(renamed);
+
+      // Send test now reaches the new URL, signed with the same secret (an edit does not rotate it); the old receiver gets nothing more.
+      await movedRow.getByRole("button", { name: `Send test ${renamed}` }).click();
+      await outcome.waitFor({ timeout: 20_000 });
+      const movedHooks = hooksAt(moved, path);
+      expect(movedHooks).toHaveLength(1);
+      expect(alertWebhookPayloadSchema.parse(new Webhook(secret).verify(movedHooks[0]!.body, headersOf(movedHooks[0]!))).type).toBe("alert.test");
+      expect(hooksAt(receiver, path)).toHaveLength(1);
+
+      // Filter the log: this destination's delivered tests are both sends, each under the name it was
+      // sent with (the log keeps it: the first under the old name, the second under the new); none failed.
+      const log = page.getByRole("table", { name: "Deliveries, newest first", exact: true });
+      await filterBy(page, "Destination", renamed);
+      await filterBy(page, "Event", "Test");
+      await filterBy(page, "Status", "Delivered");
+      await expect.poll(() => new URL(page.url()).searchParams.get("status")).toBe("delivered");
+      expect(new URL(page.url()).searchParams.get("event_type")).toBe("test");
+      const names = async () => (await log.getByRole("row").filter({ hasText: destination }).allInnerTexts()).map((text) => (text.includes(renamed) ? renamed : destination)).sort();
+      await expect.poll(names).toEqual([destination, renamed]);
+      await checkPage(page, "org-alerts-log-filtered", viewport);
+      await filterBy(page, "Status", "Failed");
+      await page.getByText("No delivery matches these filters", { exact: false }).waitFor();
+      await page.getByRole("button", { name: "Clear the status filter" }).click();
+      await expect.poll(() => new URL(page.url()).searchParams.has("status")).toBe(false);
+      await expect.poll(names).toEqual([destination, renamed]);
+
       // Disable, then delete after confirming.
       await ruleRow.getByRole("button", { name: `Disable ${rule}` }).click();
       await expect.poll(() => ruleRow.innerText()).toContain("Disabled");
@@ -165,10 +223,10 @@ describe("console in Chromium: Organization → Alerts at each size", () => {
       expect(accepted.status(), await accepted.text()).toBe(200);
       await viewer.goto(`${h.baseUrl}/org/alerts`);
       await viewer.getByRole("heading", { level: 1, name: "Alerts" }).waitFor();
-      const viewerRow = tableRow(viewer, "Destinations", destination);
+      const viewerRow = tableRow(viewer, "Destinations", renamed);
       await viewerRow.waitFor();
       const reason = whyNotAllowed("viewer", "admin");
-      for (const button of [viewer.getByRole("button", { name: "Create rule" }), viewer.getByRole("button", { name: "Add destination" }), viewerRow.getByRole("button", { name: `Send test ${destination}` })]) {
+      for (const button of [viewer.getByRole("button", { name: "Create rule" }), viewer.getByRole("button", { name: "Add destination" }), viewerRow.getByRole("button", { name: `Send test ${renamed}` }), viewerRow.getByRole("button", { name: `Edit ${renamed}` })]) {
         expect(await button.getAttribute("aria-disabled")).toBe("true");
         expect(await described(button)).toBe(reason);
       }

@@ -1,7 +1,8 @@
 // Organization → Alerts: the rules, destinations, open incidents and deliveries in words; Add
 // destination with the contract's messages and the signing secret shown once; Send test with its
-// outcome under the row; Create and edit a rule (kind, thresholds with units, chosen tasks, quiet
-// period, destinations), Disable, Delete after confirmation; the log a page at a time; what a viewer
+// outcome under the row; Edit a destination (an empty URL keeps the stored one); Create and edit a rule (kind, thresholds with units, chosen tasks, quiet
+// period, destinations), Disable, Delete after confirmation; the log a page at a time and filtered
+// (the filters in the address); what a viewer
 // sees. msw stands in for the API because a component test has no server.
 import { screen, waitFor, within } from "@testing-library/react";
 import { http, HttpResponse } from "msw";
@@ -273,6 +274,106 @@ describe("Alerts page", () => {
     expect(screen.getByText(/25 deliveries loaded, all there are/)).toBeInTheDocument();
   });
 
+  it("edits a destination: an empty URL keeps the stored one, a typed one replaces it, refusals under the field", async () => {
+    const state = alertsState();
+    const puts: unknown[] = [];
+    let release: () => void = () => undefined;
+    server.use(
+      ...alertsHandlers(state),
+      http.put("/api/alerts/destinations/d-ops", async ({ request }) => {
+        const body = (await request.json()) as Record<string, unknown>;
+        puts.push(body);
+        if (body.name === "taken") {
+          return HttpResponse.json({ error: "exists", fields: { name: 'An alert destination named "taken" exists; choose another name' } }, { status: 409 });
+        }
+        await new Promise<void>((resolve) => (release = resolve));
+        const { url, ...rest } = body;
+        state.destinations = [{ ...state.destinations[0]!, ...rest, ...(typeof url === "string" ? { url_hint: "https://hooks.slack.com/services/…" } : {}) }];
+        return HttpResponse.json(state.destinations[0]);
+      }),
+    );
+    const { user } = renderAt();
+    await user.click(await screen.findByRole("button", { name: "Edit ops-hook" }));
+    let dialog = await screen.findByRole("dialog", { name: 'Edit destination "ops-hook"' });
+    const name = within(dialog).getByRole("textbox", { name: "Name" });
+    const url = within(dialog).getByRole("textbox", { name: "URL" });
+    expect(name).toHaveValue("ops-hook");
+    expect(url).toHaveValue("");
+    expect(url).toHaveAccessibleDescription(/Leave it empty to keep the current URL \(https:\/\/hooks\.example\.com\/databend\/…\)/);
+    expect(within(dialog).getByRole("radio", { name: /Standard Webhooks/ })).toBeChecked();
+
+    // A typed URL gets the contract's rules, under the field, and nothing is sent.
+    await user.type(url, "ftp://hooks.example.com/x");
+    await user.click(within(dialog).getByRole("button", { name: "Save destination" }));
+    await waitFor(() => expect(errorOf(url)).toBe(M.urlInvalid));
+    expect(puts).toHaveLength(0);
+
+    // The API's refusal lands on the field it names.
+    await user.clear(url);
+    await user.clear(name);
+    await user.type(name, "taken");
+    await user.click(within(dialog).getByRole("button", { name: "Save destination" }));
+    await waitFor(() => expect(errorOf(name)).toBe('An alert destination named "taken" exists; choose another name'));
+
+    // Renamed with the URL left empty: the PUT leaves `url` out, so the stored one is kept; progress while it runs.
+    await user.clear(name);
+    await user.type(name, "pager");
+    await user.click(within(dialog).getByRole("button", { name: "Save destination" }));
+    await waitFor(() => expect(within(dialog).getByRole("button", { name: "Save destination" })).toHaveAttribute("data-loading", "true"));
+    release();
+    expect(await screen.findByText('Saved destination "pager"')).toBeInTheDocument();
+    expect(puts[1]).toEqual({ name: "pager", format: "standard" });
+    await waitFor(() => expect(rowOf("Destinations", "pager")).toHaveTextContent("https://hooks.example.com/databend/…"));
+
+    // A new URL (a regenerated Slack webhook) and format: sent, and the row shows its hint.
+    await user.click(within(rowOf("Destinations", "pager")).getByRole("button", { name: "Edit pager" }));
+    dialog = await screen.findByRole("dialog", { name: 'Edit destination "pager"' });
+    await user.type(within(dialog).getByRole("textbox", { name: "URL" }), "  https://hooks.slack.com/services/T0/B0/new  ");
+    await user.click(within(dialog).getByRole("radio", { name: /Slack incoming webhook/ }));
+    await user.click(within(dialog).getByRole("button", { name: "Save destination" }));
+    await waitFor(() => expect(puts).toHaveLength(3));
+    release();
+    expect(puts[2]).toEqual({ name: "pager", url: "https://hooks.slack.com/services/T0/B0/new", format: "slack" });
+    await waitFor(() => expect(rowOf("Destinations", "pager")).toHaveTextContent("https://hooks.slack.com/services/…"));
+    expect(rowOf("Destinations", "pager")).toHaveTextContent("Slack incoming webhook");
+  });
+
+  it("filters the delivery log by destination, event and status, the filters kept in the address", async () => {
+    const state = alertsState({
+      destinations: [makeDestination(), makeDestination({ id: "d-pager", name: "pager", rule_ids: [] })],
+      deliveries: [
+        makeDelivery(1, { destination_id: "d-pager", destination_name: "pager", event_type: "test", status: "failed", response_status: 500, error: "The receiver answered 500" }),
+        makeDelivery(2, { event_type: "test" }),
+        makeDelivery(3),
+      ],
+    });
+    server.use(...alertsHandlers(state));
+    const { user, router } = renderAt("/org/alerts?status=failed");
+    const status = await screen.findByRole("combobox", { name: "Status" });
+    expect(status).toHaveValue("Failed");
+    await waitFor(() => expect(rowOf("Deliveries, newest first", "pager")).toHaveTextContent("500"));
+    expect(within(screen.getByRole("table", { name: "Deliveries, newest first" })).getAllByRole("row")).toHaveLength(2);
+    expect(state.deliveryQueries.at(-1)).toContain("status=failed");
+    expect(screen.getByText(/1 matching delivery loaded, all there are/)).toBeInTheDocument();
+
+    // Clear the status, then choose ops-hook and Test: the API is asked with both.
+    await user.click(screen.getByRole("button", { name: "Clear the status filter" }));
+    await waitFor(() => expect(router.state.location.search).toBe(""));
+    await user.click(screen.getByRole("combobox", { name: "Destination" }));
+    await user.click(await screen.findByRole("option", { name: "ops-hook", hidden: true }));
+    await user.click(screen.getByRole("combobox", { name: "Event" }));
+    await user.click(await screen.findByRole("option", { name: "Test", hidden: true }));
+    await waitFor(() => expect(router.state.location.search).toBe("?destination_id=d-ops&event_type=test"));
+    await waitFor(() => expect(state.deliveryQueries.at(-1)).toContain("destination_id=d-ops&event_type=test"));
+    await waitFor(() => expect(within(screen.getByRole("table", { name: "Deliveries, newest first" })).getAllByRole("row")).toHaveLength(2));
+    expect(rowOf("Deliveries, newest first", "ops-hook")).toHaveTextContent("Test");
+
+    // Nothing matches: the log says so, and how to widen it.
+    await user.click(screen.getByRole("combobox", { name: "Status" }));
+    await user.click(await screen.findByRole("option", { name: "Sending", hidden: true }));
+    expect(await screen.findByText("No delivery matches these filters. Clear a filter to see the others.")).toBeInTheDocument();
+  });
+
   it("shows a viewer everything read-only, each change saying why", async () => {
     server.use(...alertsHandlers(alertsState()), sessionHandler(sessionAs("viewer")));
     renderAt();
@@ -286,7 +387,7 @@ describe("Alerts page", () => {
     for (const name of ["Edit orders lagging", "Disable orders lagging", "Delete orders lagging"]) {
       expect(within(rowOf("Rules", "orders lagging")).getByRole("button", { name })).toHaveAccessibleDescription(reason);
     }
-    for (const name of ["Send test ops-hook", "Rotate secret ops-hook", "Delete ops-hook"]) {
+    for (const name of ["Edit ops-hook", "Send test ops-hook", "Rotate secret ops-hook", "Delete ops-hook"]) {
       expect(within(rowOf("Destinations", "ops-hook")).getByRole("button", { name })).toHaveAccessibleDescription(reason);
     }
   });

@@ -1,6 +1,6 @@
 // Destinations: each webhook's name, format, URL hint, the rules that send to it and when its secret
-// was made; Send test (its outcome under the row), Rotate secret (the new one shown once) and Delete
-// for admins; read-only for everyone else, each button saying why.
+// was made; Edit (name, format, and a new URL or the current one kept), Send test (its outcome under
+// the row), Rotate secret (the new one shown once) and Delete for admins; read-only for everyone else, each button saying why.
 import { Alert, Button, Code, Group, Stack, Text, Title, VisuallyHidden } from "@mantine/core";
 import { useQueryClient } from "@tanstack/react-query";
 import { useCallback, useState } from "react";
@@ -17,8 +17,14 @@ import { useAlertDestinations } from "../api/get-destinations.ts";
 import { alertKeys } from "../api/keys.ts";
 import { rotateDestinationSecret } from "../api/rotate-secret.ts";
 import { testAlertDestination } from "../api/test-destination.ts";
-import { DestinationModal } from "./destination-modal.tsx";
+import { DestinationModal, EditDestinationModal } from "./destination-modal.tsx";
 import { RotatedSecretModal } from "./signing-secret.tsx";
+
+/**
+ * A test's outcome belongs to the destination as it was tested: an edit (a new URL, say) or a rotated
+ * secret changes `updated_at`, and the stale outcome no longer shows under the row.
+ */
+const testKey = (d: AlertDestination) => `${d.id}@${d.updated_at}`;
 
 type TestState = { phase: "running" } | { phase: "done"; result: AlertTestResult } | { phase: "refused"; error: Error };
 
@@ -78,13 +84,14 @@ export function DestinationsSection({ admin, rules }: { admin: Can; rules: Alert
   const destinations = useAlertDestinations();
   const remove = useDeleteAlertDestination();
   const [adding, setAdding] = useState(false);
+  const [editing, setEditing] = useState<AlertDestination | null>(null);
   const [rotated, setRotated] = useState<AlertDestinationWithSecret | null>(null);
   const [tests, setTests] = useState<Record<string, TestState>>({});
 
   const queryClient = useQueryClient();
   const runTest = useCallback(
     async (d: AlertDestination) => {
-      const report = (state: TestState) => setTests((all) => ({ ...all, [d.id]: state }));
+      const report = (state: TestState) => setTests((all) => ({ ...all, [testKey(d)]: state }));
       report({ phase: "running" });
       try {
         report({ phase: "done", result: await testAlertDestination(d.id) });
@@ -104,7 +111,7 @@ export function DestinationsSection({ admin, rules }: { admin: Can; rules: Alert
       if (!admin.allowed) {
         return (
           <Group gap={6} wrap="nowrap">
-            {["Send test", "Rotate secret", "Delete"].map((label) => (
+            {["Edit", "Send test", "Rotate secret", "Delete"].map((label) => (
               <DisabledButton key={label} reason={admin.reason} size="compact-sm" color={label === "Delete" ? "red" : undefined}>
                 {label} {hidden}
               </DisabledButton>
@@ -115,7 +122,10 @@ export function DestinationsSection({ admin, rules }: { admin: Can; rules: Alert
       const users = rules.filter((rule) => d.rule_ids.includes(rule.id)).map((rule) => `"${rule.name}"`);
       return (
         <Group gap={6} wrap="nowrap">
-          <Button variant="default" size="compact-sm" loading={tests[d.id]?.phase === "running"} onClick={() => void runTest(d)}>
+          <Button variant="default" size="compact-sm" onClick={() => setEditing(d)}>
+            Edit {hidden}
+          </Button>
+          <Button variant="default" size="compact-sm" loading={tests[testKey(d)]?.phase === "running"} onClick={() => void runTest(d)}>
             Send test {hidden}
           </Button>
           <Button
@@ -161,7 +171,7 @@ export function DestinationsSection({ admin, rules }: { admin: Can; rules: Alert
 
   const expandedRow = useCallback(
     (d: AlertDestination) => {
-      const test = tests[d.id];
+      const test = tests[testKey(d)];
       return test ? <TestOutcome state={test} name={d.name} /> : null;
     },
     [tests],
@@ -198,6 +208,7 @@ export function DestinationsSection({ admin, rules }: { admin: Can; rules: Alert
         />
       )}
       <DestinationModal opened={adding} onClose={() => setAdding(false)} />
+      <EditDestinationModal destination={editing} onClose={() => setEditing(null)} />
       <RotatedSecretModal shown={rotated} onClose={() => setRotated(null)} />
     </section>
   );
