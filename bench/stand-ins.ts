@@ -37,7 +37,11 @@ export function spawnBenchWorker(settings: {
   region: string;
   extraEnv?: NodeJS.ProcessEnv;
 }): ChildProcess {
-  return spawn(process.execPath, ["--max-semi-space-size=4", path.resolve("server/worker/main.ts")], {
+  // BENCH_CPU_PROF=<dir>: the worker writes a V8 CPU profile (.cpuprofile) there when it exits, for
+  // `node bench/cpu-profile-summary.ts <dir>` (docs/benchmarks.md, "where the worker's CPU goes").
+  const profDir = process.env.BENCH_CPU_PROF;
+  const profFlags = profDir ? ["--cpu-prof", `--cpu-prof-dir=${path.resolve(profDir)}`] : [];
+  return spawn(process.execPath, ["--max-semi-space-size=4", ...profFlags, path.resolve("server/worker/main.ts")], {
     env: {
       ...process.env,
       ...settings.extraEnv,
