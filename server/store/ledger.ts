@@ -122,30 +122,39 @@ export function loadLedger(s: StoreDb, now: () => Date): LoadLedgerPort {
 
     async extendClaims(taskId, workerId, objects, leaseMs) {
       await s.burst(async (q) => {
-        for (const o of objects) {
+        for (const part of chunks(objects)) {
           await q
             .updateTable("task_claims")
             .set({ lease_until: sql<number>`${s.nowMs()} + ${leaseMs}` })
-            .where("task_id", "=", taskId).where("bucket", "=", o.bucket).where("key", "=", o.key).where("etag", "=", o.etag)
+            .where("task_id", "=", taskId)
             .where("worker_id", "=", workerId)
+            .where((eb) => eb(eb.refTuple("bucket", "key", "etag"), "in", part.map((o) => eb.tuple(o.bucket, o.key, o.etag))))
             .execute();
         }
       });
     },
 
     async confirmClaims(taskId, workerId, objects, leaseMs) {
+      // One UPDATE per chunk, not per object (its cost per object showed in the worker's CPU
+      // profile): the same rows move as with one statement per version, and a claim row matches
+      // at most one (bucket, key, etag), so "all held" is "as many rows as distinct versions".
+      const distinct = new Map(objects.map((o) => [`${o.bucket}\u0000${o.key}\u0000${o.etag}`, o]));
       return s.burst(async (q) => {
         let held = 0;
-        for (const o of objects) {
+        for (const part of chunks([...distinct.values()])) {
           const nowMs = s.nowMs();
-          const row = await sql<{ key: string }>`
-            update task_claims set lease_until = ${nowMs} + ${leaseMs}
-            where task_id = ${taskId} and bucket = ${o.bucket} and key = ${o.key} and etag = ${o.etag}
-              and worker_id = ${workerId} and lease_until > ${nowMs}
-            returning key`.execute(q);
-          if (row.rows.length > 0) held++;
+          const rows = await q
+            .updateTable("task_claims")
+            .set({ lease_until: sql<number>`${nowMs} + ${leaseMs}` })
+            .where("task_id", "=", taskId)
+            .where("worker_id", "=", workerId)
+            .where("lease_until", ">", nowMs)
+            .where((eb) => eb(eb.refTuple("bucket", "key", "etag"), "in", part.map((o) => eb.tuple(o.bucket, o.key, o.etag))))
+            .returning("key")
+            .execute();
+          held += rows.length;
         }
-        return held === objects.length;
+        return held === distinct.size;
       });
     },
 

@@ -39,6 +39,9 @@ function toRun(row: Selectable<TaskRunsTable>): TaskRun {
   };
 }
 
+/** Rows per multi-row INSERT: well under SQLite's and PostgreSQL's bound-parameter limits. */
+const ID_CHUNK = 300;
+
 /** Same order everywhere, so two transactions touching the same keys lock them in one order. */
 function byKey<T extends { bucket: string; key: string; etag: string }>(a: T, b: T): number {
   return a.bucket < b.bucket ? -1 : a.bucket > b.bucket ? 1 : a.key < b.key ? -1 : a.key > b.key ? 1 : a.etag < b.etag ? -1 : a.etag > b.etag ? 1 : 0;
@@ -105,11 +108,14 @@ export function runHistory(s: StoreDb, now: () => Date): RunHistoryPort {
         }
         // Each message once: a message recorded here whose delete a kill cut off comes back, and
         // the batch that deletes it then finds it counted.
+        // One INSERT per chunk of ids (not per message): the ids are distinct, so the rows it
+        // returns are exactly the messages not recorded before.
         let messagesDeleted = 0;
-        for (const messageId of new Set(run.deleted_message_ids ?? [])) {
+        const deletedIds = [...new Set(run.deleted_message_ids ?? [])];
+        for (let i = 0; i < deletedIds.length; i += ID_CHUNK) {
           const fresh = await tx
             .insertInto("task_deleted_messages")
-            .values({ task_id: run.task_id, message_id: messageId, recorded_at: at })
+            .values(deletedIds.slice(i, i + ID_CHUNK).map((messageId) => ({ task_id: run.task_id, message_id: messageId, recorded_at: at })))
             .onConflict((oc) => oc.columns(["task_id", "message_id"]).doNothing())
             .returning("message_id")
             .execute();
