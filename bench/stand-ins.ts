@@ -37,7 +37,17 @@ export function spawnBenchWorker(settings: {
   region: string;
   extraEnv?: NodeJS.ProcessEnv;
 }): ChildProcess {
-  return spawn(process.execPath, ["--max-semi-space-size=4", path.resolve("server/worker/main.ts")], {
+  // BENCH_CPU_PROF=<dir>: the worker writes a V8 CPU profile (.cpuprofile) there when it exits, for
+  // `node bench/cpu-profile-summary.ts <dir>` (docs/benchmarks.md, "where the worker's CPU goes").
+  // BENCH_WORKER_FLAGS: more Node/V8 flags for the worker only, space-separated (e.g. --trace-gc;
+  // NODE_OPTIONS refuses V8 flags like that one and would reach every process).
+  const profDir = process.env.BENCH_CPU_PROF;
+  const flags = [
+    "--max-semi-space-size=4",
+    ...(profDir ? ["--cpu-prof", `--cpu-prof-dir=${path.resolve(profDir)}`] : []),
+    ...(process.env.BENCH_WORKER_FLAGS ?? "").split(" ").filter(Boolean),
+  ];
+  return spawn(process.execPath, [...flags, path.resolve("server/worker/main.ts")], {
     env: {
       ...process.env,
       ...settings.extraEnv,

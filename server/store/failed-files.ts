@@ -151,6 +151,9 @@ async function taskInOrg(db: Kysely<Database>, orgId: string, taskId: string): P
   return (await db.selectFrom("tasks").select("id").where("org_id", "=", orgId).where("id", "=", taskId).executeTakeFirst()) !== undefined;
 }
 
+/** Row-value IN lists of (bucket, key) stay well under SQLite's and PostgreSQL's bound-parameter limits. */
+const KEY_CHUNK = 300;
+
 /** The states a quarantined file can be in until a load clears it (the task's objects_failed counts them). */
 const QUARANTINED = ["failed", "retrying", "dismissed"];
 
@@ -161,19 +164,27 @@ const QUARANTINED = ["failed", "retrying", "dismissed"];
  * drops by that many, so it always equals the failed, retrying and dismissed files of the list.
  */
 export async function clearFailedFiles(tx: Kysely<Database>, taskId: string, loaded: readonly LedgerObject[], at: string): Promise<number> {
+  // One UPDATE and one DELETE per chunk of keys, not per key: a batch's record runs this for every
+  // loaded object, and nearly all of them have no failed file (same rows touched either way).
+  const keys = [...new Map(loaded.map((o) => [`${o.bucket}\u0000${o.key}`, o])).values()];
   let cleared = 0;
-  for (const o of loaded) {
+  for (let i = 0; i < keys.length; i += KEY_CHUNK) {
+    const part = keys.slice(i, i + KEY_CHUNK);
     const rows = await tx
       .updateTable("failed_files")
       .set({ state: "cleared", cleared_at: at })
       .where("task_id", "=", taskId)
-      .where("bucket", "=", o.bucket)
-      .where("key", "=", o.key)
+      .where((eb) => eb(eb.refTuple("bucket", "key"), "in", part.map((o) => eb.tuple(o.bucket, o.key))))
       .where("state", "in", QUARANTINED)
       .returning("id")
       .execute();
     cleared += rows.length;
-    await tx.deleteFrom("failed_files").where("task_id", "=", taskId).where("bucket", "=", o.bucket).where("key", "=", o.key).where("state", "=", COUNTING).execute();
+    await tx
+      .deleteFrom("failed_files")
+      .where("task_id", "=", taskId)
+      .where((eb) => eb(eb.refTuple("bucket", "key"), "in", part.map((o) => eb.tuple(o.bucket, o.key))))
+      .where("state", "=", COUNTING)
+      .execute();
   }
   return cleared;
 }

@@ -39,6 +39,9 @@ function toRun(row: Selectable<TaskRunsTable>): TaskRun {
   };
 }
 
+/** Rows per multi-row INSERT: well under SQLite's and PostgreSQL's bound-parameter limits. */
+const ID_CHUNK = 300;
+
 /** Same order everywhere, so two transactions touching the same keys lock them in one order. */
 function byKey<T extends { bucket: string; key: string; etag: string }>(a: T, b: T): number {
   return a.bucket < b.bucket ? -1 : a.bucket > b.bucket ? 1 : a.key < b.key ? -1 : a.key > b.key ? 1 : a.etag < b.etag ? -1 : a.etag > b.etag ? 1 : 0;
@@ -64,24 +67,16 @@ export function runHistory(s: StoreDb, now: () => Date): RunHistoryPort {
         let uncountedRows = 0;
         let uncountedEmpty = 0;
         for (const o of [...loaded].sort(byKey)) {
-          const moved = await tx
-            .insertInto("task_objects")
-            .values({
-              task_id: run.task_id, bucket: o.bucket, key: o.key, etag: o.etag, sequencer: o.sequencer, state: "loaded",
-              worker_id: workerId, lease_until: null, rows: o.rows, run_id: id, message_id: o.message_id ?? null, updated_at: at,
-            })
-            .onConflict((oc) =>
-              oc.columns(["task_id", "bucket", "key", "etag"]).doUpdateSet((eb) => ({
-                state: "loaded",
-                worker_id: eb.ref("excluded.worker_id"),
-                lease_until: null,
-                rows: eb.ref("excluded.rows"),
-                run_id: eb.ref("excluded.run_id"),
-                updated_at: eb.ref("excluded.updated_at"),
-              })).where("task_objects.state", "<>", "loaded"),
-            )
-            .returning("key")
-            .execute();
+          // Raw SQL for the two per-object statements (they run for every loaded object; building
+          // them with Kysely's query builder each time was a visible share of the worker's CPU).
+          const { rows: moved } = await sql<{ key: string }>`
+            insert into task_objects (task_id, bucket, key, etag, sequencer, state, worker_id, lease_until, "rows", run_id, message_id, updated_at)
+            values (${run.task_id}, ${o.bucket}, ${o.key}, ${o.etag}, ${o.sequencer}, 'loaded', ${workerId}, null, ${o.rows}, ${id}, ${o.message_id ?? null}, ${at})
+            on conflict (task_id, bucket, key, etag) do update set
+              state = 'loaded', worker_id = excluded.worker_id, lease_until = null, "rows" = excluded."rows",
+              run_id = excluded.run_id, updated_at = excluded.updated_at
+            where task_objects.state <> 'loaded'
+            returning key`.execute(tx);
           if (moved.length === 0) {
             if (o.empty) uncountedEmpty++;
             else {
@@ -91,25 +86,24 @@ export function runHistory(s: StoreDb, now: () => Date): RunHistoryPort {
           }
           // The key's claim row learns the loaded ETag (a racing claim of it is refused from now on)
           // and, when it held this version, its lease ends.
-          await tx
-            .insertInto("task_claims")
-            .values({ task_id: run.task_id, bucket: o.bucket, key: o.key, etag: o.etag, worker_id: workerId, lease_until: 0, loaded_etag: o.etag, updated_at: at })
-            .onConflict((oc) =>
-              oc.columns(["task_id", "bucket", "key"]).doUpdateSet((eb) => ({
-                loaded_etag: eb.ref("excluded.loaded_etag"),
-                lease_until: eb.case().when("task_claims.etag", "=", eb.ref("excluded.etag")).then(0).else(eb.ref("task_claims.lease_until")).end(),
-                updated_at: eb.ref("excluded.updated_at"),
-              })),
-            )
-            .execute();
+          await sql`
+            insert into task_claims (task_id, bucket, key, etag, worker_id, lease_until, loaded_etag, updated_at)
+            values (${run.task_id}, ${o.bucket}, ${o.key}, ${o.etag}, ${workerId}, 0, ${o.etag}, ${at})
+            on conflict (task_id, bucket, key) do update set
+              loaded_etag = excluded.loaded_etag,
+              lease_until = case when task_claims.etag = excluded.etag then 0 else task_claims.lease_until end,
+              updated_at = excluded.updated_at`.execute(tx);
         }
         // Each message once: a message recorded here whose delete a kill cut off comes back, and
         // the batch that deletes it then finds it counted.
+        // One INSERT per chunk of ids (not per message): the ids are distinct, so the rows it
+        // returns are exactly the messages not recorded before.
         let messagesDeleted = 0;
-        for (const messageId of new Set(run.deleted_message_ids ?? [])) {
+        const deletedIds = [...new Set(run.deleted_message_ids ?? [])];
+        for (let i = 0; i < deletedIds.length; i += ID_CHUNK) {
           const fresh = await tx
             .insertInto("task_deleted_messages")
-            .values({ task_id: run.task_id, message_id: messageId, recorded_at: at })
+            .values(deletedIds.slice(i, i + ID_CHUNK).map((messageId) => ({ task_id: run.task_id, message_id: messageId, recorded_at: at })))
             .onConflict((oc) => oc.columns(["task_id", "message_id"]).doNothing())
             .returning("message_id")
             .execute();

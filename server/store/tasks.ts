@@ -192,8 +192,9 @@ export interface LoadLedgerPort {
   extendClaims(taskId: string, workerId: string, objects: readonly LedgerObject[], leaseMs: number): Promise<void>;
   /**
    * Right before a load's COMMIT: whether this worker still holds every one of these claims (same
-   * ETag, lease running by the database's clock), extending each it holds by `leaseMs`. One atomic
-   * statement per key, so a claim another worker took over is never taken back.
+   * ETag, lease running by the database's clock), extending each it holds by `leaseMs`. Each key's
+   * check and extension are one atomic statement (one per chunk of keys), so a claim another worker
+   * took over is never taken back.
    */
   confirmClaims(taskId: string, workerId: string, objects: readonly LedgerObject[], leaseMs: number): Promise<boolean>;
   /** Gives up our claims (the load failed or was not attempted). */
