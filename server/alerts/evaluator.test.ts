@@ -13,7 +13,6 @@ import { makeDataSourceInput } from "../../tests/support/fixtures.ts";
 import { sketchOf } from "../store/lag-sketch.ts";
 import { openStore, type Stores } from "../store/open.ts";
 import { AlertEvaluator, type EvaluatorInputs } from "./evaluator.ts";
-import { failedFileCounter } from "./failed-file-count.ts";
 
 const ORG = "org-eval";
 let dir: string;
@@ -156,13 +155,4 @@ describe("alert evaluator", () => {
     expect(files.id).not.toBe(backlog.id);
   });
 
-  it("the failed-files count reads the failed-files table, and answers null (unjudged) where the store has none yet", async () => {
-    const tables = await stores.db.db.introspection.getTables();
-    const count = failedFileCounter(stores.db);
-    if (!tables.some((t) => t.name === "failed_files")) {
-      expect(await count(ORG, [taskId])).toBeNull();
-      return;
-    }
-    expect(await count(ORG, [taskId])).toEqual(new Map());
-  });
 });

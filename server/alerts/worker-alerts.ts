@@ -12,7 +12,6 @@ import type { Stores } from "../store/open.ts";
 import type { SecretBox } from "../warehouses/secret-box.ts";
 import type { AlertConfig } from "./config.ts";
 import { AlertDestinations } from "./destinations.ts";
-import { failedFileCounter } from "./failed-file-count.ts";
 import { AlertEvaluator, type BacklogSampler, type FailedFileCounter } from "./evaluator.ts";
 import { AlertScheduler } from "./scheduler.ts";
 import { AlertSender } from "./sender.ts";
@@ -23,7 +22,7 @@ export function workerAlerts(args: {
   config: AlertConfig;
   workerId: string;
   log: Logger;
-  /** By default the failed-files store's table (failed-file-count.ts). */
+  /** By default the failed-files store's count (server/store/failed-files.ts). */
   failedFiles?: FailedFileCounter;
 }): AlertScheduler {
   const { stores, config, log } = args;
@@ -43,6 +42,6 @@ export function workerAlerts(args: {
     retryMaxMs: config.retryMaxMs,
     log,
   });
-  const evaluator = new AlertEvaluator(stores.alerts, { backlog, failedFiles: args.failedFiles ?? failedFileCounter(stores.db) });
+  const evaluator = new AlertEvaluator(stores.alerts, { backlog, failedFiles: args.failedFiles ?? ((orgId, taskIds) => stores.tasks.failedCountsByTask(orgId, taskIds)) });
   return new AlertScheduler({ store: stores.alerts, evaluator, sender, holder: args.workerId, intervalMs: config.intervalMs, log });
 }

@@ -71,6 +71,8 @@ export interface FailedFilesPort {
   retryFailedFiles(orgId: string, taskId: string, selection: FailedFileSelection): Promise<{ updated: number; counts: FailedFileCounts; keys: string[] } | null>;
   /** Files in `failed` or `retrying` (by id, or all) move to `dismissed` with the reason. */
   dismissFailedFiles(orgId: string, taskId: string, selection: FailedFileSelection, reason: string, by: string): Promise<{ updated: number; counts: FailedFileCounts; keys: string[] } | null>;
+  /** Files in `failed` per task among `taskIds` (tasks with none are absent): the alert rule failed_files_above. */
+  failedCountsByTask(orgId: string, taskIds: readonly string[]): Promise<Map<string, number>>;
   /** The worker's side of Retry: files of its task in `retrying` (oldest first, at most `limit`). */
   retryingFiles(orgId: string, taskId: string, limit: number): Promise<{ id: string; bucket: string; key: string }[]>;
   /**
@@ -314,6 +316,18 @@ export function failedFilesStore(s: StoreDb, now: () => Date): FailedFilesPort {
       return { updated: ids.length, counts: await countsOf(db, orgId, taskId), keys: rows.map((r) => r.key) };
     },
 
+    async failedCountsByTask(orgId, taskIds) {
+      if (taskIds.length === 0) return new Map();
+      const rows = await db
+        .selectFrom("failed_files")
+        .select((eb) => ["task_id", eb.fn.countAll().as("n")])
+        .where("org_id", "=", orgId)
+        .where("state", "=", "failed")
+        .where("task_id", "in", taskIds)
+        .groupBy("task_id")
+        .execute();
+      return new Map(rows.map((r) => [r.task_id, Number(r.n)]));
+    },
     async retryingFiles(orgId, taskId, limit) {
       return db
         .selectFrom("failed_files")

@@ -520,6 +520,9 @@ describe.each([sqlite, postgres])("store contract on $name", (adapter) => {
       expect((await t.listFailedFiles(ORG, taskId, { page_size: 50, error_code: 1005 }))!.items.map((i) => i.key)).toEqual(["a.csv"]);
       expect((await t.listFailedFiles(ORG, taskId, { page_size: 50, q: "_%" }))!.items.map((i) => i.key)).toEqual(["d_%.csv"]);
       expect(first.errors).toEqual([{ error_code: 1046, error_code_name: "BadBytes", count: 3 }, { error_code: 1005, error_code_name: "BadBytes", count: 1 }]);
+      // The alert rule's count: files in `failed` per task, the org's own tasks only.
+      expect(await t.failedCountsByTask(ORG, [taskId, "no-such-task"])).toEqual(new Map([[taskId, 4]]));
+      expect(await t.failedCountsByTask("org-b", [taskId])).toEqual(new Map());
       // Another organization sees nothing and changes nothing.
       expect(await t.listFailedFiles("org-b", taskId, { page_size: 50 })).toBeNull();
       expect(await t.retryFailedFiles("org-b", taskId, { all: true })).toBeNull();
