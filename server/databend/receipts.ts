@@ -61,12 +61,16 @@ export function insertFences(taskId: string, bucket: string, keys: readonly stri
   return `INSERT INTO ${FENCES_TABLE} (task_id, bucket, object_key, generation, worker_id, etag, updated_at) VALUES ${rows.join(", ")}`;
 }
 
-/** Inside the load's transaction, first: the write a racing load of the same key conflicts with. */
+/**
+ * Inside the load's transaction, first: the write a racing load of the same key conflicts with.
+ * The fence's `etag` column is no longer written (it was informational, read by nothing): setting
+ * it took a CASE with a branch per key, evaluated on every scanned row, and made this statement
+ * 7x slower than the UPDATE it needs (420 vs 60 ms for 1,000 keys in 11,000 fence rows, 1.2.895).
+ */
 export function fenceUpdate(taskId: string, bucket: string, versions: readonly Version[], workerId: string): string {
-  const etag = versions.map((v) => `WHEN object_key = ${sqlString(v.key)} THEN ${sqlString(v.etag)}`).join(" ");
   return (
-    `UPDATE ${FENCES_TABLE} SET generation = generation + 1, worker_id = ${sqlString(workerId)}, ` +
-    `etag = CASE ${etag} ELSE etag END, updated_at = now() WHERE ${whereKeys(taskId, bucket, versions.map((v) => v.key))}`
+    `UPDATE ${FENCES_TABLE} SET generation = generation + 1, worker_id = ${sqlString(workerId)}, updated_at = now() ` +
+    `WHERE ${whereKeys(taskId, bucket, versions.map((v) => v.key))}`
   );
 }
 
