@@ -11,6 +11,7 @@ import type { DataSourceInput } from "#contracts/data-source.ts";
 import { MISSING, SKIP_POSTGRES, SKIP_REASON, postgresBinDir, startPostgres, type PostgresCluster } from "../../tests/support/postgres.ts";
 import { sql } from "kysely";
 import { dataSourceStore } from "./data-sources.ts";
+import { taskVersionWithWarehouse } from "./task-records.ts";
 import { openPostgresDb, openSqliteDb } from "./dialect.ts";
 import { MIGRATIONS, migrate } from "./migrations.ts";
 import { STORE_FILE, openStore, type Stores } from "./open.ts";
@@ -125,11 +126,22 @@ describe.each([sqlite, postgres])("store contract on $name", (adapter) => {
     it("warehouses: scoped per org, one default per org (moved in one step), sealed password kept when left out, in use by tasks", async () => {
       const w = stores.warehouses;
       const fields = { name: "main", host: "db.example.com", port: 8000, user: "u", database: "default", tls: false, is_default: false };
+      await stores.tasks.setDesiredState(ORG, taskId, "running", 30_000);
+      const versionOf = async () => (await stores.tasks.listRunnable()).find((r) => r.id === taskId)!.version;
+      const withoutWarehouse = await versionOf();
       const first = await w.createWarehouse(ORG, { ...fields, id: "wh-1", password_enc: "sealed-1", managed: false });
       // The organization's first warehouse is its default whatever it asked; the task saved before takes it.
       expect(first).toMatchObject({ id: "wh-1", org_id: ORG, is_default: true, tls: false, managed: false, password_enc: "sealed-1" });
+      // A task without a warehouse loads into the default: its version names the default's record
+      // before and after the assignment, so the assignment restarts no runner (the worker fills the
+      // warehouse part in the same way when its own resolving created the default).
+      const beforeAssignment = await versionOf();
+      expect(beforeAssignment).toBe(`${withoutWarehouse}${first.updated_at}`);
+      expect(taskVersionWithWarehouse(withoutWarehouse, first.updated_at)).toBe(beforeAssignment);
       expect(await w.assignTasksWithoutWarehouse(ORG, "wh-1")).toBe(1);
       expect((await stores.tasks.get(ORG, taskId))?.warehouse_id).toBe("wh-1");
+      expect(await versionOf()).toBe(beforeAssignment);
+      await stores.tasks.setDesiredState(ORG, taskId, "stopped", 30_000);
       await expect(w.createWarehouse(ORG, { ...fields, name: "MAIN", id: "wh-x", password_enc: "", managed: false })).rejects.toBeInstanceOf(DuplicateWarehouseNameError);
       const second = await w.createWarehouse(ORG, { ...fields, name: "second", id: "wh-2", password_enc: "", managed: true, is_default: true });
       expect(second.is_default).toBe(true);

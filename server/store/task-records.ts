@@ -226,7 +226,15 @@ export function taskRecords(s: StoreDb, now: () => Date): TaskPort {
         .selectFrom("tasks as t")
         .innerJoin("data_sources as d", "d.id", "t.data_source_id")
         // Same organization: a warehouse id is only ever looked up within the task's own organization.
-        .leftJoin("warehouses as w", (j) => j.onRef("w.id", "=", "t.warehouse_id").onRef("w.org_id", "=", "t.org_id"))
+        // A task saved before its organization had a warehouse loads into the default one (the
+        // worker resolves it, and creating the first one assigns it): its version follows that
+        // warehouse from the start, so the assignment does not read as a change and restart the
+        // runner with its first batch still in flight.
+        .leftJoin("warehouses as w", (j) =>
+          j.onRef("w.org_id", "=", "t.org_id").on((eb) =>
+            eb.or([eb("w.id", "=", eb.ref("t.warehouse_id")), eb.and([eb("t.warehouse_id", "is", null), eb("w.is_default", "=", 1)])]),
+          ),
+        )
         .selectAll("t")
         .select([
           "d.name as data_source_name", "d.queue_url", "d.queue_region", "d.role_arn", "d.external_id", "d.bucket",
@@ -251,9 +259,23 @@ export function taskRecords(s: StoreDb, now: () => Date): TaskPort {
             prefix: row.source_prefix,
             suffix: row.source_suffix,
           },
-          version: `${row.updated_at}|${row.source_updated_at}|${row.warehouse_updated_at ?? ""}`,
+          version: taskVersion(row.updated_at, row.source_updated_at, row.warehouse_updated_at),
         };
       });
     },
   };
+}
+
+/**
+ * What a running task's runner is built from, as one string: the task's, its data source's and its
+ * warehouse record's updated_at. The supervisor restarts the runner when it changes.
+ */
+export function taskVersion(taskUpdatedAt: string, sourceUpdatedAt: string, warehouseUpdatedAt: string | null | undefined): string {
+  return `${taskUpdatedAt}|${sourceUpdatedAt}|${warehouseUpdatedAt ?? ""}`;
+}
+
+/** The version with the warehouse part filled in where the store had none yet (see taskVersion). */
+export function taskVersionWithWarehouse(version: string, warehouseUpdatedAt: string | null): string {
+  if (warehouseUpdatedAt === null || !version.endsWith("|")) return version;
+  return version + warehouseUpdatedAt;
 }

@@ -4,6 +4,7 @@
 import type { Logger } from "pino";
 import type { AwsClientOptions } from "../aws/clients.ts";
 import type { TaskStore } from "../store/tasks.ts";
+import { taskVersionWithWarehouse } from "../store/task-records.ts";
 import type { WorkerConfig } from "./config.ts";
 import { startMetricsServer, type MetricsServer } from "./metrics.ts";
 import { errorText } from "../error-text.ts";
@@ -85,8 +86,11 @@ export class Supervisor {
         if (this.runners.has(id)) continue;
         let runner: TaskRunner;
         try {
-          const warehouse = await this.deps.warehouses.forTask(task);
-          runner = new TaskRunner(task, {
+          const { warehouse, updatedAt } = await this.deps.warehouses.forTask(task);
+          // A task without a warehouse of its own loads into the default one, which resolving may
+          // have just created: the runner's version names it, as the store's next look will.
+          const version = taskVersionWithWarehouse(task.version, updatedAt);
+          runner = new TaskRunner({ ...task, version }, {
             store: this.deps.store,
             warehouse,
             config: this.deps.config,

@@ -8,9 +8,15 @@ import { DatabendWarehouse, type Warehouse } from "../databend/client.ts";
 import type { WarehouseConnections } from "../warehouses/connections.ts";
 import { SecretBoxError } from "../warehouses/secret-box.ts";
 
+/** A task's warehouse and the updated_at of the record it came from (null: not from a record). */
+export interface TaskWarehouse {
+  warehouse: Warehouse;
+  updatedAt: string | null;
+}
+
 export interface TaskWarehouses {
   /** The task's warehouse, or throws TaskWarehouseError with the operator's sentence. */
-  forTask(task: RunnableTask): Promise<Warehouse>;
+  forTask(task: RunnableTask): Promise<TaskWarehouse>;
   close(): Promise<void>;
 }
 
@@ -44,11 +50,11 @@ export function orgWarehouses(connections: WarehouseConnections, open: (dsn: str
       const { record, dsn } = resolved;
       const version = `${record.updated_at}|${record.password_enc}`;
       const found = pools.get(record.id);
-      if (found?.version === version) return found.warehouse;
+      if (found?.version === version) return { warehouse: found.warehouse, updatedAt: record.updated_at };
       if (found) void found.warehouse.close().catch(() => {});
       const warehouse = open(dsn);
       pools.set(record.id, { version, warehouse });
-      return warehouse;
+      return { warehouse, updatedAt: record.updated_at };
     },
     async close() {
       const all = [...pools.values()];
@@ -60,5 +66,5 @@ export function orgWarehouses(connections: WarehouseConnections, open: (dsn: str
 
 /** Every task into this one warehouse, whatever its organization: for tests about loading, not tenancy. */
 export function fixedWarehouse(warehouse: Warehouse): TaskWarehouses {
-  return { forTask: async () => warehouse, close: async () => {} };
+  return { forTask: async () => ({ warehouse, updatedAt: null }), close: async () => {} };
 }
