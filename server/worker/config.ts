@@ -14,8 +14,13 @@ export interface WorkerConfig {
   visibilitySeconds: number;
   batchMaxFiles: number;
   batchLingerMs: number;
-  /** COPY statements in flight per task. */
+  /**
+   * Batches in flight per task: while one batch's load transaction runs, the next is claimed and
+   * fenced and the one before is recorded and its messages deleted.
+   */
   loadConcurrency: number;
+  /** Load transactions (COPY with receipts) in flight per warehouse in this process (copy-slots.ts). */
+  copyConcurrency: number;
   backoffBaseSeconds: number;
   backoffMaxSeconds: number;
   /** How long a worker's claim on an object lasts without being extended. */
@@ -66,8 +71,9 @@ export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerCo
     waitSeconds: envNumber(env, "WORKER_WAIT_SECONDS", 20, { min: 0 }),
     visibilitySeconds: envNumber(env, "WORKER_VISIBILITY_SECONDS", 60, { min: 2 }),
     batchMaxFiles: envNumber(env, "WORKER_BATCH_MAX_FILES", 1000, { min: 1 }),
-    batchLingerMs: envNumber(env, "WORKER_BATCH_LINGER_MS", 1000, { min: 0 }),
-    loadConcurrency: envNumber(env, "WORKER_LOAD_CONCURRENCY", 1, { min: 1 }),
+    batchLingerMs: envNumber(env, "WORKER_BATCH_LINGER_MS", 250, { min: 0 }),
+    loadConcurrency: envNumber(env, "WORKER_LOAD_CONCURRENCY", 2, { min: 1, integer: true }),
+    copyConcurrency: envNumber(env, "WORKER_COPY_CONCURRENCY", 1, { min: 1, integer: true }),
     backoffBaseSeconds: envNumber(env, "WORKER_BACKOFF_BASE_SECONDS", 10, { min: 0 }),
     backoffMaxSeconds: envNumber(env, "WORKER_BACKOFF_MAX_SECONDS", 900, { min: 0 }),
     claimLeaseSeconds: envNumber(env, "WORKER_CLAIM_LEASE_SECONDS", 120, { min: 1 }),

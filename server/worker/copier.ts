@@ -11,6 +11,7 @@ import { buildCopyInto, s3ConnectionOf, secretsOf, type S3Connection } from "../
 import { errorText, scrubSecrets } from "../error-text.ts";
 import type { RunnableTask } from "../store/tasks.ts";
 import type { CredentialCache } from "./credentials.ts";
+import { inCopySlot } from "./copy-slots.ts";
 import { resultKey } from "./load/load-items.ts";
 import type { TaskMetrics } from "./metrics.ts";
 
@@ -38,6 +39,8 @@ export interface CopierDeps {
   roleSessionSeconds: number;
   /** COPY durations and errors by class. */
   metrics?: TaskMetrics;
+  /** Load transactions in flight at once on this warehouse in this process (copy-slots.ts); default 1. */
+  copyConcurrency?: number;
 }
 
 export class Copier {
@@ -103,7 +106,9 @@ export class Copier {
     return this.withConnection(versions.length, async (connection) => {
       const secrets = secretsOf(connection);
       await this.prepareFences(keys, workerId);
-      const value = await this.deps.warehouse.transaction<VersionsLoad>(async (tx) => {
+      // Everything before this (claims, fence rows) overlaps another batch's transaction; the
+      // transaction itself waits for a slot of the warehouse (copy-slots.ts).
+      const value = await inCopySlot(this.deps.warehouse, this.deps.copyConcurrency ?? 1, () => this.deps.warehouse.transaction<VersionsLoad>(async (tx) => {
         await tx.exec(fenceUpdate(task.id, bucket, versions, workerId));
         const receipted = await readReceipts(tx, task.id, bucket, versions);
         const toCopy = versions.filter((v) => !receipted.has(v.key));
@@ -136,7 +141,7 @@ export class Copier {
         // Last, right before COMMIT: a claim that lapsed (a stalled worker) is someone else's load now.
         if (!(await stillOurs())) return { commit: false, value: { kind: "claims_lost" } };
         return { commit: true, value: { kind: "committed", loaded, receipted } };
-      }, secrets);
+      }, secrets));
       // Housekeeping never delays the load's record (and its deletes): a Databend that stops
       // answering right after the COMMIT would hold the batch for each statement's retries.
       if (value.kind === "committed") void this.pruneNowAndThen();

@@ -102,6 +102,7 @@ export function createTaskPipeline(ctx: TaskContext, deps: PipelineDeps, consume
     metadataHours: cfg.loadMetadataHours,
     roleSessionSeconds: cfg.roleSessionSeconds,
     metrics,
+    copyConcurrency: cfg.copyConcurrency,
   });
   const settle = new Acknowledger(queue, {
     visibilitySeconds: cfg.visibilitySeconds,
