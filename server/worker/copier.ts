@@ -3,6 +3,7 @@
 // scrubbed of those keys. Also the S3 look-ups the load rules need (HEAD for an ETag or existence)
 // and each load's one transaction with its receipts.
 import { HeadObjectCommand, type S3Client } from "@aws-sdk/client-s3";
+import pLimit from "p-limit";
 import { classifyAwsError } from "../aws/errors.ts";
 import type { CopyFileResult, Warehouse } from "../databend/client.ts";
 import { WarehouseError, toWarehouseError } from "../databend/client.ts";
@@ -14,6 +15,9 @@ import type { CredentialCache } from "./credentials.ts";
 import { inCopySlot } from "./copy-slots.ts";
 import { resultKey } from "./load/load-items.ts";
 import type { TaskMetrics } from "./metrics.ts";
+
+/** HEADs in flight per load: the AWS SDK's default Node agent has 50 sockets per host. */
+const HEADS_AT_ONCE = 50;
 
 /** How often a runner drops receipts past their retention. */
 const PRUNE_EVERY_MS = 6 * 3600_000;
@@ -131,7 +135,9 @@ export class Copier {
           loaded = resultsByKey(toCopy.map((v) => v.key), results, (file) => resultKey(file, bucket));
           // S3 serves whatever is current when Databend reads it: only an ETag unchanged AFTER the
           // read proves the rows are the claimed version's.
-          const heads = await Promise.all(toCopy.map(async (v) => ({ ...v, current: await this.headForReceipt(v.key) })));
+          // As many at once as the S3 client has sockets: signing all 1,000 up front only queued
+          // them in its agent, and held every request in memory at once.
+          const heads = await pLimit(HEADS_AT_ONCE).map(toCopy, async (v) => ({ ...v, current: await this.headForReceipt(v.key) }));
           const changed = heads.filter((h) => h.current !== undefined && h.current !== h.etag);
           if (changed.length > 0) {
             return { commit: false, value: { kind: "superseded", versions: changed.map((c) => ({ key: c.key, etag: c.etag, current: c.current ?? null })) } };
