@@ -15,8 +15,9 @@ export interface WorkerConfig {
   batchMaxFiles: number;
   batchLingerMs: number;
   /**
-   * Batches in flight per task: while one batch's load transaction runs, the next is claimed and
-   * fenced and the one before is recorded and its messages deleted.
+   * Batches in flight per task. Above 1, the next batch is cut and claimed while one batch's load
+   * transaction runs; measured near saturation that made batches smaller, not loads faster
+   * (docs/benchmarks.md), so the default is 1: the batch then grows until the loader is free.
    */
   loadConcurrency: number;
   /** Load transactions (COPY with receipts) in flight per warehouse in this process (copy-slots.ts). */
@@ -72,7 +73,7 @@ export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerCo
     visibilitySeconds: envNumber(env, "WORKER_VISIBILITY_SECONDS", 60, { min: 2 }),
     batchMaxFiles: envNumber(env, "WORKER_BATCH_MAX_FILES", 1000, { min: 1 }),
     batchLingerMs: envNumber(env, "WORKER_BATCH_LINGER_MS", 250, { min: 0 }),
-    loadConcurrency: envNumber(env, "WORKER_LOAD_CONCURRENCY", 2, { min: 1, integer: true }),
+    loadConcurrency: envNumber(env, "WORKER_LOAD_CONCURRENCY", 1, { min: 1, integer: true }),
     copyConcurrency: envNumber(env, "WORKER_COPY_CONCURRENCY", 1, { min: 1, integer: true }),
     backoffBaseSeconds: envNumber(env, "WORKER_BACKOFF_BASE_SECONDS", 10, { min: 0 }),
     backoffMaxSeconds: envNumber(env, "WORKER_BACKOFF_MAX_SECONDS", 900, { min: 0 }),

@@ -109,10 +109,13 @@ export class Copier {
     const keys = versions.map((v) => v.key);
     return this.withConnection(versions.length, async (connection) => {
       const secrets = secretsOf(connection);
-      await this.prepareFences(keys, workerId);
-      // Everything before this (claims, fence rows) overlaps another batch's transaction; the
-      // transaction itself waits for a slot of the warehouse (copy-slots.ts).
-      const value = await inCopySlot(this.deps.warehouse, this.deps.copyConcurrency ?? 1, () => this.deps.warehouse.transaction<VersionsLoad>(async (tx) => {
+      // The fence rows and the transaction take a slot of the warehouse (copy-slots.ts); what comes
+      // before (resolving versions, claims) overlaps another batch's transaction. The fence rows'
+      // INSERT goes inside the slot too: run beside another batch's transaction, whose UPDATE of
+      // the same table it raced, it made that COMMIT fail on 1.2.895 (4001, seen in the bench).
+      const value = await inCopySlot(this.deps.warehouse, this.deps.copyConcurrency ?? 1, async () => {
+        await this.prepareFences(keys, workerId);
+        return this.deps.warehouse.transaction<VersionsLoad>(async (tx) => {
         await tx.exec(fenceUpdate(task.id, bucket, versions, workerId));
         const receipted = await readReceipts(tx, task.id, bucket, versions);
         const toCopy = versions.filter((v) => !receipted.has(v.key));
@@ -147,10 +150,12 @@ export class Copier {
         // Last, right before COMMIT: a claim that lapsed (a stalled worker) is someone else's load now.
         if (!(await stillOurs())) return { commit: false, value: { kind: "claims_lost" } };
         return { commit: true, value: { kind: "committed", loaded, receipted } };
-      }, secrets));
+        }, secrets);
+      });
       // Housekeeping never delays the load's record (and its deletes): a Databend that stops
-      // answering right after the COMMIT would hold the batch for each statement's retries.
-      if (value.kind === "committed") void this.pruneNowAndThen();
+      // answering right after the COMMIT would hold the batch for each statement's retries. It takes
+      // a slot all the same: its DELETEs beside a load's UPDATE of the fences would fail one COMMIT.
+      if (value.kind === "committed") void inCopySlot(this.deps.warehouse, this.deps.copyConcurrency ?? 1, () => this.pruneNowAndThen());
       return value;
     });
   }

@@ -1,14 +1,15 @@
-// The cap on load transactions (a COPY with its receipts) in flight per warehouse in this worker
-// process, whatever task or batch they come from (WORKER_COPY_CONCURRENCY, default 1).
+// The cap on load transactions (a COPY with its receipts, and the fence rows written just before)
+// in flight per warehouse in this worker process, whatever task, batch or backfill they come from
+// (WORKER_COPY_CONCURRENCY, default 1).
 //
-// Why a cap, and why 1 by default: every load transaction of a task writes the same three tables
-// (the target, the receipts, the fences). Two such transactions that overlap can only both commit
-// where the engine merges them; 1.2.453 refuses the second COMMIT outright (2009
-// TableVersionMismatched on any two transactions writing one table), so there an overlap is a
-// COPY thrown away and done again. Batches still overlap everything else: while one batch's
-// transaction runs, the next one is parsed, claimed and fenced, and the previous one's run is
-// recorded and its messages deleted (task-runner.ts, WORKER_LOAD_CONCURRENCY batches in flight).
-// bench/worker.ts measures what a second slot buys (BENCH: WORKER_COPY_CONCURRENCY=2).
+// Why a cap, and why 1 by default: every load transaction writes the same tables (the target, and
+// the warehouse's one receipts and fences tables, shared by its tasks). Two such transactions
+// that overlap can only both commit where the engine merges them: 1.2.453 refuses the second
+// COMMIT outright (2009 TableVersionMismatched on any two transactions writing one table), and
+// 1.2.895 refuses it when they share a fence row, or when a fence INSERT ran beside the other's
+// fence UPDATE (4001, seen in bench/worker.ts). Each refusal throws a whole COPY away. What comes
+// before the slot (resolving versions, claims) overlaps another batch's transaction when
+// WORKER_LOAD_CONCURRENCY is above 1. docs/benchmarks.md has what a second slot bought.
 //
 // The slots are per process: workers on several hosts each take their own (their transactions are
 // kept apart by the claims and fences, not by this cap, which is about throughput only).
