@@ -116,40 +116,40 @@ export class Copier {
       const value = await inCopySlot(this.deps.warehouse, this.deps.copyConcurrency ?? 1, async () => {
         await this.prepareFences(keys, workerId);
         return this.deps.warehouse.transaction<VersionsLoad>(async (tx) => {
-        await tx.exec(fenceUpdate(task.id, bucket, versions, workerId));
-        const receipted = await readReceipts(tx, task.id, bucket, versions);
-        const toCopy = versions.filter((v) => !receipted.has(v.key));
-        let loaded = new Map<string, CopyFileResult>();
-        if (toCopy.length > 0) {
-          const sql = buildCopyInto({
-            database: task.config.target.database,
-            table: task.config.target.table,
-            bucket,
-            files: toCopy.map((v) => v.key),
-            connection,
-            fileFormat: task.config.file_format,
-            onError: task.config.on_error,
-            purge: task.config.purge,
-            force: true,
-            metadataExpireHours: this.deps.metadataHours,
-          });
-          const done = this.deps.metrics?.copyTimer();
-          const results = await tx.copyInto(sql, secrets).finally(() => done?.());
-          loaded = resultsByKey(toCopy.map((v) => v.key), results, (file) => resultKey(file, bucket));
-          // S3 serves whatever is current when Databend reads it: only an ETag unchanged AFTER the
-          // read proves the rows are the claimed version's.
-          // As many at once as the S3 client has sockets: signing all 1,000 up front only queued
-          // them in its agent, and held every request in memory at once.
-          const heads = await pLimit(HEADS_AT_ONCE).map(toCopy, async (v) => ({ ...v, current: await this.headForReceipt(v.key) }));
-          const changed = heads.filter((h) => h.current !== undefined && h.current !== h.etag);
-          if (changed.length > 0) {
-            return { commit: false, value: { kind: "superseded", versions: changed.map((c) => ({ key: c.key, etag: c.etag, current: c.current ?? null })) } };
+          await tx.exec(fenceUpdate(task.id, bucket, versions, workerId));
+          const receipted = await readReceipts(tx, task.id, bucket, versions);
+          const toCopy = versions.filter((v) => !receipted.has(v.key));
+          let loaded = new Map<string, CopyFileResult>();
+          if (toCopy.length > 0) {
+            const sql = buildCopyInto({
+              database: task.config.target.database,
+              table: task.config.target.table,
+              bucket,
+              files: toCopy.map((v) => v.key),
+              connection,
+              fileFormat: task.config.file_format,
+              onError: task.config.on_error,
+              purge: task.config.purge,
+              force: true,
+              metadataExpireHours: this.deps.metadataHours,
+            });
+            const done = this.deps.metrics?.copyTimer();
+            const results = await tx.copyInto(sql, secrets).finally(() => done?.());
+            loaded = resultsByKey(toCopy.map((v) => v.key), results, (file) => resultKey(file, bucket));
+            // S3 serves whatever is current when Databend reads it: only an ETag unchanged AFTER the
+            // read proves the rows are the claimed version's.
+            // As many at once as the S3 client has sockets: signing all 1,000 up front only queued
+            // them in its agent, and held every request in memory at once.
+            const heads = await pLimit(HEADS_AT_ONCE).map(toCopy, async (v) => ({ ...v, current: await this.headForReceipt(v.key) }));
+            const changed = heads.filter((h) => h.current !== undefined && h.current !== h.etag);
+            if (changed.length > 0) {
+              return { commit: false, value: { kind: "superseded", versions: changed.map((c) => ({ key: c.key, etag: c.etag, current: c.current ?? null })) } };
+            }
+            await tx.exec(insertReceipts(task.id, bucket, toCopy.map((v) => ({ ...v, rows: loaded.get(v.key)!.rowsLoaded })), workerId));
           }
-          await tx.exec(insertReceipts(task.id, bucket, toCopy.map((v) => ({ ...v, rows: loaded.get(v.key)!.rowsLoaded })), workerId));
-        }
-        // Last, right before COMMIT: a claim that lapsed (a stalled worker) is someone else's load now.
-        if (!(await stillOurs())) return { commit: false, value: { kind: "claims_lost" } };
-        return { commit: true, value: { kind: "committed", loaded, receipted } };
+          // Last, right before COMMIT: a claim that lapsed (a stalled worker) is someone else's load now.
+          if (!(await stillOurs())) return { commit: false, value: { kind: "claims_lost" } };
+          return { commit: true, value: { kind: "committed", loaded, receipted } };
         }, secrets);
       });
       // Housekeeping never delays the load's record (and its deletes): a Databend that stops

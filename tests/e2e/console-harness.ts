@@ -22,6 +22,14 @@ import { launchBrowser } from "./browser.ts";
 import type { Viewport } from "./viewports.ts";
 
 export const SHOTS = path.resolve("test-results/e2e");
+
+/**
+ * For the tests' own API requests (page.request): the API closes a connection idle for 5 s
+ * (KEEP_ALIVE_TIMEOUT_MS), and a request sent on it at that moment fails with ECONNRESET (seen
+ * once in a fresh-clone run). A browser resends such a request; Playwright does when told
+ * (`maxRetries` retries only ECONNRESET).
+ */
+export const RETRY_RESET = { maxRetries: 2 } as const;
 const DIST = path.resolve("dist");
 
 /** The seeded admin of the first organization. */
@@ -124,6 +132,7 @@ export async function startConsoleHarness(
         // The context's request shares its cookie jar with the page: the session cookie set here signs the page in.
         const response = await page.request.post(`${baseUrl}/api/auth/sign-in/email`, {
           data: { email: ADMIN.email, password: ADMIN.password },
+          ...RETRY_RESET,
         });
         if (!response.ok()) throw new Error(`signing the page in failed: ${response.status()} ${await response.text()}`);
       }

@@ -75,7 +75,14 @@ export function screenshotPath(name: string, viewport: Viewport): string {
 export async function checkPage(page: Page, name: string, viewport: Viewport): Promise<void> {
   const where = `${name} at ${viewport.width}x${viewport.height}`;
   await settle(page);
-  const violations = await seriousAxeViolations(page);
+  let violations = await seriousAxeViolations(page);
+  if (violations.length > 0) {
+    // A notice that began closing while axe ran is measured mid-fade (a fresh-clone run saw one at
+    // 1.06:1, its text and background both half-transparent grey): once it has settled, measure
+    // again. A real contrast fault is there both times.
+    await settle(page);
+    violations = await seriousAxeViolations(page);
+  }
   expect.soft(violations, `axe-core: serious/critical violations on ${where}`).toEqual([]);
   const overflow = await horizontalOverflow(page);
   expect

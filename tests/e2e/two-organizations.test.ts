@@ -20,6 +20,7 @@ import { sessionSchema } from "#contracts/session.ts";
 import { taskRecordSchema } from "#contracts/task.ts";
 import { createScenario, fixtureOn, type Fixture, type Scenario } from "../connectivity-env.ts";
 import { chooseOption } from "./choose-option.ts";
+import { RETRY_RESET } from "./console-harness.ts";
 import { chooseType, fillForm, fieldFor, button, runConnectivityTest } from "./data-source-form.ts";
 import { valueOf } from "./described-value.ts";
 import { labelled } from "./labelled.ts";
@@ -50,7 +51,7 @@ describe("console in Chromium: two organizations load the same key into tables o
 
   /** The session the page acts with (its active organization). */
   async function sessionOf(page: Page) {
-    const response = await page.request.get(`${h.baseUrl}/api/session`);
+    const response = await page.request.get(`${h.baseUrl}/api/session`, RETRY_RESET);
     expect(response.ok(), `GET /api/session: ${response.status()}`).toBe(true);
     return sessionSchema.parse(await response.json());
   }
@@ -130,7 +131,7 @@ describe("console in Chromium: two organizations load the same key into tables o
     const warehouses = page.getByRole("table", { name: "Warehouses" });
     await expect.poll(() => warehouses.innerText(), { timeout: 15_000 }).toMatch(/Managed/);
     expect(await warehouses.getByRole("row").count(), "header and one warehouse").toBe(2);
-    const listed = (await (await page.request.get(`${h.baseUrl}/api/org/warehouses`)).json()) as { items: { id: string; user: string; managed: boolean; is_default: boolean }[] };
+    const listed = (await (await page.request.get(`${h.baseUrl}/api/org/warehouses`, RETRY_RESET)).json()) as { items: { id: string; user: string; managed: boolean; is_default: boolean }[] };
     expect(listed.items).toHaveLength(1);
     expect(listed.items[0]).toMatchObject({ managed: true, is_default: true });
     expect(listed.items[0]!.user, "its own Databend user, not root").not.toBe("root");
@@ -169,7 +170,7 @@ describe("console in Chromium: two organizations load the same key into tables o
     await page.getByRole("button", { name: "Create stopped", exact: true }).click();
     await expectLandedOn(page, TASK_B);
     const taskIdB = /\/data\/integration\/([^/?]+)/.exec(page.url())?.[1] ?? "";
-    const taskB = taskRecordSchema.parse(await (await page.request.get(`${h.baseUrl}/api/tasks/${taskIdB}`)).json());
+    const taskB = taskRecordSchema.parse(await (await page.request.get(`${h.baseUrl}/api/tasks/${taskIdB}`, RETRY_RESET)).json());
     expect(taskB.warehouse_id).toBe(listed.items[0]!.id);
 
     // Start: B's object loads into B's table; it is not skipped because A loaded the same key into
@@ -200,7 +201,7 @@ describe("console in Chromium: two organizations load the same key into tables o
     expect(shown).not.toMatch(/bravo/);
     expect((await h.warehouse.query(`SELECT who FROM default.${TABLE} ORDER BY id`)).map((r) => r.who)).toEqual(["alpha", "alpha"]);
     // A may not read B's warehouse by naming it.
-    const foreign = await page.request.get(`${h.baseUrl}/api/warehouse/databases/default/tables/${TABLE}/rows?warehouse=${encodeURIComponent(taskB.warehouse_id!)}`);
+    const foreign = await page.request.get(`${h.baseUrl}/api/warehouse/databases/default/tables/${TABLE}/rows?warehouse=${encodeURIComponent(taskB.warehouse_id!)}`, RETRY_RESET);
     expect(foreign.status()).toBe(404);
 
     // A restart of the dev warehouse on the same data directory keeps both tenants' rows.
