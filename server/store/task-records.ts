@@ -274,8 +274,12 @@ export function taskVersion(taskUpdatedAt: string, sourceUpdatedAt: string, ware
   return `${taskUpdatedAt}|${sourceUpdatedAt}|${warehouseUpdatedAt ?? ""}`;
 }
 
-/** The version with the warehouse part filled in where the store had none yet (see taskVersion). */
+/**
+ * The version with the warehouse part filled in where the store had none yet (see taskVersion):
+ * a task saved before its organization had a default warehouse, which resolving just created.
+ */
 export function taskVersionWithWarehouse(version: string, warehouseUpdatedAt: string | null): string {
-  if (warehouseUpdatedAt === null || !version.endsWith("|")) return version;
-  return version + warehouseUpdatedAt;
+  const [taskUpdatedAt, sourceUpdatedAt, warehousePart, ...rest] = version.split("|");
+  if (warehouseUpdatedAt === null || warehousePart !== "" || rest.length > 0 || sourceUpdatedAt === undefined) return version;
+  return taskVersion(taskUpdatedAt!, sourceUpdatedAt, warehouseUpdatedAt);
 }

@@ -155,7 +155,7 @@ export class Copier {
       // Housekeeping never delays the load's record (and its deletes): a Databend that stops
       // answering right after the COMMIT would hold the batch for each statement's retries. It takes
       // a slot all the same: its DELETEs beside a load's UPDATE of the fences would fail one COMMIT.
-      if (value.kind === "committed") void inCopySlot(this.deps.warehouse, this.deps.copyConcurrency ?? 1, () => this.pruneNowAndThen());
+      if (value.kind === "committed" && this.pruneDue()) void inCopySlot(this.deps.warehouse, this.deps.copyConcurrency ?? 1, () => this.prune());
       return value;
     });
   }
@@ -175,11 +175,16 @@ export class Copier {
     if (missing.length > 0) await this.deps.warehouse.exec(insertFences(task.id, task.source.bucket, missing, workerId));
   }
 
-  /** Receipts past their retention go, at most every few hours per runner (never inside a load). */
-  private async pruneNowAndThen(): Promise<void> {
+  /** Whether receipts past their retention are due to go (at most every few hours per runner); marks them taken. */
+  private pruneDue(): boolean {
     const now = Date.now();
-    if (now - this.prunedAt < PRUNE_EVERY_MS) return;
+    if (now - this.prunedAt < PRUNE_EVERY_MS) return false;
     this.prunedAt = now;
+    return true;
+  }
+
+  /** Drops receipts past their retention (never inside a load; a failure waits for the next turn). */
+  private async prune(): Promise<void> {
     for (const statement of pruneReceipts(this.deps.task.id)) await this.deps.warehouse.exec(statement).catch(() => {});
   }
 

@@ -29,7 +29,3 @@ export function inCopySlot<T>(warehouse: Warehouse, concurrency: number, load: (
   return limit(load);
 }
 
-/** Load transactions waiting for a slot of this warehouse (for metrics and tests). */
-export function copySlotsWaiting(warehouse: Warehouse): number {
-  return slots.get(warehouse)?.pendingCount ?? 0;
-}
