@@ -2,8 +2,7 @@
 // settings and the assumed role's session keys, run through the warehouse, with every error
 // scrubbed of those keys. Also the S3 look-ups the load rules need (HEAD for an ETag or existence)
 // and each load's one transaction with its receipts.
-import { HeadObjectCommand, type S3Client } from "@aws-sdk/client-s3";
-import pLimit from "p-limit";
+import type { S3Client } from "@aws-sdk/client-s3";
 import { classifyAwsError } from "../aws/errors.ts";
 import type { CopyFileResult, Warehouse } from "../databend/client.ts";
 import { WarehouseError, toWarehouseError } from "../databend/client.ts";
@@ -13,11 +12,9 @@ import { errorText, scrubSecrets } from "../error-text.ts";
 import type { RunnableTask } from "../store/tasks.ts";
 import type { CredentialCache } from "./credentials.ts";
 import { inCopySlot } from "./copy-slots.ts";
+import { currentEtags, headEtag } from "./load/current-etags.ts";
 import { resultKey } from "./load/load-items.ts";
 import type { TaskMetrics } from "./metrics.ts";
-
-/** HEADs in flight per load: the AWS SDK's default Node agent has 50 sockets per host. */
-const HEADS_AT_ONCE = 50;
 
 /** How often a runner drops receipts past their retention. */
 const PRUNE_EVERY_MS = 6 * 3600_000;
@@ -51,6 +48,8 @@ export class Copier {
   private readonly deps: CopierDeps;
   private tablesReady: Promise<void> | undefined;
   private prunedAt = 0;
+  /** Cleared when the role may not list the bucket: every check after a COPY is then a HEAD. */
+  private mayList = true;
 
   constructor(deps: CopierDeps) {
     this.deps = deps;
@@ -97,8 +96,9 @@ export class Copier {
    * Loads these versions in ONE Databend transaction with their receipts (server/databend/receipts.ts):
    * BEGIN; move the keys' fence rows; read their receipts (a version with one is loaded already:
    * its rows are the receipt's); COPY the others with FORCE = TRUE (Databend's path-keyed load
-   * metadata must never skip a new version, nor a key loaded from another bucket); HEAD each copied
-   * object (still the claimed ETag, so what COPY read is that version); write the receipts; ask
+   * metadata must never skip a new version, nor a key loaded from another bucket); ask S3 each copied
+   * object's ETag (still the claimed one, so what COPY read is that version) while the receipts are
+   * written; ask
    * `stillOurs` (this worker still holds the claims, by the store's clock); COMMIT. A changed
    * object or a lost claim rolls everything back. A COMMIT that loses to a racing load of the same
    * key fails (2009 on 1.2.453, 4001 on 1.2.895: both transient) and leaves nothing.
@@ -137,15 +137,19 @@ export class Copier {
             const results = await tx.copyInto(sql, secrets).finally(() => done?.());
             loaded = resultsByKey(toCopy.map((v) => v.key), results, (file) => resultKey(file, bucket));
             // S3 serves whatever is current when Databend reads it: only an ETag unchanged AFTER the
-            // read proves the rows are the claimed version's.
-            // As many at once as the S3 client has sockets: signing all 1,000 up front only queued
-            // them in its agent, and held every request in memory at once.
-            const heads = await pLimit(HEADS_AT_ONCE).map(toCopy, async (v) => ({ ...v, current: await this.headForReceipt(v.key) }));
-            const changed = heads.filter((h) => h.current !== undefined && h.current !== h.etag);
+            // read proves the rows are the claimed version's. The receipts go in while S3 is asked
+            // (a changed object rolls them back with the rows); both settle before either's outcome
+            // counts, so nothing else is sent on the session while the INSERT runs.
+            const receipts = insertReceipts(task.id, bucket, toCopy.map((v) => ({ ...v, rows: loaded.get(v.key)!.rowsLoaded })), workerId);
+            const [current, inserted] = await Promise.allSettled([this.currentForReceipts(toCopy.map((v) => v.key)), tx.exec(receipts)]);
+            if (current.status === "rejected") throw current.reason;
+            if (inserted.status === "rejected") throw inserted.reason;
+            const changed = toCopy
+              .map((v) => ({ ...v, current: current.value?.get(v.key) }))
+              .filter((h) => h.current !== undefined && h.current !== h.etag);
             if (changed.length > 0) {
               return { commit: false, value: { kind: "superseded", versions: changed.map((c) => ({ key: c.key, etag: c.etag, current: c.current ?? null })) } };
             }
-            await tx.exec(insertReceipts(task.id, bucket, toCopy.map((v) => ({ ...v, rows: loaded.get(v.key)!.rowsLoaded })), workerId));
           }
           // Last, right before COMMIT: a claim that lapsed (a stalled worker) is someone else's load now.
           if (!(await stillOurs())) return { commit: false, value: { kind: "claims_lost" } };
@@ -188,14 +192,22 @@ export class Copier {
     for (const statement of pruneReceipts(this.deps.task.id)) await this.deps.warehouse.exec(statement).catch(() => {});
   }
 
-  /** HEAD inside a load's transaction; a failure rolls the load back as S3 access trouble (retried). */
-  private async headForReceipt(key: string): Promise<string | null | undefined> {
+  /**
+   * The copied keys' current ETags, inside a load's transaction (current-etags.ts: a listing per
+   * folder, HEADs for the rest); undefined without S3. A failure rolls the load back as S3 access
+   * trouble (retried).
+   */
+  private async currentForReceipts(keys: readonly string[]): Promise<Map<string, string | null> | undefined> {
+    if (!this.deps.s3) return undefined;
     try {
-      return await this.headEtag(key);
+      const found = await currentEtags(this.deps.s3, this.deps.task.source.bucket, keys, { list: this.mayList });
+      this.deps.metrics?.versionChecks(found.lists, found.heads);
+      if (found.listError !== undefined && classifyAwsError(found.listError).kind === "access_denied") this.mayList = false;
+      return found.etags;
     } catch (error) {
       const text = scrubSecrets(errorText(error));
-      throw new WarehouseError("access", `Cannot confirm the object's version with a HEAD: ${text}`, {
-        sentence: `Could not confirm with S3 that '${key}' is still the version being loaded (s3:GetObject on the object lets the role read it); the batch is retried.`,
+      throw new WarehouseError("access", `Cannot confirm the objects' versions with S3: ${text}`, {
+        sentence: `Could not confirm with S3 that the copied objects are still the versions being loaded (s3:GetObject on the objects lets the role read them); the batch is retried.`,
         detail: text,
       });
     }
@@ -204,14 +216,7 @@ export class Copier {
   /** The object's current ETag (quotes stripped); null when it does not exist; undefined without S3. */
   async headEtag(key: string): Promise<string | null | undefined> {
     if (!this.deps.s3) return undefined;
-    try {
-      const out = await this.deps.s3.send(new HeadObjectCommand({ Bucket: this.deps.task.source.bucket, Key: key }));
-      return (out.ETag ?? "").replaceAll('"', "");
-    } catch (error) {
-      const e = error as { name?: string; $metadata?: { httpStatusCode?: number } };
-      if (e.name === "NotFound" || e.name === "NoSuchKey" || e.$metadata?.httpStatusCode === 404) return null;
-      throw error;
-    }
+    return headEtag(this.deps.s3, this.deps.task.source.bucket, key);
   }
 
   async objectExists(key: string): Promise<boolean | undefined> {

@@ -2,8 +2,8 @@
 // runner hands to its pieces, and a GET /metrics server (node:http, 127.0.0.1:9464 by default;
 // WORKER_METRICS_PORT, WORKER_METRICS_HOST). Counters are fed where the worker already counts:
 // the run record of each batch (received, loaded, duplicates, rows, event lag), the settle step (deletes
-// sent, messages given back to the queue), the copier (COPY time, errors by Databend's class or
-// AWS's kind), the credential cache (AssumeRole calls) and the receive step (SQS errors by kind).
+// sent, messages given back to the queue), the copier (COPY time, the S3 requests that confirm what
+// each COPY read, errors by Databend's class or AWS's kind), the credential cache (AssumeRole calls) and the receive step (SQS errors by kind).
 import { Counter, Histogram, Registry, collectDefaultMetrics } from "prom-client";
 import type { AwsErrorKind } from "../aws/errors.ts";
 import type { DatabendErrorClass } from "../databend/errors.ts";
@@ -35,6 +35,11 @@ const errors = counter(
   "Errors by source and class: databend (server/databend/errors.ts classes) or aws (server/aws/errors.ts kinds)",
   ["task", "source", "class"],
 );
+const versionChecks = counter(
+  "worker_version_check_requests_total",
+  "S3 requests that confirm a COPY read the claimed versions: list (ListObjectsV2 pages) or head (HeadObject)",
+  ["task", "request"],
+);
 const credentialRefreshes = counter("worker_credential_refreshes_total", "AssumeRole calls for the data source's role", ["task"]);
 const copyDuration = new Histogram({
   name: "worker_copy_duration_seconds",
@@ -64,6 +69,8 @@ export interface TaskMetrics {
   copyTimer(): () => void;
   databendError(errorClass: DatabendErrorClass): void;
   awsError(kind: AwsErrorKind): void;
+  /** The S3 requests one load made to confirm the versions its COPY read. */
+  versionChecks(lists: number, heads: number): void;
   credentialRefresh(): void;
 }
 
@@ -87,6 +94,10 @@ export function taskMetrics(taskId: string): TaskMetrics {
     },
     databendError: (errorClass) => errors.inc({ ...task, source: "databend", class: errorClass }),
     awsError: (kind) => errors.inc({ ...task, source: "aws", class: kind }),
+    versionChecks: (lists, heads) => {
+      versionChecks.inc({ ...task, request: "list" }, lists);
+      versionChecks.inc({ ...task, request: "head" }, heads);
+    },
     credentialRefresh: () => credentialRefreshes.inc(task),
   };
 }
