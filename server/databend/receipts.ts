@@ -5,13 +5,19 @@
 //
 // Two tables:
 // - load_receipts: one row per loaded version (task, bucket, key, ETag, rows, worker, when).
-// - load_fences: one row per key a task has loaded, whose `generation` every load of that key
-//   increments inside its transaction. Two transactions that both update one fence row cannot
-//   both commit: measured on the embedded engines, the second COMMIT fails with 2009
-//   TableVersionMismatched on 1.2.453 (any two transactions writing one table) and with 4001
+// - load_fence_slots: FENCE_SLOTS rows per task and bucket, whose `generation` every load of a key
+//   hashing to that slot increments inside its transaction. Two transactions that both update one
+//   fence row cannot both commit: measured on the embedded engines, the second COMMIT fails with
+//   2009 TableVersionMismatched on 1.2.453 (any two transactions writing one table) and with 4001
 //   "Unresolvable conflict" on 1.2.895, which otherwise merges concurrent appends (so a receipt
-//   INSERT alone fences nothing there). The fence row is written before the receipts are read, so
-//   the receipts a transaction reads are at least as new as the fence it will commit against.
+//   INSERT alone fences nothing there). Two loads of one key share its slot, so they conflict.
+//   The slot rows are written once per task and bucket, before any load: a row per key (the first
+//   design) had to be looked up and inserted before every transaction, outside it (an UPDATE only
+//   conflicts on a row that exists), and that cost 250-900 ms a batch whatever its size
+//   (docs/benchmarks.md), in a table growing by a row per object. The price: slot rows sit in one
+//   block, so two workers' overlapping loads of one task conflict even on different keys, and the
+//   later COMMIT is retried (as on 1.2.453 for any two). The slot of a key must never change
+//   between worker versions (slotOf), or racing loads would stop meeting.
 //
 // Retention: 21 days = SQS's longest message retention (14 days: a message can be redelivered
 // that long after its object was loaded) plus 7 days for a dead-letter queue's redrive back into
@@ -19,12 +25,15 @@
 // older than 14 days is dropped by SQS anyway; the week covers an operator who redrives late and
 // an older receipt costs a few bytes). A receipt older than that answers no question any message
 // can still ask.
+import { createHash } from "node:crypto";
 import type { CopyFileResult, WarehouseSession } from "./client.ts";
 import { qualifiedTable, sqlIdent, sqlString } from "./sql.ts";
 
 export const RECEIPTS_DATABASE = "sqs_s3_ingest";
 export const RECEIPTS_TABLE = qualifiedTable(RECEIPTS_DATABASE, "load_receipts");
-export const FENCES_TABLE = qualifiedTable(RECEIPTS_DATABASE, "load_fences");
+export const FENCE_SLOTS_TABLE = qualifiedTable(RECEIPTS_DATABASE, "load_fence_slots");
+/** Fence rows per task and bucket: enough that small loads of different keys rarely share one. */
+export const FENCE_SLOTS = 256;
 /** SQS's maximum retention (14 days) plus a 7-day redrive horizon; see above. */
 export const RECEIPT_RETENTION_DAYS = 21;
 
@@ -33,7 +42,7 @@ export function receiptTablesDdl(): string[] {
   return [
     `CREATE DATABASE IF NOT EXISTS ${sqlIdent(RECEIPTS_DATABASE)}`,
     `CREATE TABLE IF NOT EXISTS ${RECEIPTS_TABLE} (task_id STRING, bucket STRING, object_key STRING, etag STRING, rows_loaded UInt64, worker_id STRING, loaded_at TIMESTAMP)`,
-    `CREATE TABLE IF NOT EXISTS ${FENCES_TABLE} (task_id STRING, bucket STRING, object_key STRING, generation UInt64, worker_id STRING, etag STRING, updated_at TIMESTAMP)`,
+    `CREATE TABLE IF NOT EXISTS ${FENCE_SLOTS_TABLE} (task_id STRING, bucket STRING, slot UInt16, generation UInt64, worker_id STRING, updated_at TIMESTAMP)`,
   ];
 }
 
@@ -46,31 +55,36 @@ function whereKeys(taskId: string, bucket: string, keys: readonly string[]): str
   return `task_id = ${sqlString(taskId)} AND bucket = ${sqlString(bucket)} AND object_key IN (${keys.map(sqlString).join(", ")})`;
 }
 
-/** Keys among `keys` that have no fence row yet. */
-export function missingFencesQuery(taskId: string, bucket: string, keys: readonly string[]): string {
-  return `SELECT DISTINCT object_key FROM ${FENCES_TABLE} WHERE ${whereKeys(taskId, bucket, keys)}`;
+/** A key's fence slot: the first two bytes of its SHA-256, modulo FENCE_SLOTS. Fixed for good (see above). */
+export function slotOf(key: string): number {
+  return createHash("sha256").update(key, "utf8").digest().readUInt16BE(0) % FENCE_SLOTS;
+}
+
+function whereSlots(taskId: string, bucket: string): string {
+  return `task_id = ${sqlString(taskId)} AND bucket = ${sqlString(bucket)}`;
+}
+
+/** The slots this task and bucket have rows for. */
+export function fenceSlotsQuery(taskId: string, bucket: string): string {
+  return `SELECT DISTINCT slot FROM ${FENCE_SLOTS_TABLE} WHERE ${whereSlots(taskId, bucket)}`;
 }
 
 /**
- * Fence rows for keys that have none (outside any transaction: an UPDATE only conflicts on a row
+ * Rows for the slots that have none (outside any transaction: an UPDATE only conflicts on a row
  * that exists). Two workers racing here may both insert one; the UPDATE then moves both rows, and
  * conflicts all the same.
  */
-export function insertFences(taskId: string, bucket: string, keys: readonly string[], workerId: string): string {
-  const rows = keys.map((k) => `(${sqlString(taskId)}, ${sqlString(bucket)}, ${sqlString(k)}, 0, ${sqlString(workerId)}, '', now())`);
-  return `INSERT INTO ${FENCES_TABLE} (task_id, bucket, object_key, generation, worker_id, etag, updated_at) VALUES ${rows.join(", ")}`;
+export function insertFenceSlots(taskId: string, bucket: string, slots: readonly number[], workerId: string): string {
+  const rows = slots.map((slot) => `(${sqlString(taskId)}, ${sqlString(bucket)}, ${Math.trunc(slot)}, 0, ${sqlString(workerId)}, now())`);
+  return `INSERT INTO ${FENCE_SLOTS_TABLE} (task_id, bucket, slot, generation, worker_id, updated_at) VALUES ${rows.join(", ")}`;
 }
 
-/**
- * Inside the load's transaction, first: the write a racing load of the same key conflicts with.
- * The fence's `etag` column is no longer written (it was informational, read by nothing): setting
- * it took a CASE with a branch per key, evaluated on every scanned row, and made this statement
- * 7x slower than the UPDATE it needs (420 vs 60 ms for 1,000 keys in 11,000 fence rows, 1.2.895).
- */
+/** Inside the load's transaction, first: the write a racing load of the same key conflicts with. */
 export function fenceUpdate(taskId: string, bucket: string, versions: readonly Version[], workerId: string): string {
+  const slots = [...new Set(versions.map((v) => slotOf(v.key)))].sort((a, b) => a - b);
   return (
-    `UPDATE ${FENCES_TABLE} SET generation = generation + 1, worker_id = ${sqlString(workerId)}, updated_at = now() ` +
-    `WHERE ${whereKeys(taskId, bucket, versions.map((v) => v.key))}`
+    `UPDATE ${FENCE_SLOTS_TABLE} SET generation = generation + 1, worker_id = ${sqlString(workerId)}, updated_at = now() ` +
+    `WHERE ${whereSlots(taskId, bucket)} AND slot IN (${slots.join(", ")})`
   );
 }
 
@@ -86,10 +100,9 @@ export function insertReceipts(taskId: string, bucket: string, loaded: readonly 
   return `INSERT INTO ${RECEIPTS_TABLE} (task_id, bucket, object_key, etag, rows_loaded, worker_id, loaded_at) VALUES ${rows.join(", ")}`;
 }
 
-/** Drops receipts (and idle fences) older than the retention. Outside any load's transaction. */
+/** Drops receipts older than the retention (the fence slots stay: a fixed few per task). Outside any load's transaction. */
 export function pruneReceipts(taskId: string): string[] {
-  const old = `task_id = ${sqlString(taskId)} AND %s < now() - INTERVAL ${RECEIPT_RETENTION_DAYS} DAY`;
-  return [`DELETE FROM ${RECEIPTS_TABLE} WHERE ${old.replace("%s", "loaded_at")}`, `DELETE FROM ${FENCES_TABLE} WHERE ${old.replace("%s", "updated_at")}`];
+  return [`DELETE FROM ${RECEIPTS_TABLE} WHERE task_id = ${sqlString(taskId)} AND loaded_at < now() - INTERVAL ${RECEIPT_RETENTION_DAYS} DAY`];
 }
 
 /** A version's receipt, when one exists: rows it loaded and who loaded it. */

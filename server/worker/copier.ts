@@ -6,7 +6,7 @@ import type { S3Client } from "@aws-sdk/client-s3";
 import { classifyAwsError } from "../aws/errors.ts";
 import type { CopyFileResult, Warehouse } from "../databend/client.ts";
 import { WarehouseError, toWarehouseError } from "../databend/client.ts";
-import { fenceUpdate, insertFences, insertReceipts, missingFencesQuery, pruneReceipts, readReceipts, receiptsByVersion, receiptTablesDdl, resultsByKey, type Receipt, type Version } from "../databend/receipts.ts";
+import { FENCE_SLOTS, fenceSlotsQuery, fenceUpdate, insertFenceSlots, insertReceipts, pruneReceipts, readReceipts, receiptsByVersion, receiptTablesDdl, resultsByKey, type Receipt, type Version } from "../databend/receipts.ts";
 import { buildCopyInto, s3ConnectionOf, secretsOf, type S3Connection } from "../databend/sql.ts";
 import { errorText, scrubSecrets } from "../error-text.ts";
 import type { RunnableTask } from "../store/tasks.ts";
@@ -46,7 +46,7 @@ export interface CopierDeps {
 
 export class Copier {
   private readonly deps: CopierDeps;
-  private tablesReady: Promise<void> | undefined;
+  private fencesReady: Promise<void> | undefined;
   private prunedAt = 0;
   /** Cleared when the role may not list the bucket: every check after a COPY is then a HEAD. */
   private mayList = true;
@@ -94,7 +94,7 @@ export class Copier {
 
   /**
    * Loads these versions in ONE Databend transaction with their receipts (server/databend/receipts.ts):
-   * BEGIN; move the keys' fence rows; read their receipts (a version with one is loaded already:
+   * BEGIN; move the fence rows of the keys' slots; read their receipts (a version with one is loaded already:
    * its rows are the receipt's); COPY the others with FORCE = TRUE (Databend's path-keyed load
    * metadata must never skip a new version, nor a key loaded from another bucket); ask S3 each copied
    * object's ETag (still the claimed one, so what COPY read is that version) while the receipts are
@@ -106,15 +106,14 @@ export class Copier {
   async loadVersions(versions: readonly Version[], workerId: string, stillOurs: () => Promise<boolean>): Promise<VersionsLoad> {
     const { task } = this.deps;
     const bucket = task.source.bucket;
-    const keys = versions.map((v) => v.key);
     return this.withConnection(versions.length, async (connection) => {
       const secrets = secretsOf(connection);
-      // The fence rows and the transaction take a slot of the warehouse (copy-slots.ts); what comes
-      // before (resolving versions, claims) overlaps another batch's transaction. The fence rows'
-      // INSERT goes inside the slot too: run beside another batch's transaction, whose UPDATE of
-      // the same table it raced, it made that COMMIT fail on 1.2.895 (4001, seen in the bench).
+      // The transaction takes a slot of the warehouse (copy-slots.ts); what comes before (resolving
+      // versions, claims) overlaps another batch's transaction. A runner's first load writes its
+      // fence slot rows inside the slot too: an INSERT into the fences table beside another
+      // transaction's UPDATE of it made that COMMIT fail on 1.2.895 (4001, seen in the bench).
       const value = await inCopySlot(this.deps.warehouse, this.deps.copyConcurrency ?? 1, async () => {
-        await this.prepareFences(keys, workerId);
+        await this.prepareFences(workerId);
         return this.deps.warehouse.transaction<VersionsLoad>(async (tx) => {
           await tx.exec(fenceUpdate(task.id, bucket, versions, workerId));
           const receipted = await readReceipts(tx, task.id, bucket, versions);
@@ -164,19 +163,22 @@ export class Copier {
     });
   }
 
-  /** Receipts tables (once per runner) and a fence row for every key (outside the transaction). */
-  private async prepareFences(keys: readonly string[], workerId: string): Promise<void> {
+  /**
+   * Receipts tables and this task's fence slot rows, once per runner (outside any transaction): a
+   * failure is asked again by the next load.
+   */
+  private async prepareFences(workerId: string): Promise<void> {
     const { task } = this.deps;
-    this.tablesReady ??= (async () => {
+    this.fencesReady ??= (async () => {
       for (const ddl of receiptTablesDdl()) await this.deps.warehouse.exec(ddl);
+      const have = new Set((await this.deps.warehouse.query(fenceSlotsQuery(task.id, task.source.bucket))).map((r) => Number(r.slot)));
+      const missing = Array.from({ length: FENCE_SLOTS }, (_, slot) => slot).filter((slot) => !have.has(slot));
+      if (missing.length > 0) await this.deps.warehouse.exec(insertFenceSlots(task.id, task.source.bucket, missing, workerId));
     })().catch((error: unknown) => {
-      this.tablesReady = undefined;
+      this.fencesReady = undefined;
       throw error;
     });
-    await this.tablesReady;
-    const have = new Set((await this.deps.warehouse.query(missingFencesQuery(task.id, task.source.bucket, keys))).map((r) => String(r.object_key)));
-    const missing = [...new Set(keys)].filter((k) => !have.has(k));
-    if (missing.length > 0) await this.deps.warehouse.exec(insertFences(task.id, task.source.bucket, missing, workerId));
+    await this.fencesReady;
   }
 
   /** Whether receipts past their retention are due to go (at most every few hours per runner); marks them taken. */

@@ -1,4 +1,4 @@
-// The cap on load transactions (a COPY with its receipts, and the fence rows written just before)
+// The cap on load transactions (a COPY with its receipts and fence update)
 // in flight per warehouse in this worker process, whatever task, batch or backfill they come from
 // (WORKER_COPY_CONCURRENCY, default 1).
 //
@@ -6,8 +6,8 @@
 // the warehouse's one receipts and fences tables, shared by its tasks). Two such transactions
 // that overlap can only both commit where the engine merges them: 1.2.453 refuses the second
 // COMMIT outright (2009 TableVersionMismatched on any two transactions writing one table), and
-// 1.2.895 refuses it when they share a fence row, or when a fence INSERT ran beside the other's
-// fence UPDATE (4001, seen in bench/worker.ts). Each refusal throws a whole COPY away. What comes
+// 1.2.895 refuses it when they share a block of fence rows (4001; a task's fence slot rows share
+// one), or when a fence INSERT ran beside the other's fence UPDATE (seen in bench/worker.ts). Each refusal throws a whole COPY away. What comes
 // before the slot (resolving versions, claims) overlaps another batch's transaction when
 // WORKER_LOAD_CONCURRENCY is above 1. docs/benchmarks.md has what a second slot bought.
 //
