@@ -4,6 +4,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import path from "node:path";
 import { freePort } from "../tests/support/net.ts";
+import { WORKER_NODE_FLAGS } from "../server/worker/node-flags.ts";
 
 export async function spawnStandIns(dataDir: string, org: string): Promise<{
   sandboxPort: number;
@@ -47,7 +48,7 @@ export function spawnBenchWorker(settings: {
   const profDir = process.env.BENCH_CPU_PROF;
   const memoryLog = process.env.BENCH_MEMORY_LOG;
   const flags = [
-    "--max-semi-space-size=4",
+    ...WORKER_NODE_FLAGS,
     ...(profDir ? ["--cpu-prof", `--cpu-prof-dir=${path.resolve(profDir)}`] : []),
     ...(memoryLog ? [`--import=${path.resolve("bench/memory-log.ts")}`] : []),
     ...(process.env.BENCH_WORKER_FLAGS ?? "").split(" ").filter(Boolean),
