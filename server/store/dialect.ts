@@ -26,7 +26,6 @@ import {
 } from "kysely";
 import pg from "pg";
 import type { Database } from "./schema.ts";
-import { StatementCache } from "./statement-cache.ts";
 
 export type DialectName = "sqlite" | "postgres";
 
@@ -69,13 +68,19 @@ class NodeSqliteStatement implements SqliteStatement {
 
 class NodeSqliteDatabase implements SqliteDatabase {
   private readonly db: DatabaseSync;
-  /** Statements are prepared once per SQL text while they stay in the (bounded) cache. */
-  private readonly cache = new StatementCache<NodeSqliteStatement>();
+  /** Statements are prepared once per SQL text: the store issues the same few hundred again and again. */
+  private readonly cache = new Map<string, NodeSqliteStatement>();
   constructor(db: DatabaseSync) {
     this.db = db;
   }
   prepare(text: string): SqliteStatement {
-    return this.cache.get(text, (t) => new NodeSqliteStatement(this.db.prepare(t)));
+    let stmt = this.cache.get(text);
+    if (!stmt) {
+      stmt = new NodeSqliteStatement(this.db.prepare(text));
+      if (this.cache.size > 500) this.cache.clear();
+      this.cache.set(text, stmt);
+    }
+    return stmt;
   }
   close(): void {
     if (this.db.isOpen) this.db.close();
