@@ -4,6 +4,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import path from "node:path";
 import { freePort } from "../tests/support/net.ts";
+import { WORKER_NODE_FLAGS } from "../server/worker/node-flags.ts";
 
 export async function spawnStandIns(dataDir: string, org: string): Promise<{
   sandboxPort: number;
@@ -41,16 +42,23 @@ export function spawnBenchWorker(settings: {
   // `node bench/cpu-profile-summary.ts <dir>` (docs/benchmarks.md, "where the worker's CPU goes").
   // BENCH_WORKER_FLAGS: more Node/V8 flags for the worker only, space-separated (e.g. --trace-gc;
   // NODE_OPTIONS refuses V8 flags like that one and would reach every process).
+  // BENCH_WORKER_ENV="K=V ...": environment for the worker only (e.g. MALLOC_ARENA_MAX=2, which
+  // would otherwise also reach the sandbox and the engine through process.env).
+  // BENCH_MEMORY_LOG=<file>: the worker appends its memory every 2 s to that file (bench/memory-log.ts).
   const profDir = process.env.BENCH_CPU_PROF;
+  const memoryLog = process.env.BENCH_MEMORY_LOG;
   const flags = [
-    "--max-semi-space-size=4",
+    ...WORKER_NODE_FLAGS,
     ...(profDir ? ["--cpu-prof", `--cpu-prof-dir=${path.resolve(profDir)}`] : []),
+    ...(memoryLog ? [`--import=${path.resolve("bench/memory-log.ts")}`] : []),
     ...(process.env.BENCH_WORKER_FLAGS ?? "").split(" ").filter(Boolean),
   ];
   return spawn(process.execPath, [...flags, path.resolve("server/worker/main.ts")], {
     env: {
       ...process.env,
       ...settings.extraEnv,
+      ...(memoryLog ? { BENCH_MEMORY_LOG: path.resolve(memoryLog) } : {}),
+      ...workerEnv(process.env.BENCH_WORKER_ENV),
       DATA_DIR: settings.dataDir,
       DATABEND_DSN: settings.dsn,
       WORKER_METRICS_PORT: "0",
@@ -63,4 +71,14 @@ export function spawnBenchWorker(settings: {
     },
     stdio: ["ignore", "inherit", "inherit"],
   });
+}
+
+function workerEnv(spec: string | undefined): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {};
+  for (const pair of (spec ?? "").split(" ").filter(Boolean)) {
+    const eq = pair.indexOf("=");
+    if (eq <= 0) throw new Error(`BENCH_WORKER_ENV: "${pair}" is not NAME=value (space-separated pairs, e.g. MALLOC_ARENA_MAX=2)`);
+    env[pair.slice(0, eq)] = pair.slice(eq + 1);
+  }
+  return env;
 }

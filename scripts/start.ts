@@ -4,6 +4,7 @@ import concurrently, { type ConcurrentlyCommandInput } from "concurrently";
 import { existsSync } from "node:fs";
 import { provisionedPython, ENGINE_MISSING } from "../sandbox/warehouse/engine-env.ts";
 import { clientFromEnv, startOidcStandIn } from "../sandbox/oidc/server.ts";
+import { WORKER_NODE_FLAGS } from "../server/worker/node-flags.ts";
 
 const node = JSON.stringify(process.execPath);
 const sandboxPort = process.env.SANDBOX_PORT || "4566";
@@ -74,7 +75,7 @@ commands.push({
 if (existsSync("server/worker/main.ts")) {
   commands.push({
     name: "worker",
-    command: `${node} --max-semi-space-size=4 server/worker/main.ts`,
+    command: `${node} ${WORKER_NODE_FLAGS.join(" ")} server/worker/main.ts`,
     // ORG_ID too: DATABEND_DSN belongs to that organization, for the worker as for the API.
     env: { ...platformIdentity("platform-load"), ...databend, ...orgId, ...alerts },
     prefixColor: "yellow",
