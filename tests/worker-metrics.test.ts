@@ -97,6 +97,9 @@ describe("worker metrics", () => {
     expect(m("worker_copy_duration_seconds_count")).toBeGreaterThan(0);
     expect(m("worker_copy_duration_seconds_count")).toBe(sum("copy_statements"));
     expect(m("worker_copy_duration_seconds_sum")).toBeGreaterThan(0);
+    // Each copied file's version was confirmed with S3: a listing page or a HEAD, never more requests than files.
+    expect(m("worker_version_check_requests_total")).toBeGreaterThan(0);
+    expect(m("worker_version_check_requests_total")).toBeLessThanOrEqual(files);
     expect(m("worker_credential_refreshes_total")).toBeGreaterThanOrEqual(1);
     expect(m("worker_messages_returned_total")).toBe(0);
     expect(m("worker_errors_total")).toBe(0);
