@@ -8,7 +8,7 @@
 //   the overwrite, where the claim check stops it; and frozen after that check, right before
 //   COMMIT, where the fence row's conflict makes its COMMIT fail (2009 on 1.2.453, 4001 on 1.2.895);
 //   and, unfrozen, a version written while the previous version's FORCE COPY is in its transaction
-//   (the HEAD after the COPY rolls it back).
+//   (the ETag check after the COPY, a listing or a HEAD, rolls it back).
 // - a worker SIGKILLed right after its first DeleteMessageBatch, and right before it: the task's
 //   messages_deleted is every message once (counted with the batch's record, by message id).
 // - a version committed by a worker SIGKILLed before recording it, then overwritten: its
@@ -187,7 +187,7 @@ describe("worker: a receipt committed with the rows", () => {
   const stalls = [
     { name: "rcpt-stop-over", at: "copy", overwriteDuringFreeze: true, what: "after its COPY, keys overwritten again meanwhile" },
     { name: "rcpt-stop", at: "copy", overwriteDuringFreeze: false, what: "after its COPY" },
-    { name: "rcpt-stop-commit", at: "commit", overwriteDuringFreeze: false, what: "right before COMMIT (HEAD and claims checked)" },
+    { name: "rcpt-stop-commit", at: "commit", overwriteDuringFreeze: false, what: "right before COMMIT (versions and claims checked)" },
     // No freeze: a version written while the previous version's FORCE COPY is in its transaction.
     { name: "rcpt-race", at: "copy", overwriteDuringFreeze: true, what: "after its COPY, not frozen, keys overwritten meanwhile", freeze: false },
   ];
