@@ -7,8 +7,10 @@
 // listing each folder from just before its first key to its last one costs a request or two where
 // HEADs cost one per key: at 1,000 objects per COPY those HEADs took as long as the COPY itself
 // and most of the worker's CPU (docs/benchmarks.md). S3 lists with the same strong read-after-write
-// consistency as it reads ("Amazon S3 data consistency model", S3 User Guide: a listing after a
-// write reflects it), and a listed object's ETag is the one HEAD gives.
+// consistency as it reads ("Amazon S3 data consistency model", S3 User Guide,
+// https://docs.aws.amazon.com/AmazonS3/latest/userguide/Welcome.html#ConsistencyModel: a listing
+// after a write reflects it), and a listed object's ETag is the one HEAD gives. A store behind
+// ENDPOINT_URL that lists less consistently than it reads would weaken this check.
 //
 // A listing only ever proves presence: a key it did not show (beyond its budget, in an order a
 // store-compatible service sorts differently, or when the role may not list) is asked with a HEAD,
