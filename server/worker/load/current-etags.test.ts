@@ -13,6 +13,8 @@ const BUCKET = "etags";
 let sb: TestSandbox;
 let s3: S3Client;
 const sent: string[] = [];
+/** MaxKeys of each ListObjectsV2 sent. */
+const pageSizes: number[] = [];
 
 beforeAll(async () => {
   sb = await startTestSandbox();
@@ -20,6 +22,7 @@ beforeAll(async () => {
   s3.middlewareStack.add(
     (next, context) => async (args) => {
       sent.push(context.commandName ?? "?");
+      if (context.commandName === "ListObjectsV2Command") pageSizes.push((args.input as { MaxKeys?: number }).MaxKeys ?? 1000);
       return next(args);
     },
     { step: "initialize", name: "countRequests" },
@@ -51,6 +54,7 @@ async function headAll(keys: readonly string[]): Promise<Map<string, string | nu
 
 async function counted<T>(run: () => Promise<T>): Promise<{ value: T; lists: number; heads: number }> {
   sent.length = 0;
+  pageSizes.length = 0;
   const value = await run();
   return { value, lists: sent.filter((c) => c === "ListObjectsV2Command").length, heads: sent.filter((c) => c === "HeadObjectCommand").length };
 }
@@ -63,6 +67,8 @@ describe("currentEtags: what S3 holds after a COPY's read", () => {
     expect(value.etags.get("a/obj-gone.csv")).toBeNull();
     expect(value.etags.get("a/obj-000.csv")).toMatch(/^[0-9a-f]{32}$/);
     expect(lists).toBe(1);
+    // One page of about twice the wanted keys, not a full page of entries beyond them to parse.
+    expect(pageSizes).toEqual([2 * 21 + 8]);
     expect(heads).toBe(3); // b/ has fewer keys than a listing is worth; a/obj-gone.csv was not listed
     expect({ lists: value.lists, heads: value.heads }).toEqual({ lists, heads });
   });
@@ -78,11 +84,13 @@ describe("currentEtags: what S3 holds after a COPY's read", () => {
   });
 
   it("stops listing a sparse folder at its budget and HEADs what it did not reach", async () => {
-    // 4 wanted keys spread over 600: the budget (200 entries) reaches the first only.
+    // 4 wanted keys spread over 600: pages of 16, 32, 64 and the budget's last 88 entries reach
+    // the first two; the other two get HEADs.
     const wanted = ["c/0000.csv", "c/0150.csv", "c/0300.csv", "c/0599.csv"];
     const { value, lists, heads } = await counted(() => currentEtags(s3, BUCKET, wanted, { list: true }));
     expect(value.etags).toEqual(await headAll(wanted));
-    expect(lists).toBe(1);
+    expect(pageSizes).toEqual([16, 32, 64, 88]);
+    expect(lists).toBe(4);
     expect(heads).toBe(2);
   });
 

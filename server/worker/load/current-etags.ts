@@ -27,6 +27,15 @@ export const LIST_MIN_KEYS = 4;
 /** Listed entries per folder per wanted key (and at least LIST_FLOOR) before the rest are HEADed. */
 const LIST_ENTRIES_PER_KEY = 4;
 const LIST_FLOOR = 200;
+/**
+ * The first page asks for about twice the wanted keys: where they are dense (the usual case) that
+ * covers them, and a full page of 200 entries beyond them cost the worker their parsing (at
+ * N=100,000, 97 folders of ~1,000 objects: 3.5 s of CPU per 1,000 objects against 1.2 at 5,000).
+ * Later pages double, within the budget.
+ */
+function firstPageSize(wanted: number): number {
+  return 2 * wanted + 8;
+}
 
 export interface CurrentEtags {
   /** Every asked key: its ETag without quotes, or null when the object does not exist. */
@@ -78,15 +87,17 @@ async function listFolder(s3: S3Client, bucket: string, folder: string, sortedKe
   const startAfter = sortedKeys[0]!.slice(0, -1);
   let token: string | undefined;
   let pages = 0;
+  let pageSize = firstPageSize(sortedKeys.length);
   while (budget > 0) {
     const out = await s3.send(
       new ListObjectsV2Command({
         Bucket: bucket,
         Prefix: folder || undefined,
         ...(token ? { ContinuationToken: token } : startAfter ? { StartAfter: startAfter } : {}),
-        MaxKeys: Math.min(1000, budget),
+        MaxKeys: Math.min(1000, budget, pageSize),
       }),
     );
+    pageSize *= 2;
     pages++;
     const contents = out.Contents ?? [];
     for (const o of contents) if (o.Key !== undefined && wanted.has(o.Key)) seen.set(o.Key, unquoted(o.ETag));
