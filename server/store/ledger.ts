@@ -171,14 +171,16 @@ export function loadLedger(s: StoreDb, now: () => Date): LoadLedgerPort {
       const out = new Set<number>();
       const indexed = objects.map((o, i) => ({ o, i }));
       for (const part of chunks(indexed)) {
+        // The state is filtered here, not in SQL: with `state = 'loaded'` beside the tuple IN, SQLite
+        // chose the (task_id, state, updated_at) index and read every loaded row of the task for
+        // each chunk, 40 % of the worker's CPU at N=20,000; by the version alone it looks each up.
         const rows = await db
           .selectFrom("task_objects")
-          .select(["bucket", "key", "etag"])
+          .select(["bucket", "key", "etag", "state"])
           .where("task_id", "=", taskId)
-          .where("state", "=", "loaded")
           .where((eb) => eb(eb.refTuple("bucket", "key", "etag"), "in", part.map(({ o }) => eb.tuple(o.bucket, o.key, o.etag))))
           .execute();
-        const hit = new Set(rows.map((r) => `${r.bucket}\u0000${r.key}\u0000${r.etag}`));
+        const hit = new Set(rows.filter((r) => r.state === "loaded").map((r) => `${r.bucket}\u0000${r.key}\u0000${r.etag}`));
         for (const { o, i } of part) if (hit.has(`${o.bucket}\u0000${o.key}\u0000${o.etag}`)) out.add(i);
       }
       return out;

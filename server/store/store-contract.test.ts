@@ -318,6 +318,9 @@ describe.each([sqlite, postgres])("store contract on $name", (adapter) => {
       expect(await t.listRuns("org-b", taskId)).toBeNull();
       expect((await t.get(ORG, taskId))!.counters).toMatchObject({ rows_loaded: 14, batches: 2, errors: 1, objects_loaded: 2 });
       expect(await t.loadedAmong(taskId, [obj("x"), obj("a"), obj("a", "e2")])).toEqual(new Set([1]));
+      // A version only claimed (its ledger row says so) is not loaded.
+      expect((await t.claim(taskId, "w1", [obj("c")], 60_000)).claimed).toHaveLength(1);
+      expect(await t.loadedAmong(taskId, [obj("c"), obj("a")])).toEqual(new Set([1]));
       expect(await t.claim(taskId, "w2", [obj("a")], 60_000)).toMatchObject({ claimed: [], loaded: [obj("a")], held: [] });
     });
 
